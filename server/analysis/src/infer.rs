@@ -1,0 +1,1 @@
+//! Receiver typing: which Durable Objects API type an expression has.

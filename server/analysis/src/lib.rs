@@ -1,0 +1,227 @@
+//! dols-analysis: everything dols knows about a Durable Objects project, computed on plain
+//! data. No I/O and no protocol types: callers hand in file texts and edits, and get back
+//! byte ranges, labels and Markdown. The LSP server and the `dols check` command both sit on
+//! [`Analysis`].
+
+pub mod catalog;
+pub mod config;
+pub mod diagnostics;
+pub mod ide;
+pub mod model;
+pub mod project;
+pub mod syntax;
+pub mod text;
+
+mod infer;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tree_sitter::Tree;
+
+pub use diagnostics::{Diagnostic, Severity};
+pub use ide::{CompletionItem, CompletionKind, Hover, NavTarget, SignatureHelp, SignatureInfo};
+pub use syntax::{SourceKind, TextEdit};
+pub use text::{Encoding, LineCol, LineIndex, TextRange};
+
+use config::{ConfigFormat, WranglerConfig};
+use model::FileModel;
+
+/// What kind of file a path is, by its name alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    Source(SourceKind),
+    Config(ConfigFormat),
+}
+
+impl FileKind {
+    pub fn of(path: &Path) -> Option<FileKind> {
+        let name = path.file_name()?.to_str()?;
+        if let Some(f) = ConfigFormat::from_file_name(name) {
+            return Some(FileKind::Config(f));
+        }
+        let ext = path.extension()?.to_str()?;
+        SourceKind::from_extension(ext).map(FileKind::Source)
+    }
+}
+
+/// A parsed TypeScript/JavaScript file.
+#[derive(Clone)]
+pub struct SourceFile {
+    pub kind: SourceKind,
+    pub text: Arc<str>,
+    pub tree: Tree,
+    pub line_index: Arc<LineIndex>,
+    pub model: Arc<FileModel>,
+}
+
+/// A parsed wrangler config.
+#[derive(Clone)]
+pub struct ConfigFile {
+    pub format: ConfigFormat,
+    pub text: Arc<str>,
+    pub line_index: Arc<LineIndex>,
+    pub config: Arc<WranglerConfig>,
+}
+
+#[derive(Clone)]
+pub enum File {
+    Source(SourceFile),
+    Config(ConfigFile),
+}
+
+impl File {
+    pub fn text(&self) -> &str {
+        match self {
+            File::Source(s) => &s.text,
+            File::Config(c) => &c.text,
+        }
+    }
+    pub fn line_index(&self) -> &LineIndex {
+        match self {
+            File::Source(s) => &s.line_index,
+            File::Config(c) => &c.line_index,
+        }
+    }
+}
+
+/// The analysis state: every known file, parsed, and the worker projects they form.
+/// Cloning is cheap (shared texts and trees), so a server can hand snapshots to readers.
+#[derive(Clone, Default)]
+pub struct Analysis {
+    files: BTreeMap<PathBuf, File>,
+    projects: Arc<project::Projects>,
+}
+
+impl Analysis {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets a file's whole text (open, reload from disk). Paths that are neither sources nor
+    /// wrangler configs are ignored; returns whether the file was taken.
+    pub fn set_file(&mut self, path: &Path, text: String) -> bool {
+        let Some(kind) = FileKind::of(path) else { return false };
+        let file = match kind {
+            FileKind::Source(kind) => {
+                let tree = syntax::parse(kind, &text, None);
+                File::Source(make_source(path, kind, text, tree))
+            }
+            FileKind::Config(format) => File::Config(make_config(format, text)),
+        };
+        self.files.insert(path.to_path_buf(), file);
+        self.rebuild_projects();
+        true
+    }
+
+    /// Applies edits in order (each range refers to the text after the previous edits), then
+    /// reparses incrementally. Returns false when the file is unknown or an edit is out of range.
+    pub fn apply_edits(&mut self, path: &Path, edits: &[TextEdit]) -> bool {
+        let Some(file) = self.files.get(path) else { return false };
+        let mut text = file.text().to_string();
+        let valid = |t: &str, e: &TextEdit| {
+            e.range.start <= e.range.end
+                && e.range.end <= t.len()
+                && t.is_char_boundary(e.range.start)
+                && t.is_char_boundary(e.range.end)
+        };
+        let new_file = match file {
+            File::Source(src) => {
+                let mut tree = src.tree.clone();
+                for e in edits {
+                    if !valid(&text, e) {
+                        return false;
+                    }
+                    syntax::apply_edit(&mut text, &mut tree, e);
+                }
+                let tree = syntax::parse(src.kind, &text, Some(&tree));
+                File::Source(make_source(path, src.kind, text, tree))
+            }
+            File::Config(cfg) => {
+                for e in edits {
+                    if !valid(&text, e) {
+                        return false;
+                    }
+                    text.replace_range(e.range.as_range(), &e.new_text);
+                }
+                File::Config(make_config(cfg.format, text))
+            }
+        };
+        self.files.insert(path.to_path_buf(), new_file);
+        self.rebuild_projects();
+        true
+    }
+
+    pub fn remove_file(&mut self, path: &Path) -> bool {
+        let removed = self.files.remove(path).is_some();
+        if removed {
+            self.rebuild_projects();
+        }
+        removed
+    }
+
+    pub fn file(&self, path: &Path) -> Option<&File> {
+        self.files.get(path)
+    }
+
+    pub fn source(&self, path: &Path) -> Option<&SourceFile> {
+        match self.files.get(path)? {
+            File::Source(s) => Some(s),
+            File::Config(_) => None,
+        }
+    }
+
+    pub fn config(&self, path: &Path) -> Option<&ConfigFile> {
+        match self.files.get(path)? {
+            File::Config(c) => Some(c),
+            File::Source(_) => None,
+        }
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = (&Path, &File)> {
+        self.files.iter().map(|(p, f)| (p.as_path(), f))
+    }
+
+    pub fn projects(&self) -> &project::Projects {
+        &self.projects
+    }
+
+    fn rebuild_projects(&mut self) {
+        self.projects = Arc::new(project::Projects::build(&self.files));
+    }
+
+    /// Every diagnostic of one file.
+    pub fn diagnostics(&self, path: &Path) -> Vec<Diagnostic> {
+        ide::diagnostics(self, path)
+    }
+
+    /// Completion items at a byte offset.
+    pub fn completion(&self, path: &Path, offset: usize) -> Vec<CompletionItem> {
+        ide::completion(self, path, offset)
+    }
+
+    pub fn hover(&self, path: &Path, offset: usize) -> Option<Hover> {
+        ide::hover(self, path, offset)
+    }
+
+    pub fn signature_help(&self, path: &Path, offset: usize) -> Option<SignatureHelp> {
+        ide::signature_help(self, path, offset)
+    }
+
+    pub fn definition(&self, path: &Path, offset: usize) -> Vec<NavTarget> {
+        ide::definition(self, path, offset)
+    }
+}
+
+fn make_source(path: &Path, kind: SourceKind, text: String, tree: Tree) -> SourceFile {
+    let line_index = Arc::new(LineIndex::new(&text));
+    let model = Arc::new(FileModel::build(path, &text, &tree));
+    SourceFile { kind, text: text.into(), tree, line_index, model }
+}
+
+fn make_config(format: ConfigFormat, text: String) -> ConfigFile {
+    let config = Arc::new(config::parse_wrangler(format, &text));
+    let line_index = Arc::new(LineIndex::new(&text));
+    ConfigFile { format, text: text.into(), line_index, config }
+}

@@ -1,0 +1,105 @@
+//! Parsing TypeScript and JavaScript with tree-sitter, full and incremental.
+
+use std::cell::RefCell;
+
+use tree_sitter::{InputEdit, Language, Node, Parser, Point, Tree};
+
+use crate::text::TextRange;
+
+/// The source languages dols reads. JavaScript is parsed with the TypeScript grammar (a
+/// superset for everything a worker module contains); `.tsx`/`.jsx` need the TSX grammar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SourceKind {
+    TypeScript,
+    Tsx,
+}
+
+impl SourceKind {
+    /// The kind for a file extension, or `None` when dols does not read such files.
+    pub fn from_extension(ext: &str) -> Option<Self> {
+        match ext {
+            "ts" | "mts" | "cts" | "js" | "mjs" | "cjs" => Some(SourceKind::TypeScript),
+            "tsx" | "jsx" => Some(SourceKind::Tsx),
+            _ => None,
+        }
+    }
+
+    fn language(self) -> Language {
+        match self {
+            SourceKind::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+            SourceKind::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
+        }
+    }
+}
+
+thread_local! {
+    // Parsers are reusable and cheap to keep; one per thread and language.
+    static PARSERS: RefCell<Vec<(SourceKind, Parser)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Parses `text`, reusing `old` (already `edit`ed to match `text`) when given.
+pub fn parse(kind: SourceKind, text: &str, old: Option<&Tree>) -> Tree {
+    PARSERS.with(|cell| {
+        let mut parsers = cell.borrow_mut();
+        let idx = match parsers.iter().position(|(k, _)| *k == kind) {
+            Some(i) => i,
+            None => {
+                let mut p = Parser::new();
+                p.set_language(&kind.language()).expect("tree-sitter-typescript matches the tree-sitter ABI");
+                parsers.push((kind, p));
+                parsers.len() - 1
+            }
+        };
+        let parser = &mut parsers[idx].1;
+        parser
+            .parse(text, old)
+            .expect("parse only fails on cancellation or timeout, and neither is set")
+    })
+}
+
+/// Byte offset → tree-sitter point (row, byte column).
+pub fn point_at(text: &str, offset: usize) -> Point {
+    let before = &text.as_bytes()[..offset];
+    let row = memchr_count(before);
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    Point { row, column: offset - line_start }
+}
+
+fn memchr_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
+/// A replacement of `range` (in the text as it is before this edit) by `new_text`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextEdit {
+    pub range: TextRange,
+    pub new_text: String,
+}
+
+/// Applies `edit` to `text` and records it in `tree` so that the next [`parse`] with this tree
+/// is incremental.
+pub fn apply_edit(text: &mut String, tree: &mut Tree, edit: &TextEdit) {
+    let TextRange { start, end } = edit.range;
+    let start_position = point_at(text, start);
+    let old_end_position = point_at(text, end);
+    text.replace_range(start..end, &edit.new_text);
+    let new_end = start + edit.new_text.len();
+    let new_end_position = point_at(text, new_end);
+    tree.edit(&InputEdit {
+        start_byte: start,
+        old_end_byte: end,
+        new_end_byte: new_end,
+        start_position,
+        old_end_position,
+        new_end_position,
+    });
+}
+
+/// The text of a node.
+pub fn node_text<'a>(node: Node<'_>, text: &'a str) -> &'a str {
+    &text[node.byte_range()]
+}
+
+pub fn node_range(node: Node<'_>) -> TextRange {
+    TextRange::new(node.start_byte(), node.end_byte())
+}

@@ -1,0 +1,3 @@
+fn main() {
+    println!("dols {}", env!("CARGO_PKG_VERSION"));
+}

@@ -1,0 +1,1 @@
+//! The dols language server.

@@ -1,0 +1,1 @@
+//! Finds worker projects on disk and loads their files into an [`Analysis`].
