@@ -1,3 +1,46 @@
-fn main() {
-    println!("dols {}", env!("CARGO_PKG_VERSION"));
+//! The `dols` command: language server, checker, and (later) runtime and debugger.
+
+mod check;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+dols — Durable Objects language tools
+
+Usage:
+  dols lsp [--log-file FILE]           run the language server over stdio
+  dols check [PATH...] [--format text|json|sarif]
+                                       check projects or files and print diagnostics
+  dols status [DIR]                    describe the project model, as Markdown
+  dols help                            show this help
+  dols --version                       print the version
+
+Logging: DOLS_LOG=error|warn|info|debug|trace (default: info), to stderr or --log-file.
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(cmd) = args.first() else {
+        eprint!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let rest = &args[1..];
+    match cmd.as_str() {
+        "--version" | "-V" | "version" => {
+            println!("dols {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        "help" | "--help" | "-h" => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        "lsp" => dols_lsp::run_stdio(rest),
+        "check" => check::run(rest),
+        "status" => check::status(rest),
+        other => {
+            eprintln!("dols: unknown command `{other}`\n");
+            eprint!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
 }

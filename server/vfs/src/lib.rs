@@ -1,1 +1,107 @@
 //! Finds worker projects on disk and loads their files into an [`Analysis`].
+//!
+//! This is the only place that reads project files; the analysis itself does no I/O.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use dols_analysis::{Analysis, FileKind};
+
+/// Files larger than this are not analysed (generated bundles, vendored code).
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Directory names never descended into.
+const SKIPPED_DIRS: &[&str] = &["node_modules", ".git", ".wrangler", ".dols", "dist", "target", ".turbo", ".next"];
+
+/// Why a file was not loaded.
+#[derive(Debug)]
+pub enum SkipReason {
+    TooLarge(u64),
+    NotUtf8,
+    Io(io::Error),
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SkipReason::TooLarge(n) => write!(f, "{n} bytes is over the {MAX_FILE_BYTES}-byte limit"),
+            SkipReason::NotUtf8 => write!(f, "not UTF-8 text"),
+            SkipReason::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// Reads a file dols analyses, enforcing the size and encoding limits.
+pub fn read_text(path: &Path) -> Result<String, SkipReason> {
+    let meta = fs::metadata(path).map_err(SkipReason::Io)?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(SkipReason::TooLarge(meta.len()));
+    }
+    let bytes = fs::read(path).map_err(SkipReason::Io)?;
+    String::from_utf8(bytes).map_err(|_| SkipReason::NotUtf8)
+}
+
+/// Every file under `root` that dols analyses (sources and wrangler configs), sorted.
+/// `root` may also be a single file.
+pub fn discover(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if root.is_file() {
+        if FileKind::of(root).is_some() {
+            out.push(root.to_path_buf());
+        }
+        return out;
+    }
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(ft) = entry.file_type() else { continue };
+            if ft.is_dir() {
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                if !SKIPPED_DIRS.contains(&name.as_ref()) && !name.starts_with('.') {
+                    stack.push(path);
+                }
+            } else if ft.is_file() && FileKind::of(&path).is_some() {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Loads every file under `root` into `analysis`. Files that cannot be loaded are reported
+/// through `skipped` and left out; nothing fails as a whole.
+pub fn load_tree(
+    analysis: &mut Analysis,
+    root: &Path,
+    mut skipped: impl FnMut(&Path, SkipReason),
+) -> usize {
+    let mut loaded = 0;
+    for path in discover(root) {
+        match read_text(&path) {
+            Ok(text) => {
+                if analysis.set_file(&path, text) {
+                    loaded += 1;
+                }
+            }
+            Err(reason) => skipped(&path, reason),
+        }
+    }
+    loaded
+}
+
+/// The directory of the nearest wrangler config at or above `start` (a file or directory).
+pub fn find_project_root(start: &Path) -> Option<PathBuf> {
+    let mut dir = if start.is_dir() { Some(start) } else { start.parent() };
+    while let Some(d) = dir {
+        if dols_analysis::config::CONFIG_FILE_NAMES.iter().any(|n| d.join(n).is_file()) {
+            return Some(d.to_path_buf());
+        }
+        dir = d.parent();
+    }
+    None
+}
