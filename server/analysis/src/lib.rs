@@ -12,6 +12,7 @@ pub mod project;
 pub mod syntax;
 pub mod text;
 
+mod checks;
 mod infer;
 
 use std::collections::BTreeMap;
