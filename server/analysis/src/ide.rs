@@ -573,3 +573,6 @@ fn config_definition(a: &Analysis, path: &Path, cfg: &crate::config::WranglerCon
     let Some(info) = crate::project::class_info(&a.files, key) else { return Vec::new() };
     vec![NavTarget { file: key.file.clone(), range: info.range, focus: info.name_range }]
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,483 @@
+//! IDE feature tests: fixtures with a `$0` cursor and inline snapshots.
+//!
+//! A fixture holds one or more files, each introduced by a `//- /path` line. Paths are
+//! absolute inside a virtual workspace; the file that contains `$0` is the one queried.
+//! Run with `UPDATE_EXPECT=1` to rewrite the snapshots after an intended change.
+
+use std::path::{Path, PathBuf};
+
+use expect_test::{expect, Expect};
+
+use crate::{Analysis, TextRange};
+
+struct Fixture {
+    analysis: Analysis,
+    cursor_file: PathBuf,
+    offset: usize,
+}
+
+fn fixture(src: &str) -> Fixture {
+    let mut analysis = Analysis::new();
+    let mut cursor: Option<(PathBuf, usize)> = None;
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    for line in src.lines() {
+        if let Some(path) = line.strip_prefix("//- ") {
+            files.push((PathBuf::from(path.trim()), String::new()));
+        } else if let Some((_, text)) = files.last_mut() {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    if files.is_empty() {
+        files.push((PathBuf::from("/w/src/index.ts"), src.to_string()));
+    }
+    for (path, mut text) in files {
+        if let Some(at) = text.find("$0") {
+            text.replace_range(at..at + 2, "");
+            cursor = Some((path.clone(), at));
+        }
+        analysis.set_file(&path, text);
+    }
+    let (cursor_file, offset) = cursor.unwrap_or_else(|| (PathBuf::from("/w/src/index.ts"), 0));
+    Fixture { analysis, cursor_file, offset }
+}
+
+fn check_completion(src: &str, expect: Expect) {
+    let f = fixture(src);
+    let items = f.analysis.completion(&f.cursor_file, f.offset);
+    let text = f.analysis.file(&f.cursor_file).unwrap().text().to_string();
+    let mut out = String::new();
+    for i in items {
+        let replaced = &text[i.replace.as_range()];
+        out.push_str(&format!(
+            "{:?} {}{}{}\n",
+            i.kind,
+            i.label,
+            i.detail.map(|d| format!(" — {d}")).unwrap_or_default(),
+            if replaced.is_empty() { String::new() } else { format!(" [replaces {replaced:?}]") }
+        ));
+    }
+    expect.assert_eq(&out);
+}
+
+fn labels(src: &str) -> Vec<String> {
+    let f = fixture(src);
+    f.analysis.completion(&f.cursor_file, f.offset).into_iter().map(|i| i.label).collect()
+}
+
+fn check_hover(src: &str, expect: Expect) {
+    let f = fixture(src);
+    let out = match f.analysis.hover(&f.cursor_file, f.offset) {
+        Some(h) => {
+            let text = f.analysis.file(&f.cursor_file).unwrap().text().to_string();
+            format!("[{}]\n{}\n", &text[h.range.as_range()], h.markdown)
+        }
+        None => "no hover\n".to_string(),
+    };
+    expect.assert_eq(&out);
+}
+
+fn check_signature(src: &str, expect: Expect) {
+    let f = fixture(src);
+    let out = match f.analysis.signature_help(&f.cursor_file, f.offset) {
+        Some(h) => {
+            let mut out = String::new();
+            for (i, s) in h.signatures.iter().enumerate() {
+                let mut label = s.label.clone();
+                if i == h.active_signature {
+                    if let Some((r, _)) = s.params.get(h.active_parameter) {
+                        label.insert(r.end, '»');
+                        label.insert(r.start, '«');
+                    }
+                }
+                out.push_str(&format!("{}{}\n", if i == h.active_signature { "> " } else { "  " }, label));
+            }
+            out
+        }
+        None => "no signature\n".to_string(),
+    };
+    expect.assert_eq(&out);
+}
+
+fn render_range(a: &Analysis, file: &Path, range: TextRange) -> String {
+    let text = a.file(file).unwrap().text();
+    let idx = crate::LineIndex::new(text);
+    let start = idx.line_col(text, range.start, crate::Encoding::Utf8);
+    format!("{}:{}:{} {:?}", file.display(), start.line + 1, start.col + 1, &text[range.as_range()])
+}
+
+fn check_definition(src: &str, expect: Expect) {
+    let f = fixture(src);
+    let targets = f.analysis.definition(&f.cursor_file, f.offset);
+    let out: String = targets
+        .iter()
+        .map(|t| format!("{}\n", render_range(&f.analysis, &t.file, t.focus)))
+        .collect();
+    expect.assert_eq(if out.is_empty() { "none\n" } else { &out });
+}
+
+/// Renders each diagnostic under its source line, squawk style, so that range mistakes show.
+fn check_diagnostics(src: &str, file: &str, expect: Expect) {
+    let f = fixture(src);
+    let path = Path::new(file);
+    let text = f.analysis.file(path).unwrap().text().to_string();
+    let idx = crate::LineIndex::new(&text);
+    let mut out = String::new();
+    for d in f.analysis.diagnostics(path) {
+        let s = idx.line_col(&text, d.range.start, crate::Encoding::Utf8);
+        let e = idx.line_col(&text, d.range.end, crate::Encoding::Utf8);
+        let line = text.lines().nth(s.line as usize).unwrap_or("");
+        let width = if e.line == s.line { (e.col - s.col).max(1) } else { (line.len() as u32 - s.col).max(1) };
+        out.push_str(&format!(
+            "{}\n{}{} {}[{}] {}\n",
+            line,
+            " ".repeat(s.col as usize),
+            "^".repeat(width as usize),
+            d.severity.as_str(),
+            d.code,
+            d.message
+        ));
+        for r in &d.related {
+            out.push_str(&format!("  related: {} {}\n", render_range(&f.analysis, &r.file, r.range), r.message));
+        }
+    }
+    expect.assert_eq(if out.is_empty() { "no diagnostics\n" } else { &out });
+}
+
+const COUNTER_PROJECT: &str = r#"
+//- /w/wrangler.jsonc
+{
+  "name": "counter",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "COUNTER", "class_name": "Counter" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Counter"] }]
+}
+"#;
+
+fn with_counter(src: &str) -> String {
+    format!("{COUNTER_PROJECT}//- /w/src/index.ts\n{src}")
+}
+
+#[test]
+fn storage_members_after_this_ctx() {
+    let l = labels(&with_counter(
+        r#"
+import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject<Env> {
+  async increment() {
+    this.ctx.storage.$0
+  }
+}
+"#,
+    ));
+    for want in ["sql", "kv", "get", "put", "setAlarm", "transactionSync", "deleteAll"] {
+        assert!(l.contains(&want.to_string()), "missing {want} in {l:?}");
+    }
+}
+
+#[test]
+fn receivers_as_people_write_them() {
+    let cases = [
+        // The constructor's parameter, before and after `super`.
+        ("constructor(ctx: DurableObjectState, env: Env) { super(ctx, env); ctx.storage.sql.$0 }", "exec"),
+        // Legacy name without a type annotation.
+        ("constructor(state, env) { super(state, env); state.$0 }", "blockConcurrencyWhile"),
+        // An alias in a method.
+        ("run() { const storage = this.ctx.storage; storage.$0 }", "transactionSync"),
+        // Destructuring.
+        ("run() { const { sql } = this.ctx.storage; sql.$0 }", "databaseSize"),
+        // The cursor of exec.
+        ("run() { this.ctx.storage.sql.exec('SELECT 1').$0 }", "toArray"),
+        // A field assigned in the constructor.
+        ("sql: SqlStorage; constructor(ctx: DurableObjectState, env: Env) { super(ctx, env); this.sql = ctx.storage.sql; } run() { this.sql.$0 }", "exec"),
+        ("constructor(ctx: DurableObjectState, env: Env) { super(ctx, env); this.store = ctx.storage; } run() { this.store.$0 }", "deleteAlarm"),
+        // kv.
+        ("run() { this.ctx.storage.kv.$0 }", "put"),
+        // Handlers' parameters.
+        ("webSocketMessage(ws, message) { ws.$0 }", "serializeAttachment"),
+        ("alarm(info) { info.$0 }", "retryCount"),
+        // The id.
+        ("run() { this.ctx.id.$0 }", "toString"),
+        // Sockets from getWebSockets.
+        ("run() { for (const ws of this.ctx.getWebSockets()) { ws.$0 } }", "deserializeAttachment"),
+        ("run() { this.ctx.getWebSockets().forEach((ws) => ws.$0) }", "serializeAttachment"),
+        // The transaction callback's parameter.
+        ("async run() { await this.ctx.storage.transaction(async (txn) => { txn.$0 }) }", "rollback"),
+        // Optional chaining.
+        ("run() { this.ctx?.storage?.$0 }", "sql"),
+    ];
+    for (body, want) in cases {
+        let src = with_counter(&format!(
+            "import {{ DurableObject }} from \"cloudflare:workers\";\nexport class Counter extends DurableObject<Env> {{\n  {body}\n}}\n"
+        ));
+        let l = labels(&src);
+        assert!(l.iter().any(|x| x == want), "`{body}`: expected {want} in {l:?}");
+    }
+}
+
+#[test]
+fn nothing_where_the_receiver_is_unknown() {
+    let cases = [
+        // Not a Durable Object: `this.ctx` means nothing.
+        "class Plain { ctx: any; run() { this.ctx.storage.$0 } }",
+        // A plain function rebinds `this`.
+        "import { DurableObject } from \"cloudflare:workers\";\nexport class Counter extends DurableObject { run() { function f() { this.ctx.$0 } } }",
+        // An unrelated object that happens to have a `storage` property.
+        "const thing = { storage: {} }; thing.storage.$0",
+        // A shadowing local variable.
+        "import { DurableObject } from \"cloudflare:workers\";\nexport class Counter extends DurableObject { run() { const storage = { x: 1 }; storage.$0 } }",
+        // A class extending something unknown from a package.
+        "import { Base } from \"some-lib\";\nexport class Counter extends Base { run() { this.ctx.$0 } }",
+    ];
+    for src in cases {
+        let l = labels(&with_counter(src));
+        assert!(l.is_empty(), "`{src}` offered {l:?}");
+    }
+}
+
+#[test]
+fn namespace_and_stub_members() {
+    let src = with_counter(
+        r#"
+import { DurableObject } from "cloudflare:workers";
+export interface Env { COUNTER: DurableObjectNamespace<Counter>; }
+export class Counter extends DurableObject<Env> {
+  /** Adds `by` and returns the new total. */
+  async increment(by: number = 1): Promise<number> { return by; }
+  get(): number { return 0; }
+  private secret() {}
+  static make() {}
+  async alarm() {}
+  async fetch(req: Request) { return new Response(); }
+}
+export default {
+  async fetch(request: Request, env: Env): Promise<Response> {
+    const stub = env.COUNTER.getByName("user-1");
+    return Response.json(await stub.$0);
+  },
+};
+"#,
+    );
+    check_completion(
+        &src,
+        expect![[r#""#]],
+    );
+}
+
+#[test]
+fn env_bindings_and_namespace() {
+    let src = with_counter(
+        r#"
+export default {
+  async fetch(request: Request, env: Env) {
+    env.$0
+  },
+};
+"#,
+    );
+    check_completion(&src, expect![[r#""#]]);
+    let l = labels(&with_counter("export default { async fetch(request, env) { env.COUNTER.$0 } };"));
+    for want in ["getByName", "idFromName", "idFromString", "newUniqueId", "get", "jurisdiction"] {
+        assert!(l.contains(&want.to_string()), "missing {want} in {l:?}");
+    }
+}
+
+#[test]
+fn stub_via_get_and_id_from_name() {
+    let l = labels(&with_counter(
+        r#"
+import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject { async increment() { return 1; } }
+export default {
+  async fetch(request, env) {
+    const id = env.COUNTER.idFromName("a");
+    const stub = env.COUNTER.get(id);
+    await stub.$0
+  },
+};
+"#,
+    ));
+    assert!(l.contains(&"increment".to_string()) && l.contains(&"fetch".to_string()), "{l:?}");
+}
+
+#[test]
+fn handler_snippets_in_class_body() {
+    check_completion(
+        &with_counter(
+            r#"
+import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+  async fetch(request: Request) { return new Response("ok"); }
+  al$0
+}
+"#,
+        ),
+        expect![[r#""#]],
+    );
+}
+
+#[test]
+fn hover_on_api_member() {
+    check_hover(
+        &with_counter(
+            r#"
+import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+  async run() { await this.ctx.storage.setA$0larm(Date.now() + 1000); }
+}
+"#,
+        ),
+        expect![[r#""#]],
+    );
+}
+
+#[test]
+fn hover_on_stub_method_shows_target_doc() {
+    check_hover(
+        &with_counter(
+            r#"
+import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+  /** Adds `by` and returns the new total. */
+  async increment(by: number = 1): Promise<number> { return by; }
+}
+export default {
+  async fetch(request: Request, env: Env) {
+    return Response.json(await env.COUNTER.getByName("x").incr$0ement(2));
+  },
+};
+"#,
+        ),
+        expect![[r#""#]],
+    );
+}
+
+#[test]
+fn signature_help_for_api_and_rpc() {
+    check_signature(
+        &with_counter(
+            r#"
+import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+  run() { this.ctx.storage.sql.exec("SELECT ?", $0) }
+}
+"#,
+        ),
+        expect![[r#""#]],
+    );
+    check_signature(
+        &with_counter(
+            r#"
+import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+  async add(a: number, b: number): Promise<number> { return a + b; }
+}
+export default { async fetch(request, env) { const s = env.COUNTER.getByName("x"); await s.add(1, $0
+"#,
+        ),
+        expect![[r#""#]],
+    );
+}
+
+#[test]
+fn definition_of_stub_method_binding_and_config_class() {
+    let src = with_counter(
+        r#"
+import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+  async increment() { return 1; }
+}
+export default { async fetch(request, env) { await env.COUNTER.getByName("x").incre$0ment(); } };
+"#,
+    );
+    check_definition(&src, expect![[r#""#]]);
+    let src = src.replace("$0", "").replace("env.COUNTER.getByName", "env.COU$0NTER.getByName");
+    check_definition(&src, expect![[r#""#]]);
+    let src = src.replace("$0", "").replace(r#""class_name": "Counter""#, r#""class_name": "Cou$0nter""#);
+    check_definition(&src, expect![[r#""#]]);
+}
+
+#[test]
+fn config_diagnostics_against_code() {
+    check_diagnostics(
+        r#"
+//- /w/wrangler.jsonc
+{
+  "main": "src/index.ts",
+  "durable_objects": {
+    "bindings": [
+      { "name": "COUNTER", "class_name": "Counter" },
+      { "name": "ROOM", "class_name": "Room" },
+      { "name": "OTHER", "class_name": "Remote", "script_name": "other-worker" }
+    ]
+  },
+  "migrations": [
+    { "tag": "v1", "new_sqlite_classes": ["Counter", "Ghost"] },
+    { "tag": "v2", "new_classes": ["Old"] },
+    { "tag": "v3", "deleted_classes": ["Old"] }
+  ]
+}
+//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {}
+class Room extends DurableObject {}
+export default { fetch() { return new Response(); } };
+"#,
+        "/w/wrangler.jsonc",
+        expect![[r#""#]],
+    );
+}
+
+#[test]
+fn exports_followed_through_reexports() {
+    check_diagnostics(
+        r#"
+//- /w/wrangler.toml
+main = "src/index.ts"
+[[durable_objects.bindings]]
+name = "ROOM"
+class_name = "Room"
+[[migrations]]
+tag = "v1"
+new_sqlite_classes = ["Room"]
+//- /w/src/index.ts
+export { Room } from "./room.js";
+export default { fetch() { return new Response(); } };
+//- /w/src/room.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {}
+"#,
+        "/w/wrangler.toml",
+        expect![[r#"
+            no diagnostics
+        "#]],
+    );
+}
+
+#[test]
+fn kv_backend_class_using_sql() {
+    check_diagnostics(
+        r#"
+//- /w/wrangler.jsonc
+{
+  "main": "src/index.ts",
+  "durable_objects": { "bindings": [{ "name": "LEGACY", "class_name": "Legacy" }] },
+  "migrations": [{ "tag": "v1", "new_classes": ["Legacy"] }]
+}
+//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Legacy extends DurableObject {
+  async run() {
+    await this.ctx.storage.put("k", 1);
+    this.ctx.storage.sql.exec("SELECT 1");
+    const { kv } = this.ctx.storage;
+  }
+}
+export class Unmigrated extends DurableObject {}
+export default { fetch() { return new Response(); } };
+"#,
+        "/w/src/index.ts",
+        expect![[r#""#]],
+    );
+}
