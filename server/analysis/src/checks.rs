@@ -2,6 +2,8 @@
 
 use std::path::Path;
 
+use tree_sitter::{Query, QueryCursor, StreamingIterator};
+
 use crate::catalog::catalog;
 use crate::config::Backend;
 use crate::diagnostics::{Diagnostic, Related, Severity};
@@ -15,6 +17,10 @@ pub const CLASS_NO_MIGRATION: &str = "do-class-no-migration";
 pub const MIGRATION_UNKNOWN_CLASS: &str = "migration-unknown-class";
 pub const MAIN_NOT_FOUND: &str = "config-main-not-found";
 pub const KV_BACKEND_SQL_API: &str = "kv-backend-sql-api";
+
+fn capture(query: &Query, name: &str) -> u32 {
+    query.capture_index_for_name(name).unwrap_or(u32::MAX)
+}
 
 fn config_name(p: &Project) -> String {
     p.config_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
@@ -155,22 +161,21 @@ fn kv_backend_uses(
     let sqlite_only: Vec<&str> = storage.members.iter().filter(|m| m.sqlite_only).map(|m| m.name.as_str()).collect();
     let text = infer.text();
     let mut out = Vec::new();
-    let mut stack = vec![infer.src.tree.root_node()];
-    while let Some(n) = stack.pop() {
-        if n.kind() == "member_expression" {
-            if let (Some(obj), Some(prop)) = (n.child_by_field_name("object"), n.child_by_field_name("property")) {
-                let name = node_text(prop, text);
-                if sqlite_only.contains(&name) {
-                    if let Some(class) = infer.this_class_or_enclosing(n) {
-                        if kv_classes.contains(&class.name.as_str()) && infer.type_of(obj) == Some(Ty::Api(STORAGE.into())) {
-                            out.push(kv_diagnostic(infer, p, &class, name, node_range(prop), migrated));
-                        }
-                    }
-                }
-            }
+    let query = crate::syntax::member_access_query(infer.src.kind);
+    let (receiver_ix, member_ix) = (capture(query, "receiver"), capture(query, "member"));
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(query, infer.src.tree.root_node(), text.as_bytes());
+    while let Some(m) = matches.next() {
+        let node_of = |ix| m.captures().iter().find(|c| c.index == ix).map(|c| c.node);
+        let (Some(obj), Some(prop)) = (node_of(receiver_ix), node_of(member_ix)) else { continue };
+        let name = node_text(prop, text);
+        if !sqlite_only.contains(&name) {
+            continue;
         }
-        let mut c = n.walk();
-        stack.extend(n.named_children(&mut c));
+        let Some(class) = infer.this_class_or_enclosing(prop) else { continue };
+        if kv_classes.contains(&class.name.as_str()) && infer.type_of(obj) == Some(Ty::Api(STORAGE.into())) {
+            out.push(kv_diagnostic(infer, p, &class, name, node_range(prop), migrated));
+        }
     }
     out.sort_by_key(|d| d.range);
     out
@@ -212,5 +217,18 @@ impl Infer<'_> {
             cur = n.parent();
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::{member_access_query, SourceKind};
+
+    #[test]
+    fn queries_compile_for_both_grammars() {
+        for kind in [SourceKind::TypeScript, SourceKind::Tsx] {
+            let q = member_access_query(kind);
+            assert!(q.capture_index_for_name("receiver").is_some() && q.capture_index_for_name("member").is_some());
+        }
     }
 }

@@ -1,8 +1,9 @@
 //! Parsing TypeScript and JavaScript with tree-sitter, full and incremental.
 
 use std::cell::RefCell;
+use std::sync::LazyLock;
 
-use tree_sitter::{InputEdit, Language, Node, Parser, Point, Tree};
+use tree_sitter::{InputEdit, Language, Node, Parser, Point, Query, Tree};
 
 use crate::text::TextRange;
 
@@ -102,4 +103,23 @@ pub fn node_text<'a>(node: Node<'_>, text: &'a str) -> &'a str {
 
 pub fn node_range(node: Node<'_>) -> TextRange {
     TextRange::new(node.start_byte(), node.end_byte())
+}
+
+const MEMBER_ACCESS_SCM: &str = include_str!("../../../grammars/queries/typescript/member-access.scm");
+
+fn compile(kind: SourceKind, source: &str, name: &str) -> Query {
+    Query::new(&kind.language(), source).unwrap_or_else(|e| panic!("grammars/queries/typescript/{name} does not fit the grammar: {e}"))
+}
+
+static MEMBER_ACCESS_TS: LazyLock<Query> =
+    LazyLock::new(|| compile(SourceKind::TypeScript, MEMBER_ACCESS_SCM, "member-access.scm"));
+static MEMBER_ACCESS_TSX: LazyLock<Query> = LazyLock::new(|| compile(SourceKind::Tsx, MEMBER_ACCESS_SCM, "member-access.scm"));
+
+/// `grammars/queries/typescript/member-access.scm`, compiled for a file's grammar (node ids
+/// differ between the TypeScript and TSX grammars, so each needs its own compiled query).
+pub fn member_access_query(kind: SourceKind) -> &'static Query {
+    match kind {
+        SourceKind::TypeScript => &MEMBER_ACCESS_TS,
+        SourceKind::Tsx => &MEMBER_ACCESS_TSX,
+    }
 }
