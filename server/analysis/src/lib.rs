@@ -9,6 +9,7 @@ pub mod diagnostics;
 pub mod ide;
 pub mod model;
 pub mod project;
+pub mod reference;
 pub mod syntax;
 pub mod text;
 
