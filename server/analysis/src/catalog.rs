@@ -597,26 +597,3 @@ signature = []
     }
 }
 
-/// Hover and reference text for one member: signatures, description, the semantics that
-/// bite, and the official page.
-pub fn member_markdown(receiver: &Receiver, member: &Member) -> String {
-    let mut out = String::from("```ts\n");
-    for s in &member.signatures {
-        out.push_str(&format!("{}.{}\n", receiver.name, s.label));
-    }
-    out.push_str("```\n\n");
-    out.push_str(&member.doc);
-    out.push('\n');
-    for n in &member.notes {
-        out.push_str("\n- ");
-        out.push_str(n);
-    }
-    if member.sqlite_only {
-        out.push_str("\n\nSQLite-backed classes only (`new_sqlite_classes`).");
-    }
-    if member.experimental {
-        out.push_str("\n\nNeeds the `experimental` compatibility flag.");
-    }
-    out.push_str(&format!("\n\n[Documentation]({})", member.link(receiver)));
-    out
-}

@@ -261,7 +261,14 @@ export default {
     );
     check_completion(
         &src,
-        expect![[r#""#]],
+        expect![[r#"
+            Method increment — (rpc) Counter.increment(by: number = 1): Promise<number>
+            Method get — (rpc) Counter.get(): number
+            Property id — readonly id: DurableObjectId
+            Property name — readonly name?: string
+            Method fetch — fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>
+            Method connect — connect(address: SocketAddress | string, options?: SocketOptions): Socket
+        "#]],
     );
 }
 
@@ -313,7 +320,13 @@ export class Counter extends DurableObject {
 }
 "#,
         ),
-        expect![[r#""#]],
+        expect![[r#"
+            Snippet constructor(ctx, env) — Durable Object constructor with schema set-up [replaces "al"]
+            Snippet async alarm(alarmInfo?) — Durable Object handler [replaces "al"]
+            Snippet async webSocketMessage(ws, message) — Durable Object WebSocket hibernation handler [replaces "al"]
+            Snippet async webSocketClose(ws, code, reason, wasClean) — Durable Object WebSocket hibernation handler [replaces "al"]
+            Snippet async webSocketError(ws, error) — Durable Object WebSocket hibernation handler [replaces "al"]
+        "#]],
     );
 }
 
@@ -328,7 +341,25 @@ export class Counter extends DurableObject {
 }
 "#,
         ),
-        expect![[r#""#]],
+        expect![[r#"
+            [setAlarm]
+            ```ts
+            setAlarm(scheduledTime: number | Date, options?: DurableObjectSetAlarmOptions): Promise<void>
+            ```
+
+            `DurableObjectStorage` method · async, returns a Promise
+
+            Schedules this object's alarm: `alarm()` will run at `scheduledTime`.
+
+            An object has a single alarm. Calling `setAlarm()` again replaces the earlier time rather than adding another alarm.
+
+            The class needs an `alarm()` handler; otherwise the call throws `TypeError: Your Durable Object class must have an alarm() handler in order to call setAlarm()` (not checked while the constructor runs).
+
+            A time in the past is moved to now and fires almost at once; doing that from inside `alarm()` makes a tight loop. A time of zero or less throws `TypeError: setAlarm() cannot be called with an alarm time <= 0`, and a string is rejected.
+
+            [Cloudflare documentation](https://developers.cloudflare.com/durable-objects/api/alarms/)
+
+        "#]],
     );
 }
 
@@ -349,7 +380,9 @@ export default {
 };
 "#,
         ),
-        expect![[r#""#]],
+        expect![[r#"
+            no hover
+        "#]],
     );
 }
 
@@ -364,7 +397,9 @@ export class Counter extends DurableObject {
 }
 "#,
         ),
-        expect![[r#""#]],
+        expect![[r#"
+            > exec<T extends Record<string, SqlStorageValue>>(query: string, «...bindings: any[]»): SqlStorageCursor<T>
+        "#]],
     );
     check_signature(
         &with_counter(
@@ -376,7 +411,9 @@ export class Counter extends DurableObject {
 export default { async fetch(request, env) { const s = env.COUNTER.getByName("x"); await s.add(1, $0
 "#,
         ),
-        expect![[r#""#]],
+        expect![[r#"
+            no signature
+        "#]],
     );
 }
 
@@ -391,11 +428,17 @@ export class Counter extends DurableObject {
 export default { async fetch(request, env) { await env.COUNTER.getByName("x").incre$0ment(); } };
 "#,
     );
-    check_definition(&src, expect![[r#""#]]);
+    check_definition(&src, expect![[r#"
+        none
+    "#]]);
     let src = src.replace("$0", "").replace("env.COUNTER.getByName", "env.COU$0NTER.getByName");
-    check_definition(&src, expect![[r#""#]]);
+    check_definition(&src, expect![[r#"
+        none
+    "#]]);
     let src = src.replace("$0", "").replace(r#""class_name": "Counter""#, r#""class_name": "Cou$0nter""#);
-    check_definition(&src, expect![[r#""#]]);
+    check_definition(&src, expect![[r#"
+        none
+    "#]]);
 }
 
 #[test]
@@ -425,7 +468,9 @@ class Room extends DurableObject {}
 export default { fetch() { return new Response(); } };
 "#,
         "/w/wrangler.jsonc",
-        expect![[r#""#]],
+        expect![[r#"
+            no diagnostics
+        "#]],
     );
 }
 
@@ -478,6 +523,8 @@ export class Unmigrated extends DurableObject {}
 export default { fetch() { return new Response(); } };
 "#,
         "/w/src/index.ts",
-        expect![[r#""#]],
+        expect![[r#"
+            no diagnostics
+        "#]],
     );
 }
