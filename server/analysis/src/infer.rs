@@ -116,10 +116,22 @@ impl<'a> Infer<'a> {
                     _ => None,
                 }
             }
+            // `new WebSocketPair()` holds two sockets, read by index or `Object.values`.
+            "new_expression" => {
+                let ctor = node.child_by_field_name("constructor")?;
+                (ctor.kind() == "identifier" && self.t(ctor) == "WebSocketPair").then(|| Ty::ApiArray(WEBSOCKET.into()))
+            }
             "call_expression" => {
                 let callee = node.child_by_field_name("function")?;
                 if callee.kind() != "member_expression" {
                     return None;
+                }
+                if self.t(callee) == "Object.values" {
+                    let arg = node.child_by_field_name("arguments")?.named_child(0)?;
+                    return match self.type_at_depth(arg, d)? {
+                        Ty::ApiArray(r) => Some(Ty::ApiArray(r)),
+                        _ => None,
+                    };
                 }
                 let object = callee.child_by_field_name("object")?;
                 let method = self.t(callee.child_by_field_name("property")?);
@@ -489,7 +501,11 @@ impl<'a> Infer<'a> {
                         "array_pattern" => {
                             let mut c2 = pattern.walk();
                             if pattern.named_children(&mut c2).any(|n| n.kind() == "identifier" && self.t(n) == name) {
-                                return Some(None);
+                                // `const [client, server] = Object.values(new WebSocketPair())`
+                                return Some(match value.and_then(|v| self.type_at_depth(v, depth)) {
+                                    Some(Ty::ApiArray(r)) => Some(Ty::Api(r)),
+                                    _ => None,
+                                });
                             }
                         }
                         _ => {}

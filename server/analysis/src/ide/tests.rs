@@ -204,6 +204,9 @@ fn receivers_as_people_write_them() {
         ("run() { this.ctx.getWebSockets().forEach((ws) => ws.$0) }", "serializeAttachment"),
         // The transaction callback's parameter.
         ("async run() { await this.ctx.storage.transaction(async (txn) => { txn.$0 }) }", "rollback"),
+        // Both ends of a WebSocketPair.
+        ("fetch() { const [client, server] = Object.values(new WebSocketPair()); server.$0 }", "accept"),
+        ("fetch() { const pair = new WebSocketPair(); pair[1].$0 }", "serializeAttachment"),
         // Optional chaining.
         ("run() { this.ctx?.storage?.$0 }", "sql"),
     ];
