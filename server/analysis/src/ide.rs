@@ -60,8 +60,11 @@ pub struct NavTarget {
     pub focus: TextRange,
 }
 
-pub(crate) fn diagnostics(_a: &Analysis, _path: &Path) -> Vec<Diagnostic> {
-    Vec::new()
+pub(crate) fn diagnostics(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
+    match a.config(path) {
+        Some(file) => crate::config::config_diagnostics(path, &file.config),
+        None => Vec::new(),
+    }
 }
 
 pub(crate) fn completion(_a: &Analysis, _path: &Path, _offset: usize) -> Vec<CompletionItem> {
