@@ -9,6 +9,7 @@ pub mod diagnostics;
 pub mod ide;
 pub mod model;
 pub mod project;
+pub mod status;
 pub mod syntax;
 pub mod text;
 
