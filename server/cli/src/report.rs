@@ -272,6 +272,6 @@ mod tests {
     #[test]
     fn uris() {
         assert_eq!(uri("src/index.ts"), "src/index.ts");
-        assert_eq!(uri("/tmp/x y/a.ts"), "file:///tmp/x%20y/a.ts");
+        assert_eq!(uri("/p/x y/a.ts"), "file:///p/x%20y/a.ts");
     }
 }
