@@ -2,6 +2,9 @@
 //! only what the Durable Objects tooling needs, every value with its byte range so that
 //! diagnostics and go-to-definition can point into the file.
 
+use std::path::Path;
+
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::text::TextRange;
 
 /// File names recognised as a worker project's configuration, in wrangler's order of preference.
@@ -52,6 +55,19 @@ pub struct WranglerConfig {
     pub exports: Vec<ExportEntry>,
     /// Syntax errors: the file could not be read completely. Whatever could be read is kept.
     pub syntax_errors: Vec<SyntaxError>,
+    /// What wrangler itself would reject or warn about, judged from this file alone. Left empty
+    /// when there are syntax errors (a half-read file would produce false problems).
+    pub problems: Vec<ConfigProblem>,
+}
+
+/// A mistake in a config file that parses: a missing or mistyped field, an unknown key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigProblem {
+    pub range: TextRange,
+    pub severity: Severity,
+    /// `config-invalid` (wrangler refuses the file) or `config-unexpected-field` (wrangler warns).
+    pub code: &'static str,
+    pub message: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -127,5 +143,62 @@ pub fn parse_wrangler(format: ConfigFormat, text: &str) -> WranglerConfig {
     }
 }
 
+/// The diagnostics of a config file on its own: syntax errors (`config-syntax`) and problems.
+pub fn config_diagnostics(path: &Path, config: &WranglerConfig) -> Vec<Diagnostic> {
+    let syntax = config.syntax_errors.iter().map(|e| {
+        Diagnostic::new(
+            path,
+            e.range,
+            Severity::Error,
+            "config-syntax",
+            e.message.clone(),
+        )
+    });
+    let problems = config
+        .problems
+        .iter()
+        .map(|p| Diagnostic::new(path, p.range, p.severity, p.code, p.message.clone()));
+    syntax.chain(problems).collect()
+}
+
+/// A non-empty range for an error a parser reported at `range`, which may be empty (a position
+/// between tokens). An empty range grows to the next visible character on the same line, or
+/// else to the previous visible character, so that an editor has something to underline.
+fn error_range(text: &str, range: TextRange) -> TextRange {
+    let mut start = range.start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = range.end.clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    if end > start {
+        return TextRange::new(start, end);
+    }
+    let char_at = |i: usize| text[i..].chars().next().map(|c| (i, c.len_utf8()));
+    let next = text[start..]
+        .char_indices()
+        .take_while(|&(_, c)| c != '\n' && c != '\r')
+        .find(|&(_, c)| !c.is_whitespace())
+        .and_then(|(i, _)| char_at(start + i));
+    let previous = || {
+        text[..start]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !c.is_whitespace())
+            .and_then(|(i, _)| char_at(i))
+    };
+    let first = || text.char_indices().next().and_then(|(i, _)| char_at(i));
+    match next.or_else(previous).or_else(first) {
+        Some((i, len)) => TextRange::new(i, i + len),
+        None => TextRange::new(start, end),
+    }
+}
+
 mod jsonc;
+mod read;
 mod toml_format;
+
+#[cfg(test)]
+mod tests;

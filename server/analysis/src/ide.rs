@@ -69,7 +69,8 @@ pub struct NavTarget {
 
 pub(crate) fn diagnostics(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    if a.config(path).is_some() {
+    if let Some(file) = a.config(path) {
+        out.extend(crate::config::config_diagnostics(path, &file.config));
         out.extend(crate::checks::config_checks(a, path));
     } else if a.source(path).is_some() {
         out.extend(crate::checks::source_checks(a, path));

@@ -10,6 +10,7 @@ pub mod ide;
 pub mod model;
 pub mod project;
 pub mod reference;
+pub mod status;
 pub mod syntax;
 pub mod text;
 

@@ -1,6 +1,7 @@
 //! The `dols` command: language server, checker, and (later) runtime and debugger.
 
 mod check;
+mod report;
 
 use std::process::ExitCode;
 

@@ -1,0 +1,304 @@
+//! End-to-end tests of the `dols` binary: small projects written to a temporary directory,
+//! the real command run on them.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+
+/// A directory under the system's temporary directory, removed when dropped.
+struct Project {
+    root: PathBuf,
+}
+
+impl Project {
+    fn new(files: &[(&str, &[u8])]) -> Self {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let root = std::env::temp_dir().join(format!("dols-cli-test-{}-{n}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        for (path, content) in files {
+            let path = root.join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, content).unwrap();
+        }
+        fs::create_dir_all(&root).unwrap();
+        Project { root }
+    }
+
+    /// Runs `dols` with `args` inside the project directory.
+    fn run(&self, args: &[&str]) -> Run {
+        run_in(&self.root, args)
+    }
+}
+
+impl Drop for Project {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.root);
+    }
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = Command::new(env!("CARGO_BIN_EXE_dols"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DOLS_LOG")
+        .output()
+        .expect("the dols binary runs");
+    Run {
+        code: status.code().expect("dols exits normally"),
+        stdout: String::from_utf8(stdout).unwrap(),
+        stderr: String::from_utf8(stderr).unwrap(),
+    }
+}
+
+/// A config missing the comma after `"name": "x"`.
+const BROKEN_JSONC: &[u8] = b"{\n  \"name\": \"x\"\n  \"main\": \"src/index.ts\"\n}\n";
+const BROKEN_LINE: &str = "wrangler.jsonc:2:13: error[config-syntax]: Expected comma\n";
+
+const CLEAN_JSONC: &[u8] = br#"{
+  // a comment, and trailing commas, as wrangler allows
+  "name": "ledger-worker",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "LEDGER", "class_name": "Ledger" },] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Ledger"] },],
+}
+"#;
+
+const CLEAN_SOURCE: &[u8] = br#"import { DurableObject } from "cloudflare:workers";
+
+export class Ledger extends DurableObject {}
+
+export default {
+  async fetch(): Promise<Response> {
+    return new Response("ok");
+  },
+};
+"#;
+
+#[test]
+fn broken_config_text_output_and_exit_code() {
+    let p = Project::new(&[
+        ("wrangler.jsonc", BROKEN_JSONC),
+        ("src/index.ts", b"export {};\n"),
+    ]);
+    let r = p.run(&["check"]);
+    assert_eq!(r.stdout, BROKEN_LINE, "stderr: {}", r.stderr);
+    assert_eq!(r.code, 1);
+    // The same, named explicitly.
+    let r = p.run(&["check", "."]);
+    assert_eq!((r.stdout.as_str(), r.code), (BROKEN_LINE, 1));
+}
+
+#[test]
+fn paths_keep_the_prefix_the_user_gave() {
+    let p = Project::new(&[("app/wrangler.jsonc", BROKEN_JSONC)]);
+    let r = p.run(&["check", "app"]);
+    assert_eq!(r.stdout, format!("app/{BROKEN_LINE}"));
+    let r = p.run(&["check", "app/wrangler.jsonc"]);
+    assert_eq!(r.stdout, format!("app/{BROKEN_LINE}"));
+}
+
+#[test]
+fn a_file_argument_reports_only_that_file() {
+    let p = Project::new(&[
+        ("a/wrangler.jsonc", BROKEN_JSONC),
+        ("b/wrangler.jsonc", BROKEN_JSONC),
+    ]);
+    let r = p.run(&["check", "b/wrangler.jsonc"]);
+    assert_eq!(r.stdout, format!("b/{BROKEN_LINE}"));
+    assert_eq!(r.code, 1);
+    let r = p.run(&["check"]);
+    assert_eq!(r.stdout, format!("a/{BROKEN_LINE}b/{BROKEN_LINE}"));
+}
+
+#[test]
+fn columns_count_utf16_code_units() {
+    // The emoji is two UTF-16 units (four bytes); the error points at the `"` of "main".
+    let p = Project::new(&[(
+        "wrangler.jsonc",
+        "{ \"name\": \"😀\" \"main\": \"x\" }".as_bytes(),
+    )]);
+    let r = p.run(&["check"]);
+    assert_eq!(
+        r.stdout,
+        "wrangler.jsonc:1:16: error[config-syntax]: Expected comma\n"
+    );
+}
+
+#[test]
+fn warnings_alone_exit_zero() {
+    let toml = b"[[durable_objects.bindings]]\nname = \"A\"\nclass_name = \"A\"\nkind = \"x\"\n";
+    let p = Project::new(&[("wrangler.toml", toml)]);
+    let r = p.run(&["check"]);
+    assert_eq!(
+        r.stdout,
+        "wrangler.toml:4:1: warning[config-unexpected-field]: Unexpected fields found in \
+         durable_objects.bindings[0] field: \"kind\"\n"
+    );
+    assert_eq!(r.code, 0);
+}
+
+#[test]
+fn json_format_has_lsp_fields() {
+    let p = Project::new(&[("wrangler.jsonc", BROKEN_JSONC)]);
+    let r = p.run(&["check", "--format", "json"]);
+    assert_eq!(r.code, 1);
+    let v: Value = serde_json::from_str(&r.stdout).expect("valid JSON");
+    let list = v.as_array().expect("an array");
+    assert_eq!(list.len(), 1);
+    let d = &list[0];
+    assert_eq!(d["file"], "wrangler.jsonc");
+    assert_eq!(d["range"]["start"]["line"], 1);
+    assert_eq!(d["range"]["start"]["character"], 12);
+    assert_eq!(d["range"]["end"]["line"], 1);
+    assert_eq!(d["range"]["end"]["character"], 13);
+    assert_eq!(d["severity"], 1);
+    assert_eq!(d["code"], "config-syntax");
+    assert_eq!(d["source"], "dols");
+    assert_eq!(d["message"], "Expected comma");
+    assert!(d.get("relatedInformation").is_none());
+}
+
+#[test]
+fn sarif_format_is_sarif_2_1_0() {
+    let p = Project::new(&[("wrangler.jsonc", BROKEN_JSONC)]);
+    let r = p.run(&["check", "--format=sarif"]);
+    assert_eq!(r.code, 1);
+    let v: Value = serde_json::from_str(&r.stdout).expect("valid JSON");
+    assert_eq!(v["version"], "2.1.0");
+    let runs = v["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let driver = &runs[0]["tool"]["driver"];
+    assert_eq!(driver["name"], "dols");
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(driver["rules"].as_array().unwrap().len(), 1);
+    assert_eq!(driver["rules"][0]["id"], "config-syntax");
+    let result = &runs[0]["results"][0];
+    assert_eq!(result["ruleId"], "config-syntax");
+    assert_eq!(result["level"], "error");
+    assert_eq!(result["message"]["text"], "Expected comma");
+    let loc = &result["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "wrangler.jsonc");
+    let region = &loc["region"];
+    assert_eq!(
+        [
+            &region["startLine"],
+            &region["startColumn"],
+            &region["endLine"],
+            &region["endColumn"]
+        ],
+        [2, 13, 2, 14]
+    );
+}
+
+#[test]
+fn clean_project_exits_zero() {
+    let p = Project::new(&[
+        ("wrangler.jsonc", CLEAN_JSONC),
+        ("src/index.ts", CLEAN_SOURCE),
+    ]);
+    let r = p.run(&["check"]);
+    assert_eq!(r.code, 0, "stdout: {}\nstderr: {}", r.stdout, r.stderr);
+    assert!(!r.stdout.contains("error["), "{}", r.stdout);
+    let r = p.run(&["check", "--format", "sarif"]);
+    assert_eq!(r.code, 0);
+    let v: Value = serde_json::from_str(&r.stdout).expect("valid JSON");
+    assert_eq!(v["version"], "2.1.0");
+}
+
+#[test]
+fn unreadable_files_are_skipped_with_a_note() {
+    let p = Project::new(&[
+        ("wrangler.jsonc", CLEAN_JSONC),
+        ("src/index.ts", CLEAN_SOURCE),
+        ("src/latin1.ts", b"// caf\xe9\n"),
+    ]);
+    let r = p.run(&["check"]);
+    assert_eq!(r.code, 0, "stderr: {}", r.stderr);
+    assert!(
+        r.stderr.contains("src/latin1.ts") && r.stderr.contains("UTF-8"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn bad_usage_exits_two_with_one_line() {
+    let p = Project::new(&[("wrangler.jsonc", CLEAN_JSONC)]);
+    for (args, says) in [
+        (&["check", "--format", "bogus"][..], "bogus"),
+        (&["check", "--format"][..], "--format"),
+        (&["check", "--frobnicate"][..], "--frobnicate"),
+        (&["check", "missing-dir"][..], "missing-dir"),
+        (&["status", "--frobnicate"][..], "--frobnicate"),
+        (&["status", "missing-dir"][..], "missing-dir"),
+    ] {
+        let r = p.run(args);
+        assert_eq!(r.code, 2, "{args:?}");
+        assert_eq!(r.stderr.lines().count(), 1, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains(says), "{args:?}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn version_and_help() {
+    let dir = std::env::temp_dir();
+    let r = run_in(&dir, &["--version"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, &*format!("dols {}\n", env!("CARGO_PKG_VERSION")))
+    );
+    let r = run_in(&dir, &["help"]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout.contains("dols check") && r.stdout.contains("dols status"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn status_describes_the_project() {
+    let p = Project::new(&[
+        ("wrangler.jsonc", CLEAN_JSONC),
+        ("src/index.ts", CLEAN_SOURCE),
+    ]);
+    let r = p.run(&["status"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for part in [
+        "## `wrangler.jsonc`",
+        "- name: `ledger-worker`",
+        "- source files: 1",
+        "- `LEDGER` → `Ledger`, top level",
+        "1. `v1`: new_sqlite_classes `Ledger`",
+    ] {
+        assert!(
+            r.stdout.contains(part),
+            "missing {part:?} in:\n{}",
+            r.stdout
+        );
+    }
+    let parent = p.root.parent().unwrap();
+    let name = p.root.file_name().unwrap().to_str().unwrap();
+    let r = run_in(parent, &["status", name]);
+    assert!(
+        r.stdout.contains(&format!("## `{name}/wrangler.jsonc`")),
+        "{}",
+        r.stdout
+    );
+}
