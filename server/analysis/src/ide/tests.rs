@@ -286,7 +286,9 @@ export default {
 };
 "#,
     );
-    check_completion(&src, expect![[r#""#]]);
+    check_completion(&src, expect![[r#"
+        Property COUNTER — DurableObjectNamespace<Counter>
+    "#]]);
     let l = labels(&with_counter("export default { async fetch(request, env) { env.COUNTER.$0 } };"));
     for want in ["getByName", "idFromName", "idFromString", "newUniqueId", "get", "jurisdiction"] {
         assert!(l.contains(&want.to_string()), "missing {want} in {l:?}");
@@ -384,7 +386,14 @@ export default {
 "#,
         ),
         expect![[r#"
-            no hover
+            [increment]
+            ```ts
+            Counter.increment(by: number = 1): Promise<number>
+            ```
+
+            Adds `by` and returns the new total.
+
+            RPC method of the Durable Object class `Counter`: it runs inside the object, and the call through the stub always returns a Promise (await it, or errors are lost). Arguments and results are structured-cloned.
         "#]],
     );
 }
@@ -432,15 +441,15 @@ export default { async fetch(request, env) { await env.COUNTER.getByName("x").in
 "#,
     );
     check_definition(&src, expect![[r#"
-        none
+        /w/src/index.ts:4:9 "increment"
     "#]]);
     let src = src.replace("$0", "").replace("env.COUNTER.getByName", "env.COU$0NTER.getByName");
     check_definition(&src, expect![[r#"
-        none
+        /w/wrangler.jsonc:5:47 "\"COUNTER\""
     "#]]);
     let src = src.replace("$0", "").replace(r#""class_name": "Counter""#, r#""class_name": "Cou$0nter""#);
     check_definition(&src, expect![[r#"
-        none
+        /w/src/index.ts:3:14 "Counter"
     "#]]);
 }
 
@@ -472,7 +481,13 @@ export default { fetch() { return new Response(); } };
 "#,
         "/w/wrangler.jsonc",
         expect![[r#"
-            no diagnostics
+                  { "name": "ROOM", "class_name": "Room" },
+                                                  ^^^^^^ error[do-class-not-exported] The binding `ROOM` names the class `Room`, but the main module `src/index.ts` does not export it: export the class from `src/index.ts` (or fix `class_name`).
+              related: /w/src/index.ts:3:7 "Room" `Room` is declared here
+                  { "name": "ROOM", "class_name": "Room" },
+                                                  ^^^^^^ error[do-class-no-migration] The Durable Object class `Room` has no migration, so it cannot be deployed: add a migration entry with `"new_sqlite_classes": ["Room"]` to `migrations`.
+                { "tag": "v1", "new_sqlite_classes": ["Counter", "Ghost"] },
+                                                                 ^^^^^^^ error[migration-unknown-class] This migration creates the class `Ghost`, but the main module `src/index.ts` does not export a class of that name: export it, fix the name, or delete the class in a new migration (`deleted_classes`).
         "#]],
     );
 }
@@ -527,7 +542,11 @@ export default { fetch() { return new Response(); } };
 "#,
         "/w/src/index.ts",
         expect![[r#"
-            no diagnostics
+            export class Unmigrated extends DurableObject {}
+                         ^^^^^^^^^^ warning[do-class-no-migration] `Unmigrated` is an exported Durable Object class with no migration in wrangler.jsonc: add `"new_sqlite_classes": ["Unmigrated"]` in a new migration entry, or stop exporting it.
+                this.ctx.storage.sql.exec("SELECT 1");
+                                 ^^^ error[kv-backend-sql-api] `storage.sql` needs the SQLite storage backend, but `Legacy` is created with `new_classes` (the key-value backend) in wrangler.jsonc, so this throws at run time. For a class that is not deployed yet, use `new_sqlite_classes`; a deployed key-value class cannot be converted, use the asynchronous `get`/`put` API there.
+              related: /w/wrangler.jsonc:4:49 "\"Legacy\"" `Legacy` is created with the key-value backend here
         "#]],
     );
 }
