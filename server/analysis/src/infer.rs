@@ -458,6 +458,22 @@ impl<'a> Infer<'a> {
                         return r;
                     }
                 }
+                // Half-typed code: tree-sitter wraps the broken region in an ERROR node that
+                // still holds the declarations and parameters typed so far.
+                "ERROR" => {
+                    let mut c = parent.walk();
+                    let stmts: Vec<_> = parent.named_children(&mut c).filter(|s| s.end_byte() <= at).collect();
+                    for stmt in stmts.iter().rev() {
+                        if let Some(r) = self.declared_in(*stmt, name, usage, depth) {
+                            return r;
+                        }
+                    }
+                    if crate::model::first_named_child_of_kind(parent, "formal_parameters").is_some_and(|p| p.end_byte() <= at) {
+                        if let Some(r) = self.parameter_type(parent, name, depth) {
+                            return r;
+                        }
+                    }
+                }
                 "catch_clause" => {
                     if parent.child_by_field_name("parameter").is_some_and(|p| self.t(p) == name) {
                         return None;
@@ -529,7 +545,10 @@ impl<'a> Infer<'a> {
             }
             return Some(self.callback_param_type(func, 0, depth));
         }
-        let params = func.child_by_field_name("parameters")?;
+        // Field names are not kept inside ERROR nodes; find the parameter list by kind there.
+        let params = func
+            .child_by_field_name("parameters")
+            .or_else(|| (func.kind() == "ERROR").then(|| crate::model::first_named_child_of_kind(func, "formal_parameters")).flatten())?;
         let mut c = params.walk();
         let list: Vec<_> = params
             .named_children(&mut c)

@@ -424,7 +424,7 @@ export default { async fetch(request, env) { const s = env.COUNTER.getByName("x"
 "#,
         ),
         expect![[r#"
-            no signature
+            > Counter.add(a: number, «b: number»): Promise<number>
         "#]],
     );
 }
@@ -549,4 +549,23 @@ export default { fetch() { return new Response(); } };
               related: /w/wrangler.jsonc:4:49 "\"Legacy\"" `Legacy` is created with the key-value backend here
         "#]],
     );
+}
+
+#[test]
+fn completion_in_half_typed_code() {
+    // The member access is followed by more code, so tree-sitter folds the next token into it
+    // or wraps the region in an ERROR node; both must still complete.
+    let cases = [
+        "async run() {\n    this.ctx.storage.$0\n    return 1;\n  }\n  other() {}",
+        "async run() {\n    const x = this.ctx.storage.sql.$0\n  }",
+        "async run() {\n    if (this.ctx.storage.$0) {}\n  }",
+        "async run() {\n    await this.ctx.storage.$0",
+    ];
+    for body in cases {
+        let src = with_counter(&format!(
+            "import {{ DurableObject }} from \"cloudflare:workers\";\nexport class Counter extends DurableObject<Env> {{\n  {body}\n}}\n"
+        ));
+        let l = labels(&src);
+        assert!(l.iter().any(|x| x == "exec" || x == "sql"), "`{body}` offered {l:?}");
+    }
 }
