@@ -1,6 +1,6 @@
 -- End-to-end check of `dols lsp` from a real Neovim, written against the Neovim 0.7 API
 -- (`vim.lsp.start_client`, `vim.lsp.buf_attach_client`, `vim.lsp.buf_request_sync`), which
--- later versions still provide.
+-- later versions still provide (0.11 and 0.12 print a deprecation notice for start_client).
 --
 -- tests/nvim/main.rs runs it as
 --   nvim --headless --clean -u NONE -S tests/nvim/e2e.lua
