@@ -141,7 +141,7 @@ fn columns_count_utf16_code_units() {
 
 #[test]
 fn warnings_alone_exit_zero() {
-    let toml = b"[[durable_objects.bindings]]\nname = \"A\"\nclass_name = \"A\"\nkind = \"x\"\n";
+    let toml = b"[[durable_objects.bindings]]\nname = \"A\"\nclass_name = \"A\"\nkind = \"x\"\n\n[[migrations]]\ntag = \"v1\"\nnew_sqlite_classes = [\"A\"]\n";
     let p = Project::new(&[("wrangler.toml", toml)]);
     let r = p.run(&["check"]);
     assert_eq!(
