@@ -74,6 +74,7 @@ impl Diagnostic {
         code: &'static str,
         message: impl Into<String>,
     ) -> Self {
+        debug_assert!(code_info(code).is_some(), "diagnostic code `{code}` is not in diagnostics::CODES");
         Self {
             file: file.into(),
             range,
@@ -91,5 +92,48 @@ impl Diagnostic {
     pub fn with_fix(mut self, fix: Fix) -> Self {
         self.fixes.push(fix);
         self
+    }
+}
+
+/// A documented diagnostic code.
+#[derive(Clone, Copy, Debug)]
+pub struct CodeInfo {
+    pub code: &'static str,
+    /// One line: what the code reports.
+    pub summary: &'static str,
+}
+
+/// Every code dols reports. Each has a page `docs/diagnostics/<code>.md` (checked by a test),
+/// and emitting a code missing here fails in debug builds.
+pub const CODES: &[CodeInfo] = &[
+    CodeInfo { code: "config-syntax", summary: "The wrangler config is not valid JSONC or TOML." },
+    CodeInfo { code: "config-invalid", summary: "A wrangler config value that wrangler rejects: a missing or mistyped field." },
+    CodeInfo { code: "config-unexpected-field", summary: "A field wrangler does not know in a Durable Object binding or migration." },
+    CodeInfo { code: "config-main-not-found", summary: "The config's `main` module does not exist." },
+    CodeInfo { code: "do-class-not-exported", summary: "A Durable Object binding names a class that the main module does not export." },
+    CodeInfo { code: "do-class-no-migration", summary: "A Durable Object class that no migration creates." },
+    CodeInfo { code: "migration-unknown-class", summary: "A migration creates a class that the main module does not export." },
+    CodeInfo { code: "kv-backend-sql-api", summary: "A SQLite-only storage API used in a class created with the key-value backend." },
+];
+
+pub fn code_info(code: &str) -> Option<&'static CodeInfo> {
+    CODES.iter().find(|c| c.code == code)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_code_has_a_page() {
+        let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/diagnostics"));
+        for c in super::CODES {
+            let page = dir.join(format!("{}.md", c.code));
+            let text = std::fs::read_to_string(&page).unwrap_or_else(|_| panic!("missing {}", page.display()));
+            assert!(text.starts_with(&format!("# `{}`", c.code)), "{} must start with its code as title", page.display());
+        }
+        let pages = std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()).filter(|e| e.path().extension().is_some_and(|x| x == "md"));
+        for page in pages {
+            let name = page.path().file_stem().unwrap().to_string_lossy().into_owned();
+            assert!(name == "README" || super::code_info(&name).is_some(), "docs/diagnostics/{name}.md documents an unknown code");
+        }
     }
 }

@@ -139,7 +139,13 @@ fn sarif_log(items: &[Item]) -> sarif::Sarif {
         .collect();
     let rules: Vec<sarif::ReportingDescriptor> = codes
         .iter()
-        .map(|c| sarif::ReportingDescriptor::builder().id(*c).build())
+        .map(|c| match dols_analysis::diagnostics::code_info(c) {
+            Some(info) => sarif::ReportingDescriptor::builder()
+                .id(*c)
+                .short_description(sarif::MultiformatMessageString::builder().text(info.summary).build())
+                .build(),
+            None => sarif::ReportingDescriptor::builder().id(*c).build(),
+        })
         .collect();
     let results: Vec<sarif::Result> = items
         .iter()

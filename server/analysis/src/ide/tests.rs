@@ -129,7 +129,8 @@ fn check_diagnostics(src: &str, file: &str, expect: Expect) {
         let line = text.lines().nth(s.line as usize).unwrap_or("");
         let width = if e.line == s.line { (e.col - s.col).max(1) } else { (line.len() as u32 - s.col).max(1) };
         out.push_str(&format!(
-            "{}\n{}{} {}[{}] {}\n",
+            "{:<3} | {}\n    | {}{} {}[{}] {}\n",
+            s.line + 1,
             line,
             " ".repeat(s.col as usize),
             "^".repeat(width as usize),
@@ -138,7 +139,7 @@ fn check_diagnostics(src: &str, file: &str, expect: Expect) {
             d.message
         ));
         for r in &d.related {
-            out.push_str(&format!("  related: {} {}\n", render_range(&f.analysis, &r.file, r.range), r.message));
+            out.push_str(&format!("    = related: {} {}\n", render_range(&f.analysis, &r.file, r.range), r.message));
         }
     }
     expect.assert_eq(if out.is_empty() { "no diagnostics\n" } else { &out });
@@ -481,13 +482,13 @@ export default { fetch() { return new Response(); } };
 "#,
         "/w/wrangler.jsonc",
         expect![[r#"
-                  { "name": "ROOM", "class_name": "Room" },
-                                                  ^^^^^^ error[do-class-not-exported] The binding `ROOM` names the class `Room`, but the main module `src/index.ts` does not export it: export the class from `src/index.ts` (or fix `class_name`).
-              related: /w/src/index.ts:3:7 "Room" `Room` is declared here
-                  { "name": "ROOM", "class_name": "Room" },
-                                                  ^^^^^^ error[do-class-no-migration] The Durable Object class `Room` has no migration, so it cannot be deployed: add a migration entry with `"new_sqlite_classes": ["Room"]` to `migrations`.
-                { "tag": "v1", "new_sqlite_classes": ["Counter", "Ghost"] },
-                                                                 ^^^^^^^ error[migration-unknown-class] This migration creates the class `Ghost`, but the main module `src/index.ts` does not export a class of that name: export it, fix the name, or delete the class in a new migration (`deleted_classes`).
+            6   |       { "name": "ROOM", "class_name": "Room" },
+                |                                       ^^^^^^ error[do-class-not-exported] The binding `ROOM` names the class `Room`, but the main module `src/index.ts` does not export it: export the class from `src/index.ts` (or fix `class_name`).
+                = related: /w/src/index.ts:3:7 "Room" `Room` is declared here
+            6   |       { "name": "ROOM", "class_name": "Room" },
+                |                                       ^^^^^^ error[do-class-no-migration] The Durable Object class `Room` has no migration, so it cannot be deployed: add a migration entry with `"new_sqlite_classes": ["Room"]` to `migrations`.
+            11  |     { "tag": "v1", "new_sqlite_classes": ["Counter", "Ghost"] },
+                |                                                      ^^^^^^^ error[migration-unknown-class] This migration creates the class `Ghost`, but the main module `src/index.ts` does not export a class of that name: export it, fix the name, or delete the class in a new migration (`deleted_classes`).
         "#]],
     );
 }
@@ -542,11 +543,11 @@ export default { fetch() { return new Response(); } };
 "#,
         "/w/src/index.ts",
         expect![[r#"
-            export class Unmigrated extends DurableObject {}
-                         ^^^^^^^^^^ warning[do-class-no-migration] `Unmigrated` is an exported Durable Object class with no migration in wrangler.jsonc: add `"new_sqlite_classes": ["Unmigrated"]` in a new migration entry, or stop exporting it.
-                this.ctx.storage.sql.exec("SELECT 1");
-                                 ^^^ error[kv-backend-sql-api] `storage.sql` needs the SQLite storage backend, but `Legacy` is created with `new_classes` (the key-value backend) in wrangler.jsonc, so this throws at run time. For a class that is not deployed yet, use `new_sqlite_classes`; a deployed key-value class cannot be converted, use the asynchronous `get`/`put` API there.
-              related: /w/wrangler.jsonc:4:49 "\"Legacy\"" `Legacy` is created with the key-value backend here
+            9   | export class Unmigrated extends DurableObject {}
+                |              ^^^^^^^^^^ warning[do-class-no-migration] `Unmigrated` is an exported Durable Object class with no migration in wrangler.jsonc: add `"new_sqlite_classes": ["Unmigrated"]` in a new migration entry, or stop exporting it.
+            5   |     this.ctx.storage.sql.exec("SELECT 1");
+                |                      ^^^ error[kv-backend-sql-api] `storage.sql` needs the SQLite storage backend, but `Legacy` is created with `new_classes` (the key-value backend) in wrangler.jsonc, so this throws at run time. For a class that is not deployed yet, use `new_sqlite_classes`; a deployed key-value class cannot be converted, use the asynchronous `get`/`put` API there.
+                = related: /w/wrangler.jsonc:4:49 "\"Legacy\"" `Legacy` is created with the key-value backend here
         "#]],
     );
 }
