@@ -1,0 +1,309 @@
+//! Requests answered from a snapshot: positions in, analysis results out as LSP types.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use dols_analysis::{Encoding, TextRange, diagnostics::Severity, ide};
+use ropey::Rope;
+use tower_lsp_server::ls_types as lsp;
+
+use crate::document::{encoded_len, offset_at, range_at};
+use crate::paths::uri_to_path;
+use crate::world::World;
+
+/// A file a request is about: its path, its text, and the byte offset of the position.
+struct At {
+    path: PathBuf,
+    rope: Rope,
+    offset: usize,
+}
+
+fn locate(world: &World, pos: &lsp::TextDocumentPositionParams) -> Option<At> {
+    let path = uri_to_path(&pos.text_document.uri)?;
+    let rope = world.rope(&path)?;
+    let offset = offset_at(&rope, pos.position, world.encoding).offset;
+    Some(At { path, rope, offset })
+}
+
+pub fn completion(world: &World, params: lsp::CompletionParams) -> Option<lsp::CompletionResponse> {
+    let at = locate(world, &params.text_document_position)?;
+    let items = world.analysis.completion(&at.path, at.offset);
+    let items = items
+        .into_iter()
+        .map(|item| completion_item(item, &at.rope, world.encoding, world.caps.snippets))
+        .collect();
+    Some(lsp::CompletionResponse::Array(items))
+}
+
+pub fn completion_item(item: ide::CompletionItem, rope: &Rope, enc: Encoding, snippets: bool) -> lsp::CompletionItem {
+    let range = range_at(rope, item.replace, enc);
+    let (new_text, format) = match item.snippet {
+        Some(snippet) if snippets => (snippet, lsp::InsertTextFormat::SNIPPET),
+        _ => (item.label.clone(), lsp::InsertTextFormat::PLAIN_TEXT),
+    };
+    lsp::CompletionItem {
+        kind: Some(match item.kind {
+            ide::CompletionKind::Method => lsp::CompletionItemKind::METHOD,
+            ide::CompletionKind::Property => lsp::CompletionItemKind::PROPERTY,
+            ide::CompletionKind::Snippet => lsp::CompletionItemKind::SNIPPET,
+        }),
+        detail: item.detail,
+        documentation: item.documentation.map(markdown_doc),
+        sort_text: item.sort_text,
+        insert_text_format: Some(format),
+        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit { range, new_text })),
+        label: item.label,
+        ..Default::default()
+    }
+}
+
+fn markdown(value: String) -> lsp::MarkupContent {
+    lsp::MarkupContent {
+        kind: lsp::MarkupKind::Markdown,
+        value,
+    }
+}
+
+fn markdown_doc(value: String) -> lsp::Documentation {
+    lsp::Documentation::MarkupContent(markdown(value))
+}
+
+pub fn hover(world: &World, params: lsp::HoverParams) -> Option<lsp::Hover> {
+    let at = locate(world, &params.text_document_position_params)?;
+    let hover = world.analysis.hover(&at.path, at.offset)?;
+    Some(lsp::Hover {
+        contents: lsp::HoverContents::Markup(markdown(hover.markdown)),
+        range: Some(range_at(&at.rope, hover.range, world.encoding)),
+    })
+}
+
+pub fn signature_help(world: &World, params: lsp::SignatureHelpParams) -> Option<lsp::SignatureHelp> {
+    let at = locate(world, &params.text_document_position_params)?;
+    let help = world.analysis.signature_help(&at.path, at.offset)?;
+    Some(signature_help_to_lsp(help, world.encoding))
+}
+
+pub fn signature_help_to_lsp(help: ide::SignatureHelp, enc: Encoding) -> lsp::SignatureHelp {
+    let signatures = help
+        .signatures
+        .into_iter()
+        .map(|sig| {
+            let parameters = sig
+                .params
+                .iter()
+                .map(|(range, doc)| lsp::ParameterInformation {
+                    label: lsp::ParameterLabel::LabelOffsets(label_offsets(&sig.label, *range, enc)),
+                    documentation: doc.clone().map(markdown_doc),
+                })
+                .collect();
+            lsp::SignatureInformation {
+                documentation: sig.documentation.map(markdown_doc),
+                parameters: Some(parameters),
+                active_parameter: None,
+                label: sig.label,
+            }
+        })
+        .collect();
+    lsp::SignatureHelp {
+        signatures,
+        active_signature: Some(help.active_signature as u32),
+        active_parameter: Some(help.active_parameter as u32),
+    }
+}
+
+/// A byte range inside a label as `[start, end)` offsets in the negotiated encoding.
+fn label_offsets(label: &str, range: TextRange, enc: Encoding) -> [u32; 2] {
+    let floor = |mut i: usize| {
+        i = i.min(label.len());
+        while !label.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let (start, end) = (floor(range.start), floor(range.end.max(range.start)));
+    [encoded_len(&label[..start], enc), encoded_len(&label[..end], enc)]
+}
+
+pub fn definition(world: &World, params: lsp::GotoDefinitionParams) -> Option<lsp::GotoDefinitionResponse> {
+    let at = locate(world, &params.text_document_position_params)?;
+    let targets = world.analysis.definition(&at.path, at.offset);
+    if targets.is_empty() {
+        return None;
+    }
+    let mut ropes = Ropes::new(world);
+    let mut links = Vec::new();
+    for t in targets {
+        let (Some(uri), Some(rope)) = (world.uri(&t.file), ropes.get(&t.file)) else {
+            continue;
+        };
+        links.push(lsp::LocationLink {
+            origin_selection_range: None,
+            target_uri: uri,
+            target_range: range_at(rope, t.range, world.encoding),
+            target_selection_range: range_at(rope, t.focus, world.encoding),
+        });
+    }
+    Some(if world.caps.definition_links {
+        lsp::GotoDefinitionResponse::Link(links)
+    } else {
+        lsp::GotoDefinitionResponse::Array(
+            links
+                .into_iter()
+                .map(|l| lsp::Location {
+                    uri: l.target_uri,
+                    range: l.target_selection_range,
+                })
+                .collect(),
+        )
+    })
+}
+
+/// The texts of files, for converting ranges in files other than the one asked about.
+pub struct Ropes<'w> {
+    world: &'w World,
+    cache: HashMap<PathBuf, Option<Rope>>,
+}
+
+impl<'w> Ropes<'w> {
+    pub fn new(world: &'w World) -> Self {
+        Self {
+            world,
+            cache: HashMap::new(),
+        }
+    }
+    pub fn get(&mut self, path: &Path) -> Option<&Rope> {
+        self.cache
+            .entry(path.to_path_buf())
+            .or_insert_with(|| self.world.rope(path))
+            .as_ref()
+    }
+}
+
+/// A file's diagnostics as LSP diagnostics.
+pub fn diagnostics(world: &World, path: &Path) -> Vec<lsp::Diagnostic> {
+    let mut ropes = Ropes::new(world);
+    world
+        .analysis
+        .diagnostics(path)
+        .into_iter()
+        .filter_map(|d| diagnostic_to_lsp(d, &mut ropes))
+        .collect()
+}
+
+fn diagnostic_to_lsp(d: dols_analysis::Diagnostic, ropes: &mut Ropes<'_>) -> Option<lsp::Diagnostic> {
+    let enc = ropes.world.encoding;
+    let range = range_at(ropes.get(&d.file)?, d.range, enc);
+    let related: Vec<lsp::DiagnosticRelatedInformation> = d
+        .related
+        .into_iter()
+        .filter_map(|r| {
+            let uri = ropes.world.uri(&r.file)?;
+            let range = range_at(ropes.get(&r.file)?, r.range, enc);
+            Some(lsp::DiagnosticRelatedInformation {
+                location: lsp::Location { uri, range },
+                message: r.message,
+            })
+        })
+        .collect();
+    Some(lsp::Diagnostic {
+        range,
+        severity: Some(severity(d.severity)),
+        code: Some(lsp::NumberOrString::String(d.code.to_string())),
+        source: Some("dols".to_string()),
+        message: d.message,
+        related_information: (!related.is_empty()).then_some(related),
+        ..Default::default()
+    })
+}
+
+fn severity(s: Severity) -> lsp::DiagnosticSeverity {
+    match s.lsp_number() {
+        1 => lsp::DiagnosticSeverity::ERROR,
+        2 => lsp::DiagnosticSeverity::WARNING,
+        3 => lsp::DiagnosticSeverity::INFORMATION,
+        _ => lsp::DiagnosticSeverity::HINT,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(snippet: Option<&str>) -> ide::CompletionItem {
+        ide::CompletionItem {
+            label: "getByName".into(),
+            kind: ide::CompletionKind::Method,
+            detail: Some("getByName(name: string): DurableObjectStub".into()),
+            documentation: Some("Gets a **stub**.".into()),
+            snippet: snippet.map(str::to_string),
+            replace: TextRange::new(11, 14),
+            sort_text: Some("0".into()),
+        }
+    }
+
+    #[test]
+    fn completion_items_carry_snippets_and_replace_ranges() {
+        // "env.😀NS.get" — the replace range covers "get", after an emoji (2 UTF-16 units).
+        let rope = Rope::from_str("env.😀NS.get");
+        let with_snippet = completion_item(item(Some("getByName(${1:name})")), &rope, Encoding::Utf16, true);
+        assert_eq!(with_snippet.kind, Some(lsp::CompletionItemKind::METHOD));
+        assert_eq!(with_snippet.insert_text_format, Some(lsp::InsertTextFormat::SNIPPET));
+        let Some(lsp::CompletionTextEdit::Edit(edit)) = &with_snippet.text_edit else {
+            panic!("no text edit")
+        };
+        assert_eq!(edit.new_text, "getByName(${1:name})");
+        assert_eq!(
+            edit.range,
+            lsp::Range::new(lsp::Position::new(0, 9), lsp::Position::new(0, 12))
+        );
+        let Some(lsp::Documentation::MarkupContent(doc)) = &with_snippet.documentation else {
+            panic!("no docs")
+        };
+        assert_eq!(
+            (doc.kind.clone(), doc.value.as_str()),
+            (lsp::MarkupKind::Markdown, "Gets a **stub**.")
+        );
+
+        let utf8 = completion_item(item(Some("getByName($1)")), &rope, Encoding::Utf8, false);
+        assert_eq!(utf8.insert_text_format, Some(lsp::InsertTextFormat::PLAIN_TEXT));
+        let Some(lsp::CompletionTextEdit::Edit(edit)) = &utf8.text_edit else {
+            panic!("no text edit")
+        };
+        assert_eq!(edit.new_text, "getByName");
+        assert_eq!(
+            edit.range,
+            lsp::Range::new(lsp::Position::new(0, 11), lsp::Position::new(0, 14))
+        );
+    }
+
+    #[test]
+    fn signature_label_offsets_follow_the_encoding() {
+        let label = "exec(query: “SQL” 😀, ...bindings: any[])".to_string();
+        let q = label.find("query").unwrap();
+        let b = label.find("...bindings").unwrap();
+        let help = ide::SignatureHelp {
+            signatures: vec![ide::SignatureInfo {
+                label: label.clone(),
+                documentation: None,
+                params: vec![
+                    (TextRange::new(q, label.find(',').unwrap()), Some("The SQL".into())),
+                    (TextRange::new(b, label.len() - 1), None),
+                ],
+            }],
+            active_signature: 0,
+            active_parameter: 1,
+        };
+        let utf16 = signature_help_to_lsp(help.clone(), Encoding::Utf16);
+        let params = utf16.signatures[0].parameters.as_ref().unwrap();
+        // “ and ” are one UTF-16 unit each (3 UTF-8 bytes); 😀 is two (4 bytes).
+        assert_eq!(params[0].label, lsp::ParameterLabel::LabelOffsets([5, 20]));
+        assert_eq!(params[1].label, lsp::ParameterLabel::LabelOffsets([22, 40]));
+        assert_eq!(utf16.active_parameter, Some(1));
+        let utf8 = signature_help_to_lsp(help, Encoding::Utf8);
+        let params = utf8.signatures[0].parameters.as_ref().unwrap();
+        assert_eq!(
+            params[1].label,
+            lsp::ParameterLabel::LabelOffsets([b as u32, label.len() as u32 - 1])
+        );
+    }
+}

@@ -1,0 +1,461 @@
+//! The server's state: the analysis, the open documents, the workspace roots and settings.
+//!
+//! A [`World`] is immutable once shared: readers hold an `Arc<World>` snapshot, and the one
+//! writer (the ordered notification path) changes it through `Arc::make_mut`, which copies
+//! only while a snapshot is still in use.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use dols_analysis::config::CONFIG_FILE_NAMES;
+use dols_analysis::{Analysis, Encoding, File, FileKind};
+use dols_vfs::{MAX_FILE_BYTES, SkipReason};
+use ropey::Rope;
+use serde_json::Value;
+use tower_lsp_server::ls_types::{
+    DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidChangeWorkspaceFoldersParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, FileChangeType, Uri,
+};
+
+use crate::document::Document;
+use crate::log;
+use crate::paths::{path_to_uri, uri_to_path};
+
+/// What the client can do, as far as the server cares.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ClientCaps {
+    pub snippets: bool,
+    pub definition_links: bool,
+    pub watch_registration: bool,
+}
+
+#[derive(Clone)]
+pub struct World {
+    pub analysis: Analysis,
+    pub docs: HashMap<PathBuf, Document>,
+    pub roots: Vec<PathBuf>,
+    pub encoding: Encoding,
+    pub caps: ClientCaps,
+    /// What `initializationOptions` and then `workspace/didChangeConfiguration` delivered.
+    pub settings: Value,
+    /// Counts changes; a newer world has a larger revision.
+    pub revision: u64,
+}
+
+impl Default for World {
+    fn default() -> Self {
+        Self {
+            analysis: Analysis::new(),
+            docs: HashMap::new(),
+            roots: Vec::new(),
+            // The protocol's default until `initialize` negotiates.
+            encoding: Encoding::Utf16,
+            caps: ClientCaps::default(),
+            settings: Value::Null,
+            revision: 0,
+        }
+    }
+}
+
+/// The files a change touched, for deciding whose diagnostics to refresh.
+#[derive(Debug, Default)]
+pub struct Touched {
+    pub paths: Vec<PathBuf>,
+    /// The projects (see [`project_key`]) the paths belonged to before the change.
+    pub keys_before: Vec<Option<PathBuf>>,
+    /// Everything may have changed (roots added or removed).
+    pub everything: bool,
+}
+
+impl World {
+    /// The text of a file as a rope: the open document, else the analysed text.
+    pub fn rope(&self, path: &Path) -> Option<Rope> {
+        if let Some(doc) = self.docs.get(path) {
+            return Some(doc.rope().clone());
+        }
+        self.analysis.file(path).map(|f| Rope::from_str(f.text()))
+    }
+
+    /// The URI to use for a path: the one the client opened it with, else a `file://` URI.
+    pub fn uri(&self, path: &Path) -> Option<Uri> {
+        match self.docs.get(path) {
+            Some(doc) => Some(doc.uri.clone()),
+            None => path_to_uri(path),
+        }
+    }
+
+    fn touch(&self, paths: Vec<PathBuf>) -> Touched {
+        let keys_before = paths.iter().map(|p| project_key(&self.analysis, p)).collect();
+        Touched {
+            paths,
+            keys_before,
+            everything: false,
+        }
+    }
+
+    /// Every file whose diagnostics a change may have moved: the touched files themselves, and
+    /// the open documents and config files of the projects the touched files belonged to before
+    /// or belong to now.
+    pub fn affected(&self, touched: &Touched) -> BTreeSet<PathBuf> {
+        let mut out: BTreeSet<PathBuf> = touched.paths.iter().cloned().collect();
+        let candidates = self.docs.keys().map(PathBuf::as_path).chain(self.config_paths());
+        if touched.everything {
+            out.extend(candidates.map(Path::to_path_buf));
+            return out;
+        }
+        let mut keys: Vec<Option<PathBuf>> = touched.keys_before.clone();
+        keys.extend(touched.paths.iter().map(|p| project_key(&self.analysis, p)));
+        keys.sort();
+        keys.dedup();
+        for path in candidates {
+            if keys.contains(&project_key(&self.analysis, path)) {
+                out.insert(path.to_path_buf());
+            }
+        }
+        out
+    }
+
+    pub fn config_paths(&self) -> impl Iterator<Item = &Path> {
+        self.analysis
+            .files()
+            .filter(|(_, f)| matches!(f, File::Config(_)))
+            .map(|(p, _)| p)
+    }
+
+    // ---- Changes, applied in the order the client sent them ----
+
+    pub fn did_open(&mut self, params: DidOpenTextDocumentParams) -> Option<Touched> {
+        let doc = params.text_document;
+        let path = analysable_path(&doc.uri)?;
+        let touched = self.touch(vec![path.clone()]);
+        let document = Document::new(doc.uri, doc.version, &doc.text);
+        if document.len_bytes() as u64 > MAX_FILE_BYTES {
+            log::info!(
+                "{}: open document is {} bytes, over the {MAX_FILE_BYTES}-byte limit; not analysed",
+                path.display(),
+                document.len_bytes()
+            );
+            self.analysis.remove_file(&path);
+        } else {
+            self.analysis.set_file(&path, doc.text);
+        }
+        self.docs.insert(path, document);
+        Some(touched)
+    }
+
+    pub fn did_change(&mut self, params: DidChangeTextDocumentParams) -> Option<Touched> {
+        let uri = params.text_document.uri;
+        let path = analysable_path(&uri)?;
+        let enc = self.encoding;
+        let Some(doc) = self.docs.get_mut(&path) else {
+            log::warning!("didChange for {} which is not open; ignored", uri.as_str());
+            return None;
+        };
+        let mut resync = false;
+        let version = params.text_document.version;
+        if version < doc.version {
+            log::warning!(
+                "{}: version went back from {} to {version}; resynchronising the whole text",
+                path.display(),
+                doc.version
+            );
+            resync = true;
+        }
+        let was_analysed = doc.len_bytes() as u64 <= MAX_FILE_BYTES;
+        let applied = doc.apply_changes(&params.content_changes, enc);
+        doc.version = version;
+        for problem in &applied.problems {
+            log::warning!("{}: {problem}; resynchronising the whole text", path.display());
+            resync = true;
+        }
+        let len = doc.len_bytes() as u64;
+        let text = || doc.text();
+        let touched_paths = vec![path.clone()];
+        let keys_before = vec![project_key(&self.analysis, &path)];
+        if len > MAX_FILE_BYTES {
+            if was_analysed {
+                log::info!(
+                    "{}: now {len} bytes, over the {MAX_FILE_BYTES}-byte limit; no longer analysed",
+                    path.display()
+                );
+                self.analysis.remove_file(&path);
+            }
+        } else if !was_analysed {
+            log::info!("{}: back under the size limit; analysed again", path.display());
+            self.analysis.set_file(&path, text());
+        } else if resync || !self.analysis.apply_edits(&path, &applied.edits) {
+            if !resync {
+                log::warning!(
+                    "{}: the analysis refused the edits; resynchronising the whole text",
+                    path.display()
+                );
+            }
+            self.analysis.set_file(&path, text());
+        }
+        Some(Touched {
+            paths: touched_paths,
+            keys_before,
+            everything: false,
+        })
+    }
+
+    pub fn did_close(&mut self, params: DidCloseTextDocumentParams) -> Option<Touched> {
+        let path = analysable_path(&params.text_document.uri)?;
+        let touched = self.touch(vec![path.clone()]);
+        self.docs.remove(&path);
+        self.reload_from_disk(&path);
+        Some(touched)
+    }
+
+    /// Re-reads a file that is not open; removes it when it is gone or cannot be analysed.
+    fn reload_from_disk(&mut self, path: &Path) {
+        if !self.watched(path) {
+            // Outside the workspace (or where the loader does not look): known only while open.
+            self.analysis.remove_file(path);
+            return;
+        }
+        match dols_vfs::read_text(path) {
+            Ok(text) => {
+                self.analysis.set_file(path, text);
+            }
+            Err(SkipReason::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                self.analysis.remove_file(path);
+            }
+            Err(reason) => {
+                log::info!("skipped {}: {reason}", path.display());
+                self.analysis.remove_file(path);
+            }
+        }
+    }
+
+    pub fn did_change_watched_files(&mut self, params: DidChangeWatchedFilesParams) -> Option<Touched> {
+        let mut events = Vec::new();
+        for change in params.changes {
+            let Some(path) = analysable_path(&change.uri) else {
+                continue;
+            };
+            if !self.watched(&path) {
+                log::trace!("{}: outside the workspace or in an ignored directory", path.display());
+                continue;
+            }
+            events.push((path, change.typ));
+        }
+        if events.is_empty() {
+            return None;
+        }
+        let touched = self.touch(events.iter().map(|(p, _)| p.clone()).collect());
+        for (path, typ) in events {
+            if self.docs.contains_key(&path) {
+                log::debug!("{}: changed on disk while open; the editor's text wins", path.display());
+                continue;
+            }
+            if typ == FileChangeType::DELETED {
+                log::debug!("{}: deleted", path.display());
+                self.analysis.remove_file(&path);
+            } else {
+                log::debug!("{}: changed on disk; reloading", path.display());
+                self.reload_from_disk(&path);
+            }
+        }
+        Some(touched)
+    }
+
+    /// Whether a file-watcher event concerns a file the workspace loader would have loaded.
+    fn watched(&self, path: &Path) -> bool {
+        self.roots
+            .iter()
+            .any(|root| path.strip_prefix(root).is_ok_and(|rel| !in_ignored_dir(rel)))
+    }
+
+    pub fn did_change_configuration(&mut self, settings: Value) {
+        log::info!("settings changed: {}", settings);
+        self.settings = settings;
+    }
+
+    pub fn did_change_workspace_folders(&mut self, params: DidChangeWorkspaceFoldersParams) -> Option<Touched> {
+        let mut touched = Touched {
+            everything: true,
+            ..Touched::default()
+        };
+        for folder in params.event.removed {
+            let Some(root) = uri_to_path(&folder.uri) else { continue };
+            touched.paths.extend(self.unload_root(&root));
+        }
+        for folder in params.event.added {
+            let Some(root) = uri_to_path(&folder.uri) else { continue };
+            self.load_root(&root);
+        }
+        Some(touched)
+    }
+
+    /// Loads every file under `root` (open documents keep the editor's text).
+    pub fn load_root(&mut self, root: &Path) -> usize {
+        if self.roots.iter().any(|r| r == root) {
+            return 0;
+        }
+        let started = std::time::Instant::now();
+        let loaded = dols_vfs::load_tree(&mut self.analysis, root, |path, reason| {
+            log::info!("skipped {}: {reason}", path.display());
+        });
+        for (path, doc) in &self.docs {
+            if path.starts_with(root) && doc.len_bytes() as u64 <= MAX_FILE_BYTES {
+                self.analysis.set_file(path, doc.text());
+            }
+        }
+        self.roots.push(root.to_path_buf());
+        log::info!(
+            "loaded {loaded} files under {} in {:?}",
+            root.display(),
+            started.elapsed()
+        );
+        loaded
+    }
+
+    /// Forgets the files under `root` that no other root holds and that are not open;
+    /// returns them.
+    fn unload_root(&mut self, root: &Path) -> Vec<PathBuf> {
+        self.roots.retain(|r| r != root);
+        let gone: Vec<PathBuf> = self
+            .analysis
+            .files()
+            .map(|(p, _)| p)
+            .filter(|p| {
+                p.starts_with(root) && !self.docs.contains_key(*p) && !self.roots.iter().any(|r| p.starts_with(r))
+            })
+            .map(Path::to_path_buf)
+            .collect();
+        for p in &gone {
+            self.analysis.remove_file(p);
+        }
+        log::info!("unloaded {} files under {}", gone.len(), root.display());
+        gone
+    }
+}
+
+/// The path of a `file://` URI naming a file dols analyses.
+fn analysable_path(uri: &Uri) -> Option<PathBuf> {
+    let path = uri_to_path(uri)?;
+    FileKind::of(&path).is_some().then_some(path)
+}
+
+/// Directories the workspace loader does not descend into (kept in step with `dols-vfs`).
+const IGNORED_DIRS: &[&str] = &["node_modules", "dist", "target"];
+
+/// Whether a root-relative file path lies in a directory the loader skips: hidden ones and
+/// build or dependency folders.
+fn in_ignored_dir(rel: &Path) -> bool {
+    let mut dirs = rel.components().collect::<Vec<_>>();
+    dirs.pop();
+    dirs.iter().any(|c| {
+        let name = c.as_os_str().to_string_lossy();
+        name.starts_with('.') || IGNORED_DIRS.contains(&name.as_ref())
+    })
+}
+
+/// The project a file belongs to, as the directory of the nearest wrangler config at or above
+/// it among the analysed files.
+pub fn project_key(analysis: &Analysis, path: &Path) -> Option<PathBuf> {
+    path.ancestors()
+        .skip(1)
+        .find(|dir| {
+            CONFIG_FILE_NAMES
+                .iter()
+                .any(|name| analysis.config(&dir.join(name)).is_some())
+        })
+        .map(Path::to_path_buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower_lsp_server::ls_types::{TextDocumentItem, VersionedTextDocumentIdentifier};
+
+    fn open(w: &mut World, path: &str, text: &str) {
+        let uri: Uri = format!("file://{path}").parse().unwrap();
+        let item = TextDocumentItem {
+            uri,
+            language_id: "typescript".into(),
+            version: 1,
+            text: text.into(),
+        };
+        w.did_open(DidOpenTextDocumentParams { text_document: item });
+    }
+
+    #[test]
+    fn changes_affect_their_project_only() {
+        let mut w = World::default();
+        w.analysis.set_file(Path::new("/w/a/wrangler.jsonc"), "{}".into());
+        w.analysis.set_file(Path::new("/w/b/wrangler.toml"), "".into());
+        open(&mut w, "/w/a/src/x.ts", "let x;");
+        open(&mut w, "/w/b/y.ts", "let y;");
+        open(&mut w, "/w/loose.ts", "let z;");
+        let touched = w.touch(vec![PathBuf::from("/w/a/src/deep/z.ts")]);
+        let affected: Vec<_> = w.affected(&touched).into_iter().collect();
+        assert_eq!(
+            affected,
+            [
+                PathBuf::from("/w/a/src/deep/z.ts"),
+                PathBuf::from("/w/a/src/x.ts"),
+                PathBuf::from("/w/a/wrangler.jsonc")
+            ]
+        );
+        // A config that goes away: the files of its old project are affected too.
+        let touched = w.touch(vec![PathBuf::from("/w/b/wrangler.toml")]);
+        w.analysis.remove_file(Path::new("/w/b/wrangler.toml"));
+        let affected: Vec<_> = w.affected(&touched).into_iter().collect();
+        assert_eq!(
+            affected,
+            [
+                PathBuf::from("/w/b/wrangler.toml"),
+                PathBuf::from("/w/b/y.ts"),
+                PathBuf::from("/w/loose.ts")
+            ]
+        );
+    }
+
+    #[test]
+    fn edits_reach_the_analysis_incrementally_or_by_resync() {
+        let mut w = World::default();
+        open(&mut w, "/w/a.ts", "let a = 1;");
+        let uri: Uri = "file:///w/a.ts".parse().unwrap();
+        let change = |version, range: Option<(u32, u32, u32, u32)>, text: &str| DidChangeTextDocumentParams {
+            text_document: VersionedTextDocumentIdentifier {
+                uri: uri.clone(),
+                version,
+            },
+            content_changes: vec![tower_lsp_server::ls_types::TextDocumentContentChangeEvent {
+                range: range.map(|(a, b, c, d)| {
+                    tower_lsp_server::ls_types::Range::new(
+                        tower_lsp_server::ls_types::Position::new(a, b),
+                        tower_lsp_server::ls_types::Position::new(c, d),
+                    )
+                }),
+                range_length: None,
+                text: text.into(),
+            }],
+        };
+        let text = |w: &World| w.analysis.file(Path::new("/w/a.ts")).unwrap().text().to_string();
+        w.did_change(change(2, Some((0, 4, 0, 5)), "bé"));
+        assert_eq!(text(&w), "let bé = 1;");
+        // Version back and a range past the end: still applied (clamped), then resynchronised.
+        w.did_change(change(1, Some((4, 0, 4, 0)), "\n"));
+        assert_eq!(text(&w), "let bé = 1;\n");
+        assert_eq!(w.docs[Path::new("/w/a.ts")].version, 1);
+        // Not open: ignored.
+        let mut other = change(3, None, "x");
+        other.text_document.uri = "file:///w/b.ts".parse().unwrap();
+        assert!(w.did_change(other).is_none());
+    }
+
+    #[test]
+    fn ignored_directories_match_the_loader() {
+        assert!(in_ignored_dir(Path::new("node_modules/x/index.ts")));
+        assert!(in_ignored_dir(Path::new("apps/a/.wrangler/tmp/bundle.js")));
+        assert!(in_ignored_dir(Path::new("dist/index.js")));
+        assert!(!in_ignored_dir(Path::new("apps/a/src/index.ts")));
+        assert!(
+            !in_ignored_dir(Path::new(".eslintrc.js")),
+            "hidden files are loaded; hidden directories are not"
+        );
+    }
+}
