@@ -2,59 +2,69 @@
 //! configs, Durable Object bindings and migrations. Shown by `dols status` and reusable by the
 //! language server.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::path::Path;
 
-use crate::config::{Spanned, WranglerConfig};
+use crate::config::{Backend, Spanned, WranglerConfig};
+use crate::project::{class_info, Project};
 use crate::{Analysis, File};
 
 /// Renders the project model of `analysis` as Markdown. Paths appear as they were loaded.
 pub fn project_markdown(analysis: &Analysis) -> String {
-    let configs: Vec<(&Path, &WranglerConfig)> = analysis
-        .files()
-        .filter_map(|(path, file)| match file {
-            File::Config(c) => Some((path, &*c.config)),
-            File::Source(_) => None,
-        })
-        .collect();
-    let config_dirs: BTreeSet<&Path> = configs.iter().filter_map(|(p, _)| p.parent()).collect();
-
-    // Each source belongs to the project of the nearest directory above it holding a config.
-    let mut sources_per_dir: BTreeMap<&Path, usize> = BTreeMap::new();
-    let mut outside = 0;
-    for (path, file) in analysis.files() {
-        if !matches!(file, File::Source(_)) {
-            continue;
-        }
-        match path
-            .ancestors()
-            .skip(1)
-            .find(|dir| config_dirs.contains(dir))
-        {
-            Some(dir) => *sources_per_dir.entry(dir).or_default() += 1,
-            None => outside += 1,
-        }
-    }
-
+    let projects = &analysis.projects().list;
     let mut out = String::from("# Durable Objects projects\n");
-    if configs.is_empty() {
-        out.push_str(
-            "\nNo wrangler configuration (wrangler.jsonc, wrangler.json, wrangler.toml) found.\n",
-        );
+    if projects.is_empty() {
+        out.push_str("\nNo wrangler configuration (wrangler.jsonc, wrangler.json, wrangler.toml) found.\n");
     }
-    for (path, config) in &configs {
-        let sources = path
-            .parent()
-            .and_then(|d| sources_per_dir.get(d))
-            .copied()
-            .unwrap_or(0);
-        render_config(&mut out, path, config, sources);
+    for p in projects {
+        render_config(&mut out, &p.config_path, &p.config, p.sources.len());
+        render_classes(&mut out, analysis, p);
     }
+    let outside = analysis
+        .files()
+        .filter(|(path, f)| matches!(f, File::Source(_)) && analysis.projects().for_file(path).is_none())
+        .count();
     if outside > 0 {
         let _ = writeln!(out, "\nSource files outside any project: {outside}");
     }
     out
+}
+
+/// The Durable Object classes the config names, where each is declared, and how it is bound.
+fn render_classes(out: &mut String, analysis: &Analysis, p: &Project) {
+    let migrated = p.migrated_classes();
+    let mut names: BTreeSet<&str> = migrated.keys().map(String::as_str).collect();
+    names.extend(p.local_bindings().map(|b| b.class_name.value.as_str()));
+    if names.is_empty() {
+        return;
+    }
+    out.push_str("\n**Durable Object classes**\n\n");
+    for name in names {
+        let _ = write!(out, "- {}", code(name));
+        match migrated.get(name) {
+            Some((Backend::Sqlite, _)) => out.push_str(", SQLite storage"),
+            Some((Backend::LegacyKv, _)) => out.push_str(", key-value storage"),
+            None => out.push_str(", no migration"),
+        }
+        match p.class_for_name(name).and_then(|k| Some((k, class_info(&analysis.files, k)?))) {
+            Some((key, info)) => {
+                let line = analysis
+                    .file(&key.file)
+                    .map(|f| f.line_index().line_col(f.text(), info.name_range.start, crate::Encoding::Utf8).line + 1)
+                    .unwrap_or(0);
+                let exported = if p.main_classes.contains_key(name) { "exported from main" } else { "not exported from main" };
+                let _ = write!(out, ", declared in {}:{line} ({exported})", code(&key.file.display().to_string()));
+            }
+            None => out.push_str(", class not found in the sources"),
+        }
+        let bindings: BTreeSet<String> =
+            p.local_bindings().filter(|b| b.class_name.value == name).map(|b| code(&b.name.value)).collect();
+        if !bindings.is_empty() {
+            let _ = write!(out, ", bound as {}", bindings.into_iter().collect::<Vec<_>>().join(", "));
+        }
+        out.push('\n');
+    }
 }
 
 fn render_config(out: &mut String, path: &Path, config: &WranglerConfig, sources: usize) {
@@ -259,6 +269,12 @@ mod tests {
             1. `v1`: new_sqlite_classes `Ledger`
             2. `v2`: deleted_classes `C`; renamed_classes `A` → `B`
             3. `v3`: transferred_classes `Room` of worker `old` → `Chat`
+
+            **Durable Object classes**
+
+            - `B`, SQLite storage, class not found in the sources
+            - `Chat`, SQLite storage, class not found in the sources
+            - `Ledger`, SQLite storage, declared in `/w/app/src/index.ts`:1 (exported from main), bound as `LEDGER`
 
             ## `/w/other/wrangler.toml`
 

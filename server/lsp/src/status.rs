@@ -1,14 +1,16 @@
 //! The `dols/status` report.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
+
+
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use dols_analysis::{Analysis, Encoding, File};
 
 use crate::metrics::MethodStats;
 use crate::server::VERSION;
-use crate::world::{World, project_key};
+use crate::world::{project_key, World};
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
@@ -81,12 +83,13 @@ pub fn markdown(world: &World, stats: &[MethodStats]) -> String {
         }
     }
 
-    let _ = writeln!(out, "\n## Project model\n\n{}", project_summary(&world.analysis));
+    let _ = writeln!(out, "\n## Project model\n\n{}", dols_analysis::status::project_markdown(&world.analysis));
+    let _ = writeln!(out, "\n## Loaded files\n\n{}", loaded_files(&world.analysis));
     out
 }
 
-/// The analysed files grouped by project (the directory of the nearest wrangler config).
-fn project_summary(analysis: &Analysis) -> String {
+/// The analysed files grouped by project (the directory of their wrangler config).
+fn loaded_files(analysis: &Analysis) -> String {
     let mut groups: BTreeMap<Option<PathBuf>, Vec<(&Path, &File)>> = BTreeMap::new();
     for (path, file) in analysis.files() {
         groups

@@ -7,7 +7,6 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use dols_analysis::config::CONFIG_FILE_NAMES;
 use dols_analysis::{Analysis, Encoding, File, FileKind};
 use dols_vfs::{MAX_FILE_BYTES, SkipReason};
 use ropey::Rope;
@@ -338,31 +337,16 @@ fn analysable_path(uri: &Uri) -> Option<PathBuf> {
     FileKind::of(&path).is_some().then_some(path)
 }
 
-/// Directories the workspace loader does not descend into (kept in step with `dols-vfs`).
-const IGNORED_DIRS: &[&str] = &["node_modules", "dist", "target"];
-
-/// Whether a root-relative file path lies in a directory the loader skips: hidden ones and
-/// build or dependency folders.
+/// Whether a root-relative file path lies in a directory the workspace loader skips.
 fn in_ignored_dir(rel: &Path) -> bool {
     let mut dirs = rel.components().collect::<Vec<_>>();
     dirs.pop();
-    dirs.iter().any(|c| {
-        let name = c.as_os_str().to_string_lossy();
-        name.starts_with('.') || IGNORED_DIRS.contains(&name.as_ref())
-    })
+    dirs.iter().any(|c| dols_vfs::is_skipped_dir(&c.as_os_str().to_string_lossy()))
 }
 
-/// The project a file belongs to, as the directory of the nearest wrangler config at or above
-/// it among the analysed files.
+/// The project a file belongs to: the directory of its wrangler config.
 pub fn project_key(analysis: &Analysis, path: &Path) -> Option<PathBuf> {
-    path.ancestors()
-        .skip(1)
-        .find(|dir| {
-            CONFIG_FILE_NAMES
-                .iter()
-                .any(|name| analysis.config(&dir.join(name)).is_some())
-        })
-        .map(Path::to_path_buf)
+    analysis.projects().for_file(path).map(|p| p.root.clone())
 }
 
 #[cfg(test)]

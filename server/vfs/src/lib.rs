@@ -14,6 +14,12 @@ pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 /// Directory names never descended into.
 const SKIPPED_DIRS: &[&str] = &["node_modules", ".git", ".wrangler", ".dols", "dist", "target", ".turbo", ".next"];
 
+/// Whether the loader skips a directory of this name: dependencies, build output, and hidden
+/// directories (VCS data, tool state).
+pub fn is_skipped_dir(name: &str) -> bool {
+    name.starts_with('.') || SKIPPED_DIRS.contains(&name)
+}
+
 /// Why a file was not loaded.
 #[derive(Debug)]
 pub enum SkipReason {
@@ -59,9 +65,7 @@ pub fn discover(root: &Path) -> Vec<PathBuf> {
             let path = entry.path();
             let Ok(ft) = entry.file_type() else { continue };
             if ft.is_dir() {
-                let name = entry.file_name();
-                let name = name.to_string_lossy();
-                if !SKIPPED_DIRS.contains(&name.as_ref()) && !name.starts_with('.') {
+                if !is_skipped_dir(&entry.file_name().to_string_lossy()) {
                     stack.push(path);
                 }
             } else if ft.is_file() && FileKind::of(&path).is_some() {
