@@ -1,5 +1,6 @@
 //! End-to-end tests of `dols lsp`: the real binary, spoken to over its stdio.
 
+mod features;
 mod support;
 
 use std::time::Duration;

@@ -105,6 +105,24 @@ impl Analysis {
     /// Sets a file's whole text (open, reload from disk). Paths that are neither sources nor
     /// wrangler configs are ignored; returns whether the file was taken.
     pub fn set_file(&mut self, path: &Path, text: String) -> bool {
+        let taken = self.insert_file(path, text);
+        if taken {
+            self.rebuild_projects();
+        }
+        taken
+    }
+
+    /// Sets many files at once (loading a workspace), rebuilding the project model once.
+    /// Returns how many were taken.
+    pub fn set_files(&mut self, files: impl IntoIterator<Item = (PathBuf, String)>) -> usize {
+        let taken = files.into_iter().map(|(path, text)| self.insert_file(&path, text)).filter(|taken| *taken).count();
+        if taken > 0 {
+            self.rebuild_projects();
+        }
+        taken
+    }
+
+    fn insert_file(&mut self, path: &Path, text: String) -> bool {
         let Some(kind) = FileKind::of(path) else { return false };
         let file = match kind {
             FileKind::Source(kind) => {
@@ -114,7 +132,6 @@ impl Analysis {
             FileKind::Config(format) => File::Config(make_config(format, text)),
         };
         self.files.insert(path.to_path_buf(), file);
-        self.rebuild_projects();
         true
     }
 

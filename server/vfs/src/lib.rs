@@ -84,18 +84,14 @@ pub fn load_tree(
     root: &Path,
     mut skipped: impl FnMut(&Path, SkipReason),
 ) -> usize {
-    let mut loaded = 0;
+    let mut texts = Vec::new();
     for path in discover(root) {
         match read_text(&path) {
-            Ok(text) => {
-                if analysis.set_file(&path, text) {
-                    loaded += 1;
-                }
-            }
+            Ok(text) => texts.push((path, text)),
             Err(reason) => skipped(&path, reason),
         }
     }
-    loaded
+    analysis.set_files(texts)
 }
 
 /// The directory of the nearest wrangler config at or above `start` (a file or directory).

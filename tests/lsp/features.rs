@@ -1,0 +1,169 @@
+//! The Durable Objects features through the protocol: completion, hover, signature help,
+//! definition and diagnostics, as an editor receives them.
+
+use serde_json::Value;
+
+use crate::support::{Enc, Server, Workspace, position_of};
+
+const WRANGLER: &str = r#"{
+  "name": "counter",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "COUNTER", "class_name": "Counter" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Counter"] }]
+}
+"#;
+
+const INDEX: &str = r#"import { DurableObject } from "cloudflare:workers";
+
+export interface Env { COUNTER: DurableObjectNamespace<Counter>; }
+
+export class Counter extends DurableObject<Env> {
+  /** Adds `by` to the count and returns the new value. */
+  async increment(by: number = 1): Promise<number> {
+    const sql = this.ctx.storage.sql;
+    return sql.exec("UPDATE counts SET n = n + ? RETURNING n", by).one().n as number;
+  }
+  async later() {
+    await this.ctx.storage.setAlarm(Date.now() + 1000);
+  }
+  async alarm() {}
+}
+
+export default {
+  async fetch(request: Request, env: Env): Promise<Response> {
+    const stub = env.COUNTER.getByName("user-1");
+    return Response.json(await stub.increment(2));
+  },
+};
+"#;
+
+fn project() -> Workspace {
+    Workspace::new("features").file("wrangler.jsonc", WRANGLER).file("src/index.ts", INDEX)
+}
+
+/// The LSP position of the first `needle` in `text`, plus `delta` bytes.
+fn at(text: &str, needle: &str, delta: usize) -> Value {
+    let i = text.find(needle).unwrap_or_else(|| panic!("{needle} not in text"));
+    position_of(text, i + delta, Enc::Utf16)
+}
+
+fn labels(items: &Value) -> Vec<String> {
+    let list = if items.is_array() { items } else { &items["items"] };
+    list.as_array().map(|a| a.iter().map(|i| i["label"].as_str().unwrap_or("").to_string()).collect()).unwrap_or_default()
+}
+
+#[test]
+fn completion_at_this_ctx_storage() {
+    let ws = project();
+    let mut s = Server::builder().root(&ws).start();
+    // Typed half-way: the line is not a valid statement yet.
+    let text = INDEX.replace("  async alarm() {}", "  async alarm() {\n    this.ctx.storage.\n  }");
+    let doc = s.open(&ws.path("src/index.ts"), &text);
+    let items = s.complete_at(&doc.uri, at(&text, "this.ctx.storage.\n", "this.ctx.storage.".len()));
+    let l = labels(&items);
+    for want in ["sql", "kv", "get", "put", "setAlarm", "transactionSync", "deleteAll"] {
+        assert!(l.contains(&want.to_string()), "missing {want} in {l:?}");
+    }
+    let list = if items.is_array() { items.clone() } else { items["items"].clone() };
+    let set_alarm = list.as_array().unwrap().iter().find(|i| i["label"] == "setAlarm").unwrap();
+    assert_eq!(set_alarm["documentation"]["kind"], "markdown", "{set_alarm}");
+    assert!(set_alarm["documentation"]["value"].as_str().unwrap().contains("replaces"), "{set_alarm}");
+    assert_eq!(set_alarm["insertTextFormat"], 2, "methods insert a snippet: {set_alarm}");
+}
+
+#[test]
+fn completion_counts_utf16_columns() {
+    let ws = project();
+    let mut s = Server::builder().root(&ws).start();
+    let text = INDEX.replace("  async alarm() {}", "  async alarm() {\n    /* 😀 é */ this.ctx.storage.tra\n  }");
+    let doc = s.open(&ws.path("src/index.ts"), &text);
+    let items = s.complete_at(&doc.uri, at(&text, "storage.tra", "storage.tra".len()));
+    let list = if items.is_array() { items.clone() } else { items["items"].clone() };
+    let item = list.as_array().unwrap().iter().find(|i| i["label"] == "transactionSync").expect("transactionSync offered");
+    // The replaced prefix `tra` starts after `/* 😀 é */ this.ctx.storage.` (the emoji is two units).
+    let start = &item["textEdit"]["range"]["start"];
+    assert_eq!(start["character"], 4 + "/* ".len() + 2 + " é */ this.ctx.storage.".chars().count(), "{item}");
+}
+
+#[test]
+fn stub_completion_lists_rpc_methods() {
+    let ws = project();
+    let mut s = Server::builder().root(&ws).start();
+    let text = INDEX.replace("await stub.increment(2)", "await stub.");
+    let doc = s.open(&ws.path("src/index.ts"), &text);
+    let l = labels(&s.complete_at(&doc.uri, at(&text, "await stub.", "await stub.".len())));
+    assert!(l.contains(&"increment".to_string()) && l.contains(&"later".to_string()), "{l:?}");
+    assert!(!l.contains(&"alarm".to_string()), "reserved handlers are not RPC methods: {l:?}");
+}
+
+#[test]
+fn hover_shows_the_semantics() {
+    let ws = project();
+    let mut s = Server::builder().root(&ws).start();
+    let doc = s.open(&ws.path("src/index.ts"), INDEX);
+    let hover = s.hover_at(&doc.uri, at(INDEX, "setAlarm", 3));
+    let value = hover["contents"]["value"].as_str().unwrap_or_else(|| panic!("{hover}"));
+    assert!(value.contains("setAlarm(scheduledTime: number | Date"), "{value}");
+    assert!(value.contains("replaces"), "{value}");
+    assert_eq!(hover["range"]["start"], at(INDEX, "setAlarm", 0), "{hover}");
+    // Hover on a stub call shows the target method and its doc comment.
+    let hover = s.hover_at(&doc.uri, at(INDEX, "increment(2)", 2));
+    let value = hover["contents"]["value"].as_str().unwrap_or_else(|| panic!("{hover}"));
+    assert!(value.contains("Counter.increment(by: number = 1): Promise<number>"), "{value}");
+    assert!(value.contains("Adds `by` to the count"), "{value}");
+}
+
+#[test]
+fn signature_help_for_exec_and_rpc() {
+    let ws = project();
+    let mut s = Server::builder().root(&ws).start();
+    let doc = s.open(&ws.path("src/index.ts"), INDEX);
+    let help = s.signature_help_at(&doc.uri, at(INDEX, ", by).one()", 2));
+    let sig = &help["signatures"][help["activeSignature"].as_u64().unwrap_or(0) as usize];
+    assert!(sig["label"].as_str().unwrap().starts_with("exec<"), "{help}");
+    assert_eq!(help["activeParameter"], 1, "{help}");
+    let help = s.signature_help_at(&doc.uri, at(INDEX, "increment(2)", "increment(".len()));
+    assert_eq!(help["signatures"][0]["label"], "Counter.increment(by: number = 1): Promise<number>", "{help}");
+}
+
+#[test]
+fn definition_of_rpc_method_and_binding() {
+    let ws = project();
+    let mut s = Server::builder().root(&ws).start();
+    let doc = s.open(&ws.path("src/index.ts"), INDEX);
+    let def = s.definition_at(&doc.uri, at(INDEX, "increment(2)", 1));
+    let first = if def.is_array() { def[0].clone() } else { def.clone() };
+    let uri = first["targetUri"].as_str().or(first["uri"].as_str()).unwrap_or_else(|| panic!("{def}"));
+    assert_eq!(uri, doc.uri);
+    let range = if first["targetSelectionRange"].is_object() { &first["targetSelectionRange"] } else { &first["range"] };
+    assert_eq!(range["start"], at(INDEX, "increment(by", 0), "{def}");
+    let def = s.definition_at(&doc.uri, at(INDEX, "COUNTER.getByName", 2));
+    let first = if def.is_array() { def[0].clone() } else { def.clone() };
+    let uri = first["targetUri"].as_str().or(first["uri"].as_str()).unwrap_or_else(|| panic!("{def}"));
+    assert_eq!(uri, ws.uri("wrangler.jsonc"), "{def}");
+}
+
+#[test]
+fn broken_config_and_unexported_class_are_reported() {
+    let broken = WRANGLER.replace(r#""main": "src/index.ts","#, r#""main": "src/index.ts""#);
+    let ws = Workspace::new("broken").file("wrangler.jsonc", &broken).file("src/index.ts", INDEX);
+    let mut s = Server::builder().root(&ws).start();
+    let published = s.diagnostics(&ws.uri("wrangler.jsonc"));
+    let diags = published["diagnostics"].as_array().unwrap();
+    let syntax = diags.iter().find(|d| d["code"] == "config-syntax").unwrap_or_else(|| panic!("{published}"));
+    assert_eq!(syntax["severity"], 1);
+    assert_eq!(syntax["source"], "dols");
+    // Right after the value that lacks its comma.
+    assert_eq!(syntax["range"]["start"], serde_json::json!({ "line": 2, "character": 23 }), "{syntax}");
+    // Fixing the comma and renaming the class in the config reports the unexported class.
+    let doc = s.open(&ws.path("wrangler.jsonc"), &broken);
+    let fixed = WRANGLER.replace(r#""class_name": "Counter""#, r#""class_name": "Countr""#);
+    let end = position_of(&broken, broken.len(), Enc::Utf16);
+    s.change(&doc.uri, 2, &[(Some(crate::support::range((0, 0), (end["line"].as_u64().unwrap() as u32, end["character"].as_u64().unwrap() as u32))), &fixed)]);
+    let published = s.wait_for("diagnostics of the fixed config", crate::support::TIMEOUT, |m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == doc.uri.as_str() && m["params"]["version"] == 2
+    });
+    let codes: Vec<&str> = published["params"]["diagnostics"].as_array().unwrap().iter().filter_map(|d| d["code"].as_str()).collect();
+    assert!(codes.contains(&"do-class-not-exported") && codes.contains(&"do-class-no-migration"), "{published}");
+}
