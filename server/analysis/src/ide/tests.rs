@@ -570,3 +570,19 @@ fn completion_in_half_typed_code() {
         assert!(l.iter().any(|x| x == "exec" || x == "sql"), "`{body}` offered {l:?}");
     }
 }
+
+#[test]
+fn legacy_module_style_classes() {
+    // Classes that predate `extends DurableObject`: the config makes them Durable Objects.
+    for class in [
+        "export class Counter {\n  constructor(state, env) { this.state = state; }\n  async fetch(request) { this.state.storage.$0 }\n}",
+        "export class Counter implements DurableObject {\n  constructor(private state: DurableObjectState, private env: Env) {}\n  async fetch(request: Request) { this.state.storage.$0 }\n}",
+        "export class Counter {\n  constructor(state, env) { this.storage = state.storage; }\n  async fetch(request) { this.storage.$0 }\n}",
+    ] {
+        let l = labels(&with_counter(class));
+        assert!(l.contains(&"sql".to_string()), "`{class}` offered {l:?}");
+    }
+    // Without the config entry the same class is just a class.
+    let l = labels("export class Counter {\n  constructor(state, env) { this.state = state; }\n  async fetch(request) { this.state.storage.$0 }\n}");
+    assert!(l.is_empty(), "{l:?}");
+}
