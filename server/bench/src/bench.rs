@@ -1,5 +1,6 @@
 //! One benchmark run against one server: start, open the big file, measure, stop.
 
+use std::fmt::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -90,7 +91,7 @@ pub fn run(
         let samples = match name {
             HOVER => session.hover(&mut server, proj, &mut r),
             COMPLETION => session.completion(&mut server, proj, &mut r),
-            _ => session.edits(&mut server, proj),
+            _ => session.edits(&mut server, proj, &mut r),
         };
         let gone = samples.as_ref().is_err_and(|e| e.starts_with("server `"));
         if let Err(e) = &samples {
@@ -296,13 +297,19 @@ impl Session<'_> {
         Ok(samples)
     }
 
-    fn edits(&mut self, server: &mut Server, proj: &Project) -> Result<Vec<Duration>> {
+    fn edits(
+        &mut self,
+        server: &mut Server,
+        proj: &Project,
+        r: &mut RunResult,
+    ) -> Result<Vec<Duration>> {
         let at = proj.sql_edit;
         let after = Pos {
             line: at.line,
             col: at.col + 1,
         };
         let mut samples = Vec::new();
+        let mut last = Value::Null;
         let mut n = self.iterations();
         // An even number of edits leaves the text as it was.
         n += n % 2;
@@ -314,7 +321,7 @@ impl Session<'_> {
             } else {
                 self.change(server, at, after, "")?
             };
-            let Some((got, _)) = self.wait_diagnostics(server, self.opts.timeout)? else {
+            let Some((got, params)) = self.wait_diagnostics(server, self.opts.timeout)? else {
                 return Err(format!(
                     "no publishDiagnostics for version {} within {} s of the edit",
                     self.version,
@@ -324,7 +331,9 @@ impl Session<'_> {
             if i >= self.opts.warmup && samples.len() < self.opts.iterations {
                 samples.push(got.saturating_duration_since(t0));
             }
+            last = params;
         }
+        r.notes.push(diagnostics_summary(&last));
         Ok(samples)
     }
 
@@ -453,6 +462,29 @@ fn decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// What the last diagnostics of the edit benchmark held.
+fn diagnostics_summary(params: &Value) -> String {
+    let diags = params["diagnostics"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice);
+    let mut s = format!(
+        "After the last edit the file had {} diagnostic{}",
+        diags.len(),
+        if diags.len() == 1 { "" } else { "s" }
+    );
+    if let Some(first) = diags.first() {
+        let msg = first["message"]
+            .as_str()
+            .unwrap_or("")
+            .lines()
+            .next()
+            .unwrap_or("");
+        let _ = write!(s, ", the first: \"{}\"", msg.replace('`', "'"));
+    }
+    s.push('.');
+    s
 }
 
 fn completion_labels(v: &Value) -> Vec<String> {
