@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use tree_sitter::Node;
 
+use crate::syntax::NodeExt;
 use crate::catalog::{catalog, member_markdown, Member, MemberKind, Receiver};
 use crate::diagnostics::Diagnostic;
 use crate::infer::{DoKind, Infer, Ty, NAMESPACE, STUB};
@@ -355,10 +356,10 @@ fn property_at<'t>(root: Node<'t>, offset: usize) -> Option<(Node<'t>, Node<'t>)
         prev
     };
     let member = prop.parent().filter(|p| p.kind() == "member_expression")?;
-    if member.child_by_field_name("property")?.id() != prop.id() {
+    if member.field("property")?.id() != prop.id() {
         return None;
     }
-    Some((member.child_by_field_name("object")?, prop))
+    Some((member.field("object")?, prop))
 }
 
 /// The catalog member behind `ty.name`.
@@ -419,7 +420,7 @@ fn call_at<'t>(root: Node<'t>, text: &str, offset: usize) -> Option<(Node<'t>, u
             let closed = text[..node.end_byte()].ends_with(')');
             if !closed || offset < node.end_byte() {
                 let call = node.parent().filter(|c| c.kind() == "call_expression")?;
-                let callee = call.child_by_field_name("function")?;
+                let callee = call.field("function")?;
                 let mut c = node.walk();
                 let index = node.children(&mut c).filter(|ch| ch.kind() == "," && ch.end_byte() <= offset).count();
                 return Some((callee, index));
@@ -471,8 +472,8 @@ pub(crate) fn signature_help(a: &Analysis, path: &Path, offset: usize) -> Option
     if callee.kind() != "member_expression" {
         return None;
     }
-    let name = node_text(callee.child_by_field_name("property")?, text);
-    let ty = infer.type_of(callee.child_by_field_name("object")?)?;
+    let name = node_text(callee.field("property")?, text);
+    let ty = infer.type_of(callee.field("object")?)?;
     if let Ty::Stub(Some(class)) = &ty {
         if let Some((key, m)) = rpc_methods(&infer, class).into_iter().find(|(_, m)| m.name == name) {
             let label = format!("{}.{}", key.name, m.signature());

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use tree_sitter::Node;
 
+use crate::syntax::NodeExt;
 use crate::catalog::catalog;
 use crate::model::{type_annotation_text, ClassInfo};
 use crate::project::{class_info, ClassKey, Project};
@@ -100,8 +101,8 @@ impl<'a> Infer<'a> {
             "this" => self.this_class(node).map(Ty::Instance),
             "identifier" => self.identifier_type(node, self.t(node), d),
             "member_expression" => {
-                let object = node.child_by_field_name("object")?;
-                let property = node.child_by_field_name("property")?;
+                let object = node.field("object")?;
+                let property = node.field("property")?;
                 // `c.env` in router handlers (Hono and friends) is the worker's env.
                 if object.kind() == "identifier" && self.t(object) == "c" && self.t(property) == "env" {
                     return Some(Ty::Env);
@@ -110,7 +111,7 @@ impl<'a> Infer<'a> {
                 self.property_type(&obj, self.t(property), d)
             }
             "subscript_expression" => {
-                let object = node.child_by_field_name("object")?;
+                let object = node.field("object")?;
                 match self.type_at_depth(object, d)? {
                     Ty::ApiArray(r) => Some(Ty::Api(r)),
                     _ => None,
@@ -118,23 +119,23 @@ impl<'a> Infer<'a> {
             }
             // `new WebSocketPair()` holds two sockets, read by index or `Object.values`.
             "new_expression" => {
-                let ctor = node.child_by_field_name("constructor")?;
+                let ctor = node.field("constructor")?;
                 (ctor.kind() == "identifier" && self.t(ctor) == "WebSocketPair").then(|| Ty::ApiArray(WEBSOCKET.into()))
             }
             "call_expression" => {
-                let callee = node.child_by_field_name("function")?;
+                let callee = node.field("function")?;
                 if callee.kind() != "member_expression" {
                     return None;
                 }
                 if self.t(callee) == "Object.values" {
-                    let arg = node.child_by_field_name("arguments")?.named_child(0)?;
+                    let arg = node.field("arguments")?.named_child(0)?;
                     return match self.type_at_depth(arg, d)? {
                         Ty::ApiArray(r) => Some(Ty::ApiArray(r)),
                         _ => None,
                     };
                 }
-                let object = callee.child_by_field_name("object")?;
-                let method = self.t(callee.child_by_field_name("property")?);
+                let object = callee.field("object")?;
+                let method = self.t(callee.field("property")?);
                 let obj = self.type_at_depth(object, d)?;
                 self.call_type(&obj, method)
             }
@@ -358,6 +359,11 @@ impl<'a> Infer<'a> {
     /// `this.<name>` inside class `key`.
     fn instance_field(&self, key: &ClassKey, name: &str, depth: usize) -> Option<Ty> {
         let kind = self.do_kind(key);
+        let inherited = matches!(kind, DoKind::Extends | DoKind::Library);
+        if inherited && matches!(name, "ctx" | "env") && !self.declares_field(key, name) {
+            // Set by `super(ctx, env)`; nobody reassigns them, so skip scanning the class body.
+            return Some(if name == "ctx" { Ty::Api(STATE.into()) } else { Ty::Env });
+        }
         for k in self.class_chain(key) {
             let Some(class) = self.class(&k) else { break };
             // A declared type wins.
@@ -371,14 +377,12 @@ impl<'a> Infer<'a> {
                 return Some(ty);
             }
         }
-        if matches!(kind, DoKind::Extends | DoKind::Library) {
-            match name {
-                "ctx" => return Some(Ty::Api(STATE.into())),
-                "env" => return Some(Ty::Env),
-                _ => {}
-            }
-        }
         None
+    }
+
+    /// Whether a class of the chain declares a field `name` itself.
+    fn declares_field(&self, key: &ClassKey, name: &str) -> bool {
+        self.class_chain(key).iter().filter_map(|k| self.class(k)).any(|c| c.fields.iter().any(|f| f.name == name))
     }
 
     /// The type of the first `this.<name> = value` in the class whose value types.
@@ -394,16 +398,38 @@ impl<'a> Infer<'a> {
         };
         let root = src.tree.root_node();
         let class_node = root.descendant_for_byte_range(class.range.start, class.range.end)?;
-        let mut stack = vec![class_node];
+        // The constructor first: that is where nearly every alias field is set, and it spares
+        // a walk over every method of a large class.
+        let body = class_node.field("body")?;
+        let mut c = body.walk();
+        let mut members: Vec<_> = body.named_children(&mut c).collect();
+        members.sort_by_key(|m| {
+            let is_ctor = m.kind() == "method_definition"
+                && m.field("name").is_some_and(|n| infer.t(n) == "constructor");
+            !is_ctor
+        });
+        let mut found = None;
+        for member in members {
+            found = infer.assignment_in(member, name, depth);
+            if found.is_some() {
+                break;
+            }
+        }
+        found
+    }
+
+    /// The type of the first `this.<name> = value` under `node` whose value types.
+    fn assignment_in(&self, node: Node<'_>, name: &str, depth: usize) -> Option<Ty> {
+        let mut stack = vec![node];
         let mut found = None;
         while let Some(n) = stack.pop() {
             if n.kind() == "assignment_expression" {
-                if let (Some(left), Some(right)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) {
+                if let (Some(left), Some(right)) = (n.field("left"), n.field("right")) {
                     if left.kind() == "member_expression"
-                        && left.child_by_field_name("object").is_some_and(|o| o.kind() == "this")
-                        && left.child_by_field_name("property").is_some_and(|p| infer.t(p) == name)
+                        && left.field("object").is_some_and(|o| o.kind() == "this")
+                        && left.field("property").is_some_and(|p| self.t(p) == name)
                     {
-                        if let Some(ty) = infer.type_at_depth(right, depth + 1) {
+                        if let Some(ty) = self.type_at_depth(right, depth + 1) {
                             found = Some(ty);
                             break;
                         }
@@ -433,9 +459,9 @@ impl<'a> Infer<'a> {
                     }
                 }
                 "for_in_statement" => {
-                    if let Some(left) = parent.child_by_field_name("left") {
+                    if let Some(left) = parent.field("left") {
                         if left.kind() == "identifier" && self.t(left) == name && left.id() != cur.id() {
-                            let right = parent.child_by_field_name("right")?;
+                            let right = parent.field("right")?;
                             return match self.type_at_depth(right, depth)? {
                                 Ty::ApiArray(r) => Some(Ty::Api(r)),
                                 _ => None,
@@ -444,7 +470,7 @@ impl<'a> Infer<'a> {
                     }
                 }
                 "for_statement" => {
-                    if let Some(init) = parent.child_by_field_name("initializer") {
+                    if let Some(init) = parent.field("initializer") {
                         if init.start_byte() < at {
                             if let Some(r) = self.declared_in(init, name, usage, depth) {
                                 return r;
@@ -475,7 +501,7 @@ impl<'a> Infer<'a> {
                     }
                 }
                 "catch_clause" => {
-                    if parent.child_by_field_name("parameter").is_some_and(|p| self.t(p) == name) {
+                    if parent.field("parameter").is_some_and(|p| self.t(p) == name) {
                         return None;
                     }
                 }
@@ -495,15 +521,15 @@ impl<'a> Infer<'a> {
                 let mut c = stmt.walk();
                 let decls: Vec<_> = stmt.named_children(&mut c).filter(|d| d.kind() == "variable_declarator").collect();
                 for decl in decls.into_iter().rev() {
-                    let Some(pattern) = decl.child_by_field_name("name") else { continue };
+                    let Some(pattern) = decl.field("name") else { continue };
                     // A use inside its own initialiser does not see the declaration.
                     if decl.byte_range().contains(&usage.start_byte()) {
                         continue;
                     }
-                    let value = decl.child_by_field_name("value");
+                    let value = decl.field("value");
                     match pattern.kind() {
                         "identifier" if self.t(pattern) == name => {
-                            if let Some(t) = decl.child_by_field_name("type") {
+                            if let Some(t) = decl.field("type") {
                                 return Some(self.type_from_annotation(&type_annotation_text(t, self.text()), self.path));
                             }
                             return Some(value.and_then(|v| self.type_at_depth(v, depth)));
@@ -530,7 +556,7 @@ impl<'a> Infer<'a> {
                 None
             }
             "function_declaration" | "class_declaration" => {
-                stmt.child_by_field_name("name").filter(|n| self.t(*n) == name).map(|_| None)
+                stmt.field("name").filter(|n| self.t(*n) == name).map(|_| None)
             }
             _ => None,
         }
@@ -538,7 +564,7 @@ impl<'a> Infer<'a> {
 
     /// If `func` has a parameter `name`: `Some(type)`.
     fn parameter_type(&self, func: Node<'_>, name: &str, depth: usize) -> Option<Option<Ty>> {
-        if let Some(p) = func.child_by_field_name("parameter") {
+        if let Some(p) = func.field("parameter") {
             // `x => …`
             if self.t(p) != name {
                 return None;
@@ -547,7 +573,7 @@ impl<'a> Infer<'a> {
         }
         // Field names are not kept inside ERROR nodes; find the parameter list by kind there.
         let params = func
-            .child_by_field_name("parameters")
+            .field("parameters")
             .or_else(|| (func.kind() == "ERROR").then(|| crate::model::first_named_child_of_kind(func, "formal_parameters")).flatten())?;
         let mut c = params.walk();
         let list: Vec<_> = params
@@ -555,14 +581,14 @@ impl<'a> Infer<'a> {
             .filter(|p| matches!(p.kind(), "required_parameter" | "optional_parameter"))
             .collect();
         let (index, param) = list.iter().enumerate().find_map(|(i, p)| {
-            let pat = p.child_by_field_name("pattern").or_else(|| p.child_by_field_name("name"))?;
+            let pat = p.field("pattern").or_else(|| p.field("name"))?;
             (pat.kind() == "identifier" && self.t(pat) == name).then_some((i, *p))
         })?;
-        if let Some(t) = param.child_by_field_name("type") {
+        if let Some(t) = param.field("type") {
             return Some(self.type_from_annotation(&type_annotation_text(t, self.text()), self.path));
         }
         if func.kind() == "method_definition" {
-            let method = func.child_by_field_name("name").map(|n| self.t(n)).unwrap_or("");
+            let method = func.field("name").map(|n| self.t(n)).unwrap_or("");
             let container = func.parent();
             if container.is_some_and(|b| b.kind() == "class_body") {
                 let class = container.and_then(|b| b.parent()).and_then(|c| self.class_key_of_node(c));
@@ -601,9 +627,9 @@ impl<'a> Infer<'a> {
     fn callback_param_type(&self, func: Node<'_>, index: usize, depth: usize) -> Option<Ty> {
         let args = func.parent().filter(|p| p.kind() == "arguments")?;
         let call = args.parent().filter(|c| c.kind() == "call_expression")?;
-        let callee = call.child_by_field_name("function").filter(|f| f.kind() == "member_expression")?;
-        let method = self.t(callee.child_by_field_name("property")?);
-        let obj = self.type_at_depth(callee.child_by_field_name("object")?, depth + 1)?;
+        let callee = call.field("function").filter(|f| f.kind() == "member_expression")?;
+        let method = self.t(callee.field("property")?);
+        let obj = self.type_at_depth(callee.field("object")?, depth + 1)?;
         match (&obj, method, index) {
             (Ty::Api(r), "transaction", 0) if r == STORAGE => Some(Ty::Api("DurableObjectTransaction".into())),
             (Ty::ApiArray(r), "forEach" | "map" | "filter" | "some" | "every" | "find" | "flatMap", 0) => {
@@ -632,13 +658,13 @@ fn destructured_key(pattern: Node<'_>, name: &str, text: &str) -> Option<String>
         match p.kind() {
             "shorthand_property_identifier_pattern" if node_text(p, text) == name => return Some(name.to_string()),
             "pair_pattern" => {
-                let value = p.child_by_field_name("value")?;
+                let value = p.field("value")?;
                 if value.kind() == "identifier" && node_text(value, text) == name {
-                    return Some(node_text(p.child_by_field_name("key")?, text).to_string());
+                    return Some(node_text(p.field("key")?, text).to_string());
                 }
             }
             "object_assignment_pattern" => {
-                let left = p.child_by_field_name("left")?;
+                let left = p.field("left")?;
                 if left.kind() == "shorthand_property_identifier_pattern" && node_text(left, text) == name {
                     return Some(name.to_string());
                 }

@@ -148,15 +148,21 @@ impl Analysis {
         };
         let new_file = match file {
             File::Source(src) => {
-                let mut tree = src.tree.clone();
+                let mut edited = src.tree.clone();
                 for e in edits {
                     if !valid(&text, e) {
                         return false;
                     }
-                    syntax::apply_edit(&mut text, &mut tree, e);
+                    syntax::apply_edit(&mut text, &mut edited, e);
                 }
-                let tree = syntax::parse(src.kind, &text, Some(&tree));
-                File::Source(make_source(path, src.kind, text, tree))
+                let tree = syntax::parse(src.kind, &text, Some(&edited));
+                let model = match edits {
+                    [e] => reuse_model(src, &edited, &tree, e),
+                    _ => None,
+                };
+                let model = model.unwrap_or_else(|| Arc::new(FileModel::build(path, &text, &tree)));
+                let line_index = Arc::new(LineIndex::new(&text));
+                File::Source(SourceFile { kind: src.kind, text: text.into(), tree, line_index, model })
             }
             File::Config(cfg) => {
                 for e in edits {
@@ -240,8 +246,96 @@ fn make_source(path: &Path, kind: SourceKind, text: String, tree: Tree) -> Sourc
     SourceFile { kind, text: text.into(), tree, line_index, model }
 }
 
+/// Typing inside a method body — nearly every keystroke — leaves the classes, signatures and
+/// exports as they were: when tree-sitter reports no structural change outside that body, the
+/// old model is kept with its ranges moved instead of being rebuilt from the tree.
+fn reuse_model(old: &SourceFile, edited: &Tree, new: &Tree, edit: &TextEdit) -> Option<Arc<FileModel>> {
+    let body = old.model.method_body_around(edit.range.start, edit.range.end)?;
+    let delta = edit.new_text.len() as isize - edit.range.len() as isize;
+    let body_end = (body.end as isize + delta) as usize;
+    let inside = |r: tree_sitter::Range| body.start < r.start_byte && r.end_byte < body_end;
+    if !edited.changed_ranges(new).all(inside) {
+        return None;
+    }
+    // The body must still be one block ending where it did (no brace typed or removed).
+    let block = new.root_node().descendant_for_byte_range(body.start, body_end)?;
+    if block.kind() != "statement_block" || block.start_byte() != body.start || block.end_byte() != body_end {
+        return None;
+    }
+    #[cfg(test)]
+    tests::MODELS_REUSED.with(|n| n.set(n.get() + 1));
+    Some(Arc::new(old.model.shifted(edit.range.end, delta)))
+}
+
 fn make_config(format: ConfigFormat, text: String) -> ConfigFile {
     let config = Arc::new(config::parse_wrangler(format, &text));
     let line_index = Arc::new(LineIndex::new(&text));
     ConfigFile { format, text: text.into(), line_index, config }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::cell::Cell;
+
+    thread_local! {
+        pub(super) static MODELS_REUSED: Cell<usize> = const { Cell::new(0) };
+    }
+
+    #[test]
+    fn typing_in_a_method_body_keeps_the_model() {
+        let path = Path::new("/w/src/index.ts");
+        let mut a = Analysis::new();
+        a.set_file(path, SRC.to_string());
+        let before = MODELS_REUSED.with(Cell::get);
+        let at = SRC.find("UPDATE t").unwrap();
+        assert!(a.apply_edits(path, &[TextEdit { range: TextRange::new(at, at), new_text: "x".into() }]));
+        assert_eq!(MODELS_REUSED.with(Cell::get), before + 1, "an edit inside a string in a body reuses the model");
+        let brace = SRC.find("    const sql").unwrap();
+        assert!(a.apply_edits(path, &[TextEdit { range: TextRange::new(brace, brace), new_text: "}".into() }]));
+        assert_eq!(MODELS_REUSED.with(Cell::get), before + 1, "a brace changes the structure: rebuilt");
+        let m = &a.source(path).unwrap().model;
+        assert!(m.class("Counter").is_some());
+    }
+
+    const SRC: &str = r#"import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject<Env> {
+  /** Adds one. */
+  async increment(by = 1): Promise<number> {
+    const sql = this.ctx.storage.sql;
+    return sql.exec("UPDATE t SET n = n + ? RETURNING n", by).one().n as number;
+  }
+  handle = async (x: string) => { return x; };
+  get total(): number { return 1; }
+}
+export default { fetch() { return new Response("ok"); } };
+"#;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+        /// Whatever the edit (inside a body, across braces, anywhere), the model after an
+        /// incremental edit equals the model of a fresh parse of the same text.
+        #[test]
+        fn incremental_model_matches_a_fresh_one(
+            edits in proptest::collection::vec((0usize..SRC.len(), 0usize..6, prop::sample::select(vec!["", " ", "x", "}", "{", "\"", "\n", "a.b(", "// c\n", "/**/"])), 1..8)
+        ) {
+            let path = Path::new("/w/src/index.ts");
+            let mut a = Analysis::new();
+            a.set_file(path, SRC.to_string());
+            for (at, len, insert) in edits {
+                let text = a.file(path).unwrap().text().to_string();
+                let mut start = at.min(text.len());
+                while !text.is_char_boundary(start) { start -= 1; }
+                let mut end = (start + len).min(text.len());
+                while !text.is_char_boundary(end) { end -= 1; }
+                let edit = TextEdit { range: TextRange::new(start, end), new_text: insert.to_string() };
+                prop_assert!(a.apply_edits(path, &[edit]), "edit refused");
+                let incremental = format!("{:?}", a.source(path).unwrap().model);
+                let mut fresh = Analysis::new();
+                fresh.set_file(path, a.file(path).unwrap().text().to_string());
+                prop_assert_eq!(incremental, format!("{:?}", fresh.source(path).unwrap().model));
+            }
+        }
+    }
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use tree_sitter::{Node, Tree};
 
+use crate::syntax::NodeExt;
 use crate::syntax::{node_range, node_text};
 use crate::text::TextRange;
 
@@ -43,6 +44,8 @@ pub struct MethodInfo {
     pub name: String,
     pub name_range: TextRange,
     pub range: TextRange,
+    /// The `{ … }` body, when the method has one (arrow-function fields: their block body).
+    pub body: Option<TextRange>,
     pub params: Vec<ParamInfo>,
     /// The return type annotation without the leading colon.
     pub return_type: Option<String>,
@@ -128,7 +131,60 @@ pub struct ExportInfo {
     pub range: TextRange,
 }
 
+/// Moves a range for an edit that replaced `[start, old_end)` by `delta` more (or fewer)
+/// bytes: ranges after the edit move, ranges around it stretch, ranges before it stay.
+fn shift(r: &mut TextRange, old_end: usize, delta: isize) {
+    let moved = |x: usize| (x as isize + delta) as usize;
+    if r.start >= old_end {
+        r.start = moved(r.start);
+    }
+    if r.end >= old_end {
+        r.end = moved(r.end);
+    }
+}
+
 impl FileModel {
+    /// The method whose body strictly contains `[start, end)` (the edit stays inside it).
+    pub fn method_body_around(&self, start: usize, end: usize) -> Option<TextRange> {
+        self.classes
+            .iter()
+            .filter(|c| c.range.start < start && end < c.range.end)
+            .flat_map(|c| c.methods.iter())
+            .filter_map(|m| m.body)
+            .find(|b| b.start < start && end < b.end)
+    }
+
+    /// This model after an edit inside a method body: the same items, with ranges moved.
+    /// Only valid when the edit changed nothing outside that body (see `Analysis::apply_edits`).
+    pub fn shifted(&self, old_end: usize, delta: isize) -> FileModel {
+        let mut m = self.clone();
+        for c in &mut m.classes {
+            shift(&mut c.name_range, old_end, delta);
+            shift(&mut c.range, old_end, delta);
+            for f in &mut c.fields {
+                shift(&mut f.name_range, old_end, delta);
+                shift(&mut f.range, old_end, delta);
+            }
+            for x in &mut c.methods {
+                shift(&mut x.name_range, old_end, delta);
+                shift(&mut x.range, old_end, delta);
+                if let Some(b) = &mut x.body {
+                    shift(b, old_end, delta);
+                }
+            }
+        }
+        for i in &mut m.interfaces {
+            shift(&mut i.range, old_end, delta);
+            for p in &mut i.members {
+                shift(&mut p.range, old_end, delta);
+            }
+        }
+        for e in &mut m.exports {
+            shift(&mut e.range, old_end, delta);
+        }
+        m
+    }
+
     pub fn build(_path: &Path, text: &str, tree: &Tree) -> Self {
         let mut model = FileModel::default();
         let root = tree.root_node();
@@ -166,7 +222,7 @@ impl FileModel {
             }
             "type_alias_declaration" => {
                 if let (Some(name), Some(value)) =
-                    (stmt.child_by_field_name("name"), stmt.child_by_field_name("value"))
+                    (stmt.field("name"), stmt.field("value"))
                 {
                     if value.kind() == "object_type" {
                         self.interfaces.push(InterfaceInfo {
@@ -198,7 +254,7 @@ impl FileModel {
                 let mut c = stmt.walk();
                 for decl in stmt.named_children(&mut c) {
                     if let (Some(name), Some(value)) =
-                        (decl.child_by_field_name("name"), decl.child_by_field_name("value"))
+                        (decl.field("name"), decl.field("value"))
                     {
                         if value.kind() == "class" && name.kind() == "identifier" {
                             if let Some(mut ci) = class_info(value, text) {
@@ -215,7 +271,7 @@ impl FileModel {
     }
 
     fn import(&mut self, stmt: Node<'_>, text: &str) {
-        let Some(source) = stmt.child_by_field_name("source").map(|s| string_value(s, text)) else {
+        let Some(source) = stmt.field("source").map(|s| string_value(s, text)) else {
             return;
         };
         let mut c = stmt.walk();
@@ -240,10 +296,10 @@ impl FileModel {
                     "named_imports" => {
                         let mut c3 = part.walk();
                         for spec in part.named_children(&mut c3).filter(|n| n.kind() == "import_specifier") {
-                            let Some(name) = spec.child_by_field_name("name") else { continue };
+                            let Some(name) = spec.field("name") else { continue };
                             let imported = name_value(name, text);
                             let local = spec
-                                .child_by_field_name("alias")
+                                .field("alias")
                                 .map(|a| node_text(a, text).to_string())
                                 .unwrap_or_else(|| imported.clone());
                             self.imports.push(ImportInfo { local, imported, source: source.clone() });
@@ -258,8 +314,8 @@ impl FileModel {
     fn export(&mut self, stmt: Node<'_>, text: &str) {
         let range = node_range(stmt);
         let is_default = has_child_token(stmt, "default");
-        let source = stmt.child_by_field_name("source").map(|s| string_value(s, text));
-        if let Some(decl) = stmt.child_by_field_name("declaration") {
+        let source = stmt.field("source").map(|s| string_value(s, text));
+        if let Some(decl) = stmt.field("declaration") {
             let before = self.classes.len();
             self.top_level(decl, text);
             match decl.kind() {
@@ -270,7 +326,7 @@ impl FileModel {
                     }
                 }
                 "function_declaration" | "generator_function_declaration" => {
-                    if let Some(name) = decl.child_by_field_name("name") {
+                    if let Some(name) = decl.field("name") {
                         let name = node_text(name, text).to_string();
                         let exported = if is_default { "default".to_string() } else { name.clone() };
                         self.exports.push(ExportInfo { exported, local: Some(name), source: None, range });
@@ -279,7 +335,7 @@ impl FileModel {
                 "lexical_declaration" | "variable_declaration" => {
                     let mut c = decl.walk();
                     for d in decl.named_children(&mut c) {
-                        if let Some(name) = d.child_by_field_name("name").filter(|n| n.kind() == "identifier") {
+                        if let Some(name) = d.field("name").filter(|n| n.kind() == "identifier") {
                             let name = node_text(name, text).to_string();
                             self.exports.push(ExportInfo { exported: name.clone(), local: Some(name), source: None, range });
                         }
@@ -291,7 +347,7 @@ impl FileModel {
         }
         if is_default {
             // `export default Foo;`, `export default { fetch … }`, `export default class { … }`.
-            let value = stmt.child_by_field_name("value").or_else(|| {
+            let value = stmt.field("value").or_else(|| {
                 let mut c = stmt.walk();
                 stmt.named_children(&mut c).find(|n| n.kind() != "comment" && n.kind() != "decorator")
             });
@@ -317,10 +373,10 @@ impl FileModel {
                 "export_clause" => {
                     let mut c2 = child.walk();
                     for spec in child.named_children(&mut c2).filter(|n| n.kind() == "export_specifier") {
-                        let Some(name) = spec.child_by_field_name("name") else { continue };
+                        let Some(name) = spec.field("name") else { continue };
                         let local = name_value(name, text);
                         let exported = spec
-                            .child_by_field_name("alias")
+                            .field("alias")
                             .map(|a| name_value(a, text))
                             .unwrap_or_else(|| local.clone());
                         self.exports.push(ExportInfo {
@@ -344,14 +400,14 @@ impl FileModel {
 }
 
 fn class_info(node: Node<'_>, text: &str) -> Option<ClassInfo> {
-    let body = node.child_by_field_name("body")?;
-    let (name, name_range) = match node.child_by_field_name("name") {
+    let body = node.field("body")?;
+    let (name, name_range) = match node.field("name") {
         Some(n) => (node_text(n, text).to_string(), node_range(n)),
         None => (String::new(), TextRange::empty(node.start_byte())),
     };
     let extends = first_named_child_of_kind(node, "class_heritage")
         .and_then(|h| first_named_child_of_kind(h, "extends_clause"))
-        .and_then(|e| e.child_by_field_name("value"))
+        .and_then(|e| e.field("value"))
         .map(|v| node_text(v, text).to_string());
     let mut info = ClassInfo {
         name,
@@ -395,16 +451,17 @@ fn class_info(node: Node<'_>, text: &str) -> Option<ClassInfo> {
                 if let Some(f) = field_info(member, text) {
                     if f.is_function {
                         // `handle = async (x: string) => { … }` is callable over RPC like a method.
-                        if let Some(value) = member.child_by_field_name("value") {
+                        if let Some(value) = member.field("value") {
                             info.methods.push(MethodInfo {
                                 name: f.name.clone(),
                                 name_range: f.name_range,
                                 range: f.range,
+                                body: value.field("body").filter(|b| b.kind() == "statement_block").map(node_range),
                                 params: value
-                                    .child_by_field_name("parameters")
+                                    .field("parameters")
                                     .map(|p| params_info(p, text))
                                     .or_else(|| {
-                                        value.child_by_field_name("parameter").map(|p| {
+                                        value.field("parameter").map(|p| {
                                             vec![ParamInfo {
                                                 name: node_text(p, text).to_string(),
                                                 text: node_text(p, text).to_string(),
@@ -415,7 +472,7 @@ fn class_info(node: Node<'_>, text: &str) -> Option<ClassInfo> {
                                         })
                                     })
                                     .unwrap_or_default(),
-                                return_type: value.child_by_field_name("return_type").map(|t| type_annotation_text(t, text)),
+                                return_type: value.field("return_type").map(|t| type_annotation_text(t, text)),
                                 is_async: has_child_token(value, "async"),
                                 is_static: f.is_static,
                                 is_private: f.is_private,
@@ -435,10 +492,10 @@ fn class_info(node: Node<'_>, text: &str) -> Option<ClassInfo> {
 }
 
 fn method_info(node: Node<'_>, text: &str, doc: Option<String>) -> Option<MethodInfo> {
-    let name_node = node.child_by_field_name("name")?;
+    let name_node = node.field("name")?;
     let name = name_value(name_node, text);
-    let params = node.child_by_field_name("parameters").map(|p| params_info(p, text)).unwrap_or_default();
-    let return_type = node.child_by_field_name("return_type").map(|t| type_annotation_text(t, text));
+    let params = node.field("parameters").map(|p| params_info(p, text)).unwrap_or_default();
+    let return_type = node.field("return_type").map(|t| type_annotation_text(t, text));
     let accessibility = first_named_child_of_kind(node, "accessibility_modifier").map(|a| node_text(a, text));
     let is_private = name_node.kind() == "private_property_identifier"
         || matches!(accessibility, Some("private") | Some("protected"));
@@ -453,6 +510,7 @@ fn method_info(node: Node<'_>, text: &str, doc: Option<String>) -> Option<Method
         name,
         name_range: node_range(name_node),
         range: node_range(node),
+        body: node.field("body").map(node_range),
         params,
         return_type,
         is_async: has_child_token(node, "async"),
@@ -464,14 +522,14 @@ fn method_info(node: Node<'_>, text: &str, doc: Option<String>) -> Option<Method
 }
 
 fn field_info(node: Node<'_>, text: &str) -> Option<FieldInfo> {
-    let name_node = node.child_by_field_name("name")?;
+    let name_node = node.field("name")?;
     let accessibility = first_named_child_of_kind(node, "accessibility_modifier").map(|a| node_text(a, text));
-    let value = node.child_by_field_name("value");
+    let value = node.field("value");
     Some(FieldInfo {
         name: name_value(name_node, text),
         name_range: node_range(name_node),
         range: node_range(node),
-        type_text: node.child_by_field_name("type").map(|t| type_annotation_text(t, text)),
+        type_text: node.field("type").map(|t| type_annotation_text(t, text)),
         is_static: has_child_token(node, "static"),
         is_private: name_node.kind() == "private_property_identifier"
             || matches!(accessibility, Some("private") | Some("protected")),
@@ -488,12 +546,12 @@ pub(crate) fn params_info(params: Node<'_>, text: &str) -> Vec<ParamInfo> {
             "optional_parameter" => true,
             _ => continue,
         };
-        let pattern = p.child_by_field_name("pattern").or_else(|| p.child_by_field_name("name"));
+        let pattern = p.field("pattern").or_else(|| p.field("name"));
         let name = pattern
             .filter(|n| n.kind() == "identifier")
             .map(|n| node_text(n, text).to_string())
             .unwrap_or_default();
-        let type_text = p.child_by_field_name("type").map(|t| type_annotation_text(t, text));
+        let type_text = p.field("type").map(|t| type_annotation_text(t, text));
         let is_property = first_named_child_of_kind(p, "accessibility_modifier").is_some()
             || has_child_token(p, "readonly");
         // The text without decorators, so that signatures read cleanly.
@@ -503,7 +561,7 @@ pub(crate) fn params_info(params: Node<'_>, text: &str) -> Vec<ParamInfo> {
             name,
             text: text_of,
             type_text,
-            optional: optional || p.child_by_field_name("value").is_some(),
+            optional: optional || p.field("value").is_some(),
             is_property,
         });
     }
@@ -511,8 +569,8 @@ pub(crate) fn params_info(params: Node<'_>, text: &str) -> Vec<ParamInfo> {
 }
 
 fn interface_info(node: Node<'_>, text: &str) -> Option<InterfaceInfo> {
-    let name = node.child_by_field_name("name")?;
-    let body = node.child_by_field_name("body")?;
+    let name = node.field("name")?;
+    let body = node.field("body")?;
     Some(InterfaceInfo {
         name: node_text(name, text).to_string(),
         range: node_range(node),
@@ -524,11 +582,11 @@ fn property_signatures(body: Node<'_>, text: &str) -> Vec<PropertyInfo> {
     let mut out = Vec::new();
     let mut c = body.walk();
     for m in body.named_children(&mut c).filter(|m| m.kind() == "property_signature") {
-        if let Some(name) = m.child_by_field_name("name") {
+        if let Some(name) = m.field("name") {
             out.push(PropertyInfo {
                 name: name_value(name, text),
                 range: node_range(name),
-                type_text: m.child_by_field_name("type").map(|t| type_annotation_text(t, text)),
+                type_text: m.field("type").map(|t| type_annotation_text(t, text)),
             });
         }
     }

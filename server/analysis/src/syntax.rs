@@ -3,6 +3,9 @@
 use std::cell::RefCell;
 use std::sync::LazyLock;
 
+use std::collections::HashMap;
+use std::num::NonZeroU16;
+
 use tree_sitter::{InputEdit, Language, Node, Parser, Point, Query, Tree};
 
 use crate::text::TextRange;
@@ -121,5 +124,45 @@ pub fn member_access_query(kind: SourceKind) -> &'static Query {
     match kind {
         SourceKind::TypeScript => &MEMBER_ACCESS_TS,
         SourceKind::Tsx => &MEMBER_ACCESS_TSX,
+    }
+}
+
+/// Field ids of one grammar, by name. tree-sitter's `child_by_field_name` compares the name
+/// against every field name of the grammar on each call; on a class with a thousand methods
+/// that string search dominated building the file model.
+struct FieldTable {
+    kind_count: usize,
+    ids: HashMap<String, NonZeroU16>,
+}
+
+impl FieldTable {
+    fn new(kind: SourceKind) -> Self {
+        let language = kind.language();
+        let ids = (1..=language.field_count() as u16)
+            .filter_map(|id| Some((language.field_name_for_id(id)?.to_string(), NonZeroU16::new(id)?)))
+            .collect();
+        FieldTable { kind_count: language.node_kind_count(), ids }
+    }
+}
+
+static FIELDS: LazyLock<[FieldTable; 2]> = LazyLock::new(|| {
+    let tables = [FieldTable::new(SourceKind::TypeScript), FieldTable::new(SourceKind::Tsx)];
+    // The grammars are told apart by their node-kind counts (TSX adds the JSX nodes).
+    assert_ne!(tables[0].kind_count, tables[1].kind_count, "the TypeScript and TSX grammars must differ");
+    tables
+});
+
+/// Field access by name, with the name resolved through a per-grammar table.
+pub trait NodeExt<'t> {
+    fn field(&self, name: &str) -> Option<Node<'t>>;
+}
+
+impl<'t> NodeExt<'t> for Node<'t> {
+    fn field(&self, name: &str) -> Option<Node<'t>> {
+        let kinds = self.language().node_kind_count();
+        let table = FIELDS.iter().find(|t| t.kind_count == kinds)?;
+        // A name the grammar does not have is a programming error; treat it as absent.
+        let id = *table.ids.get(name)?;
+        self.child_by_field_id(id.get())
     }
 }
