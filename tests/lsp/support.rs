@@ -370,6 +370,22 @@ impl Server {
         self.stderr.lock().unwrap().clone()
     }
 
+    /// The server's log once it contains every one of `needles` (stderr is read on its own
+    /// thread, so a line written before a response may arrive after it). Fails on timeout.
+    pub fn log_containing(&self, needles: &[&str]) -> String {
+        let deadline = std::time::Instant::now() + TIMEOUT;
+        loop {
+            let log = self.log();
+            if needles.iter().all(|n| log.contains(n)) {
+                return log;
+            }
+            if std::time::Instant::now() > deadline {
+                self.fail(&format!("the log never contained {needles:?}"));
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     fn fail(&self, what: &str) -> ! {
         // Give the log a moment to arrive.
         std::thread::sleep(Duration::from_millis(100));
