@@ -149,11 +149,13 @@ impl Analysis {
         let new_file = match file {
             File::Source(src) => {
                 let mut edited = src.tree.clone();
-                for e in edits {
+                for (i, e) in edits.iter().enumerate() {
                     if !valid(&text, e) {
                         return false;
                     }
-                    syntax::apply_edit(&mut text, &mut edited, e);
+                    // The stored line index matches the text only before the first edit.
+                    let lines = (i == 0).then_some(&*src.line_index);
+                    syntax::apply_edit(&mut text, &mut edited, e, lines);
                 }
                 let tree = syntax::parse(src.kind, &text, Some(&edited));
                 let model = match edits {

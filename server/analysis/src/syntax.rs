@@ -81,14 +81,30 @@ pub struct TextEdit {
 }
 
 /// Applies `edit` to `text` and records it in `tree` so that the next [`parse`] with this tree
-/// is incremental.
-pub fn apply_edit(text: &mut String, tree: &mut Tree, edit: &TextEdit) {
+/// is incremental. `lines` is the line index of `text` before the edit, when the caller has
+/// one: it turns the edit's positions into binary searches instead of scans from the start.
+pub fn apply_edit(text: &mut String, tree: &mut Tree, edit: &TextEdit, lines: Option<&crate::LineIndex>) {
     let TextRange { start, end } = edit.range;
-    let start_position = point_at(text, start);
-    let old_end_position = point_at(text, end);
+    let point = |offset: usize, text: &str| match lines {
+        Some(index) => {
+            let lc = index.line_col(text, offset, crate::Encoding::Utf8);
+            Point { row: lc.line as usize, column: lc.col as usize }
+        }
+        None => point_at(text, offset),
+    };
+    let start_position = point(start, text);
+    let old_end_position = point(end, text);
     text.replace_range(start..end, &edit.new_text);
     let new_end = start + edit.new_text.len();
-    let new_end_position = point_at(text, new_end);
+    // The inserted text decides where it ends: rows it adds, and the column after its last break.
+    let inserted = edit.new_text.as_bytes();
+    let new_end_position = match inserted.iter().rposition(|&b| b == b'\n') {
+        Some(last) => Point {
+            row: start_position.row + inserted.iter().filter(|&&b| b == b'\n').count(),
+            column: inserted.len() - last - 1,
+        },
+        None => Point { row: start_position.row, column: start_position.column + inserted.len() },
+    };
     tree.edit(&InputEdit {
         start_byte: start,
         old_end_byte: end,
