@@ -603,11 +603,12 @@ pub(crate) fn type_annotation_text(node: Node<'_>, text: &str) -> String {
 /// specifiers and binding names do not use them).
 pub(crate) fn string_value(node: Node<'_>, text: &str) -> String {
     let t = node_text(node, text);
-    if t.len() >= 2 && (t.starts_with('"') || t.starts_with('\'') || t.starts_with('`')) {
-        t[1..t.len() - 1].to_string()
-    } else {
-        t.to_string()
-    }
+    let Some(quote) = t.chars().next().filter(|c| matches!(c, '"' | '\'' | '`')) else {
+        return t.to_string();
+    };
+    // A string still being typed has no closing quote yet.
+    let inner = &t[1..];
+    inner.strip_suffix(quote).unwrap_or(inner).to_string()
 }
 
 /// A property or specifier name: identifiers as written, string names without quotes.
@@ -706,6 +707,13 @@ export default { fetch() {} };
         assert_eq!(m.star_exports, ["./more"]);
         assert_eq!(m.interface("Env").unwrap().members[0].type_text.as_deref(), Some("DurableObjectNamespace<Counter>"));
         assert_eq!(m.imports.len(), 2);
+    }
+
+    #[test]
+    fn unterminated_strings_keep_whole_characters() {
+        // Typed half-way: no closing quote, and the last character is four bytes long.
+        let m = model("import { DurableObject } from \"cloudflare:work😀");
+        assert!(m.imports.iter().all(|i| i.source.ends_with('😀')), "{:?}", m.imports);
     }
 
     #[test]
