@@ -602,13 +602,17 @@ pub(crate) fn type_annotation_text(node: Node<'_>, text: &str) -> String {
 /// The value of a string literal node, without quotes (escapes are left as written: module
 /// specifiers and binding names do not use them).
 pub(crate) fn string_value(node: Node<'_>, text: &str) -> String {
-    let t = node_text(node, text);
+    unquote(node_text(node, text)).to_string()
+}
+
+/// A string literal's text without its quotes. A string still being typed may lack the
+/// closing quote (tree-sitter then ends the node where the text stops).
+fn unquote(t: &str) -> &str {
     let Some(quote) = t.chars().next().filter(|c| matches!(c, '"' | '\'' | '`')) else {
-        return t.to_string();
+        return t;
     };
-    // A string still being typed has no closing quote yet.
     let inner = &t[1..];
-    inner.strip_suffix(quote).unwrap_or(inner).to_string()
+    inner.strip_suffix(quote).unwrap_or(inner)
 }
 
 /// A property or specifier name: identifiers as written, string names without quotes.
@@ -710,10 +714,13 @@ export default { fetch() {} };
     }
 
     #[test]
-    fn unterminated_strings_keep_whole_characters() {
-        // Typed half-way: no closing quote, and the last character is four bytes long.
-        let m = model("import { DurableObject } from \"cloudflare:work😀");
-        assert!(m.imports.iter().all(|i| i.source.ends_with('😀')), "{:?}", m.imports);
+    fn unquote_keeps_whole_characters() {
+        assert_eq!(unquote("\"cloudflare:work;;😀"), "cloudflare:work;;😀");
+        assert_eq!(unquote("\"./x.js\""), "./x.js");
+        assert_eq!(unquote("'a'"), "a");
+        assert_eq!(unquote("`t`"), "t");
+        assert_eq!(unquote("\""), "");
+        assert_eq!(unquote("plain"), "plain");
     }
 
     #[test]
