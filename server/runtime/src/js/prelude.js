@@ -724,8 +724,13 @@
       N.asyncTxn(h, 1);
       N.spBegin(h);
       let rolledBack = false;
-      const txn = Object.create(this);
-      txn.rollback = () => { rolledBack = true; };
+      const txn = {
+        get: (k) => this.get(k),
+        put: (k, v) => this.put(k, v),
+        delete: (k) => this.delete(k),
+        list: (o) => this.list(o),
+        rollback: () => { rolledBack = true; },
+      };
       try {
         const r = await fn(txn);
         N.spEnd(h, !rolledBack);

@@ -1,0 +1,164 @@
+//! Tests of the embedded runtime on whole projects: every case under `tests/conformance/` must
+//! print exactly its `expected.txt`, and small projects written to a temporary directory check
+//! persistence, module loading and error positions.
+
+use std::cell::RefCell;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use dols_runtime::{Output, Project, StateLocation, TestReport, run_tests};
+
+fn conformance_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance")
+}
+
+fn run(dir: &Path, state: StateLocation) -> (Result<TestReport, String>, String, String) {
+    let project = Project::load(dir).expect("project loads");
+    let buf = Rc::new(RefCell::new((String::new(), String::new())));
+    let report = run_tests(&project, &[], state, Output::Capture(buf.clone()));
+    let (out, err) = buf.borrow().clone();
+    (report, out, err)
+}
+
+#[test]
+fn conformance_cases_print_their_expected_lines() {
+    let mut cases: Vec<PathBuf> = fs::read_dir(conformance_dir())
+        .expect("tests/conformance exists")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("expected.txt").is_file())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 8, "expected the conformance cases, found {}", cases.len());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let expected = fs::read_to_string(case.join("expected.txt")).unwrap();
+        let (report, out, err) = run(case, StateLocation::Memory);
+        if let Err(e) = &report {
+            failures.push(format!("{}: run failed: {e}\nstderr:\n{err}", case.display()));
+            continue;
+        }
+        if out != expected {
+            failures.push(format!("{}: output differs\n--- expected\n{expected}--- actual\n{out}--- stderr\n{err}", case.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A project in a fresh temporary directory, removed when dropped.
+struct TempProject {
+    root: PathBuf,
+}
+
+impl TempProject {
+    fn new(files: &[(&str, &str)]) -> Self {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let root = std::env::temp_dir().join(format!("dols-runtime-test-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
+        let _ = fs::remove_dir_all(&root);
+        for (path, text) in files {
+            let p = root.join(path);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, text).unwrap();
+        }
+        TempProject { root }
+    }
+}
+
+impl Drop for TempProject {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.root);
+    }
+}
+
+const CONFIG: &str = r#"{ "name": "t", "main": "src/index.ts",
+  "durable_objects": { "bindings": [{ "name": "C", "class_name": "Counter" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Counter"] }] }"#;
+
+const COUNTER: &str = r#"import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+  increment(): number {
+    this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS c (id INTEGER PRIMARY KEY, n INTEGER)");
+    return this.ctx.storage.sql.exec("INSERT INTO c VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET n = n + 1 RETURNING n").one().n as number;
+  }
+}
+export const count = { async test(_c: unknown, env: any) { console.log("n=" + await env.C.getByName("x").increment()); } };
+"#;
+
+#[test]
+fn storage_persists_between_runs_unless_in_memory() {
+    let p = TempProject::new(&[("wrangler.jsonc", CONFIG), ("src/index.ts", COUNTER)]);
+    let state = StateLocation::Dir(p.root.join(".dols/state"));
+    assert_eq!(run(&p.root, state.clone()).1, "n=1\nok count\n1 passed, 0 failed\n");
+    assert_eq!(run(&p.root, state.clone()).1, "n=2\nok count\n1 passed, 0 failed\n");
+    let files: Vec<_> = fs::read_dir(p.root.join(".dols/state/Counter")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(files.iter().filter(|f| f.to_string_lossy().ends_with(".sqlite")).count(), 1, "{files:?}");
+    assert_eq!(run(&p.root, StateLocation::Memory).1, "n=1\nok count\n1 passed, 0 failed\n");
+    assert_eq!(run(&p.root, state).1, "n=3\nok count\n1 passed, 0 failed\n");
+}
+
+#[test]
+fn modules_load_relative_ts_js_and_json() {
+    let p = TempProject::new(&[
+        ("wrangler.jsonc", r#"{ "name": "m", "main": "src/index.ts" }"#),
+        ("src/index.ts", "import { twice } from './lib/math';\nimport { label } from './lib/label.js';\nimport data from './data.json';\nimport type { Shape } from './types';\nconst s: Shape = { n: twice(data.n) };\nexport const t = { test() { console.log(label(s.n)); } };\n"),
+        ("src/lib/math.ts", "export function twice(n: number): number { return n * 2; }\n"),
+        ("src/lib/label.ts", "export const label = (n: number): string => `n is ${n}`;\n"),
+        ("src/data.json", "{ \"n\": 21 }\n"),
+        ("src/types.ts", "export interface Shape { n: number }\n"),
+    ]);
+    let (r, out, err) = run(&p.root, StateLocation::Memory);
+    assert_eq!(r, Ok(TestReport { passed: 1, failed: 0 }), "{err}");
+    assert_eq!(out, "n is 42\nok t\n1 passed, 0 failed\n");
+}
+
+#[test]
+fn errors_point_at_the_original_typescript_position() {
+    // Type-heavy lines before and on the failing line: the column must still be the original one.
+    let src = "interface Big {\n  a: string;\n  b: Array<Map<string, number>>;\n}\ntype Alias<T> = { [k: string]: T };\nexport const t = {\n  test(_c: unknown, _e: Alias<unknown>): void {\n    const x: Big | undefined = undefined as Big | undefined; throw new TypeError('at seven');\n  },\n};\n";
+    let col = src.lines().nth(7).unwrap().find("new TypeError").unwrap() + 1;
+    let p = TempProject::new(&[("wrangler.jsonc", r#"{ "name": "e", "main": "src/index.ts" }"#), ("src/index.ts", src)]);
+    let (r, out, _) = run(&p.root, StateLocation::Memory);
+    assert_eq!(r, Ok(TestReport { passed: 0, failed: 1 }));
+    let at = out.lines().find(|l| l.trim_start().starts_with("at ")).expect("a location line");
+    let loc = at.trim().trim_start_matches("at ");
+    let (file, rest) = loc.split_once(':').unwrap();
+    let (line, column) = rest.split_once(':').unwrap();
+    assert_eq!(file, "src/index.ts");
+    assert_eq!(line, "8");
+    // QuickJS reports a `new` expression at its `new` keyword or at its callee.
+    let column: usize = column.parse().unwrap();
+    assert!(column == col || column == col + 4, "column {column}, `new TypeError` starts at {col}\n{out}");
+    assert!(out.contains("FAIL t\n  TypeError: at seven\n"), "{out}");
+}
+
+#[test]
+fn unsupported_typescript_fails_the_load_with_a_position() {
+    let p = TempProject::new(&[
+        ("wrangler.jsonc", r#"{ "name": "e", "main": "src/index.ts" }"#),
+        ("src/index.ts", "export const t = { test() {} };\nenum Color { Red }\n"),
+    ]);
+    let (r, _, _) = run(&p.root, StateLocation::Memory);
+    let e = r.unwrap_err();
+    assert!(e.contains("index.ts:2:1") && e.contains("enum"), "{e}");
+}
+
+#[test]
+fn an_object_that_never_answers_is_reported_not_hung() {
+    let p = TempProject::new(&[
+        ("wrangler.jsonc", r#"{ "name": "h", "main": "src/index.ts" }"#),
+        ("src/index.ts", "export const t = { async test() { await new Promise(() => {}); } };\n"),
+    ]);
+    let (r, _, _) = run(&p.root, StateLocation::Memory);
+    assert!(r.unwrap_err().contains("stopped making progress"));
+}
+
+#[test]
+fn outbound_fetch_is_refused_with_a_clear_error() {
+    let p = TempProject::new(&[
+        ("wrangler.jsonc", r#"{ "name": "f", "main": "src/index.ts" }"#),
+        ("src/index.ts", "export const t = { async test() { try { await fetch('https://example.com/'); } catch (e) { console.log(e.message); } } };\n"),
+    ]);
+    let (_, out, _) = run(&p.root, StateLocation::Memory);
+    assert!(out.starts_with("Outbound fetch() is not available in dols test (fetch of https://example.com/ refused)"), "{out}");
+}
