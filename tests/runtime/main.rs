@@ -162,3 +162,95 @@ fn outbound_fetch_is_refused_with_a_clear_error() {
     let (_, out, _) = run(&p.root, StateLocation::Memory);
     assert!(out.starts_with("Outbound fetch() is not available in dols test (fetch of https://example.com/ refused)"), "{out}");
 }
+
+/// The pinned workerd of `tests/conformance/workerd` (install with `npm ci` there), or
+/// `DOLS_WORKERD`.
+fn workerd_binary() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("DOLS_WORKERD") {
+        return Some(PathBuf::from(p));
+    }
+    let p = conformance_dir().join("workerd/node_modules/.bin/workerd");
+    p.is_file().then_some(p)
+}
+
+/// Lines a test printed itself: everything but the runner's `ok`/`FAIL` lines, their indented
+/// details and the summary.
+fn printed_lines(out: &str) -> Vec<&str> {
+    let lines: Vec<&str> = out.lines().collect();
+    let body = &lines[..lines.len().saturating_sub(1)];
+    body.iter().copied().filter(|l| !l.starts_with("ok ") && !l.starts_with("FAIL ") && !l.starts_with("  ")).collect()
+}
+
+/// `(name, passed)` of each test in `dols test` output.
+fn dols_results(out: &str) -> Vec<(String, bool)> {
+    let mut r: Vec<(String, bool)> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("ok ").map(|n| (n.to_string(), true)).or_else(|| l.strip_prefix("FAIL ").map(|n| (n.to_string(), false))))
+        .collect();
+    r.sort();
+    r
+}
+
+/// `(name, passed)` of each test in `workerd test` output (`[ PASS ] main:name`).
+fn workerd_results(err: &str) -> Vec<(String, bool)> {
+    let mut r: Vec<(String, bool)> = err
+        .lines()
+        .filter_map(|l| {
+            let (pass, rest) = if let Some(i) = l.find("[ PASS ] ") {
+                (true, &l[i + 9..])
+            } else if let Some(i) = l.find("[ FAIL ] ") {
+                (false, &l[i + 9..])
+            } else {
+                return None;
+            };
+            let name = rest.split_whitespace().next()?;
+            Some((name.rsplit(':').next()?.to_string(), pass))
+        })
+        .collect();
+    r.sort();
+    r
+}
+
+#[test]
+fn workerd_prints_the_same_lines_and_results() {
+    let Some(workerd) = workerd_binary() else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("workerd is not installed and CI=true: run `npm ci` in tests/conformance/workerd (or set DOLS_WORKERD)");
+        }
+        eprintln!("skipping the workerd comparison: run `npm ci` in tests/conformance/workerd (or set DOLS_WORKERD)");
+        return;
+    };
+    let mut cases: Vec<PathBuf> = fs::read_dir(conformance_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("expected.txt").is_file())
+        .collect();
+    cases.sort();
+    let mut failures = Vec::new();
+    for case in &cases {
+        let expected = fs::read_to_string(case.join("expected.txt")).unwrap();
+        let project = Project::load(case).unwrap();
+        let dir = TempProject::new(&[]);
+        fs::create_dir_all(dir.root.join("state")).unwrap();
+        let (capnp, modules) = dols_runtime::workerd::workerd_config(&project, &dir.root.join("state")).unwrap();
+        fs::write(dir.root.join("config.capnp"), capnp).unwrap();
+        for m in modules {
+            let p = dir.root.join(&m.name);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, m.text).unwrap();
+        }
+        let out = std::process::Command::new(&workerd).arg("test").arg("config.capnp").current_dir(&dir.root).output().expect("workerd runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let theirs: Vec<&str> = stdout.lines().collect();
+        let ours = printed_lines(&expected);
+        if theirs != ours {
+            failures.push(format!("{}: printed lines differ\n--- dols\n{}\n--- workerd\n{}\n--- workerd stderr\n{stderr}", case.display(), ours.join("\n"), theirs.join("\n")));
+        }
+        let (a, b) = (dols_results(&expected), workerd_results(&stderr));
+        if a != b {
+            failures.push(format!("{}: results differ: dols {a:?}, workerd {b:?}\n{stderr}", case.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

@@ -7,6 +7,7 @@ pub mod ids;
 mod project;
 pub mod storage;
 pub mod strip;
+pub mod workerd;
 
 pub use engine::{Output, TestReport, eval_script, run_tests};
 pub use project::{Binding, Project};

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { check } from "./helpers";
+import { check } from "./helpers.js";
 
 interface Env {
   OBJ: DurableObjectNamespace<Obj>;
