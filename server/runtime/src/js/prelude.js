@@ -17,7 +17,7 @@
       case "undefined": return "undefined";
       case "symbol": return v.toString();
       case "function": return v.prototype && /^class\b/.test(Function.prototype.toString.call(v))
-        ? "[class " + (v.name || "(anonymous)") + "]" : "[Function: " + (v.name || "(anonymous)") + "]";
+        ? "[class " + (v.name || "(anonymous)") + "]" : v.name ? "[Function: " + v.name + "]" : "[Function (anonymous)]";
       case "boolean": return String(v);
     }
     if (v === null) return "null";
@@ -842,7 +842,7 @@
     }
     jurisdiction() { throw new Error("Jurisdiction restrictions are not implemented in workerd."); }
     get(id) {
-      if (!(id instanceof DurableObjectId) || id._ns()._key !== this._key) throw new TypeError("Durable Object ID is not valid for this namespace.");
+      if (!(id instanceof DurableObjectId)) throw new TypeError("Failed to execute 'get' on 'DurableObjectNamespace': parameter 1 is not of type 'DurableObjectId'.");
       return makeStub(this, id);
     }
     getByName(name) { return this.get(this.idFromName(name)); }
@@ -852,6 +852,59 @@
       if (!inst) { inst = new Instance(this, id); instances.set(k, inst); }
       return inst;
     }
+  }
+
+  // An error crossing an RPC boundary: the same built-in constructor, name and message; a thrown
+  // non-Error value arrives as an Error with its string as message.
+  function rpcError(e) {
+    return e instanceof Error ? cloneError(e) : new Error(String(e));
+  }
+  // RPC results are thenables, not Promise instances, as on the platform.
+  function rpcPromise(p) {
+    return {
+      then: (a, b) => p.then(a, b),
+      catch: (b) => p.catch(b),
+      finally: (f) => p.finally(f),
+      [Symbol.toStringTag]: "RpcPromise",
+    };
+  }
+  // Structured clone where functions become callable stubs (calls are asynchronous and their
+  // arguments and results are cloned the same way).
+  function rpcClone(value) {
+    const wrap = (f) => (...a) => rpcPromise(Promise.resolve().then(() => rpcClone(a)).then((a2) => f(...a2)).then(rpcClone, (e) => { throw rpcError(e); }));
+    const prepare = (v, seen) => {
+      if (typeof v === "function") return { [FN]: wrap(v) };
+      if (v === null || typeof v !== "object" || seen.has(v)) return v;
+      seen.add(v);
+      if (Array.isArray(v)) { let out = null; v.forEach((x, i) => { const y = prepare(x, seen); if (y !== x) { out = out || v.slice(); out[i] = y; } }); return out || v; }
+      if (Object.getPrototypeOf(v) === Object.prototype) {
+        let out = null;
+        for (const k of Object.keys(v)) { const y = prepare(v[k], seen); if (y !== v[k]) { out = out || { ...v }; out[k] = y; } }
+        return out || v;
+      }
+      return v;
+    };
+    const restore = (v) => {
+      if (v === null || typeof v !== "object") return v;
+      if (FN in v) return v[FN];
+      if (Array.isArray(v)) { for (let i = 0; i < v.length; i++) if (i in v) v[i] = restore(v[i]); return v; }
+      if (Object.getPrototypeOf(v) === Object.prototype) for (const k of Object.keys(v)) v[k] = restore(v[k]);
+      return v;
+    };
+    const FN_HOLDER = prepare(value, new Set());
+    return restore(cloneWithHolders(FN_HOLDER));
+  }
+  const FN = Symbol("rpc function");
+  // structuredClone that passes `{ [FN]: f }` holders through unchanged.
+  function cloneWithHolders(v) {
+    if (v !== null && typeof v === "object" && FN in v) return v;
+    if (Array.isArray(v)) return v.map((x, i) => cloneWithHolders(x));
+    if (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+      const o = {};
+      for (const k of Object.keys(v)) o[k] = cloneWithHolders(v[k]);
+      return o;
+    }
+    return structuredClone(v);
   }
 
   function makeStub(ns, id) {
@@ -876,13 +929,13 @@
         if (typeof prop === "symbol" || prop === "then") return undefined;
         return (...args) => {
           let cloned;
-          try { cloned = structuredClone(args); } catch (e) { return Promise.reject(e); }
-          return ns._instance(id).run(async (obj) => {
+          try { cloned = rpcClone(args); } catch (e) { return rpcPromise(Promise.reject(e)); }
+          return rpcPromise(ns._instance(id).run(async (obj) => {
             if (RESERVED.includes(prop)) throw new TypeError(`'${prop}' is a reserved method and cannot be called over RPC.`);
             const f = prop === "constructor" ? undefined : obj[prop];
             if (typeof f !== "function" || Object.prototype.hasOwnProperty.call(Object.prototype, prop)) throw new TypeError(`The RPC receiver does not implement the method "${prop}".`);
-            return structuredClone(await f.apply(obj, cloned));
-          }).catch((e) => { throw e instanceof Error ? cloneError(e) : e; });
+            return rpcClone(await f.apply(obj, cloned));
+          }).catch((e) => { throw rpcError(e); }));
         };
       },
     });
