@@ -120,7 +120,7 @@
   function b64ToBytes(s) {
     s = s.replace(/[\t\n\f\r ]/g, "");
     if (s.length % 4 === 0) s = s.replace(/==?$/, "");
-    if (s.length % 4 === 1 || /[^A-Za-z0-9+/]/.test(s)) throw new DOMException("The string to be decoded is not correctly encoded.", "InvalidCharacterError");
+    if (s.length % 4 === 1 || /[^A-Za-z0-9+/]/.test(s)) throw new DOMException("atob() called with invalid base64-encoded data. (Only whitespace, '+', '/', alphanumeric ASCII, and up to two terminal '=' signs when the input data length is divisible by 4 are allowed.)", "InvalidCharacterError");
     const out = new Uint8Array(Math.floor(s.length * 3 / 4));
     let j = 0;
     for (let i = 0; i < s.length; i += 4) {
@@ -226,7 +226,7 @@
   define("TextDecoder", TextDecoder);
   define("btoa", (s) => {
     s = String(s);
-    if (/[^\u0000-\u00ff]/.test(s)) throw new DOMException("The string to be encoded contains characters outside of the Latin1 range.", "InvalidCharacterError");
+    if (/[^\u0000-\u00ff]/.test(s)) throw new DOMException("btoa() can only operate on characters in the Latin1 (ISO/IEC 8859-1) range.", "InvalidCharacterError");
     return bytesToB64(Uint8Array.from(s, (c) => c.charCodeAt(0)));
   });
   define("atob", (s) => String.fromCharCode(...b64ToBytes(String(s))));
@@ -353,7 +353,7 @@
     constructor(input, base) {
       const s = String(input).trim();
       const parsed = URL.#parse(s, base === undefined ? undefined : String(base));
-      if (!parsed) throw new TypeError("Invalid URL: " + s);
+      if (!parsed) throw new TypeError("Invalid URL string.");
       this.#p = parsed;
       this.#params = new URLSearchParams();
       URLSearchParams._attach(this.#params, this, this.#p.search);
@@ -534,7 +534,7 @@
       this.#status = status;
       this.#statusText = init.statusText === undefined ? "" : String(init.statusText);
       this.#headers = new Headers(init.headers);
-      if (body !== null && body !== undefined && (status === 204 || status === 205 || status === 304)) throw new TypeError(`Response with null body status (${status}) cannot have a body.`);
+      if (body !== null && body !== undefined && (status === 204 || status === 205 || status === 304)) throw new TypeError("Response with null body status (101, 204, 205, or 304) cannot have a body.");
       this._initBody(body, this.#headers);
     }
     static json(data, init = {}) {
@@ -545,7 +545,7 @@
       return new Response(text, { ...init, headers });
     }
     static redirect(url, status = 302) {
-      if (![301, 302, 303, 307, 308].includes(status)) throw new RangeError("Invalid redirect status code.");
+      if (![301, 302, 303, 307, 308].includes(status)) throw new RangeError(`${status} is not a redirect status code. It must be one of: 301, 302, 303, 307, or 308.`);
       return new Response(null, { status, headers: { location: new URL(url).href } });
     }
     static error() { const r = new Response(null, { status: 200 }); r.#status = 0; r.#type = "error"; return r; }
