@@ -51,6 +51,10 @@ pub struct ObjectDb {
 const BLOCKED_FUNCTIONS: [&str; 6] =
     ["sqlite_version", "sqlite_source_id", "sqlite_compileoption_get", "sqlite_compileoption_used", "sqlite_offset", "load_extension"];
 
+/// Functions the platform's SQLite is built without (its build lacks `SQLITE_SOUNDEX`), while
+/// the bundled SQLite here has them: refused, and reported as SQLite reports a missing function.
+const NOT_COMPILED_FUNCTIONS: [&str; 1] = ["soundex"];
+
 const BOOL_PRAGMAS: [&str; 7] = [
     "case_sensitive_like",
     "foreign_keys",
@@ -103,7 +107,9 @@ fn authorize(flags: &Flags, ctx: AuthContext<'_>) -> Authorization {
         | A::DropTempTrigger { .. }
         | A::DropTempView { .. } => Authorization::Deny,
         A::Pragma { pragma_name, pragma_value } => deny_if(!pragma_allowed(pragma_name, pragma_value)),
-        A::Function { function_name } => deny_if(BLOCKED_FUNCTIONS.iter().any(|f| f.eq_ignore_ascii_case(function_name))),
+        A::Function { function_name } => deny_if(
+            BLOCKED_FUNCTIONS.iter().chain(NOT_COMPILED_FUNCTIONS.iter()).any(|f| f.eq_ignore_ascii_case(function_name)),
+        ),
         A::Read { table_name, .. } => deny_if(reserved(table_name)),
         A::Insert { table_name } | A::Delete { table_name } | A::Update { table_name, .. } => deny_if(reserved(table_name)),
         A::CreateTable { table_name } | A::DropTable { table_name } | A::Analyze { table_name } => deny_if(reserved(table_name)),
@@ -183,6 +189,10 @@ fn format_error(err: &rusqlite::Error) -> String {
             format!("{msg}: {}", code_name(e.extended_code))
         }
         rusqlite::Error::SqlInputError { error, msg, offset, .. } => {
+            let msg = match msg.strip_prefix("not authorized to use function: ") {
+                Some(f) if NOT_COMPILED_FUNCTIONS.iter().any(|n| n.eq_ignore_ascii_case(f)) => format!("no such function: {f}"),
+                _ => msg.clone(),
+            };
             if *offset >= 0 {
                 format!("{msg} at offset {offset}: {}", code_name(error.extended_code))
             } else {
