@@ -3,7 +3,7 @@
 //! transaction per turn (committed by the event loop when the job queue runs dry), savepoints for
 //! `transactionSync`, and the key-value table `_cf_KV` that user SQL cannot read.
 
-use std::ffi::{CStr, c_char, c_int};
+use std::ffi::{c_char, c_int};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -487,12 +487,6 @@ pub struct ListOptions {
     pub prefix: Option<String>,
     pub reverse: bool,
     pub limit: Option<u32>,
-}
-
-/// The SQLite library version, for reports.
-pub fn sqlite_version() -> String {
-    // SAFETY: returns a static NUL-terminated string.
-    unsafe { CStr::from_ptr(ffi::sqlite3_libversion()).to_string_lossy().into_owned() }
 }
 
 #[cfg(test)]
