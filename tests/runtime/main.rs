@@ -254,3 +254,28 @@ fn workerd_prints_the_same_lines_and_results() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+#[test]
+fn packages_resolve_through_node_modules() {
+    let p = TempProject::new(&[
+        ("wrangler.jsonc", r#"{ "name": "pkgs", "main": "src/index.ts" }"#),
+        ("src/index.ts", "import { a } from 'plain';\nimport { b } from '@scope/cond';\nimport { c } from '@scope/cond/extra';\nimport d from 'legacy';\nexport const t = { test() { console.log(a, b, c, d); } };\n"),
+        ("node_modules/plain/package.json", r#"{ "name": "plain", "exports": "./lib/a.js" }"#),
+        ("node_modules/plain/lib/a.js", "export const a = 'a';\n"),
+        ("node_modules/@scope/cond/package.json", r#"{ "name": "@scope/cond", "exports": { ".": { "require": "./cjs.js", "import": "./esm/b.js" }, "./extra": { "default": "./esm/c.js" } } }"#),
+        ("node_modules/@scope/cond/esm/b.js", "export const b = 'b';\n"),
+        ("node_modules/@scope/cond/esm/c.js", "export const c = 'c';\n"),
+        ("node_modules/legacy/package.json", r#"{ "name": "legacy", "main": "main.js", "module": "mod.js" }"#),
+        ("node_modules/legacy/mod.js", "export default 'd';\n"),
+    ]);
+    let (r, out, err) = run(&p.root, StateLocation::Memory);
+    assert_eq!(r, Ok(TestReport { passed: 1, failed: 0 }), "{err}");
+    assert_eq!(out, "a b c d\nok t\n1 passed, 0 failed\n");
+
+    let missing = TempProject::new(&[
+        ("wrangler.jsonc", r#"{ "name": "pkgs", "main": "src/index.ts" }"#),
+        ("src/index.ts", "import 'nowhere';\nexport const t = { test() {} };\n"),
+    ]);
+    let e = run(&missing.root, StateLocation::Memory).0.unwrap_err();
+    assert!(e.contains("package `nowhere` not found"), "{e}");
+}

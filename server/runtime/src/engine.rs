@@ -122,18 +122,66 @@ impl Resolver for FsResolver {
         } else if name.starts_with("./") || name.starts_with("../") {
             let dir = Path::new(base).parent().unwrap_or(Path::new("/"));
             normalize(&dir.join(name))
+        } else if name.starts_with("node:") || name.starts_with("cloudflare:") {
+            return Err(rquickjs::Error::new_resolving_message(base, name, "this built-in module is not provided by dols test yet"));
         } else {
-            return Err(rquickjs::Error::new_resolving_message(
-                base,
-                name,
-                "dols test resolves relative imports, JSON files and `cloudflare:workers`; packages from node_modules and `node:` modules are not supported yet",
-            ));
+            return resolve_package(Path::new(base), name)
+                .map(|p| p.to_string_lossy().into_owned())
+                .map_err(|msg| rquickjs::Error::new_resolving_message(base, name, msg));
         };
         match resolve_file(&target) {
             Some(p) => Ok(p.to_string_lossy().into_owned()),
             None => Err(rquickjs::Error::new_resolving_message(base, name, "file not found")),
         }
     }
+}
+
+/// The conditions of package.json `exports` this runtime matches, in order of preference.
+const CONDITIONS: [&str; 6] = ["workerd", "worker", "browser", "import", "module", "default"];
+
+fn pick_condition(v: &serde_json::Value) -> Option<&str> {
+    match v {
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Object(m) => CONDITIONS.iter().find_map(|c| m.get(*c).and_then(pick_condition)),
+        serde_json::Value::Array(a) => a.iter().find_map(pick_condition),
+        _ => None,
+    }
+}
+
+/// Resolves a bare specifier (`pkg`, `pkg/sub`, `@scope/pkg/sub`) through the `node_modules`
+/// directories above the importing file: package.json `exports` (with the conditions above),
+/// then `module`, then `main`, then `index.js`. Only ES modules can be loaded.
+fn resolve_package(base: &Path, name: &str) -> Result<PathBuf, String> {
+    let mut parts = name.splitn(if name.starts_with('@') { 3 } else { 2 }, '/');
+    let pkg: String = if name.starts_with('@') {
+        format!("{}/{}", parts.next().unwrap_or_default(), parts.next().unwrap_or_default())
+    } else {
+        parts.next().unwrap_or_default().to_string()
+    };
+    let sub = parts.next().unwrap_or("");
+    let mut dir = base.parent();
+    while let Some(d) = dir {
+        let pkg_dir = d.join("node_modules").join(&pkg);
+        let manifest = pkg_dir.join("package.json");
+        if manifest.is_file() {
+            let text = std::fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+            let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", manifest.display()))?;
+            let key = if sub.is_empty() { ".".to_string() } else { format!("./{sub}") };
+            let target = match json.get("exports") {
+                Some(exports @ serde_json::Value::Object(m)) if m.keys().any(|k| k.starts_with('.')) => {
+                    let entry = m.get(&key).ok_or_else(|| format!("package `{pkg}` does not export `{key}`"))?;
+                    Some(pick_condition(entry).ok_or_else(|| format!("package `{pkg}`: no usable condition for `{key}` in {exports}"))?.to_string())
+                }
+                Some(exports) if sub.is_empty() => pick_condition(exports).map(str::to_string),
+                _ if !sub.is_empty() => Some(sub.to_string()),
+                _ => ["module", "main"].iter().find_map(|f| json.get(*f).and_then(|v| v.as_str()).map(str::to_string)),
+            };
+            let target = normalize(&pkg_dir.join(target.as_deref().unwrap_or("index.js")));
+            return resolve_file(&target).ok_or_else(|| format!("{} not found", target.display()));
+        }
+        dir = d.parent();
+    }
+    Err(format!("package `{pkg}` not found in any node_modules directory above the importing file"))
 }
 
 struct FsLoader;
