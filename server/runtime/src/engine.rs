@@ -220,6 +220,14 @@ fn install_natives<'js>(ctx: &Ctx<'js>, host: &Rc<Host>) -> rquickjs::Result<()>
             ArrayBuffer::new(ctx, buf)
         })?,
     )?;
+    n.set(
+        "sha256",
+        Function::new(ctx.clone(), |ctx: Ctx<'js>, data: ArrayBuffer<'js>| {
+            // SAFETY: the bytes are hashed at once, before any JS runs that could detach the buffer.
+            let digest = ids::sha256(unsafe { data.as_bytes() }.unwrap_or_default());
+            ArrayBuffer::new(ctx, digest.to_vec())
+        })?,
+    )?;
     n.set("idFromName", Function::new(ctx.clone(), |ns: String, name: String| ids::id_from_name(&ns, &name))?)?;
     let h = host.clone();
     n.set(

@@ -247,6 +247,18 @@
       return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
     },
   };
+  const toBuffer = (data) => {
+    if (data instanceof ArrayBuffer) return data.slice(0);
+    if (ArrayBuffer.isView(data)) return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
+    throw new TypeError("Failed to execute 'digest' on 'SubtleCrypto': parameter 2 is not of type 'ArrayBuffer or ArrayBufferView'.");
+  };
+  crypto.subtle = {
+    async digest(algorithm, data) {
+      const name = String(typeof algorithm === "object" && algorithm !== null ? algorithm.name : algorithm).toUpperCase();
+      if (name !== "SHA-256") throw new DOMException(`dols test supports only SHA-256 in crypto.subtle.digest() (got ${name}).`, "NotSupportedError");
+      return N.sha256(toBuffer(data));
+    },
+  };
   define("crypto", crypto);
 
   // ---------------------------------------------------------------- timers and tasks

@@ -44,6 +44,9 @@ export const encoding = {
     console.log(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id));
     const arr = crypto.getRandomValues(new Uint8Array(8));
     console.log(arr.length);
+    const hex = (b: ArrayBuffer) => Array.from(new Uint8Array(b), (x) => x.toString(16).padStart(2, "0")).join("");
+    console.log(hex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode("abc"))));
+    console.log(hex(await crypto.subtle.digest({ name: "sha-256" }, new Uint8Array(0).buffer)));
   },
 };
 
