@@ -279,3 +279,31 @@ fn packages_resolve_through_node_modules() {
     let e = run(&missing.root, StateLocation::Memory).0.unwrap_err();
     assert!(e.contains("package `nowhere` not found"), "{e}");
 }
+
+#[test]
+fn stripping_keeps_the_shape_of_every_conformance_module() {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.file_name().is_some_and(|n| n == "node_modules") {
+                continue;
+            }
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "ts") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&conformance_dir(), &mut files);
+    assert!(files.len() >= 10, "{files:?}");
+    for f in files {
+        let ts = fs::read_to_string(&f).unwrap();
+        let js = dols_runtime::strip::strip_types(&ts).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        assert_eq!(ts.len(), js.len(), "{}", f.display());
+        let breaks = |s: &str| s.match_indices('\n').map(|(i, _)| i).collect::<Vec<_>>();
+        assert_eq!(breaks(&ts), breaks(&js), "{}", f.display());
+        assert_ne!(ts, js, "{}: nothing was stripped", f.display());
+    }
+}
