@@ -307,3 +307,35 @@ fn stripping_keeps_the_shape_of_every_conformance_module() {
         assert_ne!(ts, js, "{}: nothing was stripped", f.display());
     }
 }
+
+#[test]
+fn a_failing_alarm_is_retried_with_its_retry_count() {
+    let p = TempProject::new(&[
+        ("wrangler.jsonc", r#"{ "name": "a", "main": "src/index.ts", "durable_objects": { "bindings": [{ "name": "A", "class_name": "A" }] } }"#),
+        (
+            "src/index.ts",
+            r#"import { DurableObject } from "cloudflare:workers";
+export class A extends DurableObject {
+  async arm(): Promise<void> { await this.ctx.storage.setAlarm(Date.now()); }
+  async alarm(info: { retryCount: number; isRetry: boolean }): Promise<void> {
+    const runs = (this.ctx.storage.kv.get("runs") as string[] | undefined) ?? [];
+    runs.push(`${info.retryCount}:${info.isRetry}`);
+    this.ctx.storage.kv.put("runs", runs);
+    if (info.retryCount === 0) throw new Error("first run fails");
+  }
+  runs(): unknown { return this.ctx.storage.kv.get("runs"); }
+}
+export const retry = { async test(_c: unknown, env: any) {
+  const s = env.A.getByName("x");
+  await s.arm();
+  await new Promise((r) => setTimeout(r, 1300));
+  console.log(JSON.stringify(await s.runs()));
+} };
+"#,
+        ),
+    ]);
+    let (r, out, err) = run(&p.root, StateLocation::Memory);
+    assert_eq!(r, Ok(TestReport { passed: 1, failed: 0 }), "{err}");
+    assert_eq!(out, "[\"0:false\",\"1:true\"]\nok retry\n1 passed, 0 failed\n");
+    assert!(err.contains("first run fails"), "the failed run is reported: {err}");
+}

@@ -335,6 +335,8 @@ fn install_natives<'js>(ctx: &Ctx<'js>, host: &Rc<Host>) -> rquickjs::Result<()>
     with_db!("kvPut", |ctx, db, key: String, value: String| db.kv_put(&key, value.as_bytes()));
     with_db!("kvDelete", |ctx, db, key: String| db.kv_delete(&key));
     with_db!("deleteAll", |ctx, db| db.delete_all());
+    with_db!("metaGet", |ctx, db, key: String| db.meta_get(&key));
+    with_db!("metaPut", |ctx, db, key: String, value: Option<f64>| db.meta_put(&key, value));
     let h = host.clone();
     n.set(
         "kvList",

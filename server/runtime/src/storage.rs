@@ -461,6 +461,35 @@ impl ObjectDb {
         })
     }
 
+    /// A value of the runtime's own metadata table `_cf_METADATA` (the alarm time), which user
+    /// SQL cannot read; writes take part in the current transaction.
+    pub fn meta_get(&self, key: &str) -> Result<Option<f64>, String> {
+        let exists = self.trusted(|c| c.query_row("SELECT count(*) FROM sqlite_master WHERE name = '_cf_METADATA'", [], |r| r.get::<_, i64>(0)))?;
+        if exists == 0 {
+            return Ok(None);
+        }
+        self.trusted(|c| {
+            let mut s = c.prepare_cached("SELECT value FROM _cf_METADATA WHERE key = ?1")?;
+            let mut rows = s.query([key])?;
+            match rows.next()? {
+                Some(r) => Ok(Some(r.get::<_, f64>(0)?)),
+                None => Ok(None),
+            }
+        })
+    }
+
+    pub fn meta_put(&self, key: &str, value: Option<f64>) -> Result<(), String> {
+        self.ensure_txn()?;
+        self.trusted(|c| {
+            c.execute_batch("CREATE TABLE IF NOT EXISTS _cf_METADATA (key TEXT PRIMARY KEY, value) WITHOUT ROWID")?;
+            match value {
+                Some(v) => c.prepare_cached("INSERT OR REPLACE INTO _cf_METADATA (key, value) VALUES (?1, ?2)")?.execute(rusqlite::params![key, v]),
+                None => c.prepare_cached("DELETE FROM _cf_METADATA WHERE key = ?1")?.execute([key]),
+            }
+        })
+        .map(|_| ())
+    }
+
     /// Drops every table, index, view and trigger, including the KV table.
     pub fn delete_all(&self) -> Result<(), String> {
         self.ensure_txn()?;

@@ -683,10 +683,10 @@
     return { start: s(o.start), startAfter: s(o.startAfter), end: s(o.end), prefix: s(o.prefix), reverse: !!o.reverse, limit: o.limit === undefined ? undefined : Math.floor(o.limit) };
   }
   class DurableObjectStorage {
-    #h; #sql; #kv; #sqlite;
-    constructor(key, h, sqlite) {
+    #h; #sql; #kv; #sqlite; #inst;
+    constructor(key, h, sqlite, inst) {
       if (key !== ctorKey) throw new TypeError("Illegal constructor");
-      this.#h = h; this.#sqlite = sqlite;
+      this.#h = h; this.#sqlite = sqlite; this.#inst = inst;
       this.#sql = new SqlStorage(ctorKey, h, sqlite);
       this.#kv = new SyncKvStorage(ctorKey, h);
     }
@@ -755,6 +755,25 @@
       }
     }
     async sync() {}
+    async getAlarm() {
+      const v = N.metaGet(this.#h(), "alarm");
+      return v === undefined || v === null ? null : v;
+    }
+    async setAlarm(time) {
+      let ms;
+      if (time instanceof Date) ms = time.getTime();
+      else if (typeof time === "number") ms = time;
+      else throw new TypeError("Failed to execute 'setAlarm' on 'DurableObjectStorage': parameter 1 is not of type 'date'.");
+      if (!(ms > 0)) throw new TypeError("setAlarm() cannot be called with an alarm time <= 0");
+      if (this.#inst.obj !== null && typeof this.#inst.obj.alarm !== "function") throw new TypeError("Your Durable Object class must have an alarm() handler in order to call setAlarm()");
+      ms = Math.max(ms, Date.now());
+      N.metaPut(this.#h(), "alarm", ms);
+      this.#inst.scheduleAlarm(ms);
+    }
+    async deleteAlarm() {
+      N.metaPut(this.#h(), "alarm", undefined);
+      this.#inst.scheduleAlarm(null);
+    }
   }
 
   // ---------------------------------------------------------------- Durable Objects
@@ -791,7 +810,7 @@
       const inst = this;
       this.state = {
         id,
-        storage: new DurableObjectStorage(ctorKey, getHandle, ns._sqlite),
+        storage: new DurableObjectStorage(ctorKey, getHandle, ns._sqlite, this),
         blockConcurrencyWhile(fn) {
           const p = Promise.resolve().then(() => fn());
           inst.blockers.push(p);
@@ -804,6 +823,40 @@
         getWebSockets() { return []; },
         acceptWebSocket() { throw new Error("WebSockets are not supported by dols test yet."); },
       };
+    }
+    // One alarm per object: a timer for the stored time. When it fires the stored time is read
+    // again (a rolled-back setAlarm leaves nothing, a newer one moves it), cleared, and `alarm()`
+    // runs as an event; if it throws, it is retried with exponential back-off (1 s, 2 s, 4 s, ...)
+    // up to six times.
+    scheduleAlarm(ms, retryCount = 0) {
+      if (this.alarmTimer !== undefined) clearTimeout(this.alarmTimer);
+      this.alarmTimer = undefined;
+      if (ms === null) return;
+      this.alarmTimer = setTimeout(() => this.#fireAlarm(retryCount), Math.max(0, ms - Date.now()));
+    }
+    #fireAlarm(retryCount) {
+      this.alarmTimer = undefined;
+      let scheduledTime = null;
+      this.run(async (obj) => {
+        const h = this.state.storage;
+        const stored = await h.getAlarm();
+        if (stored === null) return;
+        if (stored > Date.now()) { this.scheduleAlarm(stored, retryCount); return; }
+        scheduledTime = stored;
+        await h.deleteAlarm();
+        if (typeof obj.alarm !== "function") return;
+        await obj.alarm({ retryCount, isRetry: retryCount > 0, scheduledTime });
+      }).catch((e) => {
+        reportUncaught(e);
+        if (retryCount < 6 && scheduledTime !== null) {
+          const at = Date.now() + 1000 * 2 ** retryCount;
+          this.state.storage.getAlarm().then((cur) => {
+            if (cur !== null) return;
+            N.metaPut(this.handle, "alarm", at);
+            this.scheduleAlarm(at, retryCount + 1);
+          });
+        }
+      });
     }
     async #gate() {
       while (this.blockers.length) await Promise.allSettled(this.blockers.slice());
