@@ -339,3 +339,47 @@ export const retry = { async test(_c: unknown, env: any) {
     assert_eq!(out, "[\"0:false\",\"1:true\"]\nok retry\n1 passed, 0 failed\n");
     assert!(err.contains("first run fails"), "the failed run is reported: {err}");
 }
+
+#[test]
+fn stripped_typescript_runs_with_the_same_meaning() {
+    let ts = r#"
+interface Point { x: number; y?: number }
+type Pair<T> = [T, T];
+declare const external: string;
+declare global { interface Window { z: number } }
+function overload(a: string): string;
+function overload(a: number): number;
+function overload(a: any): any { return a; }
+const arrow = <T,>(x: T): T => x;
+const isString = (x: unknown): x is string => typeof x === "string";
+function withThis(this: { k: number }, add: number): number { return this.k + add; }
+abstract class Shape<T extends object = {}> implements Point {
+  x: number = 1;
+  declare y?: number;
+  private readonly secret: string = "s";
+  protected static count = 0;
+  [key: string]: unknown;
+  abstract area(): number;
+  describe(): string { return `${this.secret}:${this.area()}`; }
+}
+class Square extends Shape<{ side: number }> {
+  side!: number;
+  constructor(side: number) { super(); this.side = side; }
+  override area(): number { return this.side * this.side; }
+  method<U>(u: U): U;
+  method(u: any) { return u; }
+}
+const sq = new Square(3);
+const pair: Pair<number> = [1, 2] as Pair<number>;
+const n = <number>(pair[0] as unknown);
+const checked = { a: 1 } satisfies Record<string, number>;
+const maybe: string | undefined = "m";
+console.log([
+  overload("o"), arrow<number>(5), isString("s"), withThis.call({ k: 1 }, 2),
+  sq.describe(), sq.method<string>("u"), pair.join("+"), n, checked.a, maybe!.length,
+].join(" "));
+"#;
+    let js = dols_runtime::strip::strip_types(ts).unwrap();
+    assert_eq!(js.len(), ts.len());
+    assert_eq!(dols_runtime::eval_script(&js).unwrap(), "o 5 true 3 s:9 u 1+2 1 1 1\n");
+}
