@@ -383,3 +383,30 @@ console.log([
     assert_eq!(js.len(), ts.len());
     assert_eq!(dols_runtime::eval_script(&js).unwrap(), "o 5 true 3 s:9 u 1+2 1 1 1\n");
 }
+
+#[test]
+fn an_alarm_stored_by_an_earlier_run_fires_when_the_object_is_used_again() {
+    let src = r#"import { DurableObject } from "cloudflare:workers";
+export class A extends DurableObject {
+  async arm(): Promise<void> { await this.ctx.storage.setAlarm(Date.now() + 100); }
+  async alarm(): Promise<void> { this.ctx.storage.kv.put("fired", true); }
+  fired(): unknown { return this.ctx.storage.kv.get("fired") ?? false; }
+}
+export const run = { async test(_c: unknown, env: any) {
+  const s = env.A.getByName("x");
+  ARM
+  console.log("before", await s.fired());
+  await new Promise((r) => setTimeout(r, MS));
+  console.log("after", await s.fired());
+} };
+"#;
+    let config = r#"{ "name": "a", "main": "src/index.ts", "durable_objects": { "bindings": [{ "name": "A", "class_name": "A" }] } }"#;
+    // First run: arm and end before the alarm is due.
+    let p = TempProject::new(&[("wrangler.jsonc", config), ("src/index.ts", &src.replace("MS", "0").replace("ARM", "await s.arm();"))]);
+    let state = StateLocation::Dir(p.root.join(".dols/state"));
+    assert_eq!(run(&p.root, state.clone()).1, "before false\nafter false\nok run\n1 passed, 0 failed\n");
+    // Second run, the module no longer arms: the stored alarm fires once the object is used.
+    fs::write(p.root.join("src/index.ts"), src.replace("MS", "400").replace("ARM", "")).unwrap();
+    let (r, out, err) = run(&p.root, state);
+    assert_eq!(out, "before false\nafter true\nok run\n1 passed, 0 failed\n", "{r:?} {err}");
+}

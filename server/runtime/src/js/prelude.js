@@ -672,10 +672,22 @@
     get(key) { const v = N.kvGet(this.#h(), String(key)); return v === undefined ? undefined : de(v); }
     put(key, value) { N.kvPut(this.#h(), String(key), ser(value)); }
     delete(key) { return N.kvDelete(this.#h(), String(key)); }
+    #listGeneration = 0;
     list(options = {}) {
       if (options.limit !== undefined && !(options.limit > 0)) throw new TypeError("List limit must be positive.");
       const rows = N.kvList(this.#h(), listOpts(options));
-      return rows.map(([k, v]) => [k, de(v)])[Symbol.iterator]();
+      // Only one list iterator may be live: starting another invalidates this one.
+      const generation = ++this.#listGeneration;
+      const storage = this;
+      let i = 0;
+      return {
+        next() {
+          if (storage.#listGeneration !== generation) throw new Error("kv.list() iterator was invalidated because a new call to kv.list() was started. Only one kv.list() iterator can exist at a time.");
+          return i < rows.length ? { done: false, value: [rows[i][0], de(rows[i++][1])] } : { done: true, value: undefined };
+        },
+        [Symbol.iterator]() { return this; },
+        [Symbol.toStringTag]: "ListIterator",
+      };
     }
   }
   function listOpts(o) {
@@ -806,7 +818,15 @@
       this.handle = null;
       this.tail = Promise.resolve();
       this.blockers = [];
-      const getHandle = () => { if (this.handle === null) this.handle = N.sqlOpen(ns._className, id.toString()); return this.handle; };
+      const getHandle = () => {
+        if (this.handle === null) {
+          this.handle = N.sqlOpen(ns._className, id.toString());
+          // An alarm stored by an earlier run is armed again when the object is next used.
+          const stored = N.metaGet(this.handle, "alarm");
+          if (stored !== undefined && stored !== null) this.scheduleAlarm(stored);
+        }
+        return this.handle;
+      };
       const inst = this;
       this.state = {
         id,

@@ -17,6 +17,11 @@ export class Obj extends DurableObject<Env> {
     out.push(JSON.stringify([...kv.list({ reverse: true, limit: 2 })].map(([k]) => k)));
     out.push(kv.delete("a") + " " + kv.delete("a"));
     try { kv.list({ limit: 0 }); } catch (e) { out.push((e as Error).name + ": " + (e as Error).message); }
+    const first = kv.list();
+    out.push(Object.prototype.toString.call(first) + " " + JSON.stringify(first.next().value));
+    const second = kv.list({ reverse: true });
+    try { first.next(); } catch (e) { out.push((e as Error).name + ": " + (e as Error).message); }
+    out.push(JSON.stringify(second.next().value));
     return out;
   }
   async asyncKv(): Promise<string[]> {
