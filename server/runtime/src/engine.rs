@@ -439,6 +439,15 @@ pub fn run_tests(project: &Project, tests: &[PathBuf], state: StateLocation, out
             Some(Err(e)) => return Err(e),
             None => {}
         }
+        // Queued Durable Object events are the next macrotasks, one at a time.
+        let delivered = ctx.with(|ctx| -> rquickjs::Result<bool> {
+            let d: Object = ctx.globals().get("__dols")?;
+            let f: Function = d.get("deliver")?;
+            f.call(())
+        });
+        if delivered.map_err(|e| e.to_string())? {
+            continue;
+        }
         let delay = ctx.with(|ctx| -> rquickjs::Result<f64> {
             let d: Object = ctx.globals().get("__dols")?;
             let f: Function = d.get("nextTimer")?;
@@ -448,7 +457,7 @@ pub fn run_tests(project: &Project, tests: &[PathBuf], state: StateLocation, out
         if delay < 0.0 {
             return Err(format!(
                 "the tests stopped making progress after {} ms: a promise never settled (nothing is left to run: no pending job or timer). \
-                 In this runtime, events to one Durable Object are strictly serialised, so an object awaiting a call to itself waits forever.",
+                 (An event to a Durable Object held by blockConcurrencyWhile() waits until that callback settles.)",
                 started.elapsed().as_millis()
             ));
         }

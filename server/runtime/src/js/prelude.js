@@ -816,7 +816,6 @@
       this.ns = ns; this.id = id;
       this.obj = null;
       this.handle = null;
-      this.tail = Promise.resolve();
       this.blockers = [];
       const getHandle = () => {
         if (this.handle === null) {
@@ -878,23 +877,39 @@
         }
       });
     }
-    async #gate() {
-      while (this.blockers.length) await Promise.allSettled(this.blockers.slice());
-    }
-    // Events of one object run one after another: an event starts when the previous one and any
-    // blockConcurrencyWhile() callback have settled.
+    // An event (RPC call, fetch, alarm) is queued and delivered by the event loop as a macrotask
+    // of its own (see `deliver`), so it starts only when no JavaScript is running: the running
+    // event has finished or is awaiting something other than storage (storage completes within
+    // the same run of jobs). That is the platform's input gate.
     run(fn) {
-      const start = this.tail.then(() => this.#gate());
-      const p = start.then(() => {
+      return new Promise((resolve, reject) => { pendingEvents.push({ inst: this, fn, resolve, reject }); });
+    }
+    _start(d) {
+      try {
         if (this.obj === null) {
           const Cls = this.ns._class();
           this.obj = new Cls(this.state, env);
+          // blockConcurrencyWhile() in the constructor holds this first event too.
+          if (this.blockers.length) { pendingEvents.unshift(d); return; }
         }
-        return this.#gate().then(() => fn(this.obj));
-      });
-      this.tail = p.then(() => undefined, () => undefined);
-      return p;
+        Promise.resolve(d.fn(this.obj)).then(d.resolve, d.reject);
+      } catch (e) {
+        d.reject(e);
+      }
     }
+  }
+  const pendingEvents = [];
+  // Called by the event loop when no job is left: starts the first queued event whose object
+  // is not held by blockConcurrencyWhile(). Returns whether one was started.
+  function deliver() {
+    for (let i = 0; i < pendingEvents.length; i++) {
+      const d = pendingEvents[i];
+      if (d.inst.blockers.length) continue;
+      pendingEvents.splice(i, 1);
+      d.inst._start(d);
+      return true;
+    }
+    return false;
   }
 
   class DurableObjectNamespace {
@@ -1078,7 +1093,7 @@
 
   globalThis.__dols = {
     DurableObject, WorkerEntrypoint, RpcTarget, env,
-    setup, runTests, report, nextTimer, runTimer, reportUncaught,
+    setup, runTests, report, nextTimer, runTimer, reportUncaught, deliver,
     setMain(ns) { mainExports = ns; },
   };
   Object.defineProperty(globalThis, "__dols", { enumerable: false });
