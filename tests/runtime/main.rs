@@ -410,3 +410,29 @@ export const run = { async test(_c: unknown, env: any) {
     let (r, out, err) = run(&p.root, state);
     assert_eq!(out, "before false\nafter true\nok run\n1 passed, 0 failed\n", "{r:?} {err}");
 }
+
+#[test]
+fn an_endless_loop_is_interrupted_and_the_run_goes_on() {
+    let p = TempProject::new(&[
+        ("wrangler.jsonc", r#"{ "name": "l", "main": "src/index.ts", "durable_objects": { "bindings": [{ "name": "L", "class_name": "L" }] } }"#),
+        (
+            "src/index.ts",
+            r#"import { DurableObject } from "cloudflare:workers";
+export class L extends DurableObject {
+  spin(): void { for (;;) {} }
+  ok(): string { return "still answering"; }
+}
+export const a_spins = { async test(_c: unknown, env: any) { await env.L.getByName("x").spin(); } };
+export const b_after = { async test(_c: unknown, env: any) { console.log(await env.L.getByName("x").ok()); } };
+"#,
+        ),
+    ]);
+    let project = Project::load(&p.root).unwrap();
+    let buf = Rc::new(RefCell::new((String::new(), String::new())));
+    let limits = dols_runtime::Limits { macrotask_time: std::time::Duration::from_millis(200) };
+    let r = dols_runtime::run_tests_with_limits(&project, &[], StateLocation::Memory, Output::Capture(buf.clone()), limits);
+    let (out, err) = buf.borrow().clone();
+    assert_eq!(r, Ok(TestReport { passed: 1, failed: 1 }), "{out}\n{err}");
+    assert!(out.starts_with("FAIL a_spins\n  Error: the event was interrupted after running for more than 200 ms\n"), "{out}");
+    assert!(out.contains("still answering\nok b_after\n"), "{out}");
+}

@@ -379,7 +379,30 @@ fn describe_exception(ctx: &Ctx<'_>, v: Value<'_>) -> String {
 /// Runs every test export of the project's main module (or of `tests`), printing `ok`/`FAIL`
 /// lines and a summary to `out`.
 pub fn run_tests(project: &Project, tests: &[PathBuf], state: StateLocation, out: Output) -> Result<TestReport, String> {
+    run_tests_with_limits(project, tests, state, out, Limits::default())
+}
+
+/// Limits of a run.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Wall time one macrotask (a module's evaluation, an event, a timer, with the jobs that
+    /// follow it) may take before it is interrupted.
+    pub macrotask_time: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { macrotask_time: Duration::from_secs(30) }
+    }
+}
+
+/// [`run_tests`] with explicit [`Limits`].
+pub fn run_tests_with_limits(project: &Project, tests: &[PathBuf], state: StateLocation, out: Output, limits: Limits) -> Result<TestReport, String> {
     let rt = Runtime::new().map_err(|e| e.to_string())?;
+    let deadline = Rc::new(std::cell::Cell::new(Instant::now() + limits.macrotask_time));
+    let d = deadline.clone();
+    rt.set_interrupt_handler(Some(Box::new(move || Instant::now() > d.get())));
+    let arm = |deadline: &std::cell::Cell<Instant>| deadline.set(Instant::now() + limits.macrotask_time);
     rt.set_loader(FsResolver, FsLoader);
     rt.set_max_stack_size(1024 * 1024);
     let ctx = Context::full(&rt).map_err(|e| e.to_string())?;
@@ -440,12 +463,30 @@ pub fn run_tests(project: &Project, tests: &[PathBuf], state: StateLocation, out
             None => {}
         }
         // Queued Durable Object events are the next macrotasks, one at a time.
-        let delivered = ctx.with(|ctx| -> rquickjs::Result<bool> {
-            let d: Object = ctx.globals().get("__dols")?;
-            let f: Function = d.get("deliver")?;
-            f.call(())
+        arm(&deadline);
+        let delivered = ctx.with(|ctx| -> Result<bool, String> {
+            let d: Object = ctx.globals().get("__dols").map_err(|e| e.to_string())?;
+            let f: Function = d.get("deliver").map_err(|e| e.to_string())?;
+            match f.call::<_, bool>(()) {
+                Ok(b) => Ok(b),
+                Err(rquickjs::Error::Exception) => {
+                    // Interrupted (or an engine-level failure) while the event's synchronous
+                    // part ran: fail that event and go on.
+                    let what = describe_exception(&ctx, ctx.catch());
+                    arm(&deadline);
+                    let msg = if what.contains("interrupted") {
+                        format!("the event was interrupted after running for more than {} ms", limits.macrotask_time.as_millis())
+                    } else {
+                        what
+                    };
+                    let fail: Function = d.get("failCurrent").map_err(|e| e.to_string())?;
+                    fail.call::<_, ()>((msg,)).map_err(|e| e.to_string())?;
+                    Ok(true)
+                }
+                Err(e) => Err(e.to_string()),
+            }
         });
-        if delivered.map_err(|e| e.to_string())? {
+        if delivered? {
             continue;
         }
         let delay = ctx.with(|ctx| -> rquickjs::Result<f64> {
@@ -464,12 +505,19 @@ pub fn run_tests(project: &Project, tests: &[PathBuf], state: StateLocation, out
         if delay > 0.0 {
             std::thread::sleep(Duration::from_secs_f64(delay / 1000.0));
         }
-        ctx.with(|ctx| -> rquickjs::Result<()> {
-            let d: Object = ctx.globals().get("__dols")?;
-            let f: Function = d.get("runTimer")?;
-            f.call(())
-        })
-        .map_err(|e| e.to_string())?;
+        arm(&deadline);
+        ctx.with(|ctx| -> Result<(), String> {
+            let d: Object = ctx.globals().get("__dols").map_err(|e| e.to_string())?;
+            let f: Function = d.get("runTimer").map_err(|e| e.to_string())?;
+            match f.call::<_, ()>(()) {
+                Ok(()) => Ok(()),
+                Err(rquickjs::Error::Exception) => {
+                    out.print(2, &format!("Uncaught {}", describe_exception(&ctx, ctx.catch())));
+                    Ok(())
+                }
+                Err(e) => Err(e.to_string()),
+            }
+        })?;
     }
     let report = ctx.with(|ctx| -> rquickjs::Result<TestReport> {
         let d: Object = ctx.globals().get("__dols")?;

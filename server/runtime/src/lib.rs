@@ -9,6 +9,6 @@ pub mod storage;
 pub mod strip;
 pub mod workerd;
 
-pub use engine::{Output, TestReport, eval_script, run_tests};
+pub use engine::{Limits, Output, TestReport, eval_script, run_tests, run_tests_with_limits};
 pub use project::{Binding, Project};
 pub use storage::StateLocation;

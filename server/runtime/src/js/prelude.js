@@ -901,15 +901,24 @@
   const pendingEvents = [];
   // Called by the event loop when no job is left: starts the first queued event whose object
   // is not held by blockConcurrencyWhile(). Returns whether one was started.
+  let delivering = null;
   function deliver() {
     for (let i = 0; i < pendingEvents.length; i++) {
       const d = pendingEvents[i];
       if (d.inst.blockers.length) continue;
       pendingEvents.splice(i, 1);
+      delivering = d;
       d.inst._start(d);
+      delivering = null;
       return true;
     }
     return false;
+  }
+  // Called by the event loop when the event being delivered was interrupted (time limit).
+  function failCurrent(message) {
+    const d = delivering;
+    delivering = null;
+    if (d) d.reject(new Error(message));
   }
 
   class DurableObjectNamespace {
@@ -1093,7 +1102,7 @@
 
   globalThis.__dols = {
     DurableObject, WorkerEntrypoint, RpcTarget, env,
-    setup, runTests, report, nextTimer, runTimer, reportUncaught, deliver,
+    setup, runTests, report, nextTimer, runTimer, reportUncaught, deliver, failCurrent,
     setMain(ns) { mainExports = ns; },
   };
   Object.defineProperty(globalThis, "__dols", { enumerable: false });
