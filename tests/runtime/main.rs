@@ -436,3 +436,24 @@ export const b_after = { async test(_c: unknown, env: any) { console.log(await e
     assert!(out.starts_with("FAIL a_spins\n  Error: the event was interrupted after running for more than 200 ms\n"), "{out}");
     assert!(out.contains("still answering\nok b_after\n"), "{out}");
 }
+
+#[test]
+fn a_loop_after_an_await_is_interrupted_without_stopping_other_work() {
+    let p = TempProject::new(&[
+        ("wrangler.jsonc", r#"{ "name": "l", "main": "src/index.ts" }"#),
+        (
+            "src/index.ts",
+            "export const a = { async test() { setTimeout(() => console.log('timer still runs'), 300); await null; for (;;) {} } };\n",
+        ),
+    ]);
+    let project = Project::load(&p.root).unwrap();
+    let buf = Rc::new(RefCell::new((String::new(), String::new())));
+    let limits = dols_runtime::Limits { macrotask_time: std::time::Duration::from_millis(100) };
+    let r = dols_runtime::run_tests_with_limits(&project, &[], StateLocation::Memory, Output::Capture(buf.clone()), limits);
+    let (out, err) = buf.borrow().clone();
+    // The interrupted continuation never settles its test: the run reports that, after the
+    // timer has still run.
+    assert!(r.unwrap_err().contains("stopped making progress"));
+    assert!(err.contains("interrupted"), "{err}");
+    assert_eq!(out, "timer still runs\n");
+}

@@ -442,6 +442,8 @@ pub fn run_tests_with_limits(project: &Project, tests: &[PathBuf], state: StateL
                 Err(e) => {
                     let msg = e.0.with(|ctx| describe_exception(&ctx, ctx.catch()));
                     out.print(2, &format!("Uncaught {msg}"));
+                    // An interrupted job must not take the jobs after it down too.
+                    arm(&deadline);
                 }
             }
         }
