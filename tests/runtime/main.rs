@@ -30,17 +30,27 @@ fn conformance_cases_print_their_expected_lines() {
         .filter(|p| p.join("expected.txt").is_file())
         .collect();
     cases.sort();
-    assert!(cases.len() >= 8, "expected the conformance cases, found {}", cases.len());
+    assert!(
+        cases.len() >= 8,
+        "expected the conformance cases, found {}",
+        cases.len()
+    );
     let mut failures = Vec::new();
     for case in &cases {
         let expected = fs::read_to_string(case.join("expected.txt")).unwrap();
         let (report, out, err) = run(case, StateLocation::Memory);
         if let Err(e) = &report {
-            failures.push(format!("{}: run failed: {e}\nstderr:\n{err}", case.display()));
+            failures.push(format!(
+                "{}: run failed: {e}\nstderr:\n{err}",
+                case.display()
+            ));
             continue;
         }
         if out != expected {
-            failures.push(format!("{}: output differs\n--- expected\n{expected}--- actual\n{out}--- stderr\n{err}", case.display()));
+            failures.push(format!(
+                "{}: output differs\n--- expected\n{expected}--- actual\n{out}--- stderr\n{err}",
+                case.display()
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -54,7 +64,11 @@ struct TempProject {
 impl TempProject {
     fn new(files: &[(&str, &str)]) -> Self {
         static N: AtomicUsize = AtomicUsize::new(0);
-        let root = std::env::temp_dir().join(format!("dols-runtime-test-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
+        let root = std::env::temp_dir().join(format!(
+            "dols-runtime-test-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
         let _ = fs::remove_dir_all(&root);
         for (path, text) in files {
             let p = root.join(path);
@@ -89,26 +103,64 @@ export const count = { async test(_c: unknown, env: any) { console.log("n=" + aw
 fn storage_persists_between_runs_unless_in_memory() {
     let p = TempProject::new(&[("wrangler.jsonc", CONFIG), ("src/index.ts", COUNTER)]);
     let state = StateLocation::Dir(p.root.join(".dols/state"));
-    assert_eq!(run(&p.root, state.clone()).1, "n=1\nok count\n1 passed, 0 failed\n");
-    assert_eq!(run(&p.root, state.clone()).1, "n=2\nok count\n1 passed, 0 failed\n");
-    let files: Vec<_> = fs::read_dir(p.root.join(".dols/state/Counter")).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(files.iter().filter(|f| f.to_string_lossy().ends_with(".sqlite")).count(), 1, "{files:?}");
-    assert_eq!(run(&p.root, StateLocation::Memory).1, "n=1\nok count\n1 passed, 0 failed\n");
+    assert_eq!(
+        run(&p.root, state.clone()).1,
+        "n=1\nok count\n1 passed, 0 failed\n"
+    );
+    assert_eq!(
+        run(&p.root, state.clone()).1,
+        "n=2\nok count\n1 passed, 0 failed\n"
+    );
+    let files: Vec<_> = fs::read_dir(p.root.join(".dols/state/Counter"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        files
+            .iter()
+            .filter(|f| f.to_string_lossy().ends_with(".sqlite"))
+            .count(),
+        1,
+        "{files:?}"
+    );
+    assert_eq!(
+        run(&p.root, StateLocation::Memory).1,
+        "n=1\nok count\n1 passed, 0 failed\n"
+    );
     assert_eq!(run(&p.root, state).1, "n=3\nok count\n1 passed, 0 failed\n");
 }
 
 #[test]
 fn modules_load_relative_ts_js_and_json() {
     let p = TempProject::new(&[
-        ("wrangler.jsonc", r#"{ "name": "m", "main": "src/index.ts" }"#),
-        ("src/index.ts", "import { twice } from './lib/math';\nimport { label } from './lib/label.js';\nimport data from './data.json';\nimport type { Shape } from './types';\nconst s: Shape = { n: twice(data.n) };\nexport const t = { test() { console.log(label(s.n)); } };\n"),
-        ("src/lib/math.ts", "export function twice(n: number): number { return n * 2; }\n"),
-        ("src/lib/label.ts", "export const label = (n: number): string => `n is ${n}`;\n"),
+        (
+            "wrangler.jsonc",
+            r#"{ "name": "m", "main": "src/index.ts" }"#,
+        ),
+        (
+            "src/index.ts",
+            "import { twice } from './lib/math';\nimport { label } from './lib/label.js';\nimport data from './data.json';\nimport type { Shape } from './types';\nconst s: Shape = { n: twice(data.n) };\nexport const t = { test() { console.log(label(s.n)); } };\n",
+        ),
+        (
+            "src/lib/math.ts",
+            "export function twice(n: number): number { return n * 2; }\n",
+        ),
+        (
+            "src/lib/label.ts",
+            "export const label = (n: number): string => `n is ${n}`;\n",
+        ),
         ("src/data.json", "{ \"n\": 21 }\n"),
         ("src/types.ts", "export interface Shape { n: number }\n"),
     ]);
     let (r, out, err) = run(&p.root, StateLocation::Memory);
-    assert_eq!(r, Ok(TestReport { passed: 1, failed: 0 }), "{err}");
+    assert_eq!(
+        r,
+        Ok(TestReport {
+            passed: 1,
+            failed: 0
+        }),
+        "{err}"
+    );
     assert_eq!(out, "n is 42\nok t\n1 passed, 0 failed\n");
 }
 
@@ -117,10 +169,25 @@ fn errors_point_at_the_original_typescript_position() {
     // Type-heavy lines before and on the failing line: the column must still be the original one.
     let src = "interface Big {\n  a: string;\n  b: Array<Map<string, number>>;\n}\ntype Alias<T> = { [k: string]: T };\nexport const t = {\n  test(_c: unknown, _e: Alias<unknown>): void {\n    const x: Big | undefined = undefined as Big | undefined; throw new TypeError('at seven');\n  },\n};\n";
     let col = src.lines().nth(7).unwrap().find("new TypeError").unwrap() + 1;
-    let p = TempProject::new(&[("wrangler.jsonc", r#"{ "name": "e", "main": "src/index.ts" }"#), ("src/index.ts", src)]);
+    let p = TempProject::new(&[
+        (
+            "wrangler.jsonc",
+            r#"{ "name": "e", "main": "src/index.ts" }"#,
+        ),
+        ("src/index.ts", src),
+    ]);
     let (r, out, _) = run(&p.root, StateLocation::Memory);
-    assert_eq!(r, Ok(TestReport { passed: 0, failed: 1 }));
-    let at = out.lines().find(|l| l.trim_start().starts_with("at ")).expect("a location line");
+    assert_eq!(
+        r,
+        Ok(TestReport {
+            passed: 0,
+            failed: 1
+        })
+    );
+    let at = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("at "))
+        .expect("a location line");
     let loc = at.trim().trim_start_matches("at ");
     let (file, rest) = loc.split_once(':').unwrap();
     let (line, column) = rest.split_once(':').unwrap();
@@ -128,15 +195,24 @@ fn errors_point_at_the_original_typescript_position() {
     assert_eq!(line, "8");
     // QuickJS reports a `new` expression at its `new` keyword or at its callee.
     let column: usize = column.parse().unwrap();
-    assert!(column == col || column == col + 4, "column {column}, `new TypeError` starts at {col}\n{out}");
+    assert!(
+        column == col || column == col + 4,
+        "column {column}, `new TypeError` starts at {col}\n{out}"
+    );
     assert!(out.contains("FAIL t\n  TypeError: at seven\n"), "{out}");
 }
 
 #[test]
 fn unsupported_typescript_fails_the_load_with_a_position() {
     let p = TempProject::new(&[
-        ("wrangler.jsonc", r#"{ "name": "e", "main": "src/index.ts" }"#),
-        ("src/index.ts", "export const t = { test() {} };\nenum Color { Red }\n"),
+        (
+            "wrangler.jsonc",
+            r#"{ "name": "e", "main": "src/index.ts" }"#,
+        ),
+        (
+            "src/index.ts",
+            "export const t = { test() {} };\nenum Color { Red }\n",
+        ),
     ]);
     let (r, _, _) = run(&p.root, StateLocation::Memory);
     let e = r.unwrap_err();
@@ -146,8 +222,14 @@ fn unsupported_typescript_fails_the_load_with_a_position() {
 #[test]
 fn an_object_that_never_answers_is_reported_not_hung() {
     let p = TempProject::new(&[
-        ("wrangler.jsonc", r#"{ "name": "h", "main": "src/index.ts" }"#),
-        ("src/index.ts", "export const t = { async test() { await new Promise(() => {}); } };\n"),
+        (
+            "wrangler.jsonc",
+            r#"{ "name": "h", "main": "src/index.ts" }"#,
+        ),
+        (
+            "src/index.ts",
+            "export const t = { async test() { await new Promise(() => {}); } };\n",
+        ),
     ]);
     let (r, _, _) = run(&p.root, StateLocation::Memory);
     assert!(r.unwrap_err().contains("stopped making progress"));
@@ -156,11 +238,22 @@ fn an_object_that_never_answers_is_reported_not_hung() {
 #[test]
 fn outbound_fetch_is_refused_with_a_clear_error() {
     let p = TempProject::new(&[
-        ("wrangler.jsonc", r#"{ "name": "f", "main": "src/index.ts" }"#),
-        ("src/index.ts", "export const t = { async test() { try { await fetch('https://example.com/'); } catch (e) { console.log(e.message); } } };\n"),
+        (
+            "wrangler.jsonc",
+            r#"{ "name": "f", "main": "src/index.ts" }"#,
+        ),
+        (
+            "src/index.ts",
+            "export const t = { async test() { try { await fetch('https://example.com/'); } catch (e) { console.log(e.message); } } };\n",
+        ),
     ]);
     let (_, out, _) = run(&p.root, StateLocation::Memory);
-    assert!(out.starts_with("Outbound fetch() is not available in dols test (fetch of https://example.com/ refused)"), "{out}");
+    assert!(
+        out.starts_with(
+            "Outbound fetch() is not available in dols test (fetch of https://example.com/ refused)"
+        ),
+        "{out}"
+    );
 }
 
 /// The pinned workerd of `tests/conformance/workerd` (install with `npm ci` there), or
@@ -178,14 +271,21 @@ fn workerd_binary() -> Option<PathBuf> {
 fn printed_lines(out: &str) -> Vec<&str> {
     let lines: Vec<&str> = out.lines().collect();
     let body = &lines[..lines.len().saturating_sub(1)];
-    body.iter().copied().filter(|l| !l.starts_with("ok ") && !l.starts_with("FAIL ") && !l.starts_with("  ")).collect()
+    body.iter()
+        .copied()
+        .filter(|l| !l.starts_with("ok ") && !l.starts_with("FAIL ") && !l.starts_with("  "))
+        .collect()
 }
 
 /// `(name, passed)` of each test in `dols test` output.
 fn dols_results(out: &str) -> Vec<(String, bool)> {
     let mut r: Vec<(String, bool)> = out
         .lines()
-        .filter_map(|l| l.strip_prefix("ok ").map(|n| (n.to_string(), true)).or_else(|| l.strip_prefix("FAIL ").map(|n| (n.to_string(), false))))
+        .filter_map(|l| {
+            l.strip_prefix("ok ")
+                .map(|n| (n.to_string(), true))
+                .or_else(|| l.strip_prefix("FAIL ").map(|n| (n.to_string(), false)))
+        })
         .collect();
     r.sort();
     r
@@ -215,9 +315,13 @@ fn workerd_results(err: &str) -> Vec<(String, bool)> {
 fn workerd_prints_the_same_lines_and_results() {
     let Some(workerd) = workerd_binary() else {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("workerd is not installed and CI=true: run `npm ci` in tests/conformance/workerd (or set DOLS_WORKERD)");
+            panic!(
+                "workerd is not installed and CI=true: run `npm ci` in tests/conformance/workerd (or set DOLS_WORKERD)"
+            );
         }
-        eprintln!("skipping the workerd comparison: run `npm ci` in tests/conformance/workerd (or set DOLS_WORKERD)");
+        eprintln!(
+            "skipping the workerd comparison: run `npm ci` in tests/conformance/workerd (or set DOLS_WORKERD)"
+        );
         return;
     };
     let mut cases: Vec<PathBuf> = fs::read_dir(conformance_dir())
@@ -232,14 +336,20 @@ fn workerd_prints_the_same_lines_and_results() {
         let project = Project::load(case).unwrap();
         let dir = TempProject::new(&[]);
         fs::create_dir_all(dir.root.join("state")).unwrap();
-        let (capnp, modules) = dols_runtime::workerd::workerd_config(&project, &dir.root.join("state")).unwrap();
+        let (capnp, modules) =
+            dols_runtime::workerd::workerd_config(&project, &dir.root.join("state")).unwrap();
         fs::write(dir.root.join("config.capnp"), capnp).unwrap();
         for m in modules {
             let p = dir.root.join(&m.name);
             fs::create_dir_all(p.parent().unwrap()).unwrap();
             fs::write(p, m.text).unwrap();
         }
-        let out = std::process::Command::new(&workerd).arg("test").arg("config.capnp").current_dir(&dir.root).output().expect("workerd runs");
+        let out = std::process::Command::new(&workerd)
+            .arg("test")
+            .arg("config.capnp")
+            .current_dir(&dir.root)
+            .output()
+            .expect("workerd runs");
         let stdout = String::from_utf8_lossy(&out.stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
         let theirs: Vec<&str> = stdout.lines().collect();
@@ -249,7 +359,10 @@ fn workerd_prints_the_same_lines_and_results() {
         }
         let (a, b) = (dols_results(&expected), workerd_results(&stderr));
         if a != b {
-            failures.push(format!("{}: results differ: dols {a:?}, workerd {b:?}\n{stderr}", case.display()));
+            failures.push(format!(
+                "{}: results differ: dols {a:?}, workerd {b:?}\n{stderr}",
+                case.display()
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
@@ -258,23 +371,57 @@ fn workerd_prints_the_same_lines_and_results() {
 #[test]
 fn packages_resolve_through_node_modules() {
     let p = TempProject::new(&[
-        ("wrangler.jsonc", r#"{ "name": "pkgs", "main": "src/index.ts" }"#),
-        ("src/index.ts", "import { a } from 'plain';\nimport { b } from '@scope/cond';\nimport { c } from '@scope/cond/extra';\nimport d from 'legacy';\nexport const t = { test() { console.log(a, b, c, d); } };\n"),
-        ("node_modules/plain/package.json", r#"{ "name": "plain", "exports": "./lib/a.js" }"#),
+        (
+            "wrangler.jsonc",
+            r#"{ "name": "pkgs", "main": "src/index.ts" }"#,
+        ),
+        (
+            "src/index.ts",
+            "import { a } from 'plain';\nimport { b } from '@scope/cond';\nimport { c } from '@scope/cond/extra';\nimport d from 'legacy';\nexport const t = { test() { console.log(a, b, c, d); } };\n",
+        ),
+        (
+            "node_modules/plain/package.json",
+            r#"{ "name": "plain", "exports": "./lib/a.js" }"#,
+        ),
         ("node_modules/plain/lib/a.js", "export const a = 'a';\n"),
-        ("node_modules/@scope/cond/package.json", r#"{ "name": "@scope/cond", "exports": { ".": { "require": "./cjs.js", "import": "./esm/b.js" }, "./extra": { "default": "./esm/c.js" } } }"#),
-        ("node_modules/@scope/cond/esm/b.js", "export const b = 'b';\n"),
-        ("node_modules/@scope/cond/esm/c.js", "export const c = 'c';\n"),
-        ("node_modules/legacy/package.json", r#"{ "name": "legacy", "main": "main.js", "module": "mod.js" }"#),
+        (
+            "node_modules/@scope/cond/package.json",
+            r#"{ "name": "@scope/cond", "exports": { ".": { "require": "./cjs.js", "import": "./esm/b.js" }, "./extra": { "default": "./esm/c.js" } } }"#,
+        ),
+        (
+            "node_modules/@scope/cond/esm/b.js",
+            "export const b = 'b';\n",
+        ),
+        (
+            "node_modules/@scope/cond/esm/c.js",
+            "export const c = 'c';\n",
+        ),
+        (
+            "node_modules/legacy/package.json",
+            r#"{ "name": "legacy", "main": "main.js", "module": "mod.js" }"#,
+        ),
         ("node_modules/legacy/mod.js", "export default 'd';\n"),
     ]);
     let (r, out, err) = run(&p.root, StateLocation::Memory);
-    assert_eq!(r, Ok(TestReport { passed: 1, failed: 0 }), "{err}");
+    assert_eq!(
+        r,
+        Ok(TestReport {
+            passed: 1,
+            failed: 0
+        }),
+        "{err}"
+    );
     assert_eq!(out, "a b c d\nok t\n1 passed, 0 failed\n");
 
     let missing = TempProject::new(&[
-        ("wrangler.jsonc", r#"{ "name": "pkgs", "main": "src/index.ts" }"#),
-        ("src/index.ts", "import 'nowhere';\nexport const t = { test() {} };\n"),
+        (
+            "wrangler.jsonc",
+            r#"{ "name": "pkgs", "main": "src/index.ts" }"#,
+        ),
+        (
+            "src/index.ts",
+            "import 'nowhere';\nexport const t = { test() {} };\n",
+        ),
     ]);
     let e = run(&missing.root, StateLocation::Memory).0.unwrap_err();
     assert!(e.contains("package `nowhere` not found"), "{e}");
@@ -300,7 +447,8 @@ fn stripping_keeps_the_shape_of_every_conformance_module() {
     assert!(files.len() >= 10, "{files:?}");
     for f in files {
         let ts = fs::read_to_string(&f).unwrap();
-        let js = dols_runtime::strip::strip_types(&ts).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let js = dols_runtime::strip::strip_types(&ts)
+            .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
         assert_eq!(ts.len(), js.len(), "{}", f.display());
         let breaks = |s: &str| s.match_indices('\n').map(|(i, _)| i).collect::<Vec<_>>();
         assert_eq!(breaks(&ts), breaks(&js), "{}", f.display());
@@ -311,7 +459,10 @@ fn stripping_keeps_the_shape_of_every_conformance_module() {
 #[test]
 fn a_failing_alarm_is_retried_with_its_retry_count() {
     let p = TempProject::new(&[
-        ("wrangler.jsonc", r#"{ "name": "a", "main": "src/index.ts", "durable_objects": { "bindings": [{ "name": "A", "class_name": "A" }] } }"#),
+        (
+            "wrangler.jsonc",
+            r#"{ "name": "a", "main": "src/index.ts", "durable_objects": { "bindings": [{ "name": "A", "class_name": "A" }] } }"#,
+        ),
         (
             "src/index.ts",
             r#"import { DurableObject } from "cloudflare:workers";
@@ -335,9 +486,22 @@ export const retry = { async test(_c: unknown, env: any) {
         ),
     ]);
     let (r, out, err) = run(&p.root, StateLocation::Memory);
-    assert_eq!(r, Ok(TestReport { passed: 1, failed: 0 }), "{err}");
-    assert_eq!(out, "[\"0:false\",\"1:true\"]\nok retry\n1 passed, 0 failed\n");
-    assert!(err.contains("first run fails"), "the failed run is reported: {err}");
+    assert_eq!(
+        r,
+        Ok(TestReport {
+            passed: 1,
+            failed: 0
+        }),
+        "{err}"
+    );
+    assert_eq!(
+        out,
+        "[\"0:false\",\"1:true\"]\nok retry\n1 passed, 0 failed\n"
+    );
+    assert!(
+        err.contains("first run fails"),
+        "the failed run is reported: {err}"
+    );
 }
 
 #[test]
@@ -381,7 +545,10 @@ console.log([
 "#;
     let js = dols_runtime::strip::strip_types(ts).unwrap();
     assert_eq!(js.len(), ts.len());
-    assert_eq!(dols_runtime::eval_script(&js).unwrap(), "o 5 true 3 s:9 u 1+2 1 1 1\n");
+    assert_eq!(
+        dols_runtime::eval_script(&js).unwrap(),
+        "o 5 true 3 s:9 u 1+2 1 1 1\n"
+    );
 }
 
 #[test]
@@ -402,19 +569,38 @@ export const run = { async test(_c: unknown, env: any) {
 "#;
     let config = r#"{ "name": "a", "main": "src/index.ts", "durable_objects": { "bindings": [{ "name": "A", "class_name": "A" }] } }"#;
     // First run: arm and end before the alarm is due.
-    let p = TempProject::new(&[("wrangler.jsonc", config), ("src/index.ts", &src.replace("MS", "0").replace("ARM", "await s.arm();"))]);
+    let p = TempProject::new(&[
+        ("wrangler.jsonc", config),
+        (
+            "src/index.ts",
+            &src.replace("MS", "0").replace("ARM", "await s.arm();"),
+        ),
+    ]);
     let state = StateLocation::Dir(p.root.join(".dols/state"));
-    assert_eq!(run(&p.root, state.clone()).1, "before false\nafter false\nok run\n1 passed, 0 failed\n");
+    assert_eq!(
+        run(&p.root, state.clone()).1,
+        "before false\nafter false\nok run\n1 passed, 0 failed\n"
+    );
     // Second run, the module no longer arms: the stored alarm fires once the object is used.
-    fs::write(p.root.join("src/index.ts"), src.replace("MS", "400").replace("ARM", "")).unwrap();
+    fs::write(
+        p.root.join("src/index.ts"),
+        src.replace("MS", "400").replace("ARM", ""),
+    )
+    .unwrap();
     let (r, out, err) = run(&p.root, state);
-    assert_eq!(out, "before false\nafter true\nok run\n1 passed, 0 failed\n", "{r:?} {err}");
+    assert_eq!(
+        out, "before false\nafter true\nok run\n1 passed, 0 failed\n",
+        "{r:?} {err}"
+    );
 }
 
 #[test]
 fn an_endless_loop_is_interrupted_and_the_run_goes_on() {
     let p = TempProject::new(&[
-        ("wrangler.jsonc", r#"{ "name": "l", "main": "src/index.ts", "durable_objects": { "bindings": [{ "name": "L", "class_name": "L" }] } }"#),
+        (
+            "wrangler.jsonc",
+            r#"{ "name": "l", "main": "src/index.ts", "durable_objects": { "bindings": [{ "name": "L", "class_name": "L" }] } }"#,
+        ),
         (
             "src/index.ts",
             r#"import { DurableObject } from "cloudflare:workers";
@@ -429,18 +615,41 @@ export const b_after = { async test(_c: unknown, env: any) { console.log(await e
     ]);
     let project = Project::load(&p.root).unwrap();
     let buf = Rc::new(RefCell::new((String::new(), String::new())));
-    let limits = dols_runtime::Limits { macrotask_time: std::time::Duration::from_millis(200) };
-    let r = dols_runtime::run_tests_with_limits(&project, &[], StateLocation::Memory, Output::Capture(buf.clone()), limits);
+    let limits = dols_runtime::Limits {
+        macrotask_time: std::time::Duration::from_millis(200),
+    };
+    let r = dols_runtime::run_tests_with_limits(
+        &project,
+        &[],
+        StateLocation::Memory,
+        Output::Capture(buf.clone()),
+        limits,
+    );
     let (out, err) = buf.borrow().clone();
-    assert_eq!(r, Ok(TestReport { passed: 1, failed: 1 }), "{out}\n{err}");
-    assert!(out.starts_with("FAIL a_spins\n  Error: the event was interrupted after running for more than 200 ms\n"), "{out}");
+    assert_eq!(
+        r,
+        Ok(TestReport {
+            passed: 1,
+            failed: 1
+        }),
+        "{out}\n{err}"
+    );
+    assert!(
+        out.starts_with(
+            "FAIL a_spins\n  Error: the event was interrupted after running for more than 200 ms\n"
+        ),
+        "{out}"
+    );
     assert!(out.contains("still answering\nok b_after\n"), "{out}");
 }
 
 #[test]
 fn a_loop_after_an_await_is_interrupted_without_stopping_other_work() {
     let p = TempProject::new(&[
-        ("wrangler.jsonc", r#"{ "name": "l", "main": "src/index.ts" }"#),
+        (
+            "wrangler.jsonc",
+            r#"{ "name": "l", "main": "src/index.ts" }"#,
+        ),
         (
             "src/index.ts",
             "export const a = { async test() { setTimeout(() => console.log('timer still runs'), 300); await null; for (;;) {} } };\n",
@@ -448,8 +657,16 @@ fn a_loop_after_an_await_is_interrupted_without_stopping_other_work() {
     ]);
     let project = Project::load(&p.root).unwrap();
     let buf = Rc::new(RefCell::new((String::new(), String::new())));
-    let limits = dols_runtime::Limits { macrotask_time: std::time::Duration::from_millis(100) };
-    let r = dols_runtime::run_tests_with_limits(&project, &[], StateLocation::Memory, Output::Capture(buf.clone()), limits);
+    let limits = dols_runtime::Limits {
+        macrotask_time: std::time::Duration::from_millis(100),
+    };
+    let r = dols_runtime::run_tests_with_limits(
+        &project,
+        &[],
+        StateLocation::Memory,
+        Output::Capture(buf.clone()),
+        limits,
+    );
     let (out, err) = buf.borrow().clone();
     // The interrupted continuation never settles its test: the run reports that, after the
     // timer has still run.

@@ -69,6 +69,8 @@ pub fn run(args: &[String]) -> ExitCode {
 }
 
 fn usage(msg: &str) -> ExitCode {
-    eprintln!("dols test: {msg}\nusage: dols test [DIR] [--test FILE]... [--in-memory | --persist-to DIR]");
+    eprintln!(
+        "dols test: {msg}\nusage: dols test [DIR] [--test FILE]... [--in-memory | --persist-to DIR]"
+    );
     ExitCode::from(2)
 }

@@ -10,7 +10,10 @@ use std::time::{Duration, Instant};
 
 use rquickjs::loader::{ImportAttributes, Loader, Resolver};
 use rquickjs::promise::PromiseState;
-use rquickjs::{Array, ArrayBuffer, Context, Ctx, Exception, Function, Module, Object, Persistent, Promise, Runtime, Value};
+use rquickjs::{
+    Array, ArrayBuffer, Context, Ctx, Exception, Function, Module, Object, Persistent, Promise,
+    Runtime, Value,
+};
 
 use crate::ids::{self, IdError, Rng};
 use crate::project::Project;
@@ -113,7 +116,13 @@ fn resolve_file(base: &Path) -> Option<PathBuf> {
 }
 
 impl Resolver for FsResolver {
-    fn resolve<'js>(&mut self, _ctx: &Ctx<'js>, base: &str, name: &str, _attrs: Option<ImportAttributes<'js>>) -> rquickjs::Result<String> {
+    fn resolve<'js>(
+        &mut self,
+        _ctx: &Ctx<'js>,
+        base: &str,
+        name: &str,
+        _attrs: Option<ImportAttributes<'js>>,
+    ) -> rquickjs::Result<String> {
         if name == "cloudflare:workers" {
             return Ok(name.to_string());
         }
@@ -123,7 +132,11 @@ impl Resolver for FsResolver {
             let dir = Path::new(base).parent().unwrap_or(Path::new("/"));
             normalize(&dir.join(name))
         } else if name.starts_with("node:") || name.starts_with("cloudflare:") {
-            return Err(rquickjs::Error::new_resolving_message(base, name, "this built-in module is not provided by dols test yet"));
+            return Err(rquickjs::Error::new_resolving_message(
+                base,
+                name,
+                "this built-in module is not provided by dols test yet",
+            ));
         } else {
             return resolve_package(Path::new(base), name)
                 .map(|p| p.to_string_lossy().into_owned())
@@ -131,18 +144,26 @@ impl Resolver for FsResolver {
         };
         match resolve_file(&target) {
             Some(p) => Ok(p.to_string_lossy().into_owned()),
-            None => Err(rquickjs::Error::new_resolving_message(base, name, "file not found")),
+            None => Err(rquickjs::Error::new_resolving_message(
+                base,
+                name,
+                "file not found",
+            )),
         }
     }
 }
 
 /// The conditions of package.json `exports` this runtime matches, in order of preference.
-const CONDITIONS: [&str; 6] = ["workerd", "worker", "browser", "import", "module", "default"];
+const CONDITIONS: [&str; 6] = [
+    "workerd", "worker", "browser", "import", "module", "default",
+];
 
 fn pick_condition(v: &serde_json::Value) -> Option<&str> {
     match v {
         serde_json::Value::String(s) => Some(s),
-        serde_json::Value::Object(m) => CONDITIONS.iter().find_map(|c| m.get(*c).and_then(pick_condition)),
+        serde_json::Value::Object(m) => CONDITIONS
+            .iter()
+            .find_map(|c| m.get(*c).and_then(pick_condition)),
         serde_json::Value::Array(a) => a.iter().find_map(pick_condition),
         _ => None,
     }
@@ -154,7 +175,11 @@ fn pick_condition(v: &serde_json::Value) -> Option<&str> {
 fn resolve_package(base: &Path, name: &str) -> Result<PathBuf, String> {
     let mut parts = name.splitn(if name.starts_with('@') { 3 } else { 2 }, '/');
     let pkg: String = if name.starts_with('@') {
-        format!("{}/{}", parts.next().unwrap_or_default(), parts.next().unwrap_or_default())
+        format!(
+            "{}/{}",
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default()
+        )
     } else {
         parts.next().unwrap_or_default().to_string()
     };
@@ -164,38 +189,71 @@ fn resolve_package(base: &Path, name: &str) -> Result<PathBuf, String> {
         let pkg_dir = d.join("node_modules").join(&pkg);
         let manifest = pkg_dir.join("package.json");
         if manifest.is_file() {
-            let text = std::fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
-            let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", manifest.display()))?;
-            let key = if sub.is_empty() { ".".to_string() } else { format!("./{sub}") };
+            let text = std::fs::read_to_string(&manifest)
+                .map_err(|e| format!("{}: {e}", manifest.display()))?;
+            let json: serde_json::Value =
+                serde_json::from_str(&text).map_err(|e| format!("{}: {e}", manifest.display()))?;
+            let key = if sub.is_empty() {
+                ".".to_string()
+            } else {
+                format!("./{sub}")
+            };
             let target = match json.get("exports") {
-                Some(exports @ serde_json::Value::Object(m)) if m.keys().any(|k| k.starts_with('.')) => {
-                    let entry = m.get(&key).ok_or_else(|| format!("package `{pkg}` does not export `{key}`"))?;
-                    Some(pick_condition(entry).ok_or_else(|| format!("package `{pkg}`: no usable condition for `{key}` in {exports}"))?.to_string())
+                Some(exports @ serde_json::Value::Object(m))
+                    if m.keys().any(|k| k.starts_with('.')) =>
+                {
+                    let entry = m
+                        .get(&key)
+                        .ok_or_else(|| format!("package `{pkg}` does not export `{key}`"))?;
+                    Some(
+                        pick_condition(entry)
+                            .ok_or_else(|| {
+                                format!(
+                                    "package `{pkg}`: no usable condition for `{key}` in {exports}"
+                                )
+                            })?
+                            .to_string(),
+                    )
                 }
                 Some(exports) if sub.is_empty() => pick_condition(exports).map(str::to_string),
                 _ if !sub.is_empty() => Some(sub.to_string()),
-                _ => ["module", "main"].iter().find_map(|f| json.get(*f).and_then(|v| v.as_str()).map(str::to_string)),
+                _ => ["module", "main"]
+                    .iter()
+                    .find_map(|f| json.get(*f).and_then(|v| v.as_str()).map(str::to_string)),
             };
             let target = normalize(&pkg_dir.join(target.as_deref().unwrap_or("index.js")));
             return resolve_file(&target).ok_or_else(|| format!("{} not found", target.display()));
         }
         dir = d.parent();
     }
-    Err(format!("package `{pkg}` not found in any node_modules directory above the importing file"))
+    Err(format!(
+        "package `{pkg}` not found in any node_modules directory above the importing file"
+    ))
 }
 
 struct FsLoader;
 
 impl Loader for FsLoader {
-    fn load<'js>(&mut self, ctx: &Ctx<'js>, name: &str, _attrs: Option<ImportAttributes<'js>>) -> rquickjs::Result<Module<'js, rquickjs::module::Declared>> {
+    fn load<'js>(
+        &mut self,
+        ctx: &Ctx<'js>,
+        name: &str,
+        _attrs: Option<ImportAttributes<'js>>,
+    ) -> rquickjs::Result<Module<'js, rquickjs::module::Declared>> {
         if name == "cloudflare:workers" {
             return Module::declare(ctx.clone(), name, WORKERS_MODULE);
         }
-        let text = std::fs::read_to_string(name).map_err(|e| rquickjs::Error::new_loading_message(name, e.to_string()))?;
+        let text = std::fs::read_to_string(name)
+            .map_err(|e| rquickjs::Error::new_loading_message(name, e.to_string()))?;
         let source = if name.ends_with(".json") {
             format!("export default {};", text.trim())
         } else if name.ends_with(".ts") || name.ends_with(".mts") {
-            strip_types(&text).map_err(|e| rquickjs::Error::new_loading_message(name, format!("{}:{}:{}: {}", name, e.line, e.column, e.message)))?
+            strip_types(&text).map_err(|e| {
+                rquickjs::Error::new_loading_message(
+                    name,
+                    format!("{}:{}:{}: {}", name, e.line, e.column, e.message),
+                )
+            })?
         } else {
             text
         };
@@ -210,7 +268,12 @@ fn throw(ctx: &Ctx<'_>, msg: String) -> rquickjs::Error {
 fn install_natives<'js>(ctx: &Ctx<'js>, host: &Rc<Host>) -> rquickjs::Result<()> {
     let n = Object::new(ctx.clone())?;
     let h = host.clone();
-    n.set("print", Function::new(ctx.clone(), move |stream: i32, text: String| h.out.print(stream, &text))?)?;
+    n.set(
+        "print",
+        Function::new(ctx.clone(), move |stream: i32, text: String| {
+            h.out.print(stream, &text)
+        })?,
+    )?;
     let h = host.clone();
     n.set(
         "random",
@@ -228,7 +291,12 @@ fn install_natives<'js>(ctx: &Ctx<'js>, host: &Rc<Host>) -> rquickjs::Result<()>
             ArrayBuffer::new(ctx, digest.to_vec())
         })?,
     )?;
-    n.set("idFromName", Function::new(ctx.clone(), |ns: String, name: String| ids::id_from_name(&ns, &name))?)?;
+    n.set(
+        "idFromName",
+        Function::new(ctx.clone(), |ns: String, name: String| {
+            ids::id_from_name(&ns, &name)
+        })?,
+    )?;
     let h = host.clone();
     n.set(
         "newUniqueId",
@@ -240,75 +308,95 @@ fn install_natives<'js>(ctx: &Ctx<'js>, host: &Rc<Host>) -> rquickjs::Result<()>
     )?;
     n.set(
         "checkId",
-        Function::new(ctx.clone(), |ctx: Ctx<'js>, ns: String, id: String| -> rquickjs::Result<Value<'js>> {
-            Ok(match ids::check_id(&ns, &id) {
-                Ok(s) => rquickjs::String::from_str(ctx.clone(), &s)?.into_value(),
-                Err(IdError::Format) => Value::new_int(ctx.clone(), 1),
-                Err(IdError::Namespace) => Value::new_int(ctx, 2),
-            })
-        })?,
+        Function::new(
+            ctx.clone(),
+            |ctx: Ctx<'js>, ns: String, id: String| -> rquickjs::Result<Value<'js>> {
+                Ok(match ids::check_id(&ns, &id) {
+                    Ok(s) => rquickjs::String::from_str(ctx.clone(), &s)?.into_value(),
+                    Err(IdError::Format) => Value::new_int(ctx.clone(), 1),
+                    Err(IdError::Namespace) => Value::new_int(ctx, 2),
+                })
+            },
+        )?,
     )?;
     let h = host.clone();
     n.set(
         "sqlOpen",
-        Function::new(ctx.clone(), move |ctx: Ctx<'js>, class: String, id: String| -> rquickjs::Result<u32> {
-            let db = ObjectDb::open(&h.location, &class, &id).map_err(|e| throw(&ctx, e))?;
-            let mut dbs = h.dbs.borrow_mut();
-            dbs.push((db, format!("{class} {id}")));
-            Ok(dbs.len() as u32 - 1)
-        })?,
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, class: String, id: String| -> rquickjs::Result<u32> {
+                let db = ObjectDb::open(&h.location, &class, &id).map_err(|e| throw(&ctx, e))?;
+                let mut dbs = h.dbs.borrow_mut();
+                dbs.push((db, format!("{class} {id}")));
+                Ok(dbs.len() as u32 - 1)
+            },
+        )?,
     )?;
     let h = host.clone();
     n.set(
         "sqlExec",
-        Function::new(ctx.clone(), move |ctx: Ctx<'js>, handle: usize, query: String, binds: Array<'js>| -> rquickjs::Result<Object<'js>> {
-            let mut bs = Vec::with_capacity(binds.len());
-            for v in binds.iter::<Value>() {
-                let v = v?;
-                bs.push(if let Some(n) = v.as_number() {
-                    Bind::Real(n)
-                } else if let Some(s) = v.as_string() {
-                    Bind::Text(s.to_string()?)
-                } else if let Some(ab) = ArrayBuffer::from_value(v.clone()) {
-                    // SAFETY: the bytes are copied at once, before any JS runs that could detach the buffer.
-                    Bind::Blob(unsafe { ab.as_bytes() }.map(<[u8]>::to_vec).unwrap_or_default())
-                } else {
-                    Bind::Null
-                });
-            }
-            let r = {
-                let mut dbs = h.dbs.borrow_mut();
-                let db = &mut dbs.get_mut(handle).ok_or_else(|| throw(&ctx, "bad storage handle".into()))?.0;
-                db.exec(&query, bs)
-            }
-            .map_err(|e| throw(&ctx, e))?;
-            let out = Object::new(ctx.clone())?;
-            let cols = Array::new(ctx.clone())?;
-            for (i, c) in r.columns.iter().enumerate() {
-                cols.set(i, c.as_str())?;
-            }
-            out.set("columnNames", cols)?;
-            let rows = Array::new(ctx.clone())?;
-            for (i, row) in r.rows.into_iter().enumerate() {
-                let a = Array::new(ctx.clone())?;
-                for (j, v) in row.into_iter().enumerate() {
-                    use rusqlite::types::Value as V;
-                    let js = match v {
-                        V::Null => Value::new_null(ctx.clone()),
-                        V::Integer(i) => Value::new_number(ctx.clone(), i as f64),
-                        V::Real(f) => Value::new_number(ctx.clone(), f),
-                        V::Text(s) => rquickjs::String::from_str(ctx.clone(), &s)?.into_value(),
-                        V::Blob(b) => ArrayBuffer::new(ctx.clone(), b)?.into_value(),
-                    };
-                    a.set(j, js)?;
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>,
+                  handle: usize,
+                  query: String,
+                  binds: Array<'js>|
+                  -> rquickjs::Result<Object<'js>> {
+                let mut bs = Vec::with_capacity(binds.len());
+                for v in binds.iter::<Value>() {
+                    let v = v?;
+                    bs.push(if let Some(n) = v.as_number() {
+                        Bind::Real(n)
+                    } else if let Some(s) = v.as_string() {
+                        Bind::Text(s.to_string()?)
+                    } else if let Some(ab) = ArrayBuffer::from_value(v.clone()) {
+                        // SAFETY: the bytes are copied at once, before any JS runs that could detach the buffer.
+                        Bind::Blob(
+                            unsafe { ab.as_bytes() }
+                                .map(<[u8]>::to_vec)
+                                .unwrap_or_default(),
+                        )
+                    } else {
+                        Bind::Null
+                    });
                 }
-                rows.set(i, a)?;
-            }
-            out.set("rows", rows)?;
-            out.set("rowsRead", r.rows_read as f64)?;
-            out.set("rowsWritten", r.rows_written as f64)?;
-            Ok(out)
-        })?,
+                let r = {
+                    let mut dbs = h.dbs.borrow_mut();
+                    let db = &mut dbs
+                        .get_mut(handle)
+                        .ok_or_else(|| throw(&ctx, "bad storage handle".into()))?
+                        .0;
+                    db.exec(&query, bs)
+                }
+                .map_err(|e| throw(&ctx, e))?;
+                let out = Object::new(ctx.clone())?;
+                let cols = Array::new(ctx.clone())?;
+                for (i, c) in r.columns.iter().enumerate() {
+                    cols.set(i, c.as_str())?;
+                }
+                out.set("columnNames", cols)?;
+                let rows = Array::new(ctx.clone())?;
+                for (i, row) in r.rows.into_iter().enumerate() {
+                    let a = Array::new(ctx.clone())?;
+                    for (j, v) in row.into_iter().enumerate() {
+                        use rusqlite::types::Value as V;
+                        let js = match v {
+                            V::Null => Value::new_null(ctx.clone()),
+                            V::Integer(i) => Value::new_number(ctx.clone(), i as f64),
+                            V::Real(f) => Value::new_number(ctx.clone(), f),
+                            V::Text(s) => rquickjs::String::from_str(ctx.clone(), &s)?.into_value(),
+                            V::Blob(b) => ArrayBuffer::new(ctx.clone(), b)?.into_value(),
+                        };
+                        a.set(j, js)?;
+                    }
+                    rows.set(i, a)?;
+                }
+                out.set("rows", rows)?;
+                out.set("rowsRead", r.rows_read as f64)?;
+                out.set("rowsWritten", r.rows_written as f64)?;
+                Ok(out)
+            },
+        )?,
     )?;
     macro_rules! with_db {
         ($name:literal, |$ctx:ident, $db:ident $(, $arg:ident : $ty:ty)*| $body:expr) => {{
@@ -331,29 +419,45 @@ fn install_natives<'js>(ctx: &Ctx<'js>, host: &Rc<Host>) -> rquickjs::Result<()>
         db.async_txn_depth = db.async_txn_depth.saturating_add_signed(delta);
         Ok(())
     });
-    with_db!("kvGet", |ctx, db, key: String| db.kv_get(&key).map(|v| v.map(|b| String::from_utf8_lossy(&b).into_owned())));
-    with_db!("kvPut", |ctx, db, key: String, value: String| db.kv_put(&key, value.as_bytes()));
+    with_db!("kvGet", |ctx, db, key: String| db
+        .kv_get(&key)
+        .map(|v| v.map(|b| String::from_utf8_lossy(&b).into_owned())));
+    with_db!("kvPut", |ctx, db, key: String, value: String| db
+        .kv_put(&key, value.as_bytes()));
     with_db!("kvDelete", |ctx, db, key: String| db.kv_delete(&key));
     with_db!("deleteAll", |ctx, db| db.delete_all());
     with_db!("metaGet", |ctx, db, key: String| db.meta_get(&key));
-    with_db!("metaPut", |ctx, db, key: String, value: Option<f64>| db.meta_put(&key, value));
+    with_db!("metaPut", |ctx, db, key: String, value: Option<f64>| db
+        .meta_put(&key, value));
     let h = host.clone();
     n.set(
         "kvList",
-        Function::new(ctx.clone(), move |ctx: Ctx<'js>, handle: usize, o: Object<'js>| -> rquickjs::Result<Vec<Vec<String>>> {
-            let opts = ListOptions {
-                start: o.get::<_, Option<String>>("start")?,
-                start_after: o.get::<_, Option<String>>("startAfter")?,
-                end: o.get::<_, Option<String>>("end")?,
-                prefix: o.get::<_, Option<String>>("prefix")?,
-                reverse: o.get::<_, Option<bool>>("reverse")?.unwrap_or(false),
-                limit: o.get::<_, Option<u32>>("limit")?,
-            };
-            let dbs = h.dbs.borrow();
-            let db = &dbs.get(handle).ok_or_else(|| throw(&ctx, "bad storage handle".into()))?.0;
-            let rows = db.kv_list(&opts).map_err(|e| throw(&ctx, e))?;
-            Ok(rows.into_iter().map(|(k, v)| vec![k, String::from_utf8_lossy(&v).into_owned()]).collect())
-        })?,
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>,
+                  handle: usize,
+                  o: Object<'js>|
+                  -> rquickjs::Result<Vec<Vec<String>>> {
+                let opts = ListOptions {
+                    start: o.get::<_, Option<String>>("start")?,
+                    start_after: o.get::<_, Option<String>>("startAfter")?,
+                    end: o.get::<_, Option<String>>("end")?,
+                    prefix: o.get::<_, Option<String>>("prefix")?,
+                    reverse: o.get::<_, Option<bool>>("reverse")?.unwrap_or(false),
+                    limit: o.get::<_, Option<u32>>("limit")?,
+                };
+                let dbs = h.dbs.borrow();
+                let db = &dbs
+                    .get(handle)
+                    .ok_or_else(|| throw(&ctx, "bad storage handle".into()))?
+                    .0;
+                let rows = db.kv_list(&opts).map_err(|e| throw(&ctx, e))?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(k, v)| vec![k, String::from_utf8_lossy(&v).into_owned()])
+                    .collect())
+            },
+        )?,
     )?;
     ctx.globals().set("__native", n)?;
     Ok(())
@@ -365,7 +469,11 @@ fn describe_exception(ctx: &Ctx<'_>, v: Value<'_>) -> String {
         let name: Option<String> = o.get("name").ok();
         let message: Option<String> = o.get("message").ok();
         let stack: Option<String> = o.get("stack").ok();
-        let mut s = format!("{}: {}", name.unwrap_or_else(|| "Error".into()), message.unwrap_or_default());
+        let mut s = format!(
+            "{}: {}",
+            name.unwrap_or_else(|| "Error".into()),
+            message.unwrap_or_default()
+        );
         if let Some(st) = stack.filter(|s| !s.is_empty()) {
             s.push('\n');
             s.push_str(st.trim_end());
@@ -378,7 +486,12 @@ fn describe_exception(ctx: &Ctx<'_>, v: Value<'_>) -> String {
 
 /// Runs every test export of the project's main module (or of `tests`), printing `ok`/`FAIL`
 /// lines and a summary to `out`.
-pub fn run_tests(project: &Project, tests: &[PathBuf], state: StateLocation, out: Output) -> Result<TestReport, String> {
+pub fn run_tests(
+    project: &Project,
+    tests: &[PathBuf],
+    state: StateLocation,
+    out: Output,
+) -> Result<TestReport, String> {
     run_tests_with_limits(project, tests, state, out, Limits::default())
 }
 
@@ -392,28 +505,52 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { macrotask_time: Duration::from_secs(30) }
+        Limits {
+            macrotask_time: Duration::from_secs(30),
+        }
     }
 }
 
 /// [`run_tests`] with explicit [`Limits`].
-pub fn run_tests_with_limits(project: &Project, tests: &[PathBuf], state: StateLocation, out: Output, limits: Limits) -> Result<TestReport, String> {
+pub fn run_tests_with_limits(
+    project: &Project,
+    tests: &[PathBuf],
+    state: StateLocation,
+    out: Output,
+    limits: Limits,
+) -> Result<TestReport, String> {
     let rt = Runtime::new().map_err(|e| e.to_string())?;
     let deadline = Rc::new(std::cell::Cell::new(Instant::now() + limits.macrotask_time));
     let d = deadline.clone();
     rt.set_interrupt_handler(Some(Box::new(move || Instant::now() > d.get())));
-    let arm = |deadline: &std::cell::Cell<Instant>| deadline.set(Instant::now() + limits.macrotask_time);
+    let arm =
+        |deadline: &std::cell::Cell<Instant>| deadline.set(Instant::now() + limits.macrotask_time);
     rt.set_loader(FsResolver, FsLoader);
     rt.set_max_stack_size(1024 * 1024);
     let ctx = Context::full(&rt).map_err(|e| e.to_string())?;
-    let host = Rc::new(Host { out: out.clone(), location: state, dbs: RefCell::new(Vec::new()), rng: RefCell::new(Rng::from_entropy()) });
+    let host = Rc::new(Host {
+        out: out.clone(),
+        location: state,
+        dbs: RefCell::new(Vec::new()),
+        rng: RefCell::new(Rng::from_entropy()),
+    });
 
     let root = format!("{}/", project.root.to_string_lossy().trim_end_matches('/'));
-    let test_files: Vec<PathBuf> = if tests.is_empty() { vec![project.main.clone()] } else { tests.to_vec() };
+    let test_files: Vec<PathBuf> = if tests.is_empty() {
+        vec![project.main.clone()]
+    } else {
+        tests.to_vec()
+    };
     let mut boot = String::new();
-    boot.push_str(&format!("import * as main from {};\n", json_str(&project.main.to_string_lossy())));
+    boot.push_str(&format!(
+        "import * as main from {};\n",
+        json_str(&project.main.to_string_lossy())
+    ));
     for (i, t) in test_files.iter().enumerate() {
-        boot.push_str(&format!("import * as t{i} from {};\n", json_str(&t.to_string_lossy())));
+        boot.push_str(&format!(
+            "import * as t{i} from {};\n",
+            json_str(&t.to_string_lossy())
+        ));
     }
     boot.push_str("__dols.setMain(main);\nawait __dols.runTests([");
     for (i, t) in test_files.iter().enumerate() {
@@ -424,11 +561,17 @@ pub fn run_tests_with_limits(project: &Project, tests: &[PathBuf], state: StateL
     let setup = project.runtime_config_json();
     let promise = ctx.with(|ctx| -> Result<Persistent<Promise<'static>>, String> {
         let fail = |ctx: &Ctx<'_>, e: rquickjs::Error| -> String {
-            if matches!(e, rquickjs::Error::Exception) { describe_exception(ctx, ctx.catch()) } else { e.to_string() }
+            if matches!(e, rquickjs::Error::Exception) {
+                describe_exception(ctx, ctx.catch())
+            } else {
+                e.to_string()
+            }
         };
         install_natives(&ctx, &host).map_err(|e| fail(&ctx, e))?;
-        ctx.eval::<(), _>(PRELUDE).map_err(|e| format!("prelude: {}", fail(&ctx, e)))?;
-        ctx.eval::<(), _>(format!("__dols.setup({setup});")).map_err(|e| fail(&ctx, e))?;
+        ctx.eval::<(), _>(PRELUDE)
+            .map_err(|e| format!("prelude: {}", fail(&ctx, e)))?;
+        ctx.eval::<(), _>(format!("__dols.setup({setup});"))
+            .map_err(|e| fail(&ctx, e))?;
         let p = Module::evaluate(ctx.clone(), BOOTSTRAP_NAME, boot).map_err(|e| fail(&ctx, e))?;
         Ok(Persistent::save(&ctx, p))
     })?;
@@ -477,7 +620,10 @@ pub fn run_tests_with_limits(project: &Project, tests: &[PathBuf], state: StateL
                     let what = describe_exception(&ctx, ctx.catch());
                     arm(&deadline);
                     let msg = if what.contains("interrupted") {
-                        format!("the event was interrupted after running for more than {} ms", limits.macrotask_time.as_millis())
+                        format!(
+                            "the event was interrupted after running for more than {} ms",
+                            limits.macrotask_time.as_millis()
+                        )
                     } else {
                         what
                     };
@@ -514,7 +660,10 @@ pub fn run_tests_with_limits(project: &Project, tests: &[PathBuf], state: StateL
             match f.call::<_, ()>(()) {
                 Ok(()) => Ok(()),
                 Err(rquickjs::Error::Exception) => {
-                    out.print(2, &format!("Uncaught {}", describe_exception(&ctx, ctx.catch())));
+                    out.print(
+                        2,
+                        &format!("Uncaught {}", describe_exception(&ctx, ctx.catch())),
+                    );
                     Ok(())
                 }
                 Err(e) => Err(e.to_string()),
@@ -524,10 +673,16 @@ pub fn run_tests_with_limits(project: &Project, tests: &[PathBuf], state: StateL
     let report = ctx.with(|ctx| -> rquickjs::Result<TestReport> {
         let d: Object = ctx.globals().get("__dols")?;
         let r: Object = d.get("report")?;
-        Ok(TestReport { passed: r.get("passed")?, failed: r.get("failed")? })
+        Ok(TestReport {
+            passed: r.get("passed")?,
+            failed: r.get("failed")?,
+        })
     });
     let report = report.map_err(|e| e.to_string())?;
-    out.print(1, &format!("{} passed, {} failed", report.passed, report.failed));
+    out.print(
+        1,
+        &format!("{} passed, {} failed", report.passed, report.failed),
+    );
     drop(promise);
     Ok(report)
 }
@@ -549,13 +704,22 @@ pub fn eval_script(source: &str) -> Result<String, String> {
         rng: RefCell::new(Rng::from_entropy()),
     });
     ctx.with(|ctx| -> Result<(), String> {
-        let fail = |e: rquickjs::Error| if matches!(e, rquickjs::Error::Exception) { describe_exception(&ctx, ctx.catch()) } else { e.to_string() };
+        let fail = |e: rquickjs::Error| {
+            if matches!(e, rquickjs::Error::Exception) {
+                describe_exception(&ctx, ctx.catch())
+            } else {
+                e.to_string()
+            }
+        };
         install_natives(&ctx, &host).map_err(fail)?;
         ctx.eval::<(), _>(PRELUDE).map_err(fail)?;
         ctx.eval::<(), _>(source).map_err(fail)?;
         Ok(())
     })?;
-    while rt.execute_pending_job().map_err(|e| e.0.with(|ctx| describe_exception(&ctx, ctx.catch())))? {}
+    while rt
+        .execute_pending_job()
+        .map_err(|e| e.0.with(|ctx| describe_exception(&ctx, ctx.catch())))?
+    {}
     let out = buf.borrow().0.clone();
     Ok(out)
 }

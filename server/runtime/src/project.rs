@@ -34,29 +34,62 @@ impl Project {
                 let f = ConfigFormat::from_file_name(p.file_name()?.to_str()?)?;
                 Some((p, f))
             })
-            .ok_or_else(|| format!("no wrangler config ({}) in {}", CONFIG_FILE_NAMES.join(", "), root.display()))?;
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            .ok_or_else(|| {
+                format!(
+                    "no wrangler config ({}) in {}",
+                    CONFIG_FILE_NAMES.join(", "),
+                    root.display()
+                )
+            })?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let config = parse_wrangler(format, &text);
         if let Some(e) = config.syntax_errors.first() {
             return Err(format!("{}: {}", path.display(), e.message));
         }
-        let main = config.main.as_ref().map(|m| m.value.clone()).ok_or_else(|| format!("{}: no `main` module", path.display()))?;
+        let main = config
+            .main
+            .as_ref()
+            .map(|m| m.value.clone())
+            .ok_or_else(|| format!("{}: no `main` module", path.display()))?;
         let main = root.join(main);
         if !main.is_file() {
-            return Err(format!("{}: main module {} not found", path.display(), main.display()));
+            return Err(format!(
+                "{}: main module {} not found",
+                path.display(),
+                main.display()
+            ));
         }
         let legacy = |class: &str| {
-            config.migrations.iter().any(|m| m.new_classes.iter().any(|c| c.value == class))
-                || config.exports.iter().any(|e| e.class.value == class && e.storage.as_ref().is_some_and(|s| s.value == "legacy-kv"))
+            config
+                .migrations
+                .iter()
+                .any(|m| m.new_classes.iter().any(|c| c.value == class))
+                || config.exports.iter().any(|e| {
+                    e.class.value == class
+                        && e.storage.as_ref().is_some_and(|s| s.value == "legacy-kv")
+                })
         };
         let bindings = config
             .bindings
             .iter()
             .filter(|b| b.script_name.is_none())
-            .map(|b| Binding { name: b.name.value.clone(), class_name: b.class_name.value.clone(), sqlite: !legacy(&b.class_name.value) })
+            .map(|b| Binding {
+                name: b.name.value.clone(),
+                class_name: b.class_name.value.clone(),
+                sqlite: !legacy(&b.class_name.value),
+            })
             .collect();
-        let worker_name = config.name.as_ref().map_or_else(|| "worker".to_string(), |n| n.value.clone());
-        Ok(Project { root, main, worker_name, bindings })
+        let worker_name = config
+            .name
+            .as_ref()
+            .map_or_else(|| "worker".to_string(), |n| n.value.clone());
+        Ok(Project {
+            root,
+            main,
+            worker_name,
+            bindings,
+        })
     }
 
     /// The configuration the prelude's `__dols.setup` takes.

@@ -48,8 +48,14 @@ pub struct ObjectDb {
     pub async_txn_depth: u32,
 }
 
-const BLOCKED_FUNCTIONS: [&str; 6] =
-    ["sqlite_version", "sqlite_source_id", "sqlite_compileoption_get", "sqlite_compileoption_used", "sqlite_offset", "load_extension"];
+const BLOCKED_FUNCTIONS: [&str; 6] = [
+    "sqlite_version",
+    "sqlite_source_id",
+    "sqlite_compileoption_get",
+    "sqlite_compileoption_used",
+    "sqlite_offset",
+    "load_extension",
+];
 
 /// Functions the platform's SQLite is built without (its build lacks `SQLITE_SOUNDEX`), while
 /// the bundled SQLite here has them: refused, and reported as SQLite reports a missing function.
@@ -73,13 +79,20 @@ fn pragma_allowed(name: &str, value: Option<&str>) -> bool {
     let name = name.to_ascii_lowercase();
     match name.as_str() {
         "table_list" | "data_version" | "page_size" => value.is_none(),
-        "table_info" | "table_xinfo" | "foreign_key_list" | "index_list" | "index_info" | "index_xinfo" => {
+        "table_info" | "table_xinfo" | "foreign_key_list" | "index_list" | "index_info"
+        | "index_xinfo" => {
             value.is_some_and(|v| !reserved(v.trim_matches(|c| c == '\'' || c == '"')))
         }
-        "foreign_key_check" => value.is_none_or(|v| !reserved(v.trim_matches(|c| c == '\'' || c == '"'))),
+        "foreign_key_check" => {
+            value.is_none_or(|v| !reserved(v.trim_matches(|c| c == '\'' || c == '"')))
+        }
         "quick_check" | "optimize" => true,
         n if BOOL_PRAGMAS.contains(&n) => value.is_none_or(|v| {
-            let v = v.trim().trim_matches(|c| c == '\'' || c == '"').trim().to_ascii_lowercase();
+            let v = v
+                .trim()
+                .trim_matches(|c| c == '\'' || c == '"')
+                .trim()
+                .to_ascii_lowercase();
             ["true", "false", "yes", "no", "on", "off", "1", "0"].contains(&v.as_str())
         }),
         _ => false,
@@ -91,7 +104,13 @@ fn authorize(flags: &Flags, ctx: AuthContext<'_>) -> Authorization {
         return Authorization::Allow;
     }
     use AuthAction as A;
-    let deny_if = |cond: bool| if cond { Authorization::Deny } else { Authorization::Allow };
+    let deny_if = |cond: bool| {
+        if cond {
+            Authorization::Deny
+        } else {
+            Authorization::Allow
+        }
+    };
     match ctx.action {
         A::Transaction { .. } | A::Savepoint { .. } => {
             flags.saw_transaction.store(true, Ordering::Relaxed);
@@ -106,24 +125,54 @@ fn authorize(flags: &Flags, ctx: AuthContext<'_>) -> Authorization {
         | A::DropTempTable { .. }
         | A::DropTempTrigger { .. }
         | A::DropTempView { .. } => Authorization::Deny,
-        A::Pragma { pragma_name, pragma_value } => deny_if(!pragma_allowed(pragma_name, pragma_value)),
+        A::Pragma {
+            pragma_name,
+            pragma_value,
+        } => deny_if(!pragma_allowed(pragma_name, pragma_value)),
         A::Function { function_name } => deny_if(
-            BLOCKED_FUNCTIONS.iter().chain(NOT_COMPILED_FUNCTIONS.iter()).any(|f| f.eq_ignore_ascii_case(function_name)),
+            BLOCKED_FUNCTIONS
+                .iter()
+                .chain(NOT_COMPILED_FUNCTIONS.iter())
+                .any(|f| f.eq_ignore_ascii_case(function_name)),
         ),
         A::Read { table_name, .. } => deny_if(reserved(table_name)),
-        A::Insert { table_name } | A::Delete { table_name } | A::Update { table_name, .. } => deny_if(reserved(table_name)),
-        A::CreateTable { table_name } | A::DropTable { table_name } | A::Analyze { table_name } => deny_if(reserved(table_name)),
-        A::CreateIndex { index_name, table_name } | A::DropIndex { index_name, table_name } => {
-            deny_if(reserved(index_name) || reserved(table_name))
+        A::Insert { table_name } | A::Delete { table_name } | A::Update { table_name, .. } => {
+            deny_if(reserved(table_name))
         }
-        A::CreateTrigger { trigger_name, table_name } | A::DropTrigger { trigger_name, table_name } => {
-            deny_if(reserved(trigger_name) || reserved(table_name))
+        A::CreateTable { table_name } | A::DropTable { table_name } | A::Analyze { table_name } => {
+            deny_if(reserved(table_name))
         }
+        A::CreateIndex {
+            index_name,
+            table_name,
+        }
+        | A::DropIndex {
+            index_name,
+            table_name,
+        } => deny_if(reserved(index_name) || reserved(table_name)),
+        A::CreateTrigger {
+            trigger_name,
+            table_name,
+        }
+        | A::DropTrigger {
+            trigger_name,
+            table_name,
+        } => deny_if(reserved(trigger_name) || reserved(table_name)),
         A::CreateView { view_name } | A::DropView { view_name } => deny_if(reserved(view_name)),
         A::AlterTable { table_name, .. } => deny_if(reserved(table_name)),
-        A::CreateVtable { table_name, module_name } | A::DropVtable { table_name, module_name } => {
+        A::CreateVtable {
+            table_name,
+            module_name,
+        }
+        | A::DropVtable {
+            table_name,
+            module_name,
+        } => {
             let m = module_name.to_ascii_lowercase();
-            deny_if(reserved(table_name) || !["fts5", "fts5vocab", "rtree", "rtree_i32"].contains(&m.as_str()))
+            deny_if(
+                reserved(table_name)
+                    || !["fts5", "fts5vocab", "rtree", "rtree_i32"].contains(&m.as_str()),
+            )
         }
         _ => Authorization::Allow,
     }
@@ -188,13 +237,24 @@ fn format_error(err: &rusqlite::Error) -> String {
             let msg = msg.clone().unwrap_or_else(|| e.to_string());
             format!("{msg}: {}", code_name(e.extended_code))
         }
-        rusqlite::Error::SqlInputError { error, msg, offset, .. } => {
+        rusqlite::Error::SqlInputError {
+            error, msg, offset, ..
+        } => {
             let msg = match msg.strip_prefix("not authorized to use function: ") {
-                Some(f) if NOT_COMPILED_FUNCTIONS.iter().any(|n| n.eq_ignore_ascii_case(f)) => format!("no such function: {f}"),
+                Some(f)
+                    if NOT_COMPILED_FUNCTIONS
+                        .iter()
+                        .any(|n| n.eq_ignore_ascii_case(f)) =>
+                {
+                    format!("no such function: {f}")
+                }
                 _ => msg.clone(),
             };
             if *offset >= 0 {
-                format!("{msg} at offset {offset}: {}", code_name(error.extended_code))
+                format!(
+                    "{msg} at offset {offset}: {}",
+                    code_name(error.extended_code)
+                )
             } else {
                 format!("{msg}: {}", code_name(error.extended_code))
             }
@@ -220,11 +280,21 @@ fn next_statement_len(conn: &Connection, sql: &str) -> Option<usize> {
         let db = conn.handle();
         let mut stmt = std::ptr::null_mut();
         let mut tail: *const c_char = std::ptr::null();
-        let rc = ffi::sqlite3_prepare_v2(db, sql.as_ptr().cast(), sql.len() as c_int, &mut stmt, &mut tail);
+        let rc = ffi::sqlite3_prepare_v2(
+            db,
+            sql.as_ptr().cast(),
+            sql.len() as c_int,
+            &mut stmt,
+            &mut tail,
+        );
         if rc != ffi::SQLITE_OK {
             return Some(sql.len());
         }
-        let len = if tail.is_null() { sql.len() } else { tail.offset_from(sql.as_ptr().cast()) as usize };
+        let len = if tail.is_null() {
+            sql.len()
+        } else {
+            tail.offset_from(sql.as_ptr().cast()) as usize
+        };
         if stmt.is_null() {
             return None;
         }
@@ -239,14 +309,17 @@ impl ObjectDb {
             StateLocation::Memory => Connection::open_in_memory(),
             StateLocation::Dir(dir) => {
                 let dir = dir.join(class);
-                std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                std::fs::create_dir_all(&dir)
+                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
                 Connection::open(dir.join(format!("{id}.sqlite")))
             }
         }
         .map_err(|e| e.to_string())?;
         let pragmas = match location {
             StateLocation::Memory => "PRAGMA foreign_keys = ON;",
-            StateLocation::Dir(_) => "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+            StateLocation::Dir(_) => {
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+            }
         };
         conn.execute_batch(pragmas).map_err(|e| e.to_string())?;
         // SAFETY: valid handle; the platform's limits (sql-rules.md §8).
@@ -261,13 +334,27 @@ impl ObjectDb {
             ffi::sqlite3_limit(db, ffi::SQLITE_LIMIT_EXPR_DEPTH, 100);
             ffi::sqlite3_limit(db, ffi::SQLITE_LIMIT_TRIGGER_DEPTH, 10);
             ffi::sqlite3_limit(db, ffi::SQLITE_LIMIT_ATTACHED, 0);
-            ffi::sqlite3_db_config(db, ffi::SQLITE_DBCONFIG_DEFENSIVE, 1 as c_int, std::ptr::null_mut::<c_int>());
+            ffi::sqlite3_db_config(
+                db,
+                ffi::SQLITE_DBCONFIG_DEFENSIVE,
+                1 as c_int,
+                std::ptr::null_mut::<c_int>(),
+            );
         }
-        let flags = Arc::new(Flags { trusted: AtomicBool::new(false), saw_transaction: AtomicBool::new(false) });
+        let flags = Arc::new(Flags {
+            trusted: AtomicBool::new(false),
+            saw_transaction: AtomicBool::new(false),
+        });
         let f = flags.clone();
         let mut conn = conn;
-        conn.authorizer(Some(move |ctx: AuthContext<'_>| authorize(&f, ctx))).map_err(|e| e.to_string())?;
-        Ok(ObjectDb { conn, flags, savepoint_depth: 0, async_txn_depth: 0 })
+        conn.authorizer(Some(move |ctx: AuthContext<'_>| authorize(&f, ctx)))
+            .map_err(|e| e.to_string())?;
+        Ok(ObjectDb {
+            conn,
+            flags,
+            savepoint_depth: 0,
+            async_txn_depth: 0,
+        })
     }
 
     fn trusted<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, String> {
@@ -316,7 +403,8 @@ impl ObjectDb {
             };
             let text = &rest[..len];
             pos += len;
-            let is_last = next_statement_len(&self.conn, &sql[pos..]).is_none() && sql[pos..].trim().is_empty();
+            let is_last = next_statement_len(&self.conn, &sql[pos..]).is_none()
+                && sql[pos..].trim().is_empty();
             self.flags.saw_transaction.store(false, Ordering::Relaxed);
             let mut stmt = match self.conn.prepare(text) {
                 Ok(s) => s,
@@ -328,7 +416,11 @@ impl ObjectDb {
                 }
             };
             let params = stmt.parameter_count();
-            let these = if is_last { binds.take().unwrap_or_default() } else { Vec::new() };
+            let these = if is_last {
+                binds.take().unwrap_or_default()
+            } else {
+                Vec::new()
+            };
             if !is_last && params > 0 {
                 return Err(PARAMS_NOT_LAST.into());
             }
@@ -343,10 +435,15 @@ impl ObjectDb {
                     Bind::Text(s) => Value::Text(s),
                     Bind::Blob(b) => Value::Blob(b),
                 };
-                stmt.raw_bind_parameter(i + 1, v).map_err(|e| format_error(&e))?;
+                stmt.raw_bind_parameter(i + 1, v)
+                    .map_err(|e| format_error(&e))?;
             }
             let readonly = stmt.readonly();
-            let columns: Vec<String> = stmt.column_names().into_iter().map(str::to_string).collect();
+            let columns: Vec<String> = stmt
+                .column_names()
+                .into_iter()
+                .map(str::to_string)
+                .collect();
             let ncol = columns.len();
             let before = self.conn.total_changes();
             let mut rows = Vec::new();
@@ -359,16 +456,27 @@ impl ObjectDb {
                             ValueRef::Null => Value::Null,
                             ValueRef::Integer(i) => Value::Integer(i),
                             ValueRef::Real(f) => Value::Real(f),
-                            ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+                            ValueRef::Text(t) => {
+                                Value::Text(String::from_utf8_lossy(t).into_owned())
+                            }
                             ValueRef::Blob(b) => Value::Blob(b.to_vec()),
                         });
                     }
                     rows.push(vals);
                 }
             }
-            let written = if readonly { 0 } else { self.conn.total_changes().saturating_sub(before) };
+            let written = if readonly {
+                0
+            } else {
+                self.conn.total_changes().saturating_sub(before)
+            };
             let read = if readonly { rows.len() as u64 } else { 0 };
-            result = Some(ExecResult { columns, rows, rows_read: read, rows_written: written });
+            result = Some(ExecResult {
+                columns,
+                rows,
+                rows_read: read,
+                rows_written: written,
+            });
             if is_last {
                 break;
             }
@@ -407,8 +515,14 @@ impl ObjectDb {
     }
 
     fn kv_table_exists(&self) -> Result<bool, String> {
-        self.trusted(|c| c.query_row("SELECT count(*) FROM sqlite_master WHERE name = '_cf_KV'", [], |r| r.get::<_, i64>(0)))
-            .map(|n| n > 0)
+        self.trusted(|c| {
+            c.query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = '_cf_KV'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+        })
+        .map(|n| n > 0)
     }
 
     pub fn kv_get(&self, key: &str) -> Result<Option<Vec<u8>>, String> {
@@ -439,7 +553,11 @@ impl ObjectDb {
             return Ok(false);
         }
         self.ensure_txn()?;
-        self.trusted(|c| c.prepare_cached("DELETE FROM _cf_KV WHERE key = ?1")?.execute([key])).map(|n| n > 0)
+        self.trusted(|c| {
+            c.prepare_cached("DELETE FROM _cf_KV WHERE key = ?1")?
+                .execute([key])
+        })
+        .map(|n| n > 0)
     }
 
     /// Keys in `[start, end)` (or after `start_after`), with `prefix`, in order, up to `limit`.
@@ -464,7 +582,13 @@ impl ObjectDb {
     /// A value of the runtime's own metadata table `_cf_METADATA` (the alarm time), which user
     /// SQL cannot read; writes take part in the current transaction.
     pub fn meta_get(&self, key: &str) -> Result<Option<f64>, String> {
-        let exists = self.trusted(|c| c.query_row("SELECT count(*) FROM sqlite_master WHERE name = '_cf_METADATA'", [], |r| r.get::<_, i64>(0)))?;
+        let exists = self.trusted(|c| {
+            c.query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = '_cf_METADATA'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+        })?;
         if exists == 0 {
             return Ok(None);
         }
@@ -529,22 +653,41 @@ mod tests {
     #[test]
     fn error_texts_match_the_platform() {
         let mut d = db();
-        assert_eq!(d.exec("SELECT * FROM nope", vec![]).unwrap_err(), "no such table: nope: SQLITE_ERROR");
-        assert_eq!(d.exec("SELECT nope", vec![]).unwrap_err(), "no such column: nope at offset 7: SQLITE_ERROR");
+        assert_eq!(
+            d.exec("SELECT * FROM nope", vec![]).unwrap_err(),
+            "no such table: nope: SQLITE_ERROR"
+        );
+        assert_eq!(
+            d.exec("SELECT nope", vec![]).unwrap_err(),
+            "no such column: nope at offset 7: SQLITE_ERROR"
+        );
         assert_eq!(d.exec("BEGIN", vec![]).unwrap_err(), TRANSACTION_MESSAGE);
-        assert_eq!(d.exec("SAVEPOINT x", vec![]).unwrap_err(), TRANSACTION_MESSAGE);
-        assert_eq!(d.exec("PRAGMA user_version", vec![]).unwrap_err(), "not authorized: SQLITE_AUTH");
+        assert_eq!(
+            d.exec("SAVEPOINT x", vec![]).unwrap_err(),
+            TRANSACTION_MESSAGE
+        );
+        assert_eq!(
+            d.exec("PRAGMA user_version", vec![]).unwrap_err(),
+            "not authorized: SQLITE_AUTH"
+        );
         assert_eq!(d.exec("", vec![]).unwrap_err(), NO_STATEMENT);
         assert_eq!(d.exec("SELECT 1; -- c", vec![]).unwrap_err(), NO_STATEMENT);
         assert_eq!(d.exec("SELECT ?", vec![]).unwrap_err(), WRONG_BINDINGS);
-        assert_eq!(d.exec("SELECT ?; SELECT 1", vec![]).unwrap_err(), PARAMS_NOT_LAST);
-        d.exec("CREATE TABLE u (name TEXT UNIQUE NOT NULL)", vec![]).unwrap();
+        assert_eq!(
+            d.exec("SELECT ?; SELECT 1", vec![]).unwrap_err(),
+            PARAMS_NOT_LAST
+        );
+        d.exec("CREATE TABLE u (name TEXT UNIQUE NOT NULL)", vec![])
+            .unwrap();
         d.exec("INSERT INTO u VALUES ('a')", vec![]).unwrap();
         assert_eq!(
             d.exec("INSERT INTO u VALUES ('a')", vec![]).unwrap_err(),
             "UNIQUE constraint failed: u.name: SQLITE_CONSTRAINT (extended: SQLITE_CONSTRAINT_UNIQUE)"
         );
-        assert_eq!(d.exec("SELECT sqlite_version()", vec![]).unwrap_err(), "not authorized to use function: sqlite_version at offset 7: SQLITE_ERROR");
+        assert_eq!(
+            d.exec("SELECT sqlite_version()", vec![]).unwrap_err(),
+            "not authorized to use function: sqlite_version at offset 7: SQLITE_ERROR"
+        );
     }
 
     #[test]
@@ -552,17 +695,30 @@ mod tests {
         let mut d = db();
         d.kv_put("k", b"v").unwrap();
         assert_eq!(d.kv_get("k").unwrap().as_deref(), Some(&b"v"[..]));
-        assert_eq!(d.exec("SELECT key FROM _cf_KV", vec![]).unwrap_err(), "access to _cf_KV.key is prohibited: SQLITE_AUTH");
-        assert_eq!(d.exec("CREATE TABLE _cf_x (a)", vec![]).unwrap_err(), "not authorized: SQLITE_AUTH");
+        assert_eq!(
+            d.exec("SELECT key FROM _cf_KV", vec![]).unwrap_err(),
+            "access to _cf_KV.key is prohibited: SQLITE_AUTH"
+        );
+        assert_eq!(
+            d.exec("CREATE TABLE _cf_x (a)", vec![]).unwrap_err(),
+            "not authorized: SQLITE_AUTH"
+        );
     }
 
     #[test]
     fn multiple_statements_return_the_last() {
         let mut d = db();
-        let r = d.exec("CREATE TABLE t (a); INSERT INTO t VALUES (1), (2); SELECT a FROM t WHERE a > ?", vec![Bind::Real(0.0)]).unwrap();
+        let r = d
+            .exec(
+                "CREATE TABLE t (a); INSERT INTO t VALUES (1), (2); SELECT a FROM t WHERE a > ?",
+                vec![Bind::Real(0.0)],
+            )
+            .unwrap();
         assert_eq!(r.columns, ["a"]);
         assert_eq!(r.rows.len(), 2);
-        let r = d.exec("SELECT typeof(?1) AS t", vec![Bind::Real(1.0)]).unwrap();
+        let r = d
+            .exec("SELECT typeof(?1) AS t", vec![Bind::Real(1.0)])
+            .unwrap();
         assert_eq!(r.rows[0][0], Value::Text("real".into()));
     }
 

@@ -44,18 +44,28 @@ pub fn strip_types(source: &str) -> Result<String, StripError> {
     let allocator = Allocator::default();
     let ret = Parser::new(&allocator, source, SourceType::ts()).parse();
     if let Some(d) = ret.diagnostics.errors().next() {
-        let offset = d
-            .labels
-            .first()
-            .map_or(0, |l| l.offset());
+        let offset = d.labels.first().map_or(0, |l| l.offset());
         let (line, column) = line_col(source, offset as usize);
-        return Err(StripError { message: format!("syntax error: {}", d.message), line, column });
+        return Err(StripError {
+            message: format!("syntax error: {}", d.message),
+            line,
+            column,
+        });
     }
-    let mut v = Stripper { src: source, blanks: Vec::new(), used: HashSet::new(), error: None };
+    let mut v = Stripper {
+        src: source,
+        blanks: Vec::new(),
+        used: HashSet::new(),
+        error: None,
+    };
     v.visit_program(&ret.program);
     if let Some((message, offset)) = v.error {
         let (line, column) = line_col(source, offset as usize);
-        return Err(StripError { message, line, column });
+        return Err(StripError {
+            message,
+            line,
+            column,
+        });
     }
     // Imports whose bindings are only used as types are elided, as TypeScript does.
     for stmt in &ret.program.body {
@@ -77,7 +87,8 @@ pub fn strip_types(source: &str) -> Result<String, StripError> {
     // Blanked ranges start and end on character boundaries, so the bytes stay valid UTF-8. A
     // multi-byte character inside type syntax (a string literal type) becomes several spaces,
     // which keeps byte offsets but moves later columns on that line in UTF-16 terms.
-    Ok(String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    Ok(String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 struct Stripper<'s> {
@@ -97,7 +108,12 @@ impl<'s> Stripper<'s> {
 
     fn unsupported(&mut self, what: &str, at: u32) {
         if self.error.is_none() {
-            self.error = Some((format!("{what} is not supported by `dols test` (it has runtime semantics and cannot be stripped)"), at));
+            self.error = Some((
+                format!(
+                    "{what} is not supported by `dols test` (it has runtime semantics and cannot be stripped)"
+                ),
+                at,
+            ));
         }
     }
 
@@ -129,7 +145,15 @@ impl<'s> Stripper<'s> {
 
     /// Blanks TypeScript-only modifier keywords at the start of a class member.
     fn blank_modifiers(&mut self, start: u32) {
-        const TS_ONLY: [&str; 7] = ["public", "private", "protected", "readonly", "override", "abstract", "declare"];
+        const TS_ONLY: [&str; 7] = [
+            "public",
+            "private",
+            "protected",
+            "readonly",
+            "override",
+            "abstract",
+            "declare",
+        ];
         const KEEP: [&str; 3] = ["static", "async", "accessor"];
         let bytes = self.src.as_bytes();
         let mut i = start as usize;
@@ -137,14 +161,22 @@ impl<'s> Stripper<'s> {
             while i < bytes.len() && bytes[i].is_ascii_whitespace() {
                 i += 1;
             }
-            let word_end = (i..bytes.len()).find(|&j| !(bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_' || bytes[j] == b'$')).unwrap_or(bytes.len());
+            let word_end = (i..bytes.len())
+                .find(|&j| {
+                    !(bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_' || bytes[j] == b'$')
+                })
+                .unwrap_or(bytes.len());
             let word = &self.src[i..word_end];
             // A modifier is followed by more of the member, not by `(`, `=`, `:`, `;`, `?`, `!`, `<`.
             let mut k = word_end;
             while k < bytes.len() && bytes[k].is_ascii_whitespace() {
                 k += 1;
             }
-            let continues = k < bytes.len() && !matches!(bytes[k], b'(' | b'=' | b':' | b';' | b'?' | b'!' | b'<' | b'}' | b',');
+            let continues = k < bytes.len()
+                && !matches!(
+                    bytes[k],
+                    b'(' | b'=' | b':' | b';' | b'?' | b'!' | b'<' | b'}' | b','
+                );
             if !continues || word.is_empty() {
                 return;
             }
@@ -158,16 +190,24 @@ impl<'s> Stripper<'s> {
     }
 
     fn elide_unused_imports(&mut self, decl: &ImportDeclaration<'_>) {
-        let Some(specs) = &decl.specifiers else { return };
+        let Some(specs) = &decl.specifiers else {
+            return;
+        };
         if specs.is_empty() {
             return;
         }
         let unused: Vec<bool> = specs
             .iter()
             .map(|s| match s {
-                ImportDeclarationSpecifier::ImportSpecifier(s) => s.import_kind.is_type() || !self.used.contains(s.local.name.as_str()),
-                ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => !self.used.contains(s.local.name.as_str()),
-                ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => !self.used.contains(s.local.name.as_str()),
+                ImportDeclarationSpecifier::ImportSpecifier(s) => {
+                    s.import_kind.is_type() || !self.used.contains(s.local.name.as_str())
+                }
+                ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => {
+                    !self.used.contains(s.local.name.as_str())
+                }
+                ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => {
+                    !self.used.contains(s.local.name.as_str())
+                }
             })
             .collect();
         if unused.iter().all(|u| *u) {
@@ -180,7 +220,9 @@ impl<'s> Stripper<'s> {
             }
             match s {
                 ImportDeclarationSpecifier::ImportSpecifier(s) => self.blank_with_comma(s.span),
-                ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => self.blank_with_comma(s.span),
+                ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => {
+                    self.blank_with_comma(s.span)
+                }
                 // `* as ns` cannot be removed next to others without leaving a dangling comma.
                 ImportDeclarationSpecifier::ImportNamespaceSpecifier(_) => {}
             }
@@ -259,13 +301,15 @@ impl<'a> Visit<'a> for Stripper<'_> {
             Statement::ExportFromDeclaration(d) if d.export_kind.is_type() => self.blank(d.span),
             Statement::ExportDeclaration(d) => {
                 let type_only = match &d.declaration {
-                    Declaration::TSInterfaceDeclaration(_) | Declaration::TSTypeAliasDeclaration(_) => true,
+                    Declaration::TSInterfaceDeclaration(_)
+                    | Declaration::TSTypeAliasDeclaration(_) => true,
                     Declaration::VariableDeclaration(v) => v.declare,
                     Declaration::FunctionDeclaration(f) => f.declare || f.body.is_none(),
                     Declaration::ClassDeclaration(c) => c.declare,
                     Declaration::TSEnumDeclaration(e) => e.declare,
                     Declaration::TSNamespaceDeclaration(m) => m.declare,
-                    Declaration::TSExternalModuleDeclaration(_) | Declaration::TSGlobalDeclaration(_) => true,
+                    Declaration::TSExternalModuleDeclaration(_)
+                    | Declaration::TSGlobalDeclaration(_) => true,
                     Declaration::TSImportEqualsDeclaration(_) => false,
                 };
                 if type_only {
@@ -288,7 +332,9 @@ impl<'a> Visit<'a> for Stripper<'_> {
                 walk::walk_statement(self, it);
             }
             Statement::VariableDeclaration(d) if d.declare => self.blank(d.span),
-            Statement::FunctionDeclaration(f) if f.declare || f.body.is_none() => self.blank(f.span),
+            Statement::FunctionDeclaration(f) if f.declare || f.body.is_none() => {
+                self.blank(f.span)
+            }
             Statement::ClassDeclaration(c) if c.declare => self.blank(c.span),
             _ => walk::walk_statement(self, it),
         }
@@ -326,7 +372,8 @@ impl<'a> Visit<'a> for Stripper<'_> {
     fn visit_class(&mut self, it: &Class<'a>) {
         if it.r#abstract {
             // `abstract class` → blank the keyword, which precedes `class`.
-            let text = &self.src[..it.span.start as usize + 20.min(self.src.len() - it.span.start as usize)];
+            let text = &self.src
+                [..it.span.start as usize + 20.min(self.src.len() - it.span.start as usize)];
             if let Some(pos) = text[it.span.start as usize..].find("abstract") {
                 let s = it.span.start + pos as u32;
                 self.blank(Span::new(s, s + 8));
@@ -361,7 +408,9 @@ impl<'a> Visit<'a> for Stripper<'_> {
     fn visit_class_element(&mut self, it: &ClassElement<'a>) {
         match it {
             ClassElement::MethodDefinition(m) => {
-                if m.value.body.is_none() || m.r#type == MethodDefinitionType::TSAbstractMethodDefinition {
+                if m.value.body.is_none()
+                    || m.r#type == MethodDefinitionType::TSAbstractMethodDefinition
+                {
                     self.blank(m.span);
                     return;
                 }
@@ -386,7 +435,9 @@ impl<'a> Visit<'a> for Stripper<'_> {
                 self.blank_modifiers(p.span.start);
                 if p.type_annotation.is_none() && (p.optional || p.definite) {
                     // `x?;` / `x!;` without a type: blank the marker after the key.
-                    self.blank_marker_before(p.value.as_ref().map_or(p.span.end, |v| v.span().start));
+                    self.blank_marker_before(
+                        p.value.as_ref().map_or(p.span.end, |v| v.span().start),
+                    );
                 }
                 walk::walk_property_definition(self, p);
             }
