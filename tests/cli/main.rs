@@ -302,3 +302,75 @@ fn status_describes_the_project() {
         r.stdout
     );
 }
+
+const TEST_PROJECT_INDEX: &[u8] = br#"import { DurableObject } from "cloudflare:workers";
+export class Ledger extends DurableObject {
+  add(n: number): number {
+    this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS l (n REAL)");
+    this.ctx.storage.sql.exec("INSERT INTO l VALUES (?)", n);
+    return this.ctx.storage.sql.exec("SELECT sum(n) AS s FROM l").one().s as number;
+  }
+}
+export const adds = { async test(_c: unknown, env: any) { console.log("sum", await env.LEDGER.getByName("a").add(2)); } };
+"#;
+
+const FAILING_TEST: &[u8] =
+    b"export const fails = {\n  test(): void {\n    throw new Error('nope');\n  },\n};\n";
+
+#[test]
+fn test_command_runs_tests_persists_state_and_sets_the_exit_code() {
+    let p = Project::new(&[
+        ("wrangler.jsonc", CLEAN_JSONC),
+        ("src/index.ts", TEST_PROJECT_INDEX),
+        ("src/fail.ts", FAILING_TEST),
+    ]);
+    let r = p.run(&["test"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "sum 2\nok adds\n1 passed, 0 failed\n"),
+        "{}",
+        r.stderr
+    );
+    // The default state directory keeps the object's database between runs.
+    assert!(p.root.join(".dols/state/Ledger").is_dir());
+    assert_eq!(
+        p.run(&["test", "."]).stdout,
+        "sum 4\nok adds\n1 passed, 0 failed\n"
+    );
+    assert_eq!(
+        p.run(&["test", "--in-memory"]).stdout,
+        "sum 2\nok adds\n1 passed, 0 failed\n"
+    );
+    let other = p.root.join("elsewhere");
+    let r = p.run(&["test", "--persist-to", other.to_str().unwrap()]);
+    assert_eq!(r.stdout, "sum 2\nok adds\n1 passed, 0 failed\n");
+    assert!(other.join("Ledger").is_dir());
+
+    let r = p.run(&["test", "--test", "src/fail.ts"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stdout,
+        "FAIL fails\n  Error: nope\n    at src/fail.ts:3:15\n0 passed, 1 failed\n"
+    );
+}
+
+#[test]
+fn test_command_usage_errors_exit_two() {
+    let p = Project::new(&[
+        ("wrangler.jsonc", CLEAN_JSONC),
+        ("src/index.ts", TEST_PROJECT_INDEX),
+    ]);
+    let r = p.run(&["test", "--bogus"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("unknown option `--bogus`"),
+        "{}",
+        r.stderr
+    );
+    let r = p.run(&["test", "--in-memory", "--persist-to", "x"]);
+    assert_eq!(r.code, 2);
+    let empty = Project::new(&[("readme.txt", b"no config")]);
+    let r = empty.run(&["test"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no wrangler config"), "{}", r.stderr);
+}

@@ -2,6 +2,7 @@
 
 mod check;
 mod report;
+mod test_cmd;
 
 use std::process::ExitCode;
 
@@ -13,6 +14,9 @@ Usage:
   dols check [PATH...] [--format text|json|sarif]
                                        check projects or files and print diagnostics
   dols status [DIR]                    describe the project model, as Markdown
+  dols test [DIR] [--test FILE]... [--in-memory | --persist-to DIR]
+                                       run the project's test exports on the embedded
+                                       runtime (state in DIR/.dols/state by default)
   dols help                            show this help
   dols --version                       print the version
 
@@ -38,6 +42,7 @@ fn main() -> ExitCode {
         "lsp" => dols_lsp::run_stdio(rest),
         "check" => check::run(rest),
         "status" => check::status(rest),
+        "test" => test_cmd::run(rest),
         other => {
             eprintln!("dols: unknown command `{other}`\n");
             eprint!("{USAGE}");

@@ -1,0 +1,76 @@
+//! `dols test [DIR] [--test FILE]... [--in-memory] [--persist-to DIR]`: runs the project's test
+//! exports on the embedded runtime (see `docs/runtime.md`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use dols_runtime::{Output, Project, StateLocation, run_tests};
+
+pub fn run(args: &[String]) -> ExitCode {
+    let mut dir: Option<PathBuf> = None;
+    let mut tests = Vec::new();
+    let mut in_memory = false;
+    let mut persist_to: Option<PathBuf> = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--test" => match it.next() {
+                Some(f) => tests.push(PathBuf::from(f)),
+                None => return usage("--test needs a FILE"),
+            },
+            "--in-memory" => in_memory = true,
+            "--persist-to" => match it.next() {
+                Some(d) => persist_to = Some(PathBuf::from(d)),
+                None => return usage("--persist-to needs a DIR"),
+            },
+            s if s.starts_with("--") => return usage(&format!("unknown option `{s}`")),
+            s => {
+                if dir.is_some() {
+                    return usage("only one project DIR");
+                }
+                dir = Some(PathBuf::from(s));
+            }
+        }
+    }
+    if in_memory && persist_to.is_some() {
+        return usage("--in-memory and --persist-to exclude each other");
+    }
+    let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+    let project = match Project::load(&dir) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("dols test: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut test_files = Vec::new();
+    for t in tests {
+        match std::fs::canonicalize(&t) {
+            Ok(p) => test_files.push(p),
+            Err(e) => {
+                eprintln!("dols test: {}: {e}", t.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let state = if in_memory {
+        StateLocation::Memory
+    } else {
+        StateLocation::Dir(persist_to.unwrap_or_else(|| project.root.join(".dols").join("state")))
+    };
+    match run_tests(&project, &test_files, state, Output::Std) {
+        Ok(r) if r.failed == 0 => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("dols test: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn usage(msg: &str) -> ExitCode {
+    eprintln!(
+        "dols test: {msg}\nusage: dols test [DIR] [--test FILE]... [--in-memory | --persist-to DIR]"
+    );
+    ExitCode::from(2)
+}

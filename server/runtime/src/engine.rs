@@ -1,0 +1,725 @@
+//! The engine: one QuickJS runtime and context, the module loader (TypeScript stripped in
+//! place, JSON, `cloudflare:workers`), the native hooks the prelude builds on, and the event
+//! loop that drives jobs, turn-end commits and timers.
+
+use std::cell::RefCell;
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use rquickjs::loader::{ImportAttributes, Loader, Resolver};
+use rquickjs::promise::PromiseState;
+use rquickjs::{
+    Array, ArrayBuffer, Context, Ctx, Exception, Function, Module, Object, Persistent, Promise,
+    Runtime, Value,
+};
+
+use crate::ids::{self, IdError, Rng};
+use crate::project::Project;
+use crate::storage::{Bind, ListOptions, ObjectDb, StateLocation};
+use crate::strip::strip_types;
+
+const PRELUDE: &str = include_str!("js/prelude.js");
+const WORKERS_MODULE: &str = "export const DurableObject = globalThis.__dols.DurableObject;\n\
+export const WorkerEntrypoint = globalThis.__dols.WorkerEntrypoint;\n\
+export const RpcTarget = globalThis.__dols.RpcTarget;\n\
+export const env = globalThis.__dols.env;\n";
+const BOOTSTRAP_NAME: &str = "<dols test runner>";
+
+/// Where the output of `console` and the test report goes.
+#[derive(Clone)]
+pub enum Output {
+    /// Process stdout/stderr, flushed per line.
+    Std,
+    /// Captured, for tests: stdout and stderr text.
+    Capture(Rc<RefCell<(String, String)>>),
+}
+
+impl Output {
+    fn print(&self, stream: i32, text: &str) {
+        match self {
+            Output::Std => {
+                if stream == 2 {
+                    let mut e = std::io::stderr().lock();
+                    let _ = writeln!(e, "{text}");
+                } else {
+                    let mut o = std::io::stdout().lock();
+                    let _ = writeln!(o, "{text}");
+                    let _ = o.flush();
+                }
+            }
+            Output::Capture(buf) => {
+                let mut b = buf.borrow_mut();
+                let s = if stream == 2 { &mut b.1 } else { &mut b.0 };
+                s.push_str(text);
+                s.push('\n');
+            }
+        }
+    }
+}
+
+/// How a test run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TestReport {
+    pub passed: u32,
+    pub failed: u32,
+}
+
+struct Host {
+    out: Output,
+    location: StateLocation,
+    dbs: RefCell<Vec<(ObjectDb, String)>>,
+    rng: RefCell<Rng>,
+}
+
+impl Host {
+    fn commit_all(&self) {
+        for (db, label) in self.dbs.borrow_mut().iter_mut() {
+            if let Err(e) = db.commit() {
+                self.out.print(2, &format!("dols: commit of {label} failed, its writes of this turn were rolled back: {e}"));
+            }
+        }
+    }
+}
+
+struct FsResolver;
+
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn resolve_file(base: &Path) -> Option<PathBuf> {
+    let s = base.to_string_lossy();
+    let mut candidates = vec![base.to_path_buf()];
+    for ext in ["ts", "js", "mts", "mjs"] {
+        candidates.push(PathBuf::from(format!("{s}.{ext}")));
+    }
+    // `./x.js` written for a TypeScript file `x.ts` (the usual ESM-with-TypeScript spelling).
+    if let Some(stem) = s.strip_suffix(".js") {
+        candidates.push(PathBuf::from(format!("{stem}.ts")));
+    }
+    for index in ["index.ts", "index.js"] {
+        candidates.push(base.join(index));
+    }
+    candidates.into_iter().find(|p| p.is_file())
+}
+
+impl Resolver for FsResolver {
+    fn resolve<'js>(
+        &mut self,
+        _ctx: &Ctx<'js>,
+        base: &str,
+        name: &str,
+        _attrs: Option<ImportAttributes<'js>>,
+    ) -> rquickjs::Result<String> {
+        if name == "cloudflare:workers" {
+            return Ok(name.to_string());
+        }
+        let target = if Path::new(name).is_absolute() {
+            PathBuf::from(name)
+        } else if name.starts_with("./") || name.starts_with("../") {
+            let dir = Path::new(base).parent().unwrap_or(Path::new("/"));
+            normalize(&dir.join(name))
+        } else if name.starts_with("node:") || name.starts_with("cloudflare:") {
+            return Err(rquickjs::Error::new_resolving_message(
+                base,
+                name,
+                "this built-in module is not provided by dols test yet",
+            ));
+        } else {
+            return resolve_package(Path::new(base), name)
+                .map(|p| p.to_string_lossy().into_owned())
+                .map_err(|msg| rquickjs::Error::new_resolving_message(base, name, msg));
+        };
+        match resolve_file(&target) {
+            Some(p) => Ok(p.to_string_lossy().into_owned()),
+            None => Err(rquickjs::Error::new_resolving_message(
+                base,
+                name,
+                "file not found",
+            )),
+        }
+    }
+}
+
+/// The conditions of package.json `exports` this runtime matches, in order of preference.
+const CONDITIONS: [&str; 6] = [
+    "workerd", "worker", "browser", "import", "module", "default",
+];
+
+fn pick_condition(v: &serde_json::Value) -> Option<&str> {
+    match v {
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Object(m) => CONDITIONS
+            .iter()
+            .find_map(|c| m.get(*c).and_then(pick_condition)),
+        serde_json::Value::Array(a) => a.iter().find_map(pick_condition),
+        _ => None,
+    }
+}
+
+/// Resolves a bare specifier (`pkg`, `pkg/sub`, `@scope/pkg/sub`) through the `node_modules`
+/// directories above the importing file: package.json `exports` (with the conditions above),
+/// then `module`, then `main`, then `index.js`. Only ES modules can be loaded.
+fn resolve_package(base: &Path, name: &str) -> Result<PathBuf, String> {
+    let mut parts = name.splitn(if name.starts_with('@') { 3 } else { 2 }, '/');
+    let pkg: String = if name.starts_with('@') {
+        format!(
+            "{}/{}",
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default()
+        )
+    } else {
+        parts.next().unwrap_or_default().to_string()
+    };
+    let sub = parts.next().unwrap_or("");
+    let mut dir = base.parent();
+    while let Some(d) = dir {
+        let pkg_dir = d.join("node_modules").join(&pkg);
+        let manifest = pkg_dir.join("package.json");
+        if manifest.is_file() {
+            let text = std::fs::read_to_string(&manifest)
+                .map_err(|e| format!("{}: {e}", manifest.display()))?;
+            let json: serde_json::Value =
+                serde_json::from_str(&text).map_err(|e| format!("{}: {e}", manifest.display()))?;
+            let key = if sub.is_empty() {
+                ".".to_string()
+            } else {
+                format!("./{sub}")
+            };
+            let target = match json.get("exports") {
+                Some(exports @ serde_json::Value::Object(m))
+                    if m.keys().any(|k| k.starts_with('.')) =>
+                {
+                    let entry = m
+                        .get(&key)
+                        .ok_or_else(|| format!("package `{pkg}` does not export `{key}`"))?;
+                    Some(
+                        pick_condition(entry)
+                            .ok_or_else(|| {
+                                format!(
+                                    "package `{pkg}`: no usable condition for `{key}` in {exports}"
+                                )
+                            })?
+                            .to_string(),
+                    )
+                }
+                Some(exports) if sub.is_empty() => pick_condition(exports).map(str::to_string),
+                _ if !sub.is_empty() => Some(sub.to_string()),
+                _ => ["module", "main"]
+                    .iter()
+                    .find_map(|f| json.get(*f).and_then(|v| v.as_str()).map(str::to_string)),
+            };
+            let target = normalize(&pkg_dir.join(target.as_deref().unwrap_or("index.js")));
+            return resolve_file(&target).ok_or_else(|| format!("{} not found", target.display()));
+        }
+        dir = d.parent();
+    }
+    Err(format!(
+        "package `{pkg}` not found in any node_modules directory above the importing file"
+    ))
+}
+
+struct FsLoader;
+
+impl Loader for FsLoader {
+    fn load<'js>(
+        &mut self,
+        ctx: &Ctx<'js>,
+        name: &str,
+        _attrs: Option<ImportAttributes<'js>>,
+    ) -> rquickjs::Result<Module<'js, rquickjs::module::Declared>> {
+        if name == "cloudflare:workers" {
+            return Module::declare(ctx.clone(), name, WORKERS_MODULE);
+        }
+        let text = std::fs::read_to_string(name)
+            .map_err(|e| rquickjs::Error::new_loading_message(name, e.to_string()))?;
+        let source = if name.ends_with(".json") {
+            format!("export default {};", text.trim())
+        } else if name.ends_with(".ts") || name.ends_with(".mts") {
+            strip_types(&text).map_err(|e| {
+                rquickjs::Error::new_loading_message(
+                    name,
+                    format!("{}:{}:{}: {}", name, e.line, e.column, e.message),
+                )
+            })?
+        } else {
+            text
+        };
+        Module::declare(ctx.clone(), name, source)
+    }
+}
+
+fn throw(ctx: &Ctx<'_>, msg: String) -> rquickjs::Error {
+    Exception::throw_message(ctx, &msg)
+}
+
+fn install_natives<'js>(ctx: &Ctx<'js>, host: &Rc<Host>) -> rquickjs::Result<()> {
+    let n = Object::new(ctx.clone())?;
+    let h = host.clone();
+    n.set(
+        "print",
+        Function::new(ctx.clone(), move |stream: i32, text: String| {
+            h.out.print(stream, &text)
+        })?,
+    )?;
+    let h = host.clone();
+    n.set(
+        "random",
+        Function::new(ctx.clone(), move |ctx: Ctx<'js>, len: usize| {
+            let mut buf = vec![0u8; len];
+            h.rng.borrow_mut().fill(&mut buf);
+            ArrayBuffer::new(ctx, buf)
+        })?,
+    )?;
+    n.set(
+        "sha256",
+        Function::new(ctx.clone(), |ctx: Ctx<'js>, data: ArrayBuffer<'js>| {
+            // SAFETY: the bytes are hashed at once, before any JS runs that could detach the buffer.
+            let digest = ids::sha256(unsafe { data.as_bytes() }.unwrap_or_default());
+            ArrayBuffer::new(ctx, digest.to_vec())
+        })?,
+    )?;
+    n.set(
+        "idFromName",
+        Function::new(ctx.clone(), |ns: String, name: String| {
+            ids::id_from_name(&ns, &name)
+        })?,
+    )?;
+    let h = host.clone();
+    n.set(
+        "newUniqueId",
+        Function::new(ctx.clone(), move |ns: String| {
+            let mut r = [0u8; 24];
+            h.rng.borrow_mut().fill(&mut r);
+            ids::unique_id(&ns, &r)
+        })?,
+    )?;
+    n.set(
+        "checkId",
+        Function::new(
+            ctx.clone(),
+            |ctx: Ctx<'js>, ns: String, id: String| -> rquickjs::Result<Value<'js>> {
+                Ok(match ids::check_id(&ns, &id) {
+                    Ok(s) => rquickjs::String::from_str(ctx.clone(), &s)?.into_value(),
+                    Err(IdError::Format) => Value::new_int(ctx.clone(), 1),
+                    Err(IdError::Namespace) => Value::new_int(ctx, 2),
+                })
+            },
+        )?,
+    )?;
+    let h = host.clone();
+    n.set(
+        "sqlOpen",
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, class: String, id: String| -> rquickjs::Result<u32> {
+                let db = ObjectDb::open(&h.location, &class, &id).map_err(|e| throw(&ctx, e))?;
+                let mut dbs = h.dbs.borrow_mut();
+                dbs.push((db, format!("{class} {id}")));
+                Ok(dbs.len() as u32 - 1)
+            },
+        )?,
+    )?;
+    let h = host.clone();
+    n.set(
+        "sqlExec",
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>,
+                  handle: usize,
+                  query: String,
+                  binds: Array<'js>|
+                  -> rquickjs::Result<Object<'js>> {
+                let mut bs = Vec::with_capacity(binds.len());
+                for v in binds.iter::<Value>() {
+                    let v = v?;
+                    bs.push(if let Some(n) = v.as_number() {
+                        Bind::Real(n)
+                    } else if let Some(s) = v.as_string() {
+                        Bind::Text(s.to_string()?)
+                    } else if let Some(ab) = ArrayBuffer::from_value(v.clone()) {
+                        // SAFETY: the bytes are copied at once, before any JS runs that could detach the buffer.
+                        Bind::Blob(
+                            unsafe { ab.as_bytes() }
+                                .map(<[u8]>::to_vec)
+                                .unwrap_or_default(),
+                        )
+                    } else {
+                        Bind::Null
+                    });
+                }
+                let r = {
+                    let mut dbs = h.dbs.borrow_mut();
+                    let db = &mut dbs
+                        .get_mut(handle)
+                        .ok_or_else(|| throw(&ctx, "bad storage handle".into()))?
+                        .0;
+                    db.exec(&query, bs)
+                }
+                .map_err(|e| throw(&ctx, e))?;
+                let out = Object::new(ctx.clone())?;
+                let cols = Array::new(ctx.clone())?;
+                for (i, c) in r.columns.iter().enumerate() {
+                    cols.set(i, c.as_str())?;
+                }
+                out.set("columnNames", cols)?;
+                let rows = Array::new(ctx.clone())?;
+                for (i, row) in r.rows.into_iter().enumerate() {
+                    let a = Array::new(ctx.clone())?;
+                    for (j, v) in row.into_iter().enumerate() {
+                        use rusqlite::types::Value as V;
+                        let js = match v {
+                            V::Null => Value::new_null(ctx.clone()),
+                            V::Integer(i) => Value::new_number(ctx.clone(), i as f64),
+                            V::Real(f) => Value::new_number(ctx.clone(), f),
+                            V::Text(s) => rquickjs::String::from_str(ctx.clone(), &s)?.into_value(),
+                            V::Blob(b) => ArrayBuffer::new(ctx.clone(), b)?.into_value(),
+                        };
+                        a.set(j, js)?;
+                    }
+                    rows.set(i, a)?;
+                }
+                out.set("rows", rows)?;
+                out.set("rowsRead", r.rows_read as f64)?;
+                out.set("rowsWritten", r.rows_written as f64)?;
+                Ok(out)
+            },
+        )?,
+    )?;
+    macro_rules! with_db {
+        ($name:literal, |$ctx:ident, $db:ident $(, $arg:ident : $ty:ty)*| $body:expr) => {{
+            let h = host.clone();
+            n.set(
+                $name,
+                Function::new(ctx.clone(), move |$ctx: Ctx<'js>, handle: usize $(, $arg: $ty)*| {
+                    let mut dbs = h.dbs.borrow_mut();
+                    let $db = &mut dbs.get_mut(handle).ok_or_else(|| throw(&$ctx, "bad storage handle".into()))?.0;
+                    let r: Result<_, String> = $body;
+                    r.map_err(|e| throw(&$ctx, e))
+                })?,
+            )?;
+        }};
+    }
+    with_db!("sqlSize", |ctx, db| db.database_size());
+    with_db!("spBegin", |ctx, db| db.savepoint_begin());
+    with_db!("spEnd", |ctx, db, commit: bool| db.savepoint_end(commit));
+    with_db!("asyncTxn", |ctx, db, delta: i32| {
+        db.async_txn_depth = db.async_txn_depth.saturating_add_signed(delta);
+        Ok(())
+    });
+    with_db!("kvGet", |ctx, db, key: String| db
+        .kv_get(&key)
+        .map(|v| v.map(|b| String::from_utf8_lossy(&b).into_owned())));
+    with_db!("kvPut", |ctx, db, key: String, value: String| db
+        .kv_put(&key, value.as_bytes()));
+    with_db!("kvDelete", |ctx, db, key: String| db.kv_delete(&key));
+    with_db!("deleteAll", |ctx, db| db.delete_all());
+    with_db!("metaGet", |ctx, db, key: String| db.meta_get(&key));
+    with_db!("metaPut", |ctx, db, key: String, value: Option<f64>| db
+        .meta_put(&key, value));
+    let h = host.clone();
+    n.set(
+        "kvList",
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>,
+                  handle: usize,
+                  o: Object<'js>|
+                  -> rquickjs::Result<Vec<Vec<String>>> {
+                let opts = ListOptions {
+                    start: o.get::<_, Option<String>>("start")?,
+                    start_after: o.get::<_, Option<String>>("startAfter")?,
+                    end: o.get::<_, Option<String>>("end")?,
+                    prefix: o.get::<_, Option<String>>("prefix")?,
+                    reverse: o.get::<_, Option<bool>>("reverse")?.unwrap_or(false),
+                    limit: o.get::<_, Option<u32>>("limit")?,
+                };
+                let dbs = h.dbs.borrow();
+                let db = &dbs
+                    .get(handle)
+                    .ok_or_else(|| throw(&ctx, "bad storage handle".into()))?
+                    .0;
+                let rows = db.kv_list(&opts).map_err(|e| throw(&ctx, e))?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(k, v)| vec![k, String::from_utf8_lossy(&v).into_owned()])
+                    .collect())
+            },
+        )?,
+    )?;
+    ctx.globals().set("__native", n)?;
+    Ok(())
+}
+
+/// Describes a thrown JS value: `Name: message` and the stack, if any.
+fn describe_exception(ctx: &Ctx<'_>, v: Value<'_>) -> String {
+    if let Some(o) = v.as_object() {
+        let name: Option<String> = o.get("name").ok();
+        let message: Option<String> = o.get("message").ok();
+        let stack: Option<String> = o.get("stack").ok();
+        let mut s = format!(
+            "{}: {}",
+            name.unwrap_or_else(|| "Error".into()),
+            message.unwrap_or_default()
+        );
+        if let Some(st) = stack.filter(|s| !s.is_empty()) {
+            s.push('\n');
+            s.push_str(st.trim_end());
+        }
+        return s;
+    }
+    let _ = ctx;
+    format!("{v:?}")
+}
+
+/// Runs every test export of the project's main module (or of `tests`), printing `ok`/`FAIL`
+/// lines and a summary to `out`.
+pub fn run_tests(
+    project: &Project,
+    tests: &[PathBuf],
+    state: StateLocation,
+    out: Output,
+) -> Result<TestReport, String> {
+    run_tests_with_limits(project, tests, state, out, Limits::default())
+}
+
+/// Limits of a run.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Wall time one macrotask (a module's evaluation, an event, a timer, with the jobs that
+    /// follow it) may take before it is interrupted.
+    pub macrotask_time: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            macrotask_time: Duration::from_secs(30),
+        }
+    }
+}
+
+/// [`run_tests`] with explicit [`Limits`].
+pub fn run_tests_with_limits(
+    project: &Project,
+    tests: &[PathBuf],
+    state: StateLocation,
+    out: Output,
+    limits: Limits,
+) -> Result<TestReport, String> {
+    let rt = Runtime::new().map_err(|e| e.to_string())?;
+    let deadline = Rc::new(std::cell::Cell::new(Instant::now() + limits.macrotask_time));
+    let d = deadline.clone();
+    rt.set_interrupt_handler(Some(Box::new(move || Instant::now() > d.get())));
+    let arm =
+        |deadline: &std::cell::Cell<Instant>| deadline.set(Instant::now() + limits.macrotask_time);
+    rt.set_loader(FsResolver, FsLoader);
+    rt.set_max_stack_size(1024 * 1024);
+    let ctx = Context::full(&rt).map_err(|e| e.to_string())?;
+    let host = Rc::new(Host {
+        out: out.clone(),
+        location: state,
+        dbs: RefCell::new(Vec::new()),
+        rng: RefCell::new(Rng::from_entropy()),
+    });
+
+    let root = format!("{}/", project.root.to_string_lossy().trim_end_matches('/'));
+    let test_files: Vec<PathBuf> = if tests.is_empty() {
+        vec![project.main.clone()]
+    } else {
+        tests.to_vec()
+    };
+    let mut boot = String::new();
+    boot.push_str(&format!(
+        "import * as main from {};\n",
+        json_str(&project.main.to_string_lossy())
+    ));
+    for (i, t) in test_files.iter().enumerate() {
+        boot.push_str(&format!(
+            "import * as t{i} from {};\n",
+            json_str(&t.to_string_lossy())
+        ));
+    }
+    boot.push_str("__dols.setMain(main);\nawait __dols.runTests([");
+    for (i, t) in test_files.iter().enumerate() {
+        boot.push_str(&format!("[{}, t{i}], ", json_str(&t.to_string_lossy())));
+    }
+    boot.push_str(&format!("], {});\n", json_str(&root)));
+
+    let setup = project.runtime_config_json();
+    let promise = ctx.with(|ctx| -> Result<Persistent<Promise<'static>>, String> {
+        let fail = |ctx: &Ctx<'_>, e: rquickjs::Error| -> String {
+            if matches!(e, rquickjs::Error::Exception) {
+                describe_exception(ctx, ctx.catch())
+            } else {
+                e.to_string()
+            }
+        };
+        install_natives(&ctx, &host).map_err(|e| fail(&ctx, e))?;
+        ctx.eval::<(), _>(PRELUDE)
+            .map_err(|e| format!("prelude: {}", fail(&ctx, e)))?;
+        ctx.eval::<(), _>(format!("__dols.setup({setup});"))
+            .map_err(|e| fail(&ctx, e))?;
+        let p = Module::evaluate(ctx.clone(), BOOTSTRAP_NAME, boot).map_err(|e| fail(&ctx, e))?;
+        Ok(Persistent::save(&ctx, p))
+    })?;
+
+    let started = Instant::now();
+    loop {
+        loop {
+            match rt.execute_pending_job() {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    let msg = e.0.with(|ctx| describe_exception(&ctx, ctx.catch()));
+                    out.print(2, &format!("Uncaught {msg}"));
+                    // An interrupted job must not take the jobs after it down too.
+                    arm(&deadline);
+                }
+            }
+        }
+        host.commit_all();
+        let settled = ctx.with(|ctx| -> Result<Option<Result<(), String>>, String> {
+            let p = promise.clone().restore(&ctx).map_err(|e| e.to_string())?;
+            Ok(match p.state() {
+                PromiseState::Pending => None,
+                PromiseState::Resolved => Some(Ok(())),
+                PromiseState::Rejected => {
+                    let _ = p.result::<Value>();
+                    Some(Err(describe_exception(&ctx, ctx.catch())))
+                }
+            })
+        })?;
+        match settled {
+            Some(Ok(())) => break,
+            Some(Err(e)) => return Err(e),
+            None => {}
+        }
+        // Queued Durable Object events are the next macrotasks, one at a time.
+        arm(&deadline);
+        let delivered = ctx.with(|ctx| -> Result<bool, String> {
+            let d: Object = ctx.globals().get("__dols").map_err(|e| e.to_string())?;
+            let f: Function = d.get("deliver").map_err(|e| e.to_string())?;
+            match f.call::<_, bool>(()) {
+                Ok(b) => Ok(b),
+                Err(rquickjs::Error::Exception) => {
+                    // Interrupted (or an engine-level failure) while the event's synchronous
+                    // part ran: fail that event and go on.
+                    let what = describe_exception(&ctx, ctx.catch());
+                    arm(&deadline);
+                    let msg = if what.contains("interrupted") {
+                        format!(
+                            "the event was interrupted after running for more than {} ms",
+                            limits.macrotask_time.as_millis()
+                        )
+                    } else {
+                        what
+                    };
+                    let fail: Function = d.get("failCurrent").map_err(|e| e.to_string())?;
+                    fail.call::<_, ()>((msg,)).map_err(|e| e.to_string())?;
+                    Ok(true)
+                }
+                Err(e) => Err(e.to_string()),
+            }
+        });
+        if delivered? {
+            continue;
+        }
+        let delay = ctx.with(|ctx| -> rquickjs::Result<f64> {
+            let d: Object = ctx.globals().get("__dols")?;
+            let f: Function = d.get("nextTimer")?;
+            f.call(())
+        });
+        let delay = delay.map_err(|e| e.to_string())?;
+        if delay < 0.0 {
+            return Err(format!(
+                "the tests stopped making progress after {} ms: a promise never settled (nothing is left to run: no pending job or timer). \
+                 (An event to a Durable Object held by blockConcurrencyWhile() waits until that callback settles.)",
+                started.elapsed().as_millis()
+            ));
+        }
+        if delay > 0.0 {
+            std::thread::sleep(Duration::from_secs_f64(delay / 1000.0));
+        }
+        arm(&deadline);
+        ctx.with(|ctx| -> Result<(), String> {
+            let d: Object = ctx.globals().get("__dols").map_err(|e| e.to_string())?;
+            let f: Function = d.get("runTimer").map_err(|e| e.to_string())?;
+            match f.call::<_, ()>(()) {
+                Ok(()) => Ok(()),
+                Err(rquickjs::Error::Exception) => {
+                    out.print(
+                        2,
+                        &format!("Uncaught {}", describe_exception(&ctx, ctx.catch())),
+                    );
+                    Ok(())
+                }
+                Err(e) => Err(e.to_string()),
+            }
+        })?;
+    }
+    let report = ctx.with(|ctx| -> rquickjs::Result<TestReport> {
+        let d: Object = ctx.globals().get("__dols")?;
+        let r: Object = d.get("report")?;
+        Ok(TestReport {
+            passed: r.get("passed")?,
+            failed: r.get("failed")?,
+        })
+    });
+    let report = report.map_err(|e| e.to_string())?;
+    out.print(
+        1,
+        &format!("{} passed, {} failed", report.passed, report.failed),
+    );
+    drop(promise);
+    Ok(report)
+}
+
+fn json_str(s: &str) -> String {
+    serde_json::to_string(s).expect("string serialises")
+}
+
+/// Evaluates a script in a fresh runtime with the prelude and returns what it printed (for
+/// unit tests of the web APIs).
+pub fn eval_script(source: &str) -> Result<String, String> {
+    let rt = Runtime::new().map_err(|e| e.to_string())?;
+    let ctx = Context::full(&rt).map_err(|e| e.to_string())?;
+    let buf = Rc::new(RefCell::new((String::new(), String::new())));
+    let host = Rc::new(Host {
+        out: Output::Capture(buf.clone()),
+        location: StateLocation::Memory,
+        dbs: RefCell::new(Vec::new()),
+        rng: RefCell::new(Rng::from_entropy()),
+    });
+    ctx.with(|ctx| -> Result<(), String> {
+        let fail = |e: rquickjs::Error| {
+            if matches!(e, rquickjs::Error::Exception) {
+                describe_exception(&ctx, ctx.catch())
+            } else {
+                e.to_string()
+            }
+        };
+        install_natives(&ctx, &host).map_err(fail)?;
+        ctx.eval::<(), _>(PRELUDE).map_err(fail)?;
+        ctx.eval::<(), _>(source).map_err(fail)?;
+        Ok(())
+    })?;
+    while rt
+        .execute_pending_job()
+        .map_err(|e| e.0.with(|ctx| describe_exception(&ctx, ctx.catch())))?
+    {}
+    let out = buf.borrow().0.clone();
+    Ok(out)
+}

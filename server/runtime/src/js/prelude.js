@@ -1,0 +1,1109 @@
+// The web platform and Durable Object machinery of the dols runtime, evaluated once per runtime
+// before any user module. Native hooks arrive in `globalThis.__native` and are removed from
+// the global scope here; everything the `cloudflare:workers` module exports lives on `__dols`.
+(() => {
+  "use strict";
+  const N = globalThis.__native;
+  delete globalThis.__native;
+  const define = (name, value) =>
+    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+
+  // ---------------------------------------------------------------- console
+  function inspect(v, depth, seen) {
+    switch (typeof v) {
+      case "string": return depth === 0 ? v : "'" + v.replace(/'/g, "\\'") + "'";
+      case "number": return Object.is(v, -0) ? "-0" : String(v);
+      case "bigint": return v + "n";
+      case "undefined": return "undefined";
+      case "symbol": return v.toString();
+      case "function": return v.prototype && /^class\b/.test(Function.prototype.toString.call(v))
+        ? "[class " + (v.name || "(anonymous)") + "]" : v.name ? "[Function: " + v.name + "]" : "[Function (anonymous)]";
+      case "boolean": return String(v);
+    }
+    if (v === null) return "null";
+    if (seen.includes(v)) return "[Circular *1]";
+    if (v instanceof Error) return v.stack ? v.name + ": " + v.message + "\n" + v.stack.replace(/\n$/, "") : v.name + ": " + v.message;
+    if (depth > 2) return Array.isArray(v) ? "[Array]" : "[Object]";
+    seen = seen.concat([v]);
+    const sub = (x) => inspect(x, depth + 1, seen);
+    if (Array.isArray(v)) return v.length === 0 ? "[]" : "[ " + v.map(sub).join(", ") + " ]";
+    if (v instanceof Date) return isNaN(v) ? "Invalid Date" : v.toISOString();
+    if (v instanceof RegExp) return String(v);
+    if (v instanceof Map) return "Map(" + v.size + ") {" + (v.size ? " " + [...v].map(([k, x]) => sub(k) + " => " + sub(x)).join(", ") + " " : "") + "}";
+    if (v instanceof Set) return "Set(" + v.size + ") {" + (v.size ? " " + [...v].map(sub).join(", ") + " " : "") + "}";
+    if (v instanceof ArrayBuffer) return "ArrayBuffer { byteLength: " + v.byteLength + " }";
+    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return v.constructor.name + "(" + v.length + ") [" + (v.length ? " " + Array.from(v).join(", ") + " " : "") + "]";
+    const keys = Object.keys(v);
+    const ctor = Object.getPrototypeOf(v) && Object.getPrototypeOf(v).constructor;
+    const prefix = ctor && ctor !== Object && ctor.name ? ctor.name + " " : Object.getPrototypeOf(v) === null ? "[Object: null prototype] " : "";
+    if (keys.length === 0) return prefix + "{}";
+    const key = (k) => /^[A-Za-z_$][\w$]*$/.test(k) ? k : "'" + k + "'";
+    return prefix + "{ " + keys.map((k) => key(k) + ": " + sub(v[k])).join(", ") + " }";
+  }
+  const format = (args) => args.map((a) => inspect(a, 0, [])).join(" ");
+  const console = {
+    log: (...a) => N.print(1, format(a)),
+    info: (...a) => N.print(1, format(a)),
+    debug: (...a) => N.print(1, format(a)),
+    warn: (...a) => N.print(2, format(a)),
+    error: (...a) => N.print(2, format(a)),
+  };
+  define("console", console);
+
+  // ---------------------------------------------------------------- errors and cloning
+  class DOMException extends Error {
+    constructor(message = "", name = "Error") {
+      super(message);
+      Object.defineProperty(this, "name", { value: name, configurable: true, writable: true });
+    }
+  }
+  define("DOMException", DOMException);
+
+  const errorCtors = { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError };
+  function describe(v) {
+    if (typeof v === "function") return Function.prototype.toString.call(v);
+    if (typeof v === "symbol") return v.toString();
+    return Object.prototype.toString.call(v);
+  }
+  function cloneError(e) {
+    const C = errorCtors[e.name] || Error;
+    const c = new C(e.message);
+    if (!(e.name in errorCtors)) Object.defineProperty(c, "name", { value: e.name, configurable: true, writable: true });
+    if (typeof e.stack === "string") Object.defineProperty(c, "stack", { value: e.stack, configurable: true, writable: true });
+    return c;
+  }
+  function structuredClone(value) {
+    const memo = new Map();
+    const walk = (v) => {
+      const t = typeof v;
+      if (t === "function" || t === "symbol") throw new DOMException(describe(v) + " could not be cloned.", "DataCloneError");
+      if (t !== "object" || v === null) return v;
+      if (memo.has(v)) return memo.get(v);
+      let out;
+      if (Array.isArray(v)) { out = new Array(v.length); memo.set(v, out); for (let i = 0; i < v.length; i++) if (i in v) out[i] = walk(v[i]); return out; }
+      if (v instanceof Date) out = new Date(v.getTime());
+      else if (v instanceof RegExp) out = new RegExp(v.source, v.flags);
+      else if (v instanceof ArrayBuffer) out = v.slice(0);
+      else if (ArrayBuffer.isView(v)) { const b = v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength); out = v instanceof DataView ? new DataView(b) : new v.constructor(b); }
+      else if (v instanceof Map) { out = new Map(); memo.set(v, out); for (const [k, x] of v) out.set(walk(k), walk(x)); return out; }
+      else if (v instanceof Set) { out = new Set(); memo.set(v, out); for (const x of v) out.add(walk(x)); return out; }
+      else if (v instanceof Error) { out = cloneError(v); }
+      else if (v instanceof Boolean || v instanceof Number || v instanceof String) out = Object(v.valueOf());
+      else {
+        const proto = Object.getPrototypeOf(v);
+        if (proto !== Object.prototype && proto !== null) {
+          // Class instances lose their prototype, as with the platform's serialiser; objects
+          // carrying functions are refused.
+          for (const k of Object.keys(v)) if (typeof v[k] === "function") throw new DOMException(describe(v[k]) + " could not be cloned.", "DataCloneError");
+        }
+        out = {}; memo.set(v, out);
+        for (const k of Object.keys(v)) out[k] = walk(v[k]);
+        return out;
+      }
+      memo.set(v, out);
+      return out;
+    };
+    return walk(value);
+  }
+  define("structuredClone", structuredClone);
+
+  // Storage serialisation: a JSON text with tagged values (no cycles).
+  const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  function bytesToB64(u8) {
+    let s = "";
+    for (let i = 0; i < u8.length; i += 3) {
+      const n = (u8[i] << 16) | ((u8[i + 1] || 0) << 8) | (u8[i + 2] || 0);
+      s += B64[n >> 18] + B64[(n >> 12) & 63] + (i + 1 < u8.length ? B64[(n >> 6) & 63] : "=") + (i + 2 < u8.length ? B64[n & 63] : "=");
+    }
+    return s;
+  }
+  function b64ToBytes(s) {
+    s = s.replace(/[\t\n\f\r ]/g, "");
+    if (s.length % 4 === 0) s = s.replace(/==?$/, "");
+    if (s.length % 4 === 1 || /[^A-Za-z0-9+/]/.test(s)) throw new DOMException("atob() called with invalid base64-encoded data. (Only whitespace, '+', '/', alphanumeric ASCII, and up to two terminal '=' signs when the input data length is divisible by 4 are allowed.)", "InvalidCharacterError");
+    const out = new Uint8Array(Math.floor(s.length * 3 / 4));
+    let j = 0;
+    for (let i = 0; i < s.length; i += 4) {
+      const n = (B64.indexOf(s[i]) << 18) | (B64.indexOf(s[i + 1]) << 12) | ((B64.indexOf(s[i + 2]) & 63) << 6) | (B64.indexOf(s[i + 3]) & 63);
+      out[j++] = n >> 16;
+      if (i + 2 < s.length) out[j++] = (n >> 8) & 255;
+      if (i + 3 < s.length) out[j++] = n & 255;
+    }
+    return out;
+  }
+  function ser(v) {
+    const enc = (v) => {
+      switch (typeof v) {
+        case "undefined": return { u: 1 };
+        case "number": return Number.isFinite(v) && !Object.is(v, -0) ? v : { n: String(v) };
+        case "string": case "boolean": return v;
+        case "bigint": return { b: String(v) };
+        case "function": case "symbol": throw new DOMException(describe(v) + " could not be cloned.", "DataCloneError");
+      }
+      if (v === null) return null;
+      if (Array.isArray(v)) return { a: v.map(enc) };
+      if (v instanceof Date) return { d: v.getTime() };
+      if (v instanceof RegExp) return { r: [v.source, v.flags] };
+      if (v instanceof Map) return { m: [...v].map(([k, x]) => [enc(k), enc(x)]) };
+      if (v instanceof Set) return { s: [...v].map(enc) };
+      if (v instanceof ArrayBuffer) return { ab: bytesToB64(new Uint8Array(v)) };
+      if (ArrayBuffer.isView(v)) return { v: v.constructor.name, ab: bytesToB64(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)) };
+      if (v instanceof Error) return { e: [v.name, v.message] };
+      const o = {};
+      for (const k of Object.keys(v)) o[k] = enc(v[k]);
+      return { o };
+    };
+    return JSON.stringify(enc(v));
+  }
+  function de(text) {
+    const dec = (x) => {
+      if (x === null || typeof x !== "object") return x;
+      if ("u" in x) return undefined;
+      if ("n" in x) return Number(x.n);
+      if ("b" in x) return BigInt(x.b);
+      if ("a" in x) return x.a.map(dec);
+      if ("d" in x) return new Date(x.d);
+      if ("r" in x) return new RegExp(x.r[0], x.r[1]);
+      if ("m" in x) return new Map(x.m.map(([k, v]) => [dec(k), dec(v)]));
+      if ("s" in x) return new Set(x.s.map(dec));
+      if ("ab" in x) { const b = b64ToBytes(x.ab).buffer; return x.v ? (x.v === "DataView" ? new DataView(b) : new globalThis[x.v](b)) : b; }
+      if ("e" in x) return cloneError({ name: x.e[0], message: x.e[1] });
+      const o = {};
+      for (const k of Object.keys(x.o)) o[k] = dec(x.o[k]);
+      return o;
+    };
+    return dec(JSON.parse(text));
+  }
+
+  // ---------------------------------------------------------------- encoding
+  class TextEncoder {
+    get encoding() { return "utf-8"; }
+    encode(input = "") {
+      const s = String(input), out = [];
+      for (let i = 0; i < s.length; i++) {
+        let c = s.charCodeAt(i);
+        if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (s.charCodeAt(++i) - 0xdc00);
+        } else if (c >= 0xd800 && c < 0xe000) c = 0xfffd;
+        if (c < 0x80) out.push(c);
+        else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+        else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+        else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+      }
+      return new Uint8Array(out);
+    }
+  }
+  class TextDecoder {
+    constructor(label = "utf-8", options = {}) {
+      if (!/^utf-?8$/i.test(String(label).trim())) throw new RangeError(`The "${label}" encoding is not supported`);
+      this.fatal = !!options.fatal;
+    }
+    get encoding() { return "utf-8"; }
+    decode(input) {
+      if (input === undefined) return "";
+      const b = input instanceof ArrayBuffer ? new Uint8Array(input) : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+      let s = "", i = 0;
+      const bad = () => { if (this.fatal) throw new TypeError("The encoded data was not valid for encoding utf-8"); s += "\ufffd"; };
+      if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) i = 3;
+      while (i < b.length) {
+        const c = b[i];
+        let n = 0, cp = 0, min = 0;
+        if (c < 0x80) { s += String.fromCharCode(c); i++; continue; }
+        else if ((c & 0xe0) === 0xc0) { n = 1; cp = c & 31; min = 0x80; }
+        else if ((c & 0xf0) === 0xe0) { n = 2; cp = c & 15; min = 0x800; }
+        else if ((c & 0xf8) === 0xf0) { n = 3; cp = c & 7; min = 0x10000; }
+        else { bad(); i++; continue; }
+        let ok = i + n < b.length + 0 && true;
+        for (let k = 1; k <= n; k++) { const d = b[i + k]; if (d === undefined || (d & 0xc0) !== 0x80) { ok = false; break; } cp = (cp << 6) | (d & 63); }
+        if (!ok || cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000)) { bad(); i++; continue; }
+        s += String.fromCodePoint(cp);
+        i += n + 1;
+      }
+      return s;
+    }
+  }
+  define("TextEncoder", TextEncoder);
+  define("TextDecoder", TextDecoder);
+  define("btoa", (s) => {
+    s = String(s);
+    if (/[^\u0000-\u00ff]/.test(s)) throw new DOMException("btoa() can only operate on characters in the Latin1 (ISO/IEC 8859-1) range.", "InvalidCharacterError");
+    return bytesToB64(Uint8Array.from(s, (c) => c.charCodeAt(0)));
+  });
+  define("atob", (s) => String.fromCharCode(...b64ToBytes(String(s))));
+
+  // ---------------------------------------------------------------- crypto
+  const crypto = {
+    getRandomValues(arr) {
+      if (!ArrayBuffer.isView(arr) || arr instanceof Float32Array || arr instanceof Float64Array || arr instanceof DataView) throw new TypeError("The data argument must be an integer-type TypedArray");
+      if (arr.byteLength > 65536) throw new DOMException("The ArrayBufferView's byte length (" + arr.byteLength + ") exceeds the number of bytes of entropy available via this API (65536)", "QuotaExceededError");
+      new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength).set(new Uint8Array(N.random(arr.byteLength)));
+      return arr;
+    },
+    randomUUID() {
+      const b = new Uint8Array(N.random(16));
+      b[6] = (b[6] & 0x0f) | 0x40;
+      b[8] = (b[8] & 0x3f) | 0x80;
+      const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+      return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+    },
+  };
+  const toBuffer = (data) => {
+    if (data instanceof ArrayBuffer) return data.slice(0);
+    if (ArrayBuffer.isView(data)) return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
+    throw new TypeError("Failed to execute 'digest' on 'SubtleCrypto': parameter 2 is not of type 'ArrayBuffer or ArrayBufferView'.");
+  };
+  crypto.subtle = {
+    async digest(algorithm, data) {
+      const name = String(typeof algorithm === "object" && algorithm !== null ? algorithm.name : algorithm).toUpperCase();
+      if (name !== "SHA-256") throw new DOMException(`dols test supports only SHA-256 in crypto.subtle.digest() (got ${name}).`, "NotSupportedError");
+      return N.sha256(toBuffer(data));
+    },
+  };
+  define("crypto", crypto);
+
+  // ---------------------------------------------------------------- timers and tasks
+  const timers = new Map();
+  let timerSeq = 0;
+  function addTimer(fn, ms, args, repeat) {
+    if (typeof fn !== "function") throw new TypeError("The \"callback\" argument must be of type function");
+    const id = ++timerSeq;
+    const delay = Math.max(0, Number(ms) || 0);
+    timers.set(id, { fn, args, at: Date.now() + delay, delay, repeat, seq: id });
+    return id;
+  }
+  define("setTimeout", (fn, ms, ...args) => addTimer(fn, ms, args, false));
+  define("setInterval", (fn, ms, ...args) => addTimer(fn, ms, args, true));
+  define("clearTimeout", (id) => { timers.delete(id); });
+  define("clearInterval", (id) => { timers.delete(id); });
+  define("queueMicrotask", (fn) => {
+    if (typeof fn !== "function") throw new TypeError("The \"callback\" argument must be of type function");
+    Promise.resolve().then(() => fn());
+  });
+  // Called by the event loop: milliseconds until the next timer, or -1 when there is none.
+  function nextTimer() {
+    let best = null;
+    for (const t of timers.values()) if (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)) best = t;
+    return best ? Math.max(0, best.at - Date.now()) : -1;
+  }
+  // Runs the earliest due timer (one macrotask).
+  function runTimer() {
+    let best = null, bestId = 0;
+    for (const [id, t] of timers) if (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)) { best = t; bestId = id; }
+    if (!best || best.at > Date.now()) return;
+    if (best.repeat) { best.at = Date.now() + best.delay; best.seq = ++timerSeq; } else timers.delete(bestId);
+    try { best.fn(...best.args); } catch (e) { reportUncaught(e); }
+  }
+  function reportUncaught(e) {
+    N.print(2, "Uncaught " + (e instanceof Error ? (e.stack ? e.name + ": " + e.message + "\n" + e.stack : e.name + ": " + e.message) : inspect(e, 0, [])));
+  }
+  define("performance", { now: () => Date.now() - startTime, timeOrigin: Date.now() });
+  const startTime = Date.now();
+
+  // ---------------------------------------------------------------- URL
+  const DEFAULT_PORTS = { "http:": "80", "https:": "443", "ws:": "80", "wss:": "443", "ftp:": "21" };
+  class URLSearchParams {
+    #list = [];
+    #url = null;
+    constructor(init = "") {
+      if (typeof init === "string") this.#parse(init);
+      else if (init instanceof URLSearchParams) this.#list = [...init];
+      else if (init && typeof init[Symbol.iterator] === "function") for (const [k, v] of init) this.#list.push([String(k), String(v)]);
+      else if (init && typeof init === "object") for (const k of Object.keys(init)) this.#list.push([k, String(init[k])]);
+    }
+    #parse(s) {
+      this.#list = [];
+      if (s.startsWith("?")) s = s.slice(1);
+      for (const part of s.split("&")) {
+        if (!part) continue;
+        const i = part.indexOf("=");
+        const dec = (x) => { try { return decodeURIComponent(x.replace(/\+/g, " ")); } catch { return x; } };
+        this.#list.push(i < 0 ? [dec(part), ""] : [dec(part.slice(0, i)), dec(part.slice(i + 1))]);
+      }
+    }
+    static _attach(p, url, search) { p.#url = url; p.#parse(search); }
+    #update() { if (this.#url) this.#url._setSearchFromParams(this.toString()); }
+    get size() { return this.#list.length; }
+    append(k, v) { this.#list.push([String(k), String(v)]); this.#update(); }
+    delete(k) { this.#list = this.#list.filter(([x]) => x !== String(k)); this.#update(); }
+    get(k) { const e = this.#list.find(([x]) => x === String(k)); return e ? e[1] : null; }
+    getAll(k) { return this.#list.filter(([x]) => x === String(k)).map(([, v]) => v); }
+    has(k) { return this.#list.some(([x]) => x === String(k)); }
+    set(k, v) {
+      k = String(k);
+      const i = this.#list.findIndex(([x]) => x === k);
+      if (i < 0) this.#list.push([k, String(v)]);
+      else { this.#list[i] = [k, String(v)]; this.#list = this.#list.filter(([x], j) => x !== k || j === i); }
+      this.#update();
+    }
+    sort() { this.#list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)); this.#update(); }
+    forEach(fn, thisArg) { for (const [k, v] of this.#list) fn.call(thisArg, v, k, this); }
+    keys() { return this.#list.map(([k]) => k)[Symbol.iterator](); }
+    values() { return this.#list.map(([, v]) => v)[Symbol.iterator](); }
+    entries() { return this.#list.map((e) => [e[0], e[1]])[Symbol.iterator](); }
+    [Symbol.iterator]() { return this.entries(); }
+    toString() {
+      const enc = (s) => encodeURIComponent(s).replace(/%20/g, "+").replace(/[!'()~]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+      return this.#list.map(([k, v]) => enc(k) + "=" + enc(v)).join("&");
+    }
+  }
+  function normalizePath(path) {
+    const out = [];
+    const segs = path.split("/");
+    for (let i = 0; i < segs.length; i++) {
+      const s = segs[i];
+      if (s === "..") { if (out.length > 1) out.pop(); if (i === segs.length - 1) out.push(""); }
+      else if (s === ".") { if (i === segs.length - 1) out.push(""); }
+      else out.push(s);
+    }
+    let p = out.join("/");
+    if (!p.startsWith("/")) p = "/" + p;
+    return p;
+  }
+  class URL {
+    #p;
+    #params;
+    constructor(input, base) {
+      const s = String(input).trim();
+      const parsed = URL.#parse(s, base === undefined ? undefined : String(base));
+      if (!parsed) throw new TypeError("Invalid URL string.");
+      this.#p = parsed;
+      this.#params = new URLSearchParams();
+      URLSearchParams._attach(this.#params, this, this.#p.search);
+    }
+    static canParse(input, base) { try { new URL(input, base); return true; } catch { return false; } }
+    static parse(input, base) { try { return new URL(input, base); } catch { return null; } }
+    static #parse(s, base) {
+      const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):(.*)$/s.exec(s);
+      if (m) {
+        const protocol = m[1].toLowerCase() + ":";
+        let rest = m[2];
+        const special = protocol in DEFAULT_PORTS || protocol === "file:";
+        if (!special) {
+          const hashAt = rest.indexOf("#"), h = hashAt < 0 ? "" : rest.slice(hashAt); if (hashAt >= 0) rest = rest.slice(0, hashAt);
+          const qAt = rest.indexOf("?"), q = qAt < 0 ? "" : rest.slice(qAt); if (qAt >= 0) rest = rest.slice(0, qAt);
+          return { protocol, username: "", password: "", hostname: "", port: "", pathname: rest, search: q === "?" ? "" : q, hash: h === "#" ? "" : h, opaque: true };
+        }
+        rest = rest.replace(/\\/g, "/").replace(/^\/*/, "");
+        const end = rest.search(/[/?#]/);
+        const authority = end < 0 ? rest : rest.slice(0, end);
+        const tail = end < 0 ? "" : rest.slice(end);
+        const at = authority.lastIndexOf("@");
+        const userinfo = at < 0 ? "" : authority.slice(0, at);
+        const hostport = at < 0 ? authority : authority.slice(at + 1);
+        const pm = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/.exec(hostport);
+        if (!pm) return null;
+        const hostname = pm[1].toLowerCase();
+        if (!hostname && protocol !== "file:") return null;
+        if (/[\s<>^|%]/.test(hostname)) return null;
+        let port = pm[2] || "";
+        if (port && Number(port) > 65535) return null;
+        if (port) port = String(Number(port));
+        if (DEFAULT_PORTS[protocol] === port) port = "";
+        const [username = "", password = ""] = userinfo ? userinfo.split(":") : [];
+        return URL.#tail({ protocol, username, password, hostname, port }, tail);
+      }
+      if (base === undefined) return null;
+      const b = URL.#parse(base);
+      if (!b || b.opaque) return null;
+      const r = { protocol: b.protocol, username: b.username, password: b.password, hostname: b.hostname, port: b.port };
+      if (s.startsWith("//")) return URL.#parse(b.protocol + s);
+      if (s.startsWith("/") || s.startsWith("\\")) return URL.#tail(r, s);
+      if (s.startsWith("?")) return URL.#tail(r, b.pathname + s);
+      if (s.startsWith("#")) return URL.#tail(r, b.pathname + b.search + s);
+      if (s === "") return URL.#tail(r, b.pathname + b.search);
+      const dir = b.pathname.slice(0, b.pathname.lastIndexOf("/") + 1);
+      return URL.#tail(r, dir + s);
+    }
+    static #tail(r, tail) {
+      tail = tail.replace(/\\/g, "/");
+      const hashAt = tail.indexOf("#");
+      const hash = hashAt < 0 ? "" : tail.slice(hashAt);
+      if (hashAt >= 0) tail = tail.slice(0, hashAt);
+      const qAt = tail.indexOf("?");
+      const search = qAt < 0 ? "" : tail.slice(qAt);
+      const path = qAt < 0 ? tail : tail.slice(0, qAt);
+      const enc = (x) => x.replace(/[\u0000-\u0020"<>`{}\u007f-\uffff]/g, (c) => encodeURIComponent(c));
+      r.pathname = enc(normalizePath(path || "/"));
+      r.search = search === "?" ? "" : search.replace(/[\u0000-\u0020"<>\u007f-\uffff]/g, (c) => encodeURIComponent(c));
+      r.hash = hash === "#" ? "" : hash.replace(/[\u0000-\u0020"<>`\u007f-\uffff]/g, (c) => encodeURIComponent(c));
+      return r;
+    }
+    _setSearchFromParams(s) { this.#p.search = s ? "?" + s : ""; }
+    get protocol() { return this.#p.protocol; }
+    get username() { return this.#p.username; }
+    get password() { return this.#p.password; }
+    get hostname() { return this.#p.hostname; }
+    get port() { return this.#p.port; }
+    get host() { return this.#p.hostname + (this.#p.port ? ":" + this.#p.port : ""); }
+    get origin() { return this.#p.opaque || this.#p.protocol === "file:" ? "null" : this.#p.protocol + "//" + this.host; }
+    get pathname() { return this.#p.pathname; }
+    set pathname(v) { if (!this.#p.opaque) this.#p.pathname = normalizePath(String(v)); }
+    get search() { return this.#p.search; }
+    set search(v) { v = String(v); this.#p.search = v === "" || v === "?" ? "" : v.startsWith("?") ? v : "?" + v; URLSearchParams._attach(this.#params, this, this.#p.search); }
+    get hash() { return this.#p.hash; }
+    set hash(v) { v = String(v); this.#p.hash = v === "" || v === "#" ? "" : v.startsWith("#") ? v : "#" + v; }
+    get searchParams() { return this.#params; }
+    get href() {
+      const p = this.#p;
+      if (p.opaque) return p.protocol + p.pathname + p.search + p.hash;
+      const user = p.username ? p.username + (p.password ? ":" + p.password : "") + "@" : "";
+      return p.protocol + "//" + user + this.host + p.pathname + p.search + p.hash;
+    }
+    toString() { return this.href; }
+    toJSON() { return this.href; }
+  }
+  define("URL", URL);
+  define("URLSearchParams", URLSearchParams);
+
+  // ---------------------------------------------------------------- fetch API objects
+  const validName = (n) => /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(n);
+  class Headers {
+    #map = new Map();
+    constructor(init) {
+      if (init instanceof Headers) for (const [k, v] of init) this.append(k, v);
+      else if (Array.isArray(init) || (init && typeof init[Symbol.iterator] === "function")) for (const pair of init) {
+        const [k, v, ...more] = pair;
+        if (more.length || pair.length !== 2) throw new TypeError("Invalid value for header pair.");
+        this.append(k, v);
+      }
+      else if (init && typeof init === "object") for (const k of Object.keys(init)) this.append(k, init[k]);
+    }
+    #name(n) { n = String(n); if (!validName(n)) throw new TypeError(`Invalid header name.`); return n.toLowerCase(); }
+    append(k, v) { k = this.#name(k); v = String(v).trim(); const cur = this.#map.get(k); this.#map.set(k, cur === undefined ? v : cur + ", " + v); }
+    set(k, v) { this.#map.set(this.#name(k), String(v).trim()); }
+    get(k) { const v = this.#map.get(this.#name(k)); return v === undefined ? null : v; }
+    has(k) { return this.#map.has(this.#name(k)); }
+    delete(k) { this.#map.delete(this.#name(k)); }
+    getSetCookie() { const v = this.#map.get("set-cookie"); return v === undefined ? [] : [v]; }
+    forEach(fn, thisArg) { for (const [k, v] of this) fn.call(thisArg, v, k, this); }
+    *entries() { for (const k of [...this.#map.keys()].sort()) yield [k, this.#map.get(k)]; }
+    *keys() { for (const [k] of this.entries()) yield k; }
+    *values() { for (const [, v] of this.entries()) yield v; }
+    [Symbol.iterator]() { return this.entries(); }
+  }
+  define("Headers", Headers);
+
+  function bodyBytes(body) {
+    if (body === null || body === undefined) return { bytes: null, type: null };
+    if (typeof body === "string") return { bytes: new TextEncoder().encode(body), type: "text/plain;charset=UTF-8" };
+    if (body instanceof ArrayBuffer) return { bytes: new Uint8Array(body.slice(0)), type: null };
+    if (ArrayBuffer.isView(body)) return { bytes: new Uint8Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength)), type: null };
+    if (body instanceof URLSearchParams) return { bytes: new TextEncoder().encode(body.toString()), type: "application/x-www-form-urlencoded;charset=UTF-8" };
+    return { bytes: new TextEncoder().encode(String(body)), type: "text/plain;charset=UTF-8" };
+  }
+  class Body {
+    #bytes; #used = false;
+    _initBody(body, headers) {
+      const { bytes, type } = bodyBytes(body);
+      this.#bytes = bytes;
+      if (type && !headers.has("content-type")) headers.set("content-type", type);
+    }
+    _bytes() { return this.#bytes; }
+    get body() { return this.#bytes === null ? null : { locked: this.#used }; }
+    get bodyUsed() { return this.#used; }
+    #take() {
+      if (this.#used) return Promise.reject(new TypeError("Body has already been used. It can only be used once. Use tee() first if you need to read it twice."));
+      this.#used = this.#bytes !== null;
+      return Promise.resolve(this.#bytes || new Uint8Array(0));
+    }
+    arrayBuffer() { return this.#take().then((b) => b.slice().buffer); }
+    bytes() { return this.#take().then((b) => b.slice()); }
+    text() { return this.#take().then((b) => new TextDecoder().decode(b)); }
+    json() { return this.text().then((t) => JSON.parse(t)); }
+  }
+  const METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"];
+  class Request extends Body {
+    #url; #method; #headers; #signal;
+    constructor(input, init = {}) {
+      super();
+      const from = input instanceof Request ? input : null;
+      const url = from ? from.url : String(input instanceof URL ? input.href : input);
+      let parsed;
+      try { parsed = new URL(url); } catch { throw new TypeError("Invalid URL: " + url); }
+      this.#url = parsed.href;
+      let method = init.method !== undefined ? String(init.method) : from ? from.method : "GET";
+      if (METHODS.includes(method.toUpperCase())) method = method.toUpperCase();
+      this.#method = method;
+      this.#headers = new Headers(init.headers !== undefined ? init.headers : from ? from.headers : undefined);
+      this.#signal = init.signal || null;
+      const body = init.body !== undefined ? init.body : from ? from._bytes() : null;
+      if (body !== null && body !== undefined && (method === "GET" || method === "HEAD")) throw new TypeError("Request with a GET or HEAD method cannot have a body.");
+      this._initBody(body, this.#headers);
+    }
+    get url() { return this.#url; }
+    get method() { return this.#method; }
+    get headers() { return this.#headers; }
+    get signal() { return this.#signal; }
+    get redirect() { return "follow"; }
+    clone() { return new Request(this); }
+  }
+  class Response extends Body {
+    #status; #statusText; #headers; #type = "default"; #url = "";
+    constructor(body = null, init = {}) {
+      super();
+      const status = init.status === undefined ? 200 : Number(init.status);
+      if (!(status >= 200 && status <= 599) && status !== 101) throw new RangeError(`Responses may only be constructed with status codes in the range 200 to 599, inclusive.`);
+      this.#status = status;
+      this.#statusText = init.statusText === undefined ? "" : String(init.statusText);
+      this.#headers = new Headers(init.headers);
+      if (body !== null && body !== undefined && (status === 204 || status === 205 || status === 304)) throw new TypeError("Response with null body status (101, 204, 205, or 304) cannot have a body.");
+      this._initBody(body, this.#headers);
+    }
+    static json(data, init = {}) {
+      const text = JSON.stringify(data);
+      if (text === undefined) throw new TypeError("The data is not JSON serializable");
+      const headers = new Headers(init.headers);
+      if (!headers.has("content-type")) headers.set("content-type", "application/json");
+      return new Response(text, { ...init, headers });
+    }
+    static redirect(url, status = 302) {
+      if (![301, 302, 303, 307, 308].includes(status)) throw new RangeError(`${status} is not a redirect status code. It must be one of: 301, 302, 303, 307, or 308.`);
+      return new Response(null, { status, headers: { location: new URL(url).href } });
+    }
+    static error() { const r = new Response(null, { status: 200 }); r.#status = 0; r.#type = "error"; return r; }
+    get status() { return this.#status; }
+    get statusText() { return this.#statusText; }
+    get ok() { return this.#status >= 200 && this.#status < 300; }
+    get headers() { return this.#headers; }
+    get type() { return this.#type; }
+    get url() { return this.#url; }
+    get redirected() { return false; }
+    clone() { return new Response(this._bytes(), { status: this.#status, statusText: this.#statusText, headers: this.#headers }); }
+  }
+  define("Request", Request);
+  define("Response", Response);
+  define("fetch", (input) => {
+    const url = input instanceof Request ? input.url : String(input);
+    return Promise.reject(new Error(`Outbound fetch() is not available in dols test (fetch of ${url} refused): the embedded runtime has no network access.`));
+  });
+
+  class AbortSignal {
+    #aborted = false; #reason; #listeners = [];
+    get aborted() { return this.#aborted; }
+    get reason() { return this.#reason; }
+    throwIfAborted() { if (this.#aborted) throw this.#reason; }
+    addEventListener(type, fn) { if (type === "abort") this.#listeners.push(fn); }
+    removeEventListener(type, fn) { this.#listeners = this.#listeners.filter((f) => f !== fn); }
+    _abort(reason) {
+      if (this.#aborted) return;
+      this.#aborted = true;
+      this.#reason = reason === undefined ? new DOMException("The operation was aborted.", "AbortError") : reason;
+      for (const fn of this.#listeners) fn.call(this, { type: "abort", target: this });
+      if (typeof this.onabort === "function") this.onabort({ type: "abort", target: this });
+    }
+    static abort(reason) { const s = new AbortSignal(); s._abort(reason); return s; }
+  }
+  class AbortController {
+    #signal = new AbortSignal();
+    get signal() { return this.#signal; }
+    abort(reason) { this.#signal._abort(reason); }
+  }
+  define("AbortSignal", AbortSignal);
+  define("AbortController", AbortController);
+
+  // ---------------------------------------------------------------- SQL storage
+  function bindValue(v) {
+    switch (typeof v) {
+      case "number": case "string": return v;
+      case "boolean": return v ? "true" : "false";
+      case "undefined": return null;
+      case "bigint": throw new TypeError("Cannot convert a BigInt value to a number");
+      case "symbol": throw new TypeError("Cannot convert a Symbol value to a string");
+      case "function": return String(v);
+    }
+    if (v === null) return null;
+    if (v instanceof ArrayBuffer) return v;
+    if (ArrayBuffer.isView(v)) return v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength);
+    return String(v);
+  }
+  const rowObject = (names, row) => { const o = {}; for (let i = 0; i < names.length; i++) o[names[i]] = row[i]; return o; };
+  class SqlStorageCursor {
+    #r; #i = 0;
+    constructor(key, r) { if (key !== ctorKey) throw new TypeError("Illegal constructor"); this.#r = r; }
+    get columnNames() { return this.#r.columnNames.slice(); }
+    get rowsRead() { return this.#r.rowsRead; }
+    get rowsWritten() { return this.#r.rowsWritten; }
+    _nextRaw() { return this.#i < this.#r.rows.length ? this.#r.rows[this.#i++] : undefined; }
+    _remaining() { return this.#r.rows.length - this.#i; }
+    _close() { this.#i = this.#r.rows.length; }
+    next() {
+      const row = this._nextRaw();
+      return row === undefined ? { done: true, value: undefined } : { done: false, value: rowObject(this.#r.columnNames, row) };
+    }
+    toArray() { const out = []; let row; while ((row = this._nextRaw()) !== undefined) out.push(rowObject(this.#r.columnNames, row)); return out; }
+    one() {
+      const n = this._remaining();
+      if (n === 0) throw new Error("Expected exactly one result from SQL query, but got no results.");
+      if (n > 1) { this._close(); throw new Error("Expected exactly one result from SQL query, but got multiple results."); }
+      return this.next().value;
+    }
+    raw() {
+      const cursor = this;
+      return {
+        next() { const row = cursor._nextRaw(); return row === undefined ? { done: true, value: undefined } : { done: false, value: row }; },
+        toArray() { const out = []; let row; while ((row = cursor._nextRaw()) !== undefined) out.push(row); return out; },
+        columnNames: this.columnNames,
+        [Symbol.iterator]() { return this; },
+      };
+    }
+    [Symbol.iterator]() {
+      const cursor = this;
+      return { next: () => cursor.next(), [Symbol.iterator]() { return this; } };
+    }
+  }
+  const ctorKey = Symbol("internal");
+  class SqlStorage {
+    #h; #sqlite; #className;
+    constructor(key, h, sqlite) { if (key !== ctorKey) throw new TypeError("Illegal constructor"); this.#h = h; this.#sqlite = sqlite; }
+    #check() {
+      if (!this.#sqlite) throw new Error("SQL is not enabled for this Durable Object class. To enable it, change `new_classes` to `new_sqlite_classes` within the 'migrations' field in your wrangler.jsonc or wrangler.toml file. If using workerd directly,set `enableSql = true` in your workerd config for the class. Note that this change cannot be made after the class is already deployed to production.");
+    }
+    exec(query, ...bindings) {
+      this.#check();
+      const r = N.sqlExec(this.#h(), String(query), bindings.map(bindValue));
+      return new SqlStorageCursor(ctorKey, r);
+    }
+    get databaseSize() { this.#check(); return N.sqlSize(this.#h()); }
+    get Cursor() { return SqlStorageCursor; }
+  }
+  class SyncKvStorage {
+    #h;
+    constructor(key, h) { if (key !== ctorKey) throw new TypeError("Illegal constructor"); this.#h = h; }
+    get(key) { const v = N.kvGet(this.#h(), String(key)); return v === undefined ? undefined : de(v); }
+    put(key, value) { N.kvPut(this.#h(), String(key), ser(value)); }
+    delete(key) { return N.kvDelete(this.#h(), String(key)); }
+    #listGeneration = 0;
+    list(options = {}) {
+      if (options.limit !== undefined && !(options.limit > 0)) throw new TypeError("List limit must be positive.");
+      const rows = N.kvList(this.#h(), listOpts(options));
+      // Only one list iterator may be live: starting another invalidates this one.
+      const generation = ++this.#listGeneration;
+      const storage = this;
+      let i = 0;
+      return {
+        next() {
+          if (storage.#listGeneration !== generation) throw new Error("kv.list() iterator was invalidated because a new call to kv.list() was started. Only one kv.list() iterator can exist at a time.");
+          return i < rows.length ? { done: false, value: [rows[i][0], de(rows[i++][1])] } : { done: true, value: undefined };
+        },
+        [Symbol.iterator]() { return this; },
+        [Symbol.toStringTag]: "ListIterator",
+      };
+    }
+  }
+  function listOpts(o) {
+    const s = (x) => (x === undefined ? undefined : String(x));
+    return { start: s(o.start), startAfter: s(o.startAfter), end: s(o.end), prefix: s(o.prefix), reverse: !!o.reverse, limit: o.limit === undefined ? undefined : Math.floor(o.limit) };
+  }
+  class DurableObjectStorage {
+    #h; #sql; #kv; #sqlite; #inst;
+    constructor(key, h, sqlite, inst) {
+      if (key !== ctorKey) throw new TypeError("Illegal constructor");
+      this.#h = h; this.#sqlite = sqlite; this.#inst = inst;
+      this.#sql = new SqlStorage(ctorKey, h, sqlite);
+      this.#kv = new SyncKvStorage(ctorKey, h);
+    }
+    get sql() { return this.#sql; }
+    get kv() {
+      if (!this.#sqlite) throw new Error("The storage.kv (synchronous KV) API is only available for SQLite-backed Durable Objects, but this object's namespace is not declared to use SQLite. You can use the older, asyncronous interface via methods of `storage` itself (e.g. `storage.get()`). Alternatively, to enable SQLite, change `new_classes` to `new_sqlite_classes` within the 'migrations' field in your wrangler.jsonc or wrangler.toml file. If using workerd directly, set `enableSql = true` in your workerd config for the class. Note that this change cannot be made after the class is already deployed to production.");
+      return this.#kv;
+    }
+    async get(keys) {
+      if (Array.isArray(keys)) {
+        const m = new Map();
+        for (const k of keys) { const v = N.kvGet(this.#h(), String(k)); if (v !== undefined) m.set(String(k), de(v)); }
+        return new Map([...m].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+      }
+      const v = N.kvGet(this.#h(), String(keys));
+      return v === undefined ? undefined : de(v);
+    }
+    async put(key, value) {
+      if (key !== null && typeof key === "object") {
+        for (const k of Object.keys(key)) if (key[k] === undefined) throw new TypeError("Cannot put undefined values; use delete() instead.");
+        const entries = Object.keys(key).map((k) => [k, ser(key[k])]);
+        for (const [k, v] of entries) N.kvPut(this.#h(), k, v);
+        return;
+      }
+      if (value === undefined) throw new TypeError("Cannot put undefined values; use delete() instead.");
+      N.kvPut(this.#h(), String(key), ser(value));
+    }
+    async delete(keys) {
+      if (Array.isArray(keys)) { let n = 0; for (const k of keys) if (N.kvDelete(this.#h(), String(k))) n++; return n; }
+      return N.kvDelete(this.#h(), String(keys));
+    }
+    async list(options = {}) {
+      if (options.limit !== undefined && !(options.limit > 0)) throw new TypeError("List limit must be positive.");
+      return new Map(N.kvList(this.#h(), listOpts(options)).map(([k, v]) => [k, de(v)]));
+    }
+    async deleteAll() { N.deleteAll(this.#h()); }
+    transactionSync(fn) {
+      if (typeof fn !== "function") throw new TypeError("transactionSync() requires a function");
+      N.spBegin(this.#h());
+      let r;
+      try { r = fn(); } catch (e) { N.spEnd(this.#h(), false); throw e; }
+      N.spEnd(this.#h(), true);
+      return r;
+    }
+    async transaction(fn) {
+      const h = this.#h();
+      N.asyncTxn(h, 1);
+      N.spBegin(h);
+      let rolledBack = false;
+      const txn = {
+        get: (k) => this.get(k),
+        put: (k, v) => this.put(k, v),
+        delete: (k) => this.delete(k),
+        list: (o) => this.list(o),
+        rollback: () => { rolledBack = true; },
+      };
+      try {
+        const r = await fn(txn);
+        N.spEnd(h, !rolledBack);
+        return r;
+      } catch (e) {
+        N.spEnd(h, false);
+        throw e;
+      } finally {
+        N.asyncTxn(h, -1);
+      }
+    }
+    async sync() {}
+    async getAlarm() {
+      const v = N.metaGet(this.#h(), "alarm");
+      return v === undefined || v === null ? null : v;
+    }
+    async setAlarm(time) {
+      let ms;
+      if (time instanceof Date) ms = time.getTime();
+      else if (typeof time === "number") ms = time;
+      else throw new TypeError("Failed to execute 'setAlarm' on 'DurableObjectStorage': parameter 1 is not of type 'date'.");
+      if (!(ms > 0)) throw new TypeError("setAlarm() cannot be called with an alarm time <= 0");
+      if (this.#inst.obj !== null && typeof this.#inst.obj.alarm !== "function") throw new TypeError("Your Durable Object class must have an alarm() handler in order to call setAlarm()");
+      ms = Math.max(ms, Date.now());
+      N.metaPut(this.#h(), "alarm", ms);
+      this.#inst.scheduleAlarm(ms);
+    }
+    async deleteAlarm() {
+      N.metaPut(this.#h(), "alarm", undefined);
+      this.#inst.scheduleAlarm(null);
+    }
+  }
+
+  // ---------------------------------------------------------------- Durable Objects
+  class DurableObject {
+    constructor(ctx, env) { this.ctx = ctx; this.env = env; }
+  }
+  class WorkerEntrypoint {
+    constructor(ctx, env) { this.ctx = ctx; this.env = env; }
+  }
+  class RpcTarget {}
+  const RESERVED = ["alarm", "webSocketMessage", "webSocketClose", "webSocketError", "connect"];
+
+  class DurableObjectId {
+    #hex; #name; #ns;
+    constructor(key, ns, hex, name) { if (key !== ctorKey) throw new TypeError("Illegal constructor"); this.#ns = ns; this.#hex = hex; this.#name = name; }
+    get name() { return this.#name; }
+    get jurisdiction() { return undefined; }
+    toString() { return this.#hex; }
+    toJSON() { return this.#hex; }
+    equals(other) { return other instanceof DurableObjectId && other.#hex === this.#hex; }
+    _ns() { return this.#ns; }
+  }
+
+  // One live instance per (namespace, id): its object, its storage handle, its event queue.
+  const instances = new Map();
+  class Instance {
+    constructor(ns, id) {
+      this.ns = ns; this.id = id;
+      this.obj = null;
+      this.handle = null;
+      this.blockers = [];
+      const getHandle = () => {
+        if (this.handle === null) {
+          this.handle = N.sqlOpen(ns._className, id.toString());
+          // An alarm stored by an earlier run is armed again when the object is next used.
+          const stored = N.metaGet(this.handle, "alarm");
+          if (stored !== undefined && stored !== null) this.scheduleAlarm(stored);
+        }
+        return this.handle;
+      };
+      const inst = this;
+      this.state = {
+        id,
+        storage: new DurableObjectStorage(ctorKey, getHandle, ns._sqlite, this),
+        blockConcurrencyWhile(fn) {
+          const p = Promise.resolve().then(() => fn());
+          inst.blockers.push(p);
+          const done = () => { inst.blockers = inst.blockers.filter((b) => b !== p); };
+          p.then(done, done);
+          return p;
+        },
+        waitUntil(p) { Promise.resolve(p).catch(reportUncaught); },
+        abort(reason) { throw new Error(reason === undefined ? "Application called abort() to reset Durable Object." : String(reason)); },
+        getWebSockets() { return []; },
+        acceptWebSocket() { throw new Error("WebSockets are not supported by dols test yet."); },
+      };
+    }
+    // One alarm per object: a timer for the stored time. When it fires the stored time is read
+    // again (a rolled-back setAlarm leaves nothing, a newer one moves it), cleared, and `alarm()`
+    // runs as an event; if it throws, it is retried with exponential back-off (1 s, 2 s, 4 s, ...)
+    // up to six times.
+    scheduleAlarm(ms, retryCount = 0) {
+      if (this.alarmTimer !== undefined) clearTimeout(this.alarmTimer);
+      this.alarmTimer = undefined;
+      if (ms === null) return;
+      this.alarmTimer = setTimeout(() => this.#fireAlarm(retryCount), Math.max(0, ms - Date.now()));
+    }
+    #fireAlarm(retryCount) {
+      this.alarmTimer = undefined;
+      let scheduledTime = null;
+      this.run(async (obj) => {
+        const h = this.state.storage;
+        const stored = await h.getAlarm();
+        if (stored === null) return;
+        if (stored > Date.now()) { this.scheduleAlarm(stored, retryCount); return; }
+        scheduledTime = stored;
+        await h.deleteAlarm();
+        if (typeof obj.alarm !== "function") return;
+        await obj.alarm({ retryCount, isRetry: retryCount > 0, scheduledTime });
+      }).catch((e) => {
+        reportUncaught(e);
+        if (retryCount < 6 && scheduledTime !== null) {
+          const at = Date.now() + 1000 * 2 ** retryCount;
+          this.state.storage.getAlarm().then((cur) => {
+            if (cur !== null) return;
+            N.metaPut(this.handle, "alarm", at);
+            this.scheduleAlarm(at, retryCount + 1);
+          });
+        }
+      });
+    }
+    // An event (RPC call, fetch, alarm) is queued and delivered by the event loop as a macrotask
+    // of its own (see `deliver`), so it starts only when no JavaScript is running: the running
+    // event has finished or is awaiting something other than storage (storage completes within
+    // the same run of jobs). That is the platform's input gate.
+    run(fn) {
+      return new Promise((resolve, reject) => { pendingEvents.push({ inst: this, fn, resolve, reject }); });
+    }
+    _start(d) {
+      try {
+        if (this.obj === null) {
+          const Cls = this.ns._class();
+          this.obj = new Cls(this.state, env);
+          // blockConcurrencyWhile() in the constructor holds this first event too.
+          if (this.blockers.length) { pendingEvents.unshift(d); return; }
+        }
+        Promise.resolve(d.fn(this.obj)).then(d.resolve, d.reject);
+      } catch (e) {
+        d.reject(e);
+      }
+    }
+  }
+  const pendingEvents = [];
+  // Called by the event loop when no job is left: starts the first queued event whose object
+  // is not held by blockConcurrencyWhile(). Returns whether one was started.
+  let delivering = null;
+  function deliver() {
+    for (let i = 0; i < pendingEvents.length; i++) {
+      const d = pendingEvents[i];
+      if (d.inst.blockers.length) continue;
+      pendingEvents.splice(i, 1);
+      delivering = d;
+      d.inst._start(d);
+      delivering = null;
+      return true;
+    }
+    return false;
+  }
+  // Called by the event loop when the event being delivered was interrupted (time limit).
+  function failCurrent(message) {
+    const d = delivering;
+    delivering = null;
+    if (d) d.reject(new Error(message));
+  }
+
+  class DurableObjectNamespace {
+    #binding;
+    constructor(key, binding, className, nsKey, sqlite) {
+      if (key !== ctorKey) throw new TypeError("Illegal constructor");
+      this.#binding = binding;
+      Object.defineProperty(this, "_className", { value: className });
+      Object.defineProperty(this, "_key", { value: nsKey });
+      Object.defineProperty(this, "_sqlite", { value: sqlite });
+    }
+    _class() {
+      const C = mainExports && mainExports[this._className];
+      if (typeof C !== "function") throw new Error(`Durable Object class "${this._className}" (binding ${this.#binding}) is not exported by the main module.`);
+      return C;
+    }
+    idFromName(name) {
+      name = String(name);
+      return new DurableObjectId(ctorKey, this, N.idFromName(this._key, name), name);
+    }
+    newUniqueId(options) {
+      if (options && options.jurisdiction !== undefined) throw new Error("Jurisdiction restrictions are not implemented in workerd.");
+      return new DurableObjectId(ctorKey, this, N.newUniqueId(this._key), undefined);
+    }
+    idFromString(s) {
+      const r = N.checkId(this._key, String(s));
+      if (r === 1) throw new TypeError("Invalid Durable Object ID: must be 64 hex digits");
+      if (r === 2) throw new TypeError("Durable Object ID is not valid for this namespace.");
+      return new DurableObjectId(ctorKey, this, r, undefined);
+    }
+    jurisdiction() { throw new Error("Jurisdiction restrictions are not implemented in workerd."); }
+    get(id) {
+      if (!(id instanceof DurableObjectId)) throw new TypeError("Failed to execute 'get' on 'DurableObjectNamespace': parameter 1 is not of type 'DurableObjectId'.");
+      return makeStub(this, id);
+    }
+    getByName(name) { return this.get(this.idFromName(name)); }
+    _instance(id) {
+      const k = this._key + "/" + id.toString();
+      let inst = instances.get(k);
+      if (!inst) { inst = new Instance(this, id); instances.set(k, inst); }
+      return inst;
+    }
+  }
+
+  // An error crossing an RPC boundary: the same built-in constructor, name and message; a thrown
+  // non-Error value arrives as an Error with its string as message.
+  function rpcError(e) {
+    return e instanceof Error ? cloneError(e) : new Error(String(e));
+  }
+  // RPC results are thenables, not Promise instances, as on the platform.
+  function rpcPromise(p) {
+    return {
+      then: (a, b) => p.then(a, b),
+      catch: (b) => p.catch(b),
+      finally: (f) => p.finally(f),
+      [Symbol.toStringTag]: "RpcPromise",
+    };
+  }
+  // Structured clone where functions become callable stubs (calls are asynchronous and their
+  // arguments and results are cloned the same way).
+  function rpcClone(value) {
+    const wrap = (f) => (...a) => rpcPromise(Promise.resolve().then(() => rpcClone(a)).then((a2) => f(...a2)).then(rpcClone, (e) => { throw rpcError(e); }));
+    const prepare = (v, seen) => {
+      if (typeof v === "function") return { [FN]: wrap(v) };
+      if (v === null || typeof v !== "object" || seen.has(v)) return v;
+      seen.add(v);
+      if (Array.isArray(v)) { let out = null; v.forEach((x, i) => { const y = prepare(x, seen); if (y !== x) { out = out || v.slice(); out[i] = y; } }); return out || v; }
+      if (Object.getPrototypeOf(v) === Object.prototype) {
+        let out = null;
+        for (const k of Object.keys(v)) { const y = prepare(v[k], seen); if (y !== v[k]) { out = out || { ...v }; out[k] = y; } }
+        return out || v;
+      }
+      return v;
+    };
+    const restore = (v) => {
+      if (v === null || typeof v !== "object") return v;
+      if (FN in v) return v[FN];
+      if (Array.isArray(v)) { for (let i = 0; i < v.length; i++) if (i in v) v[i] = restore(v[i]); return v; }
+      if (Object.getPrototypeOf(v) === Object.prototype) for (const k of Object.keys(v)) v[k] = restore(v[k]);
+      return v;
+    };
+    const FN_HOLDER = prepare(value, new Set());
+    return restore(cloneWithHolders(FN_HOLDER));
+  }
+  const FN = Symbol("rpc function");
+  // structuredClone that passes `{ [FN]: f }` holders through unchanged.
+  function cloneWithHolders(v) {
+    if (v !== null && typeof v === "object" && FN in v) return v;
+    if (Array.isArray(v)) return v.map((x, i) => cloneWithHolders(x));
+    if (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+      const o = {};
+      for (const k of Object.keys(v)) o[k] = cloneWithHolders(v[k]);
+      return o;
+    }
+    return structuredClone(v);
+  }
+
+  function makeStub(ns, id) {
+    const target = {
+      id,
+      name: id.name,
+      fetch(input, init) {
+        let req;
+        try { req = input instanceof Request && init === undefined ? input : new Request(input, init); } catch (e) { return Promise.reject(e); }
+        return ns._instance(id).run((obj) => {
+          if (typeof obj.fetch !== "function") throw new TypeError("Handler does not export a fetch() function.");
+          return obj.fetch(req);
+        }).then((res) => {
+          if (!(res instanceof Response)) throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
+          return res;
+        }, (e) => { throw cloneError(e); });
+      },
+    };
+    return new Proxy(target, {
+      get(t, prop) {
+        if (prop in t) return t[prop];
+        if (typeof prop === "symbol" || prop === "then") return undefined;
+        return (...args) => {
+          let cloned;
+          try { cloned = rpcClone(args); } catch (e) { return rpcPromise(Promise.reject(e)); }
+          return rpcPromise(ns._instance(id).run(async (obj) => {
+            if (RESERVED.includes(prop)) throw new TypeError(`'${prop}' is a reserved method and cannot be called over RPC.`);
+            const f = prop === "constructor" ? undefined : obj[prop];
+            if (typeof f !== "function" || Object.prototype.hasOwnProperty.call(Object.prototype, prop)) throw new TypeError(`The RPC receiver does not implement the method "${prop}".`);
+            return rpcClone(await f.apply(obj, cloned));
+          }).catch((e) => { throw rpcError(e); }));
+        };
+      },
+    });
+  }
+
+  // ---------------------------------------------------------------- env and the test runner
+  let env = {};
+  let mainExports = null;
+
+  function setup(config) {
+    for (const b of config.bindings) {
+      env[b.name] = new DurableObjectNamespace(ctorKey, b.name, b.className, config.workerName + ":" + b.className, b.sqlite);
+    }
+    Object.assign(env, config.vars || {});
+  }
+
+  function location(e, root) {
+    const stack = e && typeof e.stack === "string" ? e.stack : "";
+    for (const line of stack.split("\n")) {
+      const m = /\(?([^\s()]+):(\d+):(\d+)\)?\s*$/.exec(line);
+      if (m && m[1].startsWith(root)) return m[1].slice(root.length) + ":" + m[2] + ":" + m[3];
+    }
+    for (const line of stack.split("\n")) {
+      const m = /\(?([^\s()]+):(\d+)\)?\s*$/.exec(line);
+      if (m && m[1].startsWith(root)) return m[1].slice(root.length) + ":" + m[2];
+    }
+    return null;
+  }
+
+  const report = { done: false, passed: 0, failed: 0 };
+  async function runTests(mods, root) {
+    for (const [, ns] of mods) {
+      for (const name of Object.keys(ns)) {
+        const ex = ns[name];
+        let handler = null;
+        const controller = { scheduledTime: Date.now(), cron: "" };
+        const ctx = { waitUntil(p) { Promise.resolve(p).catch(reportUncaught); }, passThroughOnException() {}, props: {} };
+        if (ex && typeof ex === "object" && typeof ex.test === "function") handler = () => ex.test(controller, env, ctx);
+        else if (typeof ex === "function" && ex.prototype instanceof WorkerEntrypoint && typeof ex.prototype.test === "function") handler = () => new ex(ctx, env).test(controller, env, ctx);
+        if (!handler) continue;
+        try {
+          await handler();
+          report.passed++;
+          N.print(1, "ok " + name);
+        } catch (e) {
+          report.failed++;
+          const msg = e instanceof Error ? e.name + ": " + e.message : "Uncaught " + inspect(e, 0, []);
+          const at = location(e, root);
+          N.print(1, "FAIL " + name + "\n  " + msg + (at ? "\n    at " + at : ""));
+        }
+      }
+    }
+    report.done = true;
+  }
+
+  globalThis.__dols = {
+    DurableObject, WorkerEntrypoint, RpcTarget, env,
+    setup, runTests, report, nextTimer, runTimer, reportUncaught, deliver, failCurrent,
+    setMain(ns) { mainExports = ns; },
+  };
+  Object.defineProperty(globalThis, "__dols", { enumerable: false });
+})();

@@ -1,0 +1,736 @@
+//! Per-object SQLite storage: one connection per Durable Object, user SQL checked by an
+//! authorizer like the platform's, errors formatted as the platform formats them, an implicit
+//! transaction per turn (committed by the event loop when the job queue runs dry), savepoints for
+//! `transactionSync`, and the key-value table `_cf_KV` that user SQL cannot read.
+
+use std::ffi::{c_char, c_int};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
+use rusqlite::types::{Value, ValueRef};
+use rusqlite::{Connection, ffi};
+
+pub const TRANSACTION_MESSAGE: &str = "To execute a transaction, please use the state.storage.transaction() or state.storage.transactionSync() APIs instead of the SQL BEGIN TRANSACTION or SAVEPOINT statements. The JavaScript API is safer because it will automatically roll back on exceptions, and because it interacts correctly with Durable Objects' automatic atomic write coalescing.";
+pub const NO_STATEMENT: &str = "SQL code did not contain a statement.";
+pub const WRONG_BINDINGS: &str = "Wrong number of parameter bindings for SQL query.";
+pub const PARAMS_NOT_LAST: &str = "When executing multiple SQL statements in a single call, only the last statement can have parameters.";
+
+/// Where object databases live.
+#[derive(Clone, Debug)]
+pub enum StateLocation {
+    Memory,
+    Dir(PathBuf),
+}
+
+/// The rows of one `exec()` call (all statements run; rows of the last one).
+#[derive(Debug, Default)]
+pub struct ExecResult {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+    pub rows_read: u64,
+    pub rows_written: u64,
+}
+
+struct Flags {
+    /// Statements of the runtime itself (savepoints, the KV table) bypass the authorizer.
+    trusted: AtomicBool,
+    /// Set by the authorizer when it refused a transaction statement.
+    saw_transaction: AtomicBool,
+}
+
+pub struct ObjectDb {
+    conn: Connection,
+    flags: Arc<Flags>,
+    savepoint_depth: u32,
+    /// Open `transaction()` callbacks: the turn-end commit waits for them.
+    pub async_txn_depth: u32,
+}
+
+const BLOCKED_FUNCTIONS: [&str; 6] = [
+    "sqlite_version",
+    "sqlite_source_id",
+    "sqlite_compileoption_get",
+    "sqlite_compileoption_used",
+    "sqlite_offset",
+    "load_extension",
+];
+
+/// Functions the platform's SQLite is built without (its build lacks `SQLITE_SOUNDEX`), while
+/// the bundled SQLite here has them: refused, and reported as SQLite reports a missing function.
+const NOT_COMPILED_FUNCTIONS: [&str; 1] = ["soundex"];
+
+const BOOL_PRAGMAS: [&str; 7] = [
+    "case_sensitive_like",
+    "foreign_keys",
+    "defer_foreign_keys",
+    "ignore_check_constraints",
+    "legacy_alter_table",
+    "recursive_triggers",
+    "reverse_unordered_selects",
+];
+
+fn reserved(name: &str) -> bool {
+    name.len() >= 4 && name[..4].eq_ignore_ascii_case("_cf_")
+}
+
+fn pragma_allowed(name: &str, value: Option<&str>) -> bool {
+    let name = name.to_ascii_lowercase();
+    match name.as_str() {
+        "table_list" | "data_version" | "page_size" => value.is_none(),
+        "table_info" | "table_xinfo" | "foreign_key_list" | "index_list" | "index_info"
+        | "index_xinfo" => {
+            value.is_some_and(|v| !reserved(v.trim_matches(|c| c == '\'' || c == '"')))
+        }
+        "foreign_key_check" => {
+            value.is_none_or(|v| !reserved(v.trim_matches(|c| c == '\'' || c == '"')))
+        }
+        "quick_check" | "optimize" => true,
+        n if BOOL_PRAGMAS.contains(&n) => value.is_none_or(|v| {
+            let v = v
+                .trim()
+                .trim_matches(|c| c == '\'' || c == '"')
+                .trim()
+                .to_ascii_lowercase();
+            ["true", "false", "yes", "no", "on", "off", "1", "0"].contains(&v.as_str())
+        }),
+        _ => false,
+    }
+}
+
+fn authorize(flags: &Flags, ctx: AuthContext<'_>) -> Authorization {
+    if flags.trusted.load(Ordering::Relaxed) {
+        return Authorization::Allow;
+    }
+    use AuthAction as A;
+    let deny_if = |cond: bool| {
+        if cond {
+            Authorization::Deny
+        } else {
+            Authorization::Allow
+        }
+    };
+    match ctx.action {
+        A::Transaction { .. } | A::Savepoint { .. } => {
+            flags.saw_transaction.store(true, Ordering::Relaxed);
+            Authorization::Deny
+        }
+        A::Attach { .. } | A::Detach { .. } => Authorization::Deny,
+        A::CreateTempIndex { .. }
+        | A::CreateTempTable { .. }
+        | A::CreateTempTrigger { .. }
+        | A::CreateTempView { .. }
+        | A::DropTempIndex { .. }
+        | A::DropTempTable { .. }
+        | A::DropTempTrigger { .. }
+        | A::DropTempView { .. } => Authorization::Deny,
+        A::Pragma {
+            pragma_name,
+            pragma_value,
+        } => deny_if(!pragma_allowed(pragma_name, pragma_value)),
+        A::Function { function_name } => deny_if(
+            BLOCKED_FUNCTIONS
+                .iter()
+                .chain(NOT_COMPILED_FUNCTIONS.iter())
+                .any(|f| f.eq_ignore_ascii_case(function_name)),
+        ),
+        A::Read { table_name, .. } => deny_if(reserved(table_name)),
+        A::Insert { table_name } | A::Delete { table_name } | A::Update { table_name, .. } => {
+            deny_if(reserved(table_name))
+        }
+        A::CreateTable { table_name } | A::DropTable { table_name } | A::Analyze { table_name } => {
+            deny_if(reserved(table_name))
+        }
+        A::CreateIndex {
+            index_name,
+            table_name,
+        }
+        | A::DropIndex {
+            index_name,
+            table_name,
+        } => deny_if(reserved(index_name) || reserved(table_name)),
+        A::CreateTrigger {
+            trigger_name,
+            table_name,
+        }
+        | A::DropTrigger {
+            trigger_name,
+            table_name,
+        } => deny_if(reserved(trigger_name) || reserved(table_name)),
+        A::CreateView { view_name } | A::DropView { view_name } => deny_if(reserved(view_name)),
+        A::AlterTable { table_name, .. } => deny_if(reserved(table_name)),
+        A::CreateVtable {
+            table_name,
+            module_name,
+        }
+        | A::DropVtable {
+            table_name,
+            module_name,
+        } => {
+            let m = module_name.to_ascii_lowercase();
+            deny_if(
+                reserved(table_name)
+                    || !["fts5", "fts5vocab", "rtree", "rtree_i32"].contains(&m.as_str()),
+            )
+        }
+        _ => Authorization::Allow,
+    }
+}
+
+fn code_name(code: c_int) -> String {
+    let primary = match code & 0xff {
+        1 => "SQLITE_ERROR",
+        2 => "SQLITE_INTERNAL",
+        3 => "SQLITE_PERM",
+        4 => "SQLITE_ABORT",
+        5 => "SQLITE_BUSY",
+        6 => "SQLITE_LOCKED",
+        7 => "SQLITE_NOMEM",
+        8 => "SQLITE_READONLY",
+        9 => "SQLITE_INTERRUPT",
+        10 => "SQLITE_IOERR",
+        11 => "SQLITE_CORRUPT",
+        12 => "SQLITE_NOTFOUND",
+        13 => "SQLITE_FULL",
+        14 => "SQLITE_CANTOPEN",
+        15 => "SQLITE_PROTOCOL",
+        16 => "SQLITE_EMPTY",
+        17 => "SQLITE_SCHEMA",
+        18 => "SQLITE_TOOBIG",
+        19 => "SQLITE_CONSTRAINT",
+        20 => "SQLITE_MISMATCH",
+        21 => "SQLITE_MISUSE",
+        22 => "SQLITE_NOLFS",
+        23 => "SQLITE_AUTH",
+        24 => "SQLITE_FORMAT",
+        25 => "SQLITE_RANGE",
+        26 => "SQLITE_NOTADB",
+        _ => return format!("SQLITE_UNKNOWN_{code}"),
+    };
+    let extended = code >> 8;
+    if extended == 0 {
+        return primary.to_string();
+    }
+    let ext = match (code & 0xff, extended) {
+        (19, 1) => "SQLITE_CONSTRAINT_CHECK",
+        (19, 2) => "SQLITE_CONSTRAINT_COMMITHOOK",
+        (19, 3) => "SQLITE_CONSTRAINT_FOREIGNKEY",
+        (19, 4) => "SQLITE_CONSTRAINT_FUNCTION",
+        (19, 5) => "SQLITE_CONSTRAINT_NOTNULL",
+        (19, 6) => "SQLITE_CONSTRAINT_PRIMARYKEY",
+        (19, 7) => "SQLITE_CONSTRAINT_TRIGGER",
+        (19, 8) => "SQLITE_CONSTRAINT_UNIQUE",
+        (19, 9) => "SQLITE_CONSTRAINT_VTAB",
+        (19, 10) => "SQLITE_CONSTRAINT_ROWID",
+        (19, 11) => "SQLITE_CONSTRAINT_PINNED",
+        (19, 12) => "SQLITE_CONSTRAINT_DATATYPE",
+        _ => return format!("{primary} (extended: {primary}_{extended})"),
+    };
+    format!("{primary} (extended: {ext})")
+}
+
+/// The platform's format: `<message>[ at offset N]: <CODE>[ (extended: <EXT>)]`.
+fn format_error(err: &rusqlite::Error) -> String {
+    match err {
+        rusqlite::Error::SqliteFailure(e, msg) => {
+            let msg = msg.clone().unwrap_or_else(|| e.to_string());
+            format!("{msg}: {}", code_name(e.extended_code))
+        }
+        rusqlite::Error::SqlInputError {
+            error, msg, offset, ..
+        } => {
+            let msg = match msg.strip_prefix("not authorized to use function: ") {
+                Some(f)
+                    if NOT_COMPILED_FUNCTIONS
+                        .iter()
+                        .any(|n| n.eq_ignore_ascii_case(f)) =>
+                {
+                    format!("no such function: {f}")
+                }
+                _ => msg.clone(),
+            };
+            if *offset >= 0 {
+                format!(
+                    "{msg} at offset {offset}: {}",
+                    code_name(error.extended_code)
+                )
+            } else {
+                format!("{msg}: {}", code_name(error.extended_code))
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
+/// A JS-side value ready to bind (the JS layer has already applied the platform's conversions).
+pub enum Bind {
+    Null,
+    Real(f64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+/// Byte length of the next complete statement at the start of `sql`, or `None` when only
+/// whitespace and comments remain. Preparation errors are left to the real prepare.
+fn next_statement_len(conn: &Connection, sql: &str) -> Option<usize> {
+    // SAFETY: the handle is valid for the connection's lifetime; the statement is finalized
+    // before returning and the tail pointer points into `sql`.
+    unsafe {
+        let db = conn.handle();
+        let mut stmt = std::ptr::null_mut();
+        let mut tail: *const c_char = std::ptr::null();
+        let rc = ffi::sqlite3_prepare_v2(
+            db,
+            sql.as_ptr().cast(),
+            sql.len() as c_int,
+            &mut stmt,
+            &mut tail,
+        );
+        if rc != ffi::SQLITE_OK {
+            return Some(sql.len());
+        }
+        let len = if tail.is_null() {
+            sql.len()
+        } else {
+            tail.offset_from(sql.as_ptr().cast()) as usize
+        };
+        if stmt.is_null() {
+            return None;
+        }
+        ffi::sqlite3_finalize(stmt);
+        Some(len)
+    }
+}
+
+impl ObjectDb {
+    pub fn open(location: &StateLocation, class: &str, id: &str) -> Result<Self, String> {
+        let conn = match location {
+            StateLocation::Memory => Connection::open_in_memory(),
+            StateLocation::Dir(dir) => {
+                let dir = dir.join(class);
+                std::fs::create_dir_all(&dir)
+                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                Connection::open(dir.join(format!("{id}.sqlite")))
+            }
+        }
+        .map_err(|e| e.to_string())?;
+        let pragmas = match location {
+            StateLocation::Memory => "PRAGMA foreign_keys = ON;",
+            StateLocation::Dir(_) => {
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+            }
+        };
+        conn.execute_batch(pragmas).map_err(|e| e.to_string())?;
+        // SAFETY: valid handle; the platform's limits (sql-rules.md §8).
+        unsafe {
+            let db = conn.handle();
+            ffi::sqlite3_limit(db, ffi::SQLITE_LIMIT_SQL_LENGTH, 100_000);
+            ffi::sqlite3_limit(db, ffi::SQLITE_LIMIT_COLUMN, 100);
+            ffi::sqlite3_limit(db, ffi::SQLITE_LIMIT_VARIABLE_NUMBER, 100);
+            ffi::sqlite3_limit(db, ffi::SQLITE_LIMIT_FUNCTION_ARG, 127);
+            ffi::sqlite3_limit(db, ffi::SQLITE_LIMIT_LIKE_PATTERN_LENGTH, 50);
+            ffi::sqlite3_limit(db, ffi::SQLITE_LIMIT_COMPOUND_SELECT, 5);
+            ffi::sqlite3_limit(db, ffi::SQLITE_LIMIT_EXPR_DEPTH, 100);
+            ffi::sqlite3_limit(db, ffi::SQLITE_LIMIT_TRIGGER_DEPTH, 10);
+            ffi::sqlite3_limit(db, ffi::SQLITE_LIMIT_ATTACHED, 0);
+            ffi::sqlite3_db_config(
+                db,
+                ffi::SQLITE_DBCONFIG_DEFENSIVE,
+                1 as c_int,
+                std::ptr::null_mut::<c_int>(),
+            );
+        }
+        let flags = Arc::new(Flags {
+            trusted: AtomicBool::new(false),
+            saw_transaction: AtomicBool::new(false),
+        });
+        let f = flags.clone();
+        let mut conn = conn;
+        conn.authorizer(Some(move |ctx: AuthContext<'_>| authorize(&f, ctx)))
+            .map_err(|e| e.to_string())?;
+        Ok(ObjectDb {
+            conn,
+            flags,
+            savepoint_depth: 0,
+            async_txn_depth: 0,
+        })
+    }
+
+    fn trusted<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, String> {
+        self.flags.trusted.store(true, Ordering::Relaxed);
+        let r = f(&self.conn);
+        self.flags.trusted.store(false, Ordering::Relaxed);
+        r.map_err(|e| format_error(&e))
+    }
+
+    /// Opens the implicit transaction of this turn if none is open.
+    fn ensure_txn(&self) -> Result<(), String> {
+        if self.conn.is_autocommit() {
+            self.trusted(|c| c.execute_batch("BEGIN"))?;
+        }
+        Ok(())
+    }
+
+    /// Commits the turn's implicit transaction, unless a `transaction()` callback is still open.
+    pub fn commit(&mut self) -> Result<(), String> {
+        if self.conn.is_autocommit() || self.async_txn_depth > 0 || self.savepoint_depth > 0 {
+            return Ok(());
+        }
+        let r = self.trusted(|c| c.execute_batch("COMMIT"));
+        if r.is_err() && !self.conn.is_autocommit() {
+            let _ = self.trusted(|c| c.execute_batch("ROLLBACK"));
+        }
+        r
+    }
+
+    pub fn exec(&mut self, sql: &str, binds: Vec<Bind>) -> Result<ExecResult, String> {
+        self.ensure_txn()?;
+        if sql.len() > 100_000 {
+            return Err("statement too long: SQLITE_TOOBIG".into());
+        }
+        let mut pos = 0;
+        let mut result = None;
+        let mut binds = Some(binds);
+        loop {
+            let rest = &sql[pos..];
+            let Some(len) = next_statement_len(&self.conn, rest) else {
+                // Only whitespace/comments left: fine unless nothing ran or a `;` preceded text.
+                if result.is_none() || !rest.trim().is_empty() {
+                    return Err(NO_STATEMENT.into());
+                }
+                break;
+            };
+            let text = &rest[..len];
+            pos += len;
+            let is_last = next_statement_len(&self.conn, &sql[pos..]).is_none()
+                && sql[pos..].trim().is_empty();
+            self.flags.saw_transaction.store(false, Ordering::Relaxed);
+            let mut stmt = match self.conn.prepare(text) {
+                Ok(s) => s,
+                Err(e) => {
+                    if self.flags.saw_transaction.load(Ordering::Relaxed) {
+                        return Err(TRANSACTION_MESSAGE.into());
+                    }
+                    return Err(format_error(&e));
+                }
+            };
+            let params = stmt.parameter_count();
+            let these = if is_last {
+                binds.take().unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            if !is_last && params > 0 {
+                return Err(PARAMS_NOT_LAST.into());
+            }
+            if these.len() != params {
+                return Err(WRONG_BINDINGS.into());
+            }
+            for (i, b) in these.into_iter().enumerate() {
+                let v = match b {
+                    Bind::Null => Value::Null,
+                    Bind::Real(f) if f.is_nan() => Value::Null,
+                    Bind::Real(f) => Value::Real(f),
+                    Bind::Text(s) => Value::Text(s),
+                    Bind::Blob(b) => Value::Blob(b),
+                };
+                stmt.raw_bind_parameter(i + 1, v)
+                    .map_err(|e| format_error(&e))?;
+            }
+            let readonly = stmt.readonly();
+            let columns: Vec<String> = stmt
+                .column_names()
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+            let ncol = columns.len();
+            let before = self.conn.total_changes();
+            let mut rows = Vec::new();
+            {
+                let mut raw = stmt.raw_query();
+                while let Some(row) = raw.next().map_err(|e| format_error(&e))? {
+                    let mut vals = Vec::with_capacity(ncol);
+                    for i in 0..ncol {
+                        vals.push(match row.get_ref(i).map_err(|e| format_error(&e))? {
+                            ValueRef::Null => Value::Null,
+                            ValueRef::Integer(i) => Value::Integer(i),
+                            ValueRef::Real(f) => Value::Real(f),
+                            ValueRef::Text(t) => {
+                                Value::Text(String::from_utf8_lossy(t).into_owned())
+                            }
+                            ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+                        });
+                    }
+                    rows.push(vals);
+                }
+            }
+            let written = if readonly {
+                0
+            } else {
+                self.conn.total_changes().saturating_sub(before)
+            };
+            let read = if readonly { rows.len() as u64 } else { 0 };
+            result = Some(ExecResult {
+                columns,
+                rows,
+                rows_read: read,
+                rows_written: written,
+            });
+            if is_last {
+                break;
+            }
+        }
+        Ok(result.unwrap_or_default())
+    }
+
+    pub fn database_size(&self) -> Result<f64, String> {
+        self.trusted(|c| {
+            c.query_row("SELECT (SELECT page_count FROM pragma_page_count()) - (SELECT freelist_count FROM pragma_freelist_count()), (SELECT page_size FROM pragma_page_size())", [], |r| {
+                Ok((r.get::<_, i64>(0)?.max(1) * r.get::<_, i64>(1)?) as f64)
+            })
+        })
+    }
+
+    pub fn savepoint_begin(&mut self) -> Result<(), String> {
+        self.ensure_txn()?;
+        let n = self.savepoint_depth;
+        self.trusted(|c| c.execute_batch(&format!("SAVEPOINT _cf_sync_savepoint_{n}")))?;
+        self.savepoint_depth += 1;
+        Ok(())
+    }
+
+    pub fn savepoint_end(&mut self, commit: bool) -> Result<(), String> {
+        if self.savepoint_depth == 0 {
+            return Err("no open transaction".into());
+        }
+        self.savepoint_depth -= 1;
+        let n = self.savepoint_depth;
+        let sql = if commit {
+            format!("RELEASE _cf_sync_savepoint_{n}")
+        } else {
+            format!("ROLLBACK TO _cf_sync_savepoint_{n}; RELEASE _cf_sync_savepoint_{n}")
+        };
+        self.trusted(|c| c.execute_batch(&sql))
+    }
+
+    fn kv_table_exists(&self) -> Result<bool, String> {
+        self.trusted(|c| {
+            c.query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = '_cf_KV'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+        })
+        .map(|n| n > 0)
+    }
+
+    pub fn kv_get(&self, key: &str) -> Result<Option<Vec<u8>>, String> {
+        if !self.kv_table_exists()? {
+            return Ok(None);
+        }
+        self.trusted(|c| {
+            let mut s = c.prepare_cached("SELECT value FROM _cf_KV WHERE key = ?1")?;
+            let mut rows = s.query([key])?;
+            match rows.next()? {
+                Some(r) => Ok(Some(r.get::<_, Vec<u8>>(0)?)),
+                None => Ok(None),
+            }
+        })
+    }
+
+    pub fn kv_put(&self, key: &str, value: &[u8]) -> Result<(), String> {
+        self.ensure_txn()?;
+        self.trusted(|c| {
+            c.execute_batch("CREATE TABLE IF NOT EXISTS _cf_KV (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID")?;
+            c.prepare_cached("INSERT OR REPLACE INTO _cf_KV (key, value) VALUES (?1, ?2)")?.execute(rusqlite::params![key, value])
+        })
+        .map(|_| ())
+    }
+
+    pub fn kv_delete(&self, key: &str) -> Result<bool, String> {
+        if !self.kv_table_exists()? {
+            return Ok(false);
+        }
+        self.ensure_txn()?;
+        self.trusted(|c| {
+            c.prepare_cached("DELETE FROM _cf_KV WHERE key = ?1")?
+                .execute([key])
+        })
+        .map(|n| n > 0)
+    }
+
+    /// Keys in `[start, end)` (or after `start_after`), with `prefix`, in order, up to `limit`.
+    pub fn kv_list(&self, opts: &ListOptions) -> Result<Vec<(String, Vec<u8>)>, String> {
+        if !self.kv_table_exists()? {
+            return Ok(Vec::new());
+        }
+        self.trusted(|c| {
+            let order = if opts.reverse { "DESC" } else { "ASC" };
+            let mut s = c.prepare(&format!(
+                "SELECT key, value FROM _cf_KV WHERE (?1 IS NULL OR key >= ?1) AND (?2 IS NULL OR key > ?2) AND (?3 IS NULL OR key < ?3) \
+                 AND (?4 IS NULL OR substr(key, 1, length(?4)) = ?4) ORDER BY key {order} LIMIT ?5"
+            ))?;
+            let limit = opts.limit.map_or(-1, |l| l as i64);
+            let rows = s.query_map(rusqlite::params![opts.start, opts.start_after, opts.end, opts.prefix, limit], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+            })?;
+            rows.collect()
+        })
+    }
+
+    /// A value of the runtime's own metadata table `_cf_METADATA` (the alarm time), which user
+    /// SQL cannot read; writes take part in the current transaction.
+    pub fn meta_get(&self, key: &str) -> Result<Option<f64>, String> {
+        let exists = self.trusted(|c| {
+            c.query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = '_cf_METADATA'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+        })?;
+        if exists == 0 {
+            return Ok(None);
+        }
+        self.trusted(|c| {
+            let mut s = c.prepare_cached("SELECT value FROM _cf_METADATA WHERE key = ?1")?;
+            let mut rows = s.query([key])?;
+            match rows.next()? {
+                Some(r) => Ok(Some(r.get::<_, f64>(0)?)),
+                None => Ok(None),
+            }
+        })
+    }
+
+    pub fn meta_put(&self, key: &str, value: Option<f64>) -> Result<(), String> {
+        self.ensure_txn()?;
+        self.trusted(|c| {
+            c.execute_batch("CREATE TABLE IF NOT EXISTS _cf_METADATA (key TEXT PRIMARY KEY, value) WITHOUT ROWID")?;
+            match value {
+                Some(v) => c.prepare_cached("INSERT OR REPLACE INTO _cf_METADATA (key, value) VALUES (?1, ?2)")?.execute(rusqlite::params![key, v]),
+                None => c.prepare_cached("DELETE FROM _cf_METADATA WHERE key = ?1")?.execute([key]),
+            }
+        })
+        .map(|_| ())
+    }
+
+    /// Drops every table, index, view and trigger, including the KV table.
+    pub fn delete_all(&self) -> Result<(), String> {
+        self.ensure_txn()?;
+        self.trusted(|c| {
+            let objects: Vec<(String, String)> = c
+                .prepare("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            c.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+            for (kind, name) in objects {
+                let kind = if kind == "view" { "VIEW" } else { "TABLE" };
+                c.execute_batch(&format!("DROP {kind} IF EXISTS \"{}\"", name.replace('"', "\"\"")))?;
+            }
+            Ok(())
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct ListOptions {
+    pub start: Option<String>,
+    pub start_after: Option<String>,
+    pub end: Option<String>,
+    pub prefix: Option<String>,
+    pub reverse: bool,
+    pub limit: Option<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> ObjectDb {
+        ObjectDb::open(&StateLocation::Memory, "C", "id").unwrap()
+    }
+
+    #[test]
+    fn error_texts_match_the_platform() {
+        let mut d = db();
+        assert_eq!(
+            d.exec("SELECT * FROM nope", vec![]).unwrap_err(),
+            "no such table: nope: SQLITE_ERROR"
+        );
+        assert_eq!(
+            d.exec("SELECT nope", vec![]).unwrap_err(),
+            "no such column: nope at offset 7: SQLITE_ERROR"
+        );
+        assert_eq!(d.exec("BEGIN", vec![]).unwrap_err(), TRANSACTION_MESSAGE);
+        assert_eq!(
+            d.exec("SAVEPOINT x", vec![]).unwrap_err(),
+            TRANSACTION_MESSAGE
+        );
+        assert_eq!(
+            d.exec("PRAGMA user_version", vec![]).unwrap_err(),
+            "not authorized: SQLITE_AUTH"
+        );
+        assert_eq!(d.exec("", vec![]).unwrap_err(), NO_STATEMENT);
+        assert_eq!(d.exec("SELECT 1; -- c", vec![]).unwrap_err(), NO_STATEMENT);
+        assert_eq!(d.exec("SELECT ?", vec![]).unwrap_err(), WRONG_BINDINGS);
+        assert_eq!(
+            d.exec("SELECT ?; SELECT 1", vec![]).unwrap_err(),
+            PARAMS_NOT_LAST
+        );
+        d.exec("CREATE TABLE u (name TEXT UNIQUE NOT NULL)", vec![])
+            .unwrap();
+        d.exec("INSERT INTO u VALUES ('a')", vec![]).unwrap();
+        assert_eq!(
+            d.exec("INSERT INTO u VALUES ('a')", vec![]).unwrap_err(),
+            "UNIQUE constraint failed: u.name: SQLITE_CONSTRAINT (extended: SQLITE_CONSTRAINT_UNIQUE)"
+        );
+        assert_eq!(
+            d.exec("SELECT sqlite_version()", vec![]).unwrap_err(),
+            "not authorized to use function: sqlite_version at offset 7: SQLITE_ERROR"
+        );
+    }
+
+    #[test]
+    fn kv_table_is_hidden_from_sql() {
+        let mut d = db();
+        d.kv_put("k", b"v").unwrap();
+        assert_eq!(d.kv_get("k").unwrap().as_deref(), Some(&b"v"[..]));
+        assert_eq!(
+            d.exec("SELECT key FROM _cf_KV", vec![]).unwrap_err(),
+            "access to _cf_KV.key is prohibited: SQLITE_AUTH"
+        );
+        assert_eq!(
+            d.exec("CREATE TABLE _cf_x (a)", vec![]).unwrap_err(),
+            "not authorized: SQLITE_AUTH"
+        );
+    }
+
+    #[test]
+    fn multiple_statements_return_the_last() {
+        let mut d = db();
+        let r = d
+            .exec(
+                "CREATE TABLE t (a); INSERT INTO t VALUES (1), (2); SELECT a FROM t WHERE a > ?",
+                vec![Bind::Real(0.0)],
+            )
+            .unwrap();
+        assert_eq!(r.columns, ["a"]);
+        assert_eq!(r.rows.len(), 2);
+        let r = d
+            .exec("SELECT typeof(?1) AS t", vec![Bind::Real(1.0)])
+            .unwrap();
+        assert_eq!(r.rows[0][0], Value::Text("real".into()));
+    }
+
+    #[test]
+    fn savepoints_roll_back() {
+        let mut d = db();
+        d.exec("CREATE TABLE t (a)", vec![]).unwrap();
+        d.savepoint_begin().unwrap();
+        d.exec("INSERT INTO t VALUES (1)", vec![]).unwrap();
+        d.savepoint_end(false).unwrap();
+        d.commit().unwrap();
+        let r = d.exec("SELECT count(*) AS n FROM t", vec![]).unwrap();
+        assert_eq!(r.rows[0][0], Value::Integer(0));
+    }
+}

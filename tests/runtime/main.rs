@@ -1,0 +1,676 @@
+//! Tests of the embedded runtime on whole projects: every case under `tests/conformance/` must
+//! print exactly its `expected.txt`, and small projects written to a temporary directory check
+//! persistence, module loading and error positions.
+
+use std::cell::RefCell;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use dols_runtime::{Output, Project, StateLocation, TestReport, run_tests};
+
+fn conformance_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance")
+}
+
+fn run(dir: &Path, state: StateLocation) -> (Result<TestReport, String>, String, String) {
+    let project = Project::load(dir).expect("project loads");
+    let buf = Rc::new(RefCell::new((String::new(), String::new())));
+    let report = run_tests(&project, &[], state, Output::Capture(buf.clone()));
+    let (out, err) = buf.borrow().clone();
+    (report, out, err)
+}
+
+#[test]
+fn conformance_cases_print_their_expected_lines() {
+    let mut cases: Vec<PathBuf> = fs::read_dir(conformance_dir())
+        .expect("tests/conformance exists")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("expected.txt").is_file())
+        .collect();
+    cases.sort();
+    assert!(
+        cases.len() >= 8,
+        "expected the conformance cases, found {}",
+        cases.len()
+    );
+    let mut failures = Vec::new();
+    for case in &cases {
+        let expected = fs::read_to_string(case.join("expected.txt")).unwrap();
+        let (report, out, err) = run(case, StateLocation::Memory);
+        if let Err(e) = &report {
+            failures.push(format!(
+                "{}: run failed: {e}\nstderr:\n{err}",
+                case.display()
+            ));
+            continue;
+        }
+        if out != expected {
+            failures.push(format!(
+                "{}: output differs\n--- expected\n{expected}--- actual\n{out}--- stderr\n{err}",
+                case.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A project in a fresh temporary directory, removed when dropped.
+struct TempProject {
+    root: PathBuf,
+}
+
+impl TempProject {
+    fn new(files: &[(&str, &str)]) -> Self {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let root = std::env::temp_dir().join(format!(
+            "dols-runtime-test-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = fs::remove_dir_all(&root);
+        for (path, text) in files {
+            let p = root.join(path);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, text).unwrap();
+        }
+        TempProject { root }
+    }
+}
+
+impl Drop for TempProject {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.root);
+    }
+}
+
+const CONFIG: &str = r#"{ "name": "t", "main": "src/index.ts",
+  "durable_objects": { "bindings": [{ "name": "C", "class_name": "Counter" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Counter"] }] }"#;
+
+const COUNTER: &str = r#"import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+  increment(): number {
+    this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS c (id INTEGER PRIMARY KEY, n INTEGER)");
+    return this.ctx.storage.sql.exec("INSERT INTO c VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET n = n + 1 RETURNING n").one().n as number;
+  }
+}
+export const count = { async test(_c: unknown, env: any) { console.log("n=" + await env.C.getByName("x").increment()); } };
+"#;
+
+#[test]
+fn storage_persists_between_runs_unless_in_memory() {
+    let p = TempProject::new(&[("wrangler.jsonc", CONFIG), ("src/index.ts", COUNTER)]);
+    let state = StateLocation::Dir(p.root.join(".dols/state"));
+    assert_eq!(
+        run(&p.root, state.clone()).1,
+        "n=1\nok count\n1 passed, 0 failed\n"
+    );
+    assert_eq!(
+        run(&p.root, state.clone()).1,
+        "n=2\nok count\n1 passed, 0 failed\n"
+    );
+    let files: Vec<_> = fs::read_dir(p.root.join(".dols/state/Counter"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        files
+            .iter()
+            .filter(|f| f.to_string_lossy().ends_with(".sqlite"))
+            .count(),
+        1,
+        "{files:?}"
+    );
+    assert_eq!(
+        run(&p.root, StateLocation::Memory).1,
+        "n=1\nok count\n1 passed, 0 failed\n"
+    );
+    assert_eq!(run(&p.root, state).1, "n=3\nok count\n1 passed, 0 failed\n");
+}
+
+#[test]
+fn modules_load_relative_ts_js_and_json() {
+    let p = TempProject::new(&[
+        (
+            "wrangler.jsonc",
+            r#"{ "name": "m", "main": "src/index.ts" }"#,
+        ),
+        (
+            "src/index.ts",
+            "import { twice } from './lib/math';\nimport { label } from './lib/label.js';\nimport data from './data.json';\nimport type { Shape } from './types';\nconst s: Shape = { n: twice(data.n) };\nexport const t = { test() { console.log(label(s.n)); } };\n",
+        ),
+        (
+            "src/lib/math.ts",
+            "export function twice(n: number): number { return n * 2; }\n",
+        ),
+        (
+            "src/lib/label.ts",
+            "export const label = (n: number): string => `n is ${n}`;\n",
+        ),
+        ("src/data.json", "{ \"n\": 21 }\n"),
+        ("src/types.ts", "export interface Shape { n: number }\n"),
+    ]);
+    let (r, out, err) = run(&p.root, StateLocation::Memory);
+    assert_eq!(
+        r,
+        Ok(TestReport {
+            passed: 1,
+            failed: 0
+        }),
+        "{err}"
+    );
+    assert_eq!(out, "n is 42\nok t\n1 passed, 0 failed\n");
+}
+
+#[test]
+fn errors_point_at_the_original_typescript_position() {
+    // Type-heavy lines before and on the failing line: the column must still be the original one.
+    let src = "interface Big {\n  a: string;\n  b: Array<Map<string, number>>;\n}\ntype Alias<T> = { [k: string]: T };\nexport const t = {\n  test(_c: unknown, _e: Alias<unknown>): void {\n    const x: Big | undefined = undefined as Big | undefined; throw new TypeError('at seven');\n  },\n};\n";
+    let col = src.lines().nth(7).unwrap().find("new TypeError").unwrap() + 1;
+    let p = TempProject::new(&[
+        (
+            "wrangler.jsonc",
+            r#"{ "name": "e", "main": "src/index.ts" }"#,
+        ),
+        ("src/index.ts", src),
+    ]);
+    let (r, out, _) = run(&p.root, StateLocation::Memory);
+    assert_eq!(
+        r,
+        Ok(TestReport {
+            passed: 0,
+            failed: 1
+        })
+    );
+    let at = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("at "))
+        .expect("a location line");
+    let loc = at.trim().trim_start_matches("at ");
+    let (file, rest) = loc.split_once(':').unwrap();
+    let (line, column) = rest.split_once(':').unwrap();
+    assert_eq!(file, "src/index.ts");
+    assert_eq!(line, "8");
+    // QuickJS reports a `new` expression at its `new` keyword or at its callee.
+    let column: usize = column.parse().unwrap();
+    assert!(
+        column == col || column == col + 4,
+        "column {column}, `new TypeError` starts at {col}\n{out}"
+    );
+    assert!(out.contains("FAIL t\n  TypeError: at seven\n"), "{out}");
+}
+
+#[test]
+fn unsupported_typescript_fails_the_load_with_a_position() {
+    let p = TempProject::new(&[
+        (
+            "wrangler.jsonc",
+            r#"{ "name": "e", "main": "src/index.ts" }"#,
+        ),
+        (
+            "src/index.ts",
+            "export const t = { test() {} };\nenum Color { Red }\n",
+        ),
+    ]);
+    let (r, _, _) = run(&p.root, StateLocation::Memory);
+    let e = r.unwrap_err();
+    assert!(e.contains("index.ts:2:1") && e.contains("enum"), "{e}");
+}
+
+#[test]
+fn an_object_that_never_answers_is_reported_not_hung() {
+    let p = TempProject::new(&[
+        (
+            "wrangler.jsonc",
+            r#"{ "name": "h", "main": "src/index.ts" }"#,
+        ),
+        (
+            "src/index.ts",
+            "export const t = { async test() { await new Promise(() => {}); } };\n",
+        ),
+    ]);
+    let (r, _, _) = run(&p.root, StateLocation::Memory);
+    assert!(r.unwrap_err().contains("stopped making progress"));
+}
+
+#[test]
+fn outbound_fetch_is_refused_with_a_clear_error() {
+    let p = TempProject::new(&[
+        (
+            "wrangler.jsonc",
+            r#"{ "name": "f", "main": "src/index.ts" }"#,
+        ),
+        (
+            "src/index.ts",
+            "export const t = { async test() { try { await fetch('https://example.com/'); } catch (e) { console.log(e.message); } } };\n",
+        ),
+    ]);
+    let (_, out, _) = run(&p.root, StateLocation::Memory);
+    assert!(
+        out.starts_with(
+            "Outbound fetch() is not available in dols test (fetch of https://example.com/ refused)"
+        ),
+        "{out}"
+    );
+}
+
+/// The pinned workerd of `tests/conformance/workerd` (install with `npm ci` there), or
+/// `DOLS_WORKERD`.
+fn workerd_binary() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("DOLS_WORKERD") {
+        return Some(PathBuf::from(p));
+    }
+    let p = conformance_dir().join("workerd/node_modules/.bin/workerd");
+    p.is_file().then_some(p)
+}
+
+/// Lines a test printed itself: everything but the runner's `ok`/`FAIL` lines, their indented
+/// details and the summary.
+fn printed_lines(out: &str) -> Vec<&str> {
+    let lines: Vec<&str> = out.lines().collect();
+    let body = &lines[..lines.len().saturating_sub(1)];
+    body.iter()
+        .copied()
+        .filter(|l| !l.starts_with("ok ") && !l.starts_with("FAIL ") && !l.starts_with("  "))
+        .collect()
+}
+
+/// `(name, passed)` of each test in `dols test` output.
+fn dols_results(out: &str) -> Vec<(String, bool)> {
+    let mut r: Vec<(String, bool)> = out
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("ok ")
+                .map(|n| (n.to_string(), true))
+                .or_else(|| l.strip_prefix("FAIL ").map(|n| (n.to_string(), false)))
+        })
+        .collect();
+    r.sort();
+    r
+}
+
+/// `(name, passed)` of each test in `workerd test` output (`[ PASS ] main:name`).
+fn workerd_results(err: &str) -> Vec<(String, bool)> {
+    let mut r: Vec<(String, bool)> = err
+        .lines()
+        .filter_map(|l| {
+            let (pass, rest) = if let Some(i) = l.find("[ PASS ] ") {
+                (true, &l[i + 9..])
+            } else if let Some(i) = l.find("[ FAIL ] ") {
+                (false, &l[i + 9..])
+            } else {
+                return None;
+            };
+            let name = rest.split_whitespace().next()?;
+            Some((name.rsplit(':').next()?.to_string(), pass))
+        })
+        .collect();
+    r.sort();
+    r
+}
+
+#[test]
+fn workerd_prints_the_same_lines_and_results() {
+    let Some(workerd) = workerd_binary() else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!(
+                "workerd is not installed and CI=true: run `npm ci` in tests/conformance/workerd (or set DOLS_WORKERD)"
+            );
+        }
+        eprintln!(
+            "skipping the workerd comparison: run `npm ci` in tests/conformance/workerd (or set DOLS_WORKERD)"
+        );
+        return;
+    };
+    let mut cases: Vec<PathBuf> = fs::read_dir(conformance_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("expected.txt").is_file())
+        .collect();
+    cases.sort();
+    let mut failures = Vec::new();
+    for case in &cases {
+        let expected = fs::read_to_string(case.join("expected.txt")).unwrap();
+        let project = Project::load(case).unwrap();
+        let dir = TempProject::new(&[]);
+        fs::create_dir_all(dir.root.join("state")).unwrap();
+        let (capnp, modules) =
+            dols_runtime::workerd::workerd_config(&project, &dir.root.join("state")).unwrap();
+        fs::write(dir.root.join("config.capnp"), capnp).unwrap();
+        for m in modules {
+            let p = dir.root.join(&m.name);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, m.text).unwrap();
+        }
+        let out = std::process::Command::new(&workerd)
+            .arg("test")
+            .arg("config.capnp")
+            .current_dir(&dir.root)
+            .output()
+            .expect("workerd runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let theirs: Vec<&str> = stdout.lines().collect();
+        let ours = printed_lines(&expected);
+        if theirs != ours {
+            failures.push(format!("{}: printed lines differ\n--- dols\n{}\n--- workerd\n{}\n--- workerd stderr\n{stderr}", case.display(), ours.join("\n"), theirs.join("\n")));
+        }
+        let (a, b) = (dols_results(&expected), workerd_results(&stderr));
+        if a != b {
+            failures.push(format!(
+                "{}: results differ: dols {a:?}, workerd {b:?}\n{stderr}",
+                case.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn packages_resolve_through_node_modules() {
+    let p = TempProject::new(&[
+        (
+            "wrangler.jsonc",
+            r#"{ "name": "pkgs", "main": "src/index.ts" }"#,
+        ),
+        (
+            "src/index.ts",
+            "import { a } from 'plain';\nimport { b } from '@scope/cond';\nimport { c } from '@scope/cond/extra';\nimport d from 'legacy';\nexport const t = { test() { console.log(a, b, c, d); } };\n",
+        ),
+        (
+            "node_modules/plain/package.json",
+            r#"{ "name": "plain", "exports": "./lib/a.js" }"#,
+        ),
+        ("node_modules/plain/lib/a.js", "export const a = 'a';\n"),
+        (
+            "node_modules/@scope/cond/package.json",
+            r#"{ "name": "@scope/cond", "exports": { ".": { "require": "./cjs.js", "import": "./esm/b.js" }, "./extra": { "default": "./esm/c.js" } } }"#,
+        ),
+        (
+            "node_modules/@scope/cond/esm/b.js",
+            "export const b = 'b';\n",
+        ),
+        (
+            "node_modules/@scope/cond/esm/c.js",
+            "export const c = 'c';\n",
+        ),
+        (
+            "node_modules/legacy/package.json",
+            r#"{ "name": "legacy", "main": "main.js", "module": "mod.js" }"#,
+        ),
+        ("node_modules/legacy/mod.js", "export default 'd';\n"),
+    ]);
+    let (r, out, err) = run(&p.root, StateLocation::Memory);
+    assert_eq!(
+        r,
+        Ok(TestReport {
+            passed: 1,
+            failed: 0
+        }),
+        "{err}"
+    );
+    assert_eq!(out, "a b c d\nok t\n1 passed, 0 failed\n");
+
+    let missing = TempProject::new(&[
+        (
+            "wrangler.jsonc",
+            r#"{ "name": "pkgs", "main": "src/index.ts" }"#,
+        ),
+        (
+            "src/index.ts",
+            "import 'nowhere';\nexport const t = { test() {} };\n",
+        ),
+    ]);
+    let e = run(&missing.root, StateLocation::Memory).0.unwrap_err();
+    assert!(e.contains("package `nowhere` not found"), "{e}");
+}
+
+#[test]
+fn stripping_keeps_the_shape_of_every_conformance_module() {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.file_name().is_some_and(|n| n == "node_modules") {
+                continue;
+            }
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "ts") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&conformance_dir(), &mut files);
+    assert!(files.len() >= 10, "{files:?}");
+    for f in files {
+        let ts = fs::read_to_string(&f).unwrap();
+        let js = dols_runtime::strip::strip_types(&ts)
+            .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        assert_eq!(ts.len(), js.len(), "{}", f.display());
+        let breaks = |s: &str| s.match_indices('\n').map(|(i, _)| i).collect::<Vec<_>>();
+        assert_eq!(breaks(&ts), breaks(&js), "{}", f.display());
+        assert_ne!(ts, js, "{}: nothing was stripped", f.display());
+    }
+}
+
+#[test]
+fn a_failing_alarm_is_retried_with_its_retry_count() {
+    let p = TempProject::new(&[
+        (
+            "wrangler.jsonc",
+            r#"{ "name": "a", "main": "src/index.ts", "durable_objects": { "bindings": [{ "name": "A", "class_name": "A" }] } }"#,
+        ),
+        (
+            "src/index.ts",
+            r#"import { DurableObject } from "cloudflare:workers";
+export class A extends DurableObject {
+  async arm(): Promise<void> { await this.ctx.storage.setAlarm(Date.now()); }
+  async alarm(info: { retryCount: number; isRetry: boolean }): Promise<void> {
+    const runs = (this.ctx.storage.kv.get("runs") as string[] | undefined) ?? [];
+    runs.push(`${info.retryCount}:${info.isRetry}`);
+    this.ctx.storage.kv.put("runs", runs);
+    if (info.retryCount === 0) throw new Error("first run fails");
+  }
+  runs(): unknown { return this.ctx.storage.kv.get("runs"); }
+}
+export const retry = { async test(_c: unknown, env: any) {
+  const s = env.A.getByName("x");
+  await s.arm();
+  await new Promise((r) => setTimeout(r, 1300));
+  console.log(JSON.stringify(await s.runs()));
+} };
+"#,
+        ),
+    ]);
+    let (r, out, err) = run(&p.root, StateLocation::Memory);
+    assert_eq!(
+        r,
+        Ok(TestReport {
+            passed: 1,
+            failed: 0
+        }),
+        "{err}"
+    );
+    assert_eq!(
+        out,
+        "[\"0:false\",\"1:true\"]\nok retry\n1 passed, 0 failed\n"
+    );
+    assert!(
+        err.contains("first run fails"),
+        "the failed run is reported: {err}"
+    );
+}
+
+#[test]
+fn stripped_typescript_runs_with_the_same_meaning() {
+    let ts = r#"
+interface Point { x: number; y?: number }
+type Pair<T> = [T, T];
+declare const external: string;
+declare global { interface Window { z: number } }
+function overload(a: string): string;
+function overload(a: number): number;
+function overload(a: any): any { return a; }
+const arrow = <T,>(x: T): T => x;
+const isString = (x: unknown): x is string => typeof x === "string";
+function withThis(this: { k: number }, add: number): number { return this.k + add; }
+abstract class Shape<T extends object = {}> implements Point {
+  x: number = 1;
+  declare y?: number;
+  private readonly secret: string = "s";
+  protected static count = 0;
+  [key: string]: unknown;
+  abstract area(): number;
+  describe(): string { return `${this.secret}:${this.area()}`; }
+}
+class Square extends Shape<{ side: number }> {
+  side!: number;
+  constructor(side: number) { super(); this.side = side; }
+  override area(): number { return this.side * this.side; }
+  method<U>(u: U): U;
+  method(u: any) { return u; }
+}
+const sq = new Square(3);
+const pair: Pair<number> = [1, 2] as Pair<number>;
+const n = <number>(pair[0] as unknown);
+const checked = { a: 1 } satisfies Record<string, number>;
+const maybe: string | undefined = "m";
+console.log([
+  overload("o"), arrow<number>(5), isString("s"), withThis.call({ k: 1 }, 2),
+  sq.describe(), sq.method<string>("u"), pair.join("+"), n, checked.a, maybe!.length,
+].join(" "));
+"#;
+    let js = dols_runtime::strip::strip_types(ts).unwrap();
+    assert_eq!(js.len(), ts.len());
+    assert_eq!(
+        dols_runtime::eval_script(&js).unwrap(),
+        "o 5 true 3 s:9 u 1+2 1 1 1\n"
+    );
+}
+
+#[test]
+fn an_alarm_stored_by_an_earlier_run_fires_when_the_object_is_used_again() {
+    let src = r#"import { DurableObject } from "cloudflare:workers";
+export class A extends DurableObject {
+  async arm(): Promise<void> { await this.ctx.storage.setAlarm(Date.now() + 100); }
+  async alarm(): Promise<void> { this.ctx.storage.kv.put("fired", true); }
+  fired(): unknown { return this.ctx.storage.kv.get("fired") ?? false; }
+}
+export const run = { async test(_c: unknown, env: any) {
+  const s = env.A.getByName("x");
+  ARM
+  console.log("before", await s.fired());
+  await new Promise((r) => setTimeout(r, MS));
+  console.log("after", await s.fired());
+} };
+"#;
+    let config = r#"{ "name": "a", "main": "src/index.ts", "durable_objects": { "bindings": [{ "name": "A", "class_name": "A" }] } }"#;
+    // First run: arm and end before the alarm is due.
+    let p = TempProject::new(&[
+        ("wrangler.jsonc", config),
+        (
+            "src/index.ts",
+            &src.replace("MS", "0").replace("ARM", "await s.arm();"),
+        ),
+    ]);
+    let state = StateLocation::Dir(p.root.join(".dols/state"));
+    assert_eq!(
+        run(&p.root, state.clone()).1,
+        "before false\nafter false\nok run\n1 passed, 0 failed\n"
+    );
+    // Second run, the module no longer arms: the stored alarm fires once the object is used.
+    fs::write(
+        p.root.join("src/index.ts"),
+        src.replace("MS", "400").replace("ARM", ""),
+    )
+    .unwrap();
+    let (r, out, err) = run(&p.root, state);
+    assert_eq!(
+        out, "before false\nafter true\nok run\n1 passed, 0 failed\n",
+        "{r:?} {err}"
+    );
+}
+
+#[test]
+fn an_endless_loop_is_interrupted_and_the_run_goes_on() {
+    let p = TempProject::new(&[
+        (
+            "wrangler.jsonc",
+            r#"{ "name": "l", "main": "src/index.ts", "durable_objects": { "bindings": [{ "name": "L", "class_name": "L" }] } }"#,
+        ),
+        (
+            "src/index.ts",
+            r#"import { DurableObject } from "cloudflare:workers";
+export class L extends DurableObject {
+  spin(): void { for (;;) {} }
+  ok(): string { return "still answering"; }
+}
+export const a_spins = { async test(_c: unknown, env: any) { await env.L.getByName("x").spin(); } };
+export const b_after = { async test(_c: unknown, env: any) { console.log(await env.L.getByName("x").ok()); } };
+"#,
+        ),
+    ]);
+    let project = Project::load(&p.root).unwrap();
+    let buf = Rc::new(RefCell::new((String::new(), String::new())));
+    let limits = dols_runtime::Limits {
+        macrotask_time: std::time::Duration::from_millis(200),
+    };
+    let r = dols_runtime::run_tests_with_limits(
+        &project,
+        &[],
+        StateLocation::Memory,
+        Output::Capture(buf.clone()),
+        limits,
+    );
+    let (out, err) = buf.borrow().clone();
+    assert_eq!(
+        r,
+        Ok(TestReport {
+            passed: 1,
+            failed: 1
+        }),
+        "{out}\n{err}"
+    );
+    assert!(
+        out.starts_with(
+            "FAIL a_spins\n  Error: the event was interrupted after running for more than 200 ms\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("still answering\nok b_after\n"), "{out}");
+}
+
+#[test]
+fn a_loop_after_an_await_is_interrupted_without_stopping_other_work() {
+    let p = TempProject::new(&[
+        (
+            "wrangler.jsonc",
+            r#"{ "name": "l", "main": "src/index.ts" }"#,
+        ),
+        (
+            "src/index.ts",
+            "export const a = { async test() { setTimeout(() => console.log('timer still runs'), 300); await null; for (;;) {} } };\n",
+        ),
+    ]);
+    let project = Project::load(&p.root).unwrap();
+    let buf = Rc::new(RefCell::new((String::new(), String::new())));
+    let limits = dols_runtime::Limits {
+        macrotask_time: std::time::Duration::from_millis(100),
+    };
+    let r = dols_runtime::run_tests_with_limits(
+        &project,
+        &[],
+        StateLocation::Memory,
+        Output::Capture(buf.clone()),
+        limits,
+    );
+    let (out, err) = buf.borrow().clone();
+    // The interrupted continuation never settles its test: the run reports that, after the
+    // timer has still run.
+    assert!(r.unwrap_err().contains("stopped making progress"));
+    assert!(err.contains("interrupted"), "{err}");
+    assert_eq!(out, "timer still runs\n");
+}
