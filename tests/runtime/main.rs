@@ -256,7 +256,7 @@ fn outbound_fetch_is_refused_with_a_clear_error() {
     );
 }
 
-/// The pinned workerd of `tests/conformance/workerd` (install with `npm ci` there), or
+/// The pinned workerd of `tests/conformance/workerd` (install with `npm install` there), or
 /// `DOLS_WORKERD`.
 fn workerd_binary() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("DOLS_WORKERD") {
@@ -316,11 +316,11 @@ fn workerd_prints_the_same_lines_and_results() {
     let Some(workerd) = workerd_binary() else {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!(
-                "workerd is not installed and CI=true: run `npm ci` in tests/conformance/workerd (or set DOLS_WORKERD)"
+                "workerd is not installed and CI=true: run `npm install` in tests/conformance/workerd (or set DOLS_WORKERD)"
             );
         }
         eprintln!(
-            "skipping the workerd comparison: run `npm ci` in tests/conformance/workerd (or set DOLS_WORKERD)"
+            "skipping the workerd comparison: run `npm install` in tests/conformance/workerd (or set DOLS_WORKERD)"
         );
         return;
     };
