@@ -113,6 +113,17 @@ pub const CODES: &[CodeInfo] = &[
     CodeInfo { code: "do-class-not-exported", summary: "A Durable Object binding names a class that the main module does not export." },
     CodeInfo { code: "do-class-no-migration", summary: "A Durable Object class that no migration creates." },
     CodeInfo { code: "migration-unknown-class", summary: "A migration creates a class that the main module does not export." },
+    CodeInfo { code: "sql-syntax", summary: "A SQL statement in `sql.exec` that SQLite cannot parse, or an empty statement." },
+    CodeInfo { code: "sql-unknown-table", summary: "A query names a table that the class's schema code never creates." },
+    CodeInfo { code: "sql-unknown-column", summary: "A query names a column that its tables do not have." },
+    CodeInfo { code: "sql-unknown-function", summary: "A query calls a SQL function that Durable Object storage does not have." },
+    CodeInfo { code: "sql-binding-count", summary: "The bindings passed to `exec` do not match the statement's parameters." },
+    CodeInfo { code: "sql-transaction-statement", summary: "BEGIN, COMMIT, ROLLBACK, SAVEPOINT or RELEASE through `sql.exec`, which Durable Objects reject." },
+    CodeInfo { code: "sql-pragma-not-allowed", summary: "A PRAGMA outside the set Durable Objects allow." },
+    CodeInfo { code: "sql-reserved-name", summary: "A table, index, view or trigger name with the reserved `_cf_` prefix." },
+    CodeInfo { code: "sql-not-allowed", summary: "ATTACH, temporary objects, unsupported virtual tables or extensions, which Durable Objects do not authorize." },
+    CodeInfo { code: "sql-ddl-failed", summary: "A CREATE/ALTER/DROP statement of the class's schema code that fails." },
+    CodeInfo { code: "sql-error", summary: "Any other error SQLite reports when preparing a query against the class's schema." },
     CodeInfo { code: "kv-backend-sql-api", summary: "A SQLite-only storage API used in a class created with the key-value backend." },
 ];
 

@@ -1,0 +1,367 @@
+//! Finding the SQL in TypeScript: the query argument of each `sql.exec(...)` call, as text
+//! with an exact map from every SQL byte back to the source bytes that produced it.
+
+use tree_sitter::Node;
+
+use crate::infer::{Infer, Ty};
+use crate::syntax::node_text;
+use crate::text::TextRange;
+
+/// SQL text assembled from source pieces.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct SqlText {
+    pub text: String,
+    /// For each byte of `text`, the source range that produced it (an escape such as `\n`
+    /// spans two source bytes; a `${CONST}` substitution spans the whole substitution).
+    pub spans: Vec<(u32, u32)>,
+}
+
+impl SqlText {
+    fn push_str(&mut self, s: &str, span: (u32, u32)) {
+        self.text.push_str(s);
+        self.spans.extend(std::iter::repeat_n(span, s.len()));
+    }
+    fn push_char(&mut self, c: char, span: (u32, u32)) {
+        let mut buf = [0u8; 4];
+        self.push_str(c.encode_utf8(&mut buf), span);
+    }
+    fn append(&mut self, other: &SqlText) {
+        self.text.push_str(&other.text);
+        self.spans.extend_from_slice(&other.spans);
+    }
+    /// The source range of SQL bytes `[start, end)`.
+    pub fn source_range(&self, start: usize, end: usize) -> TextRange {
+        if self.spans.is_empty() {
+            return TextRange::empty(0);
+        }
+        let s = start.min(self.spans.len() - 1);
+        let e = end.clamp(s + 1, self.spans.len()) - 1;
+        let (a, _) = self.spans[s];
+        let (_, b) = self.spans[e];
+        TextRange::new(a as usize, (b as usize).max(a as usize))
+    }
+}
+
+/// What is known of a query argument.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Query {
+    /// The whole text is known.
+    Known(SqlText),
+    /// Some text is known, but part of it is computed at run time; `prefix` is the known text
+    /// before the first unknown part.
+    Partial { prefix: String },
+    /// Nothing is known (a parameter, a call, a variable).
+    Unknown,
+}
+
+/// One `exec` call on a SqlStorage receiver.
+#[derive(Clone, Debug)]
+pub(crate) struct ExecSite {
+    /// The `exec` call expression.
+    pub call: TextRange,
+    pub query: Query,
+    /// The range of the query argument.
+    pub arg: TextRange,
+    /// Number of binding arguments, or `None` when a spread makes it unknown.
+    pub bindings: Option<usize>,
+    /// The class whose body holds the call, by name; `None` at module level.
+    pub class: Option<String>,
+    /// The call sits in a `try` block, where failures are handled by the code.
+    pub in_try: bool,
+}
+
+/// Every `exec` call of the file whose receiver is a recognised SqlStorage.
+pub(crate) fn exec_sites(infer: &Infer<'_>) -> Vec<ExecSite> {
+    let text = infer.text();
+    let mut out = Vec::new();
+    let mut stack = vec![infer.src.tree.root_node()];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "call_expression" {
+            if let Some(site) = exec_site(infer, n, text) {
+                out.push(site);
+            }
+        }
+        let mut c = n.walk();
+        let children: Vec<_> = n.named_children(&mut c).collect();
+        stack.extend(children.into_iter().rev());
+    }
+    out.sort_by_key(|s| s.call.start);
+    out
+}
+
+fn exec_site(infer: &Infer<'_>, call: Node<'_>, text: &str) -> Option<ExecSite> {
+    let callee = call.child_by_field_name("function")?;
+    if callee.kind() != "member_expression" {
+        return None;
+    }
+    let prop = callee.child_by_field_name("property")?;
+    if node_text(prop, text) != "exec" {
+        return None;
+    }
+    let object = callee.child_by_field_name("object")?;
+    if infer.type_of(object) != Some(Ty::Api("SqlStorage".into())) {
+        return None;
+    }
+    let args = call.child_by_field_name("arguments")?;
+    let mut c = args.walk();
+    let list: Vec<Node<'_>> = args.named_children(&mut c).filter(|n| n.kind() != "comment").collect();
+    let first = *list.first()?;
+    let query = if first.kind() == "spread_element" { Query::Unknown } else { query_of(first, text, 0) };
+    let rest = &list[1..];
+    let bindings = (!rest.iter().any(|n| n.kind() == "spread_element") && first.kind() != "spread_element").then_some(rest.len());
+    Some(ExecSite {
+        call: crate::syntax::node_range(call),
+        query,
+        arg: crate::syntax::node_range(first),
+        bindings,
+        class: infer.this_class_or_enclosing(call).map(|k| k.name),
+        in_try: in_try_block(call),
+    })
+}
+
+fn in_try_block(node: Node<'_>) -> bool {
+    let mut cur = node;
+    while let Some(p) = cur.parent() {
+        match p.kind() {
+            "try_statement" => {
+                if p.child_by_field_name("body").is_some_and(|b| b.id() == cur.id()) {
+                    return true;
+                }
+            }
+            "function_declaration" | "function_expression" | "arrow_function" | "method_definition" => return false,
+            _ => {}
+        }
+        cur = p;
+    }
+    false
+}
+
+const MAX_DEPTH: usize = 16;
+
+/// What is known of a string-valued expression.
+pub(crate) fn query_of(node: Node<'_>, text: &str, depth: usize) -> Query {
+    if depth > MAX_DEPTH {
+        return Query::Unknown;
+    }
+    match node.kind() {
+        "string" => match string_literal(node, text) {
+            Some(s) => Query::Known(s),
+            None => Query::Unknown,
+        },
+        "template_string" => template(node, text, depth),
+        "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression" => {
+            node.named_child(0).map_or(Query::Unknown, |n| query_of(n, text, depth + 1))
+        }
+        "binary_expression" => {
+            let op = node.child_by_field_name("operator").map(|o| node_text(o, text));
+            let (Some(l), Some(r)) = (node.child_by_field_name("left"), node.child_by_field_name("right")) else {
+                return Query::Unknown;
+            };
+            if op != Some("+") {
+                return Query::Unknown;
+            }
+            concat(query_of(l, text, depth + 1), query_of(r, text, depth + 1))
+        }
+        "identifier" => match const_value(node, text) {
+            Some(v) => query_of(v, text, depth + 1),
+            None => Query::Unknown,
+        },
+        _ => Query::Unknown,
+    }
+}
+
+fn concat(a: Query, b: Query) -> Query {
+    match (a, b) {
+        (Query::Known(mut x), Query::Known(y)) => {
+            x.append(&y);
+            Query::Known(x)
+        }
+        (Query::Known(x), Query::Partial { prefix }) => Query::Partial { prefix: x.text + &prefix },
+        (Query::Known(x), Query::Unknown) => Query::Partial { prefix: x.text },
+        (Query::Partial { prefix }, _) => Query::Partial { prefix },
+        (Query::Unknown, _) => Query::Unknown,
+    }
+}
+
+/// A `'…'` or `"…"` literal, escapes decoded.
+fn string_literal(node: Node<'_>, text: &str) -> Option<SqlText> {
+    let (start, end) = (node.start_byte(), node.end_byte());
+    if end < start + 2 {
+        return None;
+    }
+    let mut out = SqlText::default();
+    decode(text, start + 1, end - 1, false, &mut out)?;
+    Some(out)
+}
+
+fn template(node: Node<'_>, text: &str, depth: usize) -> Query {
+    let (start, end) = (node.start_byte(), node.end_byte());
+    if end < start + 2 {
+        return Query::Unknown;
+    }
+    let mut out = SqlText::default();
+    let mut pos = start + 1;
+    let mut c = node.walk();
+    let subs: Vec<Node<'_>> = node.named_children(&mut c).filter(|n| n.kind() == "template_substitution").collect();
+    for sub in subs {
+        if decode(text, pos, sub.start_byte(), true, &mut out).is_none() {
+            return Query::Unknown;
+        }
+        let span = (sub.start_byte() as u32, sub.end_byte() as u32);
+        let value = sub.named_child(0).and_then(|e| match e.kind() {
+            "identifier" => {
+                let v = const_value(e, text)?;
+                // Only plain literals are spliced: the name of a table, a column list.
+                match query_of(v, text, depth + 1) {
+                    Query::Known(s) => Some(s.text),
+                    _ => None,
+                }
+            }
+            _ => None,
+        });
+        match value {
+            Some(v) => out.push_str(&v, span),
+            None => return Query::Partial { prefix: out.text },
+        }
+        pos = sub.end_byte();
+    }
+    if decode(text, pos, end - 1, true, &mut out).is_none() {
+        return Query::Unknown;
+    }
+    Query::Known(out)
+}
+
+/// Decodes the literal source `text[from..to]` (JavaScript escapes; in templates a CRLF
+/// becomes LF), appending to `out`. `None` on a malformed escape.
+fn decode(text: &str, from: usize, to: usize, template: bool, out: &mut SqlText) -> Option<()> {
+    let b = text.as_bytes();
+    let mut i = from;
+    while i < to {
+        let c = b[i];
+        if c == b'\\' {
+            let e = *b.get(i + 1)?;
+            let (ch, end): (Option<char>, usize) = match e {
+                b'n' => (Some('\n'), i + 2),
+                b't' => (Some('\t'), i + 2),
+                b'r' => (Some('\r'), i + 2),
+                b'b' => (Some('\u{8}'), i + 2),
+                b'f' => (Some('\u{c}'), i + 2),
+                b'v' => (Some('\u{b}'), i + 2),
+                b'0' if !b.get(i + 2).is_some_and(u8::is_ascii_digit) => (Some('\0'), i + 2),
+                b'0'..=b'9' => return None,
+                // Line continuations produce nothing.
+                b'\n' => (None, i + 2),
+                b'\r' => (None, if b.get(i + 2) == Some(&b'\n') { i + 3 } else { i + 2 }),
+                b'x' => {
+                    let v = u32::from_str_radix(text.get(i + 2..i + 4)?, 16).ok()?;
+                    (Some(char::from_u32(v)?), i + 4)
+                }
+                b'u' if b.get(i + 2) == Some(&b'{') => {
+                    let close = text.get(i + 3..to)?.find('}')? + i + 3;
+                    let v = u32::from_str_radix(&text[i + 3..close], 16).ok()?;
+                    (Some(char::from_u32(v)?), close + 1)
+                }
+                b'u' => {
+                    // A lone or paired surrogate does not occur in SQL worth checking.
+                    let v = u32::from_str_radix(text.get(i + 2..i + 6)?, 16).ok()?;
+                    (Some(char::from_u32(v)?), i + 6)
+                }
+                _ => {
+                    // `\'`, `\"`, `\``, `\\`, `\$` and any other character stand for themselves.
+                    let ch = text.get(i + 1..)?.chars().next()?;
+                    let end = i + 1 + ch.len_utf8();
+                    (if matches!(ch, '\u{2028}' | '\u{2029}') { None } else { Some(ch) }, end)
+                }
+            };
+            if end > to {
+                return None;
+            }
+            if let Some(ch) = ch {
+                out.push_char(ch, (i as u32, end as u32));
+            }
+            i = end;
+            continue;
+        }
+        if template && c == b'\r' && i + 1 < to && b[i + 1] == b'\n' {
+            out.push_char('\n', (i as u32, (i + 2) as u32));
+            i += 2;
+            continue;
+        }
+        let ch = text.get(i..)?.chars().next()?;
+        let n = ch.len_utf8();
+        out.text.push(ch);
+        // Each byte of a multi-byte character maps to its own source byte.
+        out.spans.extend((i..i + n).map(|k| (k as u32, k as u32 + 1)));
+        i += n;
+    }
+    Some(())
+}
+
+/// The value of a `const` that `ident` refers to: in an enclosing block, or at module level.
+pub(crate) fn const_value<'t>(ident: Node<'t>, text: &str) -> Option<Node<'t>> {
+    let name = node_text(ident, text);
+    let at = ident.start_byte();
+    let mut cur = ident;
+    while let Some(parent) = cur.parent() {
+        if matches!(parent.kind(), "statement_block" | "program" | "class_static_block") {
+            let mut c = parent.walk();
+            for stmt in parent.named_children(&mut c) {
+                let decl = match stmt.kind() {
+                    "lexical_declaration" => stmt,
+                    "export_statement" => match stmt.child_by_field_name("declaration") {
+                        Some(d) if d.kind() == "lexical_declaration" => d,
+                        _ => continue,
+                    },
+                    _ => continue,
+                };
+                if !crate::model::has_child_token(decl, "const") {
+                    continue;
+                }
+                let mut c2 = decl.walk();
+                for d in decl.named_children(&mut c2).filter(|d| d.kind() == "variable_declarator") {
+                    let Some(n) = d.child_by_field_name("name") else { continue };
+                    if n.kind() == "identifier" && node_text(n, text) == name {
+                        // A block-level const must be declared before the use; a module const
+                        // may be used by functions declared above it.
+                        if parent.kind() != "program" && d.start_byte() > at {
+                            return None;
+                        }
+                        if d.byte_range().contains(&at) {
+                            return None;
+                        }
+                        return d.child_by_field_name("value");
+                    }
+                }
+            }
+        }
+        // Parameters and other declarations shadow outer consts: stop at a function whose
+        // parameters bind the name.
+        if matches!(parent.kind(), "function_declaration" | "function_expression" | "arrow_function" | "method_definition") {
+            if let Some(params) = parent.child_by_field_name("parameters") {
+                if node_text(params, text).contains(name) && binds_name(params, name, text) {
+                    return None;
+                }
+            }
+            if parent.child_by_field_name("parameter").is_some_and(|p| node_text(p, text) == name) {
+                return None;
+            }
+        }
+        cur = parent;
+    }
+    None
+}
+
+fn binds_name(params: Node<'_>, name: &str, text: &str) -> bool {
+    let mut stack = vec![params];
+    while let Some(n) = stack.pop() {
+        if matches!(n.kind(), "identifier" | "shorthand_property_identifier_pattern") && node_text(n, text) == name {
+            return true;
+        }
+        if n.kind() == "type_annotation" {
+            continue;
+        }
+        let mut c = n.walk();
+        stack.extend(n.named_children(&mut c));
+    }
+    false
+}

@@ -1,0 +1,364 @@
+//! SQL checking: fixtures that must stay silent and fixtures with one seeded mistake each.
+//! Diagnostics are rendered under their source line, as in `ide/tests.rs`.
+
+use std::path::Path;
+
+use expect_test::{expect, Expect};
+
+use crate::syntax::TextEdit;
+use crate::{Analysis, TextRange};
+
+const WRANGLER: &str = r#"{
+  "name": "app",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "STORE", "class_name": "Store" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Store"] }]
+}
+"#;
+
+const INDEX: &str = "/w/src/index.ts";
+
+fn analysis(src: &str) -> Analysis {
+    let mut a = Analysis::new();
+    a.set_file(Path::new("/w/wrangler.jsonc"), WRANGLER.to_string());
+    a.set_file(Path::new(INDEX), src.to_string());
+    a
+}
+
+fn render(a: &Analysis) -> String {
+    let path = Path::new(INDEX);
+    let text = a.file(path).unwrap().text().to_string();
+    let idx = crate::LineIndex::new(&text);
+    let mut out = String::new();
+    for d in a.diagnostics(path).into_iter().filter(|d| d.code.starts_with("sql-")) {
+        let s = idx.line_col(&text, d.range.start, crate::Encoding::Utf8);
+        let e = idx.line_col(&text, d.range.end, crate::Encoding::Utf8);
+        let line = text.lines().nth(s.line as usize).unwrap_or("");
+        let width = if e.line == s.line { (e.col - s.col).max(1) } else { (line.len() as u32 - s.col).max(1) };
+        out.push_str(&format!(
+            "{:<3} | {}\n    | {}{} {}[{}] {}\n",
+            s.line + 1,
+            line,
+            " ".repeat(s.col as usize),
+            "^".repeat(width as usize),
+            d.severity.as_str(),
+            d.code,
+            d.message
+        ));
+    }
+    if out.is_empty() { "no diagnostics\n".to_string() } else { out }
+}
+
+fn check(src: &str, expect: Expect) {
+    expect.assert_eq(&render(&analysis(src)));
+}
+
+fn silent(src: &str) {
+    let out = render(&analysis(src));
+    assert_eq!(out, "no diagnostics\n", "expected no SQL diagnostics for:\n{src}");
+}
+
+/// A Store class with the usual schema; `body` goes into the class after the constructor.
+fn store(body: &str) -> String {
+    format!(
+        r#"import {{ DurableObject }} from "cloudflare:workers";
+
+const ITEMS = "items";
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS items (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    data TEXT,
+    qty INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX IF NOT EXISTS items_name ON items(name);
+`;
+
+export class Store extends DurableObject<Env> {{
+  sql: SqlStorage;
+  constructor(ctx: DurableObjectState, env: Env) {{
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    ctx.blockConcurrencyWhile(async () => {{
+      this.sql.exec(SCHEMA);
+      this.sql.exec("CREATE TABLE IF NOT EXISTS log (at INTEGER, msg TEXT, item INTEGER REFERENCES items(id))");
+      this.sql.exec("CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(title, body)");
+    }});
+  }}
+{body}
+}}
+"#
+    )
+}
+
+#[test]
+fn correct_queries_stay_silent() {
+    silent(&store(
+        r#"
+  add(name: string, qty: number) {
+    return this.sql.exec("INSERT INTO items (name, qty) VALUES (?, ?) RETURNING id", name, qty).one().id;
+  }
+  upsert(name: string, qty: number) {
+    this.sql.exec(
+      `INSERT INTO items (name, qty) VALUES (?1, ?2)
+       ON CONFLICT(name) DO UPDATE SET qty = qty + excluded.qty`,
+      name,
+      qty,
+    );
+  }
+  list() {
+    const q = 'SELECT id, name, json_extract(data, \'$.color\') AS color, data ->> \'$.size\' FROM items ORDER BY name';
+    return this.sql.exec(q).toArray();
+  }
+  byTable() {
+    return this.sql.exec(`SELECT count(*) AS n FROM ${ITEMS}`).one();
+  }
+  concat(id: number) {
+    return this.sql.exec("SELECT name FROM items " + "WHERE id = ?", id).toArray();
+  }
+  trim() {
+    this.sql.exec("UPDATE items SET qty = qty - 1 WHERE qty > 0 ORDER BY id LIMIT 10");
+    this.sql.exec("DELETE FROM log WHERE at < ? LIMIT 100", Date.now());
+  }
+  search(term: string) {
+    return this.sql.exec("SELECT title, snippet(docs, 1, '[', ']', '…', 8) AS s FROM docs WHERE docs MATCH ? ORDER BY rank", term).toArray();
+  }
+  stats() {
+    return this.sql.exec(`
+      WITH totals AS (SELECT name, sum(qty) OVER (PARTITION BY name) AS t FROM items)
+      SELECT name, t, sqrt(t) AS root, strftime('%s', 'now') AS now FROM totals;
+    `).toArray();
+  }
+  script() {
+    this.sql.exec("INSERT INTO log (at, msg) VALUES (1, 'a'); INSERT INTO log (at, msg) VALUES (?, ?)", 2, "b");
+  }
+  pragmas() {
+    this.sql.exec("PRAGMA table_info(items)");
+    this.sql.exec("PRAGMA foreign_keys = ON");
+    this.sql.exec("PRAGMA optimize");
+  }
+  dynamic(col: string, ...args: unknown[]) {
+    this.sql.exec(`SELECT ${col} FROM items`);
+    this.sql.exec("SELECT * FROM items WHERE id IN (?, ?)", ...args);
+  }
+  quotes() {
+    return this.sql.exec("SELECT \"name\" FROM items WHERE name = 'it''s' AND data <> \"x\"").toArray();
+  }
+"#,
+    ));
+}
+
+#[test]
+fn library_base_classes_and_helpers_hide_the_schema() {
+    // Tables created by the Agent base class or by a helper elsewhere are not ours to judge.
+    silent(
+        r#"import { Agent } from "agents";
+export class Store extends Agent<Env> {
+  list() { return this.ctx.storage.sql.exec("SELECT * FROM cf_agents_state").toArray(); }
+}
+"#,
+    );
+    silent(
+        r#"import { DurableObject } from "cloudflare:workers";
+import { migrate } from "./schema";
+export class Store extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    migrate(ctx.storage.sql);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS a (x)");
+  }
+  list() { return this.ctx.storage.sql.exec("SELECT y FROM b").toArray(); }
+}
+"#,
+    );
+    // DDL run through a query known only at run time.
+    silent(
+        r#"import { DurableObject } from "cloudflare:workers";
+const MIGRATIONS = ["CREATE TABLE a (x)", "CREATE TABLE b (y)"];
+export class Store extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS meta (v INTEGER)");
+    for (const m of MIGRATIONS) ctx.storage.sql.exec(m);
+  }
+  list() { return this.ctx.storage.sql.exec("SELECT y FROM b").toArray(); }
+}
+"#,
+    );
+}
+
+#[test]
+fn module_level_migrations_and_dropped_tables() {
+    silent(
+        r#"import { DurableObject } from "cloudflare:workers";
+function migrate(sql: SqlStorage) {
+  sql.exec("CREATE TABLE IF NOT EXISTS old_users (id INTEGER PRIMARY KEY, name TEXT)");
+  sql.exec("CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY, name TEXT, email TEXT)");
+  sql.exec("INSERT INTO users (id, name) SELECT id, name FROM old_users");
+  sql.exec("DROP TABLE IF EXISTS old_users");
+  try { sql.exec("ALTER TABLE users ADD COLUMN email TEXT"); } catch {}
+}
+export class Store extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    migrate(ctx.storage.sql);
+  }
+  find(email: string) { return this.ctx.storage.sql.exec("SELECT id FROM users WHERE email = ?", email).toArray(); }
+}
+"#,
+    );
+}
+
+#[test]
+fn unknown_table() {
+    check(
+        &store("  get() { return this.sql.exec(\"SELECT * FROM item WHERE id = ?\", 1).one(); }\n"),
+        expect![[r#"
+            25  |   get() { return this.sql.exec("SELECT * FROM item WHERE id = ?", 1).one(); }
+                |                                               ^^^^ error[sql-unknown-table] No table `item` in the schema of `Store`: it creates `items`, `log`, `docs`. Fix the name, or create the table (CREATE TABLE IF NOT EXISTS …) before this query runs.
+        "#]],
+    );
+}
+
+#[test]
+fn unknown_column() {
+    check(
+        &store("  get() { return this.sql.exec(`SELECT id,\n    nmae FROM items`).toArray(); }\n"),
+        expect![[r#"
+            26  |     nmae FROM items`).toArray(); }
+                |     ^^^^ error[sql-unknown-column] No column `nmae` in the tables this statement uses (no such column: nmae): fix the name, or add the column (ALTER TABLE … ADD COLUMN) in the schema code.
+        "#]],
+    );
+}
+
+#[test]
+fn syntax_error_through_escapes() {
+    // `\t`, `\"` and a non-ASCII character before the mistake: the range must still land on it.
+    check(
+        &store("  get() { return this.sql.exec(\"SELECT \\\"name\\\",\\t'é' FROM items WHERE id = = 1\").toArray(); }\n"),
+        expect![[r#"
+            25  |   get() { return this.sql.exec("SELECT \"name\",\t'é' FROM items WHERE id = = 1").toArray(); }
+                |                                                                              ^ error[sql-syntax] SQL syntax error: near "=": syntax error. SQLite cannot parse this statement, so `exec` throws.
+        "#]],
+    );
+}
+
+#[test]
+fn binding_count() {
+    check(
+        &store("  get(a: number) { return this.sql.exec(\"SELECT * FROM items WHERE id = ? AND qty > ?\", a).toArray(); }\n"),
+        expect![[r#"
+            25  |   get(a: number) { return this.sql.exec("SELECT * FROM items WHERE id = ? AND qty > ?", a).toArray(); }
+                |                                         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[sql-binding-count] This statement has 2 parameters but 1 binding is passed: `exec` throws `Wrong number of parameter bindings for SQL query.` Pass exactly one value per parameter (`?NNN` counts up to the highest index).
+        "#]],
+    );
+}
+
+#[test]
+fn transaction_statement() {
+    check(
+        &store("  run() {\n    this.sql.exec(\"BEGIN TRANSACTION\");\n  }\n"),
+        expect![[r#"
+            26  |     this.sql.exec("BEGIN TRANSACTION");
+                |                    ^^^^^ error[sql-transaction-statement] `BEGIN` cannot run through `sql.exec`: Durable Objects reject SQL transaction statements. Wrap the statements in `this.ctx.storage.transactionSync(() => { … })` (or `transaction(async () => …)`), which rolls back if the callback throws.
+        "#]],
+    );
+}
+
+#[test]
+fn pragma_not_allowed() {
+    check(
+        &store("  version() { return this.sql.exec(\"PRAGMA user_version\").one(); }\n"),
+        expect![[r#"
+            25  |   version() { return this.sql.exec("PRAGMA user_version").one(); }
+                |                                            ^^^^^^^^^^^^ error[sql-pragma-not-allowed] `PRAGMA user_version` is not allowed in Durable Objects (`not authorized`). Allowed: table_list, table_info, table_xinfo, index_list, index_info, index_xinfo, foreign_key_list, foreign_key_check, quick_check, optimize, data_version, page_size (read), and the boolean settings foreign_keys, defer_foreign_keys, case_sensitive_like, ignore_check_constraints, legacy_alter_table, recursive_triggers, reverse_unordered_selects. To track a schema version, keep it in a table of your own.
+        "#]],
+    );
+}
+
+#[test]
+fn reserved_name() {
+    check(
+        &store("  setup() { this.sql.exec(\"CREATE TABLE IF NOT EXISTS _cf_cache (k TEXT)\"); }\n"),
+        expect![[r#"
+            25  |   setup() { this.sql.exec("CREATE TABLE IF NOT EXISTS _cf_cache (k TEXT)"); }
+                |                                                       ^^^^^^^^^ error[sql-reserved-name] `_cf_cache` starts with `_cf_`, a prefix Durable Objects reserve for their internal tables (`not authorized`): choose another name.
+        "#]],
+    );
+}
+
+#[test]
+fn ddl_failure() {
+    check(
+        &store("  setup() { this.sql.exec(\"CREATE TABLE IF NOT EXISTS t (a INTEGER PRIMARY KEY AUTOINCREMENT, b) STRICT\"); }\n"),
+        expect![[r#"
+            25  |   setup() { this.sql.exec("CREATE TABLE IF NOT EXISTS t (a INTEGER PRIMARY KEY AUTOINCREMENT, b) STRICT"); }
+                |                            ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[sql-ddl-failed] This schema statement fails: `missing datatype for t.b`. Every query of `Store` that depends on it fails too; fix the statement.
+        "#]],
+    );
+}
+
+#[test]
+fn unknown_function_and_empty_statement() {
+    check(
+        &store("  add() {\n    this.sql.exec(`INSERT INTO log (at, msg) VALUES (unixepoch(), uuid());\n    -- done\n`);\n  }\n"),
+        expect![[r#"
+            26  |     this.sql.exec(`INSERT INTO log (at, msg) VALUES (unixepoch(), uuid());
+                |                                                                   ^^^^ error[sql-unknown-function] `uuid` is not a SQL function of Durable Object storage (`no such function`): use a built-in (core, date, JSON, math, FTS5) or compute the value in TypeScript and bind it.
+            27  |     -- done
+                |     ^^^^^^^ error[sql-syntax] Empty SQL statement: Durable Objects reject a script with nothing (or only a comment) after a `;` (`SQL code did not contain a statement.`). Remove the extra `;` or the trailing comment.
+        "#]],
+    );
+}
+
+fn offset_of(a: &Analysis, needle: &str) -> usize {
+    a.file(Path::new(INDEX)).unwrap().text().find(needle).unwrap_or_else(|| panic!("{needle} not in fixture"))
+}
+
+#[test]
+fn only_edited_queries_are_prepared_again() {
+    let src = store(
+        r#"
+  a() { return this.sql.exec("SELECT id FROM items").toArray(); }
+  b() { return this.sql.exec("SELECT msg FROM log").toArray(); }
+  c() { return 1; }
+"#,
+    );
+    let mut a = analysis(&src);
+    let path = Path::new(INDEX);
+    a.diagnostics(path);
+    let first = a.sql_prepare_count();
+    assert!(first >= 2, "the queries were prepared: {first}");
+    // Checking again prepares nothing.
+    a.diagnostics(path);
+    assert_eq!(a.sql_prepare_count(), first);
+    // A TypeScript edit outside any SQL string: zero prepares.
+    let at = offset_of(&a, "return 1;") + "return ".len();
+    assert!(a.apply_edits(path, &[TextEdit { range: TextRange::new(at, at + 1), new_text: "42".into() }]));
+    assert_eq!(render(&a), "no diagnostics\n");
+    assert_eq!(a.sql_prepare_count(), first);
+    // An edit inside one query: exactly one prepare.
+    let at = offset_of(&a, "SELECT msg") + "SELECT ".len();
+    assert!(a.apply_edits(path, &[TextEdit { range: TextRange::new(at, at + 3), new_text: "at".into() }]));
+    a.diagnostics(path);
+    assert_eq!(a.sql_prepare_count(), first + 1);
+    // A clone shares the cache.
+    let snapshot = a.clone();
+    snapshot.diagnostics(path);
+    assert_eq!(snapshot.sql_prepare_count(), first + 1);
+}
+
+#[test]
+fn schema_edits_recheck_queries() {
+    let src = store("  a() { return this.sql.exec(\"SELECT msg FROM log\").toArray(); }\n");
+    let mut a = analysis(&src);
+    let path = Path::new(INDEX);
+    assert_eq!(render(&a), "no diagnostics\n");
+    let replays = a.sql.replay_count();
+    let at = offset_of(&a, "log (at INTEGER, msg");
+    let at = at + "log (at INTEGER, ".len();
+    assert!(a.apply_edits(path, &[TextEdit { range: TextRange::new(at, at + 3), new_text: "text".into() }]));
+    assert!(render(&a).contains("sql-unknown-column"), "{}", render(&a));
+    assert_eq!(a.sql.replay_count(), replays + 1, "one schema rebuild for one DDL edit");
+}
