@@ -211,7 +211,7 @@ fn class_plan(
                 // Object at all: its tables may come from code we cannot see.
                 plan.complete = false;
             }
-            if hands_out_storage(infer, &key) {
+            if hands_out_storage(infer, &key) || is_extended(infer, &key) {
                 plan.complete = false;
             }
         }
@@ -268,6 +268,18 @@ fn add_ddl(plan: &mut ClassPlan, f: &FileSql, is_here: bool, wanted: impl Fn(&Ex
             }
         }
     }
+}
+
+/// Whether another class of the project extends this one: a base class may query tables
+/// that its subclasses create.
+fn is_extended(infer: &Infer<'_>, key: &ClassKey) -> bool {
+    let files: Vec<&Path> = match infer.project {
+        Some(p) => p.sources.iter().map(PathBuf::as_path).collect(),
+        None => vec![infer.path],
+    };
+    files.iter().filter_map(|f| infer.a.source(f)).any(|src| {
+        src.model.classes.iter().any(|c| c.extends.as_deref().is_some_and(|b| b.rsplit('.').next() == Some(key.name.as_str())))
+    })
 }
 
 /// Whether the class hands its storage (or itself) to code outside this file's module-level
@@ -368,6 +380,20 @@ impl Ctx<'_> {
             Some(c) => format!("`{c}`"),
             None => "this module".to_string(),
         }
+    }
+
+    /// "`items` (id, name)" for the tables a statement names, to say what exists.
+    fn columns_in(&self, stmt: &Stmt) -> String {
+        let (sql, toks) = self.text_of(stmt);
+        let named: Vec<String> = lex::code_tokens(toks, stmt.span).iter().filter_map(|t| t.ident(&sql.text)).map(|n| n.to_lowercase()).collect();
+        let listed: Vec<String> = self
+            .facts
+            .columns
+            .iter()
+            .filter(|(t, _)| named.contains(&t.to_lowercase()))
+            .map(|(t, cols)| format!("`{t}` ({})", cols.join(", ")))
+            .collect();
+        if listed.is_empty() { "the tables this statement uses".to_string() } else { listed.join(", ") }
     }
 
     fn transaction(&self, stmt: &Stmt) -> Diagnostic {
@@ -525,7 +551,10 @@ impl Ctx<'_> {
             return Some(self.diag(
                 range,
                 UNKNOWN_COLUMN,
-                format!("No column `{col}` in the tables this statement uses ({}): fix the name, or add the column (ALTER TABLE … ADD COLUMN) in the schema code.", m),
+                format!(
+                    "No column `{col}` in {}: fix the name, or add the column (ALTER TABLE … ADD COLUMN) in the schema code.",
+                    self.columns_in(stmt)
+                ),
             ));
         }
         if let Some(f) = m.strip_prefix("no such function: ") {

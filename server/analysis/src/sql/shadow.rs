@@ -48,8 +48,10 @@ pub(crate) struct SqlError {
 /// What the DDL replay left behind, for judging errors.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct SchemaFacts {
-    /// Tables and views that exist after the replay, as declared.
+    /// Tables and views that exist after the replay, as declared (SQLite's own and shadow
+    /// tables left out), with their columns.
     pub tables: Vec<String>,
+    pub columns: Vec<(String, Vec<String>)>,
     /// Every table or view name (lower case) that existed at some point of the replay.
     pub ever_tables: HashSet<String>,
     /// Every column name (lower case) of any table at some point of the replay.
@@ -240,11 +242,16 @@ impl ShadowDb {
                 tables.extend(rows.flatten());
             }
         }
-        for (t, _) in &tables {
+        facts.columns.clear();
+        for (t, shown) in &tables {
             facts.ever_tables.insert(t.to_lowercase());
             if let Ok(mut s) = self.conn.prepare("SELECT name FROM pragma_table_info(?1)") {
                 if let Ok(rows) = s.query_map([t], |r| r.get::<_, String>(0)) {
-                    facts.ever_columns.extend(rows.flatten().map(|c| c.to_lowercase()));
+                    let cols: Vec<String> = rows.flatten().collect();
+                    facts.ever_columns.extend(cols.iter().map(|c| c.to_lowercase()));
+                    if *shown {
+                        facts.columns.push((t.clone(), cols));
+                    }
                 }
             }
         }

@@ -227,7 +227,7 @@ fn unknown_column() {
         &store("  get() { return this.sql.exec(`SELECT id,\n    nmae FROM items`).toArray(); }\n"),
         expect![[r#"
             26  |     nmae FROM items`).toArray(); }
-                |     ^^^^ error[sql-unknown-column] No column `nmae` in the tables this statement uses (no such column: nmae): fix the name, or add the column (ALTER TABLE … ADD COLUMN) in the schema code.
+                |     ^^^^ error[sql-unknown-column] No column `nmae` in `items` (id, name, data, qty): fix the name, or add the column (ALTER TABLE … ADD COLUMN) in the schema code.
         "#]],
     );
 }
@@ -361,4 +361,75 @@ fn schema_edits_recheck_queries() {
     assert!(a.apply_edits(path, &[TextEdit { range: TextRange::new(at, at + 3), new_text: "text".into() }]));
     assert!(render(&a).contains("sql-unknown-column"), "{}", render(&a));
     assert_eq!(a.sql.replay_count(), replays + 1, "one schema rebuild for one DDL edit");
+}
+
+#[test]
+fn ranges_through_crlf_continuations_and_constants() {
+    let src = store(
+        "  a() { return this.sql.exec(`SELECT id\r\n    FROM items WHERE qty >> = 1`).toArray(); }\n  b() { return this.sql.exec(\"SELECT * \\\n FROM itemz\").toArray(); }\n  c() { return this.sql.exec(`SELECT * FROM ${TABLE}`).toArray(); }\n",
+    )
+    .replace("const ITEMS", "const TABLE = \"nothere\";\nconst ITEMS");
+    check(
+        &src,
+        expect![[r#"
+            27  |     FROM items WHERE qty >> = 1`).toArray(); }
+                |                             ^ error[sql-syntax] SQL syntax error: near "=": syntax error. SQLite cannot parse this statement, so `exec` throws.
+            29  |  FROM itemz").toArray(); }
+                |       ^^^^^ error[sql-unknown-table] No table `itemz` in the schema of `Store`: it creates `items`, `log`, `docs`. Fix the name, or create the table (CREATE TABLE IF NOT EXISTS …) before this query runs.
+            30  |   c() { return this.sql.exec(`SELECT * FROM ${TABLE}`).toArray(); }
+                |                                             ^^^^^^^^ error[sql-unknown-table] No table `nothere` in the schema of `Store`: it creates `items`, `log`, `docs`. Fix the name, or create the table (CREATE TABLE IF NOT EXISTS …) before this query runs.
+        "#]],
+    );
+}
+
+#[test]
+fn old_style_and_inherited_schemas() {
+    // A config-bound class that does not extend DurableObject still gets a schema.
+    check(
+        r#"export class Store {
+  constructor(private state: DurableObjectState) {
+    state.storage.sql.exec("CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT)");
+  }
+  get(k: string) { return this.state.storage.sql.exec("SELECT v FROM kv WHERE key = ?", k).toArray(); }
+}
+"#,
+        expect![[r#"
+            5   |   get(k: string) { return this.state.storage.sql.exec("SELECT v FROM kv WHERE key = ?", k).toArray(); }
+                |                                                                               ^^^ error[sql-unknown-column] No column `key` in `kv` (k, v): fix the name, or add the column (ALTER TABLE … ADD COLUMN) in the schema code.
+        "#]],
+    );
+    // The base class creates the tables; the subclass queries them. The base class itself
+    // is extended, so its own queries are not judged against its schema alone.
+    let mut a = Analysis::new();
+    a.set_file(Path::new("/w/wrangler.jsonc"), WRANGLER.to_string());
+    a.set_file(
+        Path::new("/w/src/base.ts"),
+        r#"import { DurableObject } from "cloudflare:workers";
+export class Base extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, kind TEXT)");
+  }
+  count() { return this.ctx.storage.sql.exec("SELECT count(*) AS n FROM extra").one(); }
+}
+"#
+        .to_string(),
+    );
+    a.set_file(
+        Path::new(INDEX),
+        r#"import { Base } from "./base";
+export class Store extends Base {
+  kinds() { return this.ctx.storage.sql.exec("SELECT kind FROM events").toArray(); }
+  wrong() { return this.ctx.storage.sql.exec("SELECT kind FROM event").toArray(); }
+}
+"#
+        .to_string(),
+    );
+    expect![[r#"
+        4   |   wrong() { return this.ctx.storage.sql.exec("SELECT kind FROM event").toArray(); }
+            |                                                                ^^^^^ error[sql-unknown-table] No table `event` in the schema of `Store`: it creates `events`. Fix the name, or create the table (CREATE TABLE IF NOT EXISTS …) before this query runs.
+    "#]]
+    .assert_eq(&render(&a));
+    let base: Vec<_> = a.diagnostics(Path::new("/w/src/base.ts")).into_iter().filter(|d| d.code.starts_with("sql-")).collect();
+    assert!(base.is_empty(), "{base:?}");
 }
