@@ -140,17 +140,20 @@ pub(crate) fn diagnostics(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (i, span) in &file.empties {
         let Some((sql, toks)) = &file.texts[*i] else { continue };
-        // Point at the stray comment or `;` when there is one.
-        let range = toks
-            .iter()
-            .find(|t| t.start >= span.start && t.end <= span.end && matches!(t.kind, Tok::Comment | Tok::Semi))
-            .map_or_else(|| sql.source_range(span.start, span.end.max(span.start + 1)), |t| sql.source_range(t.start, t.end));
+        // Point at the stray comment or `;` when there is one; an empty string as a whole.
+        let range = if sql.text.is_empty() {
+            file.sites[*i].arg
+        } else {
+            toks.iter()
+                .find(|t| t.start >= span.start && t.end <= span.end && matches!(t.kind, Tok::Comment | Tok::Semi))
+                .map_or_else(|| sql.source_range(span.start, span.end.max(span.start + 1)), |t| sql.source_range(t.start, t.end))
+        };
         out.push(Diagnostic::new(
             path,
             range,
             Severity::Error,
             SYNTAX,
-            "Empty SQL statement: Durable Objects reject a script with nothing (or only a comment) after a `;` (`SQL code did not contain a statement.`). Remove the extra `;` or the trailing comment.",
+            "Empty SQL statement: Durable Objects reject an empty script, a doubled `;` and a comment after the final `;` (`SQL code did not contain a statement.`), after running the statements before it. Remove it.",
         ));
     }
     // Group sites by class (module-level sites under `None`).
@@ -185,6 +188,9 @@ pub(crate) fn diagnostics(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
             }
         }
     }
+    // Statements written to fail on purpose (in a test's `expect(...).toThrow()`) are fine.
+    let on_purpose: Vec<TextRange> = file.sites.iter().filter(|s| s.expects_failure).map(|s| s.call).collect();
+    out.retain(|d| !on_purpose.iter().any(|r| r.contains_range(d.range)));
     out.sort_by(|x, y| x.range.cmp(&y.range).then(x.code.cmp(y.code)));
     out.dedup_by(|x, y| x.range == y.range && x.code == y.code && x.message == y.message);
     out
@@ -300,7 +306,8 @@ fn hands_out_storage(infer: &Infer<'_>, key: &ClassKey) -> bool {
     };
     let storage_like = |n: Node<'_>| -> bool {
         n.kind() == "this"
-            || matches!(infer.type_of(n), Some(Ty::Api(r)) if r == "SqlStorage" || r == crate::infer::STORAGE || r == crate::infer::STATE)
+            || matches!(n.kind(), "identifier" | "member_expression" | "non_null_expression" | "as_expression")
+                && matches!(infer.type_of(n), Some(Ty::Api(r)) if r == "SqlStorage" || r == crate::infer::STORAGE || r == crate::infer::STATE)
     };
     let mut stack = vec![class_node];
     while let Some(n) = stack.pop() {

@@ -68,6 +68,9 @@ pub(crate) struct ExecSite {
     pub class: Option<String>,
     /// The call sits in a `try` block, where failures are handled by the code.
     pub in_try: bool,
+    /// The call is written to fail: inside `expect(...)` (`toThrow`, `rejects`) or
+    /// `assert.throws(...)`/`assert.rejects(...)`.
+    pub expects_failure: bool,
 }
 
 /// Every `exec` call of the file whose receiver is a recognised SqlStorage.
@@ -116,7 +119,28 @@ fn exec_site(infer: &Infer<'_>, call: Node<'_>, text: &str) -> Option<ExecSite> 
         bindings,
         class: infer.this_class_or_enclosing(call).map(|k| k.name),
         in_try: in_try_block(call),
+        expects_failure: expects_failure(call, text),
     })
+}
+
+fn expects_failure(node: Node<'_>, text: &str) -> bool {
+    let mut cur = node.parent();
+    while let Some(p) = cur {
+        if p.kind() == "call_expression" {
+            if let Some(callee) = p.child_by_field_name("function") {
+                let name = match callee.kind() {
+                    "identifier" => node_text(callee, text),
+                    "member_expression" => callee.child_by_field_name("property").map_or("", |n| node_text(n, text)),
+                    _ => "",
+                };
+                if matches!(name, "expect" | "throws" | "rejects" | "assertThrows" | "assertRejects") {
+                    return true;
+                }
+            }
+        }
+        cur = p.parent();
+    }
+    false
 }
 
 fn in_try_block(node: Node<'_>) -> bool {

@@ -142,6 +142,10 @@ fn correct_queries_stay_silent() {
     this.sql.exec(`SELECT ${col} FROM items`);
     this.sql.exec("SELECT * FROM items WHERE id IN (?, ?)", ...args);
   }
+  failsOnPurpose() {
+    expect(() => this.sql.exec("SELECT * FROM missing")).toThrow();
+    assert.throws(() => this.sql.exec("BEGIN"));
+  }
   quotes() {
     return this.sql.exec("SELECT \"name\" FROM items WHERE name = 'it''s' AND data <> \"x\"").toArray();
   }
@@ -302,12 +306,14 @@ fn ddl_failure() {
 #[test]
 fn unknown_function_and_empty_statement() {
     check(
-        &store("  add() {\n    this.sql.exec(`INSERT INTO log (at, msg) VALUES (unixepoch(), uuid());\n    -- done\n`);\n  }\n"),
+        &store("  add() {\n    this.sql.exec(\"\");\n    this.sql.exec(`INSERT INTO log (at, msg) VALUES (unixepoch(), uuid());\n    -- done\n`);\n  }\n"),
         expect![[r#"
-            26  |     this.sql.exec(`INSERT INTO log (at, msg) VALUES (unixepoch(), uuid());
+            26  |     this.sql.exec("");
+                |                   ^^ error[sql-syntax] Empty SQL statement: Durable Objects reject an empty script, a doubled `;` and a comment after the final `;` (`SQL code did not contain a statement.`), after running the statements before it. Remove it.
+            27  |     this.sql.exec(`INSERT INTO log (at, msg) VALUES (unixepoch(), uuid());
                 |                                                                   ^^^^ error[sql-unknown-function] `uuid` is not a SQL function of Durable Object storage (`no such function`): use a built-in (core, date, JSON, math, FTS5) or compute the value in TypeScript and bind it.
-            27  |     -- done
-                |     ^^^^^^^ error[sql-syntax] Empty SQL statement: Durable Objects reject a script with nothing (or only a comment) after a `;` (`SQL code did not contain a statement.`). Remove the extra `;` or the trailing comment.
+            28  |     -- done
+                |     ^^^^^^^ error[sql-syntax] Empty SQL statement: Durable Objects reject an empty script, a doubled `;` and a comment after the final `;` (`SQL code did not contain a statement.`), after running the statements before it. Remove it.
         "#]],
     );
 }
