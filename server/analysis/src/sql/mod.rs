@@ -39,6 +39,7 @@ pub const RESERVED: &str = "sql-reserved-name";
 pub const NOT_ALLOWED: &str = "sql-not-allowed";
 pub const DDL_FAILED: &str = "sql-ddl-failed";
 pub const ERROR: &str = "sql-error";
+pub const QUOTED_STRING: &str = "sql-double-quoted-string";
 
 /// One statement of a known query, located in its site.
 struct Stmt {
@@ -487,8 +488,26 @@ impl Ctx<'_> {
     fn query_outcome(&self, stmt: &Stmt, outcome: &Outcome) -> Vec<Diagnostic> {
         let site = &self.file.sites[stmt.site];
         match outcome {
-            Outcome::Ok { params } => {
+            Outcome::Ok { params, quoted_string } => {
                 let mut out = Vec::new();
+                // With part of the schema hidden, the word may well be a column.
+                if let Some(o) = quoted_string.filter(|_| self.complete) {
+                    let range = self.offset_range(stmt, o);
+                    let (sql, _) = self.text_of(stmt);
+                    let word = self.file.texts[stmt.site].as_ref().and_then(|(_, toks)| {
+                        toks.iter().find(|t| sql.source_range(t.start, t.end) == range).map(|t| t.text(&sql.text).to_string())
+                    });
+                    if let Some(word) = word.filter(|w| w.starts_with('"')) {
+                        let inner = word.trim_matches('"');
+                        out.push(Diagnostic::new(
+                            self.path,
+                            range,
+                            Severity::Hint,
+                            QUOTED_STRING,
+                            format!("{word} names no column, so SQLite reads it as the text '{inner}'. Double quotes are for names: write '{inner}' for text (a later column of that name would silently change the meaning)."),
+                        ));
+                    }
+                }
                 if *params > 0 && !stmt.is_last {
                     out.push(self.diag(
                         self.stmt_range(stmt),

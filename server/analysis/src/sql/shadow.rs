@@ -32,7 +32,9 @@ pub(crate) enum Denial {
 /// The result of preparing (or, for DDL, running) one statement.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Outcome {
-    Ok { params: usize },
+    /// Prepared; `quoted_string` is SQLite's offset of a double-quoted string literal (a
+    /// `"word"` that names no column, which SQLite then reads as text).
+    Ok { params: usize, quoted_string: Option<usize> },
     Err(SqlError),
 }
 
@@ -206,8 +208,24 @@ impl ShadowDb {
         self.take_denial();
         let result = self.conn.prepare(sql).map(|s| s.parameter_count());
         match result {
-            Ok(params) => Outcome::Ok { params },
+            Ok(params) => Outcome::Ok { params, quoted_string: self.quoted_string(sql) },
             Err(e) => Outcome::Err(self.error(e)),
+        }
+    }
+
+    /// Prepares again with double-quoted string literals disabled: a `"word"` that then fails
+    /// as `no such column` was read as a string.
+    fn quoted_string(&mut self, sql: &str) -> Option<usize> {
+        if !sql.contains('"') {
+            return None;
+        }
+        self.conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DML, false).ok()?;
+        let strict = self.conn.prepare(sql).map(|_| ());
+        let _ = self.conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DML, true);
+        self.take_denial();
+        match strict {
+            Err(rusqlite::Error::SqlInputError { msg, offset, .. }) if msg.starts_with("no such column: ") => usize::try_from(offset).ok(),
+            _ => None,
         }
     }
 
@@ -223,7 +241,7 @@ impl ShadowDb {
             s.raw_execute().map(|_| 0)
         });
         match result {
-            Ok(params) => Outcome::Ok { params },
+            Ok(params) => Outcome::Ok { params, quoted_string: None },
             Err(e) => Outcome::Err(self.error(e)),
         }
     }
@@ -426,9 +444,10 @@ mod tests {
                 "ATTACH DATABASE 'x.db' AS x",
                 "SELECT load_extension('x')",
                 "SELECT ?3, :a",
+                "SELECT \"b\", \"nope\" FROM t",
             ],
         );
-        assert_eq!(r.ddl[0], Outcome::Ok { params: 0 });
+        assert_eq!(r.ddl[0], Outcome::Ok { params: 0, quoted_string: None });
         let denial = |o: &Outcome| match o {
             Outcome::Err(e) => e.denial.clone(),
             Outcome::Ok { .. } => None,
@@ -436,14 +455,15 @@ mod tests {
         assert_eq!(denial(&r.ddl[1]), Some(Denial::Reserved("_cf_x".into())));
         assert_eq!(denial(&r.ddl[2]), Some(Denial::VirtualModule("geopoly".into())));
         assert_eq!(denial(&r.ddl[3]), Some(Denial::Temp));
-        assert_eq!(r.queries[0], Outcome::Ok { params: 0 });
-        assert_eq!(r.queries[1], Outcome::Ok { params: 0 });
-        assert_eq!(r.queries[2], Outcome::Ok { params: 0 });
+        assert_eq!(r.queries[0], Outcome::Ok { params: 0, quoted_string: None });
+        assert_eq!(r.queries[1], Outcome::Ok { params: 0, quoted_string: None });
+        assert_eq!(r.queries[2], Outcome::Ok { params: 0, quoted_string: None });
         assert_eq!(denial(&r.queries[3]), Some(Denial::Pragma("user_version".into())));
         assert_eq!(denial(&r.queries[4]), Some(Denial::Pragma("journal_mode".into())));
         assert_eq!(denial(&r.queries[5]), Some(Denial::Attach));
         assert_eq!(denial(&r.queries[6]), Some(Denial::LoadExtension));
-        assert_eq!(r.queries[7], Outcome::Ok { params: 4 });
+        assert_eq!(r.queries[7], Outcome::Ok { params: 4, quoted_string: None });
+        assert_eq!(r.queries[8], Outcome::Ok { params: 0, quoted_string: Some(12) });
         assert!(r.facts.ever_columns.contains("b"));
     }
 

@@ -147,7 +147,7 @@ fn correct_queries_stay_silent() {
     assert.throws(() => this.sql.exec("BEGIN"));
   }
   quotes() {
-    return this.sql.exec("SELECT \"name\" FROM items WHERE name = 'it''s' AND data <> \"x\"").toArray();
+    return this.sql.exec("SELECT \"name\" FROM items WHERE name = 'it''s'").toArray();
   }
 "#,
     ));
@@ -438,4 +438,15 @@ export class Store extends Base {
     .assert_eq(&render(&a));
     let base: Vec<_> = a.diagnostics(Path::new("/w/src/base.ts")).into_iter().filter(|d| d.code.starts_with("sql-")).collect();
     assert!(base.is_empty(), "{base:?}");
+}
+
+#[test]
+fn double_quoted_text_is_a_hint() {
+    check(
+        &store("  active() { return this.sql.exec('SELECT \"name\" FROM items WHERE data = \"active\"').toArray(); }\n"),
+        expect![[r#"
+            25  |   active() { return this.sql.exec('SELECT "name" FROM items WHERE data = "active"').toArray(); }
+                |                                                                          ^^^^^^^^ hint[sql-double-quoted-string] "active" names no column, so SQLite reads it as the text 'active'. Double quotes are for names: write 'active' for text (a later column of that name would silently change the meaning).
+        "#]],
+    );
 }
