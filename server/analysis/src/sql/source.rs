@@ -80,8 +80,8 @@ pub(crate) fn exec_sites(infer: &Infer<'_>) -> Vec<ExecSite> {
     let mut stack = vec![infer.src.tree.root_node()];
     while let Some(n) = stack.pop() {
         if n.kind() == "call_expression" {
-            if let Some(site) = exec_site(infer, n, text) {
-                out.push(site);
+            if let Some(sites) = exec_site(infer, n, text) {
+                out.extend(sites);
             }
         }
         let mut c = n.walk();
@@ -92,7 +92,7 @@ pub(crate) fn exec_sites(infer: &Infer<'_>) -> Vec<ExecSite> {
     out
 }
 
-fn exec_site(infer: &Infer<'_>, call: Node<'_>, text: &str) -> Option<ExecSite> {
+fn exec_site(infer: &Infer<'_>, call: Node<'_>, text: &str) -> Option<Vec<ExecSite>> {
     let callee = call.child_by_field_name("function")?;
     if callee.kind() != "member_expression" {
         return None;
@@ -112,7 +112,7 @@ fn exec_site(infer: &Infer<'_>, call: Node<'_>, text: &str) -> Option<ExecSite> 
     let query = if first.kind() == "spread_element" { Query::Unknown } else { query_of(first, text, 0) };
     let rest = &list[1..];
     let bindings = (!rest.iter().any(|n| n.kind() == "spread_element") && first.kind() != "spread_element").then_some(rest.len());
-    Some(ExecSite {
+    let site = ExecSite {
         call: crate::syntax::node_range(call),
         query,
         arg: crate::syntax::node_range(first),
@@ -120,7 +120,96 @@ fn exec_site(infer: &Infer<'_>, call: Node<'_>, text: &str) -> Option<ExecSite> 
         class: infer.this_class_or_enclosing(call).map(|k| k.name),
         in_try: in_try_block(call),
         expects_failure: expects_failure(call, text),
-    })
+    };
+    if site.query == Query::Unknown {
+        // `for (const m of MIGRATIONS) sql.exec(m)`: one site per element of the array.
+        if let Some(elements) = loop_elements(first, text) {
+            return Some(
+                elements
+                    .into_iter()
+                    .map(|(query, arg)| ExecSite { query, arg, bindings: None, ..site.clone() })
+                    .collect(),
+            );
+        }
+    }
+    Some(vec![site])
+}
+
+/// The queries a loop variable takes: `m` in `for (const m of ARRAY)` or
+/// `ARRAY.forEach((m) => …)`, or `m.sql` when the elements are objects. Each with the source
+/// range of its element.
+fn loop_elements(arg: Node<'_>, text: &str) -> Option<Vec<(Query, TextRange)>> {
+    let (name, field) = match arg.kind() {
+        "identifier" => (node_text(arg, text), None),
+        "member_expression" => {
+            let obj = arg.child_by_field_name("object").filter(|o| o.kind() == "identifier")?;
+            (node_text(obj, text), Some(node_text(arg.child_by_field_name("property")?, text)))
+        }
+        _ => return None,
+    };
+    let mut cur = arg;
+    let mut array = None;
+    while let Some(p) = cur.parent() {
+        match p.kind() {
+            "for_in_statement" if crate::model::has_child_token(p, "of") => {
+                let left = p.child_by_field_name("left")?;
+                if left.kind() == "identifier" && node_text(left, text) == name {
+                    array = p.child_by_field_name("right");
+                    break;
+                }
+            }
+            "arrow_function" | "function_expression" => {
+                let param = p.child_by_field_name("parameter").or_else(|| {
+                    let params = p.child_by_field_name("parameters")?;
+                    let first = params.named_child(0)?;
+                    first.child_by_field_name("pattern")
+                });
+                if param.is_some_and(|x| node_text(x, text) == name) {
+                    let call = p.parent().filter(|a| a.kind() == "arguments")?.parent()?;
+                    let callee = call.child_by_field_name("function").filter(|f| f.kind() == "member_expression")?;
+                    if node_text(callee.child_by_field_name("property")?, text) != "forEach" {
+                        return None;
+                    }
+                    array = callee.child_by_field_name("object");
+                    break;
+                }
+                return None;
+            }
+            "function_declaration" | "method_definition" | "class_body" | "program" => return None,
+            _ => {}
+        }
+        cur = p;
+    }
+    let mut array = array?;
+    for _ in 0..4 {
+        match array.kind() {
+            "identifier" => array = const_value(array, text)?,
+            "as_expression" | "satisfies_expression" | "parenthesized_expression" => array = array.named_child(0)?,
+            _ => break,
+        }
+    }
+    if array.kind() != "array" {
+        return None;
+    }
+    let mut c = array.walk();
+    let elements: Vec<Node<'_>> = array.named_children(&mut c).filter(|n| n.kind() != "comment").collect();
+    let mut out = Vec::new();
+    for el in elements {
+        let value = match field {
+            None => Some(el),
+            Some(f) if el.kind() == "object" => {
+                let mut c2 = el.walk();
+                let pair = el.named_children(&mut c2).find(|p| {
+                    p.kind() == "pair" && p.child_by_field_name("key").is_some_and(|k| node_text(k, text).trim_matches(['"', '\'']) == f)
+                });
+                pair.and_then(|p| p.child_by_field_name("value"))
+            }
+            Some(_) => None,
+        };
+        let query = value.map_or(Query::Unknown, |v| query_of(v, text, 0));
+        out.push((query, crate::syntax::node_range(value.unwrap_or(el))));
+    }
+    Some(out)
 }
 
 fn expects_failure(node: Node<'_>, text: &str) -> bool {

@@ -450,3 +450,34 @@ fn double_quoted_text_is_a_hint() {
         "#]],
     );
 }
+
+#[test]
+fn migration_arrays_are_replayed() {
+    let src = r#"import { DurableObject } from "cloudflare:workers";
+const MIGRATIONS = [
+  "CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY, name TEXT)",
+  `ALTER TABLE users ADD COLUMN email TEXT`,
+];
+const STEPS = [
+  { version: 1, sql: "CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, body TEXT)" },
+  { version: 2, sql: "CREATE INDEX notes_body ON notez(body)" },
+];
+export class Store extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    for (const m of MIGRATIONS) ctx.storage.sql.exec(m);
+    STEPS.forEach((step) => ctx.storage.sql.exec(step.sql));
+  }
+  find(email: string) { return this.ctx.storage.sql.exec("SELECT id, name FROM users WHERE email = ?", email).toArray(); }
+  notes() { return this.ctx.storage.sql.exec("SELECT body FROM notes").toArray(); }
+  wrong() { return this.ctx.storage.sql.exec("SELECT title FROM notes").toArray(); }
+}
+"#;
+    check(
+        src,
+        expect![[r#"
+            18  |   wrong() { return this.ctx.storage.sql.exec("SELECT title FROM notes").toArray(); }
+                |                                                      ^^^^^ error[sql-unknown-column] No column `title` in `notes` (id, body): fix the name, or add the column (ALTER TABLE … ADD COLUMN) in the schema code.
+        "#]],
+    );
+}
