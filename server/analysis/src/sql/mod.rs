@@ -263,6 +263,8 @@ fn add_ddl(plan: &mut ClassPlan, f: &FileSql, is_here: bool, wanted: impl Fn(&Ex
                 }
                 continue;
             }
+            // A private wrapper's own `exec(param)`: its calls are sites of their own.
+            Query::Unknown if site.wrapper => continue,
             Query::Unknown => {
                 plan.complete = false;
                 continue;

@@ -71,16 +71,39 @@ pub(crate) struct ExecSite {
     /// The call is written to fail: inside `expect(...)` (`toThrow`, `rejects`) or
     /// `assert.throws(...)`/`assert.rejects(...)`.
     pub expects_failure: bool,
+    /// The query is a parameter of a private helper (`#query(sql, ...params)`) whose calls in
+    /// this file are checked as sites of their own.
+    pub wrapper: bool,
+}
+
+/// A function or method that runs its parameter `index` as a query.
+struct Wrapper {
+    name: String,
+    class: Option<String>,
+    index: usize,
+    /// `exec(q, ...rest)` with the wrapper's own rest parameter: bindings can be counted.
+    rest: bool,
 }
 
 /// Every `exec` call of the file whose receiver is a recognised SqlStorage.
 pub(crate) fn exec_sites(infer: &Infer<'_>) -> Vec<ExecSite> {
     let text = infer.text();
     let mut out = Vec::new();
+    let mut wrappers = Vec::new();
+    let mut calls = Vec::new();
     let mut stack = vec![infer.src.tree.root_node()];
     while let Some(n) = stack.pop() {
         if n.kind() == "call_expression" {
-            if let Some(sites) = exec_site(infer, n, text) {
+            calls.push(n);
+            if let Some(mut sites) = exec_site(infer, n, text) {
+                if let [site] = sites.as_mut_slice() {
+                    if site.query == Query::Unknown {
+                        if let Some((w, hidden)) = wrapper_of(n, text) {
+                            site.wrapper = hidden;
+                            wrappers.push(Wrapper { class: site.class.clone(), ..w });
+                        }
+                    }
+                }
                 out.extend(sites);
             }
         }
@@ -88,8 +111,120 @@ pub(crate) fn exec_sites(infer: &Infer<'_>) -> Vec<ExecSite> {
         let children: Vec<_> = n.named_children(&mut c).collect();
         stack.extend(children.into_iter().rev());
     }
+    if !wrappers.is_empty() {
+        for call in calls {
+            if let Some(site) = wrapper_call(infer, &wrappers, call, text) {
+                out.push(site);
+            }
+        }
+    }
     out.sort_by_key(|s| s.call.start);
     out
+}
+
+/// When `exec`'s query argument is a parameter of the enclosing function: that function as a
+/// wrapper, and whether it is private to this file (so that every call to it is in view).
+fn pattern_of(p: Node<'_>) -> Option<Node<'_>> {
+    p.child_by_field_name("pattern")
+}
+
+fn wrapper_of(exec_call: Node<'_>, text: &str) -> Option<(Wrapper, bool)> {
+    let args = exec_call.child_by_field_name("arguments")?;
+    let mut c = args.walk();
+    let list: Vec<Node<'_>> = args.named_children(&mut c).filter(|n| n.kind() != "comment").collect();
+    let first = *list.first()?;
+    if first.kind() != "identifier" {
+        return None;
+    }
+    let name = node_text(first, text);
+    let mut func = exec_call.parent()?;
+    while !matches!(func.kind(), "method_definition" | "function_declaration" | "arrow_function" | "function_expression") {
+        func = func.parent()?;
+    }
+    let params = func.child_by_field_name("parameters")?;
+    let mut c = params.walk();
+    let plist: Vec<Node<'_>> = params.named_children(&mut c).filter(|p| matches!(p.kind(), "required_parameter" | "optional_parameter")).collect();
+    let index = plist.iter().position(|p| pattern_of(*p).is_some_and(|x| x.kind() == "identifier" && node_text(x, text) == name))?;
+    // `exec(q, ...rest)` where `rest` is the wrapper's rest parameter right after `q`.
+    let rest = match (&list[1..], plist.get(index + 1).and_then(|p| pattern_of(*p))) {
+        ([spread], Some(rp)) if spread.kind() == "spread_element" && rp.kind() == "rest_pattern" && plist.len() == index + 2 => {
+            let inner = spread.named_child(0).map(|n| node_text(n, text));
+            let rest_name = rp.named_child(0).map(|n| node_text(n, text));
+            inner.is_some() && inner == rest_name
+        }
+        _ => false,
+    };
+    let (fname, hidden) = match func.kind() {
+        "method_definition" => {
+            let n = func.child_by_field_name("name")?;
+            let private = n.kind() == "private_property_identifier"
+                || crate::model::first_named_child_of_kind(func, "accessibility_modifier")
+                    .is_some_and(|a| matches!(node_text(a, text), "private" | "protected"));
+            (node_text(n, text).to_string(), private)
+        }
+        "function_declaration" => {
+            let n = func.child_by_field_name("name")?;
+            (node_text(n, text).to_string(), func.parent().is_some_and(|p| p.kind() == "program"))
+        }
+        _ => {
+            let holder = func.parent()?;
+            match holder.kind() {
+                "public_field_definition" => {
+                    let n = holder.child_by_field_name("name")?;
+                    let private = n.kind() == "private_property_identifier"
+                        || crate::model::first_named_child_of_kind(holder, "accessibility_modifier")
+                            .is_some_and(|a| matches!(node_text(a, text), "private" | "protected"));
+                    (node_text(n, text).to_string(), private)
+                }
+                "variable_declarator" => {
+                    let n = holder.child_by_field_name("name").filter(|n| n.kind() == "identifier")?;
+                    let top = holder.parent().and_then(|d| d.parent()).is_some_and(|p| p.kind() == "program");
+                    (node_text(n, text).to_string(), top)
+                }
+                _ => return None,
+            }
+        }
+    };
+    Some((Wrapper { name: fname, class: None, index, rest }, hidden))
+}
+
+/// A call of a wrapper (`this.#query("SELECT …", id)`, `run(sql, "SELECT …")`) as a site.
+fn wrapper_call(infer: &Infer<'_>, wrappers: &[Wrapper], call: Node<'_>, text: &str) -> Option<ExecSite> {
+    let callee = call.child_by_field_name("function")?;
+    let class = infer.this_class_or_enclosing(call).map(|k| k.name);
+    let w = match callee.kind() {
+        "member_expression" => {
+            if callee.child_by_field_name("object")?.kind() != "this" {
+                return None;
+            }
+            let name = node_text(callee.child_by_field_name("property")?, text);
+            wrappers.iter().find(|w| w.name == name && w.class.is_some() && w.class == class)?
+        }
+        "identifier" => {
+            let name = node_text(callee, text);
+            wrappers.iter().find(|w| w.name == name && w.class.is_none())?
+        }
+        _ => return None,
+    };
+    let args = call.child_by_field_name("arguments")?;
+    let mut c = args.walk();
+    let list: Vec<Node<'_>> = args.named_children(&mut c).filter(|n| n.kind() != "comment").collect();
+    if list[..list.len().min(w.index + 1)].iter().any(|n| n.kind() == "spread_element") {
+        return None;
+    }
+    let arg = *list.get(w.index)?;
+    let rest = &list[w.index + 1..];
+    let bindings = (w.rest && !rest.iter().any(|n| n.kind() == "spread_element")).then_some(rest.len());
+    Some(ExecSite {
+        call: crate::syntax::node_range(call),
+        query: query_of(arg, text, 0),
+        arg: crate::syntax::node_range(arg),
+        bindings,
+        class,
+        in_try: in_try_block(call),
+        expects_failure: expects_failure(call, text),
+        wrapper: false,
+    })
 }
 
 fn exec_site(infer: &Infer<'_>, call: Node<'_>, text: &str) -> Option<Vec<ExecSite>> {
@@ -120,6 +255,7 @@ fn exec_site(infer: &Infer<'_>, call: Node<'_>, text: &str) -> Option<Vec<ExecSi
         class: infer.this_class_or_enclosing(call).map(|k| k.name),
         in_try: in_try_block(call),
         expects_failure: expects_failure(call, text),
+        wrapper: false,
     };
     if site.query == Query::Unknown {
         // `for (const m of MIGRATIONS) sql.exec(m)`: one site per element of the array.

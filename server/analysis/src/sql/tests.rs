@@ -481,3 +481,36 @@ export class Store extends DurableObject {
         "#]],
     );
 }
+
+#[test]
+fn private_wrappers_are_followed() {
+    let src = r#"import { DurableObject } from "cloudflare:workers";
+function run(sql: SqlStorage, query: string, ...params: SqlStorageValue[]) {
+  return sql.exec(query, ...params);
+}
+export class Store extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#query("CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY, name TEXT)");
+  }
+  #query(sql: string, ...params: SqlStorageValue[]) {
+    return this.ctx.storage.sql.exec(sql, ...params);
+  }
+  get(id: number) { return this.#query("SELECT name FROM users WHERE id = ?", id).one(); }
+  wrong(id: number) { return this.#query("SELECT name FROM users WHERE id = ?", id, 2).one(); }
+  other() { return run(this.ctx.storage.sql, "SELECT nam FROM users").toArray(); }
+}
+"#;
+    check(
+        src,
+        expect![[r#"
+            14  |   wrong(id: number) { return this.#query("SELECT name FROM users WHERE id = ?", id, 2).one(); }
+                |                                          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[sql-binding-count] This statement has 1 parameter but 2 bindings are passed: `exec` throws `Wrong number of parameter bindings for SQL query.` Pass exactly one value per parameter (`?NNN` counts up to the highest index).
+            15  |   other() { return run(this.ctx.storage.sql, "SELECT nam FROM users").toArray(); }
+                |                                                      ^^^ error[sql-unknown-column] No column `nam` in `users` (id, name): fix the name, or add the column (ALTER TABLE … ADD COLUMN) in the schema code.
+        "#]],
+    );
+    // A public wrapper can be called over RPC with any SQL, DDL included: the schema is not
+    // fully known, so unknown tables are not reported.
+    silent(&src.replace("#query", "query").replace("FROM users WHERE id = ?\", id, 2)", "FROM users WHERE id = ?\", id)").replace("nam FROM users", "name FROM people"));
+}
