@@ -339,11 +339,8 @@ fn reserved(names: &[&str]) -> Result<(), Denial> {
 /// The platform's authorizer rules (sql-rules §2–§5), as far as preparing can see them.
 fn authorize(ctx: &AuthContext<'_>) -> Result<(), Denial> {
     use AuthAction as A;
-    if ctx.database_name.is_some_and(|d| d.eq_ignore_ascii_case("temp"))
-        && !matches!(ctx.action, A::Read { .. } | A::Select | A::Function { .. } | A::Pragma { .. })
-    {
-        return Err(Denial::Temp);
-    }
+    // Temporary objects are refused by their own actions below; SQLite's internal statements
+    // may still touch the temp schema (ALTER TABLE … RENAME updates its triggers), which is fine.
     match ctx.action {
         A::Attach { .. } | A::Detach { .. } => Err(Denial::Attach),
         A::Transaction { .. } | A::Savepoint { .. } => Err(Denial::Transaction),
@@ -434,7 +431,7 @@ mod tests {
     #[test]
     fn platform_rules() {
         let r = engine_check(
-            &["CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT)", "CREATE TABLE _cf_x(a)", "CREATE VIRTUAL TABLE g USING geopoly(a)", "CREATE TEMP TABLE tt(a)"],
+            &["CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT)", "CREATE TABLE _cf_x(a)", "CREATE VIRTUAL TABLE g USING geopoly(a)", "CREATE TEMP TABLE tt(a)", "CREATE TABLE u(a)", "ALTER TABLE u RENAME TO u2"],
             &[
                 "SELECT sqrt(a), pow(a, 2), json_extract(b, '$.x'), b ->> '$.y' FROM t",
                 "PRAGMA table_info(t)",
@@ -455,9 +452,11 @@ mod tests {
         assert_eq!(denial(&r.ddl[1]), Some(Denial::Reserved("_cf_x".into())));
         assert_eq!(denial(&r.ddl[2]), Some(Denial::VirtualModule("geopoly".into())));
         assert_eq!(denial(&r.ddl[3]), Some(Denial::Temp));
-        assert_eq!(r.queries[0], Outcome::Ok { params: 0, quoted_string: None });
-        assert_eq!(r.queries[1], Outcome::Ok { params: 0, quoted_string: None });
-        assert_eq!(r.queries[2], Outcome::Ok { params: 0, quoted_string: None });
+        // Renaming runs SQLite's own statements over the temp schema: not a temporary object.
+        assert_eq!(r.ddl[4..], [Outcome::Ok { params: 0, quoted_string: None }, Outcome::Ok { params: 0, quoted_string: None }]);
+        for i in [0, 1, 2] {
+            assert_eq!(r.queries[i], Outcome::Ok { params: 0, quoted_string: None }, "query {i}");
+        }
         assert_eq!(denial(&r.queries[3]), Some(Denial::Pragma("user_version".into())));
         assert_eq!(denial(&r.queries[4]), Some(Denial::Pragma("journal_mode".into())));
         assert_eq!(denial(&r.queries[5]), Some(Denial::Attach));
