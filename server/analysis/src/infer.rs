@@ -397,6 +397,17 @@ impl<'a> Infer<'a> {
         let mut stack = vec![class_node];
         let mut found = None;
         while let Some(n) = stack.pop() {
+            // A field initialiser: `sql = this.ctx.storage.sql;`
+            if n.kind() == "public_field_definition" && n.parent().is_some_and(|b| b.parent().is_some_and(|c| c.id() == class_node.id())) {
+                if let (Some(field), Some(value)) = (n.child_by_field_name("name"), n.child_by_field_name("value")) {
+                    if infer.t(field) == name {
+                        if let Some(ty) = infer.type_at_depth(value, depth + 1) {
+                            found = Some(ty);
+                            break;
+                        }
+                    }
+                }
+            }
             if n.kind() == "assignment_expression" {
                 if let (Some(left), Some(right)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) {
                     if left.kind() == "member_expression"

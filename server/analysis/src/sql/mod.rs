@@ -524,10 +524,15 @@ impl Ctx<'_> {
                                 TextRange::new(site.arg.start, site.call.end),
                                 BINDING_COUNT,
                                 format!(
-                                    "This statement has {params} parameter{} but {n} binding{} {} passed: `exec` throws `Wrong number of parameter bindings for SQL query.` Pass exactly one value per parameter (`?NNN` counts up to the highest index).",
+                                    "This statement has {params} parameter{} but {n} binding{} {} passed: `exec` throws `Wrong number of parameter bindings for SQL query.` {}",
                                     if *params == 1 { "" } else { "s" },
                                     if n == 1 { "" } else { "s" },
                                     if n == 1 { "is" } else { "are" },
+                                    if site.array_binding {
+                                        "`exec` takes the values as separate arguments, not as an array: spread it (`exec(query, ...values)`) or list them."
+                                    } else {
+                                        "Pass exactly one value per parameter (`?NNN` counts up to the highest index)."
+                                    },
                                 ),
                             ));
                         }

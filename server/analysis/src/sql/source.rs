@@ -74,6 +74,8 @@ pub(crate) struct ExecSite {
     /// The query is a parameter of a private helper (`#query(sql, ...params)`) whose calls in
     /// this file are checked as sites of their own.
     pub wrapper: bool,
+    /// The only binding is an array literal (`exec(q, [a, b])`): one value, not a list.
+    pub array_binding: bool,
 }
 
 /// A function or method that runs its parameter `index` as a query.
@@ -224,6 +226,7 @@ fn wrapper_call(infer: &Infer<'_>, wrappers: &[Wrapper], call: Node<'_>, text: &
         in_try: in_try_block(call),
         expects_failure: expects_failure(call, text),
         wrapper: false,
+        array_binding: rest.len() == 1 && rest[0].kind() == "array",
     })
 }
 
@@ -256,6 +259,7 @@ fn exec_site(infer: &Infer<'_>, call: Node<'_>, text: &str) -> Option<Vec<ExecSi
         in_try: in_try_block(call),
         expects_failure: expects_failure(call, text),
         wrapper: false,
+        array_binding: rest.len() == 1 && rest[0].kind() == "array",
     };
     if site.query == Query::Unknown {
         // `for (const m of MIGRATIONS) sql.exec(m)`: one site per element of the array.

@@ -514,3 +514,21 @@ export class Store extends DurableObject {
     // fully known, so unknown tables are not reported.
     silent(&src.replace("#query", "query").replace("FROM users WHERE id = ?\", id, 2)", "FROM users WHERE id = ?\", id)").replace("nam FROM users", "name FROM people"));
 }
+
+#[test]
+fn field_initialisers_are_receivers() {
+    check(
+        r#"import { DurableObject } from "cloudflare:workers";
+export class Store extends DurableObject<Env> {
+  sql = this.ctx.storage.sql;
+  init() { this.sql.exec(`CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT)`); }
+  get(key: string) { return this.sql.exec(`SELECT value FROM kv WHERE key = ?`, key).one(); }
+  add() { return this.sql.exec("INSERT INTO kv (key, value) VALUES (?, ?)", ["k", "v"]); }
+}
+"#,
+        expect![[r#"
+            6   |   add() { return this.sql.exec("INSERT INTO kv (key, value) VALUES (?, ?)", ["k", "v"]); }
+                |                                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[sql-binding-count] This statement has 2 parameters but 1 binding is passed: `exec` throws `Wrong number of parameter bindings for SQL query.` `exec` takes the values as separate arguments, not as an array: spread it (`exec(query, ...values)`) or list them.
+        "#]],
+    );
+}
