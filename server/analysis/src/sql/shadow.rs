@@ -102,6 +102,8 @@ const PROGRESS_PERIOD: i32 = 1000;
 const MAX_PERIODS: u64 = 20_000;
 /// Queries kept per class before the cache is emptied (typing leaves many dead texts).
 const MAX_CACHED: usize = 4096;
+/// Shadow databases kept before all are dropped and rebuilt on demand.
+const MAX_CLASSES: usize = 512;
 
 impl Engine {
     pub fn prepare_count(&self) -> usize {
@@ -122,6 +124,10 @@ impl Engine {
             h.finish()
         };
         let mut classes = self.classes.lock().unwrap_or_else(|e| e.into_inner());
+        if classes.len() > MAX_CLASSES && !classes.contains_key(id) {
+            // Classes renamed or deleted leave their databases behind; start afresh.
+            classes.clear();
+        }
         let rebuild = classes.get(id).is_none_or(|db| db.key != key);
         if rebuild {
             self.replays.fetch_add(1, Ordering::Relaxed);
