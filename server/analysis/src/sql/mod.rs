@@ -173,7 +173,13 @@ pub(crate) fn diagnostics(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
             .collect();
         let texts: Vec<String> = queries.iter().map(|s| s.prepared.clone()).collect();
         let result = a.sql.check(&id, &plan.ddl, &texts);
-        let ctx = Ctx { path, file: &file, facts: &result.facts, complete: plan.complete, class: class.as_deref() };
+        // A schema statement that failed leaves its tables out: judging queries against the
+        // rest would only echo that failure.
+        let ddl_ok = result.ddl.iter().all(|o| match o {
+            Outcome::Ok { .. } => true,
+            Outcome::Err(e) => e.denial.is_none() && is_state_dependent(&e.message),
+        });
+        let ctx = Ctx { path, file: &file, facts: &result.facts, complete: plan.complete && ddl_ok, class: class.as_deref() };
         for (outcome, origin) in result.ddl.iter().zip(&plan.ddl_origin) {
             let Some((site, stmt_ix)) = origin else { continue };
             if let Outcome::Err(e) = outcome {
@@ -463,11 +469,7 @@ impl Ctx<'_> {
         if is_syntax(&e.message) {
             return Some(self.syntax(stmt, e));
         }
-        let m = e.message.to_ascii_lowercase();
-        // Failures that depend on the state the statement meets (a table created twice on
-        // purpose, a column added by a guarded migration) are not knowable from here.
-        let state_dependent = ["already exists", "duplicate column", "no such", "has no column", "cannot drop", "interrupt", "there is already", "not exist"];
-        if in_try || state_dependent.iter().any(|p| m.contains(p)) {
+        if in_try || is_state_dependent(&e.message) {
             return None;
         }
         let range = e.offset.map_or_else(|| self.stmt_range(stmt), |o| self.offset_range(stmt, o));
@@ -604,6 +606,16 @@ impl Ctx<'_> {
         let range = e.offset.map_or_else(|| self.stmt_range(stmt), |o| self.offset_range(stmt, o));
         Some(self.diag(range, ERROR, format!("SQLite rejects this statement: `{m}`, so `exec` throws. Fix the statement.")))
     }
+}
+
+/// Failures that depend on the state a schema statement meets (a table created twice on
+/// purpose, a column added by a guarded migration, an object dropped earlier): not knowable
+/// from the code.
+fn is_state_dependent(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    ["already exists", "duplicate column", "no such", "has no column", "cannot drop", "interrupt", "there is already", "not exist"]
+        .iter()
+        .any(|p| m.contains(p))
 }
 
 fn is_syntax(message: &str) -> bool {

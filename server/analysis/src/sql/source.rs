@@ -313,7 +313,7 @@ fn loop_elements(arg: Node<'_>, text: &str) -> Option<Vec<(Query, TextRange)>> {
                     array = callee.child_by_field_name("object");
                     break;
                 }
-                return None;
+                // A callback inside the loop body (`transactionSync(() => …)`): keep looking.
             }
             "function_declaration" | "method_definition" | "class_body" | "program" => return None,
             _ => {}

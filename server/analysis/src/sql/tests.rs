@@ -532,3 +532,54 @@ export class Store extends DurableObject<Env> {
         "#]],
     );
 }
+
+/// `tests/fixtures/sql/`: realistic modules, each stating the diagnostics it must produce.
+#[test]
+fn fixture_corpus() {
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/sql"));
+    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    entries.retain(|p| p.extension().is_some_and(|x| x == "ts"));
+    entries.sort();
+    assert!(entries.len() >= 10, "the corpus is missing");
+    let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
+    let mut report = String::new();
+    for file in &entries {
+        let src = std::fs::read_to_string(file).unwrap();
+        let mut want: Vec<(String, usize)> = Vec::new();
+        for line in src.lines().take_while(|l| l.starts_with("// expect:")) {
+            let rest = line["// expect:".len()..].trim();
+            if rest != "clean" {
+                let (code, n) = rest.split_once(' ').expect("`// expect: <code> <line>`");
+                want.push((code.to_string(), n.trim().parse().expect("a line number")));
+            }
+        }
+        let a = analysis(&src);
+        let text = a.file(Path::new(INDEX)).unwrap().text().to_string();
+        let idx = crate::LineIndex::new(&text);
+        let got: Vec<(String, usize)> = a
+            .diagnostics(Path::new(INDEX))
+            .into_iter()
+            .filter(|d| d.code.starts_with("sql-"))
+            .map(|d| (d.code.to_string(), idx.line_col(&text, d.range.start, crate::Encoding::Utf8).line as usize + 1))
+            .collect();
+        let name = file.file_name().unwrap().to_string_lossy();
+        for g in &got {
+            if want.contains(g) {
+                tp += 1;
+            } else {
+                fp += 1;
+                report.push_str(&format!("{name}: unexpected {} on line {}\n", g.0, g.1));
+            }
+        }
+        for w in &want {
+            if !got.contains(w) {
+                fn_ += 1;
+                report.push_str(&format!("{name}: missing {} on line {}\n", w.0, w.1));
+            }
+        }
+    }
+    let precision = tp as f64 / (tp + fp).max(1) as f64;
+    let recall = tp as f64 / (tp + fn_).max(1) as f64;
+    println!("SQL fixture corpus: {} files, precision {precision:.2}, recall {recall:.2}", entries.len());
+    assert!(report.is_empty(), "{report}");
+}
