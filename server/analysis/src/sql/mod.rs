@@ -130,6 +130,8 @@ struct ClassPlan {
     /// For each DDL statement: where it is in this file (site, span), when it is.
     ddl_origin: Vec<Option<(usize, usize)>>,
     complete: bool,
+    /// Some statement creates a table, view or virtual table.
+    creates: bool,
 }
 
 pub(crate) fn diagnostics(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
@@ -195,8 +197,15 @@ pub(crate) fn diagnostics(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
             }
         }
     }
-    // Statements written to fail on purpose (in a test's `expect(...).toThrow()`) are fine.
-    let on_purpose: Vec<TextRange> = file.sites.iter().filter(|s| s.expects_failure).map(|s| s.call).collect();
+    // Statements written to fail on purpose are fine: in a test's `expect(...).toThrow()`,
+    // under a `try` whose `catch` swallows the failure, and under any `try` in a test file.
+    let test_file = is_test_file(path);
+    let on_purpose: Vec<TextRange> = file
+        .sites
+        .iter()
+        .filter(|s| s.expects_failure || s.failure_swallowed || (test_file && s.in_try))
+        .map(|s| if s.arg.start < s.call.start || s.arg.end > s.call.end { s.arg } else { s.call })
+        .collect();
     out.retain(|d| !on_purpose.iter().any(|r| r.contains_range(d.range)));
     out.sort_by(|x, y| x.range.cmp(&y.range).then(x.code.cmp(y.code)));
     out.dedup_by(|x, y| x.range == y.range && x.code == y.code && x.message == y.message);
@@ -211,7 +220,7 @@ fn class_plan(
     class: Option<&str>,
     other_files: &mut HashMap<PathBuf, FileSql>,
 ) -> ClassPlan {
-    let mut plan = ClassPlan { ddl: Vec::new(), ddl_origin: Vec::new(), complete: true };
+    let mut plan = ClassPlan { ddl: Vec::new(), ddl_origin: Vec::new(), complete: true, creates: false };
     let mut chain: Vec<ClassKey> = Vec::new();
     match class {
         Some(name) => {
@@ -248,7 +257,7 @@ fn class_plan(
     if chain.is_empty() {
         add_ddl(&mut plan, file, true, |s| s.class.is_none());
     }
-    if !plan.ddl.iter().any(|d| d.trim_start().get(..6).is_some_and(|w| w.eq_ignore_ascii_case("CREATE"))) {
+    if !plan.creates {
         // No table is created anywhere we can see: the schema comes from elsewhere.
         plan.complete = false;
     }
@@ -278,6 +287,7 @@ fn add_ddl(plan: &mut ClassPlan, f: &FileSql, is_here: bool, wanted: impl Fn(&Ex
         }
         for (ix, st) in f.stmts.iter().enumerate().filter(|(_, s)| s.site == i) {
             if lex::is_ddl_verb(&st.verb) {
+                plan.creates |= st.verb == "CREATE";
                 plan.ddl.push(st.prepared.clone());
                 plan.ddl_origin.push(is_here.then_some((i, ix)));
             }
@@ -606,6 +616,13 @@ impl Ctx<'_> {
         let range = e.offset.map_or_else(|| self.stmt_range(stmt), |o| self.offset_range(stmt, o));
         Some(self.diag(range, ERROR, format!("SQLite rejects this statement: `{m}`, so `exec` throws. Fix the statement.")))
     }
+}
+
+/// Test modules by the usual naming conventions.
+fn is_test_file(path: &Path) -> bool {
+    let p = path.to_string_lossy().replace('\\', "/");
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    name.contains(".test.") || name.contains(".spec.") || ["/test/", "/tests/", "/__tests__/"].iter().any(|d| p.contains(d))
 }
 
 /// Failures that depend on the state a schema statement meets (a table created twice on

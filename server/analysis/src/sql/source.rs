@@ -68,6 +68,8 @@ pub(crate) struct ExecSite {
     pub class: Option<String>,
     /// The call sits in a `try` block, where failures are handled by the code.
     pub in_try: bool,
+    /// The call sits in a `try` whose `catch` is empty: failing is an expected outcome.
+    pub failure_swallowed: bool,
     /// The call is written to fail: inside `expect(...)` (`toThrow`, `rejects`) or
     /// `assert.throws(...)`/`assert.rejects(...)`.
     pub expects_failure: bool,
@@ -223,7 +225,8 @@ fn wrapper_call(infer: &Infer<'_>, wrappers: &[Wrapper], call: Node<'_>, text: &
         arg: crate::syntax::node_range(arg),
         bindings,
         class,
-        in_try: in_try_block(call),
+        in_try: try_context(call).0,
+        failure_swallowed: try_context(call).1,
         expects_failure: expects_failure(call, text),
         wrapper: false,
         array_binding: rest.len() == 1 && rest[0].kind() == "array",
@@ -256,7 +259,8 @@ fn exec_site(infer: &Infer<'_>, call: Node<'_>, text: &str) -> Option<Vec<ExecSi
         arg: crate::syntax::node_range(first),
         bindings,
         class: infer.this_class_or_enclosing(call).map(|k| k.name),
-        in_try: in_try_block(call),
+        in_try: try_context(call).0,
+        failure_swallowed: try_context(call).1,
         expects_failure: expects_failure(call, text),
         wrapper: false,
         array_binding: rest.len() == 1 && rest[0].kind() == "array",
@@ -372,21 +376,31 @@ fn expects_failure(node: Node<'_>, text: &str) -> bool {
     false
 }
 
-fn in_try_block(node: Node<'_>) -> bool {
+/// Whether `node` sits in the body of a `try` (callbacks included), and whether one such
+/// `try` swallows failures (an empty `catch`, as feature-detection code writes it).
+fn try_context(node: Node<'_>) -> (bool, bool) {
+    let (mut in_try, mut swallowed) = (false, false);
     let mut cur = node;
     while let Some(p) = cur.parent() {
         match p.kind() {
             "try_statement" => {
                 if p.child_by_field_name("body").is_some_and(|b| b.id() == cur.id()) {
-                    return true;
+                    in_try = true;
+                    let handler = p.child_by_field_name("handler").and_then(|h| h.child_by_field_name("body"));
+                    if handler.is_some_and(|b| {
+                        let mut c = b.walk();
+                        b.named_children(&mut c).all(|n| n.kind() == "comment")
+                    }) {
+                        swallowed = true;
+                    }
                 }
             }
-            "function_declaration" | "function_expression" | "arrow_function" | "method_definition" => return false,
+            "function_declaration" | "function_expression" | "method_definition" | "class_body" => break,
             _ => {}
         }
         cur = p;
     }
-    false
+    (in_try, swallowed)
 }
 
 const MAX_DEPTH: usize = 16;

@@ -145,6 +145,11 @@ fn correct_queries_stay_silent() {
   failsOnPurpose() {
     expect(() => this.sql.exec("SELECT * FROM missing")).toThrow();
     assert.throws(() => this.sql.exec("BEGIN"));
+    try {
+      this.ctx.storage.transactionSync(() => this.sql.exec("SELECT legacy FROM items"));
+    } catch {
+      // Older objects have no such column.
+    }
   }
   quotes() {
     return this.sql.exec("SELECT \"name\" FROM items WHERE name = 'it''s'").toArray();
@@ -582,4 +587,15 @@ fn fixture_corpus() {
     let recall = tp as f64 / (tp + fn_).max(1) as f64;
     println!("SQL fixture corpus: {} files, precision {precision:.2}, recall {recall:.2}", entries.len());
     assert!(report.is_empty(), "{report}");
+}
+
+#[test]
+fn failures_handled_by_a_catch_are_still_reported() {
+    check(
+        &store("  get() {\n    try {\n      return this.sql.exec(\"SELECT * FROM itemz\").toArray();\n    } catch (e) {\n      console.error(e);\n    }\n  }\n"),
+        expect![[r#"
+            27  |       return this.sql.exec("SELECT * FROM itemz").toArray();
+                |                                           ^^^^^ error[sql-unknown-table] No table `itemz` in the schema of `Store`: it creates `items`, `log`, `docs`. Fix the name, or create the table (CREATE TABLE IF NOT EXISTS …) before this query runs.
+        "#]],
+    );
 }
