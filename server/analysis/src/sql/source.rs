@@ -433,6 +433,32 @@ pub(crate) fn query_of(node: Node<'_>, text: &str, depth: usize) -> Query {
             Some(v) => query_of(v, text, depth + 1),
             None => Query::Unknown,
         },
+        // `QUERIES.byId` where `const QUERIES = { byId: "SELECT …" }` (`as const` too).
+        "member_expression" => {
+            let (Some(obj), Some(prop)) = (node.child_by_field_name("object"), node.child_by_field_name("property")) else {
+                return Query::Unknown;
+            };
+            if obj.kind() != "identifier" || prop.kind() != "property_identifier" {
+                return Query::Unknown;
+            }
+            let Some(mut value) = const_value(obj, text) else { return Query::Unknown };
+            while matches!(value.kind(), "as_expression" | "satisfies_expression" | "parenthesized_expression") {
+                let Some(inner) = value.named_child(0) else { return Query::Unknown };
+                value = inner;
+            }
+            if value.kind() != "object" {
+                return Query::Unknown;
+            }
+            let name = node_text(prop, text);
+            let mut c = value.walk();
+            let pair = value.named_children(&mut c).find(|p| {
+                p.kind() == "pair" && p.child_by_field_name("key").is_some_and(|k| node_text(k, text).trim_matches(['"', '\'']) == name)
+            });
+            match pair.and_then(|p| p.child_by_field_name("value")) {
+                Some(v) => query_of(v, text, depth + 1),
+                None => Query::Unknown,
+            }
+        }
         _ => Query::Unknown,
     }
 }

@@ -599,3 +599,30 @@ fn failures_handled_by_a_catch_are_still_reported() {
         "#]],
     );
 }
+
+#[test]
+fn queries_in_const_objects() {
+    check(
+        r#"import { DurableObject } from "cloudflare:workers";
+const Q = {
+  schema: "CREATE TABLE IF NOT EXISTS votes (poll TEXT NOT NULL, choice TEXT NOT NULL, n INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (poll, choice))",
+  vote: "INSERT INTO votes (poll, choice, n) VALUES (?, ?, 1) ON CONFLICT (poll, choice) DO UPDATE SET n = n + 1",
+  tally: "SELECT choice, n FROM votes WHERE poll = ? ORDER BY n DESC",
+  wrong: "SELECT choice, count FROM votes",
+} as const;
+export class Poll extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec(Q.schema);
+  }
+  vote(poll: string, choice: string) { this.ctx.storage.sql.exec(Q.vote, poll, choice); }
+  tally(poll: string) { return this.ctx.storage.sql.exec(Q.tally, poll).toArray(); }
+  wrong() { return this.ctx.storage.sql.exec(Q.wrong).toArray(); }
+}
+"#,
+        expect![[r#"
+            6   |   wrong: "SELECT choice, count FROM votes",
+                |                          ^^^^^ error[sql-unknown-column] No column `count` in `votes` (poll, choice, n): fix the name, or add the column (ALTER TABLE … ADD COLUMN) in the schema code.
+        "#]],
+    );
+}
