@@ -626,3 +626,33 @@ export class Poll extends DurableObject {
         "#]],
     );
 }
+
+/// Odd and broken SQL in odd literals (escapes, quotes, CRLF, non-ASCII, half-typed
+/// substitutions) must never make the checker panic or point outside the file.
+#[test]
+fn odd_input_never_panics() {
+    const PIECES: &[&str] = &[
+        "SELECT", " * ", "FROM", " items", " WHERE", " id = ?", "'", "\"", "`", "\\", "\\n", "\\x4", "\\u{1F600}", "\\u00e9",
+        "é", "😀", "\r\n", "\n", ";", ";;", "--", "/*", "*/", "${", "}", "${ITEMS}", "(", ")", "?1", ":a", "$b", "[", "]",
+        "UPDATE items SET qty = 1", " ORDER BY id", " LIMIT 1", "CREATE TABLE", " x(a)", "BEGIN", "PRAGMA user_version", "x'00'",
+    ];
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for round in 0..400 {
+        let n = (next() % 12) as usize + 1;
+        let body: String = (0..n).map(|_| PIECES[(next() % PIECES.len() as u64) as usize]).collect();
+        let quote = ["\"", "'", "`"][round % 3];
+        let src = store(&format!("  q(a: number) {{ return this.sql.exec({quote}{body}{quote}, a); }}\n"));
+        let a = analysis(&src);
+        let text = a.file(Path::new(INDEX)).unwrap().text().to_string();
+        for d in a.diagnostics(Path::new(INDEX)) {
+            let ok = d.range.start <= d.range.end && text.is_char_boundary(d.range.start) && text.is_char_boundary(d.range.end);
+            assert!(ok, "{d:?} in\n{src}");
+        }
+    }
+}
