@@ -656,3 +656,31 @@ fn odd_input_never_panics() {
         }
     }
 }
+
+#[test]
+fn not_allowed_statements() {
+    check(
+        &store("  scratch() {\n    this.sql.exec(\"CREATE TEMP TABLE scratch (x)\");\n    this.sql.exec(\"ATTACH DATABASE 'other.db' AS other\");\n  }\n"),
+        expect![[r#"
+            26  |     this.sql.exec("CREATE TEMP TABLE scratch (x)");
+                |                           ^^^^ error[sql-not-allowed] Temporary tables, views, indexes and triggers are not authorized in Durable Objects: create a regular one (and drop it when done).
+            27  |     this.sql.exec("ATTACH DATABASE 'other.db' AS other");
+                |                    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[sql-not-allowed] Durable Objects have exactly one database: `ATTACH`/`DETACH` are not authorized. Keep the data in tables of this database.
+        "#]],
+    );
+}
+
+#[test]
+fn other_prepare_errors() {
+    check(
+        &store(
+            "  joined() {\n    return this.sql.exec(\"SELECT id FROM items JOIN log ON log.item = items.id JOIN items AS i2 ON i2.id = log.item\").toArray();\n  }\n  wide() {\n    return this.sql.exec(\"SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6\").toArray();\n  }\n",
+        ),
+        expect![[r#"
+            26  |     return this.sql.exec("SELECT id FROM items JOIN log ON log.item = items.id JOIN items AS i2 ON i2.id = log.item").toArray();
+                |                                  ^^ error[sql-error] SQLite rejects this statement: `ambiguous column name: id`, so `exec` throws. Fix the statement.
+            29  |     return this.sql.exec("SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6").toArray();
+                |                           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[sql-error] SQLite rejects this statement: `too many terms in compound SELECT`, so `exec` throws. Fix the statement.
+        "#]],
+    );
+}
