@@ -323,10 +323,26 @@ fn hands_out_storage(infer: &Infer<'_>, key: &ClassKey) -> bool {
             })
             .collect()
     };
-    let storage_like = |n: Node<'_>| -> bool {
+    let typed_storage = |n: Node<'_>| -> bool {
         n.kind() == "this"
             || matches!(n.kind(), "identifier" | "member_expression" | "non_null_expression" | "as_expression")
                 && matches!(infer.type_of(n), Some(Ty::Api(r)) if r == "SqlStorage" || r == crate::infer::STORAGE || r == crate::infer::STATE)
+    };
+    // Also inside an options object or array: `new DODialect({ ctx })`, `drizzle({ storage: this.ctx.storage })`.
+    let storage_like = |n: Node<'_>| -> bool {
+        if typed_storage(n) {
+            return true;
+        }
+        if !matches!(n.kind(), "object" | "array") {
+            return false;
+        }
+        let mut c = n.walk();
+        let found = n.named_children(&mut c).any(|item| match item.kind() {
+            "shorthand_property_identifier" => matches!(node_text(item, text), "ctx" | "state" | "storage" | "sql"),
+            "pair" => item.child_by_field_name("value").is_some_and(typed_storage),
+            _ => typed_storage(item),
+        });
+        found
     };
     let mut stack = vec![class_node];
     while let Some(n) = stack.pop() {

@@ -181,6 +181,22 @@ export class Store extends DurableObject {
 }
 "#,
     );
+    // Storage handed over inside an options object.
+    silent(
+        r#"import { DurableObject } from "cloudflare:workers";
+import { Kysely } from "kysely";
+import { DODialect } from "kysely-do";
+export class Store extends DurableObject {
+  db: Kysely<any>;
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.db = new Kysely({ dialect: new DODialect({ ctx }) });
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS a (x)");
+  }
+  list() { return this.ctx.storage.sql.exec("SELECT y FROM b").toArray(); }
+}
+"#,
+    );
     // DDL run through a query known only at run time.
     silent(
         r#"import { DurableObject } from "cloudflare:workers";
