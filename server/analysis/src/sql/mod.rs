@@ -233,7 +233,7 @@ fn class_plan(
                 // Object at all: its tables may come from code we cannot see.
                 plan.complete = false;
             }
-            if hands_out_storage(infer, &key) || is_extended(infer, &key) {
+            if hands_out_storage(infer, file, &key) || is_extended(infer, &key) {
                 plan.complete = false;
             }
         }
@@ -309,17 +309,24 @@ fn is_extended(infer: &Infer<'_>, key: &ClassKey) -> bool {
 
 /// Whether the class hands its storage (or itself) to code outside this file's module-level
 /// functions: a helper elsewhere may create tables we cannot see.
-fn hands_out_storage(infer: &Infer<'_>, key: &ClassKey) -> bool {
+fn hands_out_storage(infer: &Infer<'_>, file: &FileSql, key: &ClassKey) -> bool {
     let Some(info) = infer.class(key) else { return true };
     let text = infer.text();
     let root = infer.src.tree.root_node();
     let Some(class_node) = root.descendant_for_byte_range(info.range.start, info.range.end) else { return true };
+    // Module-level functions whose `exec` calls we see (their DDL is part of every class of
+    // the file). A function that runs SQL through a receiver we do not recognise
+    // (`obj.ctx.storage.sql` with `obj: MyObject`) is as hidden as code in another module.
     let module_functions: Vec<&str> = {
         let mut c = root.walk();
         root.named_children(&mut c)
             .filter_map(|n| {
                 let n = if n.kind() == "export_statement" { n.child_by_field_name("declaration")? } else { n };
-                (n.kind() == "function_declaration").then(|| n.child_by_field_name("name")).flatten().map(|x| node_text(x, text))
+                if n.kind() != "function_declaration" {
+                    return None;
+                }
+                let runs_sql = file.sites.iter().any(|s| s.class.is_none() && n.start_byte() <= s.call.start && s.call.end <= n.end_byte());
+                runs_sql.then(|| n.child_by_field_name("name")).flatten().map(|x| node_text(x, text))
             })
             .collect()
     };

@@ -181,6 +181,22 @@ export class Store extends DurableObject {
 }
 "#,
     );
+    // `this` handed to a module function whose SQL runs through a receiver we do not know.
+    silent(
+        r#"import { DurableObject } from "cloudflare:workers";
+function setup(obj: Store) {
+  obj.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS b (y)");
+}
+export class Store extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS a (x)");
+    setup(this);
+  }
+  list() { return this.ctx.storage.sql.exec("SELECT y FROM b").toArray(); }
+}
+"#,
+    );
     // Storage handed over inside an options object.
     silent(
         r#"import { DurableObject } from "cloudflare:workers";
