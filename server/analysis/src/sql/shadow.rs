@@ -448,6 +448,9 @@ mod tests {
                 "SELECT load_extension('x')",
                 "SELECT ?3, :a",
                 "SELECT \"b\", \"nope\" FROM t",
+                "SELECT name FROM pragma_table_info('t')",
+                "SELECT name FROM pragma_table_list",
+                "SELECT * FROM pragma_index_list(?)",
             ],
         );
         assert_eq!(r.ddl[0], Outcome::Ok { params: 0, quoted_string: None });
@@ -469,6 +472,12 @@ mod tests {
         assert_eq!(denial(&r.queries[6]), Some(Denial::LoadExtension));
         assert_eq!(r.queries[7], Outcome::Ok { params: 4, quoted_string: None });
         assert_eq!(r.queries[8], Outcome::Ok { params: 0, quoted_string: Some(12) });
+        // Table-valued pragma functions of the allowlist.
+        assert_eq!(r.queries[9..], [
+            Outcome::Ok { params: 0, quoted_string: None },
+            Outcome::Ok { params: 0, quoted_string: None },
+            Outcome::Ok { params: 1, quoted_string: None },
+        ]);
         assert!(r.facts.ever_columns.contains("b"));
     }
 
