@@ -221,9 +221,7 @@ fn out_push(out: &mut Split, sql: &str, tokens: &[Token], span: Span, terminated
     // script that holds no statement at all is empty too.
     if terminated {
         out.empty.push(Span { start: span.start, end: (span.end + 1).min(sql.len()) });
-    } else if has_comment && !out.statements.is_empty() {
-        out.empty.push(span);
-    } else if out.statements.is_empty() && out.empty.is_empty() {
+    } else if (has_comment && !out.statements.is_empty()) || (out.statements.is_empty() && out.empty.is_empty()) {
         out.empty.push(span);
     }
 }
