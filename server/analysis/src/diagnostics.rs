@@ -124,6 +124,7 @@ pub const CODES: &[CodeInfo] = &[
     CodeInfo { code: "sql-not-allowed", summary: "ATTACH, temporary objects, unsupported virtual tables or extensions, which Durable Objects do not authorize." },
     CodeInfo { code: "sql-ddl-failed", summary: "A CREATE/ALTER/DROP statement of the class's schema code that fails." },
     CodeInfo { code: "sql-double-quoted-string", summary: "A double-quoted word in SQL that SQLite reads as text because no column has that name." },
+    CodeInfo { code: "sql-await-exec", summary: "`await` on the synchronous `sql.exec`." },
     CodeInfo { code: "sql-error", summary: "Any other error SQLite reports when preparing a query against the class's schema." },
     CodeInfo { code: "kv-backend-sql-api", summary: "A SQLite-only storage API used in a class created with the key-value backend." },
 ];

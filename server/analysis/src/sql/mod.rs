@@ -40,6 +40,7 @@ pub const NOT_ALLOWED: &str = "sql-not-allowed";
 pub const DDL_FAILED: &str = "sql-ddl-failed";
 pub const ERROR: &str = "sql-error";
 pub const QUOTED_STRING: &str = "sql-double-quoted-string";
+pub const AWAIT_EXEC: &str = "sql-await-exec";
 
 /// One statement of a known query, located in its site.
 struct Stmt {
@@ -157,6 +158,18 @@ pub(crate) fn diagnostics(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
             Severity::Error,
             SYNTAX,
             "Empty SQL statement: Durable Objects reject an empty script, a doubled `;` and a comment after the final `;` (`SQL code did not contain a statement.`), after running the statements before it. Remove it.",
+        ));
+    }
+    // `await` on the synchronous `exec`: harmless, but it misreads the API. Once per call.
+    let mut awaited: Vec<TextRange> = file.sites.iter().filter_map(|s| s.awaited).collect();
+    awaited.dedup();
+    for range in awaited {
+        out.push(Diagnostic::new(
+            path,
+            range,
+            Severity::Hint,
+            AWAIT_EXEC,
+            "`sql.exec` is synchronous: it runs the statement and returns its cursor at once, so this `await` does nothing (and suggests other work could interleave here). Remove it.",
         ));
     }
     // Group sites by class (module-level sites under `None`).

@@ -78,6 +78,8 @@ pub(crate) struct ExecSite {
     pub wrapper: bool,
     /// The only binding is an array literal (`exec(q, [a, b])`): one value, not a list.
     pub array_binding: bool,
+    /// `await sql.exec(…)`: the range of the `await` keyword.
+    pub awaited: Option<TextRange>,
 }
 
 /// A function or method that runs its parameter `index` as a query.
@@ -230,6 +232,7 @@ fn wrapper_call(infer: &Infer<'_>, wrappers: &[Wrapper], call: Node<'_>, text: &
         expects_failure: expects_failure(call, text),
         wrapper: false,
         array_binding: rest.len() == 1 && rest[0].kind() == "array",
+        awaited: None,
     })
 }
 
@@ -264,6 +267,7 @@ fn exec_site(infer: &Infer<'_>, call: Node<'_>, text: &str) -> Option<Vec<ExecSi
         expects_failure: expects_failure(call, text),
         wrapper: false,
         array_binding: rest.len() == 1 && rest[0].kind() == "array",
+        awaited: awaited(call),
     };
     if site.query == Query::Unknown {
         // `for (const m of MIGRATIONS) sql.exec(m)`: one site per element of the array.
@@ -354,6 +358,20 @@ fn loop_elements(arg: Node<'_>, text: &str) -> Option<Vec<(Query, TextRange)>> {
         out.push((query, crate::syntax::node_range(value.unwrap_or(el))));
     }
     Some(out)
+}
+
+/// The `await` keyword directly applied to `call` (through parentheses), if any.
+fn awaited(call: Node<'_>) -> Option<TextRange> {
+    let mut cur = call.parent()?;
+    while cur.kind() == "parenthesized_expression" {
+        cur = cur.parent()?;
+    }
+    if cur.kind() != "await_expression" {
+        return None;
+    }
+    let mut c = cur.walk();
+    let kw = cur.children(&mut c).find(|n| n.kind() == "await")?;
+    Some(crate::syntax::node_range(kw))
 }
 
 fn expects_failure(node: Node<'_>, text: &str) -> bool {

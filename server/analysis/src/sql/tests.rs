@@ -716,3 +716,14 @@ fn other_prepare_errors() {
         "#]],
     );
 }
+
+#[test]
+fn await_on_exec_is_a_hint() {
+    check(
+        &store("  async count() {\n    const row = (await this.sql.exec(\"SELECT count(*) AS n FROM items\")).one();\n    return row.n;\n  }\n"),
+        expect![[r#"
+            26  |     const row = (await this.sql.exec("SELECT count(*) AS n FROM items")).one();
+                |                  ^^^^^ hint[sql-await-exec] `sql.exec` is synchronous: it runs the statement and returns its cursor at once, so this `await` does nothing (and suggests other work could interleave here). Remove it.
+        "#]],
+    );
+}
