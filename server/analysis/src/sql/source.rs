@@ -522,12 +522,17 @@ fn template(node: Node<'_>, text: &str, depth: usize) -> Query {
         let value = sub.named_child(0).and_then(|e| match e.kind() {
             "identifier" => {
                 let v = const_value(e, text)?;
-                // Only plain literals are spliced: the name of a table, a column list.
+                // Only plain literals are spliced: the name of a table, a column list, a
+                // page size.
+                if v.kind() == "number" {
+                    return integer_text(node_text(v, text));
+                }
                 match query_of(v, text, depth + 1) {
                     Query::Known(s) => Some(s.text),
                     _ => None,
                 }
             }
+            "number" => integer_text(node_text(e, text)),
             _ => None,
         });
         match value {
@@ -540,6 +545,14 @@ fn template(node: Node<'_>, text: &str, depth: usize) -> Query {
         return Query::Unknown;
     }
     Query::Known(out)
+}
+
+/// A decimal integer literal as JavaScript prints it (`1_000` → `1000`); other numbers are
+/// left alone.
+fn integer_text(literal: &str) -> Option<String> {
+    let digits: String = literal.chars().filter(|c| *c != '_').collect();
+    let ok = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) && (digits == "0" || !digits.starts_with('0'));
+    (ok && digits.len() <= 15).then_some(digits)
 }
 
 /// Decodes the literal source `text[from..to]` (JavaScript escapes; in templates a CRLF

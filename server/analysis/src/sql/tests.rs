@@ -65,6 +65,7 @@ fn store(body: &str) -> String {
         r#"import {{ DurableObject }} from "cloudflare:workers";
 
 const ITEMS = "items";
+const PAGE = 1_000;
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS items (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -113,6 +114,9 @@ fn correct_queries_stay_silent() {
   }
   byTable() {
     return this.sql.exec(`SELECT count(*) AS n FROM ${ITEMS}`).one();
+  }
+  page(after: number) {
+    return this.sql.exec(`SELECT id FROM ${ITEMS} WHERE id > ? ORDER BY id LIMIT ${PAGE}`, after).toArray();
   }
   concat(id: number) {
     return this.sql.exec("SELECT name FROM items " + "WHERE id = ?", id).toArray();
@@ -256,7 +260,7 @@ fn unknown_table() {
     check(
         &store("  get() { return this.sql.exec(\"SELECT * FROM item WHERE id = ?\", 1).one(); }\n"),
         expect![[r#"
-            25  |   get() { return this.sql.exec("SELECT * FROM item WHERE id = ?", 1).one(); }
+            26  |   get() { return this.sql.exec("SELECT * FROM item WHERE id = ?", 1).one(); }
                 |                                               ^^^^ error[sql-unknown-table] No table `item` in the schema of `Store`: it creates `items`, `log`, `docs`. Fix the name, or create the table (CREATE TABLE IF NOT EXISTS …) before this query runs.
         "#]],
     );
@@ -267,7 +271,7 @@ fn unknown_column() {
     check(
         &store("  get() { return this.sql.exec(`SELECT id,\n    nmae FROM items`).toArray(); }\n"),
         expect![[r#"
-            26  |     nmae FROM items`).toArray(); }
+            27  |     nmae FROM items`).toArray(); }
                 |     ^^^^ error[sql-unknown-column] No column `nmae` in `items` (id, name, data, qty): fix the name, or add the column (ALTER TABLE … ADD COLUMN) in the schema code.
         "#]],
     );
@@ -279,7 +283,7 @@ fn syntax_error_through_escapes() {
     check(
         &store("  get() { return this.sql.exec(\"SELECT \\\"name\\\",\\t'é' FROM items WHERE id = = 1\").toArray(); }\n"),
         expect![[r#"
-            25  |   get() { return this.sql.exec("SELECT \"name\",\t'é' FROM items WHERE id = = 1").toArray(); }
+            26  |   get() { return this.sql.exec("SELECT \"name\",\t'é' FROM items WHERE id = = 1").toArray(); }
                 |                                                                              ^ error[sql-syntax] SQL syntax error: near "=": syntax error. SQLite cannot parse this statement, so `exec` throws.
         "#]],
     );
@@ -290,7 +294,7 @@ fn binding_count() {
     check(
         &store("  get(a: number) { return this.sql.exec(\"SELECT * FROM items WHERE id = ? AND qty > ?\", a).toArray(); }\n"),
         expect![[r#"
-            25  |   get(a: number) { return this.sql.exec("SELECT * FROM items WHERE id = ? AND qty > ?", a).toArray(); }
+            26  |   get(a: number) { return this.sql.exec("SELECT * FROM items WHERE id = ? AND qty > ?", a).toArray(); }
                 |                                         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[sql-binding-count] This statement has 2 parameters but 1 binding is passed: `exec` throws `Wrong number of parameter bindings for SQL query.` Pass exactly one value per parameter (`?NNN` counts up to the highest index).
         "#]],
     );
@@ -301,7 +305,7 @@ fn transaction_statement() {
     check(
         &store("  run() {\n    this.sql.exec(\"BEGIN TRANSACTION\");\n  }\n"),
         expect![[r#"
-            26  |     this.sql.exec("BEGIN TRANSACTION");
+            27  |     this.sql.exec("BEGIN TRANSACTION");
                 |                    ^^^^^ error[sql-transaction-statement] `BEGIN` cannot run through `sql.exec`: Durable Objects reject SQL transaction statements. Wrap the statements in `this.ctx.storage.transactionSync(() => { … })` (or `transaction(async () => …)`), which rolls back if the callback throws.
         "#]],
     );
@@ -312,7 +316,7 @@ fn pragma_not_allowed() {
     check(
         &store("  version() { return this.sql.exec(\"PRAGMA user_version\").one(); }\n"),
         expect![[r#"
-            25  |   version() { return this.sql.exec("PRAGMA user_version").one(); }
+            26  |   version() { return this.sql.exec("PRAGMA user_version").one(); }
                 |                                            ^^^^^^^^^^^^ error[sql-pragma-not-allowed] `PRAGMA user_version` is not allowed in Durable Objects (`not authorized`). Allowed: table_list, table_info, table_xinfo, index_list, index_info, index_xinfo, foreign_key_list, foreign_key_check, quick_check, optimize, data_version, page_size (read), and the boolean settings foreign_keys, defer_foreign_keys, case_sensitive_like, ignore_check_constraints, legacy_alter_table, recursive_triggers, reverse_unordered_selects. To track a schema version, keep it in a table of your own.
         "#]],
     );
@@ -323,7 +327,7 @@ fn reserved_name() {
     check(
         &store("  setup() { this.sql.exec(\"CREATE TABLE IF NOT EXISTS _cf_cache (k TEXT)\"); }\n"),
         expect![[r#"
-            25  |   setup() { this.sql.exec("CREATE TABLE IF NOT EXISTS _cf_cache (k TEXT)"); }
+            26  |   setup() { this.sql.exec("CREATE TABLE IF NOT EXISTS _cf_cache (k TEXT)"); }
                 |                                                       ^^^^^^^^^ error[sql-reserved-name] `_cf_cache` starts with `_cf_`, a prefix Durable Objects reserve for their internal tables (`not authorized`): choose another name.
         "#]],
     );
@@ -334,7 +338,7 @@ fn ddl_failure() {
     check(
         &store("  setup() { this.sql.exec(\"CREATE TABLE IF NOT EXISTS t (a INTEGER PRIMARY KEY AUTOINCREMENT, b) STRICT\"); }\n"),
         expect![[r#"
-            25  |   setup() { this.sql.exec("CREATE TABLE IF NOT EXISTS t (a INTEGER PRIMARY KEY AUTOINCREMENT, b) STRICT"); }
+            26  |   setup() { this.sql.exec("CREATE TABLE IF NOT EXISTS t (a INTEGER PRIMARY KEY AUTOINCREMENT, b) STRICT"); }
                 |                            ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[sql-ddl-failed] This schema statement fails: `missing datatype for t.b`. Every query of `Store` that depends on it fails too; fix the statement.
         "#]],
     );
@@ -345,11 +349,11 @@ fn unknown_function_and_empty_statement() {
     check(
         &store("  add() {\n    this.sql.exec(\"\");\n    this.sql.exec(`INSERT INTO log (at, msg) VALUES (unixepoch(), uuid());\n    -- done\n`);\n  }\n"),
         expect![[r#"
-            26  |     this.sql.exec("");
+            27  |     this.sql.exec("");
                 |                   ^^ error[sql-syntax] Empty SQL statement: Durable Objects reject an empty script, a doubled `;` and a comment after the final `;` (`SQL code did not contain a statement.`), after running the statements before it. Remove it.
-            27  |     this.sql.exec(`INSERT INTO log (at, msg) VALUES (unixepoch(), uuid());
+            28  |     this.sql.exec(`INSERT INTO log (at, msg) VALUES (unixepoch(), uuid());
                 |                                                                   ^^^^ error[sql-unknown-function] `uuid` is not a SQL function of Durable Object storage (`no such function`): use a built-in (core, date, JSON, math, FTS5) or compute the value in TypeScript and bind it.
-            28  |     -- done
+            29  |     -- done
                 |     ^^^^^^^ error[sql-syntax] Empty SQL statement: Durable Objects reject an empty script, a doubled `;` and a comment after the final `;` (`SQL code did not contain a statement.`), after running the statements before it. Remove it.
         "#]],
     );
@@ -409,18 +413,20 @@ fn schema_edits_recheck_queries() {
 #[test]
 fn ranges_through_crlf_continuations_and_constants() {
     let src = store(
-        "  a() { return this.sql.exec(`SELECT id\r\n    FROM items WHERE qty >> = 1`).toArray(); }\n  b() { return this.sql.exec(\"SELECT * \\\n FROM itemz\").toArray(); }\n  c() { return this.sql.exec(`SELECT * FROM ${TABLE}`).toArray(); }\n",
+        "  a() { return this.sql.exec(`SELECT id\r\n    FROM items WHERE qty >> = 1`).toArray(); }\n  b() { return this.sql.exec(\"SELECT * \\\n FROM itemz\").toArray(); }\n  c() { return this.sql.exec(`SELECT * FROM ${TABLE}`).toArray(); }\n  d() { return this.sql.exec(`SELECT * FROM items LIMIT ${PAGE}`, 1).toArray(); }\n",
     )
     .replace("const ITEMS", "const TABLE = \"nothere\";\nconst ITEMS");
     check(
         &src,
         expect![[r#"
-            27  |     FROM items WHERE qty >> = 1`).toArray(); }
+            28  |     FROM items WHERE qty >> = 1`).toArray(); }
                 |                             ^ error[sql-syntax] SQL syntax error: near "=": syntax error. SQLite cannot parse this statement, so `exec` throws.
-            29  |  FROM itemz").toArray(); }
+            30  |  FROM itemz").toArray(); }
                 |       ^^^^^ error[sql-unknown-table] No table `itemz` in the schema of `Store`: it creates `items`, `log`, `docs`. Fix the name, or create the table (CREATE TABLE IF NOT EXISTS …) before this query runs.
-            30  |   c() { return this.sql.exec(`SELECT * FROM ${TABLE}`).toArray(); }
+            31  |   c() { return this.sql.exec(`SELECT * FROM ${TABLE}`).toArray(); }
                 |                                             ^^^^^^^^ error[sql-unknown-table] No table `nothere` in the schema of `Store`: it creates `items`, `log`, `docs`. Fix the name, or create the table (CREATE TABLE IF NOT EXISTS …) before this query runs.
+            32  |   d() { return this.sql.exec(`SELECT * FROM items LIMIT ${PAGE}`, 1).toArray(); }
+                |                              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[sql-binding-count] This statement has 0 parameters but 1 binding is passed: `exec` throws `Wrong number of parameter bindings for SQL query.` Pass exactly one value per parameter (`?NNN` counts up to the highest index).
         "#]],
     );
 }
@@ -482,7 +488,7 @@ fn double_quoted_text_is_a_hint() {
     check(
         &store("  active() { return this.sql.exec('SELECT \"name\" FROM items WHERE data = \"active\"').toArray(); }\n"),
         expect![[r#"
-            25  |   active() { return this.sql.exec('SELECT "name" FROM items WHERE data = "active"').toArray(); }
+            26  |   active() { return this.sql.exec('SELECT "name" FROM items WHERE data = "active"').toArray(); }
                 |                                                                          ^^^^^^^^ hint[sql-double-quoted-string] "active" names no column, so SQLite reads it as the text 'active'. Double quotes are for names: write 'active' for text (a later column of that name would silently change the meaning).
         "#]],
     );
@@ -626,7 +632,7 @@ fn failures_handled_by_a_catch_are_still_reported() {
     check(
         &store("  get() {\n    try {\n      return this.sql.exec(\"SELECT * FROM itemz\").toArray();\n    } catch (e) {\n      console.error(e);\n    }\n  }\n"),
         expect![[r#"
-            27  |       return this.sql.exec("SELECT * FROM itemz").toArray();
+            28  |       return this.sql.exec("SELECT * FROM itemz").toArray();
                 |                                           ^^^^^ error[sql-unknown-table] No table `itemz` in the schema of `Store`: it creates `items`, `log`, `docs`. Fix the name, or create the table (CREATE TABLE IF NOT EXISTS …) before this query runs.
         "#]],
     );
@@ -694,9 +700,9 @@ fn not_allowed_statements() {
     check(
         &store("  scratch() {\n    this.sql.exec(\"CREATE TEMP TABLE scratch (x)\");\n    this.sql.exec(\"ATTACH DATABASE 'other.db' AS other\");\n  }\n"),
         expect![[r#"
-            26  |     this.sql.exec("CREATE TEMP TABLE scratch (x)");
+            27  |     this.sql.exec("CREATE TEMP TABLE scratch (x)");
                 |                           ^^^^ error[sql-not-allowed] Temporary tables, views, indexes and triggers are not authorized in Durable Objects: create a regular one (and drop it when done).
-            27  |     this.sql.exec("ATTACH DATABASE 'other.db' AS other");
+            28  |     this.sql.exec("ATTACH DATABASE 'other.db' AS other");
                 |                    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[sql-not-allowed] Durable Objects have exactly one database: `ATTACH`/`DETACH` are not authorized. Keep the data in tables of this database.
         "#]],
     );
@@ -709,9 +715,9 @@ fn other_prepare_errors() {
             "  joined() {\n    return this.sql.exec(\"SELECT id FROM items JOIN log ON log.item = items.id JOIN items AS i2 ON i2.id = log.item\").toArray();\n  }\n  wide() {\n    return this.sql.exec(\"SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6\").toArray();\n  }\n",
         ),
         expect![[r#"
-            26  |     return this.sql.exec("SELECT id FROM items JOIN log ON log.item = items.id JOIN items AS i2 ON i2.id = log.item").toArray();
+            27  |     return this.sql.exec("SELECT id FROM items JOIN log ON log.item = items.id JOIN items AS i2 ON i2.id = log.item").toArray();
                 |                                  ^^ error[sql-error] SQLite rejects this statement: `ambiguous column name: id`, so `exec` throws. Fix the statement.
-            29  |     return this.sql.exec("SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6").toArray();
+            30  |     return this.sql.exec("SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6").toArray();
                 |                           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[sql-error] SQLite rejects this statement: `too many terms in compound SELECT`, so `exec` throws. Fix the statement.
         "#]],
     );
@@ -722,7 +728,7 @@ fn await_on_exec_is_a_hint() {
     check(
         &store("  async count() {\n    const row = (await this.sql.exec(\"SELECT count(*) AS n FROM items\")).one();\n    return row.n;\n  }\n"),
         expect![[r#"
-            26  |     const row = (await this.sql.exec("SELECT count(*) AS n FROM items")).one();
+            27  |     const row = (await this.sql.exec("SELECT count(*) AS n FROM items")).one();
                 |                  ^^^^^ hint[sql-await-exec] `sql.exec` is synchronous: it runs the statement and returns its cursor at once, so this `await` does nothing (and suggests other work could interleave here). Remove it.
         "#]],
     );
