@@ -646,6 +646,16 @@ impl Ctx<'_> {
                 format!("`{f}` is not a SQL function of Durable Object storage (`no such function`): use a built-in (core, date, JSON, math, FTS5) or compute the value in TypeScript and bind it."),
             ));
         }
+        if let Some(f) = m.strip_prefix("unknown function: ") {
+            // A DEFAULT (or CHECK, generated column) that calls a function SQLite lacks: the
+            // CREATE TABLE succeeds, every write that evaluates it fails.
+            let f = f.trim_end_matches("()");
+            return Some(self.diag(
+                self.stmt_range(stmt),
+                UNKNOWN_FUNCTION,
+                format!("The schema of a table this statement writes (a column DEFAULT, CHECK or generated column) calls `{f}`, which Durable Object storage does not have, so the statement throws. Fix the CREATE TABLE (for ids: `DEFAULT (lower(hex(randomblob(16))))`), or pass the value."),
+            ));
+        }
         if !self.complete || m.contains("interrupt") || m.contains("not authorized") {
             return None;
         }

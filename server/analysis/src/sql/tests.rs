@@ -733,3 +733,22 @@ fn await_on_exec_is_a_hint() {
         "#]],
     );
 }
+
+#[test]
+fn a_default_calling_a_missing_function_fails_the_insert() {
+    check(
+        r#"import { DurableObject } from "cloudflare:workers";
+export class Store extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS docs (id TEXT PRIMARY KEY DEFAULT (uuid()), body TEXT)");
+  }
+  add(body: string) { this.ctx.storage.sql.exec("INSERT INTO docs (body) VALUES (?)", body); }
+}
+"#,
+        expect![[r#"
+            7   |   add(body: string) { this.ctx.storage.sql.exec("INSERT INTO docs (body) VALUES (?)", body); }
+                |                                                  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[sql-unknown-function] The schema of a table this statement writes (a column DEFAULT, CHECK or generated column) calls `uuid`, which Durable Object storage does not have, so the statement throws. Fix the CREATE TABLE (for ids: `DEFAULT (lower(hex(randomblob(16))))`), or pass the value.
+        "#]],
+    );
+}
