@@ -514,7 +514,9 @@ fn sql_diagnostics_follow_edits_to_the_schema() {
     let ws = Workspace::new("sql").file("src/index.ts", text);
     let mut s = Server::builder().root(&ws).start();
     let doc = s.open(&ws.path("src/index.ts"), text);
-    let published = s.diagnostics(&doc.uri);
+    // Wait for the publication of this version (a disk-loaded one may come first).
+    let uri = doc.uri.clone();
+    let published = s.notification("textDocument/publishDiagnostics", |p| p["uri"] == uri.as_str() && p["version"] == 1);
     let diags = published["diagnostics"].as_array().unwrap().clone();
     let sql: Vec<&Value> = diags.iter().filter(|d| d["code"] == "sql-unknown-column").collect();
     assert_eq!(sql.len(), 1, "{published}");
@@ -527,8 +529,7 @@ fn sql_diagnostics_follow_edits_to_the_schema() {
     let after = text.find("body TEXT").unwrap() + "body TEXT".len();
     let p = position_of(text, after, Enc::Utf16);
     s.change(&doc.uri, 2, &[(Some(json!({ "start": p, "end": p })), ", title TEXT")]);
-    let published = s.diagnostics(&doc.uri);
-    assert_eq!(published["version"], 2, "{published}");
+    let published = s.notification("textDocument/publishDiagnostics", |p| p["uri"] == uri.as_str() && p["version"] == 2);
     let left: Vec<&Value> = published["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"].as_str().is_some_and(|c| c.starts_with("sql-"))).collect();
     assert!(left.is_empty(), "{published}");
 }
