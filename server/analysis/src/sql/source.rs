@@ -253,7 +253,10 @@ fn exec_site(infer: &Infer<'_>, call: Node<'_>, text: &str) -> Option<Vec<ExecSi
     let mut c = args.walk();
     let list: Vec<Node<'_>> = args.named_children(&mut c).filter(|n| n.kind() != "comment").collect();
     let first = *list.first()?;
-    let query = if first.kind() == "spread_element" { Query::Unknown } else { query_of(first, text, 0) };
+    let mut query = if first.kind() == "spread_element" { Query::Unknown } else { query_of(first, text, 0) };
+    if query == Query::Unknown {
+        query = imported_query(infer, first).unwrap_or(Query::Unknown);
+    }
     let rest = &list[1..];
     let bindings = (!rest.iter().any(|n| n.kind() == "spread_element") && first.kind() != "spread_element").then_some(rest.len());
     let site = ExecSite {
@@ -281,6 +284,68 @@ fn exec_site(infer: &Infer<'_>, call: Node<'_>, text: &str) -> Option<Vec<ExecSi
         }
     }
     Some(vec![site])
+}
+
+/// A query constant imported from another module of the project: `exec(SCHEMA)` or
+/// `exec(Q.byId)` with `import { SCHEMA, Q } from "./sql"`. Its text is checked; every
+/// position in it maps to the argument here (the other module is not this file).
+fn imported_query(infer: &Infer<'_>, arg: Node<'_>) -> Option<Query> {
+    let text = infer.text();
+    let (local, field) = match arg.kind() {
+        "identifier" => (node_text(arg, text), None),
+        "member_expression" => {
+            let obj = arg.child_by_field_name("object").filter(|o| o.kind() == "identifier")?;
+            let prop = arg.child_by_field_name("property").filter(|p| p.kind() == "property_identifier")?;
+            (node_text(obj, text), Some(node_text(prop, text)))
+        }
+        _ => return None,
+    };
+    // A local binding of the same name shadows the import.
+    if arg.kind() == "identifier" && const_value(arg, text).is_some() {
+        return None;
+    }
+    let import = infer.src.model.imports.iter().find(|i| i.local == local && i.imported != "*" && i.imported != "default")?;
+    let target = crate::project::resolve_module(&infer.a.files, infer.path, &import.source)?;
+    let src = infer.a.source(&target)?;
+    let ttext: &str = &src.text;
+    let root = src.tree.root_node();
+    // `export const NAME = …` or a top-level `const NAME = …` exported by name.
+    let exported = src.model.exports.iter().find(|e| e.exported == import.imported && e.source.is_none())?;
+    let name = exported.local.as_deref()?;
+    let mut c = root.walk();
+    let mut value = None;
+    for stmt in root.named_children(&mut c) {
+        let decl = if stmt.kind() == "export_statement" { stmt.child_by_field_name("declaration") } else { Some(stmt) };
+        let Some(decl) = decl.filter(|d| d.kind() == "lexical_declaration" && crate::model::has_child_token(*d, "const")) else { continue };
+        let mut c2 = decl.walk();
+        for d in decl.named_children(&mut c2).filter(|d| d.kind() == "variable_declarator") {
+            if d.child_by_field_name("name").is_some_and(|n| n.kind() == "identifier" && node_text(n, ttext) == name) {
+                value = d.child_by_field_name("value");
+            }
+        }
+    }
+    let mut value = value?;
+    if let Some(f) = field {
+        while matches!(value.kind(), "as_expression" | "satisfies_expression" | "parenthesized_expression") {
+            value = value.named_child(0)?;
+        }
+        if value.kind() != "object" {
+            return None;
+        }
+        let mut c = value.walk();
+        let pair = value.named_children(&mut c).find(|p| {
+            p.kind() == "pair" && p.child_by_field_name("key").is_some_and(|k| node_text(k, ttext).trim_matches(['"', '\'']) == f)
+        })?;
+        value = pair.child_by_field_name("value")?;
+    }
+    match query_of(value, ttext, 1) {
+        Query::Known(sql) => {
+            let span = (arg.start_byte() as u32, arg.end_byte() as u32);
+            let spans = vec![span; sql.text.len()];
+            Some(Query::Known(SqlText { text: sql.text, spans }))
+        }
+        other => Some(other),
+    }
 }
 
 /// The queries a loop variable takes: `m` in `for (const m of ARRAY)` or

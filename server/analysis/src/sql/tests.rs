@@ -752,3 +752,38 @@ export class Store extends DurableObject {
         "#]],
     );
 }
+
+#[test]
+fn query_constants_imported_from_another_module() {
+    let mut a = Analysis::new();
+    a.set_file(Path::new("/w/wrangler.jsonc"), WRANGLER.to_string());
+    a.set_file(
+        Path::new("/w/src/sql.ts"),
+        r#"export const SCHEMA = `CREATE TABLE IF NOT EXISTS tags (name TEXT PRIMARY KEY, uses INTEGER NOT NULL DEFAULT 0)`;
+const Q = { bump: "UPDATE tags SET uses = uses + 1 WHERE name = ?", top: "SELECT name FROM tags ORDER BY uses DESC LIMIT ?", bad: "SELECT nmae FROM tags" };
+export { Q };
+"#
+        .to_string(),
+    );
+    a.set_file(
+        Path::new(INDEX),
+        r#"import { DurableObject } from "cloudflare:workers";
+import { SCHEMA, Q } from "./sql";
+export class Store extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec(SCHEMA);
+  }
+  bump(name: string) { this.ctx.storage.sql.exec(Q.bump, name); }
+  top(n: number) { return this.ctx.storage.sql.exec(Q.top, n).toArray(); }
+  bad() { return this.ctx.storage.sql.exec(Q.bad).toArray(); }
+}
+"#
+        .to_string(),
+    );
+    expect![[r#"
+        10  |   bad() { return this.ctx.storage.sql.exec(Q.bad).toArray(); }
+            |                                            ^^^^^ error[sql-unknown-column] No column `nmae` in `tags` (name, uses): fix the name, or add the column (ALTER TABLE … ADD COLUMN) in the schema code.
+    "#]]
+    .assert_eq(&render(&a));
+}
