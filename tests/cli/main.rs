@@ -374,3 +374,44 @@ fn test_command_usage_errors_exit_two() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("no wrangler config"), "{}", r.stderr);
 }
+
+
+#[test]
+fn sql_mistakes_are_reported_by_check() {
+    let p = Project::new(&[
+        (
+            "wrangler.jsonc",
+            br#"{ "name": "s", "main": "src/index.ts", "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "NOTES", "class_name": "Notes" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Notes"] }] }
+"#,
+        ),
+        (
+            "src/index.ts",
+            br#"import { DurableObject } from "cloudflare:workers";
+export class Notes extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, body TEXT)");
+  }
+  all() { return this.ctx.storage.sql.exec("SELECT id, body FROM note").toArray(); }
+}
+export default { fetch() { return new Response("ok"); } };
+"#,
+        ),
+    ]);
+    let r = p.run(&["check"]);
+    assert_eq!(r.code, 1, "stdout: {}\nstderr: {}", r.stdout, r.stderr);
+    assert!(r.stdout.starts_with("src/index.ts:7:66: error[sql-unknown-table]: No table `note`"), "{}", r.stdout);
+}
+
+/// The example projects are correct code: no SQL diagnostic may appear on them.
+#[test]
+fn example_projects_have_no_sql_diagnostics() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/examples");
+    for name in ["counter", "chat-room", "booking"] {
+        let r = run_in(&examples.join(name), &["check"]);
+        assert!(!r.stdout.contains("[sql-"), "{name}: {}", r.stdout);
+        assert!(r.stdout.is_empty(), "{name}: {}", r.stdout);
+    }
+}

@@ -490,3 +490,36 @@ fn the_server_exits_when_the_editor_process_is_gone() {
         .expect("the server outlived the editor");
     assert!(!status.success());
 }
+
+#[test]
+fn sql_diagnostics_follow_edits_to_the_schema() {
+    let text = "import { DurableObject } from \"cloudflare:workers\";\n\
+        export class Notes extends DurableObject {\n\
+        \tconstructor(ctx: DurableObjectState, env: Env) {\n\
+        \t\tsuper(ctx, env);\n\
+        \t\tctx.storage.sql.exec(\"CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, body TEXT)\");\n\
+        \t}\n\
+        \tall() { return this.ctx.storage.sql.exec(\"SELECT id, /* 😀 */ title FROM notes\").toArray(); }\n\
+        }\n";
+    let ws = Workspace::new("sql").file("src/index.ts", text);
+    let mut s = Server::builder().root(&ws).start();
+    let doc = s.open(&ws.path("src/index.ts"), text);
+    // Wait for the publication of this version (a disk-loaded one may come first).
+    let uri = doc.uri.clone();
+    let published = s.notification("textDocument/publishDiagnostics", |p| p["uri"] == uri.as_str() && p["version"] == 1);
+    let diags = published["diagnostics"].as_array().unwrap().clone();
+    let sql: Vec<&Value> = diags.iter().filter(|d| d["code"] == "sql-unknown-column").collect();
+    assert_eq!(sql.len(), 1, "{published}");
+    // UTF-16 columns: the emoji before `title` counts two units.
+    let at = text.find("title FROM notes\").toArray").unwrap();
+    let start = position_of(text, at, Enc::Utf16);
+    let end = position_of(text, at + "title".len(), Enc::Utf16);
+    assert_eq!(sql[0]["range"], json!({ "start": start, "end": end }), "{published}");
+    // Adding the column to the CREATE TABLE clears it.
+    let after = text.find("body TEXT").unwrap() + "body TEXT".len();
+    let p = position_of(text, after, Enc::Utf16);
+    s.change(&doc.uri, 2, &[(Some(json!({ "start": p, "end": p })), ", title TEXT")]);
+    let published = s.notification("textDocument/publishDiagnostics", |p| p["uri"] == uri.as_str() && p["version"] == 2);
+    let left: Vec<&Value> = published["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"].as_str().is_some_and(|c| c.starts_with("sql-"))).collect();
+    assert!(left.is_empty(), "{published}");
+}

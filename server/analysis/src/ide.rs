@@ -75,6 +75,7 @@ pub(crate) fn diagnostics(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
         out.extend(crate::checks::config_checks(a, path));
     } else if a.source(path).is_some() {
         out.extend(crate::checks::source_checks(a, path));
+        out.extend(crate::sql::diagnostics(a, path));
     }
     out
 }

@@ -69,12 +69,15 @@ pub(crate) struct Infer<'a> {
     pub path: &'a Path,
     pub src: &'a SourceFile,
     pub project: Option<&'a Project>,
+    /// `this.<name>` types already worked out: finding one walks the whole class, and a
+    /// file asks about the same few fields (`this.ctx`, `this.sql`) at every call.
+    fields: std::cell::RefCell<std::collections::HashMap<(ClassKey, String), Option<Ty>>>,
 }
 
 impl<'a> Infer<'a> {
     pub fn new(a: &'a Analysis, path: &'a Path) -> Option<Self> {
         let src = a.source(path)?;
-        Some(Infer { a, path, src, project: a.projects().for_file(path) })
+        Some(Infer { a, path, src, project: a.projects().for_file(path), fields: Default::default() })
     }
 
     pub fn text(&self) -> &'a str {
@@ -358,6 +361,19 @@ impl<'a> Infer<'a> {
 
     /// `this.<name>` inside class `key`.
     fn instance_field(&self, key: &ClassKey, name: &str, depth: usize) -> Option<Ty> {
+        let cache_key = (key.clone(), name.to_string());
+        if let Some(t) = self.fields.borrow().get(&cache_key) {
+            return t.clone();
+        }
+        let t = self.instance_field_uncached(key, name, depth);
+        // Answers found near the top are final; deep ones may have hit the depth limit.
+        if depth <= 8 {
+            self.fields.borrow_mut().insert(cache_key, t.clone());
+        }
+        t
+    }
+
+    fn instance_field_uncached(&self, key: &ClassKey, name: &str, depth: usize) -> Option<Ty> {
         let kind = self.do_kind(key);
         let inherited = matches!(kind, DoKind::Extends | DoKind::Library);
         if inherited && matches!(name, "ctx" | "env") && !self.declares_field(key, name) {
@@ -393,7 +409,7 @@ impl<'a> Infer<'a> {
         let infer = if key.file == self.path {
             self
         } else {
-            other = Infer { a: self.a, path: self.a.files.get_key_value(&key.file)?.0, src, project: self.project };
+            other = Infer { a: self.a, path: self.a.files.get_key_value(&key.file)?.0, src, project: self.project, fields: Default::default() };
             &other
         };
         let root = src.tree.root_node();
@@ -410,7 +426,16 @@ impl<'a> Infer<'a> {
         });
         let mut found = None;
         for member in members {
-            found = infer.assignment_in(member, name, depth);
+            // A field initialiser: `sql = this.ctx.storage.sql;`
+            if member.kind() == "public_field_definition" {
+                if let (Some(field), Some(value)) = (member.field("name"), member.field("value")) {
+                    if infer.t(field) == name {
+                        found = infer.type_at_depth(value, depth + 1);
+                    }
+                }
+            } else {
+                found = infer.assignment_in(member, name, depth);
+            }
             if found.is_some() {
                 break;
             }

@@ -16,6 +16,7 @@ pub mod text;
 
 mod checks;
 mod infer;
+mod sql;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -95,6 +96,8 @@ impl File {
 pub struct Analysis {
     files: BTreeMap<PathBuf, File>,
     projects: Arc<project::Projects>,
+    /// Shadow databases and prepared-statement results, shared by every snapshot.
+    sql: Arc<sql::Engine>,
 }
 
 impl Analysis {
@@ -222,6 +225,12 @@ impl Analysis {
     /// Every diagnostic of one file.
     pub fn diagnostics(&self, path: &Path) -> Vec<Diagnostic> {
         ide::diagnostics(self, path)
+    }
+
+    /// How many SQL statements have been prepared against shadow schemas so far (cache
+    /// misses only). Edits outside SQL strings must not move it.
+    pub fn sql_prepare_count(&self) -> usize {
+        self.sql.prepare_count()
     }
 
     /// Completion items at a byte offset.

@@ -1,0 +1,687 @@
+//! SQL inside `sql.exec(...)`: each query is prepared against a shadow schema of its Durable
+//! Object class, built by replaying the DDL that the class's own code runs.
+//!
+//! Where the checker cannot see everything (a query built at run time, DDL in a library base
+//! class or handed to a helper elsewhere), it reports only what cannot depend on the unseen
+//! part: syntax, statements the platform rejects, binding counts of fully known queries.
+
+mod lex;
+mod shadow;
+mod source;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use tree_sitter::Node;
+
+use crate::syntax::NodeExt;
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::infer::{DoKind, Infer, Ty};
+use crate::project::ClassKey;
+use crate::syntax::node_text;
+use crate::text::TextRange;
+use crate::Analysis;
+
+pub(crate) use shadow::Engine;
+use lex::{Tok, Token};
+use shadow::{Denial, Outcome, SchemaFacts};
+use source::{ExecSite, Query, SqlText};
+
+pub const SYNTAX: &str = "sql-syntax";
+pub const UNKNOWN_TABLE: &str = "sql-unknown-table";
+pub const UNKNOWN_COLUMN: &str = "sql-unknown-column";
+pub const UNKNOWN_FUNCTION: &str = "sql-unknown-function";
+pub const BINDING_COUNT: &str = "sql-binding-count";
+pub const TRANSACTION: &str = "sql-transaction-statement";
+pub const PRAGMA: &str = "sql-pragma-not-allowed";
+pub const RESERVED: &str = "sql-reserved-name";
+pub const NOT_ALLOWED: &str = "sql-not-allowed";
+pub const DDL_FAILED: &str = "sql-ddl-failed";
+pub const ERROR: &str = "sql-error";
+pub const QUOTED_STRING: &str = "sql-double-quoted-string";
+pub const AWAIT_EXEC: &str = "sql-await-exec";
+
+/// One statement of a known query, located in its site.
+struct Stmt {
+    site: usize,
+    /// The statement's range in the site's SQL text.
+    span: lex::Span,
+    /// The text handed to SQLite (UPDATE/DELETE `ORDER BY … LIMIT` tails blanked out, since
+    /// the bundled parser lacks that platform extension).
+    prepared: String,
+    /// Blanking removed parameters: the parameter count is unknown.
+    params_unknown: bool,
+    verb: String,
+    is_last: bool,
+}
+
+/// The SQL of one file's `exec` calls, split and classified.
+struct FileSql {
+    path: PathBuf,
+    sites: Vec<ExecSite>,
+    stmts: Vec<Stmt>,
+    /// Per site: its decoded text and tokens (known queries only).
+    texts: Vec<Option<(SqlText, Vec<Token>)>>,
+    empties: Vec<(usize, lex::Span)>,
+}
+
+fn read_file(infer: &Infer<'_>) -> FileSql {
+    let sites = source::exec_sites(infer);
+    let mut stmts = Vec::new();
+    let mut texts = Vec::new();
+    let mut empties = Vec::new();
+    for (i, site) in sites.iter().enumerate() {
+        let Query::Known(sql) = &site.query else {
+            texts.push(None);
+            continue;
+        };
+        let tokens = lex::tokenize(&sql.text);
+        let split = lex::split(&sql.text, &tokens);
+        empties.extend(split.empty.iter().map(|s| (i, *s)));
+        let n = split.statements.len();
+        for (k, span) in split.statements.iter().enumerate() {
+            let code = lex::code_tokens(&tokens, *span);
+            let verb = lex::verb(&sql.text, &code);
+            let (prepared, params_unknown) = blank_limit_tail(&sql.text, *span, &code);
+            stmts.push(Stmt { site: i, span: *span, prepared, params_unknown, verb, is_last: k + 1 == n });
+        }
+        texts.push(Some((sql.clone(), tokens)));
+    }
+    FileSql { path: infer.path.to_path_buf(), sites, stmts, texts, empties }
+}
+
+/// The statement text, with a top-level `ORDER BY … LIMIT …` tail of an UPDATE or DELETE
+/// replaced by spaces (offsets stay put).
+fn blank_limit_tail(sql: &str, span: lex::Span, code: &[Token]) -> (String, bool) {
+    let text = sql[span.start..span.end].to_string();
+    if !matches!(lex::dml_verb(sql, code).as_deref(), Some("UPDATE" | "DELETE")) || lex::verb(sql, code) == "CREATE" {
+        return (text, false);
+    }
+    let mut depth = 0i32;
+    let mut seen_verb = false;
+    let mut cut = None;
+    for t in code {
+        match t.kind {
+            Tok::Open => depth += 1,
+            Tok::Close => depth -= 1,
+            Tok::Word if depth == 0 => {
+                if t.is_word(sql, "UPDATE") || t.is_word(sql, "DELETE") {
+                    seen_verb = true;
+                } else if seen_verb && (t.is_word(sql, "ORDER") || t.is_word(sql, "LIMIT")) {
+                    cut = Some(t.start);
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let Some(cut) = cut else { return (text, false) };
+    let params = code.iter().any(|t| t.start >= cut && t.kind == Tok::Param);
+    let rel = cut - span.start;
+    // One space per byte of the tail, so that SQLite's offsets still match the text.
+    let mut out = text[..rel].to_string();
+    out.extend(std::iter::repeat_n(' ', text.len() - rel));
+    (out, params)
+}
+
+/// A class's view of the schema: the DDL it runs and whether anything is hidden from us.
+struct ClassPlan {
+    ddl: Vec<String>,
+    /// For each DDL statement: where it is in this file (site, span), when it is.
+    ddl_origin: Vec<Option<(usize, usize)>>,
+    complete: bool,
+    /// Some statement creates a table, view or virtual table.
+    creates: bool,
+}
+
+pub(crate) fn diagnostics(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
+    let Some(infer) = Infer::new(a, path) else { return Vec::new() };
+    let file = read_file(&infer);
+    if file.sites.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (i, span) in &file.empties {
+        let Some((sql, toks)) = &file.texts[*i] else { continue };
+        // Point at the stray comment or `;` when there is one; an empty string as a whole.
+        let range = if sql.text.is_empty() {
+            file.sites[*i].arg
+        } else {
+            toks.iter()
+                .find(|t| t.start >= span.start && t.end <= span.end && matches!(t.kind, Tok::Comment | Tok::Semi))
+                .map_or_else(|| sql.source_range(span.start, span.end.max(span.start + 1)), |t| sql.source_range(t.start, t.end))
+        };
+        out.push(Diagnostic::new(
+            path,
+            range,
+            Severity::Error,
+            SYNTAX,
+            "Empty SQL statement: Durable Objects reject an empty script, a doubled `;` and a comment after the final `;` (`SQL code did not contain a statement.`), after running the statements before it. Remove it.",
+        ));
+    }
+    // `await` on the synchronous `exec`: harmless, but it misreads the API. Once per call.
+    let mut awaited: Vec<TextRange> = file.sites.iter().filter_map(|s| s.awaited).collect();
+    awaited.dedup();
+    for range in awaited {
+        out.push(Diagnostic::new(
+            path,
+            range,
+            Severity::Hint,
+            AWAIT_EXEC,
+            "`sql.exec` is synchronous: it runs the statement and returns its cursor at once, so this `await` does nothing (and suggests other work could interleave here). Remove it.",
+        ));
+    }
+    // Group sites by class (module-level sites under `None`).
+    let mut groups: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
+    for (i, s) in file.sites.iter().enumerate() {
+        groups.entry(s.class.clone()).or_default().push(i);
+    }
+    let mut other_files: HashMap<PathBuf, FileSql> = HashMap::new();
+    for (class, site_ids) in &groups {
+        let plan = class_plan(a, &infer, &file, class.as_deref(), &mut other_files);
+        let id = (path.to_path_buf(), class.clone().unwrap_or_default());
+        let queries: Vec<&Stmt> = file
+            .stmts
+            .iter()
+            .filter(|s| site_ids.contains(&s.site) && !lex::is_ddl_verb(&s.verb) && !lex::TRANSACTION_VERBS.contains(&s.verb.as_str()))
+            .collect();
+        let texts: Vec<String> = queries.iter().map(|s| s.prepared.clone()).collect();
+        let result = a.sql.check(&id, &plan.ddl, &texts);
+        // A schema statement that failed leaves its tables out: judging queries against the
+        // rest would only echo that failure.
+        let ddl_ok = result.ddl.iter().all(|o| match o {
+            Outcome::Ok { .. } => true,
+            Outcome::Err(e) => e.denial.is_none() && is_state_dependent(&e.message),
+        });
+        let ctx = Ctx { path, file: &file, facts: &result.facts, complete: plan.complete && ddl_ok, class: class.as_deref() };
+        for (outcome, origin) in result.ddl.iter().zip(&plan.ddl_origin) {
+            let Some((site, stmt_ix)) = origin else { continue };
+            if let Outcome::Err(e) = outcome {
+                out.extend(ctx.ddl_error(&file.stmts[*stmt_ix], e, file.sites[*site].in_try));
+            }
+        }
+        for (stmt, outcome) in queries.iter().zip(&result.queries) {
+            out.extend(ctx.query_outcome(stmt, outcome));
+        }
+        for stmt in file.stmts.iter().filter(|s| site_ids.contains(&s.site)) {
+            if lex::TRANSACTION_VERBS.contains(&stmt.verb.as_str()) {
+                out.push(ctx.transaction(stmt));
+            }
+        }
+    }
+    // Statements written to fail on purpose are fine: in a test's `expect(...).toThrow()`,
+    // under a `try` whose `catch` swallows the failure, and under any `try` in a test file.
+    let test_file = is_test_file(path);
+    let on_purpose: Vec<TextRange> = file
+        .sites
+        .iter()
+        .filter(|s| s.expects_failure || s.failure_swallowed || (test_file && s.in_try))
+        .map(|s| if s.arg.start < s.call.start || s.arg.end > s.call.end { s.arg } else { s.call })
+        .collect();
+    out.retain(|d| !on_purpose.iter().any(|r| r.contains_range(d.range)));
+    out.sort_by(|x, y| x.range.cmp(&y.range).then(x.code.cmp(y.code)));
+    out.dedup_by(|x, y| x.range == y.range && x.code == y.code && x.message == y.message);
+    out
+}
+
+/// The DDL a class runs, in order, and whether its schema is fully visible.
+fn class_plan(
+    a: &Analysis,
+    infer: &Infer<'_>,
+    file: &FileSql,
+    class: Option<&str>,
+    other_files: &mut HashMap<PathBuf, FileSql>,
+) -> ClassPlan {
+    let mut plan = ClassPlan { ddl: Vec::new(), ddl_origin: Vec::new(), complete: true, creates: false };
+    let mut chain: Vec<ClassKey> = Vec::new();
+    match class {
+        Some(name) => {
+            let key = ClassKey { file: file.path.clone(), name: name.to_string() };
+            chain = infer.class_chain(&key);
+            let kind = infer.do_kind(&key);
+            let unseen_base = chain.last().and_then(|k| infer.class(k)).is_some_and(|c| c.extends.is_some());
+            if !(kind == DoKind::Extends || (kind == DoKind::Legacy && !unseen_base)) {
+                // A library base class (Agent, Server, …) or a class that is not a Durable
+                // Object at all: its tables may come from code we cannot see.
+                plan.complete = false;
+            }
+            if hands_out_storage(infer, file, &key) || is_extended(infer, &key) {
+                plan.complete = false;
+            }
+        }
+        None => plan.complete = false,
+    }
+    // Deepest base first, then the class; module-level helpers of each file in source order
+    // among that file's class code.
+    let mut files_done: Vec<PathBuf> = Vec::new();
+    for k in chain.iter().rev() {
+        let is_here = k.file == file.path;
+        if !is_here && !other_files.contains_key(&k.file) {
+            if let Some(other) = Infer::new(a, &k.file) {
+                other_files.insert(k.file.clone(), read_file(&other));
+            }
+        }
+        let f = if is_here { file } else if let Some(f) = other_files.get(&k.file) { f } else { plan.complete = false; continue };
+        let include_module = !files_done.contains(&k.file);
+        files_done.push(k.file.clone());
+        add_ddl(&mut plan, f, is_here, |s| s.class.as_deref() == Some(k.name.as_str()) || (include_module && s.class.is_none()));
+    }
+    if chain.is_empty() {
+        add_ddl(&mut plan, file, true, |s| s.class.is_none());
+    }
+    if !plan.creates {
+        // No table is created anywhere we can see: the schema comes from elsewhere.
+        plan.complete = false;
+    }
+    plan
+}
+
+fn add_ddl(plan: &mut ClassPlan, f: &FileSql, is_here: bool, wanted: impl Fn(&ExecSite) -> bool) {
+    for (i, site) in f.sites.iter().enumerate() {
+        if !wanted(site) {
+            continue;
+        }
+        match &site.query {
+            Query::Known(_) => {}
+            Query::Partial { prefix } => {
+                let head = prefix.trim_start().to_ascii_uppercase();
+                if head.is_empty() || ["CREATE", "ALTER", "DROP"].iter().any(|w| head.starts_with(w) || w.starts_with(head.as_str())) {
+                    plan.complete = false;
+                }
+                continue;
+            }
+            // A private wrapper's own `exec(param)`: its calls are sites of their own.
+            Query::Unknown if site.wrapper => continue,
+            Query::Unknown => {
+                plan.complete = false;
+                continue;
+            }
+        }
+        for (ix, st) in f.stmts.iter().enumerate().filter(|(_, s)| s.site == i) {
+            if lex::is_ddl_verb(&st.verb) {
+                plan.creates |= st.verb == "CREATE";
+                plan.ddl.push(st.prepared.clone());
+                plan.ddl_origin.push(is_here.then_some((i, ix)));
+            }
+        }
+    }
+}
+
+/// Whether another class of the project extends this one: a base class may query tables
+/// that its subclasses create.
+fn is_extended(infer: &Infer<'_>, key: &ClassKey) -> bool {
+    let files: Vec<&Path> = match infer.project {
+        Some(p) => p.sources.iter().map(PathBuf::as_path).collect(),
+        None => vec![infer.path],
+    };
+    files.iter().filter_map(|f| infer.a.source(f)).any(|src| {
+        src.model.classes.iter().any(|c| c.extends.as_deref().is_some_and(|b| b.rsplit('.').next() == Some(key.name.as_str())))
+    })
+}
+
+/// Whether the class hands its storage (or itself) to code outside this file's module-level
+/// functions: a helper elsewhere may create tables we cannot see.
+fn hands_out_storage(infer: &Infer<'_>, file: &FileSql, key: &ClassKey) -> bool {
+    let Some(info) = infer.class(key) else { return true };
+    let text = infer.text();
+    let root = infer.src.tree.root_node();
+    let Some(class_node) = root.descendant_for_byte_range(info.range.start, info.range.end) else { return true };
+    // Module-level functions whose `exec` calls we see (their DDL is part of every class of
+    // the file). A function that runs SQL through a receiver we do not recognise
+    // (`obj.ctx.storage.sql` with `obj: MyObject`) is as hidden as code in another module.
+    let module_functions: Vec<&str> = {
+        let mut c = root.walk();
+        root.named_children(&mut c)
+            .filter_map(|n| {
+                let n = if n.kind() == "export_statement" { n.field("declaration")? } else { n };
+                if n.kind() != "function_declaration" {
+                    return None;
+                }
+                let runs_sql = file.sites.iter().any(|s| s.class.is_none() && n.start_byte() <= s.call.start && s.call.end <= n.end_byte());
+                runs_sql.then(|| n.field("name")).flatten().map(|x| node_text(x, text))
+            })
+            .collect()
+    };
+    let typed_storage = |n: Node<'_>| -> bool {
+        n.kind() == "this"
+            || matches!(n.kind(), "identifier" | "member_expression" | "non_null_expression" | "as_expression")
+                && matches!(infer.type_of(n), Some(Ty::Api(r)) if r == "SqlStorage" || r == crate::infer::STORAGE || r == crate::infer::STATE)
+    };
+    // Also inside an options object or array: `new DODialect({ ctx })`, `drizzle({ storage: this.ctx.storage })`.
+    let storage_like = |n: Node<'_>| -> bool {
+        if typed_storage(n) {
+            return true;
+        }
+        if !matches!(n.kind(), "object" | "array") {
+            return false;
+        }
+        let mut c = n.walk();
+        let found = n.named_children(&mut c).any(|item| match item.kind() {
+            "shorthand_property_identifier" => matches!(node_text(item, text), "ctx" | "state" | "storage" | "sql"),
+            "pair" => item.field("value").is_some_and(typed_storage),
+            _ => typed_storage(item),
+        });
+        found
+    };
+    let mut stack = vec![class_node];
+    while let Some(n) = stack.pop() {
+        if matches!(n.kind(), "call_expression" | "new_expression") {
+            let callee = n.field("function").or_else(|| n.field("constructor"));
+            let local_helper = callee.is_some_and(|c| c.kind() == "super" || (c.kind() == "identifier" && module_functions.contains(&node_text(c, text))));
+            if !local_helper {
+                if let Some(args) = n.field("arguments") {
+                    let mut c = args.walk();
+                    if args.named_children(&mut c).any(storage_like) {
+                        return true;
+                    }
+                }
+            }
+        }
+        let mut c = n.walk();
+        stack.extend(n.named_children(&mut c));
+    }
+    false
+}
+
+struct Ctx<'a> {
+    path: &'a Path,
+    file: &'a FileSql,
+    facts: &'a SchemaFacts,
+    complete: bool,
+    class: Option<&'a str>,
+}
+
+impl Ctx<'_> {
+    fn text_of(&self, stmt: &Stmt) -> (&SqlText, &[Token]) {
+        let (sql, toks) = self.file.texts[stmt.site].as_ref().expect("statements come from known queries");
+        (sql, toks)
+    }
+
+    /// The source range of the whole statement (its code, without surrounding space).
+    fn stmt_range(&self, stmt: &Stmt) -> TextRange {
+        let (sql, toks) = self.text_of(stmt);
+        let code = lex::code_tokens(toks, stmt.span);
+        match (code.first(), code.last()) {
+            (Some(f), Some(l)) => sql.source_range(f.start, l.end),
+            _ => sql.source_range(stmt.span.start, stmt.span.end),
+        }
+    }
+
+    /// The source range of the token at SQLite's error offset.
+    fn offset_range(&self, stmt: &Stmt, offset: usize) -> TextRange {
+        let (sql, toks) = self.text_of(stmt);
+        let at = stmt.span.start + offset;
+        let tok = toks
+            .iter()
+            .find(|t| t.end > at && !t.is_trivia() && t.start >= stmt.span.start && t.end <= stmt.span.end)
+            .filter(|t| t.start <= at || t.start < stmt.span.end);
+        match tok {
+            Some(t) => sql.source_range(t.start, t.end),
+            None => self.stmt_range(stmt),
+        }
+    }
+
+    /// The source range of the first name token spelling `name` (quoted or not).
+    fn name_range(&self, stmt: &Stmt, name: &str) -> TextRange {
+        let (sql, toks) = self.text_of(stmt);
+        let last = name.rsplit('.').next().unwrap_or(name);
+        toks.iter()
+            .filter(|t| t.start >= stmt.span.start && t.end <= stmt.span.end)
+            .find(|t| t.ident(&sql.text).is_some_and(|i| i.eq_ignore_ascii_case(last)))
+            .map(|t| sql.source_range(t.start, t.end))
+            .unwrap_or_else(|| self.stmt_range(stmt))
+    }
+
+    fn diag(&self, range: TextRange, code: &'static str, message: String) -> Diagnostic {
+        Diagnostic::new(self.path, range, Severity::Error, code, message)
+    }
+
+    fn class_label(&self) -> String {
+        match self.class {
+            Some(c) => format!("`{c}`"),
+            None => "this module".to_string(),
+        }
+    }
+
+    /// "`items` (id, name)" for the tables a statement names, to say what exists.
+    fn columns_in(&self, stmt: &Stmt) -> String {
+        let (sql, toks) = self.text_of(stmt);
+        let named: Vec<String> = lex::code_tokens(toks, stmt.span).iter().filter_map(|t| t.ident(&sql.text)).map(|n| n.to_lowercase()).collect();
+        let listed: Vec<String> = self
+            .facts
+            .columns
+            .iter()
+            .filter(|(t, _)| named.contains(&t.to_lowercase()))
+            .map(|(t, cols)| format!("`{t}` ({})", cols.join(", ")))
+            .collect();
+        if listed.is_empty() { "the tables this statement uses".to_string() } else { listed.join(", ") }
+    }
+
+    fn transaction(&self, stmt: &Stmt) -> Diagnostic {
+        let (sql, toks) = self.text_of(stmt);
+        let code = lex::code_tokens(toks, stmt.span);
+        let range = code.iter().find(|t| t.kind == Tok::Word).map_or_else(|| self.stmt_range(stmt), |t| sql.source_range(t.start, t.end));
+        self.diag(
+            range,
+            TRANSACTION,
+            format!(
+                "`{}` cannot run through `sql.exec`: Durable Objects reject SQL transaction statements. Wrap the statements in `this.ctx.storage.transactionSync(() => {{ … }})` (or `transaction(async () => …)`), which rolls back if the callback throws.",
+                stmt.verb
+            ),
+        )
+    }
+
+    fn denial(&self, stmt: &Stmt, d: &Denial) -> Option<Diagnostic> {
+        let (sql, toks) = self.text_of(stmt);
+        Some(match d {
+            Denial::Pragma(name) => self.diag(
+                self.name_range(stmt, name),
+                PRAGMA,
+                format!("`PRAGMA {name}` is not allowed in Durable Objects (`not authorized`). Allowed: table_list, table_info, table_xinfo, index_list, index_info, index_xinfo, foreign_key_list, foreign_key_check, quick_check, optimize, data_version, page_size (read), and the boolean settings foreign_keys, defer_foreign_keys, case_sensitive_like, ignore_check_constraints, legacy_alter_table, recursive_triggers, reverse_unordered_selects. To track a schema version, keep it in a table of your own."),
+            ),
+            Denial::Reserved(name) => self.diag(
+                self.name_range(stmt, name),
+                RESERVED,
+                format!("`{name}` starts with `_cf_`, a prefix Durable Objects reserve for their internal tables (`not authorized`): choose another name."),
+            ),
+            Denial::Transaction => self.transaction(stmt),
+            Denial::Attach => self.diag(self.stmt_range(stmt), NOT_ALLOWED, "Durable Objects have exactly one database: `ATTACH`/`DETACH` are not authorized. Keep the data in tables of this database.".into()),
+            Denial::Temp => {
+                let code = lex::code_tokens(toks, stmt.span);
+                let range = code
+                    .iter()
+                    .find(|t| t.is_word(&sql.text, "TEMP") || t.is_word(&sql.text, "TEMPORARY") || t.ident(&sql.text).is_some_and(|i| i.eq_ignore_ascii_case("temp")))
+                    .map_or_else(|| self.stmt_range(stmt), |t| sql.source_range(t.start, t.end));
+                self.diag(range, NOT_ALLOWED, "Temporary tables, views, indexes and triggers are not authorized in Durable Objects: create a regular one (and drop it when done).".into())
+            }
+            Denial::VirtualModule(m) => self.diag(
+                self.name_range(stmt, m),
+                NOT_ALLOWED,
+                format!("The virtual table module `{m}` is not available in Durable Objects (`not authorized`): only fts5, fts5vocab, rtree and rtree_i32 are."),
+            ),
+            Denial::LoadExtension => self.diag(
+                self.name_range(stmt, "load_extension"),
+                NOT_ALLOWED,
+                "Durable Objects cannot load SQLite extensions: `load_extension` is not authorized.".into(),
+            ),
+        })
+    }
+
+    fn ddl_error(&self, stmt: &Stmt, e: &shadow::SqlError, in_try: bool) -> Option<Diagnostic> {
+        if let Some(d) = &e.denial {
+            return self.denial(stmt, d);
+        }
+        if is_syntax(&e.message) {
+            return Some(self.syntax(stmt, e));
+        }
+        if in_try || is_state_dependent(&e.message) {
+            return None;
+        }
+        let range = e.offset.map_or_else(|| self.stmt_range(stmt), |o| self.offset_range(stmt, o));
+        Some(self.diag(range, DDL_FAILED, format!("This schema statement fails: `{}`. Every query of {} that depends on it fails too; fix the statement.", e.message, self.class_label())))
+    }
+
+    fn syntax(&self, stmt: &Stmt, e: &shadow::SqlError) -> Diagnostic {
+        let range = match e.offset {
+            Some(o) => self.offset_range(stmt, o),
+            None => {
+                // `incomplete input`: point at the end of the statement.
+                let (sql, toks) = self.text_of(stmt);
+                let code = lex::code_tokens(toks, stmt.span);
+                code.last().map_or_else(|| self.stmt_range(stmt), |t| sql.source_range(t.start, t.end))
+            }
+        };
+        self.diag(range, SYNTAX, format!("SQL syntax error: {}. SQLite cannot parse this statement, so `exec` throws.", e.message))
+    }
+
+    fn query_outcome(&self, stmt: &Stmt, outcome: &Outcome) -> Vec<Diagnostic> {
+        let site = &self.file.sites[stmt.site];
+        match outcome {
+            Outcome::Ok { params, quoted_string } => {
+                let mut out = Vec::new();
+                // With part of the schema hidden, the word may well be a column.
+                if let Some(o) = quoted_string.filter(|_| self.complete) {
+                    let range = self.offset_range(stmt, o);
+                    let (sql, _) = self.text_of(stmt);
+                    let word = self.file.texts[stmt.site].as_ref().and_then(|(_, toks)| {
+                        toks.iter().find(|t| sql.source_range(t.start, t.end) == range).map(|t| t.text(&sql.text).to_string())
+                    });
+                    if let Some(word) = word.filter(|w| w.starts_with('"')) {
+                        let inner = word.trim_matches('"');
+                        out.push(Diagnostic::new(
+                            self.path,
+                            range,
+                            Severity::Hint,
+                            QUOTED_STRING,
+                            format!("{word} names no column, so SQLite reads it as the text '{inner}'. Double quotes are for names: write '{inner}' for text (a later column of that name would silently change the meaning)."),
+                        ));
+                    }
+                }
+                if *params > 0 && !stmt.is_last {
+                    out.push(self.diag(
+                        self.stmt_range(stmt),
+                        BINDING_COUNT,
+                        "Only the last statement of a multi-statement `exec` may have parameters (the platform throws otherwise): run this statement in its own `exec` call.".into(),
+                    ));
+                }
+                if stmt.is_last && !stmt.params_unknown {
+                    if let Some(n) = site.bindings {
+                        if n != *params {
+                            out.push(self.diag(
+                                TextRange::new(site.arg.start, site.call.end),
+                                BINDING_COUNT,
+                                format!(
+                                    "This statement has {params} parameter{} but {n} binding{} {} passed: `exec` throws `Wrong number of parameter bindings for SQL query.` {}",
+                                    if *params == 1 { "" } else { "s" },
+                                    if n == 1 { "" } else { "s" },
+                                    if n == 1 { "is" } else { "are" },
+                                    if site.array_binding {
+                                        "`exec` takes the values as separate arguments, not as an array: spread it (`exec(query, ...values)`) or list them."
+                                    } else {
+                                        "Pass exactly one value per parameter (`?NNN` counts up to the highest index)."
+                                    },
+                                ),
+                            ));
+                        }
+                    }
+                }
+                out
+            }
+            Outcome::Err(e) => self.query_error(stmt, e).into_iter().collect(),
+        }
+    }
+
+    fn query_error(&self, stmt: &Stmt, e: &shadow::SqlError) -> Option<Diagnostic> {
+        if let Some(d) = &e.denial {
+            return self.denial(stmt, d);
+        }
+        if is_syntax(&e.message) {
+            return Some(self.syntax(stmt, e));
+        }
+        let m = &e.message;
+        if let Some(name) = m.strip_prefix("no such table: ") {
+            let bare = name.rsplit('.').next().unwrap_or(name);
+            if !self.complete || self.facts.ever_tables.contains(&bare.to_lowercase()) {
+                return None;
+            }
+            let tables = if self.facts.tables.is_empty() {
+                "it creates no tables".to_string()
+            } else {
+                format!("it creates {}", self.facts.tables.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", "))
+            };
+            return Some(self.diag(
+                self.name_range(stmt, bare),
+                UNKNOWN_TABLE,
+                format!("No table `{bare}` in the schema of {}: {tables}. Fix the name, or create the table (CREATE TABLE IF NOT EXISTS …) before this query runs.", self.class_label()),
+            ));
+        }
+        let column = m.strip_prefix("no such column: ").map(|c| c.to_string()).or_else(|| {
+            // `table t has no column named x`
+            m.split_once(" has no column named ").map(|(_, c)| c.to_string())
+        });
+        if let Some(col) = column {
+            let bare = col.rsplit('.').next().unwrap_or(&col).to_string();
+            if !self.complete || self.facts.ever_columns.contains(&bare.to_lowercase()) && !col.contains('.') {
+                return None;
+            }
+            if col.contains('.') && !self.complete {
+                return None;
+            }
+            let range = e.offset.map_or_else(|| self.name_range(stmt, &bare), |o| self.offset_range(stmt, o));
+            return Some(self.diag(
+                range,
+                UNKNOWN_COLUMN,
+                format!(
+                    "No column `{col}` in {}: fix the name, or add the column (ALTER TABLE … ADD COLUMN) in the schema code.",
+                    self.columns_in(stmt)
+                ),
+            ));
+        }
+        if let Some(f) = m.strip_prefix("no such function: ") {
+            let range = e.offset.map_or_else(|| self.name_range(stmt, f), |o| self.offset_range(stmt, o));
+            return Some(self.diag(
+                range,
+                UNKNOWN_FUNCTION,
+                format!("`{f}` is not a SQL function of Durable Object storage (`no such function`): use a built-in (core, date, JSON, math, FTS5) or compute the value in TypeScript and bind it."),
+            ));
+        }
+        if let Some(f) = m.strip_prefix("unknown function: ") {
+            // A DEFAULT (or CHECK, generated column) that calls a function SQLite lacks: the
+            // CREATE TABLE succeeds, every write that evaluates it fails.
+            let f = f.trim_end_matches("()");
+            return Some(self.diag(
+                self.stmt_range(stmt),
+                UNKNOWN_FUNCTION,
+                format!("The schema of a table this statement writes (a column DEFAULT, CHECK or generated column) calls `{f}`, which Durable Object storage does not have, so the statement throws. Fix the CREATE TABLE (for ids: `DEFAULT (lower(hex(randomblob(16))))`), or pass the value."),
+            ));
+        }
+        if !self.complete || m.contains("interrupt") || m.contains("not authorized") {
+            return None;
+        }
+        let range = e.offset.map_or_else(|| self.stmt_range(stmt), |o| self.offset_range(stmt, o));
+        Some(self.diag(range, ERROR, format!("SQLite rejects this statement: `{m}`, so `exec` throws. Fix the statement.")))
+    }
+}
+
+/// Test modules by the usual naming conventions.
+fn is_test_file(path: &Path) -> bool {
+    let p = path.to_string_lossy().replace('\\', "/");
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    name.contains(".test.") || name.contains(".spec.") || ["/test/", "/tests/", "/__tests__/"].iter().any(|d| p.contains(d))
+}
+
+/// Failures that depend on the state a schema statement meets (a table created twice on
+/// purpose, a column added by a guarded migration, an object dropped earlier): not knowable
+/// from the code.
+fn is_state_dependent(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    ["already exists", "duplicate column", "no such", "has no column", "cannot drop", "interrupt", "there is already", "not exist"]
+        .iter()
+        .any(|p| m.contains(p))
+}
+
+fn is_syntax(message: &str) -> bool {
+    message.contains("syntax error") || message == "incomplete input" || message.starts_with("unrecognized token")
+}

@@ -1,0 +1,492 @@
+//! Shadow databases: one in-memory SQLite database per Durable Object class, built by
+//! replaying the class's DDL, against which every query is prepared (never run).
+//!
+//! The connection imitates the platform's engine (foreign keys on, defensive mode, the
+//! platform's limits, its authorizer rules) and is locked down so that SQL from a file can
+//! neither reach the file system nor hang or exhaust the server.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use rusqlite::config::DbConfig;
+use rusqlite::functions::FunctionFlags;
+use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
+use rusqlite::limits::Limit;
+use rusqlite::Connection;
+
+/// Why the authorizer refused a statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Denial {
+    Pragma(String),
+    Reserved(String),
+    Attach,
+    Temp,
+    Transaction,
+    VirtualModule(String),
+    LoadExtension,
+}
+
+/// The result of preparing (or, for DDL, running) one statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// Prepared; `quoted_string` is SQLite's offset of a double-quoted string literal (a
+    /// `"word"` that names no column, which SQLite then reads as text).
+    Ok { params: usize, quoted_string: Option<usize> },
+    Err(SqlError),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SqlError {
+    /// SQLite's message (`no such table: users`).
+    pub message: String,
+    /// SQLite's error offset into the statement, when it reports one.
+    pub offset: Option<usize>,
+    pub denial: Option<Denial>,
+}
+
+/// What the DDL replay left behind, for judging errors.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SchemaFacts {
+    /// Tables and views that exist after the replay, as declared (SQLite's own and shadow
+    /// tables left out), with their columns.
+    pub tables: Vec<String>,
+    pub columns: Vec<(String, Vec<String>)>,
+    /// Every table or view name (lower case) that existed at some point of the replay.
+    pub ever_tables: HashSet<String>,
+    /// Every column name (lower case) of any table at some point of the replay.
+    pub ever_columns: HashSet<String>,
+}
+
+/// A class: the file that declares it and its name.
+pub(crate) type ClassId = (PathBuf, String);
+
+/// All shadow databases, shared by every clone of an `Analysis`.
+#[derive(Default)]
+pub(crate) struct Engine {
+    classes: Mutex<HashMap<ClassId, ShadowDb>>,
+    /// How many query statements were prepared (cache misses), for tests and benchmarks.
+    prepares: AtomicUsize,
+    /// How many times a class's schema was rebuilt.
+    replays: AtomicUsize,
+}
+
+struct ShadowDb {
+    key: u64,
+    conn: Connection,
+    auth: Arc<Mutex<AuthState>>,
+    ops: Arc<AtomicU64>,
+    ddl: Vec<Outcome>,
+    facts: Arc<SchemaFacts>,
+    cache: HashMap<String, Outcome>,
+}
+
+#[derive(Default)]
+struct AuthState {
+    trusted: bool,
+    denial: Option<Denial>,
+}
+
+/// The answer for one class.
+pub(crate) struct ClassResult {
+    pub ddl: Vec<Outcome>,
+    pub queries: Vec<Outcome>,
+    pub facts: Arc<SchemaFacts>,
+}
+
+/// Progress handler period, in virtual machine instructions, and the number of periods one
+/// DDL statement may run (a `CREATE TABLE … AS SELECT` over a recursive CTE, for example).
+const PROGRESS_PERIOD: i32 = 1000;
+const MAX_PERIODS: u64 = 20_000;
+/// Queries kept per class before the cache is emptied (typing leaves many dead texts).
+const MAX_CACHED: usize = 4096;
+/// Shadow databases kept before all are dropped and rebuilt on demand.
+const MAX_CLASSES: usize = 512;
+
+impl Engine {
+    pub fn prepare_count(&self) -> usize {
+        self.prepares.load(Ordering::Relaxed)
+    }
+
+    #[cfg(test)]
+    pub fn replay_count(&self) -> usize {
+        self.replays.load(Ordering::Relaxed)
+    }
+
+    /// Builds (or reuses) the class's shadow database for `ddl` and prepares `queries`
+    /// against it, reusing earlier results for statements already prepared on this schema.
+    pub fn check(&self, id: &ClassId, ddl: &[String], queries: &[String]) -> ClassResult {
+        let key = {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            ddl.hash(&mut h);
+            h.finish()
+        };
+        let mut classes = self.classes.lock().unwrap_or_else(|e| e.into_inner());
+        if classes.len() > MAX_CLASSES && !classes.contains_key(id) {
+            // Classes renamed or deleted leave their databases behind; start afresh.
+            classes.clear();
+        }
+        let rebuild = classes.get(id).is_none_or(|db| db.key != key);
+        if rebuild {
+            self.replays.fetch_add(1, Ordering::Relaxed);
+            match ShadowDb::build(key, ddl) {
+                Some(db) => {
+                    classes.insert(id.clone(), db);
+                }
+                None => {
+                    classes.remove(id);
+                }
+            }
+        }
+        let Some(db) = classes.get_mut(id) else {
+            return ClassResult { ddl: Vec::new(), queries: Vec::new(), facts: Arc::default() };
+        };
+        if db.cache.len() > MAX_CACHED {
+            db.cache.clear();
+        }
+        let mut results = Vec::with_capacity(queries.len());
+        for q in queries {
+            let outcome = match db.cache.get(q) {
+                Some(o) => o.clone(),
+                None => {
+                    self.prepares.fetch_add(1, Ordering::Relaxed);
+                    let o = db.prepare(q);
+                    db.cache.insert(q.clone(), o.clone());
+                    o
+                }
+            };
+            results.push(outcome);
+        }
+        ClassResult { ddl: db.ddl.clone(), queries: results, facts: db.facts.clone() }
+    }
+}
+
+/// Math functions the platform builds in (`SQLITE_ENABLE_MATH_FUNCTIONS`) but the bundled
+/// SQLite leaves out; registered as stand-ins so that preparing accepts them.
+const MATH_FUNCTIONS: &[(&str, i32)] = &[
+    ("acos", 1), ("acosh", 1), ("asin", 1), ("asinh", 1), ("atan", 1), ("atan2", 2), ("atanh", 1),
+    ("ceil", 1), ("ceiling", 1), ("cos", 1), ("cosh", 1), ("degrees", 1), ("exp", 1), ("floor", 1),
+    ("ln", 1), ("log", 1), ("log", 2), ("log10", 1), ("log2", 1), ("mod", 2), ("pi", 0), ("pow", 2),
+    ("power", 2), ("radians", 1), ("sin", 1), ("sinh", 1), ("sqrt", 1), ("tan", 1), ("tanh", 1),
+    ("trunc", 1),
+];
+
+impl ShadowDb {
+    fn build(key: u64, ddl: &[String]) -> Option<ShadowDb> {
+        let mut conn = Connection::open_in_memory().ok()?;
+        let auth = Arc::new(Mutex::new(AuthState::default()));
+        let ops = Arc::new(AtomicU64::new(0));
+        configure(&mut conn, &auth, &ops).ok()?;
+        let mut db = ShadowDb { key, conn, auth, ops, ddl: Vec::new(), facts: Arc::default(), cache: HashMap::new() };
+        let mut facts = SchemaFacts::default();
+        for stmt in ddl {
+            let outcome = db.run_ddl(stmt);
+            if matches!(outcome, Outcome::Ok { .. }) {
+                db.record_schema(&mut facts);
+            }
+            db.ddl.push(outcome);
+        }
+        db.record_schema(&mut facts);
+        db.facts = Arc::new(facts);
+        Some(db)
+    }
+
+    fn take_denial(&self) -> Option<Denial> {
+        self.auth.lock().unwrap_or_else(|e| e.into_inner()).denial.take()
+    }
+
+    fn error(&self, e: rusqlite::Error) -> SqlError {
+        let denial = self.take_denial();
+        match e {
+            rusqlite::Error::SqlInputError { msg, offset, .. } => {
+                SqlError { message: msg, offset: usize::try_from(offset).ok(), denial }
+            }
+            rusqlite::Error::SqliteFailure(err, msg) => {
+                SqlError { message: msg.unwrap_or_else(|| err.to_string()), offset: None, denial }
+            }
+            other => SqlError { message: other.to_string(), offset: None, denial },
+        }
+    }
+
+    fn prepare(&mut self, sql: &str) -> Outcome {
+        self.take_denial();
+        let result = self.conn.prepare(sql).map(|s| s.parameter_count());
+        match result {
+            Ok(params) => Outcome::Ok { params, quoted_string: self.quoted_string(sql) },
+            Err(e) => Outcome::Err(self.error(e)),
+        }
+    }
+
+    /// Prepares again with double-quoted string literals disabled: a `"word"` that then fails
+    /// as `no such column` was read as a string.
+    fn quoted_string(&mut self, sql: &str) -> Option<usize> {
+        if !sql.contains('"') {
+            return None;
+        }
+        self.conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DML, false).ok()?;
+        let strict = self.conn.prepare(sql).map(|_| ());
+        let _ = self.conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DML, true);
+        self.take_denial();
+        match strict {
+            Err(rusqlite::Error::SqlInputError { msg, offset, .. }) if msg.starts_with("no such column: ") => usize::try_from(offset).ok(),
+            _ => None,
+        }
+    }
+
+    fn run_ddl(&mut self, sql: &str) -> Outcome {
+        self.take_denial();
+        self.ops.store(0, Ordering::Relaxed);
+        let result = self.conn.prepare(sql).and_then(|mut s| {
+            let params = s.parameter_count();
+            if params > 0 {
+                // DDL cannot take parameters; prepare already said what it had to.
+                return Ok(params);
+            }
+            s.raw_execute().map(|_| 0)
+        });
+        match result {
+            Ok(params) => Outcome::Ok { params, quoted_string: None },
+            Err(e) => Outcome::Err(self.error(e)),
+        }
+    }
+
+    /// Adds the current tables and columns to `facts`.
+    fn record_schema(&mut self, facts: &mut SchemaFacts) {
+        self.auth.lock().unwrap_or_else(|e| e.into_inner()).trusted = true;
+        // (name, shown): SQLite's own tables and the shadow tables of virtual tables exist
+        // but are not worth listing in a message.
+        let mut tables: Vec<(String, bool)> = Vec::new();
+        let list = "SELECT s.name, s.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND coalesce(l.type, '') <> 'shadow' \
+                    FROM sqlite_schema s LEFT JOIN pragma_table_list l ON l.schema = 'main' AND l.name = s.name \
+                    WHERE s.type IN ('table', 'view') ORDER BY s.rowid";
+        if let Ok(mut s) = self.conn.prepare(list) {
+            if let Ok(rows) = s.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?))) {
+                tables.extend(rows.flatten());
+            }
+        }
+        facts.columns.clear();
+        for (t, shown) in &tables {
+            facts.ever_tables.insert(t.to_lowercase());
+            if let Ok(mut s) = self.conn.prepare("SELECT name FROM pragma_table_info(?1)") {
+                if let Ok(rows) = s.query_map([t], |r| r.get::<_, String>(0)) {
+                    let cols: Vec<String> = rows.flatten().collect();
+                    facts.ever_columns.extend(cols.iter().map(|c| c.to_lowercase()));
+                    if *shown {
+                        facts.columns.push((t.clone(), cols));
+                    }
+                }
+            }
+        }
+        facts.tables = tables.into_iter().filter(|(_, shown)| *shown).map(|(t, _)| t).collect();
+        self.auth.lock().unwrap_or_else(|e| e.into_inner()).trusted = false;
+    }
+}
+
+fn configure(conn: &mut Connection, auth: &Arc<Mutex<AuthState>>, ops: &Arc<AtomicU64>) -> rusqlite::Result<()> {
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_FKEY, true)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
+    // The platform still accepts double-quoted string literals.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DML, true)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DDL, true)?;
+    for (limit, value) in [
+        (Limit::SQLITE_LIMIT_SQL_LENGTH, 100_000),
+        (Limit::SQLITE_LIMIT_LENGTH, 4 * 1024 * 1024),
+        (Limit::SQLITE_LIMIT_COLUMN, 100),
+        (Limit::SQLITE_LIMIT_VARIABLE_NUMBER, 100),
+        (Limit::SQLITE_LIMIT_FUNCTION_ARG, 127),
+        (Limit::SQLITE_LIMIT_LIKE_PATTERN_LENGTH, 50),
+        (Limit::SQLITE_LIMIT_COMPOUND_SELECT, 5),
+        (Limit::SQLITE_LIMIT_EXPR_DEPTH, 100),
+        (Limit::SQLITE_LIMIT_TRIGGER_DEPTH, 10),
+        (Limit::SQLITE_LIMIT_VDBE_OP, 25_000),
+        (Limit::SQLITE_LIMIT_ATTACHED, 0),
+    ] {
+        conn.set_limit(limit, value)?;
+    }
+    for (name, args) in MATH_FUNCTIONS {
+        conn.create_scalar_function(*name, *args, FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC, |_| {
+            Ok(rusqlite::types::Value::Null)
+        })?;
+    }
+    let counter = ops.clone();
+    conn.progress_handler(PROGRESS_PERIOD, Some(move || counter.fetch_add(1, Ordering::Relaxed) >= MAX_PERIODS))?;
+    let state = auth.clone();
+    conn.authorizer(Some(move |ctx: AuthContext<'_>| {
+        let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
+        if st.trusted {
+            return Authorization::Allow;
+        }
+        match authorize(&ctx) {
+            Ok(()) => Authorization::Allow,
+            Err(d) => {
+                st.denial.get_or_insert(d);
+                Authorization::Deny
+            }
+        }
+    }))?;
+    Ok(())
+}
+
+/// `_cf_` names (case-insensitive) belong to the platform.
+pub(crate) fn is_reserved(name: &str) -> bool {
+    name.len() >= 4 && name.as_bytes()[..4].eq_ignore_ascii_case(b"_cf_")
+}
+
+fn reserved(names: &[&str]) -> Result<(), Denial> {
+    match names.iter().find(|n| is_reserved(n)) {
+        Some(n) => Err(Denial::Reserved((*n).to_string())),
+        None => Ok(()),
+    }
+}
+
+/// The platform's authorizer rules (sql-rules §2–§5), as far as preparing can see them.
+fn authorize(ctx: &AuthContext<'_>) -> Result<(), Denial> {
+    use AuthAction as A;
+    // Temporary objects are refused by their own actions below; SQLite's internal statements
+    // may still touch the temp schema (ALTER TABLE … RENAME updates its triggers), which is fine.
+    match ctx.action {
+        A::Attach { .. } | A::Detach { .. } => Err(Denial::Attach),
+        A::Transaction { .. } | A::Savepoint { .. } => Err(Denial::Transaction),
+        A::CreateTempIndex { .. }
+        | A::CreateTempTable { .. }
+        | A::CreateTempTrigger { .. }
+        | A::CreateTempView { .. }
+        | A::DropTempIndex { .. }
+        | A::DropTempTable { .. }
+        | A::DropTempTrigger { .. }
+        | A::DropTempView { .. } => Err(Denial::Temp),
+        A::Pragma { pragma_name, pragma_value } => {
+            if pragma_allowed(pragma_name, pragma_value) {
+                Ok(())
+            } else {
+                Err(Denial::Pragma(pragma_name.to_string()))
+            }
+        }
+        A::Function { function_name } if function_name.eq_ignore_ascii_case("load_extension") => Err(Denial::LoadExtension),
+        A::CreateVtable { table_name, module_name } => {
+            reserved(&[table_name])?;
+            let m = module_name.to_ascii_lowercase();
+            if matches!(m.as_str(), "fts5" | "fts5vocab" | "rtree" | "rtree_i32") {
+                Ok(())
+            } else {
+                Err(Denial::VirtualModule(module_name.to_string()))
+            }
+        }
+        A::CreateIndex { index_name, table_name } | A::DropIndex { index_name, table_name } => reserved(&[index_name, table_name]),
+        A::CreateTrigger { trigger_name, table_name } | A::DropTrigger { trigger_name, table_name } => {
+            reserved(&[trigger_name, table_name])
+        }
+        A::CreateTable { table_name }
+        | A::DropTable { table_name }
+        | A::Insert { table_name }
+        | A::Delete { table_name }
+        | A::Read { table_name, .. }
+        | A::Update { table_name, .. }
+        | A::AlterTable { table_name, .. }
+        | A::Analyze { table_name }
+        | A::DropVtable { table_name, .. } => reserved(&[table_name]),
+        A::CreateView { view_name } | A::DropView { view_name } => reserved(&[view_name]),
+        _ => Ok(()),
+    }
+}
+
+/// The PRAGMA allowlist (sql-rules §3).
+fn pragma_allowed(name: &str, value: Option<&str>) -> bool {
+    let name = name.to_ascii_lowercase();
+    let value = value.map(str::trim).filter(|v| !v.is_empty());
+    let named = |v: Option<&str>| v.is_some_and(|v| !is_reserved(v.trim_matches(|c| c == '"' || c == '\'' || c == '`')));
+    match name.as_str() {
+        "table_list" | "data_version" | "page_size" => value.is_none(),
+        "table_info" | "table_xinfo" | "foreign_key_list" | "index_list" | "index_info" | "index_xinfo" => named(value),
+        "case_sensitive_like" | "foreign_keys" | "defer_foreign_keys" | "ignore_check_constraints"
+        | "legacy_alter_table" | "recursive_triggers" | "reverse_unordered_selects" => value.is_none_or(is_boolean),
+        "foreign_key_check" => value.is_none() || named(value),
+        "quick_check" => value.is_none() || value.is_some_and(|v| v.parse::<u64>().is_ok()) || named(value),
+        "optimize" => value.is_none_or(is_integer),
+        _ => false,
+    }
+}
+
+fn is_boolean(v: &str) -> bool {
+    let v = v.trim().trim_matches(|c| c == '\'' || c == '"').trim().to_ascii_lowercase();
+    ["true", "false", "yes", "no", "on", "off", "1", "0"].iter().any(|k| v.starts_with(k))
+}
+
+fn is_integer(v: &str) -> bool {
+    let v = v.trim().trim_start_matches(['-', '+']);
+    match v.strip_prefix("0x").or_else(|| v.strip_prefix("0X")) {
+        Some(h) => !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit()),
+        None => !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine_check(ddl: &[&str], queries: &[&str]) -> ClassResult {
+        let e = Engine::default();
+        let ddl: Vec<String> = ddl.iter().map(|s| s.to_string()).collect();
+        let q: Vec<String> = queries.iter().map(|s| s.to_string()).collect();
+        e.check(&(PathBuf::from("a.ts"), "A".into()), &ddl, &q)
+    }
+
+    #[test]
+    fn platform_rules() {
+        let r = engine_check(
+            &["CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT)", "CREATE TABLE _cf_x(a)", "CREATE VIRTUAL TABLE g USING geopoly(a)", "CREATE TEMP TABLE tt(a)", "CREATE TABLE u(a)", "ALTER TABLE u RENAME TO u2"],
+            &[
+                "SELECT sqrt(a), pow(a, 2), json_extract(b, '$.x'), b ->> '$.y' FROM t",
+                "PRAGMA table_info(t)",
+                "PRAGMA foreign_keys = OFF",
+                "PRAGMA user_version",
+                "PRAGMA journal_mode = WAL",
+                "ATTACH DATABASE 'x.db' AS x",
+                "SELECT load_extension('x')",
+                "SELECT ?3, :a",
+                "SELECT \"b\", \"nope\" FROM t",
+                "SELECT name FROM pragma_table_info('t')",
+                "SELECT name FROM pragma_table_list",
+                "SELECT * FROM pragma_index_list(?)",
+            ],
+        );
+        assert_eq!(r.ddl[0], Outcome::Ok { params: 0, quoted_string: None });
+        let denial = |o: &Outcome| match o {
+            Outcome::Err(e) => e.denial.clone(),
+            Outcome::Ok { .. } => None,
+        };
+        assert_eq!(denial(&r.ddl[1]), Some(Denial::Reserved("_cf_x".into())));
+        assert_eq!(denial(&r.ddl[2]), Some(Denial::VirtualModule("geopoly".into())));
+        assert_eq!(denial(&r.ddl[3]), Some(Denial::Temp));
+        // Renaming runs SQLite's own statements over the temp schema: not a temporary object.
+        assert_eq!(r.ddl[4..], [Outcome::Ok { params: 0, quoted_string: None }, Outcome::Ok { params: 0, quoted_string: None }]);
+        for i in [0, 1, 2] {
+            assert_eq!(r.queries[i], Outcome::Ok { params: 0, quoted_string: None }, "query {i}");
+        }
+        assert_eq!(denial(&r.queries[3]), Some(Denial::Pragma("user_version".into())));
+        assert_eq!(denial(&r.queries[4]), Some(Denial::Pragma("journal_mode".into())));
+        assert_eq!(denial(&r.queries[5]), Some(Denial::Attach));
+        assert_eq!(denial(&r.queries[6]), Some(Denial::LoadExtension));
+        assert_eq!(r.queries[7], Outcome::Ok { params: 4, quoted_string: None });
+        assert_eq!(r.queries[8], Outcome::Ok { params: 0, quoted_string: Some(12) });
+        // Table-valued pragma functions of the allowlist.
+        assert_eq!(r.queries[9..], [
+            Outcome::Ok { params: 0, quoted_string: None },
+            Outcome::Ok { params: 0, quoted_string: None },
+            Outcome::Ok { params: 1, quoted_string: None },
+        ]);
+        assert!(r.facts.ever_columns.contains("b"));
+    }
+
+    #[test]
+    fn hostile_ddl_is_stopped() {
+        let r = engine_check(
+            &["CREATE TABLE big AS WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT n FROM c"],
+            &["SELECT 1"],
+        );
+        assert!(matches!(&r.ddl[0], Outcome::Err(e) if e.message.contains("interrupt")), "{:?}", r.ddl[0]);
+    }
+}

@@ -1,0 +1,757 @@
+//! Finding the SQL in TypeScript: the query argument of each `sql.exec(...)` call, as text
+//! with an exact map from every SQL byte back to the source bytes that produced it.
+
+use tree_sitter::Node;
+
+use crate::syntax::NodeExt;
+use crate::infer::{Infer, Ty};
+use crate::syntax::node_text;
+use crate::text::TextRange;
+
+/// SQL text assembled from source pieces.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct SqlText {
+    pub text: String,
+    /// For each byte of `text`, the source range that produced it (an escape such as `\n`
+    /// spans two source bytes; a `${CONST}` substitution spans the whole substitution).
+    pub spans: Vec<(u32, u32)>,
+}
+
+impl SqlText {
+    fn push_str(&mut self, s: &str, span: (u32, u32)) {
+        self.text.push_str(s);
+        self.spans.extend(std::iter::repeat_n(span, s.len()));
+    }
+    fn push_char(&mut self, c: char, span: (u32, u32)) {
+        let mut buf = [0u8; 4];
+        self.push_str(c.encode_utf8(&mut buf), span);
+    }
+    fn append(&mut self, other: &SqlText) {
+        self.text.push_str(&other.text);
+        self.spans.extend_from_slice(&other.spans);
+    }
+    /// The source range of SQL bytes `[start, end)`.
+    pub fn source_range(&self, start: usize, end: usize) -> TextRange {
+        if self.spans.is_empty() {
+            return TextRange::empty(0);
+        }
+        let s = start.min(self.spans.len() - 1);
+        let e = end.clamp(s + 1, self.spans.len()) - 1;
+        let (a, _) = self.spans[s];
+        let (_, b) = self.spans[e];
+        TextRange::new(a as usize, (b as usize).max(a as usize))
+    }
+}
+
+/// What is known of a query argument.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Query {
+    /// The whole text is known.
+    Known(SqlText),
+    /// Some text is known, but part of it is computed at run time; `prefix` is the known text
+    /// before the first unknown part.
+    Partial { prefix: String },
+    /// Nothing is known (a parameter, a call, a variable).
+    Unknown,
+}
+
+/// One `exec` call on a SqlStorage receiver.
+#[derive(Clone, Debug)]
+pub(crate) struct ExecSite {
+    /// The `exec` call expression.
+    pub call: TextRange,
+    pub query: Query,
+    /// The range of the query argument.
+    pub arg: TextRange,
+    /// Number of binding arguments, or `None` when a spread makes it unknown.
+    pub bindings: Option<usize>,
+    /// The class whose body holds the call, by name; `None` at module level.
+    pub class: Option<String>,
+    /// The call sits in a `try` block, where failures are handled by the code.
+    pub in_try: bool,
+    /// The call sits in a `try` whose `catch` is empty: failing is an expected outcome.
+    pub failure_swallowed: bool,
+    /// The call is written to fail: inside `expect(...)` (`toThrow`, `rejects`) or
+    /// `assert.throws(...)`/`assert.rejects(...)`.
+    pub expects_failure: bool,
+    /// The query is a parameter of a private helper (`#query(sql, ...params)`) whose calls in
+    /// this file are checked as sites of their own.
+    pub wrapper: bool,
+    /// The only binding is an array literal (`exec(q, [a, b])`): one value, not a list.
+    pub array_binding: bool,
+    /// `await sql.exec(…)`: the range of the `await` keyword.
+    pub awaited: Option<TextRange>,
+}
+
+/// A function or method that runs its parameter `index` as a query.
+struct Wrapper {
+    name: String,
+    class: Option<String>,
+    index: usize,
+    /// `exec(q, ...rest)` with the wrapper's own rest parameter: bindings can be counted.
+    rest: bool,
+}
+
+/// Every `exec` call of the file whose receiver is a recognised SqlStorage.
+pub(crate) fn exec_sites(infer: &Infer<'_>) -> Vec<ExecSite> {
+    let text = infer.text();
+    let mut out = Vec::new();
+    let mut wrappers = Vec::new();
+    let mut calls = Vec::new();
+    let mut stack = vec![infer.src.tree.root_node()];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "call_expression" {
+            calls.push(n);
+            if let Some(mut sites) = exec_site(infer, n, text) {
+                if let [site] = sites.as_mut_slice() {
+                    if site.query == Query::Unknown {
+                        if let Some((w, hidden)) = wrapper_of(n, text) {
+                            site.wrapper = hidden;
+                            wrappers.push(Wrapper { class: site.class.clone(), ..w });
+                        }
+                    }
+                }
+                out.extend(sites);
+            }
+        }
+        let mut c = n.walk();
+        let children: Vec<_> = n.named_children(&mut c).collect();
+        stack.extend(children.into_iter().rev());
+    }
+    if !wrappers.is_empty() {
+        for call in calls {
+            if let Some(site) = wrapper_call(infer, &wrappers, call, text) {
+                out.push(site);
+            }
+        }
+    }
+    out.sort_by_key(|s| s.call.start);
+    out
+}
+
+/// When `exec`'s query argument is a parameter of the enclosing function: that function as a
+/// wrapper, and whether it is private to this file (so that every call to it is in view).
+fn pattern_of(p: Node<'_>) -> Option<Node<'_>> {
+    p.field("pattern")
+}
+
+fn wrapper_of(exec_call: Node<'_>, text: &str) -> Option<(Wrapper, bool)> {
+    let args = exec_call.field("arguments")?;
+    let mut c = args.walk();
+    let list: Vec<Node<'_>> = args.named_children(&mut c).filter(|n| n.kind() != "comment").collect();
+    let first = *list.first()?;
+    if first.kind() != "identifier" {
+        return None;
+    }
+    let name = node_text(first, text);
+    let mut func = exec_call.parent()?;
+    while !matches!(func.kind(), "method_definition" | "function_declaration" | "arrow_function" | "function_expression") {
+        func = func.parent()?;
+    }
+    let params = func.field("parameters")?;
+    let mut c = params.walk();
+    let plist: Vec<Node<'_>> = params.named_children(&mut c).filter(|p| matches!(p.kind(), "required_parameter" | "optional_parameter")).collect();
+    let index = plist.iter().position(|p| pattern_of(*p).is_some_and(|x| x.kind() == "identifier" && node_text(x, text) == name))?;
+    // `exec(q, ...rest)` where `rest` is the wrapper's rest parameter right after `q`.
+    let rest = match (&list[1..], plist.get(index + 1).and_then(|p| pattern_of(*p))) {
+        ([spread], Some(rp)) if spread.kind() == "spread_element" && rp.kind() == "rest_pattern" && plist.len() == index + 2 => {
+            let inner = spread.named_child(0).map(|n| node_text(n, text));
+            let rest_name = rp.named_child(0).map(|n| node_text(n, text));
+            inner.is_some() && inner == rest_name
+        }
+        _ => false,
+    };
+    let (fname, hidden) = match func.kind() {
+        "method_definition" => {
+            let n = func.field("name")?;
+            let private = n.kind() == "private_property_identifier"
+                || crate::model::first_named_child_of_kind(func, "accessibility_modifier")
+                    .is_some_and(|a| matches!(node_text(a, text), "private" | "protected"));
+            (node_text(n, text).to_string(), private)
+        }
+        "function_declaration" => {
+            let n = func.field("name")?;
+            (node_text(n, text).to_string(), func.parent().is_some_and(|p| p.kind() == "program"))
+        }
+        _ => {
+            let holder = func.parent()?;
+            match holder.kind() {
+                "public_field_definition" => {
+                    let n = holder.field("name")?;
+                    let private = n.kind() == "private_property_identifier"
+                        || crate::model::first_named_child_of_kind(holder, "accessibility_modifier")
+                            .is_some_and(|a| matches!(node_text(a, text), "private" | "protected"));
+                    (node_text(n, text).to_string(), private)
+                }
+                "variable_declarator" => {
+                    let n = holder.field("name").filter(|n| n.kind() == "identifier")?;
+                    let top = holder.parent().and_then(|d| d.parent()).is_some_and(|p| p.kind() == "program");
+                    (node_text(n, text).to_string(), top)
+                }
+                _ => return None,
+            }
+        }
+    };
+    Some((Wrapper { name: fname, class: None, index, rest }, hidden))
+}
+
+/// A call of a wrapper (`this.#query("SELECT …", id)`, `run(sql, "SELECT …")`) as a site.
+fn wrapper_call(infer: &Infer<'_>, wrappers: &[Wrapper], call: Node<'_>, text: &str) -> Option<ExecSite> {
+    let callee = call.field("function")?;
+    let class = infer.this_class_or_enclosing(call).map(|k| k.name);
+    let w = match callee.kind() {
+        "member_expression" => {
+            if callee.field("object")?.kind() != "this" {
+                return None;
+            }
+            let name = node_text(callee.field("property")?, text);
+            wrappers.iter().find(|w| w.name == name && w.class.is_some() && w.class == class)?
+        }
+        "identifier" => {
+            let name = node_text(callee, text);
+            wrappers.iter().find(|w| w.name == name && w.class.is_none())?
+        }
+        _ => return None,
+    };
+    let args = call.field("arguments")?;
+    let mut c = args.walk();
+    let list: Vec<Node<'_>> = args.named_children(&mut c).filter(|n| n.kind() != "comment").collect();
+    if list[..list.len().min(w.index + 1)].iter().any(|n| n.kind() == "spread_element") {
+        return None;
+    }
+    let arg = *list.get(w.index)?;
+    let rest = &list[w.index + 1..];
+    let bindings = (w.rest && !rest.iter().any(|n| n.kind() == "spread_element")).then_some(rest.len());
+    Some(ExecSite {
+        call: crate::syntax::node_range(call),
+        query: query_of(arg, text, 0),
+        arg: crate::syntax::node_range(arg),
+        bindings,
+        class,
+        in_try: try_context(call).0,
+        failure_swallowed: try_context(call).1,
+        expects_failure: expects_failure(call, text),
+        wrapper: false,
+        array_binding: rest.len() == 1 && rest[0].kind() == "array",
+        awaited: None,
+    })
+}
+
+fn exec_site(infer: &Infer<'_>, call: Node<'_>, text: &str) -> Option<Vec<ExecSite>> {
+    let callee = call.field("function")?;
+    if callee.kind() != "member_expression" {
+        return None;
+    }
+    let prop = callee.field("property")?;
+    if node_text(prop, text) != "exec" {
+        return None;
+    }
+    let object = callee.field("object")?;
+    if infer.type_of(object) != Some(Ty::Api("SqlStorage".into())) {
+        return None;
+    }
+    let args = call.field("arguments")?;
+    let mut c = args.walk();
+    let list: Vec<Node<'_>> = args.named_children(&mut c).filter(|n| n.kind() != "comment").collect();
+    let first = *list.first()?;
+    let mut query = if first.kind() == "spread_element" { Query::Unknown } else { query_of(first, text, 0) };
+    if query == Query::Unknown {
+        query = imported_query(infer, first).unwrap_or(Query::Unknown);
+    }
+    let rest = &list[1..];
+    let bindings = (!rest.iter().any(|n| n.kind() == "spread_element") && first.kind() != "spread_element").then_some(rest.len());
+    let site = ExecSite {
+        call: crate::syntax::node_range(call),
+        query,
+        arg: crate::syntax::node_range(first),
+        bindings,
+        class: infer.this_class_or_enclosing(call).map(|k| k.name),
+        in_try: try_context(call).0,
+        failure_swallowed: try_context(call).1,
+        expects_failure: expects_failure(call, text),
+        wrapper: false,
+        array_binding: rest.len() == 1 && rest[0].kind() == "array",
+        awaited: awaited(call),
+    };
+    if site.query == Query::Unknown {
+        // `for (const m of MIGRATIONS) sql.exec(m)`: one site per element of the array.
+        if let Some(elements) = loop_elements(first, text) {
+            return Some(
+                elements
+                    .into_iter()
+                    .map(|(query, arg)| ExecSite { query, arg, bindings: None, ..site.clone() })
+                    .collect(),
+            );
+        }
+    }
+    Some(vec![site])
+}
+
+/// A query constant imported from another module of the project: `exec(SCHEMA)` or
+/// `exec(Q.byId)` with `import { SCHEMA, Q } from "./sql"`. Its text is checked; every
+/// position in it maps to the argument here (the other module is not this file).
+fn imported_query(infer: &Infer<'_>, arg: Node<'_>) -> Option<Query> {
+    let text = infer.text();
+    let (local, field) = match arg.kind() {
+        "identifier" => (node_text(arg, text), None),
+        "member_expression" => {
+            let obj = arg.field("object").filter(|o| o.kind() == "identifier")?;
+            let prop = arg.field("property").filter(|p| p.kind() == "property_identifier")?;
+            (node_text(obj, text), Some(node_text(prop, text)))
+        }
+        _ => return None,
+    };
+    // A local binding of the same name shadows the import.
+    if arg.kind() == "identifier" && const_value(arg, text).is_some() {
+        return None;
+    }
+    let import = infer.src.model.imports.iter().find(|i| i.local == local && i.imported != "*" && i.imported != "default")?;
+    let target = crate::project::resolve_module(&infer.a.files, infer.path, &import.source)?;
+    let src = infer.a.source(&target)?;
+    let ttext: &str = &src.text;
+    let root = src.tree.root_node();
+    // `export const NAME = …` or a top-level `const NAME = …` exported by name.
+    let exported = src.model.exports.iter().find(|e| e.exported == import.imported && e.source.is_none())?;
+    let name = exported.local.as_deref()?;
+    let mut c = root.walk();
+    let mut value = None;
+    for stmt in root.named_children(&mut c) {
+        let decl = if stmt.kind() == "export_statement" { stmt.field("declaration") } else { Some(stmt) };
+        let Some(decl) = decl.filter(|d| d.kind() == "lexical_declaration" && crate::model::has_child_token(*d, "const")) else { continue };
+        let mut c2 = decl.walk();
+        for d in decl.named_children(&mut c2).filter(|d| d.kind() == "variable_declarator") {
+            if d.field("name").is_some_and(|n| n.kind() == "identifier" && node_text(n, ttext) == name) {
+                value = d.field("value");
+            }
+        }
+    }
+    let mut value = value?;
+    if let Some(f) = field {
+        while matches!(value.kind(), "as_expression" | "satisfies_expression" | "parenthesized_expression") {
+            value = value.named_child(0)?;
+        }
+        if value.kind() != "object" {
+            return None;
+        }
+        let mut c = value.walk();
+        let pair = value.named_children(&mut c).find(|p| {
+            p.kind() == "pair" && p.field("key").is_some_and(|k| node_text(k, ttext).trim_matches(['"', '\'']) == f)
+        })?;
+        value = pair.field("value")?;
+    }
+    match query_of(value, ttext, 1) {
+        Query::Known(sql) => {
+            let span = (arg.start_byte() as u32, arg.end_byte() as u32);
+            let spans = vec![span; sql.text.len()];
+            Some(Query::Known(SqlText { text: sql.text, spans }))
+        }
+        other => Some(other),
+    }
+}
+
+/// The queries a loop variable takes: `m` in `for (const m of ARRAY)` or
+/// `ARRAY.forEach((m) => …)`, or `m.sql` when the elements are objects. Each with the source
+/// range of its element.
+fn loop_elements(arg: Node<'_>, text: &str) -> Option<Vec<(Query, TextRange)>> {
+    let (name, field) = match arg.kind() {
+        "identifier" => (node_text(arg, text), None),
+        "member_expression" => {
+            let obj = arg.field("object").filter(|o| o.kind() == "identifier")?;
+            (node_text(obj, text), Some(node_text(arg.field("property")?, text)))
+        }
+        _ => return None,
+    };
+    let mut cur = arg;
+    let mut array = None;
+    while let Some(p) = cur.parent() {
+        match p.kind() {
+            "for_in_statement" if crate::model::has_child_token(p, "of") => {
+                let left = p.field("left")?;
+                if left.kind() == "identifier" && node_text(left, text) == name {
+                    array = p.field("right");
+                    break;
+                }
+            }
+            "arrow_function" | "function_expression" => {
+                let param = p.field("parameter").or_else(|| {
+                    let params = p.field("parameters")?;
+                    let first = params.named_child(0)?;
+                    first.field("pattern")
+                });
+                if param.is_some_and(|x| node_text(x, text) == name) {
+                    let call = p.parent().filter(|a| a.kind() == "arguments")?.parent()?;
+                    let callee = call.field("function").filter(|f| f.kind() == "member_expression")?;
+                    if node_text(callee.field("property")?, text) != "forEach" {
+                        return None;
+                    }
+                    array = callee.field("object");
+                    break;
+                }
+                // A callback inside the loop body (`transactionSync(() => …)`): keep looking.
+            }
+            "function_declaration" | "method_definition" | "class_body" | "program" => return None,
+            _ => {}
+        }
+        cur = p;
+    }
+    let mut array = array?;
+    for _ in 0..4 {
+        match array.kind() {
+            "identifier" => array = const_value(array, text)?,
+            "as_expression" | "satisfies_expression" | "parenthesized_expression" => array = array.named_child(0)?,
+            _ => break,
+        }
+    }
+    if array.kind() != "array" {
+        return None;
+    }
+    let mut c = array.walk();
+    let elements: Vec<Node<'_>> = array.named_children(&mut c).filter(|n| n.kind() != "comment").collect();
+    let mut out = Vec::new();
+    for el in elements {
+        let value = match field {
+            None => Some(el),
+            Some(f) if el.kind() == "object" => {
+                let mut c2 = el.walk();
+                let pair = el.named_children(&mut c2).find(|p| {
+                    p.kind() == "pair" && p.field("key").is_some_and(|k| node_text(k, text).trim_matches(['"', '\'']) == f)
+                });
+                pair.and_then(|p| p.field("value"))
+            }
+            Some(_) => None,
+        };
+        let query = value.map_or(Query::Unknown, |v| query_of(v, text, 0));
+        out.push((query, crate::syntax::node_range(value.unwrap_or(el))));
+    }
+    Some(out)
+}
+
+/// The `await` keyword directly applied to `call` (through parentheses), if any.
+fn awaited(call: Node<'_>) -> Option<TextRange> {
+    let mut cur = call.parent()?;
+    while cur.kind() == "parenthesized_expression" {
+        cur = cur.parent()?;
+    }
+    if cur.kind() != "await_expression" {
+        return None;
+    }
+    let mut c = cur.walk();
+    let kw = cur.children(&mut c).find(|n| n.kind() == "await")?;
+    Some(crate::syntax::node_range(kw))
+}
+
+fn expects_failure(node: Node<'_>, text: &str) -> bool {
+    let mut cur = node.parent();
+    while let Some(p) = cur {
+        if p.kind() == "call_expression" {
+            if let Some(callee) = p.field("function") {
+                let name = match callee.kind() {
+                    "identifier" => node_text(callee, text),
+                    "member_expression" => callee.field("property").map_or("", |n| node_text(n, text)),
+                    _ => "",
+                };
+                if matches!(name, "expect" | "throws" | "rejects" | "assertThrows" | "assertRejects") {
+                    return true;
+                }
+            }
+        }
+        cur = p.parent();
+    }
+    false
+}
+
+/// Whether `node` sits in the body of a `try` (callbacks included), and whether one such
+/// `try` swallows failures (an empty `catch`, as feature-detection code writes it).
+fn try_context(node: Node<'_>) -> (bool, bool) {
+    let (mut in_try, mut swallowed) = (false, false);
+    let mut cur = node;
+    while let Some(p) = cur.parent() {
+        match p.kind() {
+            "try_statement" => {
+                if p.field("body").is_some_and(|b| b.id() == cur.id()) {
+                    in_try = true;
+                    let handler = p.field("handler").and_then(|h| h.field("body"));
+                    if handler.is_some_and(|b| {
+                        let mut c = b.walk();
+                        b.named_children(&mut c).all(|n| n.kind() == "comment")
+                    }) {
+                        swallowed = true;
+                    }
+                }
+            }
+            "function_declaration" | "function_expression" | "method_definition" | "class_body" => break,
+            _ => {}
+        }
+        cur = p;
+    }
+    (in_try, swallowed)
+}
+
+const MAX_DEPTH: usize = 16;
+
+/// What is known of a string-valued expression.
+pub(crate) fn query_of(node: Node<'_>, text: &str, depth: usize) -> Query {
+    if depth > MAX_DEPTH {
+        return Query::Unknown;
+    }
+    match node.kind() {
+        "string" => match string_literal(node, text) {
+            Some(s) => Query::Known(s),
+            None => Query::Unknown,
+        },
+        "template_string" => template(node, text, depth),
+        "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression" => {
+            node.named_child(0).map_or(Query::Unknown, |n| query_of(n, text, depth + 1))
+        }
+        "binary_expression" => {
+            let op = node.field("operator").map(|o| node_text(o, text));
+            let (Some(l), Some(r)) = (node.field("left"), node.field("right")) else {
+                return Query::Unknown;
+            };
+            if op != Some("+") {
+                return Query::Unknown;
+            }
+            concat(query_of(l, text, depth + 1), query_of(r, text, depth + 1))
+        }
+        "identifier" => match const_value(node, text) {
+            Some(v) => query_of(v, text, depth + 1),
+            None => Query::Unknown,
+        },
+        // `QUERIES.byId` where `const QUERIES = { byId: "SELECT …" }` (`as const` too).
+        "member_expression" => {
+            let (Some(obj), Some(prop)) = (node.field("object"), node.field("property")) else {
+                return Query::Unknown;
+            };
+            if obj.kind() != "identifier" || prop.kind() != "property_identifier" {
+                return Query::Unknown;
+            }
+            let Some(mut value) = const_value(obj, text) else { return Query::Unknown };
+            while matches!(value.kind(), "as_expression" | "satisfies_expression" | "parenthesized_expression") {
+                let Some(inner) = value.named_child(0) else { return Query::Unknown };
+                value = inner;
+            }
+            if value.kind() != "object" {
+                return Query::Unknown;
+            }
+            let name = node_text(prop, text);
+            let mut c = value.walk();
+            let pair = value.named_children(&mut c).find(|p| {
+                p.kind() == "pair" && p.field("key").is_some_and(|k| node_text(k, text).trim_matches(['"', '\'']) == name)
+            });
+            match pair.and_then(|p| p.field("value")) {
+                Some(v) => query_of(v, text, depth + 1),
+                None => Query::Unknown,
+            }
+        }
+        _ => Query::Unknown,
+    }
+}
+
+fn concat(a: Query, b: Query) -> Query {
+    match (a, b) {
+        (Query::Known(mut x), Query::Known(y)) => {
+            x.append(&y);
+            Query::Known(x)
+        }
+        (Query::Known(x), Query::Partial { prefix }) => Query::Partial { prefix: x.text + &prefix },
+        (Query::Known(x), Query::Unknown) => Query::Partial { prefix: x.text },
+        (Query::Partial { prefix }, _) => Query::Partial { prefix },
+        (Query::Unknown, _) => Query::Unknown,
+    }
+}
+
+/// A `'…'` or `"…"` literal, escapes decoded.
+fn string_literal(node: Node<'_>, text: &str) -> Option<SqlText> {
+    let (start, end) = (node.start_byte(), node.end_byte());
+    if end < start + 2 {
+        return None;
+    }
+    let mut out = SqlText::default();
+    decode(text, start + 1, end - 1, false, &mut out)?;
+    Some(out)
+}
+
+fn template(node: Node<'_>, text: &str, depth: usize) -> Query {
+    let (start, end) = (node.start_byte(), node.end_byte());
+    if end < start + 2 {
+        return Query::Unknown;
+    }
+    let mut out = SqlText::default();
+    let mut pos = start + 1;
+    let mut c = node.walk();
+    let subs: Vec<Node<'_>> = node.named_children(&mut c).filter(|n| n.kind() == "template_substitution").collect();
+    for sub in subs {
+        if decode(text, pos, sub.start_byte(), true, &mut out).is_none() {
+            return Query::Unknown;
+        }
+        let span = (sub.start_byte() as u32, sub.end_byte() as u32);
+        let value = sub.named_child(0).and_then(|e| match e.kind() {
+            "identifier" => {
+                let v = const_value(e, text)?;
+                // Only plain literals are spliced: the name of a table, a column list, a
+                // page size.
+                if v.kind() == "number" {
+                    return integer_text(node_text(v, text));
+                }
+                match query_of(v, text, depth + 1) {
+                    Query::Known(s) => Some(s.text),
+                    _ => None,
+                }
+            }
+            "number" => integer_text(node_text(e, text)),
+            _ => None,
+        });
+        match value {
+            Some(v) => out.push_str(&v, span),
+            None => return Query::Partial { prefix: out.text },
+        }
+        pos = sub.end_byte();
+    }
+    if decode(text, pos, end - 1, true, &mut out).is_none() {
+        return Query::Unknown;
+    }
+    Query::Known(out)
+}
+
+/// A decimal integer literal as JavaScript prints it (`1_000` → `1000`); other numbers are
+/// left alone.
+fn integer_text(literal: &str) -> Option<String> {
+    let digits: String = literal.chars().filter(|c| *c != '_').collect();
+    let ok = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) && (digits == "0" || !digits.starts_with('0'));
+    (ok && digits.len() <= 15).then_some(digits)
+}
+
+/// Decodes the literal source `text[from..to]` (JavaScript escapes; in templates a CRLF
+/// becomes LF), appending to `out`. `None` on a malformed escape.
+fn decode(text: &str, from: usize, to: usize, template: bool, out: &mut SqlText) -> Option<()> {
+    let b = text.as_bytes();
+    let mut i = from;
+    while i < to {
+        let c = b[i];
+        if c == b'\\' {
+            let e = *b.get(i + 1)?;
+            let (ch, end): (Option<char>, usize) = match e {
+                b'n' => (Some('\n'), i + 2),
+                b't' => (Some('\t'), i + 2),
+                b'r' => (Some('\r'), i + 2),
+                b'b' => (Some('\u{8}'), i + 2),
+                b'f' => (Some('\u{c}'), i + 2),
+                b'v' => (Some('\u{b}'), i + 2),
+                b'0' if !b.get(i + 2).is_some_and(u8::is_ascii_digit) => (Some('\0'), i + 2),
+                b'0'..=b'9' => return None,
+                // Line continuations produce nothing.
+                b'\n' => (None, i + 2),
+                b'\r' => (None, if b.get(i + 2) == Some(&b'\n') { i + 3 } else { i + 2 }),
+                b'x' => {
+                    let v = u32::from_str_radix(text.get(i + 2..i + 4)?, 16).ok()?;
+                    (Some(char::from_u32(v)?), i + 4)
+                }
+                b'u' if b.get(i + 2) == Some(&b'{') => {
+                    let close = text.get(i + 3..to)?.find('}')? + i + 3;
+                    let v = u32::from_str_radix(&text[i + 3..close], 16).ok()?;
+                    (Some(char::from_u32(v)?), close + 1)
+                }
+                b'u' => {
+                    // A lone or paired surrogate does not occur in SQL worth checking.
+                    let v = u32::from_str_radix(text.get(i + 2..i + 6)?, 16).ok()?;
+                    (Some(char::from_u32(v)?), i + 6)
+                }
+                _ => {
+                    // `\'`, `\"`, `\``, `\\`, `\$` and any other character stand for themselves.
+                    let ch = text.get(i + 1..)?.chars().next()?;
+                    let end = i + 1 + ch.len_utf8();
+                    (if matches!(ch, '\u{2028}' | '\u{2029}') { None } else { Some(ch) }, end)
+                }
+            };
+            if end > to {
+                return None;
+            }
+            if let Some(ch) = ch {
+                out.push_char(ch, (i as u32, end as u32));
+            }
+            i = end;
+            continue;
+        }
+        if template && c == b'\r' && i + 1 < to && b[i + 1] == b'\n' {
+            out.push_char('\n', (i as u32, (i + 2) as u32));
+            i += 2;
+            continue;
+        }
+        let ch = text.get(i..)?.chars().next()?;
+        let n = ch.len_utf8();
+        out.text.push(ch);
+        // Each byte of a multi-byte character maps to its own source byte.
+        out.spans.extend((i..i + n).map(|k| (k as u32, k as u32 + 1)));
+        i += n;
+    }
+    Some(())
+}
+
+/// The value of a `const` that `ident` refers to: in an enclosing block, or at module level.
+pub(crate) fn const_value<'t>(ident: Node<'t>, text: &str) -> Option<Node<'t>> {
+    let name = node_text(ident, text);
+    let at = ident.start_byte();
+    let mut cur = ident;
+    while let Some(parent) = cur.parent() {
+        if matches!(parent.kind(), "statement_block" | "program" | "class_static_block") {
+            let mut c = parent.walk();
+            for stmt in parent.named_children(&mut c) {
+                let decl = match stmt.kind() {
+                    "lexical_declaration" => stmt,
+                    "export_statement" => match stmt.field("declaration") {
+                        Some(d) if d.kind() == "lexical_declaration" => d,
+                        _ => continue,
+                    },
+                    _ => continue,
+                };
+                if !crate::model::has_child_token(decl, "const") {
+                    continue;
+                }
+                let mut c2 = decl.walk();
+                for d in decl.named_children(&mut c2).filter(|d| d.kind() == "variable_declarator") {
+                    let Some(n) = d.field("name") else { continue };
+                    if n.kind() == "identifier" && node_text(n, text) == name {
+                        // A block-level const must be declared before the use; a module const
+                        // may be used by functions declared above it.
+                        if parent.kind() != "program" && d.start_byte() > at {
+                            return None;
+                        }
+                        if d.byte_range().contains(&at) {
+                            return None;
+                        }
+                        return d.field("value");
+                    }
+                }
+            }
+        }
+        // Parameters and other declarations shadow outer consts: stop at a function whose
+        // parameters bind the name.
+        if matches!(parent.kind(), "function_declaration" | "function_expression" | "arrow_function" | "method_definition") {
+            if let Some(params) = parent.field("parameters") {
+                if node_text(params, text).contains(name) && binds_name(params, name, text) {
+                    return None;
+                }
+            }
+            if parent.field("parameter").is_some_and(|p| node_text(p, text) == name) {
+                return None;
+            }
+        }
+        cur = parent;
+    }
+    None
+}
+
+fn binds_name(params: Node<'_>, name: &str, text: &str) -> bool {
+    let mut stack = vec![params];
+    while let Some(n) = stack.pop() {
+        if matches!(n.kind(), "identifier" | "shorthand_property_identifier_pattern") && node_text(n, text) == name {
+            return true;
+        }
+        if n.kind() == "type_annotation" {
+            continue;
+        }
+        let mut c = n.walk();
+        stack.extend(n.named_children(&mut c));
+    }
+    false
+}

@@ -1,0 +1,789 @@
+//! SQL checking: fixtures that must stay silent and fixtures with one seeded mistake each.
+//! Diagnostics are rendered under their source line, as in `ide/tests.rs`.
+
+use std::path::Path;
+
+use expect_test::{expect, Expect};
+
+use crate::syntax::TextEdit;
+use crate::{Analysis, TextRange};
+
+const WRANGLER: &str = r#"{
+  "name": "app",
+  "main": "src/index.ts",
+  "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "STORE", "class_name": "Store" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Store"] }]
+}
+"#;
+
+const INDEX: &str = "/w/src/index.ts";
+
+fn analysis(src: &str) -> Analysis {
+    let mut a = Analysis::new();
+    a.set_file(Path::new("/w/wrangler.jsonc"), WRANGLER.to_string());
+    a.set_file(Path::new(INDEX), src.to_string());
+    a
+}
+
+fn render(a: &Analysis) -> String {
+    let path = Path::new(INDEX);
+    let text = a.file(path).unwrap().text().to_string();
+    let idx = crate::LineIndex::new(&text);
+    let mut out = String::new();
+    for d in a.diagnostics(path).into_iter().filter(|d| d.code.starts_with("sql-")) {
+        let s = idx.line_col(&text, d.range.start, crate::Encoding::Utf8);
+        let e = idx.line_col(&text, d.range.end, crate::Encoding::Utf8);
+        let line = text.lines().nth(s.line as usize).unwrap_or("");
+        let width = if e.line == s.line { (e.col - s.col).max(1) } else { (line.len() as u32 - s.col).max(1) };
+        out.push_str(&format!(
+            "{:<3} | {}\n    | {}{} {}[{}] {}\n",
+            s.line + 1,
+            line,
+            " ".repeat(s.col as usize),
+            "^".repeat(width as usize),
+            d.severity.as_str(),
+            d.code,
+            d.message
+        ));
+    }
+    if out.is_empty() { "no diagnostics\n".to_string() } else { out }
+}
+
+fn check(src: &str, expect: Expect) {
+    expect.assert_eq(&render(&analysis(src)));
+}
+
+fn silent(src: &str) {
+    let out = render(&analysis(src));
+    assert_eq!(out, "no diagnostics\n", "expected no SQL diagnostics for:\n{src}");
+}
+
+/// A Store class with the usual schema; `body` goes into the class after the constructor.
+fn store(body: &str) -> String {
+    format!(
+        r#"import {{ DurableObject }} from "cloudflare:workers";
+
+const ITEMS = "items";
+const PAGE = 1_000;
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS items (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    data TEXT,
+    qty INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX IF NOT EXISTS items_name ON items(name);
+`;
+
+export class Store extends DurableObject<Env> {{
+  sql: SqlStorage;
+  constructor(ctx: DurableObjectState, env: Env) {{
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    ctx.blockConcurrencyWhile(async () => {{
+      this.sql.exec(SCHEMA);
+      this.sql.exec("CREATE TABLE IF NOT EXISTS log (at INTEGER, msg TEXT, item INTEGER REFERENCES items(id))");
+      this.sql.exec("CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(title, body)");
+    }});
+  }}
+{body}
+}}
+"#
+    )
+}
+
+#[test]
+fn correct_queries_stay_silent() {
+    silent(&store(
+        r#"
+  add(name: string, qty: number) {
+    return this.sql.exec("INSERT INTO items (name, qty) VALUES (?, ?) RETURNING id", name, qty).one().id;
+  }
+  upsert(name: string, qty: number) {
+    this.sql.exec(
+      `INSERT INTO items (name, qty) VALUES (?1, ?2)
+       ON CONFLICT(name) DO UPDATE SET qty = qty + excluded.qty`,
+      name,
+      qty,
+    );
+  }
+  list() {
+    const q = 'SELECT id, name, json_extract(data, \'$.color\') AS color, data ->> \'$.size\' FROM items ORDER BY name';
+    return this.sql.exec(q).toArray();
+  }
+  byTable() {
+    return this.sql.exec(`SELECT count(*) AS n FROM ${ITEMS}`).one();
+  }
+  page(after: number) {
+    return this.sql.exec(`SELECT id FROM ${ITEMS} WHERE id > ? ORDER BY id LIMIT ${PAGE}`, after).toArray();
+  }
+  concat(id: number) {
+    return this.sql.exec("SELECT name FROM items " + "WHERE id = ?", id).toArray();
+  }
+  trim() {
+    this.sql.exec("UPDATE items SET qty = qty - 1 WHERE qty > 0 ORDER BY id LIMIT 10");
+    this.sql.exec("DELETE FROM log WHERE at < ? LIMIT 100", Date.now());
+  }
+  search(term: string) {
+    return this.sql.exec("SELECT title, snippet(docs, 1, '[', ']', '…', 8) AS s FROM docs WHERE docs MATCH ? ORDER BY rank", term).toArray();
+  }
+  stats() {
+    return this.sql.exec(`
+      WITH totals AS (SELECT name, sum(qty) OVER (PARTITION BY name) AS t FROM items)
+      SELECT name, t, sqrt(t) AS root, strftime('%s', 'now') AS now FROM totals;
+    `).toArray();
+  }
+  script() {
+    this.sql.exec("INSERT INTO log (at, msg) VALUES (1, 'a'); INSERT INTO log (at, msg) VALUES (?, ?)", 2, "b");
+  }
+  pragmas() {
+    this.sql.exec("PRAGMA table_info(items)");
+    this.sql.exec("PRAGMA foreign_keys = ON");
+    this.sql.exec("PRAGMA optimize");
+  }
+  dynamic(col: string, ...args: unknown[]) {
+    this.sql.exec(`SELECT ${col} FROM items`);
+    this.sql.exec("SELECT * FROM items WHERE id IN (?, ?)", ...args);
+  }
+  failsOnPurpose() {
+    expect(() => this.sql.exec("SELECT * FROM missing")).toThrow();
+    assert.throws(() => this.sql.exec("BEGIN"));
+    try {
+      this.ctx.storage.transactionSync(() => this.sql.exec("SELECT legacy FROM items"));
+    } catch {
+      // Older objects have no such column.
+    }
+  }
+  quotes() {
+    return this.sql.exec("SELECT \"name\" FROM items WHERE name = 'it''s'").toArray();
+  }
+"#,
+    ));
+}
+
+#[test]
+fn library_base_classes_and_helpers_hide_the_schema() {
+    // Tables created by the Agent base class or by a helper elsewhere are not ours to judge.
+    silent(
+        r#"import { Agent } from "agents";
+export class Store extends Agent<Env> {
+  list() { return this.ctx.storage.sql.exec("SELECT * FROM cf_agents_state").toArray(); }
+}
+"#,
+    );
+    silent(
+        r#"import { DurableObject } from "cloudflare:workers";
+import { migrate } from "./schema";
+export class Store extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    migrate(ctx.storage.sql);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS a (x)");
+  }
+  list() { return this.ctx.storage.sql.exec("SELECT y FROM b").toArray(); }
+}
+"#,
+    );
+    // `this` handed to a module function whose SQL runs through a receiver we do not know.
+    silent(
+        r#"import { DurableObject } from "cloudflare:workers";
+function setup(obj: Store) {
+  obj.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS b (y)");
+}
+export class Store extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS a (x)");
+    setup(this);
+  }
+  list() { return this.ctx.storage.sql.exec("SELECT y FROM b").toArray(); }
+}
+"#,
+    );
+    // Storage handed over inside an options object.
+    silent(
+        r#"import { DurableObject } from "cloudflare:workers";
+import { Kysely } from "kysely";
+import { DODialect } from "kysely-do";
+export class Store extends DurableObject {
+  db: Kysely<any>;
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.db = new Kysely({ dialect: new DODialect({ ctx }) });
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS a (x)");
+  }
+  list() { return this.ctx.storage.sql.exec("SELECT y FROM b").toArray(); }
+}
+"#,
+    );
+    // DDL run through a query known only at run time.
+    silent(
+        r#"import { DurableObject } from "cloudflare:workers";
+const MIGRATIONS = ["CREATE TABLE a (x)", "CREATE TABLE b (y)"];
+export class Store extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS meta (v INTEGER)");
+    for (const m of MIGRATIONS) ctx.storage.sql.exec(m);
+  }
+  list() { return this.ctx.storage.sql.exec("SELECT y FROM b").toArray(); }
+}
+"#,
+    );
+}
+
+#[test]
+fn module_level_migrations_and_dropped_tables() {
+    silent(
+        r#"import { DurableObject } from "cloudflare:workers";
+function migrate(sql: SqlStorage) {
+  sql.exec("CREATE TABLE IF NOT EXISTS old_users (id INTEGER PRIMARY KEY, name TEXT)");
+  sql.exec("CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY, name TEXT, email TEXT)");
+  sql.exec("INSERT INTO users (id, name) SELECT id, name FROM old_users");
+  sql.exec("DROP TABLE IF EXISTS old_users");
+  try { sql.exec("ALTER TABLE users ADD COLUMN email TEXT"); } catch {}
+}
+export class Store extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    migrate(ctx.storage.sql);
+  }
+  find(email: string) { return this.ctx.storage.sql.exec("SELECT id FROM users WHERE email = ?", email).toArray(); }
+}
+"#,
+    );
+}
+
+#[test]
+fn unknown_table() {
+    check(
+        &store("  get() { return this.sql.exec(\"SELECT * FROM item WHERE id = ?\", 1).one(); }\n"),
+        expect![[r#"
+            26  |   get() { return this.sql.exec("SELECT * FROM item WHERE id = ?", 1).one(); }
+                |                                               ^^^^ error[sql-unknown-table] No table `item` in the schema of `Store`: it creates `items`, `log`, `docs`. Fix the name, or create the table (CREATE TABLE IF NOT EXISTS …) before this query runs.
+        "#]],
+    );
+}
+
+#[test]
+fn unknown_column() {
+    check(
+        &store("  get() { return this.sql.exec(`SELECT id,\n    nmae FROM items`).toArray(); }\n"),
+        expect![[r#"
+            27  |     nmae FROM items`).toArray(); }
+                |     ^^^^ error[sql-unknown-column] No column `nmae` in `items` (id, name, data, qty): fix the name, or add the column (ALTER TABLE … ADD COLUMN) in the schema code.
+        "#]],
+    );
+}
+
+#[test]
+fn syntax_error_through_escapes() {
+    // `\t`, `\"` and a non-ASCII character before the mistake: the range must still land on it.
+    check(
+        &store("  get() { return this.sql.exec(\"SELECT \\\"name\\\",\\t'é' FROM items WHERE id = = 1\").toArray(); }\n"),
+        expect![[r#"
+            26  |   get() { return this.sql.exec("SELECT \"name\",\t'é' FROM items WHERE id = = 1").toArray(); }
+                |                                                                              ^ error[sql-syntax] SQL syntax error: near "=": syntax error. SQLite cannot parse this statement, so `exec` throws.
+        "#]],
+    );
+}
+
+#[test]
+fn binding_count() {
+    check(
+        &store("  get(a: number) { return this.sql.exec(\"SELECT * FROM items WHERE id = ? AND qty > ?\", a).toArray(); }\n"),
+        expect![[r#"
+            26  |   get(a: number) { return this.sql.exec("SELECT * FROM items WHERE id = ? AND qty > ?", a).toArray(); }
+                |                                         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[sql-binding-count] This statement has 2 parameters but 1 binding is passed: `exec` throws `Wrong number of parameter bindings for SQL query.` Pass exactly one value per parameter (`?NNN` counts up to the highest index).
+        "#]],
+    );
+}
+
+#[test]
+fn transaction_statement() {
+    check(
+        &store("  run() {\n    this.sql.exec(\"BEGIN TRANSACTION\");\n  }\n"),
+        expect![[r#"
+            27  |     this.sql.exec("BEGIN TRANSACTION");
+                |                    ^^^^^ error[sql-transaction-statement] `BEGIN` cannot run through `sql.exec`: Durable Objects reject SQL transaction statements. Wrap the statements in `this.ctx.storage.transactionSync(() => { … })` (or `transaction(async () => …)`), which rolls back if the callback throws.
+        "#]],
+    );
+}
+
+#[test]
+fn pragma_not_allowed() {
+    check(
+        &store("  version() { return this.sql.exec(\"PRAGMA user_version\").one(); }\n"),
+        expect![[r#"
+            26  |   version() { return this.sql.exec("PRAGMA user_version").one(); }
+                |                                            ^^^^^^^^^^^^ error[sql-pragma-not-allowed] `PRAGMA user_version` is not allowed in Durable Objects (`not authorized`). Allowed: table_list, table_info, table_xinfo, index_list, index_info, index_xinfo, foreign_key_list, foreign_key_check, quick_check, optimize, data_version, page_size (read), and the boolean settings foreign_keys, defer_foreign_keys, case_sensitive_like, ignore_check_constraints, legacy_alter_table, recursive_triggers, reverse_unordered_selects. To track a schema version, keep it in a table of your own.
+        "#]],
+    );
+}
+
+#[test]
+fn reserved_name() {
+    check(
+        &store("  setup() { this.sql.exec(\"CREATE TABLE IF NOT EXISTS _cf_cache (k TEXT)\"); }\n"),
+        expect![[r#"
+            26  |   setup() { this.sql.exec("CREATE TABLE IF NOT EXISTS _cf_cache (k TEXT)"); }
+                |                                                       ^^^^^^^^^ error[sql-reserved-name] `_cf_cache` starts with `_cf_`, a prefix Durable Objects reserve for their internal tables (`not authorized`): choose another name.
+        "#]],
+    );
+}
+
+#[test]
+fn ddl_failure() {
+    check(
+        &store("  setup() { this.sql.exec(\"CREATE TABLE IF NOT EXISTS t (a INTEGER PRIMARY KEY AUTOINCREMENT, b) STRICT\"); }\n"),
+        expect![[r#"
+            26  |   setup() { this.sql.exec("CREATE TABLE IF NOT EXISTS t (a INTEGER PRIMARY KEY AUTOINCREMENT, b) STRICT"); }
+                |                            ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[sql-ddl-failed] This schema statement fails: `missing datatype for t.b`. Every query of `Store` that depends on it fails too; fix the statement.
+        "#]],
+    );
+}
+
+#[test]
+fn unknown_function_and_empty_statement() {
+    check(
+        &store("  add() {\n    this.sql.exec(\"\");\n    this.sql.exec(`INSERT INTO log (at, msg) VALUES (unixepoch(), uuid());\n    -- done\n`);\n  }\n"),
+        expect![[r#"
+            27  |     this.sql.exec("");
+                |                   ^^ error[sql-syntax] Empty SQL statement: Durable Objects reject an empty script, a doubled `;` and a comment after the final `;` (`SQL code did not contain a statement.`), after running the statements before it. Remove it.
+            28  |     this.sql.exec(`INSERT INTO log (at, msg) VALUES (unixepoch(), uuid());
+                |                                                                   ^^^^ error[sql-unknown-function] `uuid` is not a SQL function of Durable Object storage (`no such function`): use a built-in (core, date, JSON, math, FTS5) or compute the value in TypeScript and bind it.
+            29  |     -- done
+                |     ^^^^^^^ error[sql-syntax] Empty SQL statement: Durable Objects reject an empty script, a doubled `;` and a comment after the final `;` (`SQL code did not contain a statement.`), after running the statements before it. Remove it.
+        "#]],
+    );
+}
+
+fn offset_of(a: &Analysis, needle: &str) -> usize {
+    a.file(Path::new(INDEX)).unwrap().text().find(needle).unwrap_or_else(|| panic!("{needle} not in fixture"))
+}
+
+#[test]
+fn only_edited_queries_are_prepared_again() {
+    let src = store(
+        r#"
+  a() { return this.sql.exec("SELECT id FROM items").toArray(); }
+  b() { return this.sql.exec("SELECT msg FROM log").toArray(); }
+  c() { return 1; }
+"#,
+    );
+    let mut a = analysis(&src);
+    let path = Path::new(INDEX);
+    a.diagnostics(path);
+    let first = a.sql_prepare_count();
+    assert!(first >= 2, "the queries were prepared: {first}");
+    // Checking again prepares nothing.
+    a.diagnostics(path);
+    assert_eq!(a.sql_prepare_count(), first);
+    // A TypeScript edit outside any SQL string: zero prepares.
+    let at = offset_of(&a, "return 1;") + "return ".len();
+    assert!(a.apply_edits(path, &[TextEdit { range: TextRange::new(at, at + 1), new_text: "42".into() }]));
+    assert_eq!(render(&a), "no diagnostics\n");
+    assert_eq!(a.sql_prepare_count(), first);
+    // An edit inside one query: exactly one prepare.
+    let at = offset_of(&a, "SELECT msg") + "SELECT ".len();
+    assert!(a.apply_edits(path, &[TextEdit { range: TextRange::new(at, at + 3), new_text: "at".into() }]));
+    a.diagnostics(path);
+    assert_eq!(a.sql_prepare_count(), first + 1);
+    // A clone shares the cache.
+    let snapshot = a.clone();
+    snapshot.diagnostics(path);
+    assert_eq!(snapshot.sql_prepare_count(), first + 1);
+}
+
+#[test]
+fn schema_edits_recheck_queries() {
+    let src = store("  a() { return this.sql.exec(\"SELECT msg FROM log\").toArray(); }\n");
+    let mut a = analysis(&src);
+    let path = Path::new(INDEX);
+    assert_eq!(render(&a), "no diagnostics\n");
+    let replays = a.sql.replay_count();
+    let at = offset_of(&a, "log (at INTEGER, msg");
+    let at = at + "log (at INTEGER, ".len();
+    assert!(a.apply_edits(path, &[TextEdit { range: TextRange::new(at, at + 3), new_text: "text".into() }]));
+    assert!(render(&a).contains("sql-unknown-column"), "{}", render(&a));
+    assert_eq!(a.sql.replay_count(), replays + 1, "one schema rebuild for one DDL edit");
+}
+
+#[test]
+fn ranges_through_crlf_continuations_and_constants() {
+    let src = store(
+        "  a() { return this.sql.exec(`SELECT id\r\n    FROM items WHERE qty >> = 1`).toArray(); }\n  b() { return this.sql.exec(\"SELECT * \\\n FROM itemz\").toArray(); }\n  c() { return this.sql.exec(`SELECT * FROM ${TABLE}`).toArray(); }\n  d() { return this.sql.exec(`SELECT * FROM items LIMIT ${PAGE}`, 1).toArray(); }\n",
+    )
+    .replace("const ITEMS", "const TABLE = \"nothere\";\nconst ITEMS");
+    check(
+        &src,
+        expect![[r#"
+            28  |     FROM items WHERE qty >> = 1`).toArray(); }
+                |                             ^ error[sql-syntax] SQL syntax error: near "=": syntax error. SQLite cannot parse this statement, so `exec` throws.
+            30  |  FROM itemz").toArray(); }
+                |       ^^^^^ error[sql-unknown-table] No table `itemz` in the schema of `Store`: it creates `items`, `log`, `docs`. Fix the name, or create the table (CREATE TABLE IF NOT EXISTS …) before this query runs.
+            31  |   c() { return this.sql.exec(`SELECT * FROM ${TABLE}`).toArray(); }
+                |                                             ^^^^^^^^ error[sql-unknown-table] No table `nothere` in the schema of `Store`: it creates `items`, `log`, `docs`. Fix the name, or create the table (CREATE TABLE IF NOT EXISTS …) before this query runs.
+            32  |   d() { return this.sql.exec(`SELECT * FROM items LIMIT ${PAGE}`, 1).toArray(); }
+                |                              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[sql-binding-count] This statement has 0 parameters but 1 binding is passed: `exec` throws `Wrong number of parameter bindings for SQL query.` Pass exactly one value per parameter (`?NNN` counts up to the highest index).
+        "#]],
+    );
+}
+
+#[test]
+fn old_style_and_inherited_schemas() {
+    // A config-bound class that does not extend DurableObject still gets a schema.
+    check(
+        r#"export class Store {
+  constructor(private state: DurableObjectState) {
+    state.storage.sql.exec("CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT)");
+  }
+  get(k: string) { return this.state.storage.sql.exec("SELECT v FROM kv WHERE key = ?", k).toArray(); }
+}
+"#,
+        expect![[r#"
+            5   |   get(k: string) { return this.state.storage.sql.exec("SELECT v FROM kv WHERE key = ?", k).toArray(); }
+                |                                                                               ^^^ error[sql-unknown-column] No column `key` in `kv` (k, v): fix the name, or add the column (ALTER TABLE … ADD COLUMN) in the schema code.
+        "#]],
+    );
+    // The base class creates the tables; the subclass queries them. The base class itself
+    // is extended, so its own queries are not judged against its schema alone.
+    let mut a = Analysis::new();
+    a.set_file(Path::new("/w/wrangler.jsonc"), WRANGLER.to_string());
+    a.set_file(
+        Path::new("/w/src/base.ts"),
+        r#"import { DurableObject } from "cloudflare:workers";
+export class Base extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, kind TEXT)");
+  }
+  count() { return this.ctx.storage.sql.exec("SELECT count(*) AS n FROM extra").one(); }
+}
+"#
+        .to_string(),
+    );
+    a.set_file(
+        Path::new(INDEX),
+        r#"import { Base } from "./base";
+export class Store extends Base {
+  kinds() { return this.ctx.storage.sql.exec("SELECT kind FROM events").toArray(); }
+  wrong() { return this.ctx.storage.sql.exec("SELECT kind FROM event").toArray(); }
+}
+"#
+        .to_string(),
+    );
+    expect![[r#"
+        4   |   wrong() { return this.ctx.storage.sql.exec("SELECT kind FROM event").toArray(); }
+            |                                                                ^^^^^ error[sql-unknown-table] No table `event` in the schema of `Store`: it creates `events`. Fix the name, or create the table (CREATE TABLE IF NOT EXISTS …) before this query runs.
+    "#]]
+    .assert_eq(&render(&a));
+    let base: Vec<_> = a.diagnostics(Path::new("/w/src/base.ts")).into_iter().filter(|d| d.code.starts_with("sql-")).collect();
+    assert!(base.is_empty(), "{base:?}");
+}
+
+#[test]
+fn double_quoted_text_is_a_hint() {
+    check(
+        &store("  active() { return this.sql.exec('SELECT \"name\" FROM items WHERE data = \"active\"').toArray(); }\n"),
+        expect![[r#"
+            26  |   active() { return this.sql.exec('SELECT "name" FROM items WHERE data = "active"').toArray(); }
+                |                                                                          ^^^^^^^^ hint[sql-double-quoted-string] "active" names no column, so SQLite reads it as the text 'active'. Double quotes are for names: write 'active' for text (a later column of that name would silently change the meaning).
+        "#]],
+    );
+}
+
+#[test]
+fn migration_arrays_are_replayed() {
+    let src = r#"import { DurableObject } from "cloudflare:workers";
+const MIGRATIONS = [
+  "CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY, name TEXT)",
+  `ALTER TABLE users ADD COLUMN email TEXT`,
+];
+const STEPS = [
+  { version: 1, sql: "CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, body TEXT)" },
+  { version: 2, sql: "CREATE INDEX notes_body ON notez(body)" },
+];
+export class Store extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    for (const m of MIGRATIONS) ctx.storage.sql.exec(m);
+    STEPS.forEach((step) => ctx.storage.sql.exec(step.sql));
+  }
+  find(email: string) { return this.ctx.storage.sql.exec("SELECT id, name FROM users WHERE email = ?", email).toArray(); }
+  notes() { return this.ctx.storage.sql.exec("SELECT body FROM notes").toArray(); }
+  wrong() { return this.ctx.storage.sql.exec("SELECT title FROM notes").toArray(); }
+}
+"#;
+    check(
+        src,
+        expect![[r#"
+            18  |   wrong() { return this.ctx.storage.sql.exec("SELECT title FROM notes").toArray(); }
+                |                                                      ^^^^^ error[sql-unknown-column] No column `title` in `notes` (id, body): fix the name, or add the column (ALTER TABLE … ADD COLUMN) in the schema code.
+        "#]],
+    );
+}
+
+#[test]
+fn private_wrappers_are_followed() {
+    let src = r#"import { DurableObject } from "cloudflare:workers";
+function run(sql: SqlStorage, query: string, ...params: SqlStorageValue[]) {
+  return sql.exec(query, ...params);
+}
+export class Store extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#query("CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY, name TEXT)");
+  }
+  #query(sql: string, ...params: SqlStorageValue[]) {
+    return this.ctx.storage.sql.exec(sql, ...params);
+  }
+  get(id: number) { return this.#query("SELECT name FROM users WHERE id = ?", id).one(); }
+  wrong(id: number) { return this.#query("SELECT name FROM users WHERE id = ?", id, 2).one(); }
+  other() { return run(this.ctx.storage.sql, "SELECT nam FROM users").toArray(); }
+}
+"#;
+    check(
+        src,
+        expect![[r#"
+            14  |   wrong(id: number) { return this.#query("SELECT name FROM users WHERE id = ?", id, 2).one(); }
+                |                                          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[sql-binding-count] This statement has 1 parameter but 2 bindings are passed: `exec` throws `Wrong number of parameter bindings for SQL query.` Pass exactly one value per parameter (`?NNN` counts up to the highest index).
+            15  |   other() { return run(this.ctx.storage.sql, "SELECT nam FROM users").toArray(); }
+                |                                                      ^^^ error[sql-unknown-column] No column `nam` in `users` (id, name): fix the name, or add the column (ALTER TABLE … ADD COLUMN) in the schema code.
+        "#]],
+    );
+    // A public wrapper can be called over RPC with any SQL, DDL included: the schema is not
+    // fully known, so unknown tables are not reported.
+    silent(&src.replace("#query", "query").replace("FROM users WHERE id = ?\", id, 2)", "FROM users WHERE id = ?\", id)").replace("nam FROM users", "name FROM people"));
+}
+
+#[test]
+fn field_initialisers_are_receivers() {
+    check(
+        r#"import { DurableObject } from "cloudflare:workers";
+export class Store extends DurableObject<Env> {
+  sql = this.ctx.storage.sql;
+  init() { this.sql.exec(`CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT)`); }
+  get(key: string) { return this.sql.exec(`SELECT value FROM kv WHERE key = ?`, key).one(); }
+  add() { return this.sql.exec("INSERT INTO kv (key, value) VALUES (?, ?)", ["k", "v"]); }
+}
+"#,
+        expect![[r#"
+            6   |   add() { return this.sql.exec("INSERT INTO kv (key, value) VALUES (?, ?)", ["k", "v"]); }
+                |                                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[sql-binding-count] This statement has 2 parameters but 1 binding is passed: `exec` throws `Wrong number of parameter bindings for SQL query.` `exec` takes the values as separate arguments, not as an array: spread it (`exec(query, ...values)`) or list them.
+        "#]],
+    );
+}
+
+/// `tests/fixtures/sql/`: realistic modules, each stating the diagnostics it must produce.
+#[test]
+fn fixture_corpus() {
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/sql"));
+    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    entries.retain(|p| p.extension().is_some_and(|x| x == "ts"));
+    entries.sort();
+    assert!(entries.len() >= 10, "the corpus is missing");
+    let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
+    let mut report = String::new();
+    for file in &entries {
+        let src = std::fs::read_to_string(file).unwrap();
+        let mut want: Vec<(String, usize)> = Vec::new();
+        for line in src.lines().take_while(|l| l.starts_with("// expect:")) {
+            let rest = line["// expect:".len()..].trim();
+            if rest != "clean" {
+                let (code, n) = rest.split_once(' ').expect("`// expect: <code> <line>`");
+                want.push((code.to_string(), n.trim().parse().expect("a line number")));
+            }
+        }
+        let a = analysis(&src);
+        let text = a.file(Path::new(INDEX)).unwrap().text().to_string();
+        let idx = crate::LineIndex::new(&text);
+        let got: Vec<(String, usize)> = a
+            .diagnostics(Path::new(INDEX))
+            .into_iter()
+            .filter(|d| d.code.starts_with("sql-"))
+            .map(|d| (d.code.to_string(), idx.line_col(&text, d.range.start, crate::Encoding::Utf8).line as usize + 1))
+            .collect();
+        let name = file.file_name().unwrap().to_string_lossy();
+        for g in &got {
+            if want.contains(g) {
+                tp += 1;
+            } else {
+                fp += 1;
+                report.push_str(&format!("{name}: unexpected {} on line {}\n", g.0, g.1));
+            }
+        }
+        for w in &want {
+            if !got.contains(w) {
+                fn_ += 1;
+                report.push_str(&format!("{name}: missing {} on line {}\n", w.0, w.1));
+            }
+        }
+    }
+    let precision = tp as f64 / (tp + fp).max(1) as f64;
+    let recall = tp as f64 / (tp + fn_).max(1) as f64;
+    println!("SQL fixture corpus: {} files, precision {precision:.2}, recall {recall:.2}", entries.len());
+    assert!(report.is_empty(), "{report}");
+}
+
+#[test]
+fn failures_handled_by_a_catch_are_still_reported() {
+    check(
+        &store("  get() {\n    try {\n      return this.sql.exec(\"SELECT * FROM itemz\").toArray();\n    } catch (e) {\n      console.error(e);\n    }\n  }\n"),
+        expect![[r#"
+            28  |       return this.sql.exec("SELECT * FROM itemz").toArray();
+                |                                           ^^^^^ error[sql-unknown-table] No table `itemz` in the schema of `Store`: it creates `items`, `log`, `docs`. Fix the name, or create the table (CREATE TABLE IF NOT EXISTS …) before this query runs.
+        "#]],
+    );
+}
+
+#[test]
+fn queries_in_const_objects() {
+    check(
+        r#"import { DurableObject } from "cloudflare:workers";
+const Q = {
+  schema: "CREATE TABLE IF NOT EXISTS votes (poll TEXT NOT NULL, choice TEXT NOT NULL, n INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (poll, choice))",
+  vote: "INSERT INTO votes (poll, choice, n) VALUES (?, ?, 1) ON CONFLICT (poll, choice) DO UPDATE SET n = n + 1",
+  tally: "SELECT choice, n FROM votes WHERE poll = ? ORDER BY n DESC",
+  wrong: "SELECT choice, count FROM votes",
+} as const;
+export class Poll extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec(Q.schema);
+  }
+  vote(poll: string, choice: string) { this.ctx.storage.sql.exec(Q.vote, poll, choice); }
+  tally(poll: string) { return this.ctx.storage.sql.exec(Q.tally, poll).toArray(); }
+  wrong() { return this.ctx.storage.sql.exec(Q.wrong).toArray(); }
+}
+"#,
+        expect![[r#"
+            6   |   wrong: "SELECT choice, count FROM votes",
+                |                          ^^^^^ error[sql-unknown-column] No column `count` in `votes` (poll, choice, n): fix the name, or add the column (ALTER TABLE … ADD COLUMN) in the schema code.
+        "#]],
+    );
+}
+
+/// Odd and broken SQL in odd literals (escapes, quotes, CRLF, non-ASCII, half-typed
+/// substitutions) must never make the checker panic or point outside the file.
+#[test]
+fn odd_input_never_panics() {
+    const PIECES: &[&str] = &[
+        "SELECT", " * ", "FROM", " items", " WHERE", " id = ?", "'", "\"", "`", "\\", "\\n", "\\x4", "\\u{1F600}", "\\u00e9",
+        "é", "😀", "\r\n", "\n", ";", ";;", "--", "/*", "*/", "${", "}", "${ITEMS}", "(", ")", "?1", ":a", "$b", "[", "]",
+        "UPDATE items SET qty = 1", " ORDER BY id", " LIMIT 1", "CREATE TABLE", " x(a)", "BEGIN", "PRAGMA user_version", "x'00'",
+    ];
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for round in 0..400 {
+        let n = (next() % 12) as usize + 1;
+        let body: String = (0..n).map(|_| PIECES[(next() % PIECES.len() as u64) as usize]).collect();
+        let quote = ["\"", "'", "`"][round % 3];
+        let src = store(&format!("  q(a: number) {{ return this.sql.exec({quote}{body}{quote}, a); }}\n"));
+        let a = analysis(&src);
+        let text = a.file(Path::new(INDEX)).unwrap().text().to_string();
+        for d in a.diagnostics(Path::new(INDEX)) {
+            let ok = d.range.start <= d.range.end && text.is_char_boundary(d.range.start) && text.is_char_boundary(d.range.end);
+            assert!(ok, "{d:?} in\n{src}");
+        }
+    }
+}
+
+#[test]
+fn not_allowed_statements() {
+    check(
+        &store("  scratch() {\n    this.sql.exec(\"CREATE TEMP TABLE scratch (x)\");\n    this.sql.exec(\"ATTACH DATABASE 'other.db' AS other\");\n  }\n"),
+        expect![[r#"
+            27  |     this.sql.exec("CREATE TEMP TABLE scratch (x)");
+                |                           ^^^^ error[sql-not-allowed] Temporary tables, views, indexes and triggers are not authorized in Durable Objects: create a regular one (and drop it when done).
+            28  |     this.sql.exec("ATTACH DATABASE 'other.db' AS other");
+                |                    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[sql-not-allowed] Durable Objects have exactly one database: `ATTACH`/`DETACH` are not authorized. Keep the data in tables of this database.
+        "#]],
+    );
+}
+
+#[test]
+fn other_prepare_errors() {
+    check(
+        &store(
+            "  joined() {\n    return this.sql.exec(\"SELECT id FROM items JOIN log ON log.item = items.id JOIN items AS i2 ON i2.id = log.item\").toArray();\n  }\n  wide() {\n    return this.sql.exec(\"SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6\").toArray();\n  }\n",
+        ),
+        expect![[r#"
+            27  |     return this.sql.exec("SELECT id FROM items JOIN log ON log.item = items.id JOIN items AS i2 ON i2.id = log.item").toArray();
+                |                                  ^^ error[sql-error] SQLite rejects this statement: `ambiguous column name: id`, so `exec` throws. Fix the statement.
+            30  |     return this.sql.exec("SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6").toArray();
+                |                           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[sql-error] SQLite rejects this statement: `too many terms in compound SELECT`, so `exec` throws. Fix the statement.
+        "#]],
+    );
+}
+
+#[test]
+fn await_on_exec_is_a_hint() {
+    check(
+        &store("  async count() {\n    const row = (await this.sql.exec(\"SELECT count(*) AS n FROM items\")).one();\n    return row.n;\n  }\n"),
+        expect![[r#"
+            27  |     const row = (await this.sql.exec("SELECT count(*) AS n FROM items")).one();
+                |                  ^^^^^ hint[sql-await-exec] `sql.exec` is synchronous: it runs the statement and returns its cursor at once, so this `await` does nothing (and suggests other work could interleave here). Remove it.
+        "#]],
+    );
+}
+
+#[test]
+fn a_default_calling_a_missing_function_fails_the_insert() {
+    check(
+        r#"import { DurableObject } from "cloudflare:workers";
+export class Store extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS docs (id TEXT PRIMARY KEY DEFAULT (uuid()), body TEXT)");
+  }
+  add(body: string) { this.ctx.storage.sql.exec("INSERT INTO docs (body) VALUES (?)", body); }
+}
+"#,
+        expect![[r#"
+            7   |   add(body: string) { this.ctx.storage.sql.exec("INSERT INTO docs (body) VALUES (?)", body); }
+                |                                                  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[sql-unknown-function] The schema of a table this statement writes (a column DEFAULT, CHECK or generated column) calls `uuid`, which Durable Object storage does not have, so the statement throws. Fix the CREATE TABLE (for ids: `DEFAULT (lower(hex(randomblob(16))))`), or pass the value.
+        "#]],
+    );
+}
+
+#[test]
+fn query_constants_imported_from_another_module() {
+    let mut a = Analysis::new();
+    a.set_file(Path::new("/w/wrangler.jsonc"), WRANGLER.to_string());
+    a.set_file(
+        Path::new("/w/src/sql.ts"),
+        r#"export const SCHEMA = `CREATE TABLE IF NOT EXISTS tags (name TEXT PRIMARY KEY, uses INTEGER NOT NULL DEFAULT 0)`;
+const Q = { bump: "UPDATE tags SET uses = uses + 1 WHERE name = ?", top: "SELECT name FROM tags ORDER BY uses DESC LIMIT ?", bad: "SELECT nmae FROM tags" };
+export { Q };
+"#
+        .to_string(),
+    );
+    a.set_file(
+        Path::new(INDEX),
+        r#"import { DurableObject } from "cloudflare:workers";
+import { SCHEMA, Q } from "./sql";
+export class Store extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec(SCHEMA);
+  }
+  bump(name: string) { this.ctx.storage.sql.exec(Q.bump, name); }
+  top(n: number) { return this.ctx.storage.sql.exec(Q.top, n).toArray(); }
+  bad() { return this.ctx.storage.sql.exec(Q.bad).toArray(); }
+}
+"#
+        .to_string(),
+    );
+    expect![[r#"
+        10  |   bad() { return this.ctx.storage.sql.exec(Q.bad).toArray(); }
+            |                                            ^^^^^ error[sql-unknown-column] No column `nmae` in `tags` (name, uses): fix the name, or add the column (ALTER TABLE … ADD COLUMN) in the schema code.
+    "#]]
+    .assert_eq(&render(&a));
+}
