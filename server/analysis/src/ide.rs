@@ -74,6 +74,9 @@ pub(crate) fn diagnostics(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
         out.extend(crate::checks::config_checks(a, path));
     } else if a.source(path).is_some() {
         out.extend(crate::checks::source_checks(a, path));
+        out.extend(crate::lints::lint_file(a, path));
+    } else if let Some(crate::File::Settings(s)) = a.file(path) {
+        out.extend(crate::settings::settings_diagnostics(path, &s.settings));
     }
     out
 }

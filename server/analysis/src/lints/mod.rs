@@ -1,0 +1,319 @@
+//! Review lints: the rules reviewers of Durable Object code enforce, as diagnostics.
+//!
+//! Every rule is written to stay silent when it cannot be sure: a false warning on correct
+//! code costs more than a missed one. Rules only look at what `infer` can prove (a stub, the
+//! storage API, a class whose whole chain is in the project).
+//!
+//! Levels come from the rule's default, then `dols.toml` (`[lint]`), then the editor's
+//! settings. `// dols-ignore <code>` on the line before silences one report;
+//! `// dols-ignore-file <code>` silences a rule in the whole file.
+
+use std::path::Path;
+
+use tree_sitter::Node;
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::infer::{DoKind, Infer};
+use crate::project::ClassKey;
+use crate::settings::Level;
+use crate::syntax::node_text;
+use crate::Analysis;
+
+mod block_concurrency_outside_constructor;
+mod global_singleton_stub;
+mod io_in_block_concurrency;
+mod reserved_method_over_rpc;
+mod set_alarm_without_handler;
+mod stub_call_not_awaited;
+mod stub_fetch_without_handler;
+mod stub_unknown_method;
+mod timers_in_durable_object;
+mod websocket_accept_without_hibernation;
+
+#[cfg(test)]
+mod tests;
+
+/// A lint rule: its stable code, default severity and one-line summary.
+#[derive(Clone, Copy, Debug)]
+pub struct Rule {
+    pub code: &'static str,
+    pub default: Severity,
+    pub summary: &'static str,
+}
+
+pub const RULES: &[Rule] = &[
+    Rule {
+        code: stub_call_not_awaited::CODE,
+        default: Severity::Warning,
+        summary: "A call through a Durable Object stub whose promise is neither awaited, returned nor passed on: its errors are lost.",
+    },
+    Rule {
+        code: reserved_method_over_rpc::CODE,
+        default: Severity::Error,
+        summary: "A reserved handler (`alarm`, `webSocketMessage`, …) called through a stub: the runtime rejects it.",
+    },
+    Rule {
+        code: stub_fetch_without_handler::CODE,
+        default: Severity::Error,
+        summary: "`stub.fetch()` to a Durable Object class that has no `fetch` handler.",
+    },
+    Rule {
+        code: stub_unknown_method::CODE,
+        default: Severity::Error,
+        summary: "A stub call to a method that the target Durable Object class does not have.",
+    },
+    Rule {
+        code: set_alarm_without_handler::CODE,
+        default: Severity::Warning,
+        summary: "`setAlarm` in a Durable Object class that has no `alarm()` handler.",
+    },
+    Rule {
+        code: block_concurrency_outside_constructor::CODE,
+        default: Severity::Warning,
+        summary: "`blockConcurrencyWhile` called on every request instead of once in the constructor.",
+    },
+    Rule {
+        code: io_in_block_concurrency::CODE,
+        default: Severity::Warning,
+        summary: "External I/O (`fetch`, a stub call, a timer) awaited inside `blockConcurrencyWhile`.",
+    },
+    Rule {
+        code: websocket_accept_without_hibernation::CODE,
+        default: Severity::Warning,
+        summary: "A WebSocket accepted with `accept()` inside a Durable Object, which keeps the object from hibernating.",
+    },
+    Rule {
+        code: global_singleton_stub::CODE,
+        default: Severity::Hint,
+        summary: "Every request routed to one Durable Object by a constant name.",
+    },
+    Rule {
+        code: timers_in_durable_object::CODE,
+        default: Severity::Hint,
+        summary: "`setTimeout`/`setInterval` for scheduled work in a Durable Object: timers do not survive eviction, alarms do.",
+    },
+];
+
+pub fn rule(code: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.code == code)
+}
+
+/// What every rule reads: the file's inference context and its call expressions.
+pub(crate) struct Ctx<'a> {
+    pub infer: Infer<'a>,
+    /// Every `call_expression` of the file, in source order.
+    pub calls: Vec<Node<'a>>,
+    pub out: Vec<Diagnostic>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn t(&self, node: Node<'_>) -> &'a str {
+        node_text(node, self.infer.text())
+    }
+
+    pub fn report(&mut self, code: &'static str, node: Node<'_>, message: impl Into<String>) -> &mut Diagnostic {
+        let severity = rule(code).map_or(Severity::Hint, |r| r.default);
+        self.out.push(Diagnostic::new(self.infer.path, crate::syntax::node_range(node), severity, code, message));
+        self.out.last_mut().unwrap()
+    }
+
+    /// For `obj.name(...)`: the object node and the method name.
+    pub fn member_call(&self, call: Node<'a>) -> Option<(Node<'a>, &'a str)> {
+        let callee = call.child_by_field_name("function")?;
+        if callee.kind() != "member_expression" {
+            return None;
+        }
+        let object = callee.child_by_field_name("object")?;
+        let property = callee.child_by_field_name("property")?;
+        if property.kind() != "property_identifier" {
+            return None;
+        }
+        Some((object, self.t(property)))
+    }
+
+    /// For `name(...)`: the plain function name.
+    pub fn plain_call(&self, call: Node<'a>) -> Option<&'a str> {
+        let callee = call.child_by_field_name("function")?;
+        (callee.kind() == "identifier").then(|| self.t(callee))
+    }
+
+    /// Whether `class` and all its base classes are in the project, so that "it has no such
+    /// method" can be claimed: it extends `DurableObject` through project classes, or (the old
+    /// style) is named in the config and extends nothing.
+    pub fn chain_complete(&self, class: &ClassKey) -> bool {
+        match self.infer.do_kind(class) {
+            DoKind::Extends => true,
+            DoKind::Legacy => {
+                let chain = self.infer.class_chain(class);
+                chain.last().and_then(|k| self.infer.class(k)).is_some_and(|c| c.extends.is_none())
+            }
+            DoKind::Library | DoKind::Unknown => false,
+        }
+    }
+
+    /// Whether some class of the chain declares a member (method, accessor or field) `name`.
+    pub fn chain_has_member(&self, class: &ClassKey, name: &str) -> bool {
+        self.infer.class_chain(class).iter().any(|k| {
+            self.infer.class(k).is_some_and(|c| c.methods.iter().any(|m| m.name == name) || c.fields.iter().any(|f| f.name == name))
+        })
+    }
+}
+
+/// The nearest enclosing function-like node.
+pub(crate) fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if is_function(n.kind()) {
+            return Some(n);
+        }
+        cur = n.parent();
+    }
+    None
+}
+
+pub(crate) fn is_function(kind: &str) -> bool {
+    matches!(
+        kind,
+        "arrow_function" | "function_expression" | "function_declaration" | "method_definition" | "generator_function"
+            | "generator_function_declaration"
+    )
+}
+
+/// The class method whose body holds `node`, looking through arrow functions only (a plain
+/// function in between has its own `this`).
+pub(crate) fn enclosing_method(node: Node<'_>) -> Option<Node<'_>> {
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        match n.kind() {
+            "method_definition" => return n.parent().is_some_and(|p| p.kind() == "class_body").then_some(n),
+            "arrow_function" => {}
+            k if is_function(k) => return None,
+            "class_body" => return None,
+            _ => {}
+        }
+        cur = n.parent();
+    }
+    None
+}
+
+pub(crate) fn is_async(func: Node<'_>) -> bool {
+    let mut c = func.walk();
+    let r = func.children(&mut c).take_while(|n| n.kind() != "formal_parameters" && n.kind() != "statement_block").any(|n| n.kind() == "async");
+    r
+}
+
+/// The method's name (`constructor`, `fetch`, …).
+pub(crate) fn method_name<'t>(method: Node<'_>, text: &'t str) -> &'t str {
+    method.child_by_field_name("name").map_or("", |n| node_text(n, text))
+}
+
+/// Every lint of one source file, at the levels the user chose, without suppressed ones.
+pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
+    let Some(infer) = Infer::new(a, path) else { return Vec::new() };
+    let levels = effective_levels(a, path);
+    if RULES.iter().all(|r| levels(r) == Some(Level::Off)) {
+        return Vec::new();
+    }
+    let root = infer.src.tree.root_node();
+    let mut calls = Vec::new();
+    let mut cursor = root.walk();
+    collect_calls(&mut cursor, &mut calls);
+    let mut cx = Ctx { infer, calls, out: Vec::new() };
+    stub_call_not_awaited::check(&mut cx);
+    reserved_method_over_rpc::check(&mut cx);
+    stub_fetch_without_handler::check(&mut cx);
+    stub_unknown_method::check(&mut cx);
+    set_alarm_without_handler::check(&mut cx);
+    block_concurrency_outside_constructor::check(&mut cx);
+    io_in_block_concurrency::check(&mut cx);
+    websocket_accept_without_hibernation::check(&mut cx);
+    global_singleton_stub::check(&mut cx);
+    timers_in_durable_object::check(&mut cx);
+    let text = cx.infer.text();
+    let suppress = Suppressions::read(text);
+    let index = &cx.infer.src.line_index;
+    let mut out: Vec<Diagnostic> = cx
+        .out
+        .into_iter()
+        .filter_map(|mut d| {
+            // A level the user chose applies as is; otherwise the rule's own severity stands
+            // (a rule may say less than its default when it is less sure).
+            let chosen = levels(rule(d.code)?);
+            if chosen == Some(Level::Off) {
+                return None;
+            }
+            let line = index.line_col(text, d.range.start, crate::Encoding::Utf8).line as usize;
+            if suppress.covers(d.code, line) {
+                return None;
+            }
+            if let Some(Level::On(severity)) = chosen {
+                d.severity = severity;
+            }
+            Some(d)
+        })
+        .collect();
+    out.sort_by(|a, b| a.range.start.cmp(&b.range.start).then(a.code.cmp(b.code)));
+    out
+}
+
+/// The level the user chose for each rule, if any: editor settings, then `dols.toml`.
+fn effective_levels<'a>(a: &'a Analysis, path: &Path) -> impl Fn(&Rule) -> Option<Level> + 'a {
+    let file = a.settings_for(path).map(|s| s.settings.clone());
+    move |r: &Rule| {
+        a.lint_overrides().get(r.code).or_else(|| file.as_ref().and_then(|s| s.lint.get(r.code))).copied()
+    }
+}
+
+fn collect_calls<'t>(cursor: &mut tree_sitter::TreeCursor<'t>, out: &mut Vec<Node<'t>>) {
+    loop {
+        let node = cursor.node();
+        if node.kind() == "call_expression" {
+            out.push(node);
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
+    }
+}
+
+/// `// dols-ignore <code>…` and `// dols-ignore-file <code>…` comments of a file.
+struct Suppressions {
+    /// (line of the comment, codes): silences reports on the next line.
+    lines: Vec<(usize, Vec<String>)>,
+    file: Vec<String>,
+}
+
+impl Suppressions {
+    fn read(text: &str) -> Self {
+        let mut s = Suppressions { lines: Vec::new(), file: Vec::new() };
+        if !text.contains("dols-ignore") {
+            return s;
+        }
+        for (i, line) in text.lines().enumerate() {
+            let Some(at) = line.find("//") else { continue };
+            let comment = line[at + 2..].trim();
+            let codes = |rest: &str| rest.split(|c: char| c == ',' || c.is_whitespace()).filter(|c| !c.is_empty()).map(str::to_string).collect::<Vec<_>>();
+            if let Some(rest) = comment.strip_prefix("dols-ignore-file") {
+                s.file.extend(codes(rest));
+            } else if let Some(rest) = comment.strip_prefix("dols-ignore") {
+                if rest.is_empty() || rest.starts_with(char::is_whitespace) {
+                    s.lines.push((i, codes(rest)));
+                }
+            }
+        }
+        s
+    }
+
+    fn covers(&self, code: &str, line: usize) -> bool {
+        self.file.iter().any(|c| c == code)
+            || self.lines.iter().any(|(l, codes)| *l + 1 == line && codes.iter().any(|c| c == code))
+    }
+}

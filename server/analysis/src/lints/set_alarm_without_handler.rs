@@ -1,0 +1,27 @@
+//! `setAlarm` in a class with no `alarm()` handler: the alarm fires into nothing.
+
+use crate::infer::{Ty, STORAGE};
+
+use super::Ctx;
+
+pub const CODE: &str = "set-alarm-without-handler";
+
+pub(super) fn check(cx: &mut Ctx<'_>) {
+    for i in 0..cx.calls.len() {
+        let call = cx.calls[i];
+        let Some((object, "setAlarm")) = cx.member_call(call) else { continue };
+        let Some(class) = cx.infer.this_class_or_enclosing(call) else { continue };
+        if !matches!(cx.infer.type_of(object), Some(Ty::Api(r)) if r == STORAGE || r == "DurableObjectTransaction") {
+            continue;
+        }
+        if !cx.chain_complete(&class) || cx.chain_has_member(&class, "alarm") {
+            continue;
+        }
+        let Some(name) = call.child_by_field_name("function").and_then(|f| f.child_by_field_name("property")) else { continue };
+        cx.report(
+            CODE,
+            name,
+            format!("`{}` sets an alarm but has no `alarm()` handler, so the alarm fires into nothing. Add `async alarm()` to the class.", class.name),
+        );
+    }
+}
