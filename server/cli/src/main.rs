@@ -10,8 +10,10 @@ dols — Durable Objects language tools
 
 Usage:
   dols lsp [--log-file FILE]           run the language server over stdio
-  dols check [PATH...] [--format text|json|sarif]
+  dols check [PATH...] [--format text|json|sarif] [--rule CODE]...
                                        check projects or files and print diagnostics
+                                       (with --rule: only those lint rules)
+  dols rules                           list the lint rules with their default severity
   dols status [DIR]                    describe the project model, as Markdown
   dols help                            show this help
   dols --version                       print the version
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
         "lsp" => dols_lsp::run_stdio(rest),
         "check" => check::run(rest),
         "status" => check::status(rest),
+        "rules" => check::rules(rest),
         other => {
             eprintln!("dols: unknown command `{other}`\n");
             eprint!("{USAGE}");
