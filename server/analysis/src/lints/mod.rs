@@ -117,8 +117,12 @@ impl<'a> Ctx<'a> {
         self.out.last_mut().unwrap()
     }
 
-    /// For `obj.name(...)`: the object node and the method name.
+    /// For `obj.name(...)`: the object node and the method name. Tagged templates
+    /// (`obj.name\`…\``) are not calls here.
     pub fn member_call(&self, call: Node<'a>) -> Option<(Node<'a>, &'a str)> {
+        if call.child_by_field_name("arguments").is_none_or(|a| a.kind() != "arguments") {
+            return None;
+        }
         let callee = call.child_by_field_name("function")?;
         if callee.kind() != "member_expression" {
             return None;
@@ -129,6 +133,18 @@ impl<'a> Ctx<'a> {
             return None;
         }
         Some((object, self.t(property)))
+    }
+
+    /// Whether the file is a test (`*.test.ts`, `*.spec.ts`, under `test/`, `tests/`,
+    /// `__tests__/`, `tests-e2e/`), where constant names and timers are the norm.
+    pub fn is_test_file(&self) -> bool {
+        let path = self.infer.path;
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        name.contains(".test.") || name.contains(".spec.")
+            || path.components().any(|c| {
+                let c = c.as_os_str().to_str().unwrap_or("");
+                matches!(c, "test" | "tests" | "__tests__" | "e2e") || c.starts_with("test-") || c.starts_with("tests-")
+            })
     }
 
     /// For `name(...)`: the plain function name.
@@ -149,6 +165,32 @@ impl<'a> Ctx<'a> {
             }
             DoKind::Library | DoKind::Unknown => false,
         }
+    }
+
+    /// Whether some class of the chain may get members at run time, so that "it has no such
+    /// member" cannot be claimed: a decorator, `this` handed to a call (`install(this)`,
+    /// `Object.assign(this, …)`), or an assignment to the class's prototype.
+    pub fn chain_open(&self, class: &ClassKey) -> bool {
+        self.infer.class_chain(class).iter().any(|k| {
+            let (Some(info), Some(src)) = (self.infer.class(k), self.infer.a.source(&k.file)) else { return true };
+            if src.text.contains(&format!("{}.prototype", k.name)) {
+                return true;
+            }
+            let root = src.tree.root_node();
+            let Some(node) = root.descendant_for_byte_range(info.range.start, info.range.end) else { return true };
+            let mut stack = vec![node];
+            while let Some(n) = stack.pop() {
+                match n.kind() {
+                    "decorator" => return true,
+                    "this" if n.parent().is_some_and(|p| p.kind() == "arguments") => return true,
+                    _ => {}
+                }
+                let mut c = n.walk();
+                stack.extend(n.children(&mut c));
+            }
+            // Decorators sit before the class body, possibly outside the class node.
+            node.prev_named_sibling().is_some_and(|p| p.kind() == "decorator")
+        })
     }
 
     /// Whether some class of the chain declares a member (method, accessor or field) `name`.

@@ -14,7 +14,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         if !matches!(cx.infer.type_of(object), Some(Ty::Api(r)) if r == STORAGE || r == "DurableObjectTransaction") {
             continue;
         }
-        if !cx.chain_complete(&class) || cx.chain_has_member(&class, "alarm") {
+        if !cx.chain_complete(&class) || cx.chain_has_member(&class, "alarm") || cx.chain_open(&class) {
             continue;
         }
         let Some(name) = call.child_by_field_name("function").and_then(|f| f.child_by_field_name("property")) else { continue };

@@ -12,7 +12,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         let call = cx.calls[i];
         let Some((object, "fetch")) = cx.member_call(call) else { continue };
         let Some(Ty::Stub(Some(class))) = cx.infer.type_of(object) else { continue };
-        if !cx.chain_complete(&class) || cx.chain_has_member(&class, "fetch") {
+        if !cx.chain_complete(&class) || cx.chain_has_member(&class, "fetch") || cx.chain_open(&class) {
             continue;
         }
         let Some(name) = call.child_by_field_name("function").and_then(|f| f.child_by_field_name("property")) else { continue };

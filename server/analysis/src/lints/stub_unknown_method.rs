@@ -25,7 +25,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         }
         let Some(Ty::Stub(Some(class))) = cx.infer.type_of(object) else { continue };
         let unique = cx.infer.project.is_some_and(|p| p.classes.get(&class.name).is_some_and(|v| v.len() == 1));
-        if !unique || !cx.chain_complete(&class) || cx.chain_has_member(&class, method) {
+        if !unique || !cx.chain_complete(&class) || cx.chain_has_member(&class, method) || cx.chain_open(&class) {
             continue;
         }
         let Some(name) = call.child_by_field_name("function").and_then(|f| f.child_by_field_name("property")) else { continue };

@@ -693,3 +693,84 @@ fn example_projects_have_no_lint_warnings() {
         }
     }
 }
+
+#[test]
+fn classes_that_get_members_at_run_time_are_silent() {
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+import { Lifecycle } from "./lifecycle";
+export class Room extends DurableObject {
+  readonly lifecycle = Lifecycle.install(this);
+  async schedule() { await this.ctx.storage.setAlarm(Date.now() + 1000); }
+}
+export class Chat extends DurableObject {
+  async hello() {}
+}
+Object.defineProperty(Chat.prototype, "extra", { value: () => 1 });
+export default {
+  async fetch(request: Request, env: Env) {
+    await env.ROOM.getByName(request.url).installed();
+    await env.CHAT.getByName(request.url).extra();
+    return env.ROOM.getByName(request.url).fetch(request);
+  },
+};
+"#,
+    );
+}
+
+#[test]
+fn tagged_templates_on_stubs_are_not_calls() {
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  sql(strings: TemplateStringsArray) { return strings.join(""); }
+}
+export default {
+  async fetch(request: Request, env: Env) {
+    const stub = env.ROOM.getByName(request.url);
+    stub.sql`CREATE TABLE t (id INTEGER)`;
+    return new Response("ok");
+  },
+};
+"#,
+    );
+}
+
+#[test]
+fn short_or_computed_timers_are_silent() {
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  delay = 5000;
+  async stop() {
+    setTimeout(() => this.ctx.abort("reset"), 5000);
+    setTimeout(() => this.flush(), 0);
+    setTimeout(() => this.flush(), 250);
+    setInterval(() => this.flush(), this.delay);
+  }
+  flush() {}
+}
+"#,
+    );
+}
+
+#[test]
+fn singleton_names_in_tests_are_silent() {
+    let a = load(&format!(
+        "{CONFIG}{}",
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject { async hello() {} }
+export default { fetch() { return new Response("ok"); } };
+//- /w/src/room.test.ts
+import { env } from "cloudflare:workers";
+it("says hello", async () => {
+  await env.ROOM.getByName("test-room").hello();
+});
+"#
+    ));
+    assert_eq!(render(&a, Path::new("/w/src/room.test.ts")), "no lints\n");
+}
