@@ -68,12 +68,15 @@ pub(crate) struct Infer<'a> {
     pub path: &'a Path,
     pub src: &'a SourceFile,
     pub project: Option<&'a Project>,
+    /// `this.<name>` types already worked out, by class and name. Finding one walks the class
+    /// body, so a pass over a whole file (the lints) would otherwise redo it for every use.
+    fields: std::cell::RefCell<std::collections::HashMap<(ClassKey, String), Option<Ty>>>,
 }
 
 impl<'a> Infer<'a> {
     pub fn new(a: &'a Analysis, path: &'a Path) -> Option<Self> {
         let src = a.source(path)?;
-        Some(Infer { a, path, src, project: a.projects().for_file(path) })
+        Some(Infer { a, path, src, project: a.projects().for_file(path), fields: Default::default() })
     }
 
     pub fn text(&self) -> &'a str {
@@ -263,19 +266,23 @@ impl<'a> Infer<'a> {
 
     /// The class whose body encloses `node` when `this` there means its instance.
     pub fn this_class(&self, node: Node<'_>) -> Option<ClassKey> {
-        let mut cur = node.parent();
-        while let Some(n) = cur {
+        let ancestors = crate::syntax::ancestors(self.src.tree.root_node(), node);
+        self.this_class_in(&ancestors)
+    }
+
+    /// [`Self::this_class`] for a node with these ancestors (outermost first).
+    pub fn this_class_in(&self, ancestors: &[Node<'_>]) -> Option<ClassKey> {
+        for (i, n) in ancestors.iter().enumerate().rev() {
             match n.kind() {
                 // A plain function rebinds `this`; arrow functions do not.
                 "function_expression" | "function_declaration" | "generator_function"
                 | "generator_function_declaration" | "object" => return None,
                 "class_body" => {
-                    let class = n.parent()?;
+                    let class = *ancestors.get(i.checked_sub(1)?)?;
                     return self.class_key_of_node(class);
                 }
                 _ => {}
             }
-            cur = n.parent();
         }
         None
     }
@@ -357,6 +364,19 @@ impl<'a> Infer<'a> {
 
     /// `this.<name>` inside class `key`.
     fn instance_field(&self, key: &ClassKey, name: &str, depth: usize) -> Option<Ty> {
+        let cache_key = (key.clone(), name.to_string());
+        if let Some(ty) = self.fields.borrow().get(&cache_key) {
+            return ty.clone();
+        }
+        let ty = self.instance_field_uncached(key, name, depth);
+        // Deep inside a chain of fields the depth limit may have cut the answer short.
+        if depth < MAX_DEPTH / 2 {
+            self.fields.borrow_mut().insert(cache_key, ty.clone());
+        }
+        ty
+    }
+
+    fn instance_field_uncached(&self, key: &ClassKey, name: &str, depth: usize) -> Option<Ty> {
         let kind = self.do_kind(key);
         for k in self.class_chain(key) {
             let Some(class) = self.class(&k) else { break };
@@ -389,7 +409,13 @@ impl<'a> Infer<'a> {
         let infer = if key.file == self.path {
             self
         } else {
-            other = Infer { a: self.a, path: self.a.files.get_key_value(&key.file)?.0, src, project: self.project };
+            other = Infer {
+                a: self.a,
+                path: self.a.files.get_key_value(&key.file)?.0,
+                src,
+                project: self.project,
+                fields: Default::default(),
+            };
             &other
         };
         let root = src.tree.root_node();
@@ -421,7 +447,19 @@ impl<'a> Infer<'a> {
     fn identifier_type(&self, usage: Node<'_>, name: &str, depth: usize) -> Option<Ty> {
         let at = usage.start_byte();
         let mut cur = usage;
-        while let Some(parent) = cur.parent() {
+        // Climb through the ancestors found in one walk down (`parent()` searches from the
+        // root each time); fall back to climbing if the walk did not reach the node.
+        let mut chain = crate::syntax::ancestors(self.src.tree.root_node(), usage);
+        if chain.last().map(|p| p.id()) != usage.parent().map(|p| p.id()) {
+            chain.clear();
+            let mut n = usage;
+            while let Some(p) = n.parent() {
+                chain.push(p);
+                n = p;
+            }
+            chain.reverse();
+        }
+        for parent in chain.into_iter().rev() {
             match parent.kind() {
                 "statement_block" | "program" | "class_static_block" | "switch_case" | "switch_default" => {
                     let mut c = parent.walk();

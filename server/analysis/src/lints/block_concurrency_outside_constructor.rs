@@ -3,35 +3,36 @@
 
 use crate::infer::{Ty, STATE};
 
-use super::{enclosing_method, method_name, Ctx};
+use super::{method_name, Ctx};
 
 pub const CODE: &str = "block-concurrency-outside-constructor";
 
 pub(super) fn check(cx: &mut Ctx<'_>) {
     for i in 0..cx.calls.len() {
         let call = cx.calls[i];
-        let Some((object, "blockConcurrencyWhile")) = cx.member_call(call) else { continue };
-        let Some(method) = enclosing_method(call) else { continue };
+        let Some((_, "blockConcurrencyWhile")) = cx.member_call(i) else { continue };
+        let Some(method) = cx.enclosing_method(i) else { continue };
         let text = cx.infer.text();
         let name = method_name(method, text);
         if name == "constructor" {
             continue;
         }
-        if !matches!(cx.infer.type_of(object), Some(Ty::Api(r)) if r == STATE) {
+        if !matches!(cx.recv_ty(i), Some(Ty::Api(r)) if r == STATE) {
             continue;
         }
         // Guarded (`if (!this.ready) await …`): runs once, or rarely; not every request.
-        if guarded(call, method) || early_if(method, call.start_byte()) {
+        if guarded(&cx.ancestors[i], method) || early_if(method, call.start_byte()) {
             continue;
         }
         // Only classes fully in the project: a library base (`Agent`, `Server`) may call a
         // method once at start-up (`onStart`).
-        let Some(class) = cx.infer.this_class_or_enclosing(call) else { continue };
+        let Some(class) = cx.enclosing_class(i) else { continue };
         if !cx.chain_complete(&class) {
             continue;
         }
         // A helper that the constructor calls runs at start-up.
-        let ctor_calls_it = method.parent().is_some_and(|body| {
+        let body = cx.ancestors[i].iter().rev().skip_while(|n| n.id() != method.id()).nth(1).copied();
+        let ctor_calls_it = body.is_some_and(|body| {
             let mut c = body.walk();
             let found = body.named_children(&mut c).any(|m| {
                 m.kind() == "method_definition" && method_name(m, text) == "constructor" && {
@@ -73,9 +74,8 @@ fn early_if(method: tree_sitter::Node<'_>, at: usize) -> bool {
 
 /// Whether a conditional (`if`, `?:`, `&&`, `||`, `??`, `switch`, `catch`) stands between
 /// the call and its method.
-fn guarded(call: tree_sitter::Node<'_>, method: tree_sitter::Node<'_>) -> bool {
-    let mut cur = call.parent();
-    while let Some(n) = cur {
+fn guarded(ancestors: &[tree_sitter::Node<'_>], method: tree_sitter::Node<'_>) -> bool {
+    for n in ancestors.iter().rev() {
         if n.id() == method.id() {
             return false;
         }
@@ -89,7 +89,6 @@ fn guarded(call: tree_sitter::Node<'_>, method: tree_sitter::Node<'_>) -> bool {
             }
             _ => {}
         }
-        cur = n.parent();
     }
     false
 }

@@ -15,7 +15,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
     }
     for i in 0..cx.calls.len() {
         let call = cx.calls[i];
-        let Some((object, method @ ("getByName" | "idFromName"))) = cx.member_call(call) else { continue };
+        let Some((_, method @ ("getByName" | "idFromName"))) = cx.member_call(i) else { continue };
         let Some(args) = call.child_by_field_name("arguments") else { continue };
         if args.named_child_count() != 1 {
             continue;
@@ -31,10 +31,10 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
             continue;
         }
         // Inside a Durable Object, a call to a fixed coordinator is usually deliberate.
-        if cx.infer.this_class_or_enclosing(call).is_some() {
+        if cx.enclosing_class(i).is_some() {
             continue;
         }
-        if !matches!(cx.infer.type_of(object), Some(Ty::Namespace(_))) {
+        if !matches!(cx.recv_ty(i), Some(Ty::Namespace(_))) {
             continue;
         }
         let name = cx.t(arg).to_string();

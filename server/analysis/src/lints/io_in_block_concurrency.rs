@@ -13,12 +13,12 @@ pub const CODE: &str = "io-in-block-concurrency";
 pub(super) fn check(cx: &mut Ctx<'_>) {
     for i in 0..cx.calls.len() {
         let call = cx.calls[i];
-        let Some((object, "blockConcurrencyWhile")) = cx.member_call(call) else { continue };
+        let Some((_, "blockConcurrencyWhile")) = cx.member_call(i) else { continue };
         let Some(callback) = call.child_by_field_name("arguments").and_then(|a| a.named_child(0)) else { continue };
         if !matches!(callback.kind(), "arrow_function" | "function_expression") {
             continue;
         }
-        if !matches!(cx.infer.type_of(object), Some(Ty::Api(r)) if r == STATE) {
+        if !matches!(cx.recv_ty(i), Some(Ty::Api(r)) if r == STATE) {
             continue;
         }
         let mut stack = vec![callback];
@@ -67,7 +67,7 @@ fn external_io(cx: &Ctx<'_>, await_expr: Node<'_>) -> Option<&'static str> {
             if cx.t(callee) == "scheduler.wait" {
                 return Some("A timer (`scheduler.wait`)");
             }
-            matches!(cx.infer.type_of(object), Some(Ty::Stub(_))).then_some("A call to another Durable Object")
+            matches!(cx.ty(object), Some(Ty::Stub(_))).then_some("A call to another Durable Object")
         }
         "new_expression" => {
             let ctor = e.child_by_field_name("constructor")?;

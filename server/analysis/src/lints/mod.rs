@@ -13,7 +13,7 @@ use std::path::Path;
 use tree_sitter::Node;
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::infer::{DoKind, Infer};
+use crate::infer::{DoKind, Infer, Ty};
 use crate::project::ClassKey;
 use crate::settings::Level;
 use crate::syntax::node_text;
@@ -103,12 +103,74 @@ pub(crate) struct Ctx<'a> {
     pub infer: Infer<'a>,
     /// Every `call_expression` of the file, in source order.
     pub calls: Vec<Node<'a>>,
+    /// The ancestors of each call (outermost first), found in the same walk: climbing with
+    /// `parent()` is slow in large files.
+    pub ancestors: Vec<Vec<Node<'a>>>,
     pub out: Vec<Diagnostic>,
+    /// `chain_open` answers by class: each walks the class body once.
+    open: std::cell::RefCell<std::collections::HashMap<ClassKey, bool>>,
+    /// Types of expressions already asked about, by node id: several rules ask about the
+    /// same call's receiver.
+    types: std::cell::RefCell<std::collections::HashMap<usize, Option<Ty>>>,
+    /// Types of `this.a.b` chains, by class and text.
+    this_chains: std::cell::RefCell<std::collections::HashMap<(Option<ClassKey>, &'a str), Option<Ty>>>,
+    /// `member_call` of each call.
+    members: Vec<Option<(Node<'a>, &'a str)>>,
+    /// The index in `calls` of each call, by node id.
+    call_index: std::collections::HashMap<usize, usize>,
 }
 
 impl<'a> Ctx<'a> {
     pub fn t(&self, node: Node<'_>) -> &'a str {
         node_text(node, self.infer.text())
+    }
+
+    /// The type of an expression, remembered for the other rules.
+    pub fn ty(&self, node: Node<'_>) -> Option<Ty> {
+        if let Some(t) = self.types.borrow().get(&node.id()) {
+            return t.clone();
+        }
+        let t = self.infer.type_of(node);
+        self.types.borrow_mut().insert(node.id(), t.clone());
+        t
+    }
+
+    /// The parent of call `i`.
+    pub fn parent(&self, i: usize) -> Option<Node<'a>> {
+        self.ancestors[i].last().copied()
+    }
+
+    /// The nearest function-like node around call `i`.
+    pub fn enclosing_function(&self, i: usize) -> Option<Node<'a>> {
+        self.ancestors[i].iter().rev().find(|n| is_function(n.kind())).copied()
+    }
+
+    /// The class method whose body holds call `i`, looking through arrow functions only (a
+    /// plain function in between has its own `this`).
+    pub fn enclosing_method(&self, i: usize) -> Option<Node<'a>> {
+        let anc = &self.ancestors[i];
+        for (j, n) in anc.iter().enumerate().rev() {
+            match n.kind() {
+                "method_definition" => {
+                    return (j > 0 && anc[j - 1].kind() == "class_body").then_some(*n);
+                }
+                "arrow_function" => {}
+                k if is_function(k) => return None,
+                "class_body" => return None,
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// The class whose body holds call `i` (methods, field initialisers, nested functions).
+    pub fn enclosing_class(&self, i: usize) -> Option<ClassKey> {
+        self.infer.enclosing_class_in(&self.ancestors[i])
+    }
+
+    /// The class that `this` means at call `i`.
+    pub fn this_class(&self, i: usize) -> Option<ClassKey> {
+        self.infer.this_class_in(&self.ancestors[i])
     }
 
     pub fn report(&mut self, code: &'static str, node: Node<'_>, message: impl Into<String>) -> &mut Diagnostic {
@@ -117,22 +179,41 @@ impl<'a> Ctx<'a> {
         self.out.last_mut().unwrap()
     }
 
-    /// For `obj.name(...)`: the object node and the method name. Tagged templates
-    /// (`obj.name\`…\``) are not calls here.
-    pub fn member_call(&self, call: Node<'a>) -> Option<(Node<'a>, &'a str)> {
-        if call.child_by_field_name("arguments").is_none_or(|a| a.kind() != "arguments") {
-            return None;
+    /// For call `i` of the form `obj.name(...)`: the object node and the method name. Tagged
+    /// templates (`obj.name\`…\``) are not calls here.
+    pub fn member_call(&self, i: usize) -> Option<(Node<'a>, &'a str)> {
+        self.members[i]
+    }
+
+    /// The type of the object of call `i` (`obj` in `obj.name(...)`). A chain of plain
+    /// properties on `this` (`this.ctx.storage`) has the same type everywhere in a class, so
+    /// it is worked out once per class.
+    pub fn recv_ty(&self, i: usize) -> Option<Ty> {
+        let (object, _) = self.members[i]?;
+        // `a.b(…).c(…)`: the receiver is another call of the file, typed from its own receiver.
+        if object.kind() == "call_expression" {
+            if let Some(&j) = self.call_index.get(&object.id()) {
+                if let Some((inner, method)) = self.members[j] {
+                    if self.t(inner) != "Object" {
+                        return self.recv_ty(j).and_then(|t| self.infer.call_type(&t, method));
+                    }
+                }
+            }
         }
-        let callee = call.child_by_field_name("function")?;
-        if callee.kind() != "member_expression" {
-            return None;
+        if !is_this_chain(object) {
+            // `Date.now()`, `JSON.stringify(…)`: built-ins never lead to the DO API.
+            if chain_root(object).is_some_and(|r| r.kind() == "identifier" && BUILTINS.contains(&self.t(r))) {
+                return None;
+            }
+            return self.ty(object);
         }
-        let object = callee.child_by_field_name("object")?;
-        let property = callee.child_by_field_name("property")?;
-        if property.kind() != "property_identifier" {
-            return None;
+        let key = (self.this_class(i), self.t(object));
+        if let Some(t) = self.this_chains.borrow().get(&key) {
+            return t.clone();
         }
-        Some((object, self.t(property)))
+        let t = self.ty(object);
+        self.this_chains.borrow_mut().insert(key, t.clone());
+        t
     }
 
     /// Whether the file is a test (`*.test.ts`, `*.spec.ts`, under `test/`, `tests/`,
@@ -171,10 +252,29 @@ impl<'a> Ctx<'a> {
     /// member" cannot be claimed: a decorator, `this` handed to a call (`install(this)`,
     /// `Object.assign(this, …)`), or an assignment to the class's prototype.
     pub fn chain_open(&self, class: &ClassKey) -> bool {
+        if let Some(open) = self.open.borrow().get(class) {
+            return *open;
+        }
+        let open = self.chain_open_uncached(class);
+        self.open.borrow_mut().insert(class.clone(), open);
+        open
+    }
+
+    fn chain_open_uncached(&self, class: &ClassKey) -> bool {
         self.infer.class_chain(class).iter().any(|k| {
             let (Some(info), Some(src)) = (self.infer.class(k), self.infer.a.source(&k.file)) else { return true };
             if src.text.contains(&format!("{}.prototype", k.name)) {
                 return true;
+            }
+            // Neither a decorator nor `this` as an argument can be there without these.
+            let body = &src.text[info.range.as_range()];
+            let mut from = info.range.start.saturating_sub(200);
+            while !src.text.is_char_boundary(from) {
+                from -= 1;
+            }
+            let decorated = src.text[from..info.range.start].contains('@');
+            if !decorated && !body.contains('@') && !body.contains("this)") && !body.contains("this,") {
+                return false;
             }
             let root = src.tree.root_node();
             let Some(node) = root.descendant_for_byte_range(info.range.start, info.range.end) else { return true };
@@ -182,7 +282,12 @@ impl<'a> Ctx<'a> {
             while let Some(n) = stack.pop() {
                 match n.kind() {
                     "decorator" => return true,
-                    "this" if n.parent().is_some_and(|p| p.kind() == "arguments") => return true,
+                    "arguments" => {
+                        let mut c = n.walk();
+                        if n.named_children(&mut c).any(|a| a.kind() == "this") {
+                            return true;
+                        }
+                    }
                     _ => {}
                 }
                 let mut c = n.walk();
@@ -201,16 +306,59 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// The nearest enclosing function-like node.
-pub(crate) fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
-    let mut cur = node.parent();
-    while let Some(n) = cur {
-        if is_function(n.kind()) {
-            return Some(n);
+fn member_call_of<'t>(call: Node<'t>, text: &'t str) -> Option<(Node<'t>, &'t str)> {
+    let mut c = call.walk();
+    let mut callee = None;
+    let mut args = None;
+    for child in call.children(&mut c) {
+        match child.kind() {
+            "arguments" => args = Some(child),
+            "member_expression" if callee.is_none() && args.is_none() => callee = Some(child),
+            _ => {}
         }
-        cur = n.parent();
     }
-    None
+    args?;
+    let callee = callee?;
+    // `callee.child(0)` is the object, the last child the property.
+    let object = callee.child(0)?;
+    let property = callee.child(callee.child_count().checked_sub(1)?)?;
+    if property.kind() != "property_identifier" {
+        return None;
+    }
+    Some((object, node_text(property, text)))
+}
+
+/// Global objects of the JavaScript runtime.
+const BUILTINS: &[&str] = &[
+    "Array", "BigInt", "Boolean", "console", "crypto", "Date", "Error", "Intl", "JSON", "Map", "Math", "Number",
+    "Object", "Promise", "Reflect", "RegExp", "Response", "Request", "Set", "String", "Symbol", "URL",
+    "URLSearchParams", "WeakMap", "WeakSet", "Headers", "TextEncoder", "TextDecoder", "atob", "btoa",
+];
+
+/// The leftmost expression of a member chain (`a` in `a.b.c`, `a(…)` in `a(…).b`).
+fn chain_root(mut node: Node<'_>) -> Option<Node<'_>> {
+    while node.kind() == "member_expression" {
+        node = node.child(0)?;
+    }
+    Some(node)
+}
+
+/// `this.a.b`: plain properties on `this`.
+fn is_this_chain(mut node: Node<'_>) -> bool {
+    loop {
+        match node.kind() {
+            "this" => return true,
+            "member_expression" => {
+                let Some(object) = node.child(0) else { return false };
+                let last = node.child(node.child_count().saturating_sub(1));
+                if !last.is_some_and(|p| p.kind() == "property_identifier") {
+                    return false;
+                }
+                node = object;
+            }
+            _ => return false,
+        }
+    }
 }
 
 pub(crate) fn is_function(kind: &str) -> bool {
@@ -219,23 +367,6 @@ pub(crate) fn is_function(kind: &str) -> bool {
         "arrow_function" | "function_expression" | "function_declaration" | "method_definition" | "generator_function"
             | "generator_function_declaration"
     )
-}
-
-/// The class method whose body holds `node`, looking through arrow functions only (a plain
-/// function in between has its own `this`).
-pub(crate) fn enclosing_method(node: Node<'_>) -> Option<Node<'_>> {
-    let mut cur = node.parent();
-    while let Some(n) = cur {
-        match n.kind() {
-            "method_definition" => return n.parent().is_some_and(|p| p.kind() == "class_body").then_some(n),
-            "arrow_function" => {}
-            k if is_function(k) => return None,
-            "class_body" => return None,
-            _ => {}
-        }
-        cur = n.parent();
-    }
-    None
 }
 
 pub(crate) fn is_async(func: Node<'_>) -> bool {
@@ -257,10 +388,23 @@ pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
         return Vec::new();
     }
     let root = infer.src.tree.root_node();
-    let mut calls = Vec::new();
+    let (mut calls, mut ancestors) = (Vec::new(), Vec::new());
     let mut cursor = root.walk();
-    collect_calls(&mut cursor, &mut calls);
-    let mut cx = Ctx { infer, calls, out: Vec::new() };
+    collect_calls(&mut cursor, &mut calls, &mut ancestors);
+    let text = infer.text();
+    let members = calls.iter().map(|c| member_call_of(*c, text)).collect();
+    let mut cx = Ctx {
+        infer,
+        calls,
+        ancestors,
+        out: Vec::new(),
+        open: Default::default(),
+        types: Default::default(),
+        this_chains: Default::default(),
+        members,
+        call_index: Default::default(),
+    };
+    cx.call_index = cx.calls.iter().enumerate().map(|(i, c)| (c.id(), i)).collect();
     stub_call_not_awaited::check(&mut cx);
     reserved_method_over_rpc::check(&mut cx);
     stub_fetch_without_handler::check(&mut cx);
@@ -306,13 +450,17 @@ fn effective_levels<'a>(a: &'a Analysis, path: &Path) -> impl Fn(&Rule) -> Optio
     }
 }
 
-fn collect_calls<'t>(cursor: &mut tree_sitter::TreeCursor<'t>, out: &mut Vec<Node<'t>>) {
+/// Every call expression under the cursor's node, with its ancestors (outermost first).
+fn collect_calls<'t>(cursor: &mut tree_sitter::TreeCursor<'t>, calls: &mut Vec<Node<'t>>, ancestors: &mut Vec<Vec<Node<'t>>>) {
+    let mut stack: Vec<Node<'t>> = Vec::new();
     loop {
         let node = cursor.node();
         if node.kind() == "call_expression" {
-            out.push(node);
+            calls.push(node);
+            ancestors.push(stack.clone());
         }
         if cursor.goto_first_child() {
+            stack.push(node);
             continue;
         }
         loop {
@@ -322,6 +470,7 @@ fn collect_calls<'t>(cursor: &mut tree_sitter::TreeCursor<'t>, out: &mut Vec<Nod
             if !cursor.goto_parent() {
                 return;
             }
+            stack.pop();
         }
     }
 }

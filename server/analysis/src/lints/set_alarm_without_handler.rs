@@ -9,9 +9,9 @@ pub const CODE: &str = "set-alarm-without-handler";
 pub(super) fn check(cx: &mut Ctx<'_>) {
     for i in 0..cx.calls.len() {
         let call = cx.calls[i];
-        let Some((object, "setAlarm")) = cx.member_call(call) else { continue };
-        let Some(class) = cx.infer.this_class_or_enclosing(call) else { continue };
-        if !matches!(cx.infer.type_of(object), Some(Ty::Api(r)) if r == STORAGE || r == "DurableObjectTransaction") {
+        let Some((_, "setAlarm")) = cx.member_call(i) else { continue };
+        let Some(class) = cx.enclosing_class(i) else { continue };
+        if !matches!(cx.recv_ty(i), Some(Ty::Api(r)) if r == STORAGE || r == "DurableObjectTransaction") {
             continue;
         }
         if !cx.chain_complete(&class) || cx.chain_has_member(&class, "alarm") || cx.chain_open(&class) {

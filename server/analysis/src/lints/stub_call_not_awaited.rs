@@ -14,14 +14,14 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         let call = cx.calls[i];
         // Only a call that is a statement on its own floats; `void stub.m()` says so on purpose,
         // and `stub.m().then(…)`/`.catch(…)` handles the result.
-        if call.parent().is_none_or(|p| p.kind() != "expression_statement") {
+        if cx.parent(i).is_none_or(|p| p.kind() != "expression_statement") {
             continue;
         }
-        let Some((object, method)) = cx.member_call(call) else { continue };
-        if !matches!(cx.infer.type_of(object), Some(Ty::Stub(_))) {
+        let Some((_, method)) = cx.member_call(i) else { continue };
+        if !matches!(cx.recv_ty(i), Some(Ty::Stub(_))) {
             continue;
         }
-        let func = super::enclosing_function(call);
+        let func = cx.enclosing_function(i);
         let fix = func.filter(|f| super::is_async(*f)).map(|_| Fix {
             title: "Await the call".to_string(),
             edits: vec![FileEdit {

@@ -10,8 +10,8 @@ pub const CODE: &str = "stub-fetch-without-handler";
 pub(super) fn check(cx: &mut Ctx<'_>) {
     for i in 0..cx.calls.len() {
         let call = cx.calls[i];
-        let Some((object, "fetch")) = cx.member_call(call) else { continue };
-        let Some(Ty::Stub(Some(class))) = cx.infer.type_of(object) else { continue };
+        let Some((_, "fetch")) = cx.member_call(i) else { continue };
+        let Some(Ty::Stub(Some(class))) = cx.recv_ty(i) else { continue };
         if !cx.chain_complete(&class) || cx.chain_has_member(&class, "fetch") || cx.chain_open(&class) {
             continue;
         }

@@ -15,7 +15,7 @@ const NOT_RPC: &[&str] = &["fetch", "connect", "dup", "alarm", "webSocketMessage
 pub(super) fn check(cx: &mut Ctx<'_>) {
     for i in 0..cx.calls.len() {
         let call = cx.calls[i];
-        let Some((object, method)) = cx.member_call(call) else { continue };
+        let Some((_, method)) = cx.member_call(i) else { continue };
         if NOT_RPC.contains(&method) || catalog().member(STUB, method).is_some() {
             continue;
         }
@@ -23,7 +23,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         if matches!(method, "then" | "catch" | "finally") {
             continue;
         }
-        let Some(Ty::Stub(Some(class))) = cx.infer.type_of(object) else { continue };
+        let Some(Ty::Stub(Some(class))) = cx.recv_ty(i) else { continue };
         let unique = cx.infer.project.is_some_and(|p| p.classes.get(&class.name).is_some_and(|v| v.len() == 1));
         if !unique || !cx.chain_complete(&class) || cx.chain_has_member(&class, method) || cx.chain_open(&class) {
             continue;

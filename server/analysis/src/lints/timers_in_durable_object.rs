@@ -18,11 +18,11 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
     for i in 0..cx.calls.len() {
         let call = cx.calls[i];
         let Some(name @ ("setTimeout" | "setInterval")) = cx.plain_call(call) else { continue };
-        let Some(class) = cx.infer.this_class_or_enclosing(call) else { continue };
+        let Some(class) = cx.enclosing_class(i) else { continue };
         if !matches!(cx.infer.do_kind(&class), crate::infer::DoKind::Extends | crate::infer::DoKind::Legacy) {
             continue;
         }
-        if inside_promise_executor(cx, call) {
+        if inside_promise_executor(cx, &cx.ancestors[i]) {
             continue;
         }
         let Some(args) = call.child_by_field_name("arguments") else { continue };
@@ -63,16 +63,14 @@ fn constant_ms(cx: &Ctx<'_>, node: tree_sitter::Node<'_>) -> Option<f64> {
 }
 
 /// `new Promise(resolve => setTimeout(resolve, ms))`: a sleep, not scheduled work.
-fn inside_promise_executor(cx: &Ctx<'_>, call: tree_sitter::Node<'_>) -> bool {
-    let mut cur = call.parent();
-    while let Some(n) = cur {
+fn inside_promise_executor(cx: &Ctx<'_>, ancestors: &[tree_sitter::Node<'_>]) -> bool {
+    for n in ancestors.iter().rev() {
         if n.kind() == "new_expression" {
             return n.child_by_field_name("constructor").is_some_and(|c| cx.t(c) == "Promise");
         }
         if n.kind() == "method_definition" || n.kind() == "class_body" {
             return false;
         }
-        cur = n.parent();
     }
     false
 }

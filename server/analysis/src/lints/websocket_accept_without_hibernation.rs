@@ -13,7 +13,7 @@ use crate::diagnostics::{FileEdit, Fix, Severity};
 use crate::infer::{DoKind, Ty};
 use crate::syntax::node_range;
 
-use super::{enclosing_method, Ctx};
+use super::Ctx;
 
 pub const CODE: &str = "websocket-accept-without-hibernation";
 
@@ -22,17 +22,17 @@ const WEBSOCKET: &str = "WebSocket";
 pub(super) fn check(cx: &mut Ctx<'_>) {
     for i in 0..cx.calls.len() {
         let call = cx.calls[i];
-        let Some((object, "accept")) = cx.member_call(call) else { continue };
+        let Some((object, "accept")) = cx.member_call(i) else { continue };
         if object.kind() != "identifier" || call.child_by_field_name("arguments").is_none_or(|a| a.named_child_count() != 0) {
             continue;
         }
-        let Some(method) = enclosing_method(call) else { continue };
-        let Some(class) = cx.infer.this_class(call) else { continue };
+        let Some(method) = cx.enclosing_method(i) else { continue };
+        let Some(class) = cx.this_class(i) else { continue };
         let kind = cx.infer.do_kind(&class);
         if !matches!(kind, DoKind::Extends | DoKind::Legacy) {
             continue;
         }
-        if cx.infer.type_of(object) != Some(Ty::Api(WEBSOCKET.into())) {
+        if cx.recv_ty(i) != Some(Ty::Api(WEBSOCKET.into())) {
             continue;
         }
         let name = cx.t(object);
@@ -89,7 +89,7 @@ fn declared_from_pair(cx: &Ctx<'_>, method: Node<'_>, name: &str) -> bool {
                 }
                 if binds {
                     // `const pair = new WebSocketPair(); const server = pair[1]`.
-                    if let Some(Ty::ApiArray(r) | Ty::Api(r)) = cx.infer.type_of(value) {
+                    if let Some(Ty::ApiArray(r) | Ty::Api(r)) = cx.ty(value) {
                         if r == WEBSOCKET && !cx.t(value).contains("getWebSockets") {
                             return true;
                         }
@@ -106,9 +106,9 @@ fn declared_from_pair(cx: &Ctx<'_>, method: Node<'_>, name: &str) -> bool {
 /// Identifier nodes named `name` in the method, other than declarations.
 fn uses_of<'t>(cx: &Ctx<'_>, method: Node<'t>, name: &str) -> Vec<Node<'t>> {
     let mut out = Vec::new();
-    let mut stack = vec![method];
-    while let Some(n) = stack.pop() {
-        let is_decl = n.parent().is_some_and(|p| {
+    let mut stack: Vec<(Node<'t>, Option<Node<'t>>)> = vec![(method, None)];
+    while let Some((n, parent)) = stack.pop() {
+        let is_decl = parent.is_some_and(|p| {
             (p.kind() == "variable_declarator" && p.child_by_field_name("name").is_some_and(|x| x.id() == n.id()))
                 || p.kind() == "array_pattern"
         });
@@ -116,7 +116,7 @@ fn uses_of<'t>(cx: &Ctx<'_>, method: Node<'t>, name: &str) -> Vec<Node<'t>> {
             out.push(n);
         }
         let mut c = n.walk();
-        stack.extend(n.named_children(&mut c));
+        stack.extend(n.named_children(&mut c).map(|child| (child, Some(n))));
     }
     out
 }
