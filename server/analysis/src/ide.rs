@@ -72,6 +72,7 @@ pub(crate) fn diagnostics(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
     if let Some(file) = a.config(path) {
         out.extend(crate::config::config_diagnostics(path, &file.config));
         out.extend(crate::checks::config_checks(a, path));
+        out.extend(crate::lints::lint_config(a, path));
     } else if a.source(path).is_some() {
         out.extend(crate::checks::source_checks(a, path));
         out.extend(crate::lints::lint_file(a, path));

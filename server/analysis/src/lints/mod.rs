@@ -22,6 +22,7 @@ use crate::Analysis;
 mod block_concurrency_outside_constructor;
 mod global_singleton_stub;
 mod io_in_block_concurrency;
+mod kv_backend_class;
 mod reserved_method_over_rpc;
 mod set_alarm_without_handler;
 mod stub_call_not_awaited;
@@ -91,6 +92,11 @@ pub const RULES: &[Rule] = &[
         code: timers_in_durable_object::CODE,
         default: Severity::Hint,
         summary: "`setTimeout`/`setInterval` for scheduled work in a Durable Object: timers do not survive eviction, alarms do.",
+    },
+    Rule {
+        code: kv_backend_class::CODE,
+        default: Severity::Hint,
+        summary: "A class created with `new_classes` (the key-value backend) where `new_sqlite_classes` would do.",
     },
 ];
 
@@ -405,31 +411,48 @@ pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
         call_index: Default::default(),
     };
     cx.call_index = cx.calls.iter().enumerate().map(|(i, c)| (c.id(), i)).collect();
-    stub_call_not_awaited::check(&mut cx);
-    reserved_method_over_rpc::check(&mut cx);
-    stub_fetch_without_handler::check(&mut cx);
-    stub_unknown_method::check(&mut cx);
-    set_alarm_without_handler::check(&mut cx);
-    block_concurrency_outside_constructor::check(&mut cx);
-    io_in_block_concurrency::check(&mut cx);
-    websocket_accept_without_hibernation::check(&mut cx);
-    global_singleton_stub::check(&mut cx);
-    timers_in_durable_object::check(&mut cx);
+    let on = |code: &str| rule(code).is_some_and(|r| levels(r) != Some(Level::Off));
+    let checks: &[(&str, fn(&mut Ctx<'_>))] = &[
+        (stub_call_not_awaited::CODE, stub_call_not_awaited::check),
+        (reserved_method_over_rpc::CODE, reserved_method_over_rpc::check),
+        (stub_fetch_without_handler::CODE, stub_fetch_without_handler::check),
+        (stub_unknown_method::CODE, stub_unknown_method::check),
+        (set_alarm_without_handler::CODE, set_alarm_without_handler::check),
+        (block_concurrency_outside_constructor::CODE, block_concurrency_outside_constructor::check),
+        (io_in_block_concurrency::CODE, io_in_block_concurrency::check),
+        (websocket_accept_without_hibernation::CODE, websocket_accept_without_hibernation::check),
+        (global_singleton_stub::CODE, global_singleton_stub::check),
+        (timers_in_durable_object::CODE, timers_in_durable_object::check),
+    ];
+    for (code, check) in checks {
+        if on(code) {
+            check(&mut cx);
+        }
+    }
     let text = cx.infer.text();
     let suppress = Suppressions::read(text);
     let index = &cx.infer.src.line_index;
-    let mut out: Vec<Diagnostic> = cx
-        .out
+    finish(cx.out, &levels, |d| suppress.covers(d.code, index.line_col(text, d.range.start, crate::Encoding::Utf8).line as usize))
+}
+
+/// The lints of a wrangler config.
+pub(crate) fn lint_config(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
+    let levels = effective_levels(a, path);
+    if rule(kv_backend_class::CODE).is_some_and(|r| levels(r) == Some(Level::Off)) {
+        return Vec::new();
+    }
+    finish(kv_backend_class::check_config(a, path), &levels, |_| false)
+}
+
+/// Applies the chosen levels and suppressions, and sorts.
+fn finish(diags: Vec<Diagnostic>, levels: &dyn Fn(&Rule) -> Option<Level>, suppressed: impl Fn(&Diagnostic) -> bool) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = diags
         .into_iter()
         .filter_map(|mut d| {
             // A level the user chose applies as is; otherwise the rule's own severity stands
             // (a rule may say less than its default when it is less sure).
             let chosen = levels(rule(d.code)?);
-            if chosen == Some(Level::Off) {
-                return None;
-            }
-            let line = index.line_col(text, d.range.start, crate::Encoding::Utf8).line as usize;
-            if suppress.covers(d.code, line) {
+            if chosen == Some(Level::Off) || suppressed(&d) {
                 return None;
             }
             if let Some(Level::On(severity)) = chosen {

@@ -774,3 +774,52 @@ it("says hello", async () => {
     ));
     assert_eq!(render(&a, Path::new("/w/src/room.test.ts")), "no lints\n");
 }
+
+// ---------------------------------------------------------------- kv-backend-class
+
+#[test]
+fn kv_backend_class_hints_on_live_new_classes_only() {
+    let a = load(
+        r#"//- /w/wrangler.jsonc
+{
+  "main": "src/index.ts",
+  "durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Room" }] },
+  "migrations": [
+    { "tag": "v1", "new_classes": ["Room", "Gone"] },
+    { "tag": "v2", "deleted_classes": ["Gone"] },
+    { "tag": "v3", "new_sqlite_classes": ["Chat"] }
+  ]
+}
+//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {}
+export class Chat extends DurableObject {}
+export default { fetch() { return new Response("ok"); } };
+"#,
+    );
+    expect![[r#"
+        5 |     { "tag": "v1", "new_classes": ["Room", "Gone"] },
+          |                                    ^^^^^^ hint[kv-backend-class] `Room` is created with the key-value storage backend (`new_classes`). If it is not deployed yet, create it with `new_sqlite_classes` to get SQL, the synchronous `ctx.storage.kv` API and point-in-time recovery; a deployed key-value class cannot be converted in place.
+    "#]]
+    .assert_eq(&render(&a, Path::new("/w/wrangler.jsonc")));
+}
+
+#[test]
+fn kv_backend_class_can_be_turned_off() {
+    let a = load(
+        r#"//- /w/wrangler.jsonc
+{
+  "main": "src/index.ts",
+  "migrations": [{ "tag": "v1", "new_classes": ["Room"] }]
+}
+//- /w/dols.toml
+[lint]
+kv-backend-class = "off"
+//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {}
+export default { fetch() { return new Response("ok"); } };
+"#,
+    );
+    assert_eq!(render(&a, Path::new("/w/wrangler.jsonc")), "no lints\n");
+}
