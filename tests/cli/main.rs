@@ -324,7 +324,7 @@ fn lints_are_reported_and_one_rule_can_be_chosen() {
     assert_eq!(r.code, 0, "warnings and hints alone exit zero: {}", r.stdout);
     assert_eq!(
         r.stdout,
-        "src/index.ts:4:49: warning[set-alarm-without-handler]: `Ledger` sets an alarm but has no `alarm()` handler, so the alarm fires into nothing. Add `async alarm()` to the class.\n\
+        "src/index.ts:4:49: warning[set-alarm-without-handler]: `Ledger` has no `alarm()` handler, so `setAlarm` throws `TypeError: Your Durable Object class must have an alarm() handler in order to call setAlarm()`. Add `async alarm()` to the class with the scheduled work.\n\
          src/index.ts:9:5: hint[global-singleton-stub]: `getByName(\"main\")` sends every request to the same Durable Object, which runs one request at a time in one place. If the state can be split (per user, room, document), derive the name from that key so that the load spreads over many objects.\n\
          src/index.ts:9:5: warning[stub-call-not-awaited]: The promise of `add(…)` through this stub is not awaited: if the call fails, the error is lost. Await it, return it, or hand it to `ctx.waitUntil(…)`.\n"
     );

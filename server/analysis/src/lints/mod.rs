@@ -20,6 +20,7 @@ use crate::syntax::node_text;
 use crate::Analysis;
 
 mod block_concurrency_outside_constructor;
+mod delete_all_keeps_alarm;
 mod global_singleton_stub;
 mod io_in_block_concurrency;
 mod kv_backend_class;
@@ -66,7 +67,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         code: set_alarm_without_handler::CODE,
         default: Severity::Warning,
-        summary: "`setAlarm` in a Durable Object class that has no `alarm()` handler.",
+        summary: "`setAlarm` in a Durable Object class that has no `alarm()` handler: the call throws.",
     },
     Rule {
         code: block_concurrency_outside_constructor::CODE,
@@ -92,6 +93,11 @@ pub const RULES: &[Rule] = &[
         code: timers_in_durable_object::CODE,
         default: Severity::Hint,
         summary: "`setTimeout`/`setInterval` for scheduled work in a Durable Object: timers do not survive eviction, alarms do.",
+    },
+    Rule {
+        code: delete_all_keeps_alarm::CODE,
+        default: Severity::Hint,
+        summary: "`deleteAll()` in a class with an `alarm()` handler and no `deleteAlarm()`, on a compatibility date where the alarm survives.",
     },
     Rule {
         code: kv_backend_class::CODE,
@@ -423,6 +429,7 @@ pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
         (websocket_accept_without_hibernation::CODE, websocket_accept_without_hibernation::check),
         (global_singleton_stub::CODE, global_singleton_stub::check),
         (timers_in_durable_object::CODE, timers_in_durable_object::check),
+        (delete_all_keeps_alarm::CODE, delete_all_keeps_alarm::check),
     ];
     for (code, check) in checks {
         if on(code) {

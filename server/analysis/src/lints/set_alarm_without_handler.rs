@@ -1,4 +1,5 @@
-//! `setAlarm` in a class with no `alarm()` handler: the alarm fires into nothing.
+//! `setAlarm` in a class with no `alarm()` handler. The runtime refuses it:
+//! `TypeError: Your Durable Object class must have an alarm() handler in order to call setAlarm()`.
 
 use crate::infer::{Ty, STORAGE};
 
@@ -21,7 +22,10 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         cx.report(
             CODE,
             name,
-            format!("`{}` sets an alarm but has no `alarm()` handler, so the alarm fires into nothing. Add `async alarm()` to the class.", class.name),
+            format!(
+                "`{}` has no `alarm()` handler, so `setAlarm` throws `TypeError: Your Durable Object class must have an alarm() handler in order to call setAlarm()`. Add `async alarm()` to the class with the scheduled work.",
+                class.name
+            ),
         );
     }
 }

@@ -310,7 +310,7 @@ export class Chat extends DurableObject {
 "#,
         expect![[r#"
             4 |     await this.ctx.storage.setAlarm(Date.now() + 1000);
-              |                            ^^^^^^^^ warning[set-alarm-without-handler] `Room` sets an alarm but has no `alarm()` handler, so the alarm fires into nothing. Add `async alarm()` to the class.
+              |                            ^^^^^^^^ warning[set-alarm-without-handler] `Room` has no `alarm()` handler, so `setAlarm` throws `TypeError: Your Durable Object class must have an alarm() handler in order to call setAlarm()`. Add `async alarm()` to the class with the scheduled work.
         "#]],
     );
 }
@@ -822,4 +822,42 @@ export default { fetch() { return new Response("ok"); } };
 "#,
     );
     assert_eq!(render(&a, Path::new("/w/wrangler.jsonc")), "no lints\n");
+}
+
+// ---------------------------------------------------------------- delete-all-keeps-alarm
+
+const DELETE_ALL: &str = r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async reset() {
+    await this.ctx.storage.deleteAll();
+  }
+  async destroy() {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+  }
+  async alarm() {}
+}
+export class Chat extends DurableObject {
+  async reset() { await this.ctx.storage.deleteAll(); }
+}
+"#;
+
+#[test]
+fn delete_all_with_an_alarm_on_an_old_date_hints() {
+    // CONFIG's compatibility date is 2026-01-01, before deleteAll removed the alarm.
+    check(
+        DELETE_ALL,
+        expect![[r#"
+            4 |     await this.ctx.storage.deleteAll();
+              |                            ^^^^^^^^^ hint[delete-all-keeps-alarm] With compatibility date 2026-01-01 (before 2026-02-24), `deleteAll()` keeps the alarm: `Room` will still wake up and run `alarm()` on empty storage. Call `await this.ctx.storage.deleteAlarm()` as well, or move to a compatibility date of 2026-02-24 or later.
+        "#]],
+    );
+}
+
+#[test]
+fn delete_all_on_a_new_date_is_silent() {
+    let src = format!("{CONFIG}{DELETE_ALL}").replace("2026-01-01", "2026-03-01");
+    let a = load(&src);
+    assert_eq!(render(&a, Path::new("/w/src/index.ts")), "no lints\n");
 }
