@@ -19,6 +19,7 @@ use crate::settings::Level;
 use crate::syntax::node_text;
 use crate::Analysis;
 
+mod alarm_overwrite;
 mod block_concurrency_outside_constructor;
 mod delete_all_keeps_alarm;
 mod global_singleton_stub;
@@ -93,6 +94,11 @@ pub const RULES: &[Rule] = &[
         code: timers_in_durable_object::CODE,
         default: Severity::Hint,
         summary: "`setTimeout`/`setInterval` for scheduled work in a Durable Object: timers do not survive eviction, alarms do.",
+    },
+    Rule {
+        code: alarm_overwrite::CODE,
+        default: Severity::Hint,
+        summary: "`setAlarm` in a loop or twice in a block, without `getAlarm`: each call replaces the one alarm.",
     },
     Rule {
         code: delete_all_keeps_alarm::CODE,
@@ -430,6 +436,7 @@ pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
         (global_singleton_stub::CODE, global_singleton_stub::check),
         (timers_in_durable_object::CODE, timers_in_durable_object::check),
         (delete_all_keeps_alarm::CODE, delete_all_keeps_alarm::check),
+        (alarm_overwrite::CODE, alarm_overwrite::check),
     ];
     for (code, check) in checks {
         if on(code) {

@@ -861,3 +861,59 @@ fn delete_all_on_a_new_date_is_silent() {
     let a = load(&src);
     assert_eq!(render(&a, Path::new("/w/src/index.ts")), "no lints\n");
 }
+
+// ---------------------------------------------------------------- alarm-overwrite
+
+#[test]
+fn alarm_overwrite_in_loops_and_repeated_calls() {
+    check(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async scheduleAll(times: number[]) {
+    for (const t of times) {
+      await this.ctx.storage.setAlarm(t);
+    }
+  }
+  async twice() {
+    await this.ctx.storage.setAlarm(Date.now() + 1000);
+    await this.ctx.storage.setAlarm(Date.now() + 5000);
+  }
+  async alarm() {}
+}
+"#,
+        expect![[r#"
+            5 |       await this.ctx.storage.setAlarm(t);
+              |                              ^^^^^^^^ hint[alarm-overwrite] `setAlarm` is called inside a loop: an object has a single alarm, and each call replaces the time set before. To keep the earliest time, read `await this.ctx.storage.getAlarm()` first and only move the alarm earlier.
+            10 |     await this.ctx.storage.setAlarm(Date.now() + 5000);
+              |                            ^^^^^^^^ hint[alarm-overwrite] `setAlarm` is called again after an earlier `setAlarm` in the same block: an object has a single alarm, and each call replaces the time set before. To keep the earliest time, read `await this.ctx.storage.getAlarm()` first and only move the alarm earlier.
+        "#]],
+    );
+}
+
+#[test]
+fn alarm_in_branches_or_after_get_alarm_is_silent() {
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async schedule(urgent: boolean) {
+    if (urgent) {
+      await this.ctx.storage.setAlarm(Date.now() + 1000);
+    } else {
+      await this.ctx.storage.setAlarm(Date.now() + 60000);
+    }
+  }
+  async scheduleAll(times: number[]) {
+    for (const t of times) {
+      const current = await this.ctx.storage.getAlarm();
+      if (current === null || t < current) await this.ctx.storage.setAlarm(t);
+    }
+  }
+  async alarm() {
+    await this.ctx.storage.setAlarm(Date.now() + 1000);
+  }
+}
+"#,
+    );
+}
