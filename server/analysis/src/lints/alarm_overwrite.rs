@@ -24,7 +24,11 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
             continue;
         }
         let within: Vec<_> = cx.ancestors[i].iter().rev().take_while(|n| n.id() != method.id()).copied().collect();
-        let in_loop = within.iter().any(|n| LOOPS.contains(&n.kind()));
+        // In a loop, unless the block around the call leaves it (`setAlarm(…); return;`).
+        let in_loop = match within.iter().position(|n| LOOPS.contains(&n.kind())) {
+            Some(l) => !within[..l].iter().any(|b| b.kind() == "statement_block" && leaves(*b)),
+            None => false,
+        };
         // Only a block that the call is directly in, not through a nested function.
         let block = within.iter().find(|n| n.kind() == "statement_block" || super::is_function(n.kind()));
         let block_id = block.filter(|b| b.kind() == "statement_block").map(|b| b.id());
@@ -46,4 +50,11 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
             ),
         );
     }
+}
+
+/// Whether a block has a `return`, `break` or `throw` of its own.
+fn leaves(block: tree_sitter::Node<'_>) -> bool {
+    let mut c = block.walk();
+    let r = block.named_children(&mut c).any(|s| matches!(s.kind(), "return_statement" | "break_statement" | "throw_statement"));
+    r
 }

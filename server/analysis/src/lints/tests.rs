@@ -913,6 +913,14 @@ export class Room extends DurableObject {
   async alarm() {
     await this.ctx.storage.setAlarm(Date.now() + 1000);
   }
+  async retry(items: string[]) {
+    for (const item of items) {
+      if (!item) {
+        await this.ctx.storage.setAlarm(Date.now() + 60_000);
+        return;
+      }
+    }
+  }
 }
 "#,
     );
