@@ -196,6 +196,7 @@ fn initialized(shared: &Shared) {
             watchers: vec![
                 watcher("**/*.{ts,tsx,mts,cts,js,mjs,cjs,jsx}"),
                 watcher("**/wrangler.{json,jsonc,toml}"),
+                watcher("**/dols.toml"),
             ],
         };
         let registration = lsp::Registration {
