@@ -545,10 +545,11 @@ pub(crate) fn type_annotation_text(node: Node<'_>, text: &str) -> String {
 /// specifiers and binding names do not use them).
 pub(crate) fn string_value(node: Node<'_>, text: &str) -> String {
     let t = node_text(node, text);
-    if t.len() >= 2 && (t.starts_with('"') || t.starts_with('\'') || t.starts_with('`')) {
-        t[1..t.len() - 1].to_string()
-    } else {
-        t.to_string()
+    match t.chars().next() {
+        // An unterminated literal (half-typed code) has no closing quote to drop, and its last
+        // character may be more than one byte.
+        Some(q @ ('"' | '\'' | '`')) => t[1..].strip_suffix(q).unwrap_or(&t[1..]).to_string(),
+        _ => t.to_string(),
     }
 }
 
