@@ -317,9 +317,22 @@ impl<'a> Ctx<'a> {
     }
 
     /// Whether some class of the chain declares a member (method, accessor or field) `name`.
+    /// Assignments `this.<name> = …` in the class body count too (JavaScript classes set
+    /// their instance properties in the constructor).
     pub fn chain_has_member(&self, class: &ClassKey, name: &str) -> bool {
         self.infer.class_chain(class).iter().any(|k| {
-            self.infer.class(k).is_some_and(|c| c.methods.iter().any(|m| m.name == name) || c.fields.iter().any(|f| f.name == name))
+            let Some(c) = self.infer.class(k) else { return false };
+            if c.methods.iter().any(|m| m.name == name) || c.fields.iter().any(|f| f.name == name) {
+                return true;
+            }
+            let body = self.infer.a.source(&k.file).and_then(|s| s.text.get(c.range.as_range())).unwrap_or("");
+            let assigned = format!("this.{name}");
+            body.match_indices(&assigned).any(|(at, _)| {
+                let rest = &body[at + assigned.len()..];
+                let next = rest.trim_start();
+                let is_ident = rest.starts_with(|ch: char| ch.is_alphanumeric() || ch == '_' || ch == '$');
+                !is_ident && next.starts_with('=') && !next.starts_with("==")
+            })
         })
     }
 }

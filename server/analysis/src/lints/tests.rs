@@ -925,3 +925,26 @@ export class Room extends DurableObject {
 "#,
     );
 }
+
+#[test]
+fn instance_properties_set_in_the_constructor_are_members() {
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.join = async (name: string) => name;
+    this.alarm = async () => {};
+  }
+  async schedule() { await this.ctx.storage.setAlarm(Date.now() + 1000); }
+}
+export default {
+  async fetch(request: Request, env: Env) {
+    await env.ROOM.getByName(request.url).join("a");
+    return new Response("ok");
+  },
+};
+"#,
+    );
+}
