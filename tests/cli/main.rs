@@ -415,3 +415,65 @@ fn example_projects_have_no_sql_diagnostics() {
         assert!(r.stdout.is_empty(), "{name}: {}", r.stdout);
     }
 }
+
+const LINTED_SOURCE: &[u8] = br#"import { DurableObject } from "cloudflare:workers";
+
+export class Ledger extends DurableObject {
+  async add(n: number) { await this.ctx.storage.setAlarm(Date.now() + n); }
+}
+
+export default {
+  async fetch(request: Request, env: Env): Promise<Response> {
+    env.LEDGER.getByName("main").add(1);
+    return new Response("ok");
+  },
+};
+"#;
+
+#[test]
+fn lints_are_reported_and_one_rule_can_be_chosen() {
+    let p = Project::new(&[("wrangler.jsonc", CLEAN_JSONC), ("src/index.ts", LINTED_SOURCE)]);
+    let r = p.run(&["check"]);
+    assert_eq!(r.code, 0, "warnings and hints alone exit zero: {}", r.stdout);
+    assert_eq!(
+        r.stdout,
+        "src/index.ts:4:49: warning[set-alarm-without-handler]: `Ledger` has no `alarm()` handler, so `setAlarm` throws `TypeError: Your Durable Object class must have an alarm() handler in order to call setAlarm()`. Add `async alarm()` to the class with the scheduled work.\n\
+         src/index.ts:9:5: hint[global-singleton-stub]: `getByName(\"main\")` sends every request to the same Durable Object, which runs one request at a time in one place. If the state can be split (per user, room, document), derive the name from that key so that the load spreads over many objects.\n\
+         src/index.ts:9:5: warning[stub-call-not-awaited]: The promise of `add(…)` through this stub is not awaited: if the call fails, the error is lost. Await it, return it, or hand it to `ctx.waitUntil(…)`.\n"
+    );
+    let r = p.run(&["check", "--rule", "stub-call-not-awaited"]);
+    assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
+    assert!(r.stdout.contains("warning[stub-call-not-awaited]"), "{}", r.stdout);
+    let r = p.run(&["check", "--rule=no-such-rule"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unknown rule `no-such-rule`"), "{}", r.stderr);
+}
+
+#[test]
+fn dols_toml_turns_rules_off_and_is_checked() {
+    let p = Project::new(&[
+        ("wrangler.jsonc", CLEAN_JSONC),
+        ("dols.toml", b"[lint]\nstub-call-not-awaited = \"off\"\nset-alarm-without-handler = \"error\"\nglobal-singleton-stub = \"off\"\n"),
+        ("src/index.ts", LINTED_SOURCE),
+    ]);
+    let r = p.run(&["check"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
+    assert!(r.stdout.starts_with("src/index.ts:4:49: error[set-alarm-without-handler]"), "{}", r.stdout);
+    let bad = Project::new(&[("wrangler.jsonc", CLEAN_JSONC), ("dols.toml", b"[lint\n"), ("src/index.ts", CLEAN_SOURCE)]);
+    let r = bad.run(&["check"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.starts_with("dols.toml:"), "{}", r.stdout);
+    assert!(r.stdout.contains("error[settings-invalid]"), "{}", r.stdout);
+}
+
+#[test]
+fn rules_lists_every_rule() {
+    let r = run_in(Path::new("."), &["rules"]);
+    assert_eq!(r.code, 0);
+    let first = r.stdout.lines().next().unwrap_or("");
+    assert!(first.starts_with("stub-call-not-awaited") && first.contains("  warning  "), "{}", r.stdout);
+    for code in ["reserved-method-over-rpc", "websocket-accept-without-hibernation", "timers-in-durable-object"] {
+        assert!(r.stdout.contains(code), "{code} missing from:\n{}", r.stdout);
+    }
+}

@@ -167,3 +167,99 @@ fn broken_config_and_unexported_class_are_reported() {
     let codes: Vec<&str> = published["params"]["diagnostics"].as_array().unwrap().iter().filter_map(|d| d["code"].as_str()).collect();
     assert!(codes.contains(&"do-class-not-exported") && codes.contains(&"do-class-no-migration"), "{published}");
 }
+
+const FLOATING: &str = r#"import { DurableObject } from "cloudflare:workers";
+
+export interface Env { COUNTER: DurableObjectNamespace<Counter>; }
+
+export class Counter extends DurableObject<Env> {
+  async increment(by: number = 1): Promise<number> { return by; }
+}
+
+export default {
+  async fetch(request: Request, env: Env): Promise<Response> {
+    env.COUNTER.getByName(request.url).increment(2);
+    return new Response("ok");
+  },
+};
+"#;
+
+fn lint_codes(published: &Value) -> Vec<String> {
+    published["diagnostics"].as_array().unwrap().iter().filter_map(|d| d["code"].as_str().map(str::to_string)).collect()
+}
+
+#[test]
+fn quick_fix_for_a_floating_stub_call() {
+    let ws = Workspace::new("quickfix").file("wrangler.jsonc", WRANGLER).file("src/index.ts", FLOATING);
+    let mut s = Server::builder().root(&ws).start();
+    let doc = s.open(&ws.path("src/index.ts"), FLOATING);
+    let published = s.diagnostics(&doc.uri);
+    let diag = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "stub-call-not-awaited")
+        .unwrap_or_else(|| panic!("{published}"))
+        .clone();
+    assert_eq!(diag["severity"], 2);
+    let start = at(FLOATING, "env.COUNTER.getByName(request.url)", 0);
+    let actions = s.request(
+        "textDocument/codeAction",
+        serde_json::json!({
+            "textDocument": { "uri": doc.uri },
+            "range": { "start": start, "end": start },
+            "context": { "diagnostics": [diag] },
+        }),
+    );
+    let list = actions.as_array().unwrap_or_else(|| panic!("{actions}"));
+    assert_eq!(list.len(), 1, "{actions}");
+    assert_eq!(list[0]["title"], "Await the call");
+    assert_eq!(list[0]["kind"], "quickfix");
+    let edits = &list[0]["edit"]["changes"][doc.uri.as_str()];
+    assert_eq!(edits[0]["newText"], "await ");
+    assert_eq!(edits[0]["range"], serde_json::json!({ "start": start, "end": start }));
+    // Nowhere near a diagnostic with a fix: no actions.
+    let top = serde_json::json!({ "line": 0, "character": 0 });
+    let none = s.request(
+        "textDocument/codeAction",
+        serde_json::json!({ "textDocument": { "uri": doc.uri }, "range": { "start": top, "end": top }, "context": { "diagnostics": [] } }),
+    );
+    assert_eq!(none, serde_json::json!([]));
+}
+
+#[test]
+fn lint_levels_from_editor_settings() {
+    let ws = Workspace::new("lintlevels").file("wrangler.jsonc", WRANGLER).file("src/index.ts", FLOATING);
+    let mut s = Server::builder()
+        .root(&ws)
+        .init_options(serde_json::json!({ "dols": { "lint": { "stub-call-not-awaited": "error" } } }))
+        .start();
+    let doc = s.open(&ws.path("src/index.ts"), FLOATING);
+    let published = s.diagnostics(&doc.uri);
+    let diag = published["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "stub-call-not-awaited").cloned();
+    assert_eq!(diag.map(|d| d["severity"].clone()), Some(serde_json::json!(1)), "{published}");
+    // Turned off through didChangeConfiguration: the diagnostics are published again without it.
+    s.notify(
+        "workspace/didChangeConfiguration",
+        serde_json::json!({ "settings": { "dols": { "lint": { "stub-call-not-awaited": "off" } } } }),
+    );
+    let uri = doc.uri.clone();
+    let republished = s.wait_for("diagnostics without the lint", crate::support::TIMEOUT, |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri.as_str()
+            && !lint_codes(&m["params"]).iter().any(|c| c == "stub-call-not-awaited")
+    });
+    assert!(lint_codes(&republished["params"]).is_empty(), "{republished}");
+}
+
+#[test]
+fn dols_toml_levels_apply() {
+    let ws = Workspace::new("dolstoml")
+        .file("wrangler.jsonc", WRANGLER)
+        .file("dols.toml", "[lint]\nstub-call-not-awaited = \"off\"\n")
+        .file("src/index.ts", FLOATING);
+    let mut s = Server::builder().root(&ws).start();
+    let doc = s.open(&ws.path("src/index.ts"), FLOATING);
+    let published = s.diagnostics(&doc.uri);
+    assert!(lint_codes(&published).is_empty(), "{published}");
+}

@@ -351,7 +351,7 @@ fn watched_files_that_are_not_open_are_reloaded() {
         .collect();
     assert_eq!(
         globs,
-        ["**/*.{ts,tsx,mts,cts,js,mjs,cjs,jsx}", "**/wrangler.{json,jsonc,toml}"]
+        ["**/*.{ts,tsx,mts,cts,js,mjs,cjs,jsx}", "**/wrangler.{json,jsonc,toml}", "**/dols.toml"]
     );
 
     let created = ws.write("src/new.ts", "export const n = 1;\n");

@@ -209,14 +209,14 @@ fn kv_diagnostic(
 impl Infer<'_> {
     /// The class whose body holds `node` (methods, field initialisers, nested arrows).
     pub(crate) fn this_class_or_enclosing(&self, node: tree_sitter::Node<'_>) -> Option<ClassKey> {
-        let mut cur = node.parent();
-        while let Some(n) = cur {
-            if n.kind() == "class_body" {
-                return self.class_key_of_node(n.parent()?);
-            }
-            cur = n.parent();
-        }
-        None
+        let ancestors = crate::syntax::ancestors(self.src.tree.root_node(), node);
+        self.enclosing_class_in(&ancestors)
+    }
+
+    /// [`Self::this_class_or_enclosing`] for a node with these ancestors (outermost first).
+    pub(crate) fn enclosing_class_in(&self, ancestors: &[tree_sitter::Node<'_>]) -> Option<ClassKey> {
+        let i = ancestors.iter().rposition(|n| n.kind() == "class_body")?;
+        self.class_key_of_node(*ancestors.get(i.checked_sub(1)?)?)
     }
 }
 

@@ -127,10 +127,17 @@ pub const CODES: &[CodeInfo] = &[
     CodeInfo { code: "sql-await-exec", summary: "`await` on the synchronous `sql.exec`." },
     CodeInfo { code: "sql-error", summary: "Any other error SQLite reports when preparing a query against the class's schema." },
     CodeInfo { code: "kv-backend-sql-api", summary: "A SQLite-only storage API used in a class created with the key-value backend." },
+    CodeInfo { code: "settings-invalid", summary: "A `dols.toml` that cannot be read, or names an unknown section, rule or level." },
 ];
 
-pub fn code_info(code: &str) -> Option<&'static CodeInfo> {
-    CODES.iter().find(|c| c.code == code)
+/// The code's entry: a config or project code of [`CODES`], or a lint rule of
+/// [`crate::lints::RULES`] (documented under `docs/rules/`).
+pub fn code_info(code: &str) -> Option<CodeInfo> {
+    CODES
+        .iter()
+        .copied()
+        .find(|c| c.code == code)
+        .or_else(|| crate::lints::rule(code).map(|r| CodeInfo { code: r.code, summary: r.summary }))
 }
 
 #[cfg(test)]
@@ -146,7 +153,26 @@ mod tests {
         let pages = std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()).filter(|e| e.path().extension().is_some_and(|x| x == "md"));
         for page in pages {
             let name = page.path().file_stem().unwrap().to_string_lossy().into_owned();
-            assert!(name == "README" || super::code_info(&name).is_some(), "docs/diagnostics/{name}.md documents an unknown code");
+            assert!(name == "README" || super::CODES.iter().any(|c| c.code == name), "docs/diagnostics/{name}.md documents an unknown code");
+        }
+    }
+
+    #[test]
+    fn every_rule_has_a_page() {
+        let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/rules"));
+        let readme = std::fs::read_to_string(dir.join("README.md")).expect("docs/rules/README.md");
+        for r in crate::lints::RULES {
+            assert!(super::CODES.iter().all(|c| c.code != r.code), "`{}` is both a config code and a rule", r.code);
+            let page = dir.join(format!("{}.md", r.code));
+            let text = std::fs::read_to_string(&page).unwrap_or_else(|_| panic!("missing {}", page.display()));
+            assert!(text.starts_with(&format!("# `{}`", r.code)), "{} must start with its code as title", page.display());
+            assert!(text.matches("```").count() >= 4, "{} needs a reported and a correct example", page.display());
+            assert!(readme.contains(&format!("`{}`", r.code)), "docs/rules/README.md must list `{}`", r.code);
+        }
+        let pages = std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()).filter(|e| e.path().extension().is_some_and(|x| x == "md"));
+        for page in pages {
+            let name = page.path().file_stem().unwrap().to_string_lossy().into_owned();
+            assert!(name == "README" || crate::lints::rule(&name).is_some(), "docs/rules/{name}.md documents an unknown rule");
         }
     }
 }

@@ -73,9 +73,13 @@ pub(crate) fn diagnostics(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
     if let Some(file) = a.config(path) {
         out.extend(crate::config::config_diagnostics(path, &file.config));
         out.extend(crate::checks::config_checks(a, path));
+        out.extend(crate::lints::lint_config(a, path));
     } else if a.source(path).is_some() {
         out.extend(crate::checks::source_checks(a, path));
         out.extend(crate::sql::diagnostics(a, path));
+        out.extend(crate::lints::lint_file(a, path));
+    } else if let Some(crate::File::Settings(s)) = a.file(path) {
+        out.extend(crate::settings::settings_diagnostics(path, &s.settings));
     }
     out
 }

@@ -267,19 +267,23 @@ impl<'a> Infer<'a> {
 
     /// The class whose body encloses `node` when `this` there means its instance.
     pub fn this_class(&self, node: Node<'_>) -> Option<ClassKey> {
-        let mut cur = node.parent();
-        while let Some(n) = cur {
+        let ancestors = crate::syntax::ancestors(self.src.tree.root_node(), node);
+        self.this_class_in(&ancestors)
+    }
+
+    /// [`Self::this_class`] for a node with these ancestors (outermost first).
+    pub fn this_class_in(&self, ancestors: &[Node<'_>]) -> Option<ClassKey> {
+        for (i, n) in ancestors.iter().enumerate().rev() {
             match n.kind() {
                 // A plain function rebinds `this`; arrow functions do not.
                 "function_expression" | "function_declaration" | "generator_function"
                 | "generator_function_declaration" | "object" => return None,
                 "class_body" => {
-                    let class = n.parent()?;
+                    let class = *ancestors.get(i.checked_sub(1)?)?;
                     return self.class_key_of_node(class);
                 }
                 _ => {}
             }
-            cur = n.parent();
         }
         None
     }
@@ -409,7 +413,13 @@ impl<'a> Infer<'a> {
         let infer = if key.file == self.path {
             self
         } else {
-            other = Infer { a: self.a, path: self.a.files.get_key_value(&key.file)?.0, src, project: self.project, fields: Default::default() };
+            other = Infer {
+                a: self.a,
+                path: self.a.files.get_key_value(&key.file)?.0,
+                src,
+                project: self.project,
+                fields: Default::default(),
+            };
             &other
         };
         let root = src.tree.root_node();
@@ -472,7 +482,19 @@ impl<'a> Infer<'a> {
     fn identifier_type(&self, usage: Node<'_>, name: &str, depth: usize) -> Option<Ty> {
         let at = usage.start_byte();
         let mut cur = usage;
-        while let Some(parent) = cur.parent() {
+        // Climb through the ancestors found in one walk down (`parent()` searches from the
+        // root each time); fall back to climbing if the walk did not reach the node.
+        let mut chain = crate::syntax::ancestors(self.src.tree.root_node(), usage);
+        if chain.last().map(|p| p.id()) != usage.parent().map(|p| p.id()) {
+            chain.clear();
+            let mut n = usage;
+            while let Some(p) = n.parent() {
+                chain.push(p);
+                n = p;
+            }
+            chain.reverse();
+        }
+        for parent in chain.into_iter().rev() {
             match parent.kind() {
                 "statement_block" | "program" | "class_static_block" | "switch_case" | "switch_default" => {
                     let mut c = parent.walk();

@@ -9,7 +9,9 @@ pub mod diagnostics;
 pub mod ide;
 pub mod model;
 pub mod project;
+pub mod lints;
 pub mod reference;
+pub mod settings;
 pub mod status;
 pub mod syntax;
 pub mod text;
@@ -37,11 +39,16 @@ use model::FileModel;
 pub enum FileKind {
     Source(SourceKind),
     Config(ConfigFormat),
+    /// `dols.toml`: dols's own project settings.
+    Settings,
 }
 
 impl FileKind {
     pub fn of(path: &Path) -> Option<FileKind> {
         let name = path.file_name()?.to_str()?;
+        if name == settings::SETTINGS_FILE_NAME {
+            return Some(FileKind::Settings);
+        }
         if let Some(f) = ConfigFormat::from_file_name(name) {
             return Some(FileKind::Config(f));
         }
@@ -69,10 +76,19 @@ pub struct ConfigFile {
     pub config: Arc<WranglerConfig>,
 }
 
+/// A parsed `dols.toml`.
+#[derive(Clone)]
+pub struct SettingsFile {
+    pub text: Arc<str>,
+    pub line_index: Arc<LineIndex>,
+    pub settings: Arc<settings::Settings>,
+}
+
 #[derive(Clone)]
 pub enum File {
     Source(SourceFile),
     Config(ConfigFile),
+    Settings(SettingsFile),
 }
 
 impl File {
@@ -80,12 +96,14 @@ impl File {
         match self {
             File::Source(s) => &s.text,
             File::Config(c) => &c.text,
+            File::Settings(s) => &s.text,
         }
     }
     pub fn line_index(&self) -> &LineIndex {
         match self {
             File::Source(s) => &s.line_index,
             File::Config(c) => &c.line_index,
+            File::Settings(s) => &s.line_index,
         }
     }
 }
@@ -98,6 +116,8 @@ pub struct Analysis {
     projects: Arc<project::Projects>,
     /// Shadow databases and prepared-statement results, shared by every snapshot.
     sql: Arc<sql::Engine>,
+    /// Lint levels from the editor's settings; they win over `dols.toml`.
+    lint_overrides: Arc<settings::LintLevels>,
 }
 
 impl Analysis {
@@ -133,6 +153,7 @@ impl Analysis {
                 File::Source(make_source(path, kind, text, tree))
             }
             FileKind::Config(format) => File::Config(make_config(format, text)),
+            FileKind::Settings => File::Settings(make_settings(text)),
         };
         self.files.insert(path.to_path_buf(), file);
         true
@@ -178,6 +199,15 @@ impl Analysis {
                 }
                 File::Config(make_config(cfg.format, text))
             }
+            File::Settings(_) => {
+                for e in edits {
+                    if !valid(&text, e) {
+                        return false;
+                    }
+                    text.replace_range(e.range.as_range(), &e.new_text);
+                }
+                File::Settings(make_settings(text))
+            }
         };
         self.files.insert(path.to_path_buf(), new_file);
         self.rebuild_projects();
@@ -199,15 +229,32 @@ impl Analysis {
     pub fn source(&self, path: &Path) -> Option<&SourceFile> {
         match self.files.get(path)? {
             File::Source(s) => Some(s),
-            File::Config(_) => None,
+            _ => None,
         }
     }
 
     pub fn config(&self, path: &Path) -> Option<&ConfigFile> {
         match self.files.get(path)? {
             File::Config(c) => Some(c),
-            File::Source(_) => None,
+            _ => None,
         }
+    }
+
+    /// The settings that apply to a file: the nearest `dols.toml` at or above it.
+    pub fn settings_for(&self, path: &Path) -> Option<&SettingsFile> {
+        path.ancestors().skip(1).find_map(|dir| match self.files.get(&dir.join(settings::SETTINGS_FILE_NAME))? {
+            File::Settings(s) => Some(s),
+            _ => None,
+        })
+    }
+
+    /// Sets the lint levels chosen in the editor (`dols.lint.<code>`); they win over `dols.toml`.
+    pub fn set_lint_overrides(&mut self, levels: settings::LintLevels) {
+        self.lint_overrides = Arc::new(levels);
+    }
+
+    pub fn lint_overrides(&self) -> &settings::LintLevels {
+        &self.lint_overrides
     }
 
     pub fn files(&self) -> impl Iterator<Item = (&Path, &File)> {
@@ -276,6 +323,12 @@ fn reuse_model(old: &SourceFile, edited: &Tree, new: &Tree, edit: &TextEdit) -> 
     #[cfg(test)]
     tests::MODELS_REUSED.with(|n| n.set(n.get() + 1));
     Some(Arc::new(old.model.shifted(edit.range.end, delta)))
+}
+
+fn make_settings(text: String) -> SettingsFile {
+    let settings = Arc::new(settings::parse_settings(&text));
+    let line_index = Arc::new(LineIndex::new(&text));
+    SettingsFile { text: text.into(), line_index, settings }
 }
 
 fn make_config(format: ConfigFormat, text: String) -> ConfigFile {

@@ -325,6 +325,6 @@ impl Project {
 pub fn class_info<'a>(files: &'a BTreeMap<PathBuf, File>, key: &ClassKey) -> Option<&'a ClassInfo> {
     match files.get(&key.file)? {
         File::Source(s) => s.model.class(&key.name),
-        File::Config(_) => None,
+        _ => None,
     }
 }

@@ -182,3 +182,31 @@ impl<'t> NodeExt<'t> for Node<'t> {
         self.child_by_field_id(id.get())
     }
 }
+
+/// The ancestors of `node` under `root`, outermost first (without `node` itself). One walk
+/// down from the root: tree-sitter finds a parent by searching from the root each time, so
+/// climbing with `parent()` costs the depth squared.
+pub(crate) fn ancestors<'t>(root: Node<'t>, node: Node<'t>) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    let (start, end) = (node.start_byte(), node.end_byte());
+    let mut cursor = root.walk();
+    loop {
+        let current = cursor.node();
+        if current.id() == node.id() {
+            return out;
+        }
+        out.push(current);
+        if cursor.goto_first_child_for_byte(start).is_none() {
+            return out;
+        }
+        loop {
+            let n = cursor.node();
+            if n.id() == node.id() || (n.start_byte() <= start && end <= n.end_byte()) {
+                break;
+            }
+            if n.start_byte() > start || !cursor.goto_next_sibling() {
+                return out;
+            }
+        }
+    }
+}

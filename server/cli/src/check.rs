@@ -8,18 +8,21 @@ use dols_analysis::{Analysis, Encoding, FileKind, LineCol, Severity};
 
 use crate::report::{self, Format, Item, Place};
 
-const CHECK_USAGE: &str = "usage: dols check [PATH...] [--format text|json|sarif]";
+const CHECK_USAGE: &str = "usage: dols check [PATH...] [--format text|json|sarif] [--rule CODE]...";
 const STATUS_USAGE: &str = "usage: dols status [DIR]";
 
 struct CheckArgs {
     paths: Vec<String>,
     format: Format,
+    /// `--rule CODE`: report only these lint rules.
+    rules: Vec<String>,
 }
 
 /// The parsed arguments, or `None` when help was asked for.
 fn parse_check_args(args: &[String]) -> Result<Option<CheckArgs>, String> {
     let mut paths = Vec::new();
     let mut format = None;
+    let mut rules = Vec::new();
     let mut iter = args.iter();
     let mut flags_done = false;
     while let Some(arg) = iter.next() {
@@ -38,6 +41,16 @@ fn parse_check_args(args: &[String]) -> Result<Option<CheckArgs>, String> {
                 .ok_or("`--format` needs a value: text, json or sarif")?
         } else if let Some(v) = arg.strip_prefix("--format=") {
             v
+        } else if arg == "--rule" || arg.starts_with("--rule=") {
+            let code = match arg.strip_prefix("--rule=") {
+                Some(v) => v,
+                None => iter.next().map(String::as_str).ok_or("`--rule` needs a rule code (see `dols rules`)")?,
+            };
+            if dols_analysis::lints::rule(code).is_none() {
+                return Err(format!("unknown rule `{code}` (see `dols rules`)"));
+            }
+            rules.push(code.to_string());
+            continue;
         } else {
             return Err(format!("unknown flag `{arg}`"));
         };
@@ -63,6 +76,7 @@ fn parse_check_args(args: &[String]) -> Result<Option<CheckArgs>, String> {
     Ok(Some(CheckArgs {
         paths,
         format: format.unwrap_or(Format::Text),
+        rules,
     }))
 }
 
@@ -237,13 +251,41 @@ pub fn run(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let items = collect(&ws);
+    let mut items = collect(&ws);
+    if !args.rules.is_empty() {
+        items.retain(|i| args.rules.iter().any(|r| r == i.code));
+    }
     print!("{}", report::render(args.format, &items));
     if items.iter().any(|i| i.severity == Severity::Error) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `dols rules`: every lint rule with its default severity and summary.
+pub fn rules(args: &[String]) -> ExitCode {
+    if let Some(arg) = args.first() {
+        if arg == "--help" || arg == "-h" {
+            println!("usage: dols rules");
+            return ExitCode::SUCCESS;
+        }
+        eprintln!("dols rules: unexpected argument `{arg}`");
+        return ExitCode::from(2);
+    }
+    print!("{}", rules_table());
+    ExitCode::SUCCESS
+}
+
+fn rules_table() -> String {
+    let rules = dols_analysis::lints::RULES;
+    let width = rules.iter().map(|r| r.code.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for r in rules {
+        out.push_str(&format!("{:<width$}  {:<7}  {}\n", r.code, r.default.as_str(), r.summary));
+    }
+    out.push_str("\nSet a level per rule in dols.toml ([lint] <code> = \"off\" | \"hint\" | \"info\" | \"warning\" | \"error\"); pages: docs/rules/.\n");
+    out
 }
 
 pub fn status(args: &[String]) -> ExitCode {

@@ -11,8 +11,10 @@ dols — Durable Objects language tools
 
 Usage:
   dols lsp [--log-file FILE]           run the language server over stdio
-  dols check [PATH...] [--format text|json|sarif]
+  dols check [PATH...] [--format text|json|sarif] [--rule CODE]...
                                        check projects or files and print diagnostics
+                                       (with --rule: only those lint rules)
+  dols rules                           list the lint rules with their default severity
   dols status [DIR]                    describe the project model, as Markdown
   dols test [DIR] [--test FILE]... [--in-memory | --persist-to DIR]
                                        run the project's test exports on the embedded
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         "check" => check::run(rest),
         "status" => check::status(rest),
         "test" => test_cmd::run(rest),
+        "rules" => check::rules(rest),
         other => {
             eprintln!("dols: unknown command `{other}`\n");
             eprint!("{USAGE}");

@@ -216,6 +216,54 @@ fn diagnostic_to_lsp(d: dols_analysis::Diagnostic, ropes: &mut Ropes<'_>) -> Opt
     })
 }
 
+/// `textDocument/codeAction`: the quick fixes of the diagnostics that touch the range.
+pub fn code_action(world: &World, params: lsp::CodeActionParams) -> Option<lsp::CodeActionResponse> {
+    let path = uri_to_path(&params.text_document.uri)?;
+    let rope = world.rope(&path)?;
+    let enc = world.encoding;
+    let start = offset_at(&rope, params.range.start, enc).offset;
+    let end = offset_at(&rope, params.range.end, enc).offset.max(start);
+    if let Some(only) = &params.context.only {
+        if !only.iter().any(|k| k.as_str() == "quickfix" || k.as_str().is_empty()) {
+            return Some(Vec::new());
+        }
+    }
+    let mut ropes = Ropes::new(world);
+    let mut actions = Vec::new();
+    for d in world.analysis.diagnostics(&path) {
+        if d.fixes.is_empty() || d.range.start > end || d.range.end < start {
+            continue;
+        }
+        let fixes = d.fixes.clone();
+        let single = fixes.len() == 1;
+        let Some(diagnostic) = diagnostic_to_lsp(d, &mut ropes) else { continue };
+        for fix in fixes {
+            let mut changes: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
+            let mut complete = true;
+            for e in &fix.edits {
+                let (Some(uri), Some(r)) = (world.uri(&e.file), ropes.get(&e.file)) else {
+                    complete = false;
+                    break;
+                };
+                let range = range_at(r, e.range, enc);
+                changes.entry(uri).or_default().push(lsp::TextEdit { range, new_text: e.new_text.clone() });
+            }
+            if !complete {
+                continue;
+            }
+            actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                title: fix.title,
+                kind: Some(lsp::CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![diagnostic.clone()]),
+                edit: Some(lsp::WorkspaceEdit { changes: Some(changes), ..Default::default() }),
+                is_preferred: Some(single),
+                ..Default::default()
+            }));
+        }
+    }
+    Some(actions)
+}
+
 fn severity(s: Severity) -> lsp::DiagnosticSeverity {
     match s.lsp_number() {
         1 => lsp::DiagnosticSeverity::ERROR,

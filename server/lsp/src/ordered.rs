@@ -144,7 +144,7 @@ fn apply(shared: &Shared, method: &str, params: Option<Value>) {
         }
         "workspace/didChangeConfiguration" => {
             if let Some(p) = parse::<lsp::DidChangeConfigurationParams>(method, params) {
-                shared.update(|w| w.did_change_configuration(p.settings));
+                shared.change(|w| w.did_change_configuration(p.settings));
             }
         }
         "workspace/didChangeWorkspaceFolders" => {
@@ -196,6 +196,7 @@ fn initialized(shared: &Shared) {
             watchers: vec![
                 watcher("**/*.{ts,tsx,mts,cts,js,mjs,cjs,jsx}"),
                 watcher("**/wrangler.{json,jsonc,toml}"),
+                watcher("**/dols.toml"),
             ],
         };
         let registration = lsp::Registration {

@@ -112,6 +112,11 @@ pub fn server_capabilities(enc: Encoding) -> lsp::ServerCapabilities {
             ..Default::default()
         }),
         definition_provider: Some(lsp::OneOf::Left(true)),
+        code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
+            code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+            resolve_provider: Some(false),
+            ..Default::default()
+        })),
         workspace: Some(lsp::WorkspaceServerCapabilities {
             workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {
                 supported: Some(true),
@@ -144,6 +149,7 @@ impl LanguageServer for Backend {
                 w.encoding = encoding;
                 w.caps = caps;
                 w.settings = settings;
+                w.apply_lint_settings();
                 for root in &roots {
                     w.load_root(root);
                 }
@@ -182,6 +188,11 @@ impl LanguageServer for Backend {
             features::signature_help(&world, params)
         })
         .await
+    }
+
+    async fn code_action(&self, params: lsp::CodeActionParams) -> Result<Option<lsp::CodeActionResponse>> {
+        let world = self.snapshot();
+        guard::compute("textDocument/codeAction", move || features::code_action(&world, params)).await
     }
 
     async fn goto_definition(&self, params: lsp::GotoDefinitionParams) -> Result<Option<lsp::GotoDefinitionResponse>> {

@@ -130,6 +130,9 @@ fn loaded_files(analysis: &Analysis) -> String {
                 File::Source(s) => {
                     let _ = writeln!(out, "- source `{}` ({} bytes)", path.display(), s.text.len());
                 }
+                File::Settings(_) => {
+                    let _ = writeln!(out, "- settings `{}`", path.display());
+                }
             }
         }
         out.push('\n');

@@ -56,6 +56,29 @@ impl Default for World {
     }
 }
 
+/// The lint levels in the client's settings: `{ "dols": { "lint": { "<code>": "off" } } }`,
+/// the same without the `dols` wrapper, or with dotted keys (`"dols.lint": {…}`,
+/// `"dols.lint.<code>": "off"`).
+pub fn lint_levels(settings: &Value) -> dols_analysis::settings::LintLevels {
+    let mut levels = dols_analysis::settings::LintLevels::new();
+    let nested = settings
+        .get("dols")
+        .and_then(|d| d.get("lint"))
+        .or_else(|| settings.get("dols.lint"))
+        .or_else(|| settings.get("lint"));
+    if let Some(table) = nested {
+        levels.extend(dols_analysis::settings::lint_levels_from_json(table));
+    }
+    if let Some(map) = settings.as_object() {
+        let dotted: serde_json::Map<String, Value> = map
+            .iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("dols.lint.")?.to_string(), v.clone())))
+            .collect();
+        levels.extend(dols_analysis::settings::lint_levels_from_json(&Value::Object(dotted)));
+    }
+    levels
+}
+
 /// The files a change touched, for deciding whose diagnostics to refresh.
 #[derive(Debug, Default)]
 pub struct Touched {
@@ -266,9 +289,25 @@ impl World {
             .any(|root| path.strip_prefix(root).is_ok_and(|rel| !in_ignored_dir(rel)))
     }
 
-    pub fn did_change_configuration(&mut self, settings: Value) {
+    /// Stores the settings; when the lint levels (`dols.lint.<code>`) change, every file's
+    /// diagnostics are refreshed.
+    pub fn did_change_configuration(&mut self, settings: Value) -> Option<Touched> {
         log::info!("settings changed: {}", settings);
         self.settings = settings;
+        self.apply_lint_settings().then(|| Touched {
+            everything: true,
+            ..Touched::default()
+        })
+    }
+
+    /// Hands the lint levels in the settings to the analysis; returns whether they changed.
+    pub fn apply_lint_settings(&mut self) -> bool {
+        let levels = lint_levels(&self.settings);
+        if &levels == self.analysis.lint_overrides() {
+            return false;
+        }
+        self.analysis.set_lint_overrides(levels);
+        true
     }
 
     pub fn did_change_workspace_folders(&mut self, params: DidChangeWorkspaceFoldersParams) -> Option<Touched> {

@@ -1,0 +1,80 @@
+//! External I/O awaited inside `blockConcurrencyWhile`: the object accepts no other event
+//! until the network answers (and the callback is limited to 30 seconds, after which the
+//! object is reset). Storage calls are fine there; `fetch`, stub calls and timers are not.
+
+use tree_sitter::Node;
+
+use crate::infer::{Ty, STATE};
+
+use super::Ctx;
+
+pub const CODE: &str = "io-in-block-concurrency";
+
+pub(super) fn check(cx: &mut Ctx<'_>) {
+    for i in 0..cx.calls.len() {
+        let call = cx.calls[i];
+        let Some((_, "blockConcurrencyWhile")) = cx.member_call(i) else { continue };
+        let Some(callback) = call.child_by_field_name("arguments").and_then(|a| a.named_child(0)) else { continue };
+        if !matches!(callback.kind(), "arrow_function" | "function_expression") {
+            continue;
+        }
+        if !matches!(cx.recv_ty(i), Some(Ty::Api(r)) if r == STATE) {
+            continue;
+        }
+        let mut stack = vec![callback];
+        let mut found = Vec::new();
+        while let Some(n) = stack.pop() {
+            if n.id() != callback.id() && super::is_function(n.kind()) {
+                continue;
+            }
+            if n.kind() == "await_expression" {
+                if let Some(what) = external_io(cx, n) {
+                    found.push((n, what));
+                }
+            }
+            let mut c = n.walk();
+            stack.extend(n.named_children(&mut c));
+        }
+        found.sort_by_key(|(n, _)| n.start_byte());
+        for (node, what) in found {
+            cx.report(
+                CODE,
+                node,
+                format!(
+                    "{what} is awaited inside `blockConcurrencyWhile`: no other event reaches the object until it answers, and a slow answer resets the object after 30 seconds. Keep only storage work in the callback; do the I/O before or after it."
+                ),
+            );
+        }
+    }
+}
+
+/// What kind of external I/O an awaited expression is, if it is one for sure.
+fn external_io(cx: &Ctx<'_>, await_expr: Node<'_>) -> Option<&'static str> {
+    let mut e = await_expr.named_child(0)?;
+    while e.kind() == "parenthesized_expression" {
+        e = e.named_child(0)?;
+    }
+    match e.kind() {
+        "call_expression" => {
+            let callee = e.child_by_field_name("function")?;
+            if callee.kind() == "identifier" && cx.t(callee) == "fetch" {
+                return Some("`fetch(…)`");
+            }
+            if callee.kind() != "member_expression" {
+                return None;
+            }
+            let object = callee.child_by_field_name("object")?;
+            if cx.t(callee) == "scheduler.wait" {
+                return Some("A timer (`scheduler.wait`)");
+            }
+            matches!(cx.ty(object), Some(Ty::Stub(_))).then_some("A call to another Durable Object")
+        }
+        "new_expression" => {
+            let ctor = e.child_by_field_name("constructor")?;
+            let body = cx.t(e);
+            (cx.t(ctor) == "Promise" && (body.contains("setTimeout(") || body.contains("setInterval(")))
+                .then_some("A timer (`setTimeout`)")
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,560 @@
+//! Review lints: the rules reviewers of Durable Object code enforce, as diagnostics.
+//!
+//! Every rule is written to stay silent when it cannot be sure: a false warning on correct
+//! code costs more than a missed one. Rules only look at what `infer` can prove (a stub, the
+//! storage API, a class whose whole chain is in the project).
+//!
+//! Levels come from the rule's default, then `dols.toml` (`[lint]`), then the editor's
+//! settings. `// dols-ignore <code>` on the line before silences one report;
+//! `// dols-ignore-file <code>` silences a rule in the whole file.
+
+use std::path::Path;
+
+use tree_sitter::Node;
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::infer::{DoKind, Infer, Ty};
+use crate::project::ClassKey;
+use crate::settings::Level;
+use crate::syntax::node_text;
+use crate::Analysis;
+
+mod alarm_overwrite;
+mod block_concurrency_outside_constructor;
+mod delete_all_keeps_alarm;
+mod global_singleton_stub;
+mod io_in_block_concurrency;
+mod kv_backend_class;
+mod reserved_method_over_rpc;
+mod set_alarm_without_handler;
+mod stub_call_not_awaited;
+mod stub_fetch_without_handler;
+mod stub_unknown_method;
+mod timers_in_durable_object;
+mod websocket_accept_without_hibernation;
+
+#[cfg(test)]
+mod tests;
+
+/// A lint rule: its stable code, default severity and one-line summary.
+#[derive(Clone, Copy, Debug)]
+pub struct Rule {
+    pub code: &'static str,
+    pub default: Severity,
+    pub summary: &'static str,
+}
+
+pub const RULES: &[Rule] = &[
+    Rule {
+        code: stub_call_not_awaited::CODE,
+        default: Severity::Warning,
+        summary: "A call through a Durable Object stub whose promise is neither awaited, returned nor passed on: its errors are lost.",
+    },
+    Rule {
+        code: reserved_method_over_rpc::CODE,
+        default: Severity::Error,
+        summary: "A reserved handler (`alarm`, `webSocketMessage`, …) called through a stub: the runtime rejects it.",
+    },
+    Rule {
+        code: stub_fetch_without_handler::CODE,
+        default: Severity::Error,
+        summary: "`stub.fetch()` to a Durable Object class that has no `fetch` handler.",
+    },
+    Rule {
+        code: stub_unknown_method::CODE,
+        default: Severity::Error,
+        summary: "A stub call to a method that the target Durable Object class does not have.",
+    },
+    Rule {
+        code: set_alarm_without_handler::CODE,
+        default: Severity::Warning,
+        summary: "`setAlarm` in a Durable Object class that has no `alarm()` handler: the call throws.",
+    },
+    Rule {
+        code: block_concurrency_outside_constructor::CODE,
+        default: Severity::Warning,
+        summary: "`blockConcurrencyWhile` called on every request instead of once in the constructor.",
+    },
+    Rule {
+        code: io_in_block_concurrency::CODE,
+        default: Severity::Warning,
+        summary: "External I/O (`fetch`, a stub call, a timer) awaited inside `blockConcurrencyWhile`.",
+    },
+    Rule {
+        code: websocket_accept_without_hibernation::CODE,
+        default: Severity::Warning,
+        summary: "A WebSocket accepted with `accept()` inside a Durable Object, which keeps the object from hibernating.",
+    },
+    Rule {
+        code: global_singleton_stub::CODE,
+        default: Severity::Hint,
+        summary: "Every request routed to one Durable Object by a constant name.",
+    },
+    Rule {
+        code: timers_in_durable_object::CODE,
+        default: Severity::Hint,
+        summary: "`setTimeout`/`setInterval` for scheduled work in a Durable Object: timers do not survive eviction, alarms do.",
+    },
+    Rule {
+        code: alarm_overwrite::CODE,
+        default: Severity::Hint,
+        summary: "`setAlarm` in a loop or twice in a block, without `getAlarm`: each call replaces the one alarm.",
+    },
+    Rule {
+        code: delete_all_keeps_alarm::CODE,
+        default: Severity::Hint,
+        summary: "`deleteAll()` in a class with an `alarm()` handler and no `deleteAlarm()`, on a compatibility date where the alarm survives.",
+    },
+    Rule {
+        code: kv_backend_class::CODE,
+        default: Severity::Hint,
+        summary: "A class created with `new_classes` (the key-value backend) where `new_sqlite_classes` would do.",
+    },
+];
+
+pub fn rule(code: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.code == code)
+}
+
+/// What every rule reads: the file's inference context and its call expressions.
+pub(crate) struct Ctx<'a> {
+    pub infer: Infer<'a>,
+    /// Every `call_expression` of the file, in source order.
+    pub calls: Vec<Node<'a>>,
+    /// The ancestors of each call (outermost first), found in the same walk: climbing with
+    /// `parent()` is slow in large files.
+    pub ancestors: Vec<Vec<Node<'a>>>,
+    pub out: Vec<Diagnostic>,
+    /// `chain_open` answers by class: each walks the class body once.
+    open: std::cell::RefCell<std::collections::HashMap<ClassKey, bool>>,
+    /// Types of expressions already asked about, by node id: several rules ask about the
+    /// same call's receiver.
+    types: std::cell::RefCell<std::collections::HashMap<usize, Option<Ty>>>,
+    /// Types of `this.a.b` chains, by class and text.
+    this_chains: std::cell::RefCell<std::collections::HashMap<(Option<ClassKey>, &'a str), Option<Ty>>>,
+    /// `member_call` of each call.
+    members: Vec<Option<(Node<'a>, &'a str)>>,
+    /// The index in `calls` of each call, by node id.
+    call_index: std::collections::HashMap<usize, usize>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn t(&self, node: Node<'_>) -> &'a str {
+        node_text(node, self.infer.text())
+    }
+
+    /// The type of an expression, remembered for the other rules.
+    pub fn ty(&self, node: Node<'_>) -> Option<Ty> {
+        if let Some(t) = self.types.borrow().get(&node.id()) {
+            return t.clone();
+        }
+        let t = self.infer.type_of(node);
+        self.types.borrow_mut().insert(node.id(), t.clone());
+        t
+    }
+
+    /// The parent of call `i`.
+    pub fn parent(&self, i: usize) -> Option<Node<'a>> {
+        self.ancestors[i].last().copied()
+    }
+
+    /// The nearest function-like node around call `i`.
+    pub fn enclosing_function(&self, i: usize) -> Option<Node<'a>> {
+        self.ancestors[i].iter().rev().find(|n| is_function(n.kind())).copied()
+    }
+
+    /// The class method whose body holds call `i`, looking through arrow functions only (a
+    /// plain function in between has its own `this`).
+    pub fn enclosing_method(&self, i: usize) -> Option<Node<'a>> {
+        let anc = &self.ancestors[i];
+        for (j, n) in anc.iter().enumerate().rev() {
+            match n.kind() {
+                "method_definition" => {
+                    return (j > 0 && anc[j - 1].kind() == "class_body").then_some(*n);
+                }
+                "arrow_function" => {}
+                k if is_function(k) => return None,
+                "class_body" => return None,
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// The class whose body holds call `i` (methods, field initialisers, nested functions).
+    pub fn enclosing_class(&self, i: usize) -> Option<ClassKey> {
+        self.infer.enclosing_class_in(&self.ancestors[i])
+    }
+
+    /// The class that `this` means at call `i`.
+    pub fn this_class(&self, i: usize) -> Option<ClassKey> {
+        self.infer.this_class_in(&self.ancestors[i])
+    }
+
+    pub fn report(&mut self, code: &'static str, node: Node<'_>, message: impl Into<String>) -> &mut Diagnostic {
+        let severity = rule(code).map_or(Severity::Hint, |r| r.default);
+        self.out.push(Diagnostic::new(self.infer.path, crate::syntax::node_range(node), severity, code, message));
+        self.out.last_mut().unwrap()
+    }
+
+    /// For call `i` of the form `obj.name(...)`: the object node and the method name. Tagged
+    /// templates (`obj.name\`…\``) are not calls here.
+    pub fn member_call(&self, i: usize) -> Option<(Node<'a>, &'a str)> {
+        self.members[i]
+    }
+
+    /// The type of the object of call `i` (`obj` in `obj.name(...)`). A chain of plain
+    /// properties on `this` (`this.ctx.storage`) has the same type everywhere in a class, so
+    /// it is worked out once per class.
+    pub fn recv_ty(&self, i: usize) -> Option<Ty> {
+        let (object, _) = self.members[i]?;
+        // `a.b(…).c(…)`: the receiver is another call of the file, typed from its own receiver.
+        if object.kind() == "call_expression" {
+            if let Some(&j) = self.call_index.get(&object.id()) {
+                if let Some((inner, method)) = self.members[j] {
+                    if self.t(inner) != "Object" {
+                        return self.recv_ty(j).and_then(|t| self.infer.call_type(&t, method));
+                    }
+                }
+            }
+        }
+        if !is_this_chain(object) {
+            // `Date.now()`, `JSON.stringify(…)`: built-ins never lead to the DO API.
+            if chain_root(object).is_some_and(|r| r.kind() == "identifier" && BUILTINS.contains(&self.t(r))) {
+                return None;
+            }
+            return self.ty(object);
+        }
+        let key = (self.this_class(i), self.t(object));
+        if let Some(t) = self.this_chains.borrow().get(&key) {
+            return t.clone();
+        }
+        let t = self.ty(object);
+        self.this_chains.borrow_mut().insert(key, t.clone());
+        t
+    }
+
+    /// Whether the file is a test (`*.test.ts`, `*.spec.ts`, under `test/`, `tests/`,
+    /// `__tests__/`, `tests-e2e/`), where constant names and timers are the norm.
+    pub fn is_test_file(&self) -> bool {
+        let path = self.infer.path;
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        name.contains(".test.") || name.contains(".spec.")
+            || path.components().any(|c| {
+                let c = c.as_os_str().to_str().unwrap_or("");
+                matches!(c, "test" | "tests" | "__tests__" | "e2e") || c.starts_with("test-") || c.starts_with("tests-")
+            })
+    }
+
+    /// For `name(...)`: the plain function name.
+    pub fn plain_call(&self, call: Node<'a>) -> Option<&'a str> {
+        let callee = call.child_by_field_name("function")?;
+        (callee.kind() == "identifier").then(|| self.t(callee))
+    }
+
+    /// Whether `class` and all its base classes are in the project, so that "it has no such
+    /// method" can be claimed: it extends `DurableObject` through project classes, or (the old
+    /// style) is named in the config and extends nothing.
+    pub fn chain_complete(&self, class: &ClassKey) -> bool {
+        match self.infer.do_kind(class) {
+            DoKind::Extends => true,
+            DoKind::Legacy => {
+                let chain = self.infer.class_chain(class);
+                chain.last().and_then(|k| self.infer.class(k)).is_some_and(|c| c.extends.is_none())
+            }
+            DoKind::Library | DoKind::Unknown => false,
+        }
+    }
+
+    /// Whether some class of the chain may get members at run time, so that "it has no such
+    /// member" cannot be claimed: a decorator, `this` handed to a call (`install(this)`,
+    /// `Object.assign(this, …)`), or an assignment to the class's prototype.
+    pub fn chain_open(&self, class: &ClassKey) -> bool {
+        if let Some(open) = self.open.borrow().get(class) {
+            return *open;
+        }
+        let open = self.chain_open_uncached(class);
+        self.open.borrow_mut().insert(class.clone(), open);
+        open
+    }
+
+    fn chain_open_uncached(&self, class: &ClassKey) -> bool {
+        self.infer.class_chain(class).iter().any(|k| {
+            let (Some(info), Some(src)) = (self.infer.class(k), self.infer.a.source(&k.file)) else { return true };
+            if src.text.contains(&format!("{}.prototype", k.name)) {
+                return true;
+            }
+            // Neither a decorator nor `this` as an argument can be there without these.
+            let body = &src.text[info.range.as_range()];
+            let mut from = info.range.start.saturating_sub(200);
+            while !src.text.is_char_boundary(from) {
+                from -= 1;
+            }
+            let decorated = src.text[from..info.range.start].contains('@');
+            if !decorated && !body.contains('@') && !body.contains("this)") && !body.contains("this,") {
+                return false;
+            }
+            let root = src.tree.root_node();
+            let Some(node) = root.descendant_for_byte_range(info.range.start, info.range.end) else { return true };
+            let mut stack = vec![node];
+            while let Some(n) = stack.pop() {
+                match n.kind() {
+                    "decorator" => return true,
+                    "arguments" => {
+                        let mut c = n.walk();
+                        if n.named_children(&mut c).any(|a| a.kind() == "this") {
+                            return true;
+                        }
+                    }
+                    _ => {}
+                }
+                let mut c = n.walk();
+                stack.extend(n.children(&mut c));
+            }
+            // Decorators sit before the class body, possibly outside the class node.
+            node.prev_named_sibling().is_some_and(|p| p.kind() == "decorator")
+        })
+    }
+
+    /// Whether some class of the chain declares a member (method, accessor or field) `name`.
+    /// Assignments `this.<name> = …` in the class body count too (JavaScript classes set
+    /// their instance properties in the constructor).
+    pub fn chain_has_member(&self, class: &ClassKey, name: &str) -> bool {
+        self.infer.class_chain(class).iter().any(|k| {
+            let Some(c) = self.infer.class(k) else { return false };
+            if c.methods.iter().any(|m| m.name == name) || c.fields.iter().any(|f| f.name == name) {
+                return true;
+            }
+            let body = self.infer.a.source(&k.file).and_then(|s| s.text.get(c.range.as_range())).unwrap_or("");
+            let assigned = format!("this.{name}");
+            body.match_indices(&assigned).any(|(at, _)| {
+                let rest = &body[at + assigned.len()..];
+                let next = rest.trim_start();
+                let is_ident = rest.starts_with(|ch: char| ch.is_alphanumeric() || ch == '_' || ch == '$');
+                !is_ident && next.starts_with('=') && !next.starts_with("==")
+            })
+        })
+    }
+}
+
+fn member_call_of<'t>(call: Node<'t>, text: &'t str) -> Option<(Node<'t>, &'t str)> {
+    let mut c = call.walk();
+    let mut callee = None;
+    let mut args = None;
+    for child in call.children(&mut c) {
+        match child.kind() {
+            "arguments" => args = Some(child),
+            "member_expression" if callee.is_none() && args.is_none() => callee = Some(child),
+            _ => {}
+        }
+    }
+    args?;
+    let callee = callee?;
+    // `callee.child(0)` is the object, the last child the property.
+    let object = callee.child(0)?;
+    let property = callee.child(callee.child_count().checked_sub(1)?)?;
+    if property.kind() != "property_identifier" {
+        return None;
+    }
+    Some((object, node_text(property, text)))
+}
+
+/// Global objects of the JavaScript runtime.
+const BUILTINS: &[&str] = &[
+    "Array", "BigInt", "Boolean", "console", "crypto", "Date", "Error", "Intl", "JSON", "Map", "Math", "Number",
+    "Object", "Promise", "Reflect", "RegExp", "Response", "Request", "Set", "String", "Symbol", "URL",
+    "URLSearchParams", "WeakMap", "WeakSet", "Headers", "TextEncoder", "TextDecoder", "atob", "btoa",
+];
+
+/// The leftmost expression of a member chain (`a` in `a.b.c`, `a(…)` in `a(…).b`).
+fn chain_root(mut node: Node<'_>) -> Option<Node<'_>> {
+    while node.kind() == "member_expression" {
+        node = node.child(0)?;
+    }
+    Some(node)
+}
+
+/// `this.a.b`: plain properties on `this`.
+fn is_this_chain(mut node: Node<'_>) -> bool {
+    loop {
+        match node.kind() {
+            "this" => return true,
+            "member_expression" => {
+                let Some(object) = node.child(0) else { return false };
+                let last = node.child(node.child_count().saturating_sub(1));
+                if !last.is_some_and(|p| p.kind() == "property_identifier") {
+                    return false;
+                }
+                node = object;
+            }
+            _ => return false,
+        }
+    }
+}
+
+pub(crate) fn is_function(kind: &str) -> bool {
+    matches!(
+        kind,
+        "arrow_function" | "function_expression" | "function_declaration" | "method_definition" | "generator_function"
+            | "generator_function_declaration"
+    )
+}
+
+pub(crate) fn is_async(func: Node<'_>) -> bool {
+    let mut c = func.walk();
+    let r = func.children(&mut c).take_while(|n| n.kind() != "formal_parameters" && n.kind() != "statement_block").any(|n| n.kind() == "async");
+    r
+}
+
+/// The method's name (`constructor`, `fetch`, …).
+pub(crate) fn method_name<'t>(method: Node<'_>, text: &'t str) -> &'t str {
+    method.child_by_field_name("name").map_or("", |n| node_text(n, text))
+}
+
+/// Every lint of one source file, at the levels the user chose, without suppressed ones.
+pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
+    let Some(infer) = Infer::new(a, path) else { return Vec::new() };
+    let levels = effective_levels(a, path);
+    if RULES.iter().all(|r| levels(r) == Some(Level::Off)) {
+        return Vec::new();
+    }
+    let root = infer.src.tree.root_node();
+    let (mut calls, mut ancestors) = (Vec::new(), Vec::new());
+    let mut cursor = root.walk();
+    collect_calls(&mut cursor, &mut calls, &mut ancestors);
+    let text = infer.text();
+    let members = calls.iter().map(|c| member_call_of(*c, text)).collect();
+    let mut cx = Ctx {
+        infer,
+        calls,
+        ancestors,
+        out: Vec::new(),
+        open: Default::default(),
+        types: Default::default(),
+        this_chains: Default::default(),
+        members,
+        call_index: Default::default(),
+    };
+    cx.call_index = cx.calls.iter().enumerate().map(|(i, c)| (c.id(), i)).collect();
+    let on = |code: &str| rule(code).is_some_and(|r| levels(r) != Some(Level::Off));
+    let checks: &[(&str, fn(&mut Ctx<'_>))] = &[
+        (stub_call_not_awaited::CODE, stub_call_not_awaited::check),
+        (reserved_method_over_rpc::CODE, reserved_method_over_rpc::check),
+        (stub_fetch_without_handler::CODE, stub_fetch_without_handler::check),
+        (stub_unknown_method::CODE, stub_unknown_method::check),
+        (set_alarm_without_handler::CODE, set_alarm_without_handler::check),
+        (block_concurrency_outside_constructor::CODE, block_concurrency_outside_constructor::check),
+        (io_in_block_concurrency::CODE, io_in_block_concurrency::check),
+        (websocket_accept_without_hibernation::CODE, websocket_accept_without_hibernation::check),
+        (global_singleton_stub::CODE, global_singleton_stub::check),
+        (timers_in_durable_object::CODE, timers_in_durable_object::check),
+        (delete_all_keeps_alarm::CODE, delete_all_keeps_alarm::check),
+        (alarm_overwrite::CODE, alarm_overwrite::check),
+    ];
+    for (code, check) in checks {
+        if on(code) {
+            check(&mut cx);
+        }
+    }
+    let text = cx.infer.text();
+    let suppress = Suppressions::read(text);
+    let index = &cx.infer.src.line_index;
+    finish(cx.out, &levels, |d| suppress.covers(d.code, index.line_col(text, d.range.start, crate::Encoding::Utf8).line as usize))
+}
+
+/// The lints of a wrangler config.
+pub(crate) fn lint_config(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
+    let levels = effective_levels(a, path);
+    if rule(kv_backend_class::CODE).is_some_and(|r| levels(r) == Some(Level::Off)) {
+        return Vec::new();
+    }
+    finish(kv_backend_class::check_config(a, path), &levels, |_| false)
+}
+
+/// Applies the chosen levels and suppressions, and sorts.
+fn finish(diags: Vec<Diagnostic>, levels: &dyn Fn(&Rule) -> Option<Level>, suppressed: impl Fn(&Diagnostic) -> bool) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = diags
+        .into_iter()
+        .filter_map(|mut d| {
+            // A level the user chose applies as is; otherwise the rule's own severity stands
+            // (a rule may say less than its default when it is less sure).
+            let chosen = levels(rule(d.code)?);
+            if chosen == Some(Level::Off) || suppressed(&d) {
+                return None;
+            }
+            if let Some(Level::On(severity)) = chosen {
+                d.severity = severity;
+            }
+            Some(d)
+        })
+        .collect();
+    out.sort_by(|a, b| a.range.start.cmp(&b.range.start).then(a.code.cmp(b.code)));
+    out
+}
+
+/// The level the user chose for each rule, if any: editor settings, then `dols.toml`.
+fn effective_levels<'a>(a: &'a Analysis, path: &Path) -> impl Fn(&Rule) -> Option<Level> + 'a {
+    let file = a.settings_for(path).map(|s| s.settings.clone());
+    move |r: &Rule| {
+        a.lint_overrides().get(r.code).or_else(|| file.as_ref().and_then(|s| s.lint.get(r.code))).copied()
+    }
+}
+
+/// Every call expression under the cursor's node, with its ancestors (outermost first).
+fn collect_calls<'t>(cursor: &mut tree_sitter::TreeCursor<'t>, calls: &mut Vec<Node<'t>>, ancestors: &mut Vec<Vec<Node<'t>>>) {
+    let mut stack: Vec<Node<'t>> = Vec::new();
+    loop {
+        let node = cursor.node();
+        if node.kind() == "call_expression" {
+            calls.push(node);
+            ancestors.push(stack.clone());
+        }
+        if cursor.goto_first_child() {
+            stack.push(node);
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+            stack.pop();
+        }
+    }
+}
+
+/// `// dols-ignore <code>…` and `// dols-ignore-file <code>…` comments of a file.
+struct Suppressions {
+    /// (line of the comment, codes): silences reports on the next line.
+    lines: Vec<(usize, Vec<String>)>,
+    file: Vec<String>,
+}
+
+impl Suppressions {
+    fn read(text: &str) -> Self {
+        let mut s = Suppressions { lines: Vec::new(), file: Vec::new() };
+        if !text.contains("dols-ignore") {
+            return s;
+        }
+        for (i, line) in text.lines().enumerate() {
+            let Some(at) = line.find("//") else { continue };
+            let comment = line[at + 2..].trim();
+            let codes = |rest: &str| rest.split(|c: char| c == ',' || c.is_whitespace()).filter(|c| !c.is_empty()).map(str::to_string).collect::<Vec<_>>();
+            if let Some(rest) = comment.strip_prefix("dols-ignore-file") {
+                s.file.extend(codes(rest));
+            } else if let Some(rest) = comment.strip_prefix("dols-ignore") {
+                if rest.is_empty() || rest.starts_with(char::is_whitespace) {
+                    s.lines.push((i, codes(rest)));
+                }
+            }
+        }
+        s
+    }
+
+    fn covers(&self, code: &str, line: usize) -> bool {
+        self.file.iter().any(|c| c == code)
+            || self.lines.iter().any(|(l, codes)| *l + 1 == line && codes.iter().any(|c| c == code))
+    }
+}

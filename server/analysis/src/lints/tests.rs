@@ -1,0 +1,950 @@
+//! Lint fixtures: each rule with code that must fire and code that must stay silent.
+//! Run with `UPDATE_EXPECT=1` to rewrite the snapshots after an intended change.
+
+use std::path::{Path, PathBuf};
+
+use expect_test::{expect, Expect};
+
+use crate::{Analysis, Encoding, LineIndex};
+
+const CONFIG: &str = r#"//- /w/wrangler.jsonc
+{
+  "main": "src/index.ts",
+  "compatibility_date": "2026-01-01",
+  "durable_objects": { "bindings": [
+    { "name": "ROOM", "class_name": "Room" },
+    { "name": "CHAT", "class_name": "Chat" }
+  ] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Room", "Chat"] }]
+}
+"#;
+
+fn load(src: &str) -> Analysis {
+    let mut a = Analysis::new();
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    for line in src.lines() {
+        if let Some(path) = line.strip_prefix("//- ") {
+            files.push((PathBuf::from(path.trim()), String::new()));
+        } else if let Some((_, text)) = files.last_mut() {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    a.set_files(files);
+    a
+}
+
+/// The lint diagnostics of `/w/src/index.ts` in a project with `CONFIG`, each under its line.
+fn lints_of(src: &str) -> String {
+    let a = load(&format!("{CONFIG}{src}"));
+    render(&a, Path::new("/w/src/index.ts"))
+}
+
+fn render(a: &Analysis, path: &Path) -> String {
+    let text = a.file(path).unwrap().text().to_string();
+    let idx = LineIndex::new(&text);
+    let mut out = String::new();
+    for d in a.diagnostics(path).into_iter().filter(|d| super::rule(d.code).is_some() || d.code == "settings-invalid") {
+        let s = idx.line_col(&text, d.range.start, Encoding::Utf8);
+        let e = idx.line_col(&text, d.range.end, Encoding::Utf8);
+        let line = text.lines().nth(s.line as usize).unwrap_or("");
+        let width = if e.line == s.line { (e.col - s.col).max(1) } else { (line.len() as u32 - s.col).max(1) };
+        out.push_str(&format!(
+            "{} | {}\n  | {}{} {}[{}] {}\n",
+            s.line + 1,
+            line.trim_end(),
+            " ".repeat(s.col as usize),
+            "^".repeat(width as usize),
+            d.severity.as_str(),
+            d.code,
+            d.message
+        ));
+        for f in &d.fixes {
+            out.push_str(&format!("  = fix: {}\n", f.title));
+        }
+    }
+    if out.is_empty() {
+        out.push_str("no lints\n");
+    }
+    out
+}
+
+fn check(src: &str, expect: Expect) {
+    expect.assert_eq(&lints_of(src));
+}
+
+fn silent(src: &str) {
+    assert_eq!(lints_of(src), "no lints\n", "expected no lints for:\n{src}");
+}
+
+/// Applies the first fix of the first diagnostic with `code` and returns the new text.
+fn apply_fix(src: &str, code: &str) -> String {
+    let a = load(&format!("{CONFIG}{src}"));
+    let path = Path::new("/w/src/index.ts");
+    let d = a.diagnostics(path).into_iter().find(|d| d.code == code).expect("a diagnostic");
+    let fix = d.fixes.first().expect("a fix");
+    let mut text = a.file(path).unwrap().text().to_string();
+    let mut edits = fix.edits.clone();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
+    for e in edits {
+        assert_eq!(e.file, path);
+        text.replace_range(e.range.as_range(), &e.new_text);
+    }
+    text
+}
+
+// ---------------------------------------------------------------- stub-call-not-awaited
+
+#[test]
+fn floating_stub_call_fires() {
+    check(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async join(name: string) { return name; }
+}
+export default {
+  async fetch(request: Request, env: Env) {
+    const stub = env.ROOM.getByName("a" + request.url);
+    stub.join("x");
+    env.ROOM.get(env.ROOM.idFromName(request.url)).join("y");
+    return new Response("ok");
+  },
+};
+"#,
+        expect![[r#"
+            8 |     stub.join("x");
+              |     ^^^^^^^^^^^^^^ warning[stub-call-not-awaited] The promise of `join(…)` through this stub is not awaited: if the call fails, the error is lost. Await it, return it, or hand it to `ctx.waitUntil(…)`.
+              = fix: Await the call
+            9 |     env.ROOM.get(env.ROOM.idFromName(request.url)).join("y");
+              |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[stub-call-not-awaited] The promise of `join(…)` through this stub is not awaited: if the call fails, the error is lost. Await it, return it, or hand it to `ctx.waitUntil(…)`.
+              = fix: Await the call
+        "#]],
+    );
+}
+
+#[test]
+fn floating_stub_call_fix_awaits() {
+    let out = apply_fix(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async join(name: string) { return name; }
+}
+export default {
+  async fetch(request: Request, env: Env) {
+    const stub = env.ROOM.getByName(request.url);
+    stub.join("x");
+    return new Response("ok");
+  },
+};
+"#,
+        "stub-call-not-awaited",
+    );
+    expect![[r#"
+        import { DurableObject } from "cloudflare:workers";
+        export class Room extends DurableObject {
+          async join(name: string) { return name; }
+        }
+        export default {
+          async fetch(request: Request, env: Env) {
+            const stub = env.ROOM.getByName(request.url);
+            await stub.join("x");
+            return new Response("ok");
+          },
+        };
+    "#]]
+    .assert_eq(&out);
+}
+
+#[test]
+fn handled_stub_calls_are_silent() {
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async join(name: string) { return name; }
+}
+export default {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext) {
+    const stub = env.ROOM.getByName(request.url);
+    await stub.join("a");
+    const p = stub.join("b");
+    ctx.waitUntil(stub.join("c"));
+    void stub.join("d");
+    stub.join("e").catch(() => {});
+    await Promise.all([stub.join("f")]);
+    const other = { join(x: string) { return x; } };
+    other.join("g");
+    return Response.json(await p);
+  },
+};
+"#,
+    );
+}
+
+#[test]
+fn floating_call_without_async_has_no_fix() {
+    check(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async join(name: string) { return name; }
+}
+export default {
+  fetch(request: Request, env: Env) {
+    env.ROOM.getByName(request.url).join("x");
+    return new Response("ok");
+  },
+};
+"#,
+        expect![[r#"
+            7 |     env.ROOM.getByName(request.url).join("x");
+              |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[stub-call-not-awaited] The promise of `join(…)` through this stub is not awaited: if the call fails, the error is lost. Await it, return it, or hand it to `ctx.waitUntil(…)`.
+        "#]],
+    );
+}
+
+// ------------------------------------------- reserved / fetch without handler / unknown method
+
+#[test]
+fn stub_calls_checked_against_the_class() {
+    check(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+class Base extends DurableObject {
+  async shared() { return 1; }
+}
+export class Room extends Base {
+  async join(name: string) { return name; }
+  async alarm() {}
+}
+export default {
+  async fetch(request: Request, env: Env) {
+    const stub = env.ROOM.getByName(request.url);
+    await stub.alarm();
+    await stub.shared();
+    await stub.join("a");
+    await stub.jion("a");
+    return stub.fetch(request);
+  },
+};
+"#,
+        expect![[r#"
+            12 |     await stub.alarm();
+              |                ^^^^^ error[reserved-method-over-rpc] `alarm` is a reserved handler: calling it through a stub throws `TypeError: 'alarm' is a reserved method and cannot be called over RPC.` Move the work into an ordinary public method and call that.
+            15 |     await stub.jion("a");
+              |                ^^^^ error[stub-unknown-method] `Room` has no method `jion`: the call fails with `TypeError: The RPC receiver does not implement the method "jion"` (its RPC methods: `join`, `shared`).
+            16 |     return stub.fetch(request);
+              |                 ^^^^^ error[stub-fetch-without-handler] `Room` has no `fetch` handler, so `stub.fetch(…)` fails at run time. Call one of its RPC methods instead, or add `async fetch(request: Request)` to the class.
+        "#]],
+    );
+}
+
+#[test]
+fn library_bases_and_unknown_chains_are_silent() {
+    silent(
+        r#"//- /w/src/index.ts
+import { Agent } from "agents";
+import { Base } from "some-package";
+export class Room extends Agent<Env> {
+  async join(name: string) { return name; }
+}
+export class Chat extends Base {
+  async say() {}
+}
+export default {
+  async fetch(request: Request, env: Env) {
+    await env.ROOM.getByName(request.url).anything();
+    await env.CHAT.getByName(request.url).whatever();
+    await env.CHAT.getByName(request.url).fetch(request);
+    return env.ROOM.getByName(request.url).fetch(request);
+  },
+};
+"#,
+    );
+}
+
+#[test]
+fn fetch_handler_and_fields_count_as_members() {
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  handler = async (x: number) => x;
+  async fetch(request: Request) { return new Response("ok"); }
+  get size() { return 1; }
+}
+export default {
+  async fetch(request: Request, env: Env) {
+    const stub = env.ROOM.getByName(request.url);
+    await stub.handler(1);
+    await stub.size;
+    stub.id.toString();
+    return stub.fetch(request);
+  },
+};
+"#,
+    );
+}
+
+// ---------------------------------------------------------------- set-alarm-without-handler
+
+#[test]
+fn set_alarm_without_handler_fires() {
+    check(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async schedule() {
+    await this.ctx.storage.setAlarm(Date.now() + 1000);
+  }
+}
+export class Chat extends DurableObject {
+  async schedule() {
+    const storage = this.ctx.storage;
+    await storage.setAlarm(Date.now() + 1000);
+  }
+  async alarm() {}
+}
+"#,
+        expect![[r#"
+            4 |     await this.ctx.storage.setAlarm(Date.now() + 1000);
+              |                            ^^^^^^^^ warning[set-alarm-without-handler] `Room` has no `alarm()` handler, so `setAlarm` throws `TypeError: Your Durable Object class must have an alarm() handler in order to call setAlarm()`. Add `async alarm()` to the class with the scheduled work.
+        "#]],
+    );
+}
+
+#[test]
+fn set_alarm_with_inherited_or_library_handler_is_silent() {
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+import { Agent } from "agents";
+class Scheduled extends DurableObject {
+  async alarm() {}
+}
+export class Room extends Scheduled {
+  async schedule() { await this.ctx.storage.setAlarm(Date.now() + 1000); }
+}
+export class Chat extends Agent<Env> {
+  async schedule() { await this.ctx.storage.setAlarm(Date.now() + 1000); }
+}
+"#,
+    );
+}
+
+// ------------------------------------------------------- block-concurrency-outside-constructor
+
+#[test]
+fn block_concurrency_in_a_method_fires() {
+    check(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async join(name: string) {
+    await this.ctx.blockConcurrencyWhile(async () => {
+      await this.ctx.storage.put("name", name);
+    });
+  }
+}
+"#,
+        expect![[r#"
+            4 |     await this.ctx.blockConcurrencyWhile(async () => {
+              |                    ^^^^^^^^^^^^^^^^^^^^^ warning[block-concurrency-outside-constructor] `blockConcurrencyWhile` in `join` runs on every call and holds back every other request while it runs. Do one-time set-up (schema, loading state) in the constructor with `ctx.blockConcurrencyWhile`; storage calls are already protected by the input gate.
+        "#]],
+    );
+}
+
+#[test]
+fn block_concurrency_in_constructor_or_guarded_is_silent() {
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  ready = false;
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.blockConcurrencyWhile(async () => {
+      await this.ctx.storage.get("x");
+    });
+    this.load();
+  }
+  load() {
+    this.ctx.blockConcurrencyWhile(async () => { await this.ctx.storage.list(); });
+  }
+  async ensure() {
+    if (this.ready) return;
+    await this.ctx.blockConcurrencyWhile(async () => { this.ready = true; });
+  }
+  async other() {
+    if (!this.ready) {
+      await this.ctx.blockConcurrencyWhile(async () => { this.ready = true; });
+    }
+  }
+}
+"#,
+    );
+}
+
+// ---------------------------------------------------------------- io-in-block-concurrency
+
+#[test]
+fn io_in_block_concurrency_fires() {
+    check(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.blockConcurrencyWhile(async () => {
+      const res = await fetch("https://example.com/config");
+      await this.env.CHAT.getByName("lobby").hello();
+      await new Promise((r) => setTimeout(r, 100));
+      await this.ctx.storage.put("config", await res.text());
+    });
+  }
+}
+export class Chat extends DurableObject {
+  async hello() {}
+}
+"#,
+        expect![[r#"
+            6 |       const res = await fetch("https://example.com/config");
+              |                   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[io-in-block-concurrency] `fetch(…)` is awaited inside `blockConcurrencyWhile`: no other event reaches the object until it answers, and a slow answer resets the object after 30 seconds. Keep only storage work in the callback; do the I/O before or after it.
+            7 |       await this.env.CHAT.getByName("lobby").hello();
+              |       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[io-in-block-concurrency] A call to another Durable Object is awaited inside `blockConcurrencyWhile`: no other event reaches the object until it answers, and a slow answer resets the object after 30 seconds. Keep only storage work in the callback; do the I/O before or after it.
+            8 |       await new Promise((r) => setTimeout(r, 100));
+              |       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[io-in-block-concurrency] A timer (`setTimeout`) is awaited inside `blockConcurrencyWhile`: no other event reaches the object until it answers, and a slow answer resets the object after 30 seconds. Keep only storage work in the callback; do the I/O before or after it.
+        "#]],
+    );
+}
+
+#[test]
+fn storage_awaits_in_block_concurrency_are_silent() {
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject<Env> {
+  value = 0;
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.blockConcurrencyWhile(async () => {
+      this.value = (await ctx.storage.get<number>("value")) ?? 0;
+      await this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS t (id INTEGER)");
+      const later = async () => { await fetch("https://example.com"); };
+      this.later = later;
+    });
+  }
+  later?: () => Promise<void>;
+}
+"#,
+    );
+}
+
+// ------------------------------------------------------ websocket-accept-without-hibernation
+
+const WS_ACCEPT_ONLY: &str = r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async fetch(request: Request) {
+    const [client, server] = Object.values(new WebSocketPair());
+    server.accept();
+    return new Response(null, { status: 101, webSocket: client });
+  }
+  async webSocketMessage(ws: WebSocket, message: string) { ws.send(message); }
+}
+"#;
+
+#[test]
+fn websocket_accept_fires_with_fix() {
+    check(
+        WS_ACCEPT_ONLY,
+        expect![[r#"
+            5 |     server.accept();
+              |     ^^^^^^^^^^^^^^^ warning[websocket-accept-without-hibernation] `server.accept()` keeps this Durable Object in memory for as long as the socket is open. Use `this.ctx.acceptWebSocket(server)` so the object can hibernate between messages; handle them in `webSocketMessage` and `webSocketClose`.
+              = fix: Accept with `this.ctx.acceptWebSocket(server)` (hibernation)
+        "#]],
+    );
+    expect![[r#"
+        import { DurableObject } from "cloudflare:workers";
+        export class Room extends DurableObject {
+          async fetch(request: Request) {
+            const [client, server] = Object.values(new WebSocketPair());
+            this.ctx.acceptWebSocket(server);
+            return new Response(null, { status: 101, webSocket: client });
+          }
+          async webSocketMessage(ws: WebSocket, message: string) { ws.send(message); }
+        }
+    "#]]
+    .assert_eq(&apply_fix(WS_ACCEPT_ONLY, "websocket-accept-without-hibernation"));
+}
+
+#[test]
+fn websocket_accept_with_listeners_is_a_hint_without_fix() {
+    check(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async fetch(request: Request) {
+    const pair = new WebSocketPair();
+    const server = pair[1];
+    server.accept();
+    server.addEventListener("message", (e) => server.send(String(e.data)));
+    return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+}
+"#,
+        expect![[r#"
+            6 |     server.accept();
+              |     ^^^^^^^^^^^^^^^ hint[websocket-accept-without-hibernation] `server.accept()` keeps this Durable Object in memory for as long as the socket is open. With `this.ctx.acceptWebSocket(server)` it could hibernate between messages; the event listeners would move to the `webSocketMessage` and `webSocketClose` handlers.
+        "#]],
+    );
+}
+
+#[test]
+fn websocket_accept_outside_durable_objects_or_of_client_sockets_is_silent() {
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async connect(url: string) {
+    const res = await fetch(url, { headers: { Upgrade: "websocket" } });
+    const ws = res.webSocket!;
+    ws.accept();
+  }
+  async fetch(request: Request) {
+    const [client, server] = Object.values(new WebSocketPair());
+    this.ctx.acceptWebSocket(server);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+}
+export default {
+  async fetch(request: Request) {
+    const [client, server] = Object.values(new WebSocketPair());
+    server.accept();
+    return new Response(null, { status: 101, webSocket: client });
+  },
+};
+"#,
+    );
+}
+
+// ---------------------------------------------------------------- global-singleton-stub
+
+#[test]
+fn global_singleton_fires_on_constant_names() {
+    check(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject { async hello() {} }
+export default {
+  async fetch(request: Request, env: Env) {
+    await env.ROOM.getByName("global").hello();
+    const id = env.ROOM.idFromName(`singleton`);
+    return new Response(id.toString());
+  },
+};
+"#,
+        expect![[r#"
+            5 |     await env.ROOM.getByName("global").hello();
+              |           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^ hint[global-singleton-stub] `getByName("global")` sends every request to the same Durable Object, which runs one request at a time in one place. If the state can be split (per user, room, document), derive the name from that key so that the load spreads over many objects.
+            6 |     const id = env.ROOM.idFromName(`singleton`);
+              |                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ hint[global-singleton-stub] `idFromName(`singleton`)` sends every request to the same Durable Object, which runs one request at a time in one place. If the state can be split (per user, room, document), derive the name from that key so that the load spreads over many objects.
+        "#]],
+    );
+}
+
+#[test]
+fn names_with_a_variable_are_silent() {
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject { async hello() {} }
+export default {
+  async fetch(request: Request, env: Env) {
+    const room = new URL(request.url).pathname;
+    await env.ROOM.getByName(room).hello();
+    await env.ROOM.getByName(`room-${room}`).hello();
+    const other = new Map<string, string>();
+    other.get("global");
+    return new Response("ok");
+  },
+};
+"#,
+    );
+}
+
+// ---------------------------------------------------------------- timers-in-durable-object
+
+#[test]
+fn timers_in_durable_object() {
+    check(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async start() {
+    setInterval(() => this.tick(), 1000);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  tick() {}
+}
+export default {
+  async fetch() {
+    setTimeout(() => {}, 10);
+    return new Response("ok");
+  },
+};
+"#,
+        expect![[r#"
+            4 |     setInterval(() => this.tick(), 1000);
+              |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ hint[timers-in-durable-object] `setInterval` in a Durable Object does not survive eviction or a restart, and keeps the object in memory while pending. For work that must happen later, use an alarm: `this.ctx.storage.setAlarm(Date.now() + ms)` and an `alarm()` handler.
+        "#]],
+    );
+}
+
+// ---------------------------------------------------------------- configuration
+
+const FLOATING: &str = r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async join(name: string) { return name; }
+}
+export default {
+  async fetch(request: Request, env: Env) {
+    env.ROOM.getByName(request.url).join("a");
+    // dols-ignore stub-call-not-awaited
+    env.ROOM.getByName(request.url).join("b");
+    return new Response("ok");
+  },
+};
+"#;
+
+#[test]
+fn ignore_comment_silences_the_next_line_only() {
+    check(
+        FLOATING,
+        expect![[r#"
+            7 |     env.ROOM.getByName(request.url).join("a");
+              |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[stub-call-not-awaited] The promise of `join(…)` through this stub is not awaited: if the call fails, the error is lost. Await it, return it, or hand it to `ctx.waitUntil(…)`.
+              = fix: Await the call
+        "#]],
+    );
+    silent(&format!("// dols-ignore-file stub-call-not-awaited\n{}", FLOATING.replacen("//- /w/src/index.ts\n", "", 1)).replacen("// dols-ignore-file", "//- /w/src/index.ts\n// dols-ignore-file", 1));
+}
+
+#[test]
+fn dols_toml_sets_levels_and_editor_settings_win() {
+    let mut a = load(&format!("{CONFIG}//- /w/dols.toml\n[lint]\nstub-call-not-awaited = \"error\"\n{FLOATING}"));
+    let path = Path::new("/w/src/index.ts");
+    let sev: Vec<_> = a.diagnostics(path).iter().filter(|d| d.code == "stub-call-not-awaited").map(|d| d.severity).collect();
+    assert_eq!(sev, vec![crate::Severity::Error]);
+    let mut levels = crate::settings::LintLevels::new();
+    levels.insert("stub-call-not-awaited".into(), crate::settings::Level::Off);
+    a.set_lint_overrides(levels);
+    assert!(a.diagnostics(path).iter().all(|d| d.code != "stub-call-not-awaited"));
+}
+
+#[test]
+fn bad_dols_toml_gets_a_diagnostic() {
+    let a = load(&format!("{CONFIG}//- /w/dols.toml\n[lint]\nstub-call-not-awaited = \"loud\"\n"));
+    expect![[r#"
+        2 | stub-call-not-awaited = "loud"
+          | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[settings-invalid] The level of `stub-call-not-awaited` must be one of "off", "hint", "info", "warning", "error".
+    "#]]
+    .assert_eq(&render(&a, Path::new("/w/dols.toml")));
+}
+
+// ---------------------------------------------------------------- the example projects
+
+#[test]
+fn example_projects_have_no_lint_warnings() {
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/examples"));
+    let mut a = Analysis::new();
+    let mut sources = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                if !p.file_name().is_some_and(|n| n == "node_modules" || n.to_string_lossy().starts_with('.')) {
+                    stack.push(p);
+                }
+            } else if crate::FileKind::of(&p).is_some() {
+                sources.push((p.clone(), std::fs::read_to_string(&p).unwrap()));
+            }
+        }
+    }
+    assert!(sources.len() >= 3, "the examples were not found");
+    let paths: Vec<PathBuf> = sources.iter().map(|(p, _)| p.clone()).collect();
+    a.set_files(sources);
+    for p in paths {
+        for d in a.diagnostics(&p) {
+            if super::rule(d.code).is_some() {
+                assert!(
+                    d.severity > crate::Severity::Warning,
+                    "{}: {} [{}] {}",
+                    p.display(),
+                    d.severity.as_str(),
+                    d.code,
+                    d.message
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn classes_that_get_members_at_run_time_are_silent() {
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+import { Lifecycle } from "./lifecycle";
+export class Room extends DurableObject {
+  readonly lifecycle = Lifecycle.install(this);
+  async schedule() { await this.ctx.storage.setAlarm(Date.now() + 1000); }
+}
+export class Chat extends DurableObject {
+  async hello() {}
+}
+Object.defineProperty(Chat.prototype, "extra", { value: () => 1 });
+export default {
+  async fetch(request: Request, env: Env) {
+    await env.ROOM.getByName(request.url).installed();
+    await env.CHAT.getByName(request.url).extra();
+    return env.ROOM.getByName(request.url).fetch(request);
+  },
+};
+"#,
+    );
+}
+
+#[test]
+fn tagged_templates_on_stubs_are_not_calls() {
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  sql(strings: TemplateStringsArray) { return strings.join(""); }
+}
+export default {
+  async fetch(request: Request, env: Env) {
+    const stub = env.ROOM.getByName(request.url);
+    stub.sql`CREATE TABLE t (id INTEGER)`;
+    return new Response("ok");
+  },
+};
+"#,
+    );
+}
+
+#[test]
+fn short_or_computed_timers_are_silent() {
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  delay = 5000;
+  async stop() {
+    setTimeout(() => this.ctx.abort("reset"), 5000);
+    setTimeout(() => this.flush(), 0);
+    setTimeout(() => this.flush(), 250);
+    setInterval(() => this.flush(), this.delay);
+  }
+  flush() {}
+}
+"#,
+    );
+}
+
+#[test]
+fn singleton_names_in_tests_are_silent() {
+    let a = load(&format!(
+        "{CONFIG}{}",
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject { async hello() {} }
+export default { fetch() { return new Response("ok"); } };
+//- /w/src/room.test.ts
+import { env } from "cloudflare:workers";
+it("says hello", async () => {
+  await env.ROOM.getByName("test-room").hello();
+});
+"#
+    ));
+    assert_eq!(render(&a, Path::new("/w/src/room.test.ts")), "no lints\n");
+}
+
+// ---------------------------------------------------------------- kv-backend-class
+
+#[test]
+fn kv_backend_class_hints_on_live_new_classes_only() {
+    let a = load(
+        r#"//- /w/wrangler.jsonc
+{
+  "main": "src/index.ts",
+  "durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Room" }] },
+  "migrations": [
+    { "tag": "v1", "new_classes": ["Room", "Gone"] },
+    { "tag": "v2", "deleted_classes": ["Gone"] },
+    { "tag": "v3", "new_sqlite_classes": ["Chat"] }
+  ]
+}
+//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {}
+export class Chat extends DurableObject {}
+export default { fetch() { return new Response("ok"); } };
+"#,
+    );
+    expect![[r#"
+        5 |     { "tag": "v1", "new_classes": ["Room", "Gone"] },
+          |                                    ^^^^^^ hint[kv-backend-class] `Room` is created with the key-value storage backend (`new_classes`). If it is not deployed yet, create it with `new_sqlite_classes` to get SQL, the synchronous `ctx.storage.kv` API and point-in-time recovery; a deployed key-value class cannot be converted in place.
+    "#]]
+    .assert_eq(&render(&a, Path::new("/w/wrangler.jsonc")));
+}
+
+#[test]
+fn kv_backend_class_can_be_turned_off() {
+    let a = load(
+        r#"//- /w/wrangler.jsonc
+{
+  "main": "src/index.ts",
+  "migrations": [{ "tag": "v1", "new_classes": ["Room"] }]
+}
+//- /w/dols.toml
+[lint]
+kv-backend-class = "off"
+//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {}
+export default { fetch() { return new Response("ok"); } };
+"#,
+    );
+    assert_eq!(render(&a, Path::new("/w/wrangler.jsonc")), "no lints\n");
+}
+
+// ---------------------------------------------------------------- delete-all-keeps-alarm
+
+const DELETE_ALL: &str = r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async reset() {
+    await this.ctx.storage.deleteAll();
+  }
+  async destroy() {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+  }
+  async alarm() {}
+}
+export class Chat extends DurableObject {
+  async reset() { await this.ctx.storage.deleteAll(); }
+}
+"#;
+
+#[test]
+fn delete_all_with_an_alarm_on_an_old_date_hints() {
+    // CONFIG's compatibility date is 2026-01-01, before deleteAll removed the alarm.
+    check(
+        DELETE_ALL,
+        expect![[r#"
+            4 |     await this.ctx.storage.deleteAll();
+              |                            ^^^^^^^^^ hint[delete-all-keeps-alarm] With compatibility date 2026-01-01 (before 2026-02-24), `deleteAll()` keeps the alarm: `Room` will still wake up and run `alarm()` on empty storage. Call `await this.ctx.storage.deleteAlarm()` as well, or move to a compatibility date of 2026-02-24 or later.
+        "#]],
+    );
+}
+
+#[test]
+fn delete_all_on_a_new_date_is_silent() {
+    let src = format!("{CONFIG}{DELETE_ALL}").replace("2026-01-01", "2026-03-01");
+    let a = load(&src);
+    assert_eq!(render(&a, Path::new("/w/src/index.ts")), "no lints\n");
+}
+
+// ---------------------------------------------------------------- alarm-overwrite
+
+#[test]
+fn alarm_overwrite_in_loops_and_repeated_calls() {
+    check(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async scheduleAll(times: number[]) {
+    for (const t of times) {
+      await this.ctx.storage.setAlarm(t);
+    }
+  }
+  async twice() {
+    await this.ctx.storage.setAlarm(Date.now() + 1000);
+    await this.ctx.storage.setAlarm(Date.now() + 5000);
+  }
+  async alarm() {}
+}
+"#,
+        expect![[r#"
+            5 |       await this.ctx.storage.setAlarm(t);
+              |                              ^^^^^^^^ hint[alarm-overwrite] `setAlarm` is called inside a loop: an object has a single alarm, and each call replaces the time set before. To keep the earliest time, read `await this.ctx.storage.getAlarm()` first and only move the alarm earlier.
+            10 |     await this.ctx.storage.setAlarm(Date.now() + 5000);
+              |                            ^^^^^^^^ hint[alarm-overwrite] `setAlarm` is called again after an earlier `setAlarm` in the same block: an object has a single alarm, and each call replaces the time set before. To keep the earliest time, read `await this.ctx.storage.getAlarm()` first and only move the alarm earlier.
+        "#]],
+    );
+}
+
+#[test]
+fn alarm_in_branches_or_after_get_alarm_is_silent() {
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async schedule(urgent: boolean) {
+    if (urgent) {
+      await this.ctx.storage.setAlarm(Date.now() + 1000);
+    } else {
+      await this.ctx.storage.setAlarm(Date.now() + 60000);
+    }
+  }
+  async scheduleAll(times: number[]) {
+    for (const t of times) {
+      const current = await this.ctx.storage.getAlarm();
+      if (current === null || t < current) await this.ctx.storage.setAlarm(t);
+    }
+  }
+  async alarm() {
+    await this.ctx.storage.setAlarm(Date.now() + 1000);
+  }
+  async retry(items: string[]) {
+    for (const item of items) {
+      if (!item) {
+        await this.ctx.storage.setAlarm(Date.now() + 60_000);
+        return;
+      }
+    }
+  }
+}
+"#,
+    );
+}
+
+#[test]
+fn instance_properties_set_in_the_constructor_are_members() {
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.join = async (name: string) => name;
+    this.alarm = async () => {};
+  }
+  async schedule() { await this.ctx.storage.setAlarm(Date.now() + 1000); }
+}
+export default {
+  async fetch(request: Request, env: Env) {
+    await env.ROOM.getByName(request.url).join("a");
+    return new Response("ok");
+  },
+};
+"#,
+    );
+}
