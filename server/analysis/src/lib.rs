@@ -17,6 +17,8 @@ pub mod syntax;
 pub mod text;
 
 mod checks;
+#[cfg(test)]
+mod test_support;
 mod infer;
 mod sql;
 

@@ -4,43 +4,12 @@
 //! absolute inside a virtual workspace; the file that contains `$0` is the one queried.
 //! Run with `UPDATE_EXPECT=1` to rewrite the snapshots after an intended change.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use expect_test::{expect, Expect};
 
-use crate::{Analysis, TextRange};
 
-struct Fixture {
-    analysis: Analysis,
-    cursor_file: PathBuf,
-    offset: usize,
-}
-
-fn fixture(src: &str) -> Fixture {
-    let mut analysis = Analysis::new();
-    let mut cursor: Option<(PathBuf, usize)> = None;
-    let mut files: Vec<(PathBuf, String)> = Vec::new();
-    for line in src.lines() {
-        if let Some(path) = line.strip_prefix("//- ") {
-            files.push((PathBuf::from(path.trim()), String::new()));
-        } else if let Some((_, text)) = files.last_mut() {
-            text.push_str(line);
-            text.push('\n');
-        }
-    }
-    if files.is_empty() {
-        files.push((PathBuf::from("/w/src/index.ts"), src.to_string()));
-    }
-    for (path, mut text) in files {
-        if let Some(at) = text.find("$0") {
-            text.replace_range(at..at + 2, "");
-            cursor = Some((path.clone(), at));
-        }
-        analysis.set_file(&path, text);
-    }
-    let (cursor_file, offset) = cursor.unwrap_or_else(|| (PathBuf::from("/w/src/index.ts"), 0));
-    Fixture { analysis, cursor_file, offset }
-}
+use crate::test_support::{fixture, render_diagnostics, render_range};
 
 fn check_completion(src: &str, expect: Expect) {
     let f = fixture(src);
@@ -99,13 +68,6 @@ fn check_signature(src: &str, expect: Expect) {
     expect.assert_eq(&out);
 }
 
-fn render_range(a: &Analysis, file: &Path, range: TextRange) -> String {
-    let text = a.file(file).unwrap().text();
-    let idx = crate::LineIndex::new(text);
-    let start = idx.line_col(text, range.start, crate::Encoding::Utf8);
-    format!("{}:{}:{} {:?}", file.display(), start.line + 1, start.col + 1, &text[range.as_range()])
-}
-
 fn check_definition(src: &str, expect: Expect) {
     let f = fixture(src);
     let targets = f.analysis.definition(&f.cursor_file, f.offset);
@@ -116,33 +78,9 @@ fn check_definition(src: &str, expect: Expect) {
     expect.assert_eq(if out.is_empty() { "none\n" } else { &out });
 }
 
-/// Renders each diagnostic under its source line, squawk style, so that range mistakes show.
 fn check_diagnostics(src: &str, file: &str, expect: Expect) {
     let f = fixture(src);
-    let path = Path::new(file);
-    let text = f.analysis.file(path).unwrap().text().to_string();
-    let idx = crate::LineIndex::new(&text);
-    let mut out = String::new();
-    for d in f.analysis.diagnostics(path) {
-        let s = idx.line_col(&text, d.range.start, crate::Encoding::Utf8);
-        let e = idx.line_col(&text, d.range.end, crate::Encoding::Utf8);
-        let line = text.lines().nth(s.line as usize).unwrap_or("");
-        let width = if e.line == s.line { (e.col - s.col).max(1) } else { (line.len() as u32 - s.col).max(1) };
-        out.push_str(&format!(
-            "{:<3} | {}\n    | {}{} {}[{}] {}\n",
-            s.line + 1,
-            line,
-            " ".repeat(s.col as usize),
-            "^".repeat(width as usize),
-            d.severity.as_str(),
-            d.code,
-            d.message
-        ));
-        for r in &d.related {
-            out.push_str(&format!("    = related: {} {}\n", render_range(&f.analysis, &r.file, r.range), r.message));
-        }
-    }
-    expect.assert_eq(if out.is_empty() { "no diagnostics\n" } else { &out });
+    expect.assert_eq(&render_diagnostics(&f.analysis, Path::new(file), |_| true, "no diagnostics"));
 }
 
 const COUNTER_PROJECT: &str = r#"

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use expect_test::{expect, Expect};
 
-use crate::{Analysis, Encoding, LineIndex};
+use crate::test_support::{fixture, render_diagnostics};
+use crate::Analysis;
 
 const CONFIG: &str = r#"//- /w/wrangler.jsonc
 {
@@ -20,18 +21,7 @@ const CONFIG: &str = r#"//- /w/wrangler.jsonc
 "#;
 
 fn load(src: &str) -> Analysis {
-    let mut a = Analysis::new();
-    let mut files: Vec<(PathBuf, String)> = Vec::new();
-    for line in src.lines() {
-        if let Some(path) = line.strip_prefix("//- ") {
-            files.push((PathBuf::from(path.trim()), String::new()));
-        } else if let Some((_, text)) = files.last_mut() {
-            text.push_str(line);
-            text.push('\n');
-        }
-    }
-    a.set_files(files);
-    a
+    fixture(src).analysis
 }
 
 /// The lint diagnostics of `/w/src/index.ts` in a project with `CONFIG`, each under its line.
@@ -41,32 +31,7 @@ fn lints_of(src: &str) -> String {
 }
 
 fn render(a: &Analysis, path: &Path) -> String {
-    let text = a.file(path).unwrap().text().to_string();
-    let idx = LineIndex::new(&text);
-    let mut out = String::new();
-    for d in a.diagnostics(path).into_iter().filter(|d| super::rule(d.code).is_some() || d.code == "settings-invalid") {
-        let s = idx.line_col(&text, d.range.start, Encoding::Utf8);
-        let e = idx.line_col(&text, d.range.end, Encoding::Utf8);
-        let line = text.lines().nth(s.line as usize).unwrap_or("");
-        let width = if e.line == s.line { (e.col - s.col).max(1) } else { (line.len() as u32 - s.col).max(1) };
-        out.push_str(&format!(
-            "{} | {}\n  | {}{} {}[{}] {}\n",
-            s.line + 1,
-            line.trim_end(),
-            " ".repeat(s.col as usize),
-            "^".repeat(width as usize),
-            d.severity.as_str(),
-            d.code,
-            d.message
-        ));
-        for f in &d.fixes {
-            out.push_str(&format!("  = fix: {}\n", f.title));
-        }
-    }
-    if out.is_empty() {
-        out.push_str("no lints\n");
-    }
-    out
+    render_diagnostics(a, path, |d| super::rule(d.code).is_some() || d.code == "settings-invalid", "no lints")
 }
 
 fn check(src: &str, expect: Expect) {
@@ -113,12 +78,12 @@ export default {
 };
 "#,
         expect![[r#"
-            8 |     stub.join("x");
-              |     ^^^^^^^^^^^^^^ warning[stub-call-not-awaited] The promise of `join(…)` through this stub is not awaited: if the call fails, the error is lost. Await it, return it, or hand it to `ctx.waitUntil(…)`.
-              = fix: Await the call
-            9 |     env.ROOM.get(env.ROOM.idFromName(request.url)).join("y");
-              |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[stub-call-not-awaited] The promise of `join(…)` through this stub is not awaited: if the call fails, the error is lost. Await it, return it, or hand it to `ctx.waitUntil(…)`.
-              = fix: Await the call
+            8   |     stub.join("x");
+                |     ^^^^^^^^^^^^^^ warning[stub-call-not-awaited] The promise of `join(…)` through this stub is not awaited: if the call fails, the error is lost. Await it, return it, or hand it to `ctx.waitUntil(…)`.
+                = fix: Await the call
+            9   |     env.ROOM.get(env.ROOM.idFromName(request.url)).join("y");
+                |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[stub-call-not-awaited] The promise of `join(…)` through this stub is not awaited: if the call fails, the error is lost. Await it, return it, or hand it to `ctx.waitUntil(…)`.
+                = fix: Await the call
         "#]],
     );
 }
@@ -199,8 +164,8 @@ export default {
 };
 "#,
         expect![[r#"
-            7 |     env.ROOM.getByName(request.url).join("x");
-              |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[stub-call-not-awaited] The promise of `join(…)` through this stub is not awaited: if the call fails, the error is lost. Await it, return it, or hand it to `ctx.waitUntil(…)`.
+            7   |     env.ROOM.getByName(request.url).join("x");
+                |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[stub-call-not-awaited] The promise of `join(…)` through this stub is not awaited: if the call fails, the error is lost. Await it, return it, or hand it to `ctx.waitUntil(…)`.
         "#]],
     );
 }
@@ -231,12 +196,12 @@ export default {
 };
 "#,
         expect![[r#"
-            12 |     await stub.alarm();
-              |                ^^^^^ error[reserved-method-over-rpc] `alarm` is a reserved handler: calling it through a stub throws `TypeError: 'alarm' is a reserved method and cannot be called over RPC.` Move the work into an ordinary public method and call that.
-            15 |     await stub.jion("a");
-              |                ^^^^ error[stub-unknown-method] `Room` has no method `jion`: the call fails with `TypeError: The RPC receiver does not implement the method "jion"` (its RPC methods: `join`, `shared`).
-            16 |     return stub.fetch(request);
-              |                 ^^^^^ error[stub-fetch-without-handler] `Room` has no `fetch` handler, so `stub.fetch(…)` fails at run time. Call one of its RPC methods instead, or add `async fetch(request: Request)` to the class.
+            12  |     await stub.alarm();
+                |                ^^^^^ error[reserved-method-over-rpc] `alarm` is a reserved handler: calling it through a stub throws `TypeError: 'alarm' is a reserved method and cannot be called over RPC.` Move the work into an ordinary public method and call that.
+            15  |     await stub.jion("a");
+                |                ^^^^ error[stub-unknown-method] `Room` has no method `jion`: the call fails with `TypeError: The RPC receiver does not implement the method "jion"` (its RPC methods: `join`, `shared`).
+            16  |     return stub.fetch(request);
+                |                 ^^^^^ error[stub-fetch-without-handler] `Room` has no `fetch` handler, so `stub.fetch(…)` fails at run time. Call one of its RPC methods instead, or add `async fetch(request: Request)` to the class.
         "#]],
     );
 }
@@ -309,8 +274,8 @@ export class Chat extends DurableObject {
 }
 "#,
         expect![[r#"
-            4 |     await this.ctx.storage.setAlarm(Date.now() + 1000);
-              |                            ^^^^^^^^ warning[set-alarm-without-handler] `Room` has no `alarm()` handler, so `setAlarm` throws `TypeError: Your Durable Object class must have an alarm() handler in order to call setAlarm()`. Add `async alarm()` to the class with the scheduled work.
+            4   |     await this.ctx.storage.setAlarm(Date.now() + 1000);
+                |                            ^^^^^^^^ warning[set-alarm-without-handler] `Room` has no `alarm()` handler, so `setAlarm` throws `TypeError: Your Durable Object class must have an alarm() handler in order to call setAlarm()`. Add `async alarm()` to the class with the scheduled work.
         "#]],
     );
 }
@@ -350,8 +315,8 @@ export class Room extends DurableObject {
 }
 "#,
         expect![[r#"
-            4 |     await this.ctx.blockConcurrencyWhile(async () => {
-              |                    ^^^^^^^^^^^^^^^^^^^^^ warning[block-concurrency-outside-constructor] `blockConcurrencyWhile` in `join` runs on every call and holds back every other request while it runs. Do one-time set-up (schema, loading state) in the constructor with `ctx.blockConcurrencyWhile`; storage calls are already protected by the input gate.
+            4   |     await this.ctx.blockConcurrencyWhile(async () => {
+                |                    ^^^^^^^^^^^^^^^^^^^^^ warning[block-concurrency-outside-constructor] `blockConcurrencyWhile` in `join` runs on every call and holds back every other request while it runs. Do one-time set-up (schema, loading state) in the constructor with `ctx.blockConcurrencyWhile`; storage calls are already protected by the input gate.
         "#]],
     );
 }
@@ -410,12 +375,12 @@ export class Chat extends DurableObject {
 }
 "#,
         expect![[r#"
-            6 |       const res = await fetch("https://example.com/config");
-              |                   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[io-in-block-concurrency] `fetch(…)` is awaited inside `blockConcurrencyWhile`: no other event reaches the object until it answers, and a slow answer resets the object after 30 seconds. Keep only storage work in the callback; do the I/O before or after it.
-            7 |       await this.env.CHAT.getByName("lobby").hello();
-              |       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[io-in-block-concurrency] A call to another Durable Object is awaited inside `blockConcurrencyWhile`: no other event reaches the object until it answers, and a slow answer resets the object after 30 seconds. Keep only storage work in the callback; do the I/O before or after it.
-            8 |       await new Promise((r) => setTimeout(r, 100));
-              |       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[io-in-block-concurrency] A timer (`setTimeout`) is awaited inside `blockConcurrencyWhile`: no other event reaches the object until it answers, and a slow answer resets the object after 30 seconds. Keep only storage work in the callback; do the I/O before or after it.
+            6   |       const res = await fetch("https://example.com/config");
+                |                   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[io-in-block-concurrency] `fetch(…)` is awaited inside `blockConcurrencyWhile`: no other event reaches the object until it answers, and a slow answer resets the object after 30 seconds. Keep only storage work in the callback; do the I/O before or after it.
+            7   |       await this.env.CHAT.getByName("lobby").hello();
+                |       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[io-in-block-concurrency] A call to another Durable Object is awaited inside `blockConcurrencyWhile`: no other event reaches the object until it answers, and a slow answer resets the object after 30 seconds. Keep only storage work in the callback; do the I/O before or after it.
+            8   |       await new Promise((r) => setTimeout(r, 100));
+                |       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[io-in-block-concurrency] A timer (`setTimeout`) is awaited inside `blockConcurrencyWhile`: no other event reaches the object until it answers, and a slow answer resets the object after 30 seconds. Keep only storage work in the callback; do the I/O before or after it.
         "#]],
     );
 }
@@ -461,9 +426,9 @@ fn websocket_accept_fires_with_fix() {
     check(
         WS_ACCEPT_ONLY,
         expect![[r#"
-            5 |     server.accept();
-              |     ^^^^^^^^^^^^^^^ warning[websocket-accept-without-hibernation] `server.accept()` keeps this Durable Object in memory for as long as the socket is open. Use `this.ctx.acceptWebSocket(server)` so the object can hibernate between messages; handle them in `webSocketMessage` and `webSocketClose`.
-              = fix: Accept with `this.ctx.acceptWebSocket(server)` (hibernation)
+            5   |     server.accept();
+                |     ^^^^^^^^^^^^^^^ warning[websocket-accept-without-hibernation] `server.accept()` keeps this Durable Object in memory for as long as the socket is open. Use `this.ctx.acceptWebSocket(server)` so the object can hibernate between messages; handle them in `webSocketMessage` and `webSocketClose`.
+                = fix: Accept with `this.ctx.acceptWebSocket(server)` (hibernation)
         "#]],
     );
     expect![[r#"
@@ -496,8 +461,8 @@ export class Room extends DurableObject {
 }
 "#,
         expect![[r#"
-            6 |     server.accept();
-              |     ^^^^^^^^^^^^^^^ hint[websocket-accept-without-hibernation] `server.accept()` keeps this Durable Object in memory for as long as the socket is open. With `this.ctx.acceptWebSocket(server)` it could hibernate between messages; the event listeners would move to the `webSocketMessage` and `webSocketClose` handlers.
+            6   |     server.accept();
+                |     ^^^^^^^^^^^^^^^ hint[websocket-accept-without-hibernation] `server.accept()` keeps this Durable Object in memory for as long as the socket is open. With `this.ctx.acceptWebSocket(server)` it could hibernate between messages; the event listeners would move to the `webSocketMessage` and `webSocketClose` handlers.
         "#]],
     );
 }
@@ -547,10 +512,10 @@ export default {
 };
 "#,
         expect![[r#"
-            5 |     await env.ROOM.getByName("global").hello();
-              |           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^ hint[global-singleton-stub] `getByName("global")` sends every request to the same Durable Object, which runs one request at a time in one place. If the state can be split (per user, room, document), derive the name from that key so that the load spreads over many objects.
-            6 |     const id = env.ROOM.idFromName(`singleton`);
-              |                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ hint[global-singleton-stub] `idFromName(`singleton`)` sends every request to the same Durable Object, which runs one request at a time in one place. If the state can be split (per user, room, document), derive the name from that key so that the load spreads over many objects.
+            5   |     await env.ROOM.getByName("global").hello();
+                |           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^ hint[global-singleton-stub] `getByName("global")` sends every request to the same Durable Object, which runs one request at a time in one place. If the state can be split (per user, room, document), derive the name from that key so that the load spreads over many objects.
+            6   |     const id = env.ROOM.idFromName(`singleton`);
+                |                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ hint[global-singleton-stub] `idFromName(`singleton`)` sends every request to the same Durable Object, which runs one request at a time in one place. If the state can be split (per user, room, document), derive the name from that key so that the load spreads over many objects.
         "#]],
     );
 }
@@ -597,8 +562,8 @@ export default {
 };
 "#,
         expect![[r#"
-            4 |     setInterval(() => this.tick(), 1000);
-              |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ hint[timers-in-durable-object] `setInterval` in a Durable Object does not survive eviction or a restart, and keeps the object in memory while pending. For work that must happen later, use an alarm: `this.ctx.storage.setAlarm(Date.now() + ms)` and an `alarm()` handler.
+            4   |     setInterval(() => this.tick(), 1000);
+                |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ hint[timers-in-durable-object] `setInterval` in a Durable Object does not survive eviction or a restart, and keeps the object in memory while pending. For work that must happen later, use an alarm: `this.ctx.storage.setAlarm(Date.now() + ms)` and an `alarm()` handler.
         "#]],
     );
 }
@@ -625,9 +590,9 @@ fn ignore_comment_silences_the_next_line_only() {
     check(
         FLOATING,
         expect![[r#"
-            7 |     env.ROOM.getByName(request.url).join("a");
-              |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[stub-call-not-awaited] The promise of `join(…)` through this stub is not awaited: if the call fails, the error is lost. Await it, return it, or hand it to `ctx.waitUntil(…)`.
-              = fix: Await the call
+            7   |     env.ROOM.getByName(request.url).join("a");
+                |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning[stub-call-not-awaited] The promise of `join(…)` through this stub is not awaited: if the call fails, the error is lost. Await it, return it, or hand it to `ctx.waitUntil(…)`.
+                = fix: Await the call
         "#]],
     );
     silent(&format!("// dols-ignore-file stub-call-not-awaited\n{}", FLOATING.replacen("//- /w/src/index.ts\n", "", 1)).replacen("// dols-ignore-file", "//- /w/src/index.ts\n// dols-ignore-file", 1));
@@ -649,8 +614,8 @@ fn dols_toml_sets_levels_and_editor_settings_win() {
 fn bad_dols_toml_gets_a_diagnostic() {
     let a = load(&format!("{CONFIG}//- /w/dols.toml\n[lint]\nstub-call-not-awaited = \"loud\"\n"));
     expect![[r#"
-        2 | stub-call-not-awaited = "loud"
-          | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[settings-invalid] The level of `stub-call-not-awaited` must be one of "off", "hint", "info", "warning", "error".
+        2   | stub-call-not-awaited = "loud"
+            | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[settings-invalid] The level of `stub-call-not-awaited` must be one of "off", "hint", "info", "warning", "error".
     "#]]
     .assert_eq(&render(&a, Path::new("/w/dols.toml")));
 }
@@ -798,8 +763,8 @@ export default { fetch() { return new Response("ok"); } };
 "#,
     );
     expect![[r#"
-        5 |     { "tag": "v1", "new_classes": ["Room", "Gone"] },
-          |                                    ^^^^^^ hint[kv-backend-class] `Room` is created with the key-value storage backend (`new_classes`). If it is not deployed yet, create it with `new_sqlite_classes` to get SQL, the synchronous `ctx.storage.kv` API and point-in-time recovery; a deployed key-value class cannot be converted in place.
+        5   |     { "tag": "v1", "new_classes": ["Room", "Gone"] },
+            |                                    ^^^^^^ hint[kv-backend-class] `Room` is created with the key-value storage backend (`new_classes`). If it is not deployed yet, create it with `new_sqlite_classes` to get SQL, the synchronous `ctx.storage.kv` API and point-in-time recovery; a deployed key-value class cannot be converted in place.
     "#]]
     .assert_eq(&render(&a, Path::new("/w/wrangler.jsonc")));
 }
@@ -849,8 +814,8 @@ fn delete_all_with_an_alarm_on_an_old_date_hints() {
     check(
         DELETE_ALL,
         expect![[r#"
-            4 |     await this.ctx.storage.deleteAll();
-              |                            ^^^^^^^^^ hint[delete-all-keeps-alarm] With compatibility date 2026-01-01 (before 2026-02-24), `deleteAll()` keeps the alarm: `Room` will still wake up and run `alarm()` on empty storage. Call `await this.ctx.storage.deleteAlarm()` as well, or move to a compatibility date of 2026-02-24 or later.
+            4   |     await this.ctx.storage.deleteAll();
+                |                            ^^^^^^^^^ hint[delete-all-keeps-alarm] With compatibility date 2026-01-01 (before 2026-02-24), `deleteAll()` keeps the alarm: `Room` will still wake up and run `alarm()` on empty storage. Call `await this.ctx.storage.deleteAlarm()` as well, or move to a compatibility date of 2026-02-24 or later.
         "#]],
     );
 }
@@ -883,10 +848,10 @@ export class Room extends DurableObject {
 }
 "#,
         expect![[r#"
-            5 |       await this.ctx.storage.setAlarm(t);
-              |                              ^^^^^^^^ hint[alarm-overwrite] `setAlarm` is called inside a loop: an object has a single alarm, and each call replaces the time set before. To keep the earliest time, read `await this.ctx.storage.getAlarm()` first and only move the alarm earlier.
-            10 |     await this.ctx.storage.setAlarm(Date.now() + 5000);
-              |                            ^^^^^^^^ hint[alarm-overwrite] `setAlarm` is called again after an earlier `setAlarm` in the same block: an object has a single alarm, and each call replaces the time set before. To keep the earliest time, read `await this.ctx.storage.getAlarm()` first and only move the alarm earlier.
+            5   |       await this.ctx.storage.setAlarm(t);
+                |                              ^^^^^^^^ hint[alarm-overwrite] `setAlarm` is called inside a loop: an object has a single alarm, and each call replaces the time set before. To keep the earliest time, read `await this.ctx.storage.getAlarm()` first and only move the alarm earlier.
+            10  |     await this.ctx.storage.setAlarm(Date.now() + 5000);
+                |                            ^^^^^^^^ hint[alarm-overwrite] `setAlarm` is called again after an earlier `setAlarm` in the same block: an object has a single alarm, and each call replaces the time set before. To keep the earliest time, read `await this.ctx.storage.getAlarm()` first and only move the alarm earlier.
         "#]],
     );
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 use expect_test::{expect, Expect};
 
 use crate::syntax::TextEdit;
+use crate::test_support::render_diagnostics;
 use crate::{Analysis, TextRange};
 
 const WRANGLER: &str = r#"{
@@ -27,27 +28,7 @@ fn analysis(src: &str) -> Analysis {
 }
 
 fn render(a: &Analysis) -> String {
-    let path = Path::new(INDEX);
-    let text = a.file(path).unwrap().text().to_string();
-    let idx = crate::LineIndex::new(&text);
-    let mut out = String::new();
-    for d in a.diagnostics(path).into_iter().filter(|d| d.code.starts_with("sql-")) {
-        let s = idx.line_col(&text, d.range.start, crate::Encoding::Utf8);
-        let e = idx.line_col(&text, d.range.end, crate::Encoding::Utf8);
-        let line = text.lines().nth(s.line as usize).unwrap_or("");
-        let width = if e.line == s.line { (e.col - s.col).max(1) } else { (line.len() as u32 - s.col).max(1) };
-        out.push_str(&format!(
-            "{:<3} | {}\n    | {}{} {}[{}] {}\n",
-            s.line + 1,
-            line,
-            " ".repeat(s.col as usize),
-            "^".repeat(width as usize),
-            d.severity.as_str(),
-            d.code,
-            d.message
-        ));
-    }
-    if out.is_empty() { "no diagnostics\n".to_string() } else { out }
+    render_diagnostics(a, Path::new(INDEX), |d| d.code.starts_with("sql-"), "no diagnostics")
 }
 
 fn check(src: &str, expect: Expect) {
