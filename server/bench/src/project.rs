@@ -284,6 +284,10 @@ fn method(i: usize) -> String {
 /// the Workers templates write, and it gives TypeScript one standing suggestion diagnostic.
 fn footer() -> String {
     "\
+  /** The follow-up work the methods schedule with `setAlarm`. */
+  async alarm(): Promise<void> {
+    this.ctx.storage.kv.put(\"alarm:last\", Date.now());
+  }
 }
 
 export default {

@@ -127,6 +127,8 @@ pub(crate) struct Ctx<'a> {
     pub out: Vec<Diagnostic>,
     /// `chain_open` answers by class: each walks the class body once.
     open: std::cell::RefCell<std::collections::HashMap<ClassKey, bool>>,
+    /// `chain_has_member` answers by class and name: each searches the class's text.
+    has_member: std::cell::RefCell<std::collections::HashMap<(ClassKey, String), bool>>,
     /// Types of expressions already asked about, by node id: several rules ask about the
     /// same call's receiver.
     types: std::cell::RefCell<std::collections::HashMap<usize, Option<Ty>>>,
@@ -320,6 +322,16 @@ impl<'a> Ctx<'a> {
     /// Assignments `this.<name> = …` in the class body count too (JavaScript classes set
     /// their instance properties in the constructor).
     pub fn chain_has_member(&self, class: &ClassKey, name: &str) -> bool {
+        let key = (class.clone(), name.to_string());
+        if let Some(&known) = self.has_member.borrow().get(&key) {
+            return known;
+        }
+        let found = self.chain_has_member_uncached(class, name);
+        self.has_member.borrow_mut().insert(key, found);
+        found
+    }
+
+    fn chain_has_member_uncached(&self, class: &ClassKey, name: &str) -> bool {
         self.infer.class_chain(class).iter().any(|k| {
             let Some(c) = self.infer.class(k) else { return false };
             if c.methods.iter().any(|m| m.name == name) || c.fields.iter().any(|f| f.name == name) {
@@ -430,6 +442,7 @@ pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
         ancestors,
         out: Vec::new(),
         open: Default::default(),
+        has_member: Default::default(),
         types: Default::default(),
         this_chains: Default::default(),
         members,

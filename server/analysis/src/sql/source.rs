@@ -222,15 +222,19 @@ fn wrapper_call(infer: &Infer<'_>, wrappers: &[Wrapper], call: Node<'_>, text: &
     let arg = *list.get(w.index)?;
     let rest = &list[w.index + 1..];
     let bindings = (w.rest && !rest.iter().any(|n| n.kind() == "spread_element")).then_some(rest.len());
+    // One walk down to the call: climbing with `parent()` searches from the root each time,
+    // which in a class of a thousand methods made every site cost thousands of steps.
+    let chain = crate::syntax::ancestors(infer.src.tree.root_node(), call);
+    let (in_try, failure_swallowed) = try_context(&chain, call);
     Some(ExecSite {
         call: crate::syntax::node_range(call),
         query: query_of(arg, text, 0),
         arg: crate::syntax::node_range(arg),
         bindings,
         class,
-        in_try: try_context(call).0,
-        failure_swallowed: try_context(call).1,
-        expects_failure: expects_failure(call, text),
+        in_try,
+        failure_swallowed,
+        expects_failure: expects_failure(&chain, text),
         wrapper: false,
         array_binding: rest.len() == 1 && rest[0].kind() == "array",
         awaited: None,
@@ -260,15 +264,17 @@ fn exec_site(infer: &Infer<'_>, call: Node<'_>, text: &str) -> Option<Vec<ExecSi
     }
     let rest = &list[1..];
     let bindings = (!rest.iter().any(|n| n.kind() == "spread_element") && first.kind() != "spread_element").then_some(rest.len());
+    let chain = crate::syntax::ancestors(infer.src.tree.root_node(), call);
+    let (in_try, failure_swallowed) = try_context(&chain, call);
     let site = ExecSite {
         call: crate::syntax::node_range(call),
         query,
         arg: crate::syntax::node_range(first),
         bindings,
-        class: infer.this_class_or_enclosing(call).map(|k| k.name),
-        in_try: try_context(call).0,
-        failure_swallowed: try_context(call).1,
-        expects_failure: expects_failure(call, text),
+        class: infer.enclosing_class_in(&chain).map(|k| k.name),
+        in_try,
+        failure_swallowed,
+        expects_failure: expects_failure(&chain, text),
         wrapper: false,
         array_binding: rest.len() == 1 && rest[0].kind() == "array",
         awaited: awaited(call),
@@ -440,32 +446,28 @@ fn awaited(call: Node<'_>) -> Option<TextRange> {
     Some(crate::syntax::node_range(kw))
 }
 
-fn expects_failure(node: Node<'_>, text: &str) -> bool {
-    let mut cur = node.parent();
-    while let Some(p) = cur {
-        if p.kind() == "call_expression" {
-            if let Some(callee) = p.field("function") {
+/// Whether a call with these ancestors (outermost first) is written to fail: inside
+/// `expect(…)`, `assert.throws(…)` and the like.
+fn expects_failure(ancestors: &[Node<'_>], text: &str) -> bool {
+    ancestors.iter().rev().any(|p| {
+        p.kind() == "call_expression"
+            && p.field("function").is_some_and(|callee| {
                 let name = match callee.kind() {
                     "identifier" => node_text(callee, text),
                     "member_expression" => callee.field("property").map_or("", |n| node_text(n, text)),
                     _ => "",
                 };
-                if matches!(name, "expect" | "throws" | "rejects" | "assertThrows" | "assertRejects") {
-                    return true;
-                }
-            }
-        }
-        cur = p.parent();
-    }
-    false
+                matches!(name, "expect" | "throws" | "rejects" | "assertThrows" | "assertRejects")
+            })
+    })
 }
 
 /// Whether `node` sits in the body of a `try` (callbacks included), and whether one such
 /// `try` swallows failures (an empty `catch`, as feature-detection code writes it).
-fn try_context(node: Node<'_>) -> (bool, bool) {
+fn try_context(ancestors: &[Node<'_>], node: Node<'_>) -> (bool, bool) {
     let (mut in_try, mut swallowed) = (false, false);
     let mut cur = node;
-    while let Some(p) = cur.parent() {
+    for p in ancestors.iter().rev().copied() {
         match p.kind() {
             "try_statement" => {
                 if p.field("body").is_some_and(|b| b.id() == cur.id()) {
