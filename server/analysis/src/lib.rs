@@ -20,7 +20,7 @@ mod checks;
 #[cfg(test)]
 mod test_support;
 mod infer;
-mod sql;
+pub mod sql;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

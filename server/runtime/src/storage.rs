@@ -61,43 +61,8 @@ const BLOCKED_FUNCTIONS: [&str; 6] = [
 /// the bundled SQLite here has them: refused, and reported as SQLite reports a missing function.
 const NOT_COMPILED_FUNCTIONS: [&str; 1] = ["soundex"];
 
-const BOOL_PRAGMAS: [&str; 7] = [
-    "case_sensitive_like",
-    "foreign_keys",
-    "defer_foreign_keys",
-    "ignore_check_constraints",
-    "legacy_alter_table",
-    "recursive_triggers",
-    "reverse_unordered_selects",
-];
-
-fn reserved(name: &str) -> bool {
-    name.len() >= 4 && name[..4].eq_ignore_ascii_case("_cf_")
-}
-
-fn pragma_allowed(name: &str, value: Option<&str>) -> bool {
-    let name = name.to_ascii_lowercase();
-    match name.as_str() {
-        "table_list" | "data_version" | "page_size" => value.is_none(),
-        "table_info" | "table_xinfo" | "foreign_key_list" | "index_list" | "index_info"
-        | "index_xinfo" => {
-            value.is_some_and(|v| !reserved(v.trim_matches(|c| c == '\'' || c == '"')))
-        }
-        "foreign_key_check" => {
-            value.is_none_or(|v| !reserved(v.trim_matches(|c| c == '\'' || c == '"')))
-        }
-        "quick_check" | "optimize" => true,
-        n if BOOL_PRAGMAS.contains(&n) => value.is_none_or(|v| {
-            let v = v
-                .trim()
-                .trim_matches(|c| c == '\'' || c == '"')
-                .trim()
-                .to_ascii_lowercase();
-            ["true", "false", "yes", "no", "on", "off", "1", "0"].contains(&v.as_str())
-        }),
-        _ => false,
-    }
-}
+// The PRAGMA allowlist and the reserved `_cf_` names are the ones the checker enforces.
+use dols_analysis::sql::platform::{is_reserved as reserved, pragma_allowed};
 
 fn authorize(flags: &Flags, ctx: AuthContext<'_>) -> Authorization {
     if flags.trusted.load(Ordering::Relaxed) {

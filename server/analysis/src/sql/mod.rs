@@ -5,6 +5,7 @@
 //! class or handed to a helper elsewhere), it reports only what cannot depend on the unseen
 //! part: syntax, statements the platform rejects, binding counts of fully known queries.
 
+pub mod platform;
 mod lex;
 mod shadow;
 mod source;
