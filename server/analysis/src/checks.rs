@@ -38,8 +38,8 @@ pub(crate) fn config_checks(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
         return Vec::new();
     }
     let mut out = Vec::new();
-    if let Some(main) = &p.config.main {
-        if p.main.is_none() {
+    if let Some(main) = &p.config.main
+        && p.main.is_none() {
             out.push(Diagnostic::new(
                 path,
                 main.range,
@@ -48,7 +48,6 @@ pub(crate) fn config_checks(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
                 format!("The main module `{}` was not found next to {}: fix the path so that the worker (and dols) can load it.", main.value, config_name(p)),
             ));
         }
-    }
     let exports_known = p.main.is_some() && p.main_exports_complete;
     let migrated = p.migrated_classes();
     let mut reported_unexported = Vec::new();
@@ -68,11 +67,10 @@ pub(crate) fn config_checks(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
                     main_name(p)
                 ),
             );
-            if let Some(key) = p.classes.get(class).and_then(|v| v.first()) {
-                if let Some(info) = crate::project::class_info(&a.files, key) {
+            if let Some(key) = p.classes.get(class).and_then(|v| v.first())
+                && let Some(info) = crate::project::class_info(&a.files, key) {
                     d = d.with_related(Related { file: key.file.clone(), range: info.name_range, message: format!("`{class}` is declared here") });
                 }
-            }
             out.push(d);
         }
         if !migrated.contains_key(class) {

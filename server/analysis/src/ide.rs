@@ -292,11 +292,10 @@ fn binding_markdown(infer: &Infer<'_>, b: &crate::config::DoBinding) -> String {
     if let Some(env) = &b.env {
         md.push_str(&format!(" Declared for the environment `{env}`."));
     }
-    if let Some(p) = infer.project {
-        if let Some(name) = p.config_path.file_name() {
+    if let Some(p) = infer.project
+        && let Some(name) = p.config_path.file_name() {
             md.push_str(&format!(" Configured in `{}`.", name.to_string_lossy()));
         }
-    }
     md
 }
 
@@ -305,7 +304,7 @@ fn class_body_snippets(infer: &Infer<'_>, offset: usize) -> Vec<CompletionItem> 
     let text = infer.text();
     let start = ident_start(text, offset);
     let root = infer.src.tree.root_node();
-    let Some(mut node) = root.descendant_for_byte_range(start.saturating_sub(1).max(0), start) else { return Vec::new() };
+    let Some(mut node) = root.descendant_for_byte_range(start.saturating_sub(1), start) else { return Vec::new() };
     if start > 0 && !text[..start].ends_with(|c: char| c.is_whitespace() || c == ';' || c == '{' || c == '}') {
         return Vec::new();
     }
@@ -386,11 +385,10 @@ pub(crate) fn hover(a: &Analysis, path: &Path, offset: usize) -> Option<Hover> {
         let name = node_text(prop, text);
         let range = node_range(prop);
         let ty = infer.type_of(object)?;
-        if let Ty::Stub(Some(class)) = &ty {
-            if let Some((key, m)) = rpc_methods(&infer, class).into_iter().find(|(_, m)| m.name == name) {
+        if let Ty::Stub(Some(class)) = &ty
+            && let Some((key, m)) = rpc_methods(&infer, class).into_iter().find(|(_, m)| m.name == name) {
                 return Some(Hover { range, markdown: rpc_markdown(&key, m) });
             }
-        }
         if let Ty::Env = ty {
             let b = infer.project?.binding(name)?;
             return Some(Hover { range, markdown: binding_markdown(&infer, b) });
@@ -479,8 +477,8 @@ pub(crate) fn signature_help(a: &Analysis, path: &Path, offset: usize) -> Option
     }
     let name = node_text(callee.field("property")?, text);
     let ty = infer.type_of(callee.field("object")?)?;
-    if let Ty::Stub(Some(class)) = &ty {
-        if let Some((key, m)) = rpc_methods(&infer, class).into_iter().find(|(_, m)| m.name == name) {
+    if let Ty::Stub(Some(class)) = &ty
+        && let Some((key, m)) = rpc_methods(&infer, class).into_iter().find(|(_, m)| m.name == name) {
             let label = format!("{}.{}", key.name, m.signature());
             let prefix = key.name.len() + 1 + m.name.len() + 1;
             let mut pos = prefix;
@@ -500,7 +498,6 @@ pub(crate) fn signature_help(a: &Analysis, path: &Path, offset: usize) -> Option
                 active_parameter: index.min(n.saturating_sub(1)),
             });
         }
-    }
     let (_, member) = catalog_member(&ty, name)?;
     if member.kind != MemberKind::Method {
         return None;

@@ -189,22 +189,19 @@ impl<'a> Infer<'a> {
 
     /// `env.NAME`: a namespace, when NAME is a Durable Object binding.
     fn binding_namespace(&self, name: &str) -> Option<Ty> {
-        if let Some(p) = self.project {
-            if let Some(b) = p.binding(name) {
+        if let Some(p) = self.project
+            && let Some(b) = p.binding(name) {
                 let class = if b.script_name.is_none() { p.class_for_name(&b.class_name.value).cloned() } else { None };
                 return Some(Ty::Namespace(class));
             }
-        }
         // No config entry: trust an `Env` interface that types it as a namespace.
         for (path, model) in self.project_models() {
             for iface in model.interfaces.iter().filter(|i| i.name == "Env") {
-                if let Some(prop) = iface.members.iter().find(|m| m.name == name) {
-                    if let Some(ty) = prop.type_text.as_deref().and_then(|t| self.type_from_annotation(t, path)) {
-                        if matches!(ty, Ty::Namespace(_)) {
+                if let Some(prop) = iface.members.iter().find(|m| m.name == name)
+                    && let Some(ty) = prop.type_text.as_deref().and_then(|t| self.type_from_annotation(t, path))
+                        && matches!(ty, Ty::Namespace(_)) {
                             return Some(ty);
                         }
-                    }
-                }
             }
         }
         None
@@ -257,11 +254,10 @@ impl<'a> Infer<'a> {
         if !name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$') || name.is_empty() {
             return None;
         }
-        if let Some(src) = self.a.source(file) {
-            if src.model.class(name).is_some() {
+        if let Some(src) = self.a.source(file)
+            && src.model.class(name).is_some() {
                 return Some(ClassKey { file: file.to_path_buf(), name: name.to_string() });
             }
-        }
         self.project?.class_for_name(name).cloned()
     }
 
@@ -387,11 +383,10 @@ impl<'a> Infer<'a> {
         for k in self.class_chain(key) {
             let Some(class) = self.class(&k) else { break };
             // A declared type wins.
-            if let Some(f) = class.fields.iter().find(|f| f.name == name) {
-                if let Some(t) = &f.type_text {
+            if let Some(f) = class.fields.iter().find(|f| f.name == name)
+                && let Some(t) = &f.type_text {
                     return self.type_from_annotation(t, &k.file);
                 }
-            }
             // Otherwise the value assigned to `this.<name>` in the class body.
             if let Some(ty) = self.assigned_field_type(&k, name, depth) {
                 return Some(ty);
@@ -438,11 +433,10 @@ impl<'a> Infer<'a> {
         for member in members {
             // A field initialiser: `sql = this.ctx.storage.sql;`
             if member.kind() == "public_field_definition" {
-                if let (Some(field), Some(value)) = (member.field("name"), member.field("value")) {
-                    if infer.t(field) == name {
+                if let (Some(field), Some(value)) = (member.field("name"), member.field("value"))
+                    && infer.t(field) == name {
                         found = infer.type_at_depth(value, depth + 1);
                     }
-                }
             } else {
                 found = infer.assignment_in(member, name, depth);
             }
@@ -458,19 +452,15 @@ impl<'a> Infer<'a> {
         let mut stack = vec![node];
         let mut found = None;
         while let Some(n) = stack.pop() {
-            if n.kind() == "assignment_expression" {
-                if let (Some(left), Some(right)) = (n.field("left"), n.field("right")) {
-                    if left.kind() == "member_expression"
+            if n.kind() == "assignment_expression"
+                && let (Some(left), Some(right)) = (n.field("left"), n.field("right"))
+                    && left.kind() == "member_expression"
                         && left.field("object").is_some_and(|o| o.kind() == "this")
                         && left.field("property").is_some_and(|p| self.t(p) == name)
-                    {
-                        if let Some(ty) = self.type_at_depth(right, depth + 1) {
+                        && let Some(ty) = self.type_at_depth(right, depth + 1) {
                             found = Some(ty);
                             break;
                         }
-                    }
-                }
-            }
             let mut c = n.walk();
             let children: Vec<_> = n.named_children(&mut c).collect();
             stack.extend(children.into_iter().rev());
@@ -506,24 +496,21 @@ impl<'a> Infer<'a> {
                     }
                 }
                 "for_in_statement" => {
-                    if let Some(left) = parent.field("left") {
-                        if left.kind() == "identifier" && self.t(left) == name && left.id() != cur.id() {
+                    if let Some(left) = parent.field("left")
+                        && left.kind() == "identifier" && self.t(left) == name && left.id() != cur.id() {
                             let right = parent.field("right")?;
                             return match self.type_at_depth(right, depth)? {
                                 Ty::ApiArray(r) => Some(Ty::Api(r)),
                                 _ => None,
                             };
                         }
-                    }
                 }
                 "for_statement" => {
-                    if let Some(init) = parent.field("initializer") {
-                        if init.start_byte() < at {
-                            if let Some(r) = self.declared_in(init, name, usage, depth) {
+                    if let Some(init) = parent.field("initializer")
+                        && init.start_byte() < at
+                            && let Some(r) = self.declared_in(init, name, usage, depth) {
                                 return r;
                             }
-                        }
-                    }
                 }
                 "arrow_function" | "function_expression" | "function_declaration" | "method_definition"
                 | "generator_function" | "generator_function_declaration" => {
@@ -541,17 +528,15 @@ impl<'a> Infer<'a> {
                             return r;
                         }
                     }
-                    if crate::model::first_named_child_of_kind(parent, "formal_parameters").is_some_and(|p| p.end_byte() <= at) {
-                        if let Some(r) = self.parameter_type(parent, name, depth) {
+                    if crate::model::first_named_child_of_kind(parent, "formal_parameters").is_some_and(|p| p.end_byte() <= at)
+                        && let Some(r) = self.parameter_type(parent, name, depth) {
                             return r;
                         }
-                    }
                 }
-                "catch_clause" => {
-                    if parent.field("parameter").is_some_and(|p| self.t(p) == name) {
+                "catch_clause"
+                    if parent.field("parameter").is_some_and(|p| self.t(p) == name) => {
                         return None;
                     }
-                }
                 _ => {}
             }
             cur = parent;

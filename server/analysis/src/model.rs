@@ -223,15 +223,13 @@ impl FileModel {
             "type_alias_declaration" => {
                 if let (Some(name), Some(value)) =
                     (stmt.field("name"), stmt.field("value"))
-                {
-                    if value.kind() == "object_type" {
+                    && value.kind() == "object_type" {
                         self.interfaces.push(InterfaceInfo {
                             name: node_text(name, text).to_string(),
                             range: node_range(stmt),
                             members: property_signatures(value, text),
                         });
                     }
-                }
             }
             "import_statement" => self.import(stmt, text),
             "export_statement" => self.export(stmt, text),
@@ -255,15 +253,12 @@ impl FileModel {
                 for decl in stmt.named_children(&mut c) {
                     if let (Some(name), Some(value)) =
                         (decl.field("name"), decl.field("value"))
-                    {
-                        if value.kind() == "class" && name.kind() == "identifier" {
-                            if let Some(mut ci) = class_info(value, text) {
+                        && value.kind() == "class" && name.kind() == "identifier"
+                            && let Some(mut ci) = class_info(value, text) {
                                 ci.name = node_text(name, text).to_string();
                                 ci.name_range = node_range(name);
                                 self.classes.push(ci);
                             }
-                        }
-                    }
                 }
             }
             _ => {}

@@ -76,8 +76,8 @@ impl Projects {
             })
             .collect();
         for (path, file) in files {
-            if let File::Source(src) = file {
-                if let Some(i) = owning_index(&list, path) {
+            if let File::Source(src) = file
+                && let Some(i) = owning_index(&list, path) {
                     let p = &mut list[i];
                     p.sources.push(path.clone());
                     for c in &src.model.classes {
@@ -87,7 +87,6 @@ impl Projects {
                             .push(ClassKey { file: path.clone(), name: c.name.clone() });
                     }
                 }
-            }
         }
         for p in &mut list {
             p.main = p

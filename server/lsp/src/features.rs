@@ -223,11 +223,10 @@ pub fn code_action(world: &World, params: lsp::CodeActionParams) -> Option<lsp::
     let enc = world.encoding;
     let start = offset_at(&rope, params.range.start, enc).offset;
     let end = offset_at(&rope, params.range.end, enc).offset.max(start);
-    if let Some(only) = &params.context.only {
-        if !only.iter().any(|k| k.as_str() == "quickfix" || k.as_str().is_empty()) {
+    if let Some(only) = &params.context.only
+        && !only.iter().any(|k| k.as_str() == "quickfix" || k.as_str().is_empty()) {
             return Some(Vec::new());
         }
-    }
     let mut ropes = Ropes::new(world);
     let mut actions = Vec::new();
     for d in world.analysis.diagnostics(&path) {

@@ -406,7 +406,6 @@ impl ObjectDb {
             let readonly = stmt.readonly();
             let columns: Vec<String> = stmt
                 .column_names()
-                .into_iter()
                 .map(str::to_string)
                 .collect();
             let ncol = columns.len();

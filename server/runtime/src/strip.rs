@@ -323,12 +323,11 @@ impl<'a> Visit<'a> for Stripper<'_> {
                     self.blank(d.span);
                     return;
                 }
-                if let ExportDefaultDeclarationKind::FunctionDeclaration(f) = &d.declaration {
-                    if f.body.is_none() {
+                if let ExportDefaultDeclarationKind::FunctionDeclaration(f) = &d.declaration
+                    && f.body.is_none() {
                         self.blank(d.span);
                         return;
                     }
-                }
                 walk::walk_statement(self, it);
             }
             Statement::VariableDeclaration(d) if d.declare => self.blank(d.span),

@@ -53,12 +53,11 @@ fn check_signature(src: &str, expect: Expect) {
             let mut out = String::new();
             for (i, s) in h.signatures.iter().enumerate() {
                 let mut label = s.label.clone();
-                if i == h.active_signature {
-                    if let Some((r, _)) = s.params.get(h.active_parameter) {
+                if i == h.active_signature
+                    && let Some((r, _)) = s.params.get(h.active_parameter) {
                         label.insert(r.end, '»');
                         label.insert(r.start, '«');
                     }
-                }
                 out.push_str(&format!("{}{}\n", if i == h.active_signature { "> " } else { "  " }, label));
             }
             out

@@ -55,6 +55,6 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
 /// Whether a block has a `return`, `break` or `throw` of its own.
 fn leaves(block: tree_sitter::Node<'_>) -> bool {
     let mut c = block.walk();
-    let r = block.named_children(&mut c).any(|s| matches!(s.kind(), "return_statement" | "break_statement" | "throw_statement"));
-    r
+    
+    block.named_children(&mut c).any(|s| matches!(s.kind(), "return_statement" | "break_statement" | "throw_statement"))
 }

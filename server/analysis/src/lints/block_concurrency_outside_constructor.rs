@@ -34,13 +34,13 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         let body = cx.ancestors[i].iter().rev().skip_while(|n| n.id() != method.id()).nth(1).copied();
         let ctor_calls_it = body.is_some_and(|body| {
             let mut c = body.walk();
-            let found = body.named_children(&mut c).any(|m| {
+            
+            body.named_children(&mut c).any(|m| {
                 m.kind() == "method_definition" && method_name(m, text) == "constructor" && {
                     let t = cx.t(m);
                     t.contains(&format!("this.{name}(")) || t.contains(&format!("this.{name}.bind"))
                 }
-            });
-            found
+            })
         });
         if ctor_calls_it {
             continue;

@@ -24,8 +24,8 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         // Only a plain string literal; a template with `${…}` or a variable is a per-entity key.
         let literal = arg.kind() == "string" || (arg.kind() == "template_string" && {
             let mut c = arg.walk();
-            let plain = arg.named_children(&mut c).all(|n| n.kind() != "template_substitution");
-            plain
+            
+            arg.named_children(&mut c).all(|n| n.kind() != "template_substitution")
         });
         if !literal {
             continue;

@@ -27,11 +27,10 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
             if n.id() != callback.id() && super::is_function(n.kind()) {
                 continue;
             }
-            if n.kind() == "await_expression" {
-                if let Some(what) = external_io(cx, n) {
+            if n.kind() == "await_expression"
+                && let Some(what) = external_io(cx, n) {
                     found.push((n, what));
                 }
-            }
             let mut c = n.walk();
             stack.extend(n.named_children(&mut c));
         }

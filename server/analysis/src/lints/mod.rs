@@ -211,15 +211,12 @@ impl<'a> Ctx<'a> {
     pub fn recv_ty(&self, i: usize) -> Option<Ty> {
         let (object, _) = self.members[i]?;
         // `a.b(…).c(…)`: the receiver is another call of the file, typed from its own receiver.
-        if object.kind() == "call_expression" {
-            if let Some(&j) = self.call_index.get(&object.id()) {
-                if let Some((inner, method)) = self.members[j] {
-                    if self.t(inner) != "Object" {
+        if object.kind() == "call_expression"
+            && let Some(&j) = self.call_index.get(&object.id())
+                && let Some((inner, method)) = self.members[j]
+                    && self.t(inner) != "Object" {
                         return self.recv_ty(j).and_then(|t| self.infer.call_type(&t, method));
                     }
-                }
-            }
-        }
         if !is_this_chain(object) {
             // `Date.now()`, `JSON.stringify(…)`: built-ins never lead to the DO API.
             if chain_root(object).is_some_and(|r| r.kind() == "identifier" && BUILTINS.contains(&self.t(r))) {
@@ -394,7 +391,7 @@ fn is_this_chain(mut node: Node<'_>) -> bool {
             "member_expression" => {
                 let Some(object) = node.child(0) else { return false };
                 let last = node.child(node.child_count().saturating_sub(1));
-                if !last.is_some_and(|p| p.kind() == "property_identifier") {
+                if last.is_none_or(|p| p.kind() != "property_identifier") {
                     return false;
                 }
                 node = object;
@@ -414,8 +411,8 @@ pub(crate) fn is_function(kind: &str) -> bool {
 
 pub(crate) fn is_async(func: Node<'_>) -> bool {
     let mut c = func.walk();
-    let r = func.children(&mut c).take_while(|n| n.kind() != "formal_parameters" && n.kind() != "statement_block").any(|n| n.kind() == "async");
-    r
+    
+    func.children(&mut c).take_while(|n| n.kind() != "formal_parameters" && n.kind() != "statement_block").any(|n| n.kind() == "async")
 }
 
 /// The method's name (`constructor`, `fetch`, …).
@@ -557,11 +554,10 @@ impl Suppressions {
             let codes = |rest: &str| rest.split(|c: char| c == ',' || c.is_whitespace()).filter(|c| !c.is_empty()).map(str::to_string).collect::<Vec<_>>();
             if let Some(rest) = comment.strip_prefix("dols-ignore-file") {
                 s.file.extend(codes(rest));
-            } else if let Some(rest) = comment.strip_prefix("dols-ignore") {
-                if rest.is_empty() || rest.starts_with(char::is_whitespace) {
+            } else if let Some(rest) = comment.strip_prefix("dols-ignore")
+                && (rest.is_empty() || rest.starts_with(char::is_whitespace)) {
                     s.lines.push((i, codes(rest)));
                 }
-            }
         }
         s
     }

@@ -73,14 +73,14 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
 fn declared_from_pair(cx: &Ctx<'_>, method: Node<'_>, name: &str) -> bool {
     let mut stack = vec![method];
     while let Some(n) = stack.pop() {
-        if n.kind() == "variable_declarator" {
-            if let (Some(pattern), Some(value)) = (n.child_by_field_name("name"), n.child_by_field_name("value")) {
+        if n.kind() == "variable_declarator"
+            && let (Some(pattern), Some(value)) = (n.child_by_field_name("name"), n.child_by_field_name("value")) {
                 let binds = match pattern.kind() {
                     "identifier" => cx.t(pattern) == name,
                     "array_pattern" => {
                         let mut c = pattern.walk();
-                        let r = pattern.named_children(&mut c).any(|p| p.kind() == "identifier" && cx.t(p) == name);
-                        r
+                        
+                        pattern.named_children(&mut c).any(|p| p.kind() == "identifier" && cx.t(p) == name)
                     }
                     _ => false,
                 };
@@ -89,14 +89,12 @@ fn declared_from_pair(cx: &Ctx<'_>, method: Node<'_>, name: &str) -> bool {
                 }
                 if binds {
                     // `const pair = new WebSocketPair(); const server = pair[1]`.
-                    if let Some(Ty::ApiArray(r) | Ty::Api(r)) = cx.ty(value) {
-                        if r == WEBSOCKET && !cx.t(value).contains("getWebSockets") {
+                    if let Some(Ty::ApiArray(r) | Ty::Api(r)) = cx.ty(value)
+                        && r == WEBSOCKET && !cx.t(value).contains("getWebSockets") {
                             return true;
                         }
-                    }
                 }
             }
-        }
         let mut c = n.walk();
         stack.extend(n.named_children(&mut c));
     }

@@ -259,11 +259,10 @@ fn class_plan(
     let mut files_done: Vec<PathBuf> = Vec::new();
     for k in chain.iter().rev() {
         let is_here = k.file == file.path;
-        if !is_here && !other_files.contains_key(&k.file) {
-            if let Some(other) = Infer::new(a, &k.file) {
+        if !is_here && !other_files.contains_key(&k.file)
+            && let Some(other) = Infer::new(a, &k.file) {
                 other_files.insert(k.file.clone(), read_file(&other));
             }
-        }
         let f = if is_here { file } else if let Some(f) = other_files.get(&k.file) { f } else { plan.complete = false; continue };
         let include_module = !files_done.contains(&k.file);
         files_done.push(k.file.clone());
@@ -359,26 +358,25 @@ fn hands_out_storage(infer: &Infer<'_>, file: &FileSql, key: &ClassKey) -> bool 
             return false;
         }
         let mut c = n.walk();
-        let found = n.named_children(&mut c).any(|item| match item.kind() {
+        
+        n.named_children(&mut c).any(|item| match item.kind() {
             "shorthand_property_identifier" => matches!(node_text(item, text), "ctx" | "state" | "storage" | "sql"),
             "pair" => item.field("value").is_some_and(typed_storage),
             _ => typed_storage(item),
-        });
-        found
+        })
     };
     let mut stack = vec![class_node];
     while let Some(n) = stack.pop() {
         if matches!(n.kind(), "call_expression" | "new_expression") {
             let callee = n.field("function").or_else(|| n.field("constructor"));
             let local_helper = callee.is_some_and(|c| c.kind() == "super" || (c.kind() == "identifier" && module_functions.contains(&node_text(c, text))));
-            if !local_helper {
-                if let Some(args) = n.field("arguments") {
+            if !local_helper
+                && let Some(args) = n.field("arguments") {
                     let mut c = args.walk();
                     if args.named_children(&mut c).any(storage_like) {
                         return true;
                     }
                 }
-            }
         }
         let mut c = n.walk();
         stack.extend(n.named_children(&mut c));
@@ -567,9 +565,9 @@ impl Ctx<'_> {
                         "Only the last statement of a multi-statement `exec` may have parameters (the platform throws otherwise): run this statement in its own `exec` call.".into(),
                     ));
                 }
-                if stmt.is_last && !stmt.params_unknown {
-                    if let Some(n) = site.bindings {
-                        if n != *params {
+                if stmt.is_last && !stmt.params_unknown
+                    && let Some(n) = site.bindings
+                        && n != *params {
                             out.push(self.diag(
                                 TextRange::new(site.arg.start, site.call.end),
                                 BINDING_COUNT,
@@ -586,8 +584,6 @@ impl Ctx<'_> {
                                 ),
                             ));
                         }
-                    }
-                }
                 out
             }
             Outcome::Err(e) => self.query_error(stmt, e).into_iter().collect(),

@@ -263,23 +263,21 @@ impl ShadowDb {
         let list = "SELECT s.name, s.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND coalesce(l.type, '') <> 'shadow' \
                     FROM sqlite_schema s LEFT JOIN pragma_table_list l ON l.schema = 'main' AND l.name = s.name \
                     WHERE s.type IN ('table', 'view') ORDER BY s.rowid";
-        if let Ok(mut s) = self.conn.prepare(list) {
-            if let Ok(rows) = s.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?))) {
+        if let Ok(mut s) = self.conn.prepare(list)
+            && let Ok(rows) = s.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?))) {
                 tables.extend(rows.flatten());
             }
-        }
         facts.columns.clear();
         for (t, shown) in &tables {
             facts.ever_tables.insert(t.to_lowercase());
-            if let Ok(mut s) = self.conn.prepare("SELECT name FROM pragma_table_info(?1)") {
-                if let Ok(rows) = s.query_map([t], |r| r.get::<_, String>(0)) {
+            if let Ok(mut s) = self.conn.prepare("SELECT name FROM pragma_table_info(?1)")
+                && let Ok(rows) = s.query_map([t], |r| r.get::<_, String>(0)) {
                     let cols: Vec<String> = rows.flatten().collect();
                     facts.ever_columns.extend(cols.iter().map(|c| c.to_lowercase()));
                     if *shown {
                         facts.columns.push((t.clone(), cols));
                     }
                 }
-            }
         }
         facts.tables = tables.into_iter().filter(|(_, shown)| *shown).map(|(t, _)| t).collect();
         self.auth.lock().unwrap_or_else(|e| e.into_inner()).trusted = false;

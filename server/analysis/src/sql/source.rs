@@ -103,14 +103,12 @@ pub(crate) fn exec_sites(infer: &Infer<'_>) -> Vec<ExecSite> {
         if n.kind() == "call_expression" {
             calls.push(n);
             if let Some(mut sites) = exec_site(infer, n, text) {
-                if let [site] = sites.as_mut_slice() {
-                    if site.query == Query::Unknown {
-                        if let Some((w, hidden)) = wrapper_of(n, text) {
+                if let [site] = sites.as_mut_slice()
+                    && site.query == Query::Unknown
+                        && let Some((w, hidden)) = wrapper_of(n, text) {
                             site.wrapper = hidden;
                             wrappers.push(Wrapper { class: site.class.clone(), ..w });
                         }
-                    }
-                }
                 out.extend(sites);
             }
         }
@@ -469,8 +467,8 @@ fn try_context(ancestors: &[Node<'_>], node: Node<'_>) -> (bool, bool) {
     let mut cur = node;
     for p in ancestors.iter().rev().copied() {
         match p.kind() {
-            "try_statement" => {
-                if p.field("body").is_some_and(|b| b.id() == cur.id()) {
+            "try_statement"
+                if p.field("body").is_some_and(|b| b.id() == cur.id()) => {
                     in_try = true;
                     let handler = p.field("handler").and_then(|h| h.field("body"));
                     if handler.is_some_and(|b| {
@@ -480,7 +478,6 @@ fn try_context(ancestors: &[Node<'_>], node: Node<'_>) -> (bool, bool) {
                         swallowed = true;
                     }
                 }
-            }
             "function_declaration" | "function_expression" | "method_definition" | "class_body" => break,
             _ => {}
         }
@@ -729,11 +726,10 @@ pub(crate) fn const_value<'t>(ident: Node<'t>, text: &str) -> Option<Node<'t>> {
         // Parameters and other declarations shadow outer consts: stop at a function whose
         // parameters bind the name.
         if matches!(parent.kind(), "function_declaration" | "function_expression" | "arrow_function" | "method_definition") {
-            if let Some(params) = parent.field("parameters") {
-                if node_text(params, text).contains(name) && binds_name(params, name, text) {
+            if let Some(params) = parent.field("parameters")
+                && node_text(params, text).contains(name) && binds_name(params, name, text) {
                     return None;
                 }
-            }
             if parent.field("parameter").is_some_and(|p| node_text(p, text) == name) {
                 return None;
             }
