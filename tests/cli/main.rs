@@ -214,8 +214,11 @@ fn clean_project_exits_zero() {
     let r = p.run(&["check"]);
     assert_eq!(r.code, 0, "stdout: {}\nstderr: {}", r.stdout, r.stderr);
     assert!(!r.stdout.contains("error["), "{}", r.stdout);
+    // A clean run still says what it checked, on stderr; machine formats stay silent there.
+    assert_eq!(r.stderr, "dols check: 2 files, 0 errors, 0 warnings, 0 hints\n");
     let r = p.run(&["check", "--format", "sarif"]);
     assert_eq!(r.code, 0);
+    assert_eq!(r.stderr, "");
     let v: Value = serde_json::from_str(&r.stdout).expect("valid JSON");
     assert_eq!(v["version"], "2.1.0");
 }

@@ -256,6 +256,18 @@ pub fn run(args: &[String]) -> ExitCode {
         items.retain(|i| args.rules.iter().any(|r| r == i.code));
     }
     print!("{}", report::render(args.format, &items));
+    if args.format == Format::Text {
+        // A one-line tally on stderr, so that a clean run still says what it looked at;
+        // stdout keeps only diagnostics, for tools that read it.
+        let count = |s: Severity| items.iter().filter(|i| i.severity == s).count();
+        eprintln!(
+            "dols check: {} files, {} errors, {} warnings, {} hints",
+            ws.targets.len(),
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Hint) + count(Severity::Info)
+        );
+    }
     if items.iter().any(|i| i.severity == Severity::Error) {
         ExitCode::from(1)
     } else {
