@@ -39,8 +39,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         if !in_loop && !repeated {
             continue;
         }
-        let call = cx.calls[i];
-        let Some(name) = call.child_by_field_name("function").and_then(|f| f.child_by_field_name("property")) else { continue };
+        let Some(name) = cx.callee_property(i) else { continue };
         let why = if in_loop { "inside a loop" } else { "again after an earlier `setAlarm` in the same block" };
         cx.report(
             CODE,

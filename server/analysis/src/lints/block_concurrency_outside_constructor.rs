@@ -1,6 +1,7 @@
 //! `blockConcurrencyWhile` in a request path. It stops every other event while it runs; in
 //! the constructor it runs once per object start, in a method on every call.
 
+use crate::syntax::NodeExt;
 use crate::infer::{Ty, STATE};
 
 use super::{method_name, Ctx};
@@ -45,7 +46,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         if ctor_calls_it {
             continue;
         }
-        let Some(callee) = call.child_by_field_name("function").and_then(|f| f.child_by_field_name("property")) else { continue };
+        let Some(callee) = cx.callee_property(i) else { continue };
         cx.report(
             CODE,
             callee,
@@ -82,7 +83,7 @@ fn guarded(ancestors: &[tree_sitter::Node<'_>], method: tree_sitter::Node<'_>) -
         match n.kind() {
             "if_statement" | "ternary_expression" | "switch_statement" | "catch_clause" => return true,
             "binary_expression" => {
-                let op = n.child_by_field_name("operator").map(|o| o.kind());
+                let op = n.field("operator").map(|o| o.kind());
                 if matches!(op, Some("&&" | "||" | "??")) {
                     return true;
                 }

@@ -33,8 +33,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         if scope.is_none_or(|m| cx.t(m).contains("deleteAlarm")) {
             continue;
         }
-        let call = cx.calls[i];
-        let Some(name) = call.child_by_field_name("function").and_then(|f| f.child_by_field_name("property")) else { continue };
+        let Some(name) = cx.callee_property(i) else { continue };
         cx.report(
             CODE,
             name,

@@ -2,6 +2,7 @@
 //! runs on one thread in one place: it caps throughput (about a thousand requests a second)
 //! and adds latency for far-away users. A hint: a single coordinator is sometimes the design.
 
+use crate::syntax::NodeExt;
 use crate::infer::Ty;
 
 use super::Ctx;
@@ -16,7 +17,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
     for i in 0..cx.calls.len() {
         let call = cx.calls[i];
         let Some((_, method @ ("getByName" | "idFromName"))) = cx.member_call(i) else { continue };
-        let Some(args) = call.child_by_field_name("arguments") else { continue };
+        let Some(args) = call.field("arguments") else { continue };
         if args.named_child_count() != 1 {
             continue;
         }

@@ -2,6 +2,7 @@
 //! until the network answers (and the callback is limited to 30 seconds, after which the
 //! object is reset). Storage calls are fine there; `fetch`, stub calls and timers are not.
 
+use crate::syntax::NodeExt;
 use tree_sitter::Node;
 
 use crate::infer::{Ty, STATE};
@@ -14,7 +15,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
     for i in 0..cx.calls.len() {
         let call = cx.calls[i];
         let Some((_, "blockConcurrencyWhile")) = cx.member_call(i) else { continue };
-        let Some(callback) = call.child_by_field_name("arguments").and_then(|a| a.named_child(0)) else { continue };
+        let Some(callback) = call.field("arguments").and_then(|a| a.named_child(0)) else { continue };
         if !matches!(callback.kind(), "arrow_function" | "function_expression") {
             continue;
         }
@@ -55,21 +56,21 @@ fn external_io(cx: &Ctx<'_>, await_expr: Node<'_>) -> Option<&'static str> {
     }
     match e.kind() {
         "call_expression" => {
-            let callee = e.child_by_field_name("function")?;
+            let callee = e.field("function")?;
             if callee.kind() == "identifier" && cx.t(callee) == "fetch" {
                 return Some("`fetch(…)`");
             }
             if callee.kind() != "member_expression" {
                 return None;
             }
-            let object = callee.child_by_field_name("object")?;
+            let object = callee.field("object")?;
             if cx.t(callee) == "scheduler.wait" {
                 return Some("A timer (`scheduler.wait`)");
             }
             matches!(cx.ty(object), Some(Ty::Stub(_))).then_some("A call to another Durable Object")
         }
         "new_expression" => {
-            let ctor = e.child_by_field_name("constructor")?;
+            let ctor = e.field("constructor")?;
             let body = cx.t(e);
             (cx.t(ctor) == "Promise" && (body.contains("setTimeout(") || body.contains("setInterval(")))
                 .then_some("A timer (`setTimeout`)")

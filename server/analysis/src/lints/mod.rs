@@ -8,6 +8,7 @@
 //! settings. `// dols-ignore <code>` on the line before silences one report;
 //! `// dols-ignore-file <code>` silences a rule in the whole file.
 
+use crate::syntax::NodeExt;
 use std::path::Path;
 
 use tree_sitter::Node;
@@ -247,7 +248,7 @@ impl<'a> Ctx<'a> {
 
     /// For `name(...)`: the plain function name.
     pub fn plain_call(&self, call: Node<'a>) -> Option<&'a str> {
-        let callee = call.child_by_field_name("function")?;
+        let callee = call.field("function")?;
         (callee.kind() == "identifier").then(|| self.t(callee))
     }
 
@@ -313,6 +314,17 @@ impl<'a> Ctx<'a> {
             // Decorators sit before the class body, possibly outside the class node.
             node.prev_named_sibling().is_some_and(|p| p.kind() == "decorator")
         })
+    }
+
+    /// Whether `class` certainly has no member `name`: the whole chain is in the project, none
+    /// of it declares or assigns `name`, and nothing adds members at run time.
+    pub fn surely_lacks(&self, class: &ClassKey, name: &str) -> bool {
+        self.chain_complete(class) && !self.chain_has_member(class, name) && !self.chain_open(class)
+    }
+
+    /// The property name of call `i`'s callee (`exec` in `sql.exec(…)`).
+    pub fn callee_property(&self, i: usize) -> Option<Node<'a>> {
+        self.calls[i].field("function").and_then(|f| f.field("property"))
     }
 
     /// Whether some class of the chain declares a member (method, accessor or field) `name`.
@@ -417,7 +429,7 @@ pub(crate) fn is_async(func: Node<'_>) -> bool {
 
 /// The method's name (`constructor`, `fetch`, …).
 pub(crate) fn method_name<'t>(method: Node<'_>, text: &'t str) -> &'t str {
-    method.child_by_field_name("name").map_or("", |n| node_text(n, text))
+    method.field("name").map_or("", |n| node_text(n, text))
 }
 
 /// Every lint of one source file, at the levels the user chose, without suppressed ones.

@@ -12,12 +12,11 @@ const RESERVED: &[&str] = &["alarm", "webSocketMessage", "webSocketClose", "webS
 
 pub(super) fn check(cx: &mut Ctx<'_>) {
     for i in 0..cx.calls.len() {
-        let call = cx.calls[i];
         let Some((_, method)) = cx.member_call(i) else { continue };
         if !RESERVED.contains(&method) || !matches!(cx.recv_ty(i), Some(Ty::Stub(_))) {
             continue;
         }
-        let Some(name) = call.child_by_field_name("function").and_then(|f| f.child_by_field_name("property")) else { continue };
+        let Some(name) = cx.callee_property(i) else { continue };
         cx.report(
             CODE,
             name,

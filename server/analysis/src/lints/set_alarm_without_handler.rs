@@ -9,16 +9,15 @@ pub const CODE: &str = "set-alarm-without-handler";
 
 pub(super) fn check(cx: &mut Ctx<'_>) {
     for i in 0..cx.calls.len() {
-        let call = cx.calls[i];
         let Some((_, "setAlarm")) = cx.member_call(i) else { continue };
         let Some(class) = cx.enclosing_class(i) else { continue };
         if !matches!(cx.recv_ty(i), Some(Ty::Api(r)) if r == STORAGE || r == "DurableObjectTransaction") {
             continue;
         }
-        if !cx.chain_complete(&class) || cx.chain_has_member(&class, "alarm") || cx.chain_open(&class) {
+        if !cx.surely_lacks(&class, "alarm") {
             continue;
         }
-        let Some(name) = call.child_by_field_name("function").and_then(|f| f.child_by_field_name("property")) else { continue };
+        let Some(name) = cx.callee_property(i) else { continue };
         cx.report(
             CODE,
             name,

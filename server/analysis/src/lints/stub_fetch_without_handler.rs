@@ -9,13 +9,12 @@ pub const CODE: &str = "stub-fetch-without-handler";
 
 pub(super) fn check(cx: &mut Ctx<'_>) {
     for i in 0..cx.calls.len() {
-        let call = cx.calls[i];
         let Some((_, "fetch")) = cx.member_call(i) else { continue };
         let Some(Ty::Stub(Some(class))) = cx.recv_ty(i) else { continue };
-        if !cx.chain_complete(&class) || cx.chain_has_member(&class, "fetch") || cx.chain_open(&class) {
+        if !cx.surely_lacks(&class, "fetch") {
             continue;
         }
-        let Some(name) = call.child_by_field_name("function").and_then(|f| f.child_by_field_name("property")) else { continue };
+        let Some(name) = cx.callee_property(i) else { continue };
         cx.report(
             CODE,
             name,

@@ -14,7 +14,6 @@ const NOT_RPC: &[&str] = &["fetch", "connect", "dup", "alarm", "webSocketMessage
 
 pub(super) fn check(cx: &mut Ctx<'_>) {
     for i in 0..cx.calls.len() {
-        let call = cx.calls[i];
         let Some((_, method)) = cx.member_call(i) else { continue };
         if NOT_RPC.contains(&method) || catalog().member(STUB, method).is_some() {
             continue;
@@ -25,10 +24,10 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         }
         let Some(Ty::Stub(Some(class))) = cx.recv_ty(i) else { continue };
         let unique = cx.infer.project.is_some_and(|p| p.classes.get(&class.name).is_some_and(|v| v.len() == 1));
-        if !unique || !cx.chain_complete(&class) || cx.chain_has_member(&class, method) || cx.chain_open(&class) {
+        if !unique || !cx.surely_lacks(&class, method) {
             continue;
         }
-        let Some(name) = call.child_by_field_name("function").and_then(|f| f.child_by_field_name("property")) else { continue };
+        let Some(name) = cx.callee_property(i) else { continue };
         let known: Vec<String> = crate::ide::rpc_methods(&cx.infer, &class).iter().map(|(_, m)| format!("`{}`", m.name)).collect();
         let list = if known.is_empty() { "it has no RPC methods".to_string() } else { format!("its RPC methods: {}", known.join(", ")) };
         cx.report(

@@ -4,6 +4,7 @@
 //! constant delay of a second or more: a sleep (`await new Promise(r => setTimeout(r, ms))`),
 //! a yield (`setTimeout(fn, 0)`) or a delay computed at run time is not reported.
 
+use crate::syntax::NodeExt;
 use super::Ctx;
 
 pub const CODE: &str = "timers-in-durable-object";
@@ -25,7 +26,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         if inside_promise_executor(cx, &cx.ancestors[i]) {
             continue;
         }
-        let Some(args) = call.child_by_field_name("arguments") else { continue };
+        let Some(args) = call.field("arguments") else { continue };
         let delay = args.named_child(1).and_then(|d| constant_ms(cx, d));
         if delay.is_none_or(|ms| ms < MIN_DELAY_MS) {
             continue;
@@ -50,9 +51,9 @@ fn constant_ms(cx: &Ctx<'_>, node: tree_sitter::Node<'_>) -> Option<f64> {
         "number" => cx.t(node).replace('_', "").parse().ok(),
         "parenthesized_expression" => constant_ms(cx, node.named_child(0)?),
         "binary_expression" => {
-            let l = constant_ms(cx, node.child_by_field_name("left")?)?;
-            let r = constant_ms(cx, node.child_by_field_name("right")?)?;
-            match node.child_by_field_name("operator")?.kind() {
+            let l = constant_ms(cx, node.field("left")?)?;
+            let r = constant_ms(cx, node.field("right")?)?;
+            match node.field("operator")?.kind() {
                 "*" => Some(l * r),
                 "+" => Some(l + r),
                 _ => None,
@@ -66,7 +67,7 @@ fn constant_ms(cx: &Ctx<'_>, node: tree_sitter::Node<'_>) -> Option<f64> {
 fn inside_promise_executor(cx: &Ctx<'_>, ancestors: &[tree_sitter::Node<'_>]) -> bool {
     for n in ancestors.iter().rev() {
         if n.kind() == "new_expression" {
-            return n.child_by_field_name("constructor").is_some_and(|c| cx.t(c) == "Promise");
+            return n.field("constructor").is_some_and(|c| cx.t(c) == "Promise");
         }
         if n.kind() == "method_definition" || n.kind() == "class_body" {
             return false;

@@ -7,6 +7,7 @@
 //! the method goes on to use the socket (event listeners, handing it to a helper), moving to
 //! hibernation means rewriting those uses: the rule only hints, with no fix.
 
+use crate::syntax::NodeExt;
 use tree_sitter::Node;
 
 use crate::diagnostics::{FileEdit, Fix, Severity};
@@ -23,7 +24,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
     for i in 0..cx.calls.len() {
         let call = cx.calls[i];
         let Some((object, "accept")) = cx.member_call(i) else { continue };
-        if object.kind() != "identifier" || call.child_by_field_name("arguments").is_none_or(|a| a.named_child_count() != 0) {
+        if object.kind() != "identifier" || call.field("arguments").is_none_or(|a| a.named_child_count() != 0) {
             continue;
         }
         let Some(method) = cx.enclosing_method(i) else { continue };
@@ -74,7 +75,7 @@ fn declared_from_pair(cx: &Ctx<'_>, method: Node<'_>, name: &str) -> bool {
     let mut stack = vec![method];
     while let Some(n) = stack.pop() {
         if n.kind() == "variable_declarator"
-            && let (Some(pattern), Some(value)) = (n.child_by_field_name("name"), n.child_by_field_name("value")) {
+            && let (Some(pattern), Some(value)) = (n.field("name"), n.field("value")) {
                 let binds = match pattern.kind() {
                     "identifier" => cx.t(pattern) == name,
                     "array_pattern" => {
@@ -107,7 +108,7 @@ fn uses_of<'t>(cx: &Ctx<'_>, method: Node<'t>, name: &str) -> Vec<Node<'t>> {
     let mut stack: Vec<(Node<'t>, Option<Node<'t>>)> = vec![(method, None)];
     while let Some((n, parent)) = stack.pop() {
         let is_decl = parent.is_some_and(|p| {
-            (p.kind() == "variable_declarator" && p.child_by_field_name("name").is_some_and(|x| x.id() == n.id()))
+            (p.kind() == "variable_declarator" && p.field("name").is_some_and(|x| x.id() == n.id()))
                 || p.kind() == "array_pattern"
         });
         if matches!(n.kind(), "identifier" | "shorthand_property_identifier") && cx.t(n) == name && !is_decl {
