@@ -48,98 +48,29 @@ pub struct ObjectDb {
     pub async_txn_depth: u32,
 }
 
-const BLOCKED_FUNCTIONS: [&str; 6] = [
-    "sqlite_version",
-    "sqlite_source_id",
-    "sqlite_compileoption_get",
-    "sqlite_compileoption_used",
-    "sqlite_offset",
-    "load_extension",
-];
-
 /// Functions the platform's SQLite is built without (its build lacks `SQLITE_SOUNDEX`), while
 /// the bundled SQLite here has them: refused, and reported as SQLite reports a missing function.
 const NOT_COMPILED_FUNCTIONS: [&str; 1] = ["soundex"];
 
 // The PRAGMA allowlist and the reserved `_cf_` names are the ones the checker enforces.
-use dols_analysis::sql::platform::{is_reserved as reserved, pragma_allowed};
+use dols_analysis::sql::platform;
 
 fn authorize(flags: &Flags, ctx: AuthContext<'_>) -> Authorization {
     if flags.trusted.load(Ordering::Relaxed) {
         return Authorization::Allow;
     }
-    use AuthAction as A;
-    let deny_if = |cond: bool| {
-        if cond {
-            Authorization::Deny
-        } else {
-            Authorization::Allow
+    if let AuthAction::Function { function_name } = ctx.action {
+        if NOT_COMPILED_FUNCTIONS.iter().any(|f| f.eq_ignore_ascii_case(function_name)) {
+            return Authorization::Deny;
         }
-    };
-    match ctx.action {
-        A::Transaction { .. } | A::Savepoint { .. } => {
+    }
+    match platform::authorize(&ctx) {
+        Ok(()) => Authorization::Allow,
+        Err(platform::Denial::Transaction) => {
             flags.saw_transaction.store(true, Ordering::Relaxed);
             Authorization::Deny
         }
-        A::Attach { .. } | A::Detach { .. } => Authorization::Deny,
-        A::CreateTempIndex { .. }
-        | A::CreateTempTable { .. }
-        | A::CreateTempTrigger { .. }
-        | A::CreateTempView { .. }
-        | A::DropTempIndex { .. }
-        | A::DropTempTable { .. }
-        | A::DropTempTrigger { .. }
-        | A::DropTempView { .. } => Authorization::Deny,
-        A::Pragma {
-            pragma_name,
-            pragma_value,
-        } => deny_if(!pragma_allowed(pragma_name, pragma_value)),
-        A::Function { function_name } => deny_if(
-            BLOCKED_FUNCTIONS
-                .iter()
-                .chain(NOT_COMPILED_FUNCTIONS.iter())
-                .any(|f| f.eq_ignore_ascii_case(function_name)),
-        ),
-        A::Read { table_name, .. } => deny_if(reserved(table_name)),
-        A::Insert { table_name } | A::Delete { table_name } | A::Update { table_name, .. } => {
-            deny_if(reserved(table_name))
-        }
-        A::CreateTable { table_name } | A::DropTable { table_name } | A::Analyze { table_name } => {
-            deny_if(reserved(table_name))
-        }
-        A::CreateIndex {
-            index_name,
-            table_name,
-        }
-        | A::DropIndex {
-            index_name,
-            table_name,
-        } => deny_if(reserved(index_name) || reserved(table_name)),
-        A::CreateTrigger {
-            trigger_name,
-            table_name,
-        }
-        | A::DropTrigger {
-            trigger_name,
-            table_name,
-        } => deny_if(reserved(trigger_name) || reserved(table_name)),
-        A::CreateView { view_name } | A::DropView { view_name } => deny_if(reserved(view_name)),
-        A::AlterTable { table_name, .. } => deny_if(reserved(table_name)),
-        A::CreateVtable {
-            table_name,
-            module_name,
-        }
-        | A::DropVtable {
-            table_name,
-            module_name,
-        } => {
-            let m = module_name.to_ascii_lowercase();
-            deny_if(
-                reserved(table_name)
-                    || !["fts5", "fts5vocab", "rtree", "rtree_i32"].contains(&m.as_str()),
-            )
-        }
-        _ => Authorization::Allow,
+        Err(_) => Authorization::Deny,
     }
 }
 

@@ -500,10 +500,15 @@ impl Ctx<'_> {
                 NOT_ALLOWED,
                 format!("The virtual table module `{m}` is not available in Durable Objects (`not authorized`): only fts5, fts5vocab, rtree and rtree_i32 are."),
             ),
-            Denial::LoadExtension => self.diag(
+            Denial::Function(name) if name == "load_extension" => self.diag(
                 self.name_range(stmt, "load_extension"),
                 NOT_ALLOWED,
                 "Durable Objects cannot load SQLite extensions: `load_extension` is not authorized.".into(),
+            ),
+            Denial::Function(name) => self.diag(
+                self.name_range(stmt, name),
+                NOT_ALLOWED,
+                format!("`{name}()` is not authorized in Durable Objects: it reports on the engine build, which the platform keeps to itself. Remove the call."),
             ),
         })
     }

@@ -13,23 +13,11 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::config::DbConfig;
 use rusqlite::functions::FunctionFlags;
-use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
+use rusqlite::hooks::{AuthContext, Authorization};
 use rusqlite::limits::Limit;
 use rusqlite::Connection;
 
-use super::platform::{is_reserved, pragma_allowed};
-
-/// Why the authorizer refused a statement.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Denial {
-    Pragma(String),
-    Reserved(String),
-    Attach,
-    Temp,
-    Transaction,
-    VirtualModule(String),
-    LoadExtension,
-}
+pub(crate) use super::platform::{authorize, Denial};
 
 /// The result of preparing (or, for DDL, running) one statement.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -332,63 +320,7 @@ fn configure(conn: &mut Connection, auth: &Arc<Mutex<AuthState>>, ops: &Arc<Atom
 
 /// `_cf_` names (case-insensitive) belong to the platform.
 
-fn reserved(names: &[&str]) -> Result<(), Denial> {
-    match names.iter().find(|n| is_reserved(n)) {
-        Some(n) => Err(Denial::Reserved((*n).to_string())),
-        None => Ok(()),
-    }
-}
 
-/// The platform's authorizer rules (sql-rules §2–§5), as far as preparing can see them.
-fn authorize(ctx: &AuthContext<'_>) -> Result<(), Denial> {
-    use AuthAction as A;
-    // Temporary objects are refused by their own actions below; SQLite's internal statements
-    // may still touch the temp schema (ALTER TABLE … RENAME updates its triggers), which is fine.
-    match ctx.action {
-        A::Attach { .. } | A::Detach { .. } => Err(Denial::Attach),
-        A::Transaction { .. } | A::Savepoint { .. } => Err(Denial::Transaction),
-        A::CreateTempIndex { .. }
-        | A::CreateTempTable { .. }
-        | A::CreateTempTrigger { .. }
-        | A::CreateTempView { .. }
-        | A::DropTempIndex { .. }
-        | A::DropTempTable { .. }
-        | A::DropTempTrigger { .. }
-        | A::DropTempView { .. } => Err(Denial::Temp),
-        A::Pragma { pragma_name, pragma_value } => {
-            if pragma_allowed(pragma_name, pragma_value) {
-                Ok(())
-            } else {
-                Err(Denial::Pragma(pragma_name.to_string()))
-            }
-        }
-        A::Function { function_name } if function_name.eq_ignore_ascii_case("load_extension") => Err(Denial::LoadExtension),
-        A::CreateVtable { table_name, module_name } => {
-            reserved(&[table_name])?;
-            let m = module_name.to_ascii_lowercase();
-            if matches!(m.as_str(), "fts5" | "fts5vocab" | "rtree" | "rtree_i32") {
-                Ok(())
-            } else {
-                Err(Denial::VirtualModule(module_name.to_string()))
-            }
-        }
-        A::CreateIndex { index_name, table_name } | A::DropIndex { index_name, table_name } => reserved(&[index_name, table_name]),
-        A::CreateTrigger { trigger_name, table_name } | A::DropTrigger { trigger_name, table_name } => {
-            reserved(&[trigger_name, table_name])
-        }
-        A::CreateTable { table_name }
-        | A::DropTable { table_name }
-        | A::Insert { table_name }
-        | A::Delete { table_name }
-        | A::Read { table_name, .. }
-        | A::Update { table_name, .. }
-        | A::AlterTable { table_name, .. }
-        | A::Analyze { table_name }
-        | A::DropVtable { table_name, .. } => reserved(&[table_name]),
-        A::CreateView { view_name } | A::DropView { view_name } => reserved(&[view_name]),
-        _ => Ok(()),
-    }
-}
 
 /// The PRAGMA allowlist (sql-rules §3).
 #[cfg(test)]
@@ -400,6 +332,17 @@ mod tests {
         let ddl: Vec<String> = ddl.iter().map(|s| s.to_string()).collect();
         let q: Vec<String> = queries.iter().map(|s| s.to_string()).collect();
         e.check(&(PathBuf::from("a.ts"), "A".into()), &ddl, &q)
+    }
+
+    #[test]
+    fn engine_build_functions_are_refused() {
+        let r = engine_check(&["CREATE TABLE t(a)"], &["SELECT sqlite_version()", "SELECT a FROM t"]);
+        let denial = |o: &Outcome| match o {
+            Outcome::Err(e) => e.denial.clone(),
+            _ => None,
+        };
+        assert_eq!(denial(&r.queries[0]), Some(Denial::Function("sqlite_version".into())));
+        assert_eq!(denial(&r.queries[1]), None);
     }
 
     #[test]
@@ -437,7 +380,7 @@ mod tests {
         assert_eq!(denial(&r.queries[3]), Some(Denial::Pragma("user_version".into())));
         assert_eq!(denial(&r.queries[4]), Some(Denial::Pragma("journal_mode".into())));
         assert_eq!(denial(&r.queries[5]), Some(Denial::Attach));
-        assert_eq!(denial(&r.queries[6]), Some(Denial::LoadExtension));
+        assert_eq!(denial(&r.queries[6]), Some(Denial::Function("load_extension".into())));
         assert_eq!(r.queries[7], Outcome::Ok { params: 4, quoted_string: None });
         assert_eq!(r.queries[8], Outcome::Ok { params: 0, quoted_string: Some(12) });
         // Table-valued pragma functions of the allowlist.
