@@ -68,20 +68,47 @@ pub struct NavTarget {
     pub focus: TextRange,
 }
 
-pub(crate) fn diagnostics(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    if let Some(file) = a.config(path) {
-        out.extend(crate::config::config_diagnostics(path, &file.config));
-        out.extend(crate::checks::config_checks(a, path));
-        out.extend(crate::lints::lint_config(a, path));
-    } else if a.source(path).is_some() {
-        out.extend(crate::checks::source_checks(a, path));
-        out.extend(crate::sql::diagnostics(a, path));
-        out.extend(crate::lints::lint_file(a, path));
-    } else if let Some(crate::File::Settings(s)) = a.file(path) {
-        out.extend(crate::settings::settings_diagnostics(path, &s.settings));
+/// The passes that produce a file's diagnostics, in the order they run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pass {
+    /// Syntax and shape of wrangler configs and `dols.toml`.
+    Config,
+    /// Config ↔ code consistency (bindings, exports, migrations).
+    Checks,
+    /// SQL of `exec` calls against the shadow schemas.
+    Sql,
+    /// Review lints.
+    Lints,
+}
+
+impl Pass {
+    pub const ALL: [Pass; 4] = [Pass::Config, Pass::Checks, Pass::Sql, Pass::Lints];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Pass::Config => "config",
+            Pass::Checks => "checks",
+            Pass::Sql => "sql",
+            Pass::Lints => "lints",
+        }
     }
-    out
+}
+
+pub(crate) fn diagnostics(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
+    Pass::ALL.iter().flat_map(|p| pass_diagnostics(a, path, *p)).collect()
+}
+
+pub(crate) fn pass_diagnostics(a: &Analysis, path: &Path, pass: Pass) -> Vec<Diagnostic> {
+    match (pass, a.file(path)) {
+        (Pass::Config, Some(crate::File::Config(file))) => crate::config::config_diagnostics(path, &file.config),
+        (Pass::Config, Some(crate::File::Settings(s))) => crate::settings::settings_diagnostics(path, &s.settings),
+        (Pass::Checks, Some(crate::File::Config(_))) => crate::checks::config_checks(a, path),
+        (Pass::Checks, Some(crate::File::Source(_))) => crate::checks::source_checks(a, path),
+        (Pass::Sql, Some(crate::File::Source(_))) => crate::sql::diagnostics(a, path),
+        (Pass::Lints, Some(crate::File::Config(_))) => crate::lints::lint_config(a, path),
+        (Pass::Lints, Some(crate::File::Source(_))) => crate::lints::lint_file(a, path),
+        _ => Vec::new(),
+    }
 }
 
 /// Handler names the runtime reserves: not callable over RPC.

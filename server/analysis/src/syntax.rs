@@ -83,6 +83,24 @@ pub struct TextEdit {
 /// Applies `edit` to `text` and records it in `tree` so that the next [`parse`] with this tree
 /// is incremental. `lines` is the line index of `text` before the edit, when the caller has
 /// one: it turns the edit's positions into binary searches instead of scans from the start.
+/// Whether an edit stays inside the characters of one string literal and can change no token
+/// boundary: it neither deletes nor types a quote, backslash, `$`, brace or line break, and it
+/// lies strictly inside the literal's text (`string_fragment`), so the literal only grows or
+/// shrinks. Such an edit leaves the syntax tree's shape exactly as it was. `old` is the text and
+/// tree before the edit.
+pub fn keeps_tokens_in_string(old: &str, tree: &Tree, edit: &TextEdit) -> bool {
+    let TextRange { start, end } = edit.range;
+    let inert = |s: &str| !s.bytes().any(|b| matches!(b, b'"' | b'\'' | b'`' | b'\\' | b'$' | b'{' | b'}' | b'\n' | b'\r'));
+    if end > old.len() || !inert(&edit.new_text) || !inert(&old[start..end]) {
+        return false;
+    }
+    let Some(node) = tree.root_node().descendant_for_byte_range(start, end) else { return false };
+    node.kind() == "string_fragment"
+        && node.start_byte() < start
+        && end < node.end_byte()
+        && node.parent().is_some_and(|p| matches!(p.kind(), "string" | "template_string"))
+}
+
 pub fn apply_edit(text: &mut String, tree: &mut Tree, edit: &TextEdit, lines: Option<&crate::LineIndex>) {
     let TextRange { start, end } = edit.range;
     let point = |offset: usize, text: &str| match lines {

@@ -3,6 +3,7 @@
 
 mod bench;
 mod lsp;
+mod phases;
 mod project;
 mod report;
 
@@ -32,6 +33,8 @@ Options:
   --ready-timeout SECS  limit for initialize and the first diagnostics (default 120)
   --out FILE            also write the Markdown report to FILE
   --generate DIR        only write the generated project to DIR and exit
+  --phases              also time the analysis in process, pass by pass (no protocol)
+  --phases-only         only that: no server is started
   --keep                keep the generated temporary project
   --verbose             log server stderr, skipped notifications and server requests
 ";
@@ -51,6 +54,8 @@ pub struct Options {
     pub generate: Option<PathBuf>,
     pub keep: bool,
     pub verbose: bool,
+    pub phases: bool,
+    pub phases_only: bool,
     /// The command line as given, for the report.
     pub command_line: String,
 }
@@ -91,6 +96,13 @@ fn main() -> ExitCode {
             proj.lines,
             proj.methods
         );
+        return ExitCode::SUCCESS;
+    }
+
+    if opts.phases_only {
+        let mut md = String::new();
+        phases::markdown(&mut md, &phases::run(&proj, opts.iterations, opts.warmup));
+        print!("{md}");
         return ExitCode::SUCCESS;
     }
 
@@ -138,7 +150,10 @@ fn main() -> ExitCode {
     }
     let elapsed = started.elapsed();
 
-    let md = report::markdown(&opts, &proj, types_installed, &results, elapsed);
+    let mut md = report::markdown(&opts, &proj, types_installed, &results, elapsed);
+    if opts.phases {
+        phases::markdown(&mut md, &phases::run(&proj, opts.iterations, opts.warmup));
+    }
     print!("{md}");
     if let Some(out) = &opts.out
         && let Err(e) = fs::write(out, &md)
@@ -173,6 +188,8 @@ fn parse_args(args: &[String]) -> Result<Option<Options>, String> {
         generate: None,
         keep: false,
         verbose: false,
+        phases: false,
+        phases_only: false,
         command_line: command_line(args),
     };
     let mut it = args.iter().skip(1);
@@ -201,6 +218,11 @@ fn parse_args(args: &[String]) -> Result<Option<Options>, String> {
             "--generate" => o.generate = Some(PathBuf::from(value(a)?)),
             "--keep" => o.keep = true,
             "--verbose" => o.verbose = true,
+            "--phases" => o.phases = true,
+            "--phases-only" => {
+                o.phases = true;
+                o.phases_only = true;
+            }
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -210,7 +232,7 @@ fn parse_args(args: &[String]) -> Result<Option<Options>, String> {
     if o.lines < 500 {
         return Err("--lines must be at least 500".into());
     }
-    if o.server.1.is_empty() && o.generate.is_none() {
+    if o.server.1.is_empty() && o.generate.is_none() && !o.phases_only {
         return Err("--server is required".into());
     }
     Ok(Some(o))

@@ -181,7 +181,7 @@ fn ratio(peer: f64, server: f64) -> String {
     }
 }
 
-fn fmt_ms(v: f64) -> String {
+pub fn fmt_ms(v: f64) -> String {
     if v >= 100.0 {
         format!("{v:.0}")
     } else if v >= 1.0 {

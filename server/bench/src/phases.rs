@@ -1,0 +1,131 @@
+//! In-process phase timings: the same generated project loaded straight into
+//! `dols_analysis::Analysis`, with no protocol around it, so that the report says where the
+//! edit → diagnostics time goes (applying the edit, then each diagnostics pass).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use dols_analysis::{Analysis, LineCol, Pass, TextEdit, TextRange};
+
+use crate::project::Project;
+use crate::report::{fmt_ms, percentile};
+
+pub struct Phases {
+    /// Loading the project: parse, file models, project model.
+    pub load: Duration,
+    /// Each pass over `src/index.ts` on first use (cold caches), then again unchanged.
+    pub cold: Vec<(Pass, Duration, Duration)>,
+    /// Per keystroke inside one SQL string: applying the edit.
+    pub apply: Vec<Duration>,
+    /// Per keystroke: each pass after the edit.
+    pub passes: Vec<(Pass, Vec<Duration>)>,
+    /// Per keystroke: the edit and every pass.
+    pub total: Vec<Duration>,
+    pub diagnostics: usize,
+}
+
+pub fn run(proj: &Project, iterations: usize, warmup: usize) -> Phases {
+    // Paths only name the files: the analysis does no I/O.
+    let root = PathBuf::from("/bench");
+    let index = root.join("src/index.ts");
+    let mut a = Analysis::new();
+    let t = Instant::now();
+    a.set_files([
+        (root.join("wrangler.jsonc"), proj.wrangler_jsonc.clone()),
+        (index.clone(), proj.index_ts.clone()),
+    ]);
+    let load = t.elapsed();
+    let cold = Pass::ALL
+        .iter()
+        .map(|p| {
+            let first = time(|| a.pass_diagnostics(&index, *p)).0;
+            let again = time(|| a.pass_diagnostics(&index, *p)).0;
+            (*p, first, again)
+        })
+        .collect();
+
+    let mut apply = Vec::new();
+    let mut passes: Vec<(Pass, Vec<Duration>)> = Pass::ALL.iter().map(|p| (*p, Vec::new())).collect();
+    let mut total = Vec::new();
+    let mut diagnostics = 0;
+    let mut n = iterations + warmup;
+    n += n % 2;
+    for i in 0..n {
+        let at = offset(&a, &index, proj.sql_edit.line, proj.sql_edit.col);
+        let edit = if i % 2 == 0 {
+            TextEdit { range: TextRange::new(at, at), new_text: " ".into() }
+        } else {
+            TextEdit { range: TextRange::new(at, at + 1), new_text: String::new() }
+        };
+        let (d_apply, ok) = time(|| a.apply_edits(&index, &[edit]));
+        assert!(ok, "the benchmark edit was refused");
+        let mut sum = d_apply;
+        let mut per = Vec::new();
+        diagnostics = 0;
+        for p in Pass::ALL {
+            let (d, found) = time(|| a.pass_diagnostics(&index, p));
+            diagnostics += found.len();
+            sum += d;
+            per.push(d);
+        }
+        if i >= warmup && apply.len() < iterations {
+            apply.push(d_apply);
+            for ((_, samples), d) in passes.iter_mut().zip(per) {
+                samples.push(d);
+            }
+            total.push(sum);
+        }
+    }
+    Phases { load, cold, apply, passes, total, diagnostics }
+}
+
+fn time<T>(f: impl FnOnce() -> T) -> (Duration, T) {
+    let t = Instant::now();
+    let v = f();
+    (t.elapsed(), v)
+}
+
+fn offset(a: &Analysis, path: &Path, line: usize, col: usize) -> usize {
+    let file = a.file(path).expect("the benchmark file is loaded");
+    file.line_index().offset(file.text(), LineCol { line: line as u32, col: col as u32 }, dols_analysis::Encoding::Utf8)
+}
+
+pub fn markdown(w: &mut String, ph: &Phases) {
+    let _ = writeln!(w, "\n### In process: where the time goes\n");
+    let _ = writeln!(
+        w,
+        "The same project loaded straight into the analysis library (no protocol, no threads), on \
+         the same keystroke inside one SQL string. Loading it (parse, file and project models) took \
+         {} ms.\n",
+        fmt_ms(ms(ph.load))
+    );
+    let _ = writeln!(w, "| Pass over `src/index.ts` | first run ms | unchanged file ms |");
+    let _ = writeln!(w, "| --- | ---: | ---: |");
+    for (p, first, again) in &ph.cold {
+        let _ = writeln!(w, "| {} | {} | {} |", p.name(), fmt_ms(ms(*first)), fmt_ms(ms(*again)));
+    }
+    let _ = writeln!(w, "\n| Per keystroke | Samples | p50 ms | p99 ms |");
+    let _ = writeln!(w, "| --- | ---: | ---: | ---: |");
+    let mut row = |name: &str, s: &[Duration]| {
+        let mut s = s.to_vec();
+        s.sort();
+        let _ = writeln!(
+            w,
+            "| {name} | {} | {} | {} |",
+            s.len(),
+            fmt_ms(ms(percentile(&s, 50.0))),
+            fmt_ms(ms(percentile(&s, 99.0)))
+        );
+    };
+    row("apply the edit (reparse, models)", &ph.apply);
+    for (p, s) in &ph.passes {
+        row(&format!("{} pass", p.name()), s);
+    }
+    row("edit and every pass", &ph.total);
+    let _ = writeln!(w, "\n- The file had {} diagnostics after the last edit.", ph.diagnostics);
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
