@@ -87,11 +87,16 @@ pub struct TextEdit {
 /// boundary: it neither deletes nor types a quote, backslash, `$`, brace or line break, and it
 /// lies strictly inside the literal's text (`string_fragment`), so the literal only grows or
 /// shrinks. Such an edit leaves the syntax tree's shape exactly as it was. `old` is the text and
-/// tree before the edit.
+/// tree before the edit, which must have no syntax errors.
 pub fn keeps_tokens_in_string(old: &str, tree: &Tree, edit: &TextEdit) -> bool {
     let TextRange { start, end } = edit.range;
     let inert = |s: &str| !s.bytes().any(|b| matches!(b, b'"' | b'\'' | b'`' | b'\\' | b'$' | b'{' | b'}' | b'\n' | b'\r'));
     if end > old.len() || !inert(&edit.new_text) || !inert(&old[start..end]) {
+        return false;
+    }
+    // Error recovery may cut a broken file differently once it is parsed again: only a tree
+    // without errors is known to keep its shape.
+    if tree.root_node().has_error() {
         return false;
     }
     let Some(node) = tree.root_node().descendant_for_byte_range(start, end) else { return false };

@@ -14,6 +14,7 @@ use std::path::Path;
 use tree_sitter::Node;
 
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::segments::{decode_diagnostic, encode_diagnostic, Layout};
 use crate::infer::{DoKind, Infer, Ty};
 use crate::project::ClassKey;
 use crate::settings::Level;
@@ -117,15 +118,9 @@ pub fn rule(code: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.code == code)
 }
 
-/// What every rule reads: the file's inference context and its call expressions.
-pub(crate) struct Ctx<'a> {
-    pub infer: Infer<'a>,
-    /// Every `call_expression` of the file, in source order.
-    pub calls: Vec<Node<'a>>,
-    /// The ancestors of each call (outermost first), found in the same walk: climbing with
-    /// `parent()` is slow in large files.
-    pub ancestors: Vec<Vec<Node<'a>>>,
-    pub out: Vec<Diagnostic>,
+/// Answers about classes and expressions that every segment of a file may ask for again.
+#[derive(Default)]
+pub(crate) struct Shared<'a> {
     /// `chain_open` answers by class: each walks the class body once.
     open: std::cell::RefCell<std::collections::HashMap<ClassKey, bool>>,
     /// `chain_has_member` answers by class and name: each searches the class's text.
@@ -135,6 +130,19 @@ pub(crate) struct Ctx<'a> {
     types: std::cell::RefCell<std::collections::HashMap<usize, Option<Ty>>>,
     /// Types of `this.a.b` chains, by class and text.
     this_chains: std::cell::RefCell<std::collections::HashMap<(Option<ClassKey>, &'a str), Option<Ty>>>,
+}
+
+/// What every rule reads: the file's inference context and the call expressions of one
+/// segment of the file (a method body, or everything outside method bodies).
+pub(crate) struct Ctx<'a> {
+    pub infer: &'a Infer<'a>,
+    shared: &'a Shared<'a>,
+    /// Every `call_expression` of the segment, in source order.
+    pub calls: Vec<Node<'a>>,
+    /// The ancestors of each call (outermost first), found in the same walk: climbing with
+    /// `parent()` is slow in large files.
+    pub ancestors: Vec<Vec<Node<'a>>>,
+    pub out: Vec<Diagnostic>,
     /// `member_call` of each call.
     members: Vec<Option<(Node<'a>, &'a str)>>,
     /// The index in `calls` of each call, by node id.
@@ -148,11 +156,11 @@ impl<'a> Ctx<'a> {
 
     /// The type of an expression, remembered for the other rules.
     pub fn ty(&self, node: Node<'_>) -> Option<Ty> {
-        if let Some(t) = self.types.borrow().get(&node.id()) {
+        if let Some(t) = self.shared.types.borrow().get(&node.id()) {
             return t.clone();
         }
         let t = self.infer.type_of(node);
-        self.types.borrow_mut().insert(node.id(), t.clone());
+        self.shared.types.borrow_mut().insert(node.id(), t.clone());
         t
     }
 
@@ -226,11 +234,11 @@ impl<'a> Ctx<'a> {
             return self.ty(object);
         }
         let key = (self.this_class(i), self.t(object));
-        if let Some(t) = self.this_chains.borrow().get(&key) {
+        if let Some(t) = self.shared.this_chains.borrow().get(&key) {
             return t.clone();
         }
         let t = self.ty(object);
-        self.this_chains.borrow_mut().insert(key, t.clone());
+        self.shared.this_chains.borrow_mut().insert(key, t.clone());
         t
     }
 
@@ -270,11 +278,11 @@ impl<'a> Ctx<'a> {
     /// member" cannot be claimed: a decorator, `this` handed to a call (`install(this)`,
     /// `Object.assign(this, …)`), or an assignment to the class's prototype.
     pub fn chain_open(&self, class: &ClassKey) -> bool {
-        if let Some(open) = self.open.borrow().get(class) {
+        if let Some(open) = self.shared.open.borrow().get(class) {
             return *open;
         }
         let open = self.chain_open_uncached(class);
-        self.open.borrow_mut().insert(class.clone(), open);
+        self.shared.open.borrow_mut().insert(class.clone(), open);
         open
     }
 
@@ -332,11 +340,11 @@ impl<'a> Ctx<'a> {
     /// their instance properties in the constructor).
     pub fn chain_has_member(&self, class: &ClassKey, name: &str) -> bool {
         let key = (class.clone(), name.to_string());
-        if let Some(&known) = self.has_member.borrow().get(&key) {
+        if let Some(&known) = self.shared.has_member.borrow().get(&key) {
             return known;
         }
         let found = self.chain_has_member_uncached(class, name);
-        self.has_member.borrow_mut().insert(key, found);
+        self.shared.has_member.borrow_mut().insert(key, found);
         found
     }
 
@@ -432,56 +440,80 @@ pub(crate) fn method_name<'t>(method: Node<'_>, text: &'t str) -> &'t str {
     method.field("name").map_or("", |n| node_text(n, text))
 }
 
+/// The rule checks, in the order they run.
+const CHECKS: &[(&str, fn(&mut Ctx<'_>))] = &[
+    (stub_call_not_awaited::CODE, stub_call_not_awaited::check),
+    (reserved_method_over_rpc::CODE, reserved_method_over_rpc::check),
+    (stub_fetch_without_handler::CODE, stub_fetch_without_handler::check),
+    (stub_unknown_method::CODE, stub_unknown_method::check),
+    (set_alarm_without_handler::CODE, set_alarm_without_handler::check),
+    (block_concurrency_outside_constructor::CODE, block_concurrency_outside_constructor::check),
+    (io_in_block_concurrency::CODE, io_in_block_concurrency::check),
+    (websocket_accept_without_hibernation::CODE, websocket_accept_without_hibernation::check),
+    (global_singleton_stub::CODE, global_singleton_stub::check),
+    (timers_in_durable_object::CODE, timers_in_durable_object::check),
+    (delete_all_keeps_alarm::CODE, delete_all_keeps_alarm::check),
+    (alarm_overwrite::CODE, alarm_overwrite::check),
+];
+
 /// Every lint of one source file, at the levels the user chose, without suppressed ones.
+///
+/// Rules report on calls, and what they say of a call depends on its method body and on
+/// facts outside method bodies; so their reports are remembered per segment of the file (see
+/// `segments`) and only the segments whose text or context changed are linted again.
 pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
     let Some(infer) = Infer::new(a, path) else { return Vec::new() };
     let levels = effective_levels(a, path);
     if RULES.iter().all(|r| levels(r) == Some(Level::Off)) {
         return Vec::new();
     }
-    let root = infer.src.tree.root_node();
-    let (mut calls, mut ancestors) = (Vec::new(), Vec::new());
-    let mut cursor = root.walk();
-    collect_calls(&mut cursor, &mut calls, &mut ancestors);
-    let text = infer.text();
-    let members = calls.iter().map(|c| member_call_of(*c, text)).collect();
-    let mut cx = Ctx {
-        infer,
-        calls,
-        ancestors,
-        out: Vec::new(),
-        open: Default::default(),
-        has_member: Default::default(),
-        types: Default::default(),
-        this_chains: Default::default(),
-        members,
-        call_index: Default::default(),
-    };
-    cx.call_index = cx.calls.iter().enumerate().map(|(i, c)| (c.id(), i)).collect();
     let on = |code: &str| rule(code).is_some_and(|r| levels(r) != Some(Level::Off));
-    let checks: &[(&str, fn(&mut Ctx<'_>))] = &[
-        (stub_call_not_awaited::CODE, stub_call_not_awaited::check),
-        (reserved_method_over_rpc::CODE, reserved_method_over_rpc::check),
-        (stub_fetch_without_handler::CODE, stub_fetch_without_handler::check),
-        (stub_unknown_method::CODE, stub_unknown_method::check),
-        (set_alarm_without_handler::CODE, set_alarm_without_handler::check),
-        (block_concurrency_outside_constructor::CODE, block_concurrency_outside_constructor::check),
-        (io_in_block_concurrency::CODE, io_in_block_concurrency::check),
-        (websocket_accept_without_hibernation::CODE, websocket_accept_without_hibernation::check),
-        (global_singleton_stub::CODE, global_singleton_stub::check),
-        (timers_in_durable_object::CODE, timers_in_durable_object::check),
-        (delete_all_keeps_alarm::CODE, delete_all_keeps_alarm::check),
-        (alarm_overwrite::CODE, alarm_overwrite::check),
-    ];
-    for (code, check) in checks {
-        if on(code) {
-            check(&mut cx);
+    let enabled: Vec<bool> = CHECKS.iter().map(|(code, _)| on(code)).collect();
+    let extra = {
+        let mut h = std::hash::DefaultHasher::new();
+        std::hash::Hash::hash(&enabled, &mut h);
+        std::hash::Hasher::finish(&h)
+    };
+    let layout = Layout::of(infer.src);
+    let context = layout.context(a, path);
+    let previous = a.memo.lints.previous(path);
+    let mut remembered = std::collections::HashMap::new();
+    let shared = Shared::default();
+    let root = infer.src.tree.root_node();
+    let text = infer.text();
+    let mut out = Vec::new();
+    for seg in layout.segments() {
+        let key = layout.key(seg, context, extra);
+        if let Some(found) = previous.get(&key) {
+            out.extend(found.iter().map(|d| decode_diagnostic(&layout, path, d)));
+            remembered.insert(key, found.clone());
+            continue;
         }
+        let (mut calls, mut ancestors) = (Vec::new(), Vec::new());
+        layout.walk(seg, root, |n, up| {
+            if n.kind() == "call_expression" {
+                calls.push(n);
+                ancestors.push(up.to_vec());
+            }
+        });
+        let members = calls.iter().map(|c| member_call_of(*c, text)).collect();
+        let call_index = calls.iter().enumerate().map(|(i, c)| (c.id(), i)).collect();
+        let mut cx = Ctx { infer: &infer, shared: &shared, calls, ancestors, out: Vec::new(), members, call_index };
+        for ((_, check), on) in CHECKS.iter().zip(&enabled) {
+            if *on {
+                check(&mut cx);
+            }
+        }
+        let encoded: Option<Vec<Diagnostic>> = cx.out.iter().map(|d| encode_diagnostic(&layout, seg, path, d)).collect();
+        if let Some(encoded) = encoded {
+            remembered.insert(key, std::sync::Arc::new(encoded));
+        }
+        out.extend(cx.out);
     }
-    let text = cx.infer.text();
+    a.memo.lints.remember(path, remembered);
     let suppress = Suppressions::read(text);
-    let index = &cx.infer.src.line_index;
-    finish(cx.out, &levels, |d| suppress.covers(d.code, index.line_col(text, d.range.start, crate::Encoding::Utf8).line as usize))
+    let index = &infer.src.line_index;
+    finish(out, &levels, |d| suppress.covers(d.code, index.line_col(text, d.range.start, crate::Encoding::Utf8).line as usize))
 }
 
 /// The lints of a wrangler config.
@@ -519,31 +551,6 @@ fn effective_levels<'a>(a: &'a Analysis, path: &Path) -> impl Fn(&Rule) -> Optio
     let file = a.settings_for(path).map(|s| s.settings.clone());
     move |r: &Rule| {
         a.lint_overrides().get(r.code).or_else(|| file.as_ref().and_then(|s| s.lint.get(r.code))).copied()
-    }
-}
-
-/// Every call expression under the cursor's node, with its ancestors (outermost first).
-fn collect_calls<'t>(cursor: &mut tree_sitter::TreeCursor<'t>, calls: &mut Vec<Node<'t>>, ancestors: &mut Vec<Vec<Node<'t>>>) {
-    let mut stack: Vec<Node<'t>> = Vec::new();
-    loop {
-        let node = cursor.node();
-        if node.kind() == "call_expression" {
-            calls.push(node);
-            ancestors.push(stack.clone());
-        }
-        if cursor.goto_first_child() {
-            stack.push(node);
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return;
-            }
-            stack.pop();
-        }
     }
 }
 

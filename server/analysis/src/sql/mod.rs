@@ -28,7 +28,9 @@ use crate::Analysis;
 pub(crate) use shadow::Engine;
 use lex::{Tok, Token};
 use shadow::{Denial, Outcome, SchemaFacts};
-use source::{ExecSite, Query, SqlText};
+use source::{ExecSite, Query, SqlText, Wrapper};
+use crate::segments::{Layout, Memo, Seg};
+use std::sync::Arc;
 
 pub const SYNTAX: &str = "sql-syntax";
 pub const UNKNOWN_TABLE: &str = "sql-unknown-table";
@@ -45,6 +47,7 @@ pub const QUOTED_STRING: &str = "sql-double-quoted-string";
 pub const AWAIT_EXEC: &str = "sql-await-exec";
 
 /// One statement of a known query, located in its site.
+#[derive(Clone)]
 struct Stmt {
     site: usize,
     /// The statement's range in the site's SQL text.
@@ -64,33 +67,213 @@ struct FileSql {
     sites: Vec<ExecSite>,
     stmts: Vec<Stmt>,
     /// Per site: its decoded text and tokens (known queries only).
-    texts: Vec<Option<(SqlText, Vec<Token>)>>,
+    texts: Vec<Option<(SqlText, Arc<Vec<Token>>)>>,
     empties: Vec<(usize, lex::Span)>,
+    /// Classes whose storage (or whole object) some code of the file hands to other code.
+    hands_out: Vec<String>,
 }
 
-fn read_file(infer: &Infer<'_>) -> FileSql {
-    let sites = source::exec_sites(infer);
-    let mut stmts = Vec::new();
-    let mut texts = Vec::new();
-    let mut empties = Vec::new();
-    for (i, site) in sites.iter().enumerate() {
-        let Query::Known(sql) = &site.query else {
-            texts.push(None);
-            continue;
-        };
-        let tokens = lex::tokenize(&sql.text);
-        let split = lex::split(&sql.text, &tokens);
-        empties.extend(split.empty.iter().map(|s| (i, *s)));
-        let n = split.statements.len();
-        for (k, span) in split.statements.iter().enumerate() {
+/// One site with its SQL read: text, tokens, statements (their `site` is 0 until the file's
+/// sites are numbered) and empty statements.
+#[derive(Clone)]
+struct SiteSql {
+    /// The site; for a known query, its text is in `text` only.
+    site: ExecSite,
+    text: Option<(SqlText, Arc<Vec<Token>>)>,
+    stmts: Vec<Stmt>,
+    empties: Vec<lex::Span>,
+}
+
+/// What one segment of a file contributes, with its positions encoded for the segment.
+pub(crate) struct SegmentSql {
+    sites: Vec<SiteSql>,
+    wrappers: Vec<Wrapper>,
+    hands_out: Vec<String>,
+}
+
+/// The SQL-side results remembered per segment.
+#[derive(Default)]
+pub(crate) struct SqlMemo {
+    segments: Memo<SegmentSql>,
+    wrapper_calls: Memo<Vec<SiteSql>>,
+}
+
+impl SqlMemo {
+    pub fn forget(&self, path: &Path) {
+        self.segments.forget(path);
+        self.wrapper_calls.forget(path);
+    }
+}
+
+fn read_site(site: ExecSite) -> SiteSql {
+    let Query::Known(sql) = &site.query else {
+        return SiteSql { site, text: None, stmts: Vec::new(), empties: Vec::new() };
+    };
+    let tokens = lex::tokenize(&sql.text);
+    let split = lex::split(&sql.text, &tokens);
+    let n = split.statements.len();
+    let stmts = split
+        .statements
+        .iter()
+        .enumerate()
+        .map(|(k, span)| {
             let code = lex::code_tokens(&tokens, *span);
             let verb = lex::verb(&sql.text, &code);
             let (prepared, params_unknown) = blank_limit_tail(&sql.text, *span, &code);
-            stmts.push(Stmt { site: i, span: *span, prepared, params_unknown, verb, is_last: k + 1 == n });
+            Stmt { site: 0, span: *span, prepared, params_unknown, verb, is_last: k + 1 == n }
+        })
+        .collect();
+    let text = Some((sql.clone(), Arc::new(tokens)));
+    // The text is kept once, in `text`; the site only says that it is known.
+    let site = ExecSite { query: Query::Known(SqlText::default()), ..site };
+    SiteSql { site, text, stmts, empties: split.empty }
+}
+
+/// Reads the SQL of a file, re-reading only the segments whose text or context changed since
+/// the last time (see `segments`).
+fn read_file(infer: &Infer<'_>) -> FileSql {
+    let a = infer.a;
+    let path = infer.path;
+    let layout = Layout::of(infer.src);
+    let context = layout.context(a, path);
+    let memo = &a.memo.sql;
+    let previous = memo.segments.previous(path);
+    let mut remembered = HashMap::new();
+    // Each segment's contribution, and whether its positions are encoded.
+    let mut segments: Vec<(Seg, Arc<SegmentSql>, bool)> = Vec::new();
+    let mut module_functions: Option<Vec<String>> = None;
+    for seg in layout.segments() {
+        let key = layout.key(seg, context, 0);
+        let found = match previous.get(&key) {
+            Some(found) => found.clone(),
+            None => {
+                let (sites, wrappers) = source::segment_sites(infer, &layout, seg);
+                let functions = module_functions.get_or_insert_with(|| module_sql_functions(infer, &sites));
+                let hands_out = hands_out_in(infer, &layout, seg, functions);
+                let found = SegmentSql { sites: sites.into_iter().map(read_site).collect(), wrappers, hands_out };
+                match encode_segment(&layout, seg, &found) {
+                    Some(encoded) => Arc::new(encoded),
+                    // Points into another body: kept for this run only, as is.
+                    None => {
+                        segments.push((seg, Arc::new(found), false));
+                        continue;
+                    }
+                }
+            }
+        };
+        remembered.insert(key, found.clone());
+        if seg == Seg::Outer && module_functions.is_none() {
+            let outer: Vec<ExecSite> = found.sites.iter().map(|s| decode_site(&layout, s).site).collect();
+            module_functions = Some(module_sql_functions(infer, &outer));
         }
-        texts.push(Some((sql.clone(), tokens)));
+        segments.push((seg, found, true));
     }
-    FileSql { path: infer.path.to_path_buf(), sites, stmts, texts, empties }
+    memo.segments.remember(path, remembered);
+
+    let wrappers: Vec<Wrapper> = segments.iter().flat_map(|(_, s, _)| s.wrappers.iter().cloned()).collect();
+    let mut sites: Vec<SiteSql> = Vec::new();
+    for (_, s, encoded) in &segments {
+        if *encoded {
+            sites.extend(s.sites.iter().map(|x| decode_site(&layout, x)));
+        } else {
+            sites.extend(s.sites.iter().cloned());
+        }
+    }
+    if !wrappers.is_empty() {
+        let mut h = std::hash::DefaultHasher::new();
+        std::hash::Hash::hash(&wrappers, &mut h);
+        let extra = std::hash::Hasher::finish(&h);
+        let previous = memo.wrapper_calls.previous(path);
+        let mut remembered = HashMap::new();
+        for (seg, ..) in &segments {
+            let key = layout.key(*seg, context, extra);
+            let calls = match previous.get(&key) {
+                Some(found) => found.clone(),
+                None => {
+                    let calls: Vec<SiteSql> = source::segment_wrapper_calls(infer, &layout, *seg, &wrappers).into_iter().map(read_site).collect();
+                    match calls.iter().map(|c| encode_site(&layout, *seg, c)).collect::<Option<Vec<_>>>() {
+                        Some(encoded) => Arc::new(encoded),
+                        None => {
+                            sites.extend(calls);
+                            continue;
+                        }
+                    }
+                }
+            };
+            remembered.insert(key, calls.clone());
+            sites.extend(calls.iter().map(|c| decode_site(&layout, c)));
+        }
+        memo.wrapper_calls.remember(path, remembered);
+    }
+    sites.sort_by_key(|s| s.site.call.start);
+
+    let mut file = FileSql {
+        path: path.to_path_buf(),
+        sites: Vec::with_capacity(sites.len()),
+        stmts: Vec::new(),
+        texts: Vec::with_capacity(sites.len()),
+        empties: Vec::new(),
+        hands_out: segments.iter().flat_map(|(_, s, _)| s.hands_out.iter().cloned()).collect(),
+    };
+    for (i, s) in sites.into_iter().enumerate() {
+        file.stmts.extend(s.stmts.into_iter().map(|st| Stmt { site: i, ..st }));
+        file.empties.extend(s.empties.into_iter().map(|e| (i, e)));
+        file.texts.push(s.text);
+        file.sites.push(s.site);
+    }
+    file
+}
+
+fn encode_segment(layout: &Layout, seg: Seg, s: &SegmentSql) -> Option<SegmentSql> {
+    let sites = s.sites.iter().map(|x| encode_site(layout, seg, x)).collect::<Option<Vec<_>>>()?;
+    Some(SegmentSql { sites, wrappers: s.wrappers.clone(), hands_out: s.hands_out.clone() })
+}
+
+fn encode_site(layout: &Layout, seg: Seg, s: &SiteSql) -> Option<SiteSql> {
+    let mut out = s.clone();
+    let range = |r: TextRange| layout.encode(seg, r);
+    out.site.call = range(s.site.call)?;
+    out.site.arg = range(s.site.arg)?;
+    if let Some(r) = s.site.awaited {
+        out.site.awaited = Some(range(r)?);
+    }
+    if let Some((sql, _)) = &mut out.text {
+        encode_text(layout, seg, sql)?;
+    }
+    Some(out)
+}
+
+fn decode_site(layout: &Layout, s: &SiteSql) -> SiteSql {
+    let mut out = s.clone();
+    out.site.call = layout.decode(s.site.call);
+    out.site.arg = layout.decode(s.site.arg);
+    out.site.awaited = s.site.awaited.map(|r| layout.decode(r));
+    if let Some((sql, _)) = &mut out.text {
+        decode_text(layout, sql);
+    }
+    out
+}
+
+/// Makes the source spans of SQL text relative to the one piece that holds them all; the
+/// piece goes first, as an extra span.
+fn encode_text(layout: &Layout, seg: Seg, sql: &mut SqlText) -> Option<()> {
+    let lo = sql.spans.iter().map(|s| s.0).min().unwrap_or(0) as usize;
+    let hi = sql.spans.iter().map(|s| s.1).max().unwrap_or(0) as usize;
+    let (piece, start) = layout.piece(seg, TextRange::new(lo, hi.max(lo)))?;
+    let start = start as u32;
+    for s in &mut sql.spans {
+        *s = (s.0 - start, s.1 - start);
+    }
+    sql.spans.insert(0, (piece as u32, 0));
+    Some(())
+}
+
+fn decode_text(layout: &Layout, sql: &mut SqlText) {
+    let piece = sql.spans.remove(0).0 as usize;
+    let start = layout.piece_start(piece) as u32;
+    for s in &mut sql.spans {
+        *s = (s.0 + start, s.1 + start);
+    }
 }
 
 /// The statement text, with a top-level `ORDER BY … LIMIT …` tail of an UPDATE or DELETE
@@ -181,12 +364,16 @@ pub(crate) fn diagnostics(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
     }
     let mut other_files: HashMap<PathBuf, FileSql> = HashMap::new();
     for (class, site_ids) in &groups {
+        let mut in_group = vec![false; file.sites.len()];
+        for i in site_ids {
+            in_group[*i] = true;
+        }
         let plan = class_plan(a, &infer, &file, class.as_deref(), &mut other_files);
         let id = (path.to_path_buf(), class.clone().unwrap_or_default());
         let queries: Vec<&Stmt> = file
             .stmts
             .iter()
-            .filter(|s| site_ids.contains(&s.site) && !lex::is_ddl_verb(&s.verb) && !lex::TRANSACTION_VERBS.contains(&s.verb.as_str()))
+            .filter(|s| in_group[s.site] && !lex::is_ddl_verb(&s.verb) && !lex::TRANSACTION_VERBS.contains(&s.verb.as_str()))
             .collect();
         let texts: Vec<String> = queries.iter().map(|s| s.prepared.clone()).collect();
         let result = a.sql.check(&id, &plan.ddl, &texts);
@@ -206,7 +393,7 @@ pub(crate) fn diagnostics(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
         for (stmt, outcome) in queries.iter().zip(&result.queries) {
             out.extend(ctx.query_outcome(stmt, outcome));
         }
-        for stmt in file.stmts.iter().filter(|s| site_ids.contains(&s.site)) {
+        for stmt in file.stmts.iter().filter(|s| in_group[s.site]) {
             if lex::TRANSACTION_VERBS.contains(&stmt.verb.as_str()) {
                 out.push(ctx.transaction(stmt));
             }
@@ -248,7 +435,7 @@ fn class_plan(
                 // Object at all: its tables may come from code we cannot see.
                 plan.complete = false;
             }
-            if hands_out_storage(infer, file, &key) || is_extended(infer, &key) {
+            if infer.class(&key).is_none() || file.hands_out.contains(&key.name) || is_extended(infer, &key) {
                 plan.complete = false;
             }
         }
@@ -321,29 +508,30 @@ fn is_extended(infer: &Infer<'_>, key: &ClassKey) -> bool {
     })
 }
 
-/// Whether the class hands its storage (or itself) to code outside this file's module-level
-/// functions: a helper elsewhere may create tables we cannot see.
-fn hands_out_storage(infer: &Infer<'_>, file: &FileSql, key: &ClassKey) -> bool {
-    let Some(info) = infer.class(key) else { return true };
+/// Module-level functions whose `exec` calls we see (their DDL is part of every class of the
+/// file), given the sites of the outer segment.
+fn module_sql_functions(infer: &Infer<'_>, outer_sites: &[ExecSite]) -> Vec<String> {
     let text = infer.text();
     let root = infer.src.tree.root_node();
-    let Some(class_node) = root.descendant_for_byte_range(info.range.start, info.range.end) else { return true };
-    // Module-level functions whose `exec` calls we see (their DDL is part of every class of
-    // the file). A function that runs SQL through a receiver we do not recognise
-    // (`obj.ctx.storage.sql` with `obj: MyObject`) is as hidden as code in another module.
-    let module_functions: Vec<&str> = {
-        let mut c = root.walk();
-        root.named_children(&mut c)
-            .filter_map(|n| {
-                let n = if n.kind() == "export_statement" { n.field("declaration")? } else { n };
-                if n.kind() != "function_declaration" {
-                    return None;
-                }
-                let runs_sql = file.sites.iter().any(|s| s.class.is_none() && n.start_byte() <= s.call.start && s.call.end <= n.end_byte());
-                runs_sql.then(|| n.field("name")).flatten().map(|x| node_text(x, text))
-            })
-            .collect()
-    };
+    let mut c = root.walk();
+    root.named_children(&mut c)
+        .filter_map(|n| {
+            let n = if n.kind() == "export_statement" { n.field("declaration")? } else { n };
+            if n.kind() != "function_declaration" {
+                return None;
+            }
+            let runs_sql = outer_sites.iter().any(|s| s.class.is_none() && n.start_byte() <= s.call.start && s.call.end <= n.end_byte());
+            runs_sql.then(|| n.field("name")).flatten().map(|x| node_text(x, text).to_string())
+        })
+        .collect()
+}
+
+/// The classes whose storage (or whole object) one segment hands to code outside this file's
+/// module-level functions: a helper elsewhere may create tables we cannot see. A function that
+/// runs SQL through a receiver we do not recognise (`obj.ctx.storage.sql` with `obj: MyObject`)
+/// is as hidden as code in another module.
+fn hands_out_in(infer: &Infer<'_>, layout: &Layout, seg: Seg, module_functions: &[String]) -> Vec<String> {
+    let text = infer.text();
     let typed_storage = |n: Node<'_>| -> bool {
         n.kind() == "this"
             || matches!(n.kind(), "identifier" | "member_expression" | "non_null_expression" | "as_expression")
@@ -358,30 +546,44 @@ fn hands_out_storage(infer: &Infer<'_>, file: &FileSql, key: &ClassKey) -> bool 
             return false;
         }
         let mut c = n.walk();
-        
         n.named_children(&mut c).any(|item| match item.kind() {
             "shorthand_property_identifier" => matches!(node_text(item, text), "ctx" | "state" | "storage" | "sql"),
             "pair" => item.field("value").is_some_and(typed_storage),
             _ => typed_storage(item),
         })
     };
-    let mut stack = vec![class_node];
-    while let Some(n) = stack.pop() {
-        if matches!(n.kind(), "call_expression" | "new_expression") {
-            let callee = n.field("function").or_else(|| n.field("constructor"));
-            let local_helper = callee.is_some_and(|c| c.kind() == "super" || (c.kind() == "identifier" && module_functions.contains(&node_text(c, text))));
-            if !local_helper
-                && let Some(args) = n.field("arguments") {
-                    let mut c = args.walk();
-                    if args.named_children(&mut c).any(storage_like) {
-                        return true;
-                    }
-                }
+    let classes = &infer.src.model.classes;
+    let mut out: Vec<String> = Vec::new();
+    layout.walk(seg, infer.src.tree.root_node(), |n, _| {
+        if !matches!(n.kind(), "call_expression" | "new_expression") {
+            return;
         }
-        let mut c = n.walk();
-        stack.extend(n.named_children(&mut c));
-    }
-    false
+        // The class around the call: the body's own, or in the outer segment the innermost
+        // class whose text holds it.
+        let class = match layout.class_of(seg) {
+            Some(c) => Some(c),
+            None => classes
+                .iter()
+                .filter(|c| c.range.start <= n.start_byte() && n.end_byte() <= c.range.end)
+                .min_by_key(|c| c.range.len())
+                .map(|c| c.name.as_str()),
+        };
+        let Some(class) = class else { return };
+        if out.iter().any(|c| c == class) {
+            return;
+        }
+        let callee = n.field("function").or_else(|| n.field("constructor"));
+        let local_helper = callee.is_some_and(|c| c.kind() == "super" || (c.kind() == "identifier" && module_functions.iter().any(|f| f == node_text(c, text))));
+        if !local_helper
+            && let Some(args) = n.field("arguments")
+        {
+            let mut c = args.walk();
+            if args.named_children(&mut c).any(storage_like) {
+                out.push(class.to_string());
+            }
+        }
+    });
+    out
 }
 
 struct Ctx<'a> {

@@ -5,6 +5,7 @@ use tree_sitter::Node;
 
 use crate::syntax::NodeExt;
 use crate::infer::{Infer, Ty};
+use crate::segments::{Layout, Seg};
 use crate::syntax::node_text;
 use crate::text::TextRange;
 
@@ -84,7 +85,8 @@ pub(crate) struct ExecSite {
 }
 
 /// A function or method that runs its parameter `index` as a query.
-struct Wrapper {
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Wrapper {
     name: String,
     class: Option<String>,
     index: usize,
@@ -92,38 +94,41 @@ struct Wrapper {
     rest: bool,
 }
 
-/// Every `exec` call of the file whose receiver is a recognised SqlStorage.
-pub(crate) fn exec_sites(infer: &Infer<'_>) -> Vec<ExecSite> {
+/// The `exec` calls of one segment of the file whose receiver is a recognised SqlStorage, and
+/// the wrappers (functions that pass a parameter to `exec`) defined there.
+pub(crate) fn segment_sites(infer: &Infer<'_>, layout: &Layout, seg: Seg) -> (Vec<ExecSite>, Vec<Wrapper>) {
     let text = infer.text();
     let mut out = Vec::new();
     let mut wrappers = Vec::new();
-    let mut calls = Vec::new();
-    let mut stack = vec![infer.src.tree.root_node()];
-    while let Some(n) = stack.pop() {
-        if n.kind() == "call_expression" {
-            calls.push(n);
-            if let Some(mut sites) = exec_site(infer, n, text) {
-                if let [site] = sites.as_mut_slice()
-                    && site.query == Query::Unknown
-                        && let Some((w, hidden)) = wrapper_of(n, text) {
-                            site.wrapper = hidden;
-                            wrappers.push(Wrapper { class: site.class.clone(), ..w });
-                        }
-                out.extend(sites);
-            }
+    layout.walk(seg, infer.src.tree.root_node(), |n, _| {
+        if n.kind() != "call_expression" {
+            return;
         }
-        let mut c = n.walk();
-        let children: Vec<_> = n.named_children(&mut c).collect();
-        stack.extend(children.into_iter().rev());
-    }
-    if !wrappers.is_empty() {
-        for call in calls {
-            if let Some(site) = wrapper_call(infer, &wrappers, call, text) {
-                out.push(site);
+        if let Some(mut sites) = exec_site(infer, n, text) {
+            if let [site] = sites.as_mut_slice()
+                && site.query == Query::Unknown
+                && let Some((w, hidden)) = wrapper_of(n, text)
+            {
+                site.wrapper = hidden;
+                wrappers.push(Wrapper { class: site.class.clone(), ..w });
             }
+            out.extend(sites);
         }
-    }
-    out.sort_by_key(|s| s.call.start);
+    });
+    (out, wrappers)
+}
+
+/// The calls of one segment to the file's wrappers, as sites of their own.
+pub(crate) fn segment_wrapper_calls(infer: &Infer<'_>, layout: &Layout, seg: Seg, wrappers: &[Wrapper]) -> Vec<ExecSite> {
+    let text = infer.text();
+    let mut out = Vec::new();
+    layout.walk(seg, infer.src.tree.root_node(), |n, _| {
+        if n.kind() == "call_expression"
+            && let Some(site) = wrapper_call(infer, wrappers, n, text)
+        {
+            out.push(site);
+        }
+    });
     out
 }
 

@@ -1,0 +1,446 @@
+//! Incremental diagnostics. A source file is cut into segments: each class method body, and
+//! the rest of the file (the *outer* segment: imports, module code, class headers, fields and
+//! signatures). The body-local part of a pass (finding the SQL of `exec` calls, running the
+//! lint rules on calls) is remembered per segment, keyed by
+//!
+//! - the segment's own text (for a body: with its class, method header and place), and
+//! - the file's *context*: every text outside method bodies, the bodies that other code can
+//!   read through (constructors, bodies that assign `this.<field>`, hand `this` to a call,
+//!   touch a prototype or hold a decorator), and the revision of every other file.
+//!
+//! So a keystroke in one method body re-analyses that body alone; whatever else the pass
+//! needs (the class's schema, the other segments' results) comes from memory. Positions are
+//! stored relative to a *piece* of the file — the gaps between bodies and the bodies
+//! themselves — so that remembered results stay right while other bodies grow and shrink. A
+//! result that points into another body cannot be stored that way and is recomputed.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::FxHasher as DefaultHasher;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use tree_sitter::Node;
+
+use crate::diagnostics::Diagnostic;
+use crate::text::TextRange;
+use crate::{Analysis, SourceFile};
+
+/// How a source file is cut into segments, from its text alone.
+#[derive(Debug)]
+pub(crate) struct Layout {
+    /// Gap, body, gap, body, …, gap: piece `2k + 1` is body `k`.
+    pieces: Vec<TextRange>,
+    pub bodies: Vec<Body>,
+    /// Outer text and the bodies other code reads, hashed.
+    text_context: u64,
+}
+
+#[derive(Debug)]
+pub(crate) struct Body {
+    pub range: TextRange,
+    /// The class whose method this is.
+    pub class: String,
+    /// Class, header, text and place of the body, hashed.
+    key: u64,
+}
+
+/// One segment of a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Seg {
+    Outer,
+    Body(usize),
+}
+
+impl Layout {
+    pub fn of(src: &SourceFile) -> Arc<Layout> {
+        src.layout.get_or_init(|| Arc::new(Layout::build(src))).clone()
+    }
+
+    fn build(src: &SourceFile) -> Layout {
+        let text: &str = &src.text;
+        let mut found: Vec<(TextRange, &str, usize, bool)> = Vec::new();
+        for class in &src.model.classes {
+            for m in &class.methods {
+                if let Some(body) = m.body {
+                    found.push((body, class.name.as_str(), m.range.start.min(body.start), m.name == "constructor"));
+                }
+            }
+        }
+        found.sort_by_key(|(r, ..)| (r.start, std::cmp::Reverse(r.end)));
+        // A class declared inside another class's method is part of that method's body.
+        let mut kept: Vec<(TextRange, &str, usize, bool)> = Vec::new();
+        for f in found {
+            if kept.last().is_none_or(|(last, ..)| f.0.start >= last.end) {
+                kept.push(f);
+            }
+        }
+        let mut pieces = Vec::with_capacity(kept.len() * 2 + 1);
+        let mut context = DefaultHasher::default();
+        let mut at = 0;
+        let mut bodies = Vec::with_capacity(kept.len());
+        for (k, (range, class, header_start, is_ctor)) in kept.into_iter().enumerate() {
+            pieces.push(TextRange::new(at, range.start));
+            text[at..range.start].hash(&mut context);
+            pieces.push(range);
+            at = range.end;
+            let body_text = &text[range.as_range()];
+            let mut h = DefaultHasher::default();
+            (k, class, &text[header_start..range.start], body_text).hash(&mut h);
+            let key = h.finish();
+            if is_ctor || read_by_other_code(body_text) {
+                (k, key).hash(&mut context);
+            }
+            bodies.push(Body { range, class: class.to_string(), key });
+        }
+        pieces.push(TextRange::new(at, text.len()));
+        text[at..].hash(&mut context);
+        Layout { pieces, bodies, text_context: context.finish() }
+    }
+
+    /// The context of a file in its project: its own outer text and the other files.
+    pub fn context(&self, a: &Analysis, path: &Path) -> u64 {
+        let mut h = DefaultHasher::default();
+        self.text_context.hash(&mut h);
+        for (p, rev) in a.revisions() {
+            if p != path {
+                (p, rev).hash(&mut h);
+            }
+        }
+        h.finish()
+    }
+
+    /// The memo key of a segment under a context (and whatever else the pass depends on).
+    pub fn key(&self, seg: Seg, context: u64, extra: u64) -> u64 {
+        let mut h = DefaultHasher::default();
+        match seg {
+            Seg::Outer => 0u64.hash(&mut h),
+            Seg::Body(k) => self.bodies[k].key.hash(&mut h),
+        }
+        (context, extra).hash(&mut h);
+        h.finish()
+    }
+
+    pub fn segments(&self) -> impl Iterator<Item = Seg> + '_ {
+        std::iter::once(Seg::Outer).chain((0..self.bodies.len()).map(Seg::Body))
+    }
+
+    /// The class of a body segment.
+    pub fn class_of(&self, seg: Seg) -> Option<&str> {
+        match seg {
+            Seg::Outer => None,
+            Seg::Body(k) => Some(&self.bodies[k].class),
+        }
+    }
+
+    /// The piece that holds a range of this file, and where the piece starts: `None` when
+    /// the range lies in a body other than the segment's own, or across pieces.
+    pub fn piece(&self, seg: Seg, r: TextRange) -> Option<(usize, usize)> {
+        // The first piece that ends at or after the start; an empty range on a boundary may
+        // also belong to the next one.
+        let first = self.pieces.partition_point(|p| p.end < r.start);
+        for i in first..(first + 2).min(self.pieces.len()) {
+            let p = self.pieces[i];
+            if p.start > r.start {
+                break;
+            }
+            if r.end <= p.end && (i % 2 == 0 || seg == Seg::Body(i / 2)) {
+                return Some((i, p.start));
+            }
+        }
+        None
+    }
+
+    pub fn piece_start(&self, piece: usize) -> usize {
+        self.pieces[piece].start
+    }
+
+    /// A range of this file as a piece-relative range that stays true while other bodies
+    /// change (see [`Layout::piece`]).
+    pub fn encode(&self, seg: Seg, r: TextRange) -> Option<TextRange> {
+        let (i, start) = self.piece(seg, r)?;
+        let base = (i as u64) << 32;
+        Some(TextRange::new((base | (r.start - start) as u64) as usize, (base | (r.end - start) as u64) as usize))
+    }
+
+    pub fn decode(&self, r: TextRange) -> TextRange {
+        let piece = self.pieces[(r.start as u64 >> 32) as usize];
+        let off = |x: usize| piece.start + (x as u64 & 0xffff_ffff) as usize;
+        TextRange::new(off(r.start), off(r.end))
+    }
+
+    /// Visits the nodes of a segment in source order (a body: its block and everything in it;
+    /// the outer segment: the whole tree except the bodies), with each node's ancestors.
+    pub fn walk<'t>(&self, seg: Seg, root: Node<'t>, mut visit: impl FnMut(Node<'t>, &[Node<'t>])) {
+        let (start, mut stack) = match seg {
+            Seg::Outer => (root, Vec::new()),
+            Seg::Body(k) => {
+                let r = self.bodies[k].range;
+                let Some(block) = root.descendant_for_byte_range(r.start, r.end) else { return };
+                if block.start_byte() != r.start || block.end_byte() != r.end {
+                    return;
+                }
+                (block, crate::syntax::ancestors(root, block))
+            }
+        };
+        let skip = |n: Node<'_>| seg == Seg::Outer && n.kind() == "statement_block" && self.is_body(n);
+        let mut cursor = start.walk();
+        let depth0 = stack.len();
+        loop {
+            let node = cursor.node();
+            let skipped = skip(node);
+            if !skipped {
+                visit(node, &stack);
+            }
+            if !skipped && cursor.goto_first_child() {
+                stack.push(node);
+                continue;
+            }
+            loop {
+                if stack.len() == depth0 {
+                    return;
+                }
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return;
+                }
+                stack.pop();
+            }
+        }
+    }
+
+    fn is_body(&self, n: Node<'_>) -> bool {
+        let (s, e) = (n.start_byte(), n.end_byte());
+        self.bodies.binary_search_by_key(&s, |b| b.range.start).is_ok_and(|i| self.bodies[i].range.end == e)
+    }
+}
+
+/// Whether code outside a method body may read what it does: it assigns `this.<field>` (field
+/// types come from assignments anywhere in the class), hands `this` to a call, touches a
+/// prototype, or holds a decorator.
+fn read_by_other_code(body: &str) -> bool {
+    if body.contains(".prototype") || body.contains('@') {
+        return true;
+    }
+    let bytes = body.as_bytes();
+    for (at, _) in body.match_indices("this") {
+        let before_ok = at == 0 || !is_ident_byte(bytes[at - 1]);
+        let mut i = at + 4;
+        if !before_ok || bytes.get(i).is_some_and(|b| is_ident_byte(*b)) {
+            continue;
+        }
+        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        match bytes.get(i) {
+            Some(b',' | b')' | b']' | b'}') => return true,
+            Some(b'.') => {
+                i += 1;
+                if bytes.get(i) == Some(&b'#') {
+                    i += 1;
+                }
+                while bytes.get(i).is_some_and(|b| is_ident_byte(*b)) {
+                    i += 1;
+                }
+                while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+                    i += 1;
+                }
+                if bytes.get(i) == Some(&b'=') && !matches!(bytes.get(i + 1), Some(b'=' | b'>')) {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
+}
+
+/// Results remembered per segment, for one pass, shared by every snapshot of the analysis.
+pub(crate) struct Memo<T> {
+    files: Mutex<HashMap<PathBuf, Arc<HashMap<u64, Arc<T>>>>>,
+}
+
+impl<T> Default for Memo<T> {
+    fn default() -> Self {
+        Memo { files: Mutex::default() }
+    }
+}
+
+impl<T> Memo<T> {
+    /// What the last run over `path` remembered.
+    pub fn previous(&self, path: &Path) -> Arc<HashMap<u64, Arc<T>>> {
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).get(path).cloned().unwrap_or_default()
+    }
+
+    /// Replaces what is remembered for `path` with this run's entries, so that the memory
+    /// follows the file and does not grow with its history.
+    pub fn remember(&self, path: &Path, entries: HashMap<u64, Arc<T>>) {
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_path_buf(), Arc::new(entries));
+    }
+
+    pub fn forget(&self, path: &Path) {
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).remove(path);
+    }
+}
+
+/// A diagnostic with its same-file ranges encoded for a segment (`None`: not storable).
+pub(crate) fn encode_diagnostic(layout: &Layout, seg: Seg, path: &Path, d: &Diagnostic) -> Option<Diagnostic> {
+    let mut d = d.clone();
+    map_diagnostic(&mut d, path, |r| layout.encode(seg, r))?;
+    Some(d)
+}
+
+pub(crate) fn decode_diagnostic(layout: &Layout, path: &Path, d: &Diagnostic) -> Diagnostic {
+    let mut d = d.clone();
+    map_diagnostic(&mut d, path, |r| Some(layout.decode(r))).expect("decoding always succeeds");
+    d
+}
+
+fn map_diagnostic(d: &mut Diagnostic, path: &Path, f: impl Fn(TextRange) -> Option<TextRange>) -> Option<()> {
+    if d.file == path {
+        d.range = f(d.range)?;
+    }
+    for r in &mut d.related {
+        if r.file == path {
+            r.range = f(r.range)?;
+        }
+    }
+    for fix in &mut d.fixes {
+        for e in &mut fix.edits {
+            if e.file == path {
+                e.range = f(e.range)?;
+            }
+        }
+    }
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_read_by_other_code() {
+        for yes in ["{ this.sql = s; }", "{ this.#db = x }", "{ install(this) }", "{ f(this, 1) }", "{ X.prototype.y = 1 }", "{ this.a\n  = 2 }", "{ return { self: this }; }"] {
+            assert!(read_by_other_code(yes), "{yes}");
+        }
+        for no in ["{ this.a == b }", "{ this.a.b(c) }", "{ const thisx = 1; }", "{ this.n += 1 }", "{ this.a.b = 2 }", "{ return this; }", "{ const f = this.g => 1 }"] {
+            assert!(!read_by_other_code(no), "{no}");
+        }
+    }
+
+    use crate::{Analysis, TextEdit};
+    use proptest::prelude::*;
+
+    const WRANGLER: &str = r#"{
+  "name": "memo",
+  "main": "src/index.ts",
+  "compatibility_date": "2025-01-01",
+  "durable_objects": { "bindings": [{ "name": "ROOMS", "class_name": "Room" }, { "name": "LOGS", "class_name": "Log" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Room", "Log"] }]
+}"#;
+
+    /// A module with every kind of cross-body dependency the passes have: DDL in the
+    /// constructor, a field alias set there and one set in a method, a private wrapper, a
+    /// module constant, a method the constructor calls, and rules that read class facts.
+    const MODULE: &str = r#"import { DurableObject } from "cloudflare:workers";
+export interface Env { ROOMS: DurableObjectNamespace<Room>; LOGS: DurableObjectNamespace<Log>; }
+const BY_ID = "SELECT id, title FROM rooms WHERE id = ?";
+export class Room extends DurableObject<Env> {
+  sql: SqlStorage;
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    ctx.blockConcurrencyWhile(async () => {
+      this.sql.exec("CREATE TABLE IF NOT EXISTS rooms (id INTEGER PRIMARY KEY, title TEXT NOT NULL)");
+      this.setup();
+    });
+  }
+  setup() { this.store = this.ctx.storage; }
+  #q(query: string, ...params: unknown[]) { return this.sql.exec(query, ...params); }
+  get(id: number) { return this.sql.exec(BY_ID, id).one(); }
+  titles() { return this.#q("SELECT titel FROM rooms").toArray(); }
+  rename(id: number, title: string) { this.sql.exec("UPDATE rooms SET title = ? WHERE id = ?", title, id); }
+  async later() { await this.store.setAlarm(Date.now() + 1000); }
+  async block() { await this.ctx.blockConcurrencyWhile(async () => {}); }
+  count() { return this.sql.exec("SELECT count(*) AS n FROM rooms WHERE nope = 1").one().n; }
+}
+export class Log extends DurableObject<Env> {
+  append(line: string) { this.ctx.storage.sql.exec("INSERT INTO lines (text) VALUES (?)", line); }
+  async alarm() {}
+}
+export default {
+  async fetch(req: Request, env: Env) {
+    const room = env.ROOMS.getByName("global");
+    room.rename(1, "x");
+    return new Response(String(await room.count()));
+  },
+};
+"#;
+
+    const INSERTS: &[&str] = &[
+        "", " ", "x", "}", "{", "\"", ";", "\n", "(", ")", "this.other = this.sql;", "this.sql", "CREATE TABLE lines (text TEXT);",
+        "titel", "title", "alarm() {}", "setTimeout(() => {}, 5);", "install(this);", "await fetch(\"https://x\");",
+    ];
+
+    fn diagnostics_of(a: &Analysis) -> String {
+        let mut out = String::new();
+        for p in ["/w/src/index.ts", "/w/wrangler.jsonc"] {
+            for d in a.diagnostics(Path::new(p)) {
+                out.push_str(&format!("{} {:?} {:?} {} {:?} {:?}\n", d.code, d.range, d.severity, d.message, d.related, d.fixes));
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 160, ..ProptestConfig::default() })]
+        /// Whatever the edits, the diagnostics worked out incrementally (segments remembered
+        /// from the earlier texts) are exactly those of a fresh analysis of the same files.
+        #[test]
+        fn remembered_segments_give_the_diagnostics_of_a_fresh_analysis(
+            edits in proptest::collection::vec((0usize..MODULE.len(), 0usize..4, prop::sample::select(INSERTS.to_vec())), 1..7)
+        ) {
+            let path = Path::new("/w/src/index.ts");
+            let files = |text: String| [(PathBuf::from("/w/wrangler.jsonc"), WRANGLER.to_string()), (path.to_path_buf(), text)];
+            let mut a = Analysis::new();
+            a.set_files(files(MODULE.to_string()));
+            let _ = diagnostics_of(&a);
+            for (at, len, insert) in edits {
+                let text = a.file(path).unwrap().text().to_string();
+                let mut start = at.min(text.len());
+                while !text.is_char_boundary(start) { start -= 1; }
+                let mut end = (start + len).min(text.len());
+                while !text.is_char_boundary(end) { end -= 1; }
+                let edit = TextEdit { range: TextRange::new(start, end), new_text: insert.to_string() };
+                prop_assert!(a.apply_edits(path, &[edit]), "edit refused");
+                let incremental = diagnostics_of(&a);
+                let mut fresh = Analysis::new();
+                fresh.set_files(files(a.file(path).unwrap().text().to_string()));
+                // The fresh analysis parses from scratch; compare only where both read the
+                // same tree (error recovery in broken text may differ, see lib.rs).
+                let same_tree = a.source(path).unwrap().tree.root_node().to_sexp() == fresh.source(path).unwrap().tree.root_node().to_sexp();
+                if same_tree {
+                    prop_assert_eq!(incremental, diagnostics_of(&fresh));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_module_has_diagnostics_to_keep() {
+        let mut a = Analysis::new();
+        a.set_files([(PathBuf::from("/w/wrangler.jsonc"), WRANGLER.to_string()), (PathBuf::from("/w/src/index.ts"), MODULE.to_string())]);
+        let found = diagnostics_of(&a);
+        for code in ["sql-unknown-column", "global-singleton-stub", "block-concurrency-outside-constructor", "stub-call-not-awaited"] {
+            assert!(found.contains(code), "{code} missing from:\n{found}");
+        }
+    }
+}
