@@ -262,9 +262,12 @@ fn is_ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
 }
 
+/// One file's remembered results, by segment key.
+pub(crate) type Remembered<T> = Arc<HashMap<u64, Arc<T>>>;
+
 /// Results remembered per segment, for one pass, shared by every snapshot of the analysis.
 pub(crate) struct Memo<T> {
-    files: Mutex<HashMap<PathBuf, Arc<HashMap<u64, Arc<T>>>>>,
+    files: Mutex<HashMap<PathBuf, Remembered<T>>>,
 }
 
 impl<T> Default for Memo<T> {
@@ -275,7 +278,7 @@ impl<T> Default for Memo<T> {
 
 impl<T> Memo<T> {
     /// What the last run over `path` remembered.
-    pub fn previous(&self, path: &Path) -> Arc<HashMap<u64, Arc<T>>> {
+    pub fn previous(&self, path: &Path) -> Remembered<T> {
         self.files.lock().unwrap_or_else(|e| e.into_inner()).get(path).cloned().unwrap_or_default()
     }
 

@@ -118,6 +118,12 @@ pub fn rule(code: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.code == code)
 }
 
+/// A `this.a.b` chain: the class `this` is, and the chain's text.
+type ThisChain<'a> = (Option<ClassKey>, &'a str);
+
+/// A rule's check over one segment.
+type Check = fn(&mut Ctx<'_>);
+
 /// Answers about classes and expressions that every segment of a file may ask for again.
 #[derive(Default)]
 pub(crate) struct Shared<'a> {
@@ -129,7 +135,7 @@ pub(crate) struct Shared<'a> {
     /// same call's receiver.
     types: std::cell::RefCell<std::collections::HashMap<usize, Option<Ty>>>,
     /// Types of `this.a.b` chains, by class and text.
-    this_chains: std::cell::RefCell<std::collections::HashMap<(Option<ClassKey>, &'a str), Option<Ty>>>,
+    this_chains: std::cell::RefCell<std::collections::HashMap<ThisChain<'a>, Option<Ty>>>,
 }
 
 /// What every rule reads: the file's inference context and the call expressions of one
@@ -441,7 +447,7 @@ pub(crate) fn method_name<'t>(method: Node<'_>, text: &'t str) -> &'t str {
 }
 
 /// The rule checks, in the order they run.
-const CHECKS: &[(&str, fn(&mut Ctx<'_>))] = &[
+const CHECKS: &[(&str, Check)] = &[
     (stub_call_not_awaited::CODE, stub_call_not_awaited::check),
     (reserved_method_over_rpc::CODE, reserved_method_over_rpc::check),
     (stub_fetch_without_handler::CODE, stub_fetch_without_handler::check),

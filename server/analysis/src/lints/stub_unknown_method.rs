@@ -28,7 +28,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
             continue;
         }
         let Some(name) = cx.callee_property(i) else { continue };
-        let known: Vec<String> = crate::ide::rpc_methods(&cx.infer, &class).iter().map(|(_, m)| format!("`{}`", m.name)).collect();
+        let known: Vec<String> = crate::ide::rpc_methods(cx.infer, &class).iter().map(|(_, m)| format!("`{}`", m.name)).collect();
         let list = if known.is_empty() { "it has no RPC methods".to_string() } else { format!("its RPC methods: {}", known.join(", ")) };
         cx.report(
             CODE,
