@@ -69,6 +69,8 @@ struct FileSql {
     /// Per site: its decoded text and tokens (known queries only).
     texts: Vec<Option<(SqlText, Arc<Vec<Token>>)>>,
     empties: Vec<(usize, lex::Span)>,
+    /// Per site: the range of its statements in `stmts` (they are in site order).
+    site_stmts: Vec<std::ops::Range<usize>>,
     /// Classes whose storage (or whole object) some code of the file hands to other code.
     hands_out: Vec<String>,
 }
@@ -213,10 +215,13 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
         stmts: Vec::new(),
         texts: Vec::with_capacity(sites.len()),
         empties: Vec::new(),
+        site_stmts: Vec::with_capacity(sites.len()),
         hands_out: segments.iter().flat_map(|(_, s, _)| s.hands_out.iter().cloned()).collect(),
     };
     for (i, s) in sites.into_iter().enumerate() {
+        let first = file.stmts.len();
         file.stmts.extend(s.stmts.into_iter().map(|st| Stmt { site: i, ..st }));
+        file.site_stmts.push(first..file.stmts.len());
         file.empties.extend(s.empties.into_iter().map(|e| (i, e)));
         file.texts.push(s.text);
         file.sites.push(s.site);
@@ -486,7 +491,8 @@ fn add_ddl(plan: &mut ClassPlan, f: &FileSql, is_here: bool, wanted: impl Fn(&Ex
                 continue;
             }
         }
-        for (ix, st) in f.stmts.iter().enumerate().filter(|(_, s)| s.site == i) {
+        for ix in f.site_stmts[i].clone() {
+            let st = &f.stmts[ix];
             if lex::is_ddl_verb(&st.verb) {
                 plan.creates |= st.verb == "CREATE";
                 plan.ddl.push(st.prepared.clone());
