@@ -46,6 +46,15 @@ pub(crate) struct Body {
     key: u64,
 }
 
+/// The call and `new` expressions of one segment; `ancestors[i]` are those of `calls[i]`,
+/// outermost first.
+#[derive(Default)]
+pub(crate) struct SegmentNodes<'t> {
+    pub calls: Vec<Node<'t>>,
+    pub ancestors: Vec<Vec<Node<'t>>>,
+    pub news: Vec<Node<'t>>,
+}
+
 /// One segment of a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Seg {
@@ -206,6 +215,67 @@ impl Layout {
                 }
                 if !cursor.goto_parent() {
                     return;
+                }
+                stack.pop();
+            }
+        }
+    }
+
+    /// The call and `new` expressions of several segments, with their ancestors. Few
+    /// segments (a keystroke) are walked one by one; many (a first run) in one walk of the
+    /// whole tree, since finding each body from the root would scan a large class's members
+    /// once per body.
+    pub fn collect<'t>(&self, segs: &[Seg], root: Node<'t>) -> Vec<SegmentNodes<'t>> {
+        let mut out: Vec<SegmentNodes<'t>> = segs.iter().map(|_| SegmentNodes::default()).collect();
+        let keep = |into: &mut SegmentNodes<'t>, n: Node<'t>, up: &[Node<'t>]| match n.kind() {
+            "call_expression" => {
+                into.calls.push(n);
+                into.ancestors.push(up.to_vec());
+            }
+            "new_expression" => into.news.push(n),
+            _ => {}
+        };
+        if segs.len() <= 16 {
+            for (seg, into) in segs.iter().zip(&mut out) {
+                self.walk(*seg, root, |n, up| keep(into, n, up));
+            }
+            return out;
+        }
+        // Which output each segment goes to: index 0 is the outer segment, k + 1 body k.
+        let mut slot = vec![None; self.bodies.len() + 1];
+        for (i, seg) in segs.iter().enumerate() {
+            slot[match seg { Seg::Outer => 0, Seg::Body(k) => k + 1 }] = Some(i);
+        }
+        let mut cursor = root.walk();
+        let mut stack: Vec<Node<'t>> = Vec::new();
+        // The segment of each open node on the stack, innermost last.
+        let mut segs_open: Vec<(usize, usize)> = vec![(0, 0)];
+        loop {
+            let node = cursor.node();
+            if node.kind() == "statement_block"
+                && let Ok(k) = self.bodies.binary_search_by_key(&node.start_byte(), |b| b.range.start)
+                && self.bodies[k].range.end == node.end_byte()
+            {
+                segs_open.push((stack.len(), k + 1));
+            }
+            let current = segs_open.last().map_or(0, |s| s.1);
+            if let Some(i) = slot[current] {
+                keep(&mut out[i], node, &stack);
+            }
+            if cursor.goto_first_child() {
+                stack.push(node);
+                continue;
+            }
+            loop {
+                // Leaving `node` (or a parent): close the segments opened at its depth.
+                while segs_open.len() > 1 && segs_open.last().is_some_and(|s| s.0 >= stack.len()) {
+                    segs_open.pop();
+                }
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return out;
                 }
                 stack.pop();
             }
@@ -435,6 +505,33 @@ export default {
                 }
             }
         }
+    }
+
+    #[test]
+    fn one_walk_finds_what_walking_each_segment_finds() {
+        let mut text = String::from("import { DurableObject } from \"cloudflare:workers\";\nf(1);\nexport class A extends DurableObject {\n");
+        for i in 0..40 {
+            text.push_str(&format!("  m{i}(x: number) {{ g(x, () => h({i})); if (x) {{ new Map(k()); }} }}\n  f{i} = () => q({i});\n"));
+        }
+        text.push_str("  n() { class Inner { z() { y(); } } return new Inner(); }\n}\nfinal();\n");
+        let path = Path::new("/w/src/index.ts");
+        let mut a = Analysis::new();
+        a.set_file(path, text);
+        let src = a.source(path).unwrap();
+        let layout = Layout::of(src);
+        let root = src.tree.root_node();
+        let segs: Vec<Seg> = layout.segments().collect();
+        assert!(segs.len() > 16, "the one-walk path must be taken");
+        let describe = |nodes: &SegmentNodes<'_>| {
+            let calls: Vec<String> = nodes.calls.iter().zip(&nodes.ancestors).map(|(c, up)| format!("{:?}<{}", crate::syntax::node_range(*c), up.iter().map(|n| n.kind()).collect::<Vec<_>>().join("/"))).collect();
+            let news: Vec<_> = nodes.news.iter().map(|n| crate::syntax::node_range(*n)).collect();
+            format!("{calls:?} {news:?}")
+        };
+        let together: Vec<String> = layout.collect(&segs, root).iter().map(describe).collect();
+        let one_by_one: Vec<String> = segs.iter().map(|s| describe(&layout.collect(&[*s], root)[0])).collect();
+        assert_eq!(together, one_by_one);
+        let total: usize = layout.collect(&segs, root).iter().map(|n| n.calls.len()).sum();
+        assert_eq!(total, 2 + 40 * 4 + 1, "every call is in exactly one segment");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use std::path::Path;
 use tree_sitter::Node;
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::segments::{decode_diagnostic, encode_diagnostic, Layout};
+use crate::segments::{decode_diagnostic, encode_diagnostic, Layout, Seg, SegmentNodes};
 use crate::infer::{DoKind, Infer, Ty};
 use crate::project::ClassKey;
 use crate::settings::Level;
@@ -488,20 +488,16 @@ pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
     let root = infer.src.tree.root_node();
     let text = infer.text();
     let mut out = Vec::new();
-    for seg in layout.segments() {
-        let key = layout.key(seg, context, extra);
+    let all: Vec<(Seg, u64)> = layout.segments().map(|seg| (seg, layout.key(seg, context, extra))).collect();
+    let missing: Vec<Seg> = all.iter().filter(|(_, key)| !previous.contains_key(key)).map(|(seg, _)| *seg).collect();
+    let mut nodes = layout.collect(&missing, root).into_iter();
+    for (seg, key) in all {
         if let Some(found) = previous.get(&key) {
             out.extend(found.iter().map(|d| decode_diagnostic(&layout, path, d)));
             remembered.insert(key, found.clone());
             continue;
         }
-        let (mut calls, mut ancestors) = (Vec::new(), Vec::new());
-        layout.walk(seg, root, |n, up| {
-            if n.kind() == "call_expression" {
-                calls.push(n);
-                ancestors.push(up.to_vec());
-            }
-        });
+        let SegmentNodes { calls, ancestors, .. } = nodes.next().expect("one node list per missing segment");
         let members = calls.iter().map(|c| member_call_of(*c, text)).collect();
         let call_index = calls.iter().enumerate().map(|(i, c)| (c.id(), i)).collect();
         let mut cx = Ctx { infer: &infer, shared: &shared, calls, ancestors, out: Vec::new(), members, call_index };

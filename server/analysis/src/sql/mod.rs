@@ -29,7 +29,7 @@ pub(crate) use shadow::Engine;
 use lex::{Tok, Token};
 use shadow::{Denial, Outcome, SchemaFacts};
 use source::{ExecSite, Query, SqlText, Wrapper};
-use crate::segments::{Layout, Memo, Seg};
+use crate::segments::{Layout, Memo, Seg, SegmentNodes};
 use std::sync::Arc;
 
 pub const SYNTAX: &str = "sql-syntax";
@@ -144,14 +144,18 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
     // Each segment's contribution, and whether its positions are encoded.
     let mut segments: Vec<(Seg, Arc<SegmentSql>, bool)> = Vec::new();
     let mut module_functions: Option<Vec<String>> = None;
-    for seg in layout.segments() {
-        let key = layout.key(seg, context, 0);
+    let root = infer.src.tree.root_node();
+    let all: Vec<(Seg, u64)> = layout.segments().map(|seg| (seg, layout.key(seg, context, 0))).collect();
+    let missing: Vec<Seg> = all.iter().filter(|(_, key)| !previous.contains_key(key)).map(|(seg, _)| *seg).collect();
+    let mut nodes = layout.collect(&missing, root).into_iter();
+    for (seg, key) in all {
         let found = match previous.get(&key) {
             Some(found) => found.clone(),
             None => {
-                let (sites, wrappers) = source::segment_sites(infer, &layout, seg);
+                let nodes = nodes.next().expect("one node list per missing segment");
+                let (sites, wrappers) = source::segment_sites(infer, &nodes);
                 let functions = module_functions.get_or_insert_with(|| module_sql_functions(infer, &sites));
-                let hands_out = hands_out_in(infer, &layout, seg, functions);
+                let hands_out = hands_out_in(infer, &layout, seg, &nodes, functions);
                 let found = SegmentSql { sites: sites.into_iter().map(read_site).collect(), wrappers, hands_out };
                 match encode_segment(&layout, seg, &found) {
                     Some(encoded) => Arc::new(encoded),
@@ -187,13 +191,16 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
         let extra = std::hash::Hasher::finish(&h);
         let previous = memo.wrapper_calls.previous(path);
         let mut remembered = HashMap::new();
-        for (seg, ..) in &segments {
-            let key = layout.key(*seg, context, extra);
+        let all: Vec<(Seg, u64)> = segments.iter().map(|(seg, ..)| (*seg, layout.key(*seg, context, extra))).collect();
+        let missing: Vec<Seg> = all.iter().filter(|(_, key)| !previous.contains_key(key)).map(|(seg, _)| *seg).collect();
+        let mut nodes = layout.collect(&missing, root).into_iter();
+        for (seg, key) in all {
             let calls = match previous.get(&key) {
                 Some(found) => found.clone(),
                 None => {
-                    let calls: Vec<SiteSql> = source::segment_wrapper_calls(infer, &layout, *seg, &wrappers).into_iter().map(read_site).collect();
-                    match calls.iter().map(|c| encode_site(&layout, *seg, c)).collect::<Option<Vec<_>>>() {
+                    let nodes = nodes.next().expect("one node list per missing segment");
+                    let calls: Vec<SiteSql> = source::segment_wrapper_calls(infer, &nodes, &wrappers).into_iter().map(read_site).collect();
+                    match calls.iter().map(|c| encode_site(&layout, seg, c)).collect::<Option<Vec<_>>>() {
                         Some(encoded) => Arc::new(encoded),
                         None => {
                             sites.extend(calls);
@@ -536,7 +543,7 @@ fn module_sql_functions(infer: &Infer<'_>, outer_sites: &[ExecSite]) -> Vec<Stri
 /// module-level functions: a helper elsewhere may create tables we cannot see. A function that
 /// runs SQL through a receiver we do not recognise (`obj.ctx.storage.sql` with `obj: MyObject`)
 /// is as hidden as code in another module.
-fn hands_out_in(infer: &Infer<'_>, layout: &Layout, seg: Seg, module_functions: &[String]) -> Vec<String> {
+fn hands_out_in(infer: &Infer<'_>, layout: &Layout, seg: Seg, nodes: &SegmentNodes<'_>, module_functions: &[String]) -> Vec<String> {
     let text = infer.text();
     let typed_storage = |n: Node<'_>| -> bool {
         n.kind() == "this"
@@ -560,10 +567,7 @@ fn hands_out_in(infer: &Infer<'_>, layout: &Layout, seg: Seg, module_functions: 
     };
     let classes = &infer.src.model.classes;
     let mut out: Vec<String> = Vec::new();
-    layout.walk(seg, infer.src.tree.root_node(), |n, _| {
-        if !matches!(n.kind(), "call_expression" | "new_expression") {
-            return;
-        }
+    for n in nodes.calls.iter().chain(&nodes.news).copied() {
         // The class around the call: the body's own, or in the outer segment the innermost
         // class whose text holds it.
         let class = match layout.class_of(seg) {
@@ -574,9 +578,9 @@ fn hands_out_in(infer: &Infer<'_>, layout: &Layout, seg: Seg, module_functions: 
                 .min_by_key(|c| c.range.len())
                 .map(|c| c.name.as_str()),
         };
-        let Some(class) = class else { return };
+        let Some(class) = class else { continue };
         if out.iter().any(|c| c == class) {
-            return;
+            continue;
         }
         let callee = n.field("function").or_else(|| n.field("constructor"));
         let local_helper = callee.is_some_and(|c| c.kind() == "super" || (c.kind() == "identifier" && module_functions.iter().any(|f| f == node_text(c, text))));
@@ -588,7 +592,7 @@ fn hands_out_in(infer: &Infer<'_>, layout: &Layout, seg: Seg, module_functions: 
                 out.push(class.to_string());
             }
         }
-    });
+    }
     out
 }
 

@@ -5,7 +5,7 @@ use tree_sitter::Node;
 
 use crate::syntax::NodeExt;
 use crate::infer::{Infer, Ty};
-use crate::segments::{Layout, Seg};
+use crate::segments::SegmentNodes;
 use crate::syntax::node_text;
 use crate::text::TextRange;
 
@@ -96,40 +96,29 @@ pub(crate) struct Wrapper {
 
 /// The `exec` calls of one segment of the file whose receiver is a recognised SqlStorage, and
 /// the wrappers (functions that pass a parameter to `exec`) defined there.
-pub(crate) fn segment_sites(infer: &Infer<'_>, layout: &Layout, seg: Seg) -> (Vec<ExecSite>, Vec<Wrapper>) {
+pub(crate) fn segment_sites(infer: &Infer<'_>, nodes: &SegmentNodes<'_>) -> (Vec<ExecSite>, Vec<Wrapper>) {
     let text = infer.text();
     let mut out = Vec::new();
     let mut wrappers = Vec::new();
-    layout.walk(seg, infer.src.tree.root_node(), |n, _| {
-        if n.kind() != "call_expression" {
-            return;
-        }
-        if let Some(mut sites) = exec_site(infer, n, text) {
+    for (n, chain) in nodes.calls.iter().zip(&nodes.ancestors) {
+        if let Some(mut sites) = exec_site_in(infer, *n, chain, text) {
             if let [site] = sites.as_mut_slice()
                 && site.query == Query::Unknown
-                && let Some((w, hidden)) = wrapper_of(n, text)
+                && let Some((w, hidden)) = wrapper_of(*n, text)
             {
                 site.wrapper = hidden;
                 wrappers.push(Wrapper { class: site.class.clone(), ..w });
             }
             out.extend(sites);
         }
-    });
+    }
     (out, wrappers)
 }
 
 /// The calls of one segment to the file's wrappers, as sites of their own.
-pub(crate) fn segment_wrapper_calls(infer: &Infer<'_>, layout: &Layout, seg: Seg, wrappers: &[Wrapper]) -> Vec<ExecSite> {
+pub(crate) fn segment_wrapper_calls(infer: &Infer<'_>, nodes: &SegmentNodes<'_>, wrappers: &[Wrapper]) -> Vec<ExecSite> {
     let text = infer.text();
-    let mut out = Vec::new();
-    layout.walk(seg, infer.src.tree.root_node(), |n, _| {
-        if n.kind() == "call_expression"
-            && let Some(site) = wrapper_call(infer, wrappers, n, text)
-        {
-            out.push(site);
-        }
-    });
-    out
+    nodes.calls.iter().zip(&nodes.ancestors).filter_map(|(n, chain)| wrapper_call(infer, wrappers, *n, chain, text)).collect()
 }
 
 /// When `exec`'s query argument is a parameter of the enclosing function: that function as a
@@ -199,7 +188,7 @@ fn wrapper_of(exec_call: Node<'_>, text: &str) -> Option<(Wrapper, bool)> {
 }
 
 /// A call of a wrapper (`this.#query("SELECT …", id)`, `run(sql, "SELECT …")`) as a site.
-fn wrapper_call(infer: &Infer<'_>, wrappers: &[Wrapper], call: Node<'_>, text: &str) -> Option<ExecSite> {
+fn wrapper_call(infer: &Infer<'_>, wrappers: &[Wrapper], call: Node<'_>, chain: &[Node<'_>], text: &str) -> Option<ExecSite> {
     let callee = call.field("function")?;
     let class = infer.this_class_or_enclosing(call).map(|k| k.name);
     let w = match callee.kind() {
@@ -225,10 +214,7 @@ fn wrapper_call(infer: &Infer<'_>, wrappers: &[Wrapper], call: Node<'_>, text: &
     let arg = *list.get(w.index)?;
     let rest = &list[w.index + 1..];
     let bindings = (w.rest && !rest.iter().any(|n| n.kind() == "spread_element")).then_some(rest.len());
-    // One walk down to the call: climbing with `parent()` searches from the root each time,
-    // which in a class of a thousand methods made every site cost thousands of steps.
-    let chain = crate::syntax::ancestors(infer.src.tree.root_node(), call);
-    let (in_try, failure_swallowed) = try_context(&chain, call);
+    let (in_try, failure_swallowed) = try_context(chain, call);
     Some(ExecSite {
         call: crate::syntax::node_range(call),
         query: query_of(arg, text, 0),
@@ -237,14 +223,24 @@ fn wrapper_call(infer: &Infer<'_>, wrappers: &[Wrapper], call: Node<'_>, text: &
         class,
         in_try,
         failure_swallowed,
-        expects_failure: expects_failure(&chain, text),
+        expects_failure: expects_failure(chain, text),
         wrapper: false,
         array_binding: rest.len() == 1 && rest[0].kind() == "array",
         awaited: None,
     })
 }
 
-fn exec_site(infer: &Infer<'_>, call: Node<'_>, text: &str) -> Option<Vec<ExecSite>> {
+/// The sites of one call, if it is an `exec` on a recognised SqlStorage (several for
+/// `for (const q of QUERIES) sql.exec(q)`).
+#[allow(dead_code)]
+pub(crate) fn exec_site(infer: &Infer<'_>, call: Node<'_>, text: &str) -> Option<Vec<ExecSite>> {
+    // One walk down to the call: climbing with `parent()` searches from the root each time.
+    let chain = crate::syntax::ancestors(infer.src.tree.root_node(), call);
+    exec_site_in(infer, call, &chain, text)
+}
+
+/// [`exec_site`] with the call's ancestors (outermost first) already at hand.
+fn exec_site_in(infer: &Infer<'_>, call: Node<'_>, chain: &[Node<'_>], text: &str) -> Option<Vec<ExecSite>> {
     let callee = call.field("function")?;
     if callee.kind() != "member_expression" {
         return None;
@@ -267,17 +263,16 @@ fn exec_site(infer: &Infer<'_>, call: Node<'_>, text: &str) -> Option<Vec<ExecSi
     }
     let rest = &list[1..];
     let bindings = (!rest.iter().any(|n| n.kind() == "spread_element") && first.kind() != "spread_element").then_some(rest.len());
-    let chain = crate::syntax::ancestors(infer.src.tree.root_node(), call);
-    let (in_try, failure_swallowed) = try_context(&chain, call);
+    let (in_try, failure_swallowed) = try_context(chain, call);
     let site = ExecSite {
         call: crate::syntax::node_range(call),
         query,
         arg: crate::syntax::node_range(first),
         bindings,
-        class: infer.enclosing_class_in(&chain).map(|k| k.name),
+        class: infer.enclosing_class_in(chain).map(|k| k.name),
         in_try,
         failure_swallowed,
-        expects_failure: expects_failure(&chain, text),
+        expects_failure: expects_failure(chain, text),
         wrapper: false,
         array_binding: rest.len() == 1 && rest[0].kind() == "array",
         awaited: awaited(call),
