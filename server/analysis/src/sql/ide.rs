@@ -418,13 +418,18 @@ struct At {
 
 fn at(infer: &Infer<'_>, offset: usize) -> Option<At> {
     let (site, lit) = source::site_at(infer, offset)?;
-    let Query::Known(sql) = &site.query else { return None };
+    let sql = match &site.query {
+        Query::Known(sql) => sql.clone(),
+        _ => {
+            let node = infer.src.tree.root_node().descendant_for_byte_range(lit.start, lit.end)?;
+            source::template_with_holes(node, infer.text())?
+        }
+    };
     let inside = |&(a, b): &(u32, u32)| lit.start <= a as usize && b as usize <= lit.end;
     let cursor = match sql.spans.iter().rposition(|s| inside(s) && s.1 as usize <= offset) {
         Some(i) => i + 1,
         None => sql.spans.iter().position(inside)?,
     };
-    let sql = sql.clone();
     Some(At { site, sql, cursor })
 }
 

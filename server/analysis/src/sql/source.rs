@@ -584,22 +584,7 @@ fn template(node: Node<'_>, text: &str, depth: usize) -> Query {
             return Query::Unknown;
         }
         let span = (sub.start_byte() as u32, sub.end_byte() as u32);
-        let value = sub.named_child(0).and_then(|e| match e.kind() {
-            "identifier" => {
-                let v = const_value(e, text)?;
-                // Only plain literals are spliced: the name of a table, a column list, a
-                // page size.
-                if v.kind() == "number" {
-                    return integer_text(node_text(v, text));
-                }
-                match query_of(v, text, depth + 1) {
-                    Query::Known(s) => Some(s.text),
-                    _ => None,
-                }
-            }
-            "number" => integer_text(node_text(e, text)),
-            _ => None,
-        });
+        let value = substitution_value(sub, text, depth);
         match value {
             Some(v) => out.push_str(&v, span),
             None => return Query::Partial { prefix: out.text },
@@ -610,6 +595,49 @@ fn template(node: Node<'_>, text: &str, depth: usize) -> Query {
         return Query::Unknown;
     }
     Query::Known(out)
+}
+
+/// The text a `${…}` substitution splices in, when it is a string or integer constant.
+fn substitution_value(sub: Node<'_>, text: &str, depth: usize) -> Option<String> {
+    sub.named_child(0).and_then(|e| match e.kind() {
+        "identifier" => {
+            let v = const_value(e, text)?;
+            // Only plain literals are spliced: the name of a table, a column list, a
+            // page size.
+            if v.kind() == "number" {
+                return integer_text(node_text(v, text));
+            }
+            match query_of(v, text, depth + 1) {
+                Query::Known(s) => Some(s.text),
+                _ => None,
+            }
+        }
+        "number" => integer_text(node_text(e, text)),
+        _ => None,
+    })
+}
+
+/// A template literal's text for reading the statement around a cursor: known
+/// substitutions spliced in, each unknown one replaced by the name `_` (so that the
+/// statement still reads as one). For the IDE only, never for checking.
+pub(crate) fn template_with_holes(node: Node<'_>, text: &str) -> Option<SqlText> {
+    if node.kind() != "template_string" {
+        return None;
+    }
+    let (start, end) = (node.start_byte(), node.end_byte());
+    let mut out = SqlText::default();
+    let mut pos = start + 1;
+    let mut c = node.walk();
+    let subs: Vec<Node<'_>> = node.named_children(&mut c).filter(|n| n.kind() == "template_substitution").collect();
+    for sub in subs {
+        decode(text, pos, sub.start_byte(), true, &mut out)?;
+        let span = (sub.start_byte() as u32, sub.end_byte() as u32);
+        let value = substitution_value(sub, text, 0).unwrap_or_else(|| "_".to_string());
+        out.push_str(&value, span);
+        pos = sub.end_byte();
+    }
+    decode(text, pos, end.checked_sub(1)?, true, &mut out)?;
+    Some(out)
 }
 
 /// A decimal integer literal as JavaScript prints it (`1_000` → `1000`); other numbers are
@@ -776,7 +804,9 @@ pub(crate) fn site_at(infer: &Infer<'_>, offset: usize) -> Option<(ExecSite, Tex
     let lit_range = crate::syntax::node_range(lit);
     let covers = |site: &ExecSite| match &site.query {
         Query::Known(sql) => sql.spans.iter().any(|&(a, b)| lit_range.start <= a as usize && b as usize <= lit_range.end),
-        _ => false,
+        // A template with a run-time part, passed as is: read with holes by the caller.
+        Query::Partial { .. } => site.arg == lit_range && lit.kind() == "template_string",
+        Query::Unknown => false,
     };
     // Up through concatenations and type assertions to what holds the value.
     let mut i = at;

@@ -455,3 +455,32 @@ fn class_schemas_list_tables_with_keys() {
     assert_eq!(posts.foreign_keys[0].on_delete, "CASCADE");
     assert!(s.schema.relation("users").unwrap().column("email").unwrap().unique);
 }
+
+#[test]
+fn every_position_of_a_broken_file_is_answered_without_panicking() {
+    // Unclosed parentheses and quotes, a stray `.`, multi-byte text inside and around SQL.
+    let src = store(
+        "  q() { this.sql.exec(\"SELECT u.(, 'é😀 FROM users u WHERE u. = ? AND (\"); }\n  r() { this.sql.exec(`INSERT INTO posts (title, ${'x'} VALUES (\"😀\"`); }\n  s() { this.sql.exec(\"UPDATE users SET name = lower(\" + name + \") WHERE\"); }",
+    );
+    let f = fixture(&src);
+    let path = Path::new("/w/src/index.ts");
+    let text = f.analysis.file(path).unwrap().text().to_string();
+    for offset in (0..=text.len()).filter(|o| text.is_char_boundary(*o)) {
+        let _ = f.analysis.completion(path, offset);
+        let _ = f.analysis.hover(path, offset);
+        let _ = f.analysis.definition(path, offset);
+        let _ = f.analysis.references(path, offset, true);
+    }
+    let tokens = f.analysis.sql_semantic_tokens(path, None);
+    assert!(tokens.iter().all(|t| text.is_char_boundary(t.range.start) && text.is_char_boundary(t.range.end)));
+}
+
+#[test]
+fn templates_with_run_time_parts_still_complete() {
+    // `${order}` is a parameter: the query is only partly known, yet the statement reads.
+    let src = store("  q(order: string) { return this.sql.exec(`SELECT p.$0 FROM posts p ORDER BY ${order}`).toArray(); }");
+    let labels: Vec<String> = completions(&src).into_iter().map(|i| i.label).collect();
+    assert_eq!(labels, ["id", "author", "title", "body"]);
+    let src = store("  q(t: string) { return this.sql.exec(`SELECT * FROM ${t} JOIN users u ON u.$0`).toArray(); }");
+    assert!(completions(&src).iter().any(|i| i.label == "email"));
+}
