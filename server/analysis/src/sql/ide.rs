@@ -91,6 +91,21 @@ const STATEMENT_KEYWORDS: &[&str] = &[
     "ANALYZE", "REINDEX",
 ];
 
+/// The keywords offered inside a statement: clauses, operators and constraint words. (All of
+/// SQLite's keywords are highlighted; offering the rarer ones would only bury the useful.)
+const CLAUSE_KEYWORDS: &[&str] = &[
+    "ABORT", "ALL", "AND", "AS", "ASC", "AUTOINCREMENT", "BETWEEN", "BY", "CASCADE", "CASE", "CAST", "CHECK", "COLLATE",
+    "CONFLICT", "CONSTRAINT", "CROSS", "CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP", "DEFAULT", "DELETE", "DESC",
+    "DISTINCT", "DO", "ELSE", "END", "ESCAPE", "EXCEPT", "EXISTS", "FALSE", "FILTER", "FIRST", "FOREIGN", "FROM", "GLOB",
+    "GROUP", "HAVING", "IF", "IGNORE", "IN", "INDEX", "INNER", "INSERT", "INTERSECT", "INTO", "IS", "JOIN", "KEY", "LAST",
+    "LEFT", "LIKE", "LIMIT", "MATCH", "NATURAL", "NOT", "NOTHING", "NULL", "NULLS", "OFFSET", "ON", "OR", "ORDER", "OUTER",
+    "OVER", "PARTITION", "PRIMARY", "RECURSIVE", "REFERENCES", "REPLACE", "RETURNING", "ROWID", "SELECT", "SET", "STRICT",
+    "TABLE", "THEN", "TRUE", "UNION", "UNIQUE", "UPDATE", "USING", "VALUES", "WHEN", "WHERE", "WINDOW", "WITH", "WITHOUT",
+];
+
+/// Column types, offered in schema statements.
+const TYPE_NAMES: &[&str] = &["INTEGER", "TEXT", "REAL", "BLOB", "NUMERIC", "ANY"];
+
 /// Words after a table name that are clauses, not aliases.
 const NOT_ALIAS: &[&str] = &[
     "WHERE", "JOIN", "LEFT", "RIGHT", "FULL", "INNER", "OUTER", "CROSS", "NATURAL", "ON", "USING", "GROUP", "ORDER", "LIMIT",
@@ -599,11 +614,14 @@ fn items(p: &Parsed<'_>, schema: &Schema, ctx: Context, replace: TextRange, type
         replace,
         sort_text: Some(format!("{sort}{kw}")),
     };
+    // Where tables are what is asked for, each carries its full description; among the
+    // hundreds of items of an expression, only a line (the list must stay small to be quick).
+    let full_tables = matches!(ctx, Context::Tables);
     let table = |o: &SchemaObject, sort: &str| CompletionItem {
         label: o.name.clone(),
         kind: CompletionKind::Table,
         detail: Some(format!("{} · {} column{}", o.kind.as_str(), o.columns.len(), if o.columns.len() == 1 { "" } else { "s" })),
-        documentation: Some(table_markdown(o, schema)),
+        documentation: full_tables.then(|| table_markdown(o, schema)),
         snippet: None,
         replace,
         sort_text: Some(format!("{sort}{}", o.name)),
@@ -647,7 +665,7 @@ fn items(p: &Parsed<'_>, schema: &Schema, ctx: Context, replace: TextRange, type
                         label: alias.clone(),
                         kind: CompletionKind::Table,
                         detail: Some(format!("alias of {}", o.name)),
-                        documentation: Some(table_markdown(o, schema)),
+                        documentation: None,
                         snippet: None,
                         replace,
                         sort_text: Some(format!("1{alias}")),
@@ -661,13 +679,16 @@ fn items(p: &Parsed<'_>, schema: &Schema, ctx: Context, replace: TextRange, type
                     label: f.name.clone(),
                     kind: CompletionKind::Function,
                     detail: Some(first),
-                    documentation: Some(f.markdown()),
+                    documentation: Some(f.doc.clone()),
                     snippet: Some(if f.takes_no_arguments() { format!("{}()", f.name) } else { format!("{}($1)", f.name) }),
                     replace,
                     sort_text: Some(format!("3{}", f.name)),
                 });
             }
-            out.extend(KEYWORDS.iter().map(|k| keyword(k, "4")));
+            out.extend(CLAUSE_KEYWORDS.iter().map(|k| keyword(k, "4")));
+            if matches!(p.verb.as_str(), "CREATE" | "ALTER") {
+                out.extend(TYPE_NAMES.iter().map(|k| keyword(k, "4")));
+            }
         }
     }
     // One item per label (a column in two tables of the statement comes once, from the first).
