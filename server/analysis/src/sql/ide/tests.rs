@@ -517,8 +517,8 @@ fn timing_of_completion_inside_sql() {
 
 #[test]
 fn clause_keywords_are_sqlite_keywords() {
-    // `ROWID`, `TRUE` and `FALSE` are names SQLite knows, not keywords of its grammar.
-    for k in super::CLAUSE_KEYWORDS.iter().filter(|k| !matches!(**k, "ROWID" | "TRUE" | "FALSE")) {
+    // `ROWID`, `TRUE`, `FALSE` and `STRICT` are words SQLite knows, not keywords of its grammar.
+    for k in super::CLAUSE_KEYWORDS.iter().filter(|k| !matches!(**k, "ROWID" | "TRUE" | "FALSE" | "STRICT")) {
         assert!(super::is_keyword(k), "{k}");
     }
     let items = completions(&store(r#"  q() { this.sql.exec("ALTER TABLE users ADD COLUMN age $0"); }"#));
