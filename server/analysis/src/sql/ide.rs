@@ -261,8 +261,7 @@ impl<'s> Parsed<'s> {
             if w == "UPDATE" && self.is_word(j, "OR") {
                 j += 2;
             }
-            loop {
-                let Some(mut name) = self.ident(j) else { break };
+            while let Some(mut name) = self.ident(j) {
                 if self.toks[j].kind == Tok::Word && matches!(name.to_ascii_uppercase().as_str(), "SELECT" | "VALUES" | "WITH") {
                     break;
                 }
