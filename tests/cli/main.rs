@@ -480,3 +480,105 @@ fn rules_lists_every_rule() {
         assert!(r.stdout.contains(code), "{code} missing from:\n{}", r.stdout);
     }
 }
+
+const SCHEMA_SOURCE: &[u8] = br#"import { DurableObject } from "cloudflare:workers";
+import { Agent } from "agents";
+
+const USERS = `
+  CREATE TABLE IF NOT EXISTS users (
+    id INTEGER PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE
+  )`;
+
+export class Accounts extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec(USERS);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS sessions (token TEXT PRIMARY KEY, user INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE)");
+    ctx.storage.sql.exec("CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions (user)");
+    ctx.storage.sql.exec("ALTER TABLE users ADD COLUMN name TEXT DEFAULT 'anon'");
+  }
+}
+
+export class Chat extends Agent<Env> {
+  onStart() { this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS msgs (body TEXT)"); }
+}
+
+export default { fetch() { return new Response("ok"); } };
+"#;
+
+fn schema_project() -> Project {
+    Project::new(&[
+        (
+            "wrangler.jsonc",
+            br#"{ "name": "s", "main": "src/index.ts", "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "ACCOUNTS", "class_name": "Accounts" }, { "name": "CHAT", "class_name": "Chat" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Accounts", "Chat"] }] }
+"#,
+        ),
+        ("src/index.ts", SCHEMA_SOURCE),
+    ])
+}
+
+/// The statements as SQLite keeps them in `sqlite_schema` (an added column is spliced into
+/// the CREATE TABLE text by SQLite itself).
+#[test]
+fn schema_prints_each_classs_create_statements() {
+    let p = schema_project();
+    let r = p.run(&["schema"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "-- Accounts (src/index.ts)
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE
+  , name TEXT DEFAULT 'anon');
+CREATE TABLE sessions (token TEXT PRIMARY KEY, user INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE);
+CREATE INDEX sessions_by_user ON sessions (user);
+
+-- Chat (src/index.ts)
+-- Part of this schema may come from code dols cannot see (a library base class, DDL built at run time).
+CREATE TABLE msgs (body TEXT);
+"
+    );
+    // One class, from another directory.
+    let r = run_in(p.root.parent().unwrap(), &["schema", p.root.to_str().unwrap(), "--class", "Chat"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("-- Chat (src/index.ts)\n") && !r.stdout.contains("users"), "{}", r.stdout);
+}
+
+#[test]
+fn schema_as_json_has_columns_types_and_keys() {
+    let p = schema_project();
+    let r = p.run(&["schema", "--format=json", "--class", "Accounts"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let class = &v["classes"][0];
+    assert_eq!((class["class"].as_str(), class["complete"].as_bool()), (Some("Accounts"), Some(true)));
+    let users = &class["tables"][0];
+    assert_eq!(users["name"], "users");
+    let cols: Vec<(String, String)> = users["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap().to_string(), c["type"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(cols, [("id".into(), "INTEGER".into()), ("email".into(), "TEXT".into()), ("name".into(), "TEXT".into())]);
+    assert_eq!(users["columns"][0]["primary_key"], 1);
+    assert_eq!(users["columns"][1]["unique"], true);
+    assert_eq!(users["columns"][2]["default"], "'anon'");
+    let fk = &class["tables"][1]["foreign_keys"][0];
+    assert_eq!((fk["columns"][0].as_str(), fk["table"].as_str(), fk["references"][0].as_str(), fk["on_delete"].as_str()), (Some("user"), Some("users"), Some("id"), Some("CASCADE")));
+    assert_eq!(class["indexes"][0]["name"], "sessions_by_user");
+}
+
+#[test]
+fn schema_usage_errors() {
+    let p = schema_project();
+    let r = p.run(&["schema", "--format", "yaml"]);
+    assert_eq!((r.code, r.stderr.as_str()), (2, "dols schema: unknown format `yaml` (expected sql or json)\n"));
+    let r = p.run(&["schema", "--class", "Nope"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("no class `Nope`"), "{}", r.stderr);
+}

@@ -263,3 +263,132 @@ fn dols_toml_levels_apply() {
     let published = s.diagnostics(&doc.uri);
     assert!(lint_codes(&published).is_empty(), "{published}");
 }
+
+const SQL_INDEX: &str = r#"import { DurableObject } from "cloudflare:workers";
+
+export class Counter extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS counts (
+      name TEXT PRIMARY KEY, -- 😀 per user
+      n INTEGER NOT NULL DEFAULT 0
+    )`);
+  }
+  get(name: string) {
+    return this.ctx.storage.sql.exec("SELECT c.n FROM counts c WHERE c.name = ?", name).one().n;
+  }
+  bump(name: string) {
+    this.ctx.storage.sql.exec("UPDATE counts SET n = n + 1 WHERE name = ?", name);
+  }
+}
+"#;
+
+fn sql_project() -> Workspace {
+    Workspace::new("sql-ide").file("wrangler.jsonc", WRANGLER).file("src/index.ts", SQL_INDEX)
+}
+
+#[test]
+fn completion_and_hover_inside_sql_strings() {
+    let ws = sql_project();
+    let mut s = Server::builder().root(&ws).start();
+    // Half-typed: `c.` with nothing after it yet.
+    let text = SQL_INDEX.replace("SELECT c.n FROM", "SELECT c. FROM");
+    let doc = s.open(&ws.path("src/index.ts"), &text);
+    let items = s.complete_at(&doc.uri, at(&text, "c. FROM", 2));
+    let list = if items.is_array() { items.clone() } else { items["items"].clone() };
+    let got: Vec<(String, u64)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["label"].as_str().unwrap().to_string(), i["kind"].as_u64().unwrap()))
+        .collect();
+    // Columns, as LSP fields (5).
+    assert_eq!(got, [("name".to_string(), 5), ("n".to_string(), 5)], "{items}");
+    let n = &list[1];
+    assert_eq!(n["detail"], "INTEGER NOT NULL DEFAULT 0 — counts", "{n}");
+    assert_eq!(n["textEdit"]["range"]["start"], at(&text, "c. FROM", 2), "{n}");
+
+    let hover = s.hover_at(&doc.uri, at(&text, "counts c", 2));
+    let value = hover["contents"]["value"].as_str().unwrap_or_else(|| panic!("{hover}"));
+    assert!(value.contains("CREATE TABLE counts") && value.contains("| `n` | INTEGER NOT NULL DEFAULT 0 |"), "{value}");
+    assert_eq!(hover["range"]["start"], at(&text, "counts c", 0), "{hover}");
+    let hover = s.hover_at(&doc.uri, at(&text, "n + 1", 0));
+    let value = hover["contents"]["value"].as_str().unwrap_or_else(|| panic!("{hover}"));
+    assert!(value.contains("counts.n INTEGER NOT NULL DEFAULT 0"), "{value}");
+}
+
+#[test]
+fn definition_and_references_of_sql_names() {
+    let ws = sql_project();
+    let mut s = Server::builder().root(&ws).start();
+    let doc = s.open(&ws.path("src/index.ts"), SQL_INDEX);
+    // From `n` in the UPDATE to its declaration, past the emoji (two UTF-16 units) above it.
+    let def = s.definition_at(&doc.uri, at(SQL_INDEX, "n = n + 1", 0));
+    let first = if def.is_array() { def[0].clone() } else { def.clone() };
+    let range = if first["targetSelectionRange"].is_object() { &first["targetSelectionRange"] } else { &first["range"] };
+    assert_eq!(range["start"], at(SQL_INDEX, "n INTEGER NOT NULL", 0), "{def}");
+    assert_eq!(range["end"], at(SQL_INDEX, "n INTEGER NOT NULL", 1), "{def}");
+
+    let refs = s.request(
+        "textDocument/references",
+        serde_json::json!({
+            "textDocument": { "uri": doc.uri },
+            "position": at(SQL_INDEX, "c.name = ?", 2),
+            "context": { "includeDeclaration": true }
+        }),
+    );
+    let starts: Vec<Value> = refs.as_array().unwrap_or_else(|| panic!("{refs}")).iter().map(|l| l["range"]["start"].clone()).collect();
+    assert_eq!(
+        starts,
+        [at(SQL_INDEX, "name TEXT PRIMARY", 0), at(SQL_INDEX, "name = ?\", name).one", 0), at(SQL_INDEX, "name = ?\", name);", 0)],
+        "{refs}"
+    );
+}
+
+/// Decodes `data` into (line, column, length, type) runs.
+fn decode_tokens(data: &Value) -> Vec<(u64, u64, u64, u64)> {
+    let d: Vec<u64> = data.as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    let (mut line, mut col) = (0, 0);
+    d.chunks(5)
+        .map(|c| {
+            if c[0] > 0 {
+                col = 0;
+            }
+            line += c[0];
+            col += c[1];
+            (line, col, c[2], c[3])
+        })
+        .collect()
+}
+
+#[test]
+fn semantic_tokens_colour_the_sql() {
+    let ws = sql_project();
+    let mut s = Server::builder().root(&ws).start();
+    let doc = s.open(&ws.path("src/index.ts"), SQL_INDEX);
+    let full = s.request("textDocument/semanticTokens/full", serde_json::json!({ "textDocument": { "uri": doc.uri } }));
+    let runs = decode_tokens(&full["data"]);
+    let kind_at = |needle: &str, delta: usize| {
+        let p = at(SQL_INDEX, needle, delta);
+        let (l, c) = (p["line"].as_u64().unwrap(), p["character"].as_u64().unwrap());
+        runs.iter().find(|r| r.0 == l && r.1 == c).map(|r| (r.2, r.3))
+    };
+    // (length, type index in the legend)
+    assert_eq!(kind_at("CREATE TABLE", 0), Some((6, 0)), "keyword");
+    assert_eq!(kind_at("counts (", 0), Some((6, 1)), "table");
+    assert_eq!(kind_at("n INTEGER", 0), Some((1, 2)), "column");
+    assert_eq!(kind_at("-- 😀", 0), Some((14, 8)), "comment, in UTF-16 units (the emoji is two)");
+    assert_eq!(kind_at("?\", name).one", 0), Some((1, 4)), "parameter");
+    assert_eq!(kind_at("0\n", 0), Some((1, 6)), "number");
+    assert_eq!(kind_at("+ 1", 0), Some((1, 7)), "operator");
+    // TypeScript outside the strings gets nothing.
+    assert_eq!(kind_at("return this", 0), None);
+    // A range request covers only the lines asked for.
+    let start = at(SQL_INDEX, "  bump(", 0);
+    let ranged = s.request(
+        "textDocument/semanticTokens/range",
+        serde_json::json!({ "textDocument": { "uri": doc.uri }, "range": { "start": start, "end": at(SQL_INDEX, "\n}\n", 0) } }),
+    );
+    let lines: Vec<u64> = decode_tokens(&ranged["data"]).iter().map(|r| r.0).collect();
+    assert!(!lines.is_empty() && lines.iter().all(|l| *l == start["line"].as_u64().unwrap() + 1), "{ranged}");
+}

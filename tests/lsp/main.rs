@@ -37,6 +37,14 @@ fn initialize_announces_capabilities() {
     assert_eq!(caps["hoverProvider"], true);
     assert_eq!(caps["signatureHelpProvider"]["triggerCharacters"], json!(["(", ","]));
     assert_eq!(caps["definitionProvider"], true);
+    assert_eq!(caps["referencesProvider"], true);
+    let tokens = &caps["semanticTokensProvider"];
+    assert_eq!(
+        tokens["legend"]["tokenTypes"],
+        json!(["keyword", "class", "property", "function", "parameter", "string", "number", "operator", "comment"]),
+        "{caps}"
+    );
+    assert_eq!((tokens["full"].clone(), tokens["range"].clone()), (json!(true), json!(true)));
     assert_eq!(caps["workspace"]["workspaceFolders"]["supported"], true);
     assert_eq!(s.initialize_result["serverInfo"]["name"], "dols");
     assert!(s.status().contains("- Position encoding: `utf-16`"));

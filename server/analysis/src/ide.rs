@@ -14,11 +14,16 @@ use crate::syntax::{node_range, node_text};
 use crate::text::TextRange;
 use crate::Analysis;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CompletionKind {
     Method,
     Property,
     Snippet,
+    /// Inside SQL: a keyword, a table (or view, or alias), a column, a function.
+    Keyword,
+    Table,
+    Column,
+    Function,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -184,6 +189,9 @@ pub(crate) fn completion(a: &Analysis, path: &Path, offset: usize) -> Vec<Comple
     let text = infer.text();
     if offset > text.len() || !text.is_char_boundary(offset) {
         return Vec::new();
+    }
+    if let Some(items) = crate::sql::ide::completion(a, &infer, offset) {
+        return items;
     }
     let root = infer.src.tree.root_node();
     if let Some((recv, replace)) = member_access_at(root, text, offset) {
@@ -406,6 +414,9 @@ fn catalog_member(ty: &Ty, name: &str) -> Option<(&'static Receiver, &'static Me
 
 pub(crate) fn hover(a: &Analysis, path: &Path, offset: usize) -> Option<Hover> {
     let infer = Infer::new(a, path)?;
+    if let Some(h) = crate::sql::ide::hover(a, &infer, offset) {
+        return Some(h);
+    }
     let root = infer.src.tree.root_node();
     let text = infer.text();
     if let Some((object, prop)) = property_at(root, offset) {
@@ -564,6 +575,9 @@ pub(crate) fn definition(a: &Analysis, path: &Path, offset: usize) -> Vec<NavTar
         return config_definition(a, path, &cfg.config, offset);
     }
     let Some(infer) = Infer::new(a, path) else { return Vec::new() };
+    if let Some(targets) = crate::sql::ide::definition(a, &infer, offset) {
+        return targets;
+    }
     let root = infer.src.tree.root_node();
     let Some((object, prop)) = property_at(root, offset) else { return Vec::new() };
     let name = node_text(prop, infer.text());

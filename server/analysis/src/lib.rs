@@ -30,6 +30,7 @@ use std::sync::Arc;
 use tree_sitter::Tree;
 
 pub use diagnostics::{Diagnostic, Severity};
+pub use sql::ide::{ClassSchema, SqlToken, SqlTokenKind};
 pub use ide::{CompletionItem, CompletionKind, Hover, NavTarget, Pass, SignatureHelp, SignatureInfo};
 pub use syntax::{SourceKind, TextEdit};
 pub use text::{Encoding, LineCol, LineIndex, TextRange};
@@ -357,6 +358,23 @@ impl Analysis {
 
     pub fn definition(&self, path: &Path, offset: usize) -> Vec<NavTarget> {
         ide::definition(self, path, offset)
+    }
+
+    /// The mentions of the table or column at a position inside an SQL string, across the
+    /// queries and schema statements of its class: (file, range of the name).
+    pub fn references(&self, path: &Path, offset: usize, include_declaration: bool) -> Vec<(PathBuf, TextRange)> {
+        sql::ide::references(self, path, offset, include_declaration)
+    }
+
+    /// Highlighting for the SQL inside `exec` strings (all of the file's, or those touching
+    /// `range`): source ranges, sorted, without overlaps.
+    pub fn sql_semantic_tokens(&self, path: &Path, range: Option<TextRange>) -> Vec<SqlToken> {
+        sql::ide::semantic_tokens(self, path, range)
+    }
+
+    /// The shadow schema of every class that has one.
+    pub fn class_schemas(&self) -> Vec<ClassSchema> {
+        sql::ide::class_schemas(self)
     }
 }
 

@@ -39,6 +39,7 @@ pub struct RunResult {
 pub const OPEN: &str = "open → first diagnostics";
 pub const COMPLETION: &str = "completion after `this.ctx.storage.`";
 pub const HOVER: &str = "hover on `exec`";
+pub const SQL_COMPLETION: &str = "completion inside SQL";
 pub const EDIT: &str = "edit → diagnostics";
 
 pub fn run(
@@ -86,11 +87,12 @@ pub fn run(
     }
     // Each metric runs on its own; a failed metric is reported and the next one still runs,
     // unless the server is gone.
-    for name in [HOVER, COMPLETION, EDIT] {
+    for name in [HOVER, COMPLETION, SQL_COMPLETION, EDIT] {
         eprintln!("dols-bench: [{role}] {name}");
         let samples = match name {
             HOVER => session.hover(&mut server, proj, &mut r),
             COMPLETION => session.completion(&mut server, proj, &mut r),
+            SQL_COMPLETION => session.sql_completion(&mut server, proj, &mut r),
             _ => session.edits(&mut server, proj, &mut r),
         };
         let gone = samples.as_ref().is_err_and(|e| e.starts_with("server `"));
@@ -294,6 +296,43 @@ impl Session<'_> {
             "",
         )?;
         self.wait_diagnostics(server, self.opts.timeout)?;
+        Ok(samples)
+    }
+
+    /// Completion right after `SELECT ` in a query in the middle of the file: the class's
+    /// columns, functions and keywords.
+    fn sql_completion(
+        &mut self,
+        server: &mut Server,
+        proj: &Project,
+        r: &mut RunResult,
+    ) -> Result<Vec<Duration>> {
+        let position = Pos {
+            line: proj.sql_edit.line,
+            col: proj.sql_edit.col + 1,
+        };
+        let params = json!({
+            "textDocument": {"uri": self.uri},
+            "position": pos(position),
+            "context": {"triggerKind": 1},
+        });
+        let mut samples = Vec::new();
+        let mut last = Value::Null;
+        for i in 0..self.iterations() {
+            let (v, took) =
+                server.call("textDocument/completion", params.clone(), self.opts.timeout)?;
+            if i >= self.opts.warmup {
+                samples.push(took);
+            }
+            last = v;
+        }
+        let labels = completion_labels(&last);
+        r.notes.push(format!(
+            "Completion inside SQL returned {} item{}{}.",
+            labels.len(),
+            if labels.len() == 1 { "" } else { "s" },
+            if labels.iter().any(|l| l == "id") { ", including the column `id`" } else { "" }
+        ));
         Ok(samples)
     }
 

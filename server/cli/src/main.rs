@@ -2,6 +2,7 @@
 
 mod check;
 mod report;
+mod schema_cmd;
 mod test_cmd;
 
 use std::process::ExitCode;
@@ -16,6 +17,9 @@ Usage:
                                        (with --rule: only those lint rules)
   dols rules                           list the lint rules with their default severity
   dols status [DIR]                    describe the project model, as Markdown
+  dols schema [DIR] [--class NAME] [--format sql|json]
+                                       print each Durable Object class's shadow schema
+                                       (the tables its own SQL creates)
   dols test [DIR] [--test FILE]... [--in-memory | --persist-to DIR]
                                        run the project's test exports on the embedded
                                        runtime (state in DIR/.dols/state by default)
@@ -44,6 +48,7 @@ fn main() -> ExitCode {
         "lsp" => dols_lsp::run_stdio(rest),
         "check" => check::run(rest),
         "status" => check::status(rest),
+        "schema" => schema_cmd::run(rest),
         "test" => test_cmd::run(rest),
         "rules" => check::rules(rest),
         other => {

@@ -3,11 +3,11 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use dols_analysis::{Encoding, TextRange, diagnostics::Severity, ide};
+use dols_analysis::{Encoding, SqlTokenKind, TextRange, diagnostics::Severity, ide};
 use ropey::Rope;
 use tower_lsp_server::ls_types as lsp;
 
-use crate::document::{encoded_len, offset_at, range_at};
+use crate::document::{encoded_len, offset_at, position_at, range_at};
 use crate::paths::uri_to_path;
 use crate::world::World;
 
@@ -46,6 +46,10 @@ pub fn completion_item(item: ide::CompletionItem, rope: &Rope, enc: Encoding, sn
             ide::CompletionKind::Method => lsp::CompletionItemKind::METHOD,
             ide::CompletionKind::Property => lsp::CompletionItemKind::PROPERTY,
             ide::CompletionKind::Snippet => lsp::CompletionItemKind::SNIPPET,
+            ide::CompletionKind::Keyword => lsp::CompletionItemKind::KEYWORD,
+            ide::CompletionKind::Table => lsp::CompletionItemKind::CLASS,
+            ide::CompletionKind::Column => lsp::CompletionItemKind::FIELD,
+            ide::CompletionKind::Function => lsp::CompletionItemKind::FUNCTION,
         }),
         detail: item.detail,
         documentation: item.documentation.map(markdown_doc),
@@ -156,6 +160,106 @@ pub fn definition(world: &World, params: lsp::GotoDefinitionParams) -> Option<ls
                 .collect(),
         )
     })
+}
+
+/// `textDocument/references`: the mentions of a table or column inside the SQL of its class.
+pub fn references(world: &World, params: lsp::ReferenceParams) -> Option<Vec<lsp::Location>> {
+    let at = locate(world, &params.text_document_position)?;
+    let found = world.analysis.references(&at.path, at.offset, params.context.include_declaration);
+    let mut ropes = Ropes::new(world);
+    Some(
+        found
+            .into_iter()
+            .filter_map(|(file, range)| {
+                let uri = world.uri(&file)?;
+                let range = range_at(ropes.get(&file)?, range, world.encoding);
+                Some(lsp::Location { uri, range })
+            })
+            .collect(),
+    )
+}
+
+/// The semantic token types dols reports, in legend order. Tables are `class`, columns
+/// `property` (docs/sql.md says so).
+pub const TOKEN_TYPES: [SqlTokenKind; 9] = [
+    SqlTokenKind::Keyword,
+    SqlTokenKind::Table,
+    SqlTokenKind::Column,
+    SqlTokenKind::Function,
+    SqlTokenKind::Parameter,
+    SqlTokenKind::String,
+    SqlTokenKind::Number,
+    SqlTokenKind::Operator,
+    SqlTokenKind::Comment,
+];
+
+pub fn token_legend() -> lsp::SemanticTokensLegend {
+    lsp::SemanticTokensLegend {
+        token_types: TOKEN_TYPES
+            .iter()
+            .map(|k| match k {
+                SqlTokenKind::Keyword => lsp::SemanticTokenType::KEYWORD,
+                SqlTokenKind::Table => lsp::SemanticTokenType::CLASS,
+                SqlTokenKind::Column => lsp::SemanticTokenType::PROPERTY,
+                SqlTokenKind::Function => lsp::SemanticTokenType::FUNCTION,
+                SqlTokenKind::Parameter => lsp::SemanticTokenType::PARAMETER,
+                SqlTokenKind::String => lsp::SemanticTokenType::STRING,
+                SqlTokenKind::Number => lsp::SemanticTokenType::NUMBER,
+                SqlTokenKind::Operator => lsp::SemanticTokenType::OPERATOR,
+                SqlTokenKind::Comment => lsp::SemanticTokenType::COMMENT,
+            })
+            .collect(),
+        token_modifiers: Vec::new(),
+    }
+}
+
+/// `textDocument/semanticTokens/full` and `/range`: the SQL inside `exec` strings.
+pub fn semantic_tokens(world: &World, uri: &lsp::Uri, range: Option<lsp::Range>) -> Option<lsp::SemanticTokens> {
+    let path = uri_to_path(uri)?;
+    let rope = world.rope(&path)?;
+    let enc = world.encoding;
+    let range = range.map(|r| {
+        let start = offset_at(&rope, r.start, enc).offset;
+        TextRange::new(start, offset_at(&rope, r.end, enc).offset.max(start))
+    });
+    let tokens = world.analysis.sql_semantic_tokens(&path, range);
+    Some(lsp::SemanticTokens { result_id: None, data: encode_tokens(&rope, &tokens, enc) })
+}
+
+/// Tokens as the protocol's relative `(line, start, length, type, modifiers)` runs; a token
+/// that crosses lines becomes one run per line.
+pub fn encode_tokens(rope: &Rope, tokens: &[dols_analysis::SqlToken], enc: Encoding) -> Vec<lsp::SemanticToken> {
+    let mut out = Vec::new();
+    let (mut prev_line, mut prev_start) = (0u32, 0u32);
+    for t in tokens {
+        let Some(ty) = TOKEN_TYPES.iter().position(|k| *k == t.kind) else { continue };
+        let s = position_at(rope, t.range.start, enc);
+        let e = position_at(rope, t.range.end, enc);
+        for line in s.line..=e.line {
+            let start = if line == s.line { s.character } else { 0 };
+            let end = if line == e.line {
+                e.character
+            } else {
+                // The length of the line's content: the position of its line break.
+                let next = rope.line_to_byte(line as usize + 1);
+                position_at(rope, next.saturating_sub(1), enc).character
+            };
+            if end <= start {
+                continue;
+            }
+            let delta_line = line - prev_line;
+            let delta_start = if delta_line == 0 { start - prev_start } else { start };
+            out.push(lsp::SemanticToken {
+                delta_line,
+                delta_start,
+                length: end - start,
+                token_type: ty as u32,
+                token_modifiers_bitset: 0,
+            });
+            (prev_line, prev_start) = (line, start);
+        }
+    }
+    out
 }
 
 /// The texts of files, for converting ranges in files other than the one asked about.

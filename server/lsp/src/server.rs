@@ -112,6 +112,13 @@ pub fn server_capabilities(enc: Encoding) -> lsp::ServerCapabilities {
             ..Default::default()
         }),
         definition_provider: Some(lsp::OneOf::Left(true)),
+        references_provider: Some(lsp::OneOf::Left(true)),
+        semantic_tokens_provider: Some(lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(lsp::SemanticTokensOptions {
+            legend: features::token_legend(),
+            range: Some(true),
+            full: Some(lsp::SemanticTokensFullOptions::Bool(true)),
+            ..Default::default()
+        })),
         code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
             code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
             resolve_provider: Some(false),
@@ -193,6 +200,27 @@ impl LanguageServer for Backend {
     async fn code_action(&self, params: lsp::CodeActionParams) -> Result<Option<lsp::CodeActionResponse>> {
         let world = self.snapshot();
         guard::compute("textDocument/codeAction", move || features::code_action(&world, params)).await
+    }
+
+    async fn references(&self, params: lsp::ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
+        let world = self.snapshot();
+        guard::compute("textDocument/references", move || features::references(&world, params)).await
+    }
+
+    async fn semantic_tokens_full(&self, params: lsp::SemanticTokensParams) -> Result<Option<lsp::SemanticTokensResult>> {
+        let world = self.snapshot();
+        guard::compute("textDocument/semanticTokens/full", move || {
+            features::semantic_tokens(&world, &params.text_document.uri, None).map(lsp::SemanticTokensResult::Tokens)
+        })
+        .await
+    }
+
+    async fn semantic_tokens_range(&self, params: lsp::SemanticTokensRangeParams) -> Result<Option<lsp::SemanticTokensRangeResult>> {
+        let world = self.snapshot();
+        guard::compute("textDocument/semanticTokens/range", move || {
+            features::semantic_tokens(&world, &params.text_document.uri, Some(params.range)).map(lsp::SemanticTokensRangeResult::Tokens)
+        })
+        .await
     }
 
     async fn goto_definition(&self, params: lsp::GotoDefinitionParams) -> Result<Option<lsp::GotoDefinitionResponse>> {

@@ -6,7 +6,10 @@
 //! part: syntax, statements the platform rejects, binding counts of fully known queries.
 
 pub mod platform;
+pub mod functions;
+pub mod ide;
 mod lex;
+pub mod schema;
 mod shadow;
 mod source;
 #[cfg(test)]
@@ -327,6 +330,9 @@ struct ClassPlan {
     ddl: Vec<String>,
     /// For each DDL statement: where it is in this file (site, span), when it is.
     ddl_origin: Vec<Option<(usize, usize)>>,
+    /// For each DDL statement: its file, site and statement there (in this file or a base
+    /// class's), for navigation.
+    ddl_source: Vec<(PathBuf, usize, usize)>,
     complete: bool,
     /// Some statement creates a table, view or virtual table.
     creates: bool,
@@ -434,7 +440,7 @@ fn class_plan(
     class: Option<&str>,
     other_files: &mut HashMap<PathBuf, FileSql>,
 ) -> ClassPlan {
-    let mut plan = ClassPlan { ddl: Vec::new(), ddl_origin: Vec::new(), complete: true, creates: false };
+    let mut plan = ClassPlan { ddl: Vec::new(), ddl_origin: Vec::new(), ddl_source: Vec::new(), complete: true, creates: false };
     let mut chain: Vec<ClassKey> = Vec::new();
     match class {
         Some(name) => {
@@ -504,6 +510,7 @@ fn add_ddl(plan: &mut ClassPlan, f: &FileSql, is_here: bool, wanted: impl Fn(&Ex
                 plan.creates |= st.verb == "CREATE";
                 plan.ddl.push(st.prepared.clone());
                 plan.ddl_origin.push(is_here.then_some((i, ix)));
+                plan.ddl_source.push((f.path.clone(), i, ix));
             }
         }
     }

@@ -18,6 +18,7 @@ use rusqlite::limits::Limit;
 use rusqlite::Connection;
 
 pub(crate) use super::platform::{authorize, Denial};
+use super::schema::{Column, ForeignKey, IndexInfo, ObjectKind, Schema, SchemaObject};
 
 /// The result of preparing (or, for DDL, running) one statement.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,6 +49,23 @@ pub(crate) struct SchemaFacts {
     pub ever_tables: HashSet<String>,
     /// Every column name (lower case) of any table at some point of the replay.
     pub ever_columns: HashSet<String>,
+    /// For each table (lower case): the DDL statement (by position) after which it last
+    /// appeared. For each (table, column): the statement after which that column last
+    /// appeared in that table.
+    pub table_origin: HashMap<String, usize>,
+    pub column_origin: HashMap<(String, String), usize>,
+}
+
+impl SchemaFacts {
+    fn pairs(&self) -> HashSet<(String, String)> {
+        let mut out = HashSet::new();
+        for (t, cols) in &self.columns {
+            let t = t.to_lowercase();
+            out.insert((t.clone(), String::new()));
+            out.extend(cols.iter().map(|c| (t.clone(), c.to_lowercase())));
+        }
+        out
+    }
 }
 
 /// A class: the file that declares it and its name.
@@ -71,6 +89,10 @@ struct ShadowDb {
     ddl: Vec<Outcome>,
     facts: Arc<SchemaFacts>,
     cache: HashMap<String, Outcome>,
+    /// The schema as data, read on first demand.
+    detail: Option<Arc<Schema>>,
+    /// The DDL replayed, for saying which statement declared what.
+    statements: Vec<String>,
 }
 
 #[derive(Default)]
@@ -108,29 +130,8 @@ impl Engine {
     /// Builds (or reuses) the class's shadow database for `ddl` and prepares `queries`
     /// against it, reusing earlier results for statements already prepared on this schema.
     pub fn check(&self, id: &ClassId, ddl: &[String], queries: &[String]) -> ClassResult {
-        let key = {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            ddl.hash(&mut h);
-            h.finish()
-        };
         let mut classes = self.classes.lock().unwrap_or_else(|e| e.into_inner());
-        if classes.len() > MAX_CLASSES && !classes.contains_key(id) {
-            // Classes renamed or deleted leave their databases behind; start afresh.
-            classes.clear();
-        }
-        let rebuild = classes.get(id).is_none_or(|db| db.key != key);
-        if rebuild {
-            self.replays.fetch_add(1, Ordering::Relaxed);
-            match ShadowDb::build(key, ddl) {
-                Some(db) => {
-                    classes.insert(id.clone(), db);
-                }
-                None => {
-                    classes.remove(id);
-                }
-            }
-        }
-        let Some(db) = classes.get_mut(id) else {
+        let Some(db) = self.ensure(&mut classes, id, ddl) else {
             return ClassResult { ddl: Vec::new(), queries: Vec::new(), facts: Arc::default() };
         };
         if db.cache.len() > MAX_CACHED {
@@ -151,6 +152,50 @@ impl Engine {
         }
         ClassResult { ddl: db.ddl.clone(), queries: results, facts: db.facts.clone() }
     }
+
+    /// The class's shadow database for `ddl`, built (replayed) when it has none or one for
+    /// other DDL.
+    fn ensure<'m>(&self, classes: &'m mut HashMap<ClassId, ShadowDb>, id: &ClassId, ddl: &[String]) -> Option<&'m mut ShadowDb> {
+        let key = {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            ddl.hash(&mut h);
+            h.finish()
+        };
+        if classes.len() > MAX_CLASSES && !classes.contains_key(id) {
+            // Classes renamed or deleted leave their databases behind; start afresh.
+            classes.clear();
+        }
+        let rebuild = classes.get(id).is_none_or(|db| db.key != key);
+        if rebuild {
+            self.replays.fetch_add(1, Ordering::Relaxed);
+            match ShadowDb::build(key, ddl) {
+                Some(db) => {
+                    classes.insert(id.clone(), db);
+                }
+                None => {
+                    classes.remove(id);
+                }
+            }
+        }
+        classes.get_mut(id)
+    }
+
+    /// The schema (as data) and replay facts of the class's database for `ddl`.
+    pub fn schema(&self, id: &ClassId, ddl: &[String]) -> (Arc<Schema>, Arc<SchemaFacts>) {
+        let mut classes = self.classes.lock().unwrap_or_else(|e| e.into_inner());
+        match self.ensure(&mut classes, id, ddl) {
+            Some(db) => (db.detail(), db.facts.clone()),
+            None => Default::default(),
+        }
+    }
+
+    /// The schema of the class's database as last built (by the checks or an IDE request),
+    /// without working out the class's DDL again: for answers that must be quick.
+    pub fn last_schema(&self, id: &ClassId) -> Option<(Arc<Schema>, Arc<SchemaFacts>)> {
+        let mut classes = self.classes.lock().unwrap_or_else(|e| e.into_inner());
+        let db = classes.get_mut(id)?;
+        Some((db.detail(), db.facts.clone()))
+    }
 }
 
 /// Math functions the platform builds in (`SQLITE_ENABLE_MATH_FUNCTIONS`) but the bundled
@@ -169,12 +214,23 @@ impl ShadowDb {
         let auth = Arc::new(Mutex::new(AuthState::default()));
         let ops = Arc::new(AtomicU64::new(0));
         configure(&mut conn, &auth, &ops).ok()?;
-        let mut db = ShadowDb { key, conn, auth, ops, ddl: Vec::new(), facts: Arc::default(), cache: HashMap::new() };
+        let mut db = ShadowDb { key, conn, auth, ops, ddl: Vec::new(), facts: Arc::default(), cache: HashMap::new(), detail: None, statements: ddl.to_vec() };
         let mut facts = SchemaFacts::default();
-        for stmt in ddl {
+        let mut before = HashSet::new();
+        for (i, stmt) in ddl.iter().enumerate() {
             let outcome = db.run_ddl(stmt);
             if matches!(outcome, Outcome::Ok { .. }) {
                 db.record_schema(&mut facts);
+                // What this statement brought in: tables created or renamed, columns added.
+                let after = facts.pairs();
+                for (t, c) in after.difference(&before) {
+                    if c.is_empty() {
+                        facts.table_origin.insert(t.clone(), i);
+                    } else {
+                        facts.column_origin.insert((t.clone(), c.clone()), i);
+                    }
+                }
+                before = after;
             }
             db.ddl.push(outcome);
         }
@@ -240,6 +296,108 @@ impl ShadowDb {
             Ok(params) => Outcome::Ok { params, quoted_string: None },
             Err(e) => Outcome::Err(self.error(e)),
         }
+    }
+
+    /// The schema as data, read once per build with the authorizer out of the way.
+    fn detail(&mut self) -> Arc<Schema> {
+        if let Some(d) = &self.detail {
+            return d.clone();
+        }
+        self.auth.lock().unwrap_or_else(|e| e.into_inner()).trusted = true;
+        let schema = self.read_schema().unwrap_or_default();
+        self.auth.lock().unwrap_or_else(|e| e.into_inner()).trusted = false;
+        let d = Arc::new(schema);
+        self.detail = Some(d.clone());
+        d
+    }
+
+    fn read_schema(&self) -> rusqlite::Result<Schema> {
+        let facts = &self.facts;
+        let mut objects = Vec::new();
+        let list = "SELECT s.type, s.name, s.tbl_name, s.sql, coalesce(l.type, '') \
+                    FROM sqlite_schema s LEFT JOIN pragma_table_list l ON l.schema = 'main' AND l.name = s.name \
+                    WHERE s.sql IS NOT NULL AND s.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY s.rowid";
+        let rows: Vec<(String, String, String, String, String)> = {
+            let mut s = self.conn.prepare(list)?;
+            s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.flatten().collect()
+        };
+        // Shadow tables of virtual tables (and their indexes) are the engine's business.
+        let shadows: HashSet<String> = rows.iter().filter(|r| r.4 == "shadow").map(|r| r.1.to_lowercase()).collect();
+        for (ty, name, table, sql, list_type) in rows {
+            if shadows.contains(&name.to_lowercase()) || shadows.contains(&table.to_lowercase()) {
+                continue;
+            }
+            let kind = match (ty.as_str(), list_type.as_str()) {
+                ("table", "virtual") => ObjectKind::Virtual,
+                ("table", _) => ObjectKind::Table,
+                ("view", _) => ObjectKind::View,
+                ("index", _) => ObjectKind::Index,
+                ("trigger", _) => ObjectKind::Trigger,
+                _ => continue,
+            };
+            let mut obj = SchemaObject {
+                kind,
+                created_by: facts.table_origin.get(&name.to_lowercase()).copied().filter(|_| kind.is_relation()),
+                name,
+                table,
+                sql,
+                columns: Vec::new(),
+                foreign_keys: Vec::new(),
+                indexes: Vec::new(),
+            };
+            if kind.is_relation() {
+                self.read_table(&mut obj)?;
+            }
+            objects.push(obj);
+        }
+        Ok(Schema { objects, ddl: self.statements.clone() })
+    }
+
+    fn read_table(&self, obj: &mut SchemaObject) -> rusqlite::Result<()> {
+        let lower = obj.name.to_lowercase();
+        let mut s = self.conn.prepare("SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1)")?;
+        let cols = s.query_map([&obj.name], |r| {
+            Ok(Column {
+                name: r.get(0)?,
+                decl_type: r.get(1)?,
+                not_null: r.get::<_, i64>(2)? != 0,
+                default: r.get(3)?,
+                primary_key: r.get::<_, i64>(4)?.max(0) as u32,
+                unique: false,
+                hidden: r.get::<_, i64>(5)? != 0,
+                added_by: None,
+            })
+        })?;
+        obj.columns = cols.flatten().collect();
+        for c in &mut obj.columns {
+            c.added_by = self.facts.column_origin.get(&(lower.clone(), c.name.to_lowercase())).copied();
+        }
+        let mut s = self.conn.prepare("SELECT id, \"table\", \"from\", \"to\", on_update, on_delete FROM pragma_foreign_key_list(?1) ORDER BY id, seq")?;
+        let fks = s.query_map([&obj.name], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?, r.get::<_, String>(4)?, r.get::<_, String>(5)?))
+        })?;
+        let mut last = None;
+        for (id, table, from, to, on_update, on_delete) in fks.flatten() {
+            if last != Some(id) {
+                obj.foreign_keys.push(ForeignKey { columns: Vec::new(), table, references: Vec::new(), on_update, on_delete });
+                last = Some(id);
+            }
+            let fk = obj.foreign_keys.last_mut().expect("pushed above");
+            fk.columns.push(from);
+            fk.references.extend(to);
+        }
+        let mut s = self.conn.prepare("SELECT name, \"unique\", origin FROM pragma_index_list(?1) ORDER BY seq DESC")?;
+        let idx: Vec<(String, bool, String)> = s.query_map([&obj.name], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? != 0, r.get(2)?)))?.flatten().collect();
+        let mut s = self.conn.prepare("SELECT name FROM pragma_index_info(?1) ORDER BY seqno")?;
+        for (name, unique, origin) in idx {
+            let columns: Vec<String> = s.query_map([&name], |r| r.get::<_, Option<String>>(0))?.flatten().flatten().collect();
+            if unique && let [only] = columns.as_slice()
+                && let Some(c) = obj.columns.iter_mut().find(|c| c.name.eq_ignore_ascii_case(only)) {
+                    c.unique = true;
+                }
+            obj.indexes.push(IndexInfo { name, unique, origin, columns });
+        }
+        Ok(())
     }
 
     /// Adds the current tables and columns to `facts`.

@@ -584,22 +584,7 @@ fn template(node: Node<'_>, text: &str, depth: usize) -> Query {
             return Query::Unknown;
         }
         let span = (sub.start_byte() as u32, sub.end_byte() as u32);
-        let value = sub.named_child(0).and_then(|e| match e.kind() {
-            "identifier" => {
-                let v = const_value(e, text)?;
-                // Only plain literals are spliced: the name of a table, a column list, a
-                // page size.
-                if v.kind() == "number" {
-                    return integer_text(node_text(v, text));
-                }
-                match query_of(v, text, depth + 1) {
-                    Query::Known(s) => Some(s.text),
-                    _ => None,
-                }
-            }
-            "number" => integer_text(node_text(e, text)),
-            _ => None,
-        });
+        let value = substitution_value(sub, text, depth);
         match value {
             Some(v) => out.push_str(&v, span),
             None => return Query::Partial { prefix: out.text },
@@ -610,6 +595,49 @@ fn template(node: Node<'_>, text: &str, depth: usize) -> Query {
         return Query::Unknown;
     }
     Query::Known(out)
+}
+
+/// The text a `${…}` substitution splices in, when it is a string or integer constant.
+fn substitution_value(sub: Node<'_>, text: &str, depth: usize) -> Option<String> {
+    sub.named_child(0).and_then(|e| match e.kind() {
+        "identifier" => {
+            let v = const_value(e, text)?;
+            // Only plain literals are spliced: the name of a table, a column list, a
+            // page size.
+            if v.kind() == "number" {
+                return integer_text(node_text(v, text));
+            }
+            match query_of(v, text, depth + 1) {
+                Query::Known(s) => Some(s.text),
+                _ => None,
+            }
+        }
+        "number" => integer_text(node_text(e, text)),
+        _ => None,
+    })
+}
+
+/// A template literal's text for reading the statement around a cursor: known
+/// substitutions spliced in, each unknown one replaced by the name `_` (so that the
+/// statement still reads as one). For the IDE only, never for checking.
+pub(crate) fn template_with_holes(node: Node<'_>, text: &str) -> Option<SqlText> {
+    if node.kind() != "template_string" {
+        return None;
+    }
+    let (start, end) = (node.start_byte(), node.end_byte());
+    let mut out = SqlText::default();
+    let mut pos = start + 1;
+    let mut c = node.walk();
+    let subs: Vec<Node<'_>> = node.named_children(&mut c).filter(|n| n.kind() == "template_substitution").collect();
+    for sub in subs {
+        decode(text, pos, sub.start_byte(), true, &mut out)?;
+        let span = (sub.start_byte() as u32, sub.end_byte() as u32);
+        let value = substitution_value(sub, text, 0).unwrap_or_else(|| "_".to_string());
+        out.push_str(&value, span);
+        pos = sub.end_byte();
+    }
+    decode(text, pos, end.checked_sub(1)?, true, &mut out)?;
+    Some(out)
 }
 
 /// A decimal integer literal as JavaScript prints it (`1_000` → `1000`); other numbers are
@@ -752,4 +780,127 @@ fn binds_name(params: Node<'_>, name: &str, text: &str) -> bool {
         stack.extend(n.named_children(&mut c));
     }
     false
+}
+
+/// The `exec` site (direct call, or loop over a const array) whose query holds the string
+/// literal at `offset`, found from the syntax around that literal alone: the call it is an
+/// argument of, or the uses of the `const` it initialises. The other calls of the file are
+/// never visited. Returns the site (its query known, its text covering the literal) and the
+/// literal's range.
+pub(crate) fn site_at(infer: &Infer<'_>, offset: usize) -> Option<(ExecSite, TextRange)> {
+    let text = infer.text();
+    let root = infer.src.tree.root_node();
+    let node = root.descendant_for_byte_range(offset, offset)?;
+    let mut chain = crate::syntax::ancestors(root, node);
+    chain.push(node);
+    let at = chain.iter().rposition(|n| matches!(n.kind(), "string" | "template_string"))?;
+    if chain[at..].iter().any(|n| n.kind() == "template_substitution") {
+        return None;
+    }
+    let lit = chain[at];
+    if !(lit.start_byte() < offset && offset < lit.end_byte()) {
+        return None;
+    }
+    let lit_range = crate::syntax::node_range(lit);
+    let covers = |site: &ExecSite| match &site.query {
+        Query::Known(sql) => sql.spans.iter().any(|&(a, b)| lit_range.start <= a as usize && b as usize <= lit_range.end),
+        // A template with a run-time part, passed as is: read with holes by the caller.
+        Query::Partial { .. } => site.arg == lit_range && lit.kind() == "template_string",
+        Query::Unknown => false,
+    };
+    // Up through concatenations and type assertions to what holds the value.
+    let mut i = at;
+    while i > 0 && matches!(chain[i - 1].kind(), "binary_expression" | "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression") {
+        i -= 1;
+    }
+    let holder = if i > 0 { chain[i - 1] } else { return None };
+    match holder.kind() {
+        "arguments" => {
+            let call = *chain.get(i.checked_sub(2)?)?;
+            exec_site(infer, call, text)?.into_iter().find(|s| covers(s)).map(|s| (s, lit_range))
+        }
+        "variable_declarator" | "pair" => {
+            // `const Q = "…"` or `const Q = { byId: "…" }`: the calls that pass it to `exec`.
+            let decl = if holder.kind() == "pair" {
+                let mut j = (i - 1).checked_sub(1)?;
+                if chain[j].kind() != "object" {
+                    return None;
+                }
+                while j > 0 && matches!(chain[j - 1].kind(), "as_expression" | "satisfies_expression" | "parenthesized_expression") {
+                    j -= 1;
+                }
+                *chain.get(j.checked_sub(1)?)?
+            } else {
+                holder
+            };
+            if decl.kind() != "variable_declarator" {
+                return None;
+            }
+            let name = decl.field("name").filter(|n| n.kind() == "identifier")?;
+            let name = node_text(name, text);
+            uses_of_const(infer, name, decl)
+                .into_iter()
+                .find_map(|call| exec_site(infer, call, text)?.into_iter().find(|s| covers(s)))
+                .map(|s| (s, lit_range))
+        }
+        _ => None,
+    }
+}
+
+/// The calls (at most a few dozen) that take the const `name` (or one of its properties) as
+/// an argument, found by reading the text for the name.
+fn uses_of_const<'t>(infer: &Infer<'t>, name: &str, decl: Node<'t>) -> Vec<Node<'t>> {
+    let text = infer.text();
+    let root = infer.src.tree.root_node();
+    let bytes = text.as_bytes();
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+    let mut out = Vec::new();
+    for (pos, _) in text.match_indices(name).take(256) {
+        let end = pos + name.len();
+        if (pos > 0 && is_ident(bytes[pos - 1])) || bytes.get(end).is_some_and(|b| is_ident(*b)) {
+            continue;
+        }
+        if decl.start_byte() <= pos && end <= decl.end_byte() {
+            continue;
+        }
+        let Some(ident) = root.descendant_for_byte_range(pos, end).filter(|n| n.kind() == "identifier") else { continue };
+        if const_value(ident, text).is_none_or(|v| v.start_byte() < decl.start_byte() || v.end_byte() > decl.end_byte()) {
+            continue;
+        }
+        let mut chain = crate::syntax::ancestors(root, ident);
+        chain.push(ident);
+        let mut i = chain.len() - 1;
+        while i > 0 && matches!(chain[i - 1].kind(), "member_expression" | "binary_expression" | "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression") {
+            i -= 1;
+        }
+        if i >= 2 && chain[i - 1].kind() == "arguments" && chain[i - 2].kind() == "call_expression" {
+            out.push(chain[i - 2]);
+            if out.len() >= 32 {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// The `exec` sites whose calls overlap `range`, visiting only the nodes that overlap it
+/// (wrapper calls are not included).
+pub(crate) fn sites_in(infer: &Infer<'_>, range: TextRange) -> Vec<ExecSite> {
+    let text = infer.text();
+    let mut out = Vec::new();
+    let mut stack = vec![infer.src.tree.root_node()];
+    while let Some(n) = stack.pop() {
+        if n.end_byte() < range.start || n.start_byte() > range.end {
+            continue;
+        }
+        if n.kind() == "call_expression"
+            && let Some(sites) = exec_site(infer, n, text) {
+                out.extend(sites);
+            }
+        let mut c = n.walk();
+        let children: Vec<_> = n.named_children(&mut c).collect();
+        stack.extend(children.into_iter().rev());
+    }
+    out.sort_by_key(|s| s.call.start);
+    out
 }
