@@ -21,8 +21,11 @@ use crate::syntax::node_text;
 use crate::Analysis;
 
 mod alarm_overwrite;
+mod await_between_writes;
+mod check_then_act_across_await;
 mod block_concurrency_outside_constructor;
 mod delete_all_keeps_alarm;
+mod flow;
 mod global_singleton_stub;
 mod io_in_block_concurrency;
 mod kv_backend_class;
@@ -107,6 +110,16 @@ pub const RULES: &[Rule] = &[
         summary: "`deleteAll()` in a class with an `alarm()` handler and no `deleteAlarm()`, on a compatibility date where the alarm survives.",
     },
     Rule {
+        code: await_between_writes::CODE,
+        default: Severity::Warning,
+        summary: "Two storage writes with an `await` of `fetch`, a stub call or a timer between them: they are not committed together.",
+    },
+    Rule {
+        code: check_then_act_across_await::CODE,
+        default: Severity::Warning,
+        summary: "State read and tested, then written after an `await` of external I/O: another request can pass the same test meanwhile.",
+    },
+    Rule {
         code: kv_backend_class::CODE,
         default: Severity::Hint,
         summary: "A class created with `new_classes` (the key-value backend) where `new_sqlite_classes` would do.",
@@ -139,6 +152,8 @@ pub(crate) struct Ctx<'a> {
     members: Vec<Option<(Node<'a>, &'a str)>>,
     /// The index in `calls` of each call, by node id.
     call_index: std::collections::HashMap<usize, usize>,
+    /// What each call does to storage, worked out on first use (`flow::storage_op`).
+    ops: Vec<std::cell::OnceCell<Option<flow::StorageOp>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -324,7 +339,11 @@ impl<'a> Ctx<'a> {
 
     /// The property name of call `i`'s callee (`exec` in `sql.exec(…)`).
     pub fn callee_property(&self, i: usize) -> Option<Node<'a>> {
-        self.calls[i].field("function").and_then(|f| f.field("property"))
+        let mut f = self.calls[i].field("function")?;
+        if f.kind() == "await_expression" {
+            f = f.named_child(0)?;
+        }
+        f.field("property")
     }
 
     /// Whether some class of the chain declares a member (method, accessor or field) `name`.
@@ -366,6 +385,10 @@ fn member_call_of<'t>(call: Node<'t>, text: &'t str) -> Option<(Node<'t>, &'t st
         match child.kind() {
             "arguments" => args = Some(child),
             "member_expression" if callee.is_none() && args.is_none() => callee = Some(child),
+            // `await a.b<T>(…)` parses as a call of `await a.b` with type arguments.
+            "await_expression" if callee.is_none() && args.is_none() => {
+                callee = child.named_child(0).filter(|c| c.kind() == "member_expression")
+            }
             _ => {}
         }
     }
@@ -456,7 +479,9 @@ pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
         this_chains: Default::default(),
         members,
         call_index: Default::default(),
+        ops: Vec::new(),
     };
+    cx.ops = (0..cx.calls.len()).map(|_| Default::default()).collect();
     cx.call_index = cx.calls.iter().enumerate().map(|(i, c)| (c.id(), i)).collect();
     let on = |code: &str| rule(code).is_some_and(|r| levels(r) != Some(Level::Off));
     let checks: &[(&str, fn(&mut Ctx<'_>))] = &[
@@ -472,6 +497,8 @@ pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
         (timers_in_durable_object::CODE, timers_in_durable_object::check),
         (delete_all_keeps_alarm::CODE, delete_all_keeps_alarm::check),
         (alarm_overwrite::CODE, alarm_overwrite::check),
+        (await_between_writes::CODE, await_between_writes::check),
+        (check_then_act_across_await::CODE, check_then_act_across_await::check),
     ];
     for (code, check) in checks {
         if on(code) {

@@ -137,6 +137,7 @@ export default {
     const p = stub.join("b");
     ctx.waitUntil(stub.join("c"));
     void stub.join("d");
+    await stub.join<string>("typed");
     stub.join("e").catch(() => {});
     await Promise.all([stub.join("f")]);
     const other = { join(x: string) { return x; } };
@@ -910,6 +911,215 @@ export default {
     return new Response("ok");
   },
 };
+"#,
+    );
+}
+
+// ---------------------------------------------------------------- await-between-writes
+
+#[test]
+fn await_between_writes_fires() {
+    check(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject<Env> {
+  async transfer(from: string, to: string, amount: number) {
+    this.ctx.storage.sql.exec("UPDATE accounts SET balance = balance - ? WHERE id = ?", amount, from);
+    await fetch("https://audit.example.com", { method: "POST" });
+    this.ctx.storage.sql.exec("INSERT INTO transfers (src, dst, amount) VALUES (?, ?, ?)", from, to, amount);
+  }
+  async rename(name: string) {
+    await this.ctx.storage.put("name", name);
+    await this.env.CHAT.getByName("lobby").hello();
+    await this.ctx.storage.put("renamedAt", Date.now());
+  }
+}
+export class Chat extends DurableObject {
+  async hello() {}
+}
+"#,
+        expect![[r#"
+            6   |     this.ctx.storage.sql.exec("INSERT INTO transfers (src, dst, amount) VALUES (?, ?, ?)", from, to, amount);
+                |                          ^^^^ warning[await-between-writes] This write and the one on line 4 are separated by an `await` of external I/O (`fetch(…)`, line 5): they are committed separately, other events can run between them, and a failure in between leaves only the first. Do both writes before the `await` (writes with no `await` between them are committed together), or make them one `this.ctx.storage.transactionSync(() => …)`.
+                = related: /w/src/index.ts:4:5 "this.ctx.storage.sql.exec(\"UPDATE accounts SET balance = balance - ? WHERE id = ?\", amount, from)" the first write
+                = related: /w/src/index.ts:5:5 "await fetch(\"https://audit.example.com\", { method: \"POST\" })" the `await` between them
+            11  |     await this.ctx.storage.put("renamedAt", Date.now());
+                |                            ^^^ warning[await-between-writes] This write and the one on line 9 are separated by an `await` of external I/O (a call to another Durable Object, line 10): they are committed separately, other events can run between them, and a failure in between leaves only the first. Do both writes before the `await` (writes with no `await` between them are committed together), or make them one `this.ctx.storage.transactionSync(() => …)`.
+                = related: /w/src/index.ts:9:11 "this.ctx.storage.put(\"name\", name)" the first write
+                = related: /w/src/index.ts:10:5 "await this.env.CHAT.getByName(\"lobby\").hello()" the `await` between them
+        "#]],
+    );
+}
+
+#[test]
+fn writes_split_by_storage_awaits_or_grouped_are_silent() {
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject<Env> {
+  async onlyStorage(name: string) {
+    await this.ctx.storage.put("name", name);
+    const old = await this.ctx.storage.get<number>("count");
+    await this.ctx.storage.put("count", (old ?? 0) + 1);
+  }
+  async grouped(name: string) {
+    this.ctx.storage.kv.put("name", name);
+    this.ctx.storage.kv.put("renamedAt", Date.now());
+    await fetch("https://example.com/notify");
+  }
+  async inTransaction(name: string) {
+    this.ctx.storage.transactionSync(() => {
+      this.ctx.storage.kv.put("name", name);
+      this.ctx.storage.kv.put("renamedAt", Date.now());
+    });
+    await this.ctx.storage.transaction(async () => {
+      await this.ctx.storage.put("a", 1);
+      await fetch("https://example.com");
+      await this.ctx.storage.put("b", 2);
+    });
+  }
+  async usesTheResult(id: string) {
+    this.ctx.storage.sql.exec("UPDATE jobs SET status = 'sending' WHERE id = ?", id);
+    const res = await fetch("https://example.com/send");
+    this.ctx.storage.sql.exec("INSERT INTO results (id, status) VALUES (?, ?)", id, res.status);
+  }
+  async stateChange(id: string) {
+    this.ctx.storage.kv.put("status", "sending");
+    await fetch("https://example.com/send");
+    this.ctx.storage.kv.put("status", "sent");
+  }
+  async unknownAwait(name: string) {
+    await this.ctx.storage.put("name", name);
+    await this.helper();
+    await this.ctx.storage.put("renamedAt", Date.now());
+  }
+  async branch(name: string, notify: boolean) {
+    await this.ctx.storage.put("name", name);
+    if (notify) {
+      await fetch("https://example.com/notify");
+    }
+    await this.ctx.storage.put("renamedAt", Date.now());
+  }
+  async alarms(name: string) {
+    await this.ctx.storage.put("name", name);
+    await fetch("https://example.com/notify");
+    await this.ctx.storage.setAlarm(Date.now() + 1000);
+  }
+  async helper() {}
+  async alarm() {}
+}
+"#,
+    );
+}
+
+// ---------------------------------------------------------------- check-then-act-across-await
+
+#[test]
+fn check_then_act_across_await_fires() {
+    check(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject<Env> {
+  async pay(orderId: string) {
+    const order = this.ctx.storage.sql.exec<{ status: string }>("SELECT status FROM orders WHERE id = ?", orderId).one();
+    if (order.status !== "pending") {
+      throw new Error("already paid");
+    }
+    const res = await fetch("https://payments.example.com/charge", { method: "POST" });
+    this.ctx.storage.sql.exec("UPDATE orders SET status = 'paid', receipt = ? WHERE id = ?", await res.text(), orderId);
+  }
+  async redeem(code: string) {
+    const used = this.ctx.storage.kv.get<boolean>(`code:${code}`);
+    if (used === true) return false;
+    await this.env.CHAT.getByName(code).hello();
+    this.ctx.storage.kv.put(`code:${code}`, true);
+    return true;
+  }
+  async join(name: string) {
+    const seats = await this.ctx.storage.get<number>("seats");
+    if (seats !== undefined && seats > 0) {
+      await scheduler.wait(100);
+      await this.ctx.storage.put("seats", seats - 1);
+    }
+  }
+}
+export class Chat extends DurableObject {
+  async hello() {}
+}
+"#,
+        expect![[r#"
+            9   |     this.ctx.storage.sql.exec("UPDATE orders SET status = 'paid', receipt = ? WHERE id = ?", await res.text(), orderId);
+                |                          ^^^^ warning[check-then-act-across-await] This write acts on a check made before an `await` of external I/O (`fetch(…)`, line 8): the state was read on line 4 and tested on line 5, and other requests can run during that `await` and pass the same test. Claim the state before the `await` (for example `UPDATE … SET status = 'busy' WHERE id = ? AND status = 'pending' RETURNING …`, and go on only if a row came back), or read and test it again after the `await`.
+                = related: /w/src/index.ts:4:19 "this.ctx.storage.sql.exec<{ status: string }>(\"SELECT status FROM orders WHERE id = ?\", orderId)" the state is read here
+                = related: /w/src/index.ts:8:17 "await fetch(\"https://payments.example.com/charge\", { method: \"POST\" })" other events can run during this `await`
+            15  |     this.ctx.storage.kv.put(`code:${code}`, true);
+                |                         ^^^ warning[check-then-act-across-await] This write acts on a check made before an `await` of external I/O (a call to another Durable Object, line 14): the state was read on line 12 and tested on line 13, and other requests can run during that `await` and pass the same test. Claim the state before the `await` (for example `UPDATE … SET status = 'busy' WHERE id = ? AND status = 'pending' RETURNING …`, and go on only if a row came back), or read and test it again after the `await`.
+                = related: /w/src/index.ts:12:18 "this.ctx.storage.kv.get<boolean>(`code:${code}`)" the state is read here
+                = related: /w/src/index.ts:14:5 "await this.env.CHAT.getByName(code).hello()" other events can run during this `await`
+            22  |       await this.ctx.storage.put("seats", seats - 1);
+                |                              ^^^ warning[check-then-act-across-await] This write acts on a check made before an `await` of external I/O (a timer (`scheduler.wait`), line 21): the state was read on line 19 and tested on line 20, and other requests can run during that `await` and pass the same test. Claim the state before the `await` (for example `UPDATE … SET status = 'busy' WHERE id = ? AND status = 'pending' RETURNING …`, and go on only if a row came back), or read and test it again after the `await`.
+                = related: /w/src/index.ts:19:19 "await this.ctx.storage.get<number>(\"seats\")" the state is read here
+                = related: /w/src/index.ts:21:7 "await scheduler.wait(100)" other events can run during this `await`
+        "#]],
+    );
+}
+
+#[test]
+fn claimed_rechecked_or_cached_state_is_silent() {
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject<Env> {
+  async payClaimed(orderId: string) {
+    const order = this.ctx.storage.sql.exec<{ status: string }>("SELECT status FROM orders WHERE id = ?", orderId).one();
+    if (order.status !== "pending") throw new Error("already paid");
+    this.ctx.storage.sql.exec("UPDATE orders SET status = 'paying' WHERE id = ?", orderId);
+    await fetch("https://payments.example.com/charge", { method: "POST" });
+    this.ctx.storage.sql.exec("UPDATE orders SET status = 'paid' WHERE id = ?", orderId);
+  }
+  async payConditional(orderId: string) {
+    const order = this.ctx.storage.sql.exec<{ status: string }>("SELECT status FROM orders WHERE id = ?", orderId).one();
+    if (order.status !== "pending") throw new Error("already paid");
+    await fetch("https://payments.example.com/charge", { method: "POST" });
+    const claimed = this.ctx.storage.sql.exec("UPDATE orders SET status = 'paid' WHERE id = ? AND status = 'pending'", orderId);
+    if (claimed.rowsWritten === 0) throw new Error("raced");
+  }
+  async rechecked(code: string) {
+    const used = this.ctx.storage.kv.get<boolean>(code);
+    if (used) return;
+    await fetch("https://example.com/validate");
+    if (this.ctx.storage.kv.get<boolean>(code)) return;
+    this.ctx.storage.kv.put(code, true);
+  }
+  async token() {
+    let token = this.ctx.storage.kv.get<string>("token");
+    if (!token) {
+      token = await (await fetch("https://auth.example.com/token")).text();
+      this.ctx.storage.kv.put("token", token);
+    }
+    return token;
+  }
+  async otherKey(code: string) {
+    const used = this.ctx.storage.kv.get<boolean>(code);
+    if (used) return;
+    await fetch("https://example.com/validate");
+    this.ctx.storage.kv.put("lastValidation", Date.now());
+  }
+  async exclusive(code: string) {
+    await this.ctx.storage.transaction(async () => {
+      const used = this.ctx.storage.kv.get<boolean>(code);
+      if (used) return;
+      await fetch("https://example.com/validate");
+      this.ctx.storage.kv.put(code, true);
+    });
+  }
+  async storageOnly(code: string) {
+    const used = await this.ctx.storage.get<boolean>(code);
+    if (used) return;
+    await this.ctx.storage.put("log", code);
+    await this.ctx.storage.put(code, true);
+  }
+}
 "#,
     );
 }

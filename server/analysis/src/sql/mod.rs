@@ -26,6 +26,7 @@ use crate::text::TextRange;
 use crate::Analysis;
 
 pub(crate) use shadow::Engine;
+pub(crate) use lex::Access;
 use lex::{Tok, Token};
 use shadow::{Denial, Outcome, SchemaFacts};
 use source::{ExecSite, Query, SqlText};
@@ -686,4 +687,14 @@ fn is_state_dependent(message: &str) -> bool {
 
 fn is_syntax(message: &str) -> bool {
     message.contains("syntax error") || message == "incomplete input" || message.starts_with("unrecognized token")
+}
+
+/// What the query argument of an `exec` reads and writes, when its text is known (or its
+/// start, for a query completed at run time). `None` when nothing of it is known.
+pub(crate) fn query_access(arg: Node<'_>, text: &str) -> Option<Access> {
+    match source::query_of(arg, text, 0) {
+        Query::Known(s) => Some(lex::access(&s.text)),
+        Query::Partial { prefix } => Some(lex::access(&prefix)),
+        Query::Unknown => None,
+    }
 }
