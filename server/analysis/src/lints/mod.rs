@@ -29,12 +29,15 @@ mod flow;
 mod global_singleton_stub;
 mod io_in_block_concurrency;
 mod kv_backend_class;
+mod legacy_fetch_routing;
+mod prefer_sync_kv;
 mod reserved_method_over_rpc;
 mod set_alarm_without_handler;
 mod stub_call_not_awaited;
 mod stub_fetch_without_handler;
 mod stub_unknown_method;
 mod timers_in_durable_object;
+mod transaction_sync_async_callback;
 mod websocket_accept_without_hibernation;
 
 #[cfg(test)]
@@ -118,6 +121,21 @@ pub const RULES: &[Rule] = &[
         code: check_then_act_across_await::CODE,
         default: Severity::Warning,
         summary: "State read and tested, then written after an `await` of external I/O: another request can pass the same test meanwhile.",
+    },
+    Rule {
+        code: transaction_sync_async_callback::CODE,
+        default: Severity::Warning,
+        summary: "An `async` callback passed to `transactionSync`: the transaction ends at its first `await` and a throw rolls nothing back.",
+    },
+    Rule {
+        code: legacy_fetch_routing::CODE,
+        default: Severity::Hint,
+        summary: "A Durable Object `fetch` handler that dispatches on URL paths where RPC methods would do.",
+    },
+    Rule {
+        code: prefer_sync_kv::CODE,
+        default: Severity::Hint,
+        summary: "Asynchronous `storage.get/put/delete` of one key in a SQLite-backed class, where the synchronous `storage.kv` would do.",
     },
     Rule {
         code: kv_backend_class::CODE,
@@ -499,6 +517,9 @@ pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
         (alarm_overwrite::CODE, alarm_overwrite::check),
         (await_between_writes::CODE, await_between_writes::check),
         (check_then_act_across_await::CODE, check_then_act_across_await::check),
+        (legacy_fetch_routing::CODE, legacy_fetch_routing::check),
+        (prefer_sync_kv::CODE, prefer_sync_kv::check),
+        (transaction_sync_async_callback::CODE, transaction_sync_async_callback::check),
     ];
     for (code, check) in checks {
         if on(code) {

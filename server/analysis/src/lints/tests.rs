@@ -25,13 +25,24 @@ fn load(src: &str) -> Analysis {
 }
 
 /// The lint diagnostics of `/w/src/index.ts` in a project with `CONFIG`, each under its line.
+/// `prefer-sync-kv` hints at every asynchronous `storage.get/put` of the fixtures, which use
+/// them on purpose: its own tests ask for it with [`lints_with`].
 fn lints_of(src: &str) -> String {
+    let a = load(&format!("{CONFIG}{src}"));
+    render_without(&a, Path::new("/w/src/index.ts"), &["prefer-sync-kv"])
+}
+
+fn lints_with(src: &str) -> String {
     let a = load(&format!("{CONFIG}{src}"));
     render(&a, Path::new("/w/src/index.ts"))
 }
 
 fn render(a: &Analysis, path: &Path) -> String {
-    render_diagnostics(a, path, |d| super::rule(d.code).is_some() || d.code == "settings-invalid", "no lints")
+    render_without(a, path, &[])
+}
+
+fn render_without(a: &Analysis, path: &Path, skip: &[&str]) -> String {
+    render_diagnostics(a, path, |d| (super::rule(d.code).is_some() && !skip.contains(&d.code)) || d.code == "settings-invalid", "no lints")
 }
 
 fn check(src: &str, expect: Expect) {
@@ -1118,6 +1129,267 @@ export class Room extends DurableObject<Env> {
     if (used) return;
     await this.ctx.storage.put("log", code);
     await this.ctx.storage.put(code, true);
+  }
+}
+"#,
+    );
+}
+
+// ---------------------------------------------------------------- prefer-sync-kv
+
+const ASYNC_KV: &str = r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async rename(name: string) {
+    const old = await this.ctx.storage.get<string>("name");
+    await this.ctx.storage.put("name", name);
+    this.ctx.storage.delete(`old:${old}`);
+    return old;
+  }
+}
+"#;
+
+#[test]
+fn prefer_sync_kv_fires_with_fix() {
+    expect![[r#"
+            4   |     const old = await this.ctx.storage.get<string>("name");
+                |                                        ^^^ hint[prefer-sync-kv] `Room` is SQLite-backed, so `this.ctx.storage.kv.get(…)` does the same synchronously: no `await`, no Promise, the same entries. The asynchronous `get` is only needed for several keys at once or for options such as `allowConcurrency`.
+                = fix: Use the synchronous `this.ctx.storage.kv.get`
+            5   |     await this.ctx.storage.put("name", name);
+                |                            ^^^ hint[prefer-sync-kv] `Room` is SQLite-backed, so `this.ctx.storage.kv.put(…)` does the same synchronously: no `await`, no Promise, the same entries. The asynchronous `put` is only needed for several keys at once or for options such as `allowConcurrency`.
+                = fix: Use the synchronous `this.ctx.storage.kv.put`
+            6   |     this.ctx.storage.delete(`old:${old}`);
+                |                      ^^^^^^ hint[prefer-sync-kv] `Room` is SQLite-backed, so `this.ctx.storage.kv.delete(…)` does the same synchronously: no `await`, no Promise, the same entries. The asynchronous `delete` is only needed for several keys at once or for options such as `allowConcurrency`.
+        "#]]
+    .assert_eq(&lints_with(ASYNC_KV));
+    expect![[r#"
+        import { DurableObject } from "cloudflare:workers";
+        export class Room extends DurableObject {
+          async rename(name: string) {
+            const old = this.ctx.storage.kv.get<string>("name");
+            await this.ctx.storage.put("name", name);
+            this.ctx.storage.delete(`old:${old}`);
+            return old;
+          }
+        }
+    "#]]
+    .assert_eq(&apply_fix(ASYNC_KV, "prefer-sync-kv"));
+}
+
+#[test]
+fn prefer_sync_kv_fix_of_a_plain_await() {
+    let src = r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async rename(name: string) {
+    const storage = this.ctx.storage;
+    await storage.put("name", name);
+  }
+}
+"#;
+    expect![[r#"
+        import { DurableObject } from "cloudflare:workers";
+        export class Room extends DurableObject {
+          async rename(name: string) {
+            const storage = this.ctx.storage;
+            storage.kv.put("name", name);
+          }
+        }
+    "#]]
+    .assert_eq(&apply_fix(src, "prefer-sync-kv"));
+}
+
+#[test]
+fn prefer_sync_kv_is_silent_where_kv_would_not_do() {
+    let src = r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async many(keys: string[], key: string) {
+    await this.ctx.storage.get(["a", "b"]);
+    await this.ctx.storage.get(keys);
+    await this.ctx.storage.get(key);
+    await this.ctx.storage.put({ a: 1, b: 2 });
+    await this.ctx.storage.put("a", 1, { allowUnconfirmed: true });
+    await this.ctx.storage.get("a", { allowConcurrency: true });
+    await this.ctx.storage.list({ prefix: "a" });
+    await this.ctx.storage.transaction(async (txn) => {
+      await txn.put("a", 1);
+    });
+    this.ctx.storage.kv.put("a", 1);
+  }
+}
+"#;
+    assert_eq!(lints_with(src), "no lints\n");
+    // A class created with the key-value backend has no `kv`.
+    let a = load(
+        r#"//- /w/wrangler.jsonc
+{
+  "main": "src/index.ts",
+  "compatibility_date": "2026-01-01",
+  "durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Room" }] },
+  "migrations": [{ "tag": "v1", "new_classes": ["Room"] }]
+}
+//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async rename(name: string) {
+    await this.ctx.storage.put("name", name);
+  }
+}
+"#,
+    );
+    assert_eq!(render(&a, Path::new("/w/src/index.ts")), "no lints\n");
+}
+
+// ---------------------------------------------------------------- legacy-fetch-routing
+
+#[test]
+fn legacy_fetch_routing_hints() {
+    check(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async fetch(request: Request) {
+    const url = new URL(request.url);
+    if (url.pathname === "/increment") {
+      return new Response(String(this.increment()));
+    }
+    switch (url.pathname) {
+      case "/get":
+        return new Response("0");
+      case "/reset":
+        return new Response("reset");
+    }
+    return new Response("not found", { status: 404 });
+  }
+  increment() { return 1; }
+}
+export class Chat extends DurableObject {
+  async fetch(request: Request) {
+    const { pathname } = new URL(request.url);
+    if (pathname.startsWith("/messages")) return new Response("[]");
+    if (pathname === "/post") return new Response("ok");
+    return new Response("not found", { status: 404 });
+  }
+}
+"#,
+        expect![[r#"
+            3   |   async fetch(request: Request) {
+                |         ^^^^^ hint[legacy-fetch-routing] `Room.fetch` dispatches on URL paths (`/increment`, `/get`, `/reset`). With compatibility date 2026-01-01, callers can call public methods of `Room` through the stub instead (`await stub.method(…)`, RPC since 2024-04-03), with typed arguments and results and no URL parsing or JSON encoding. Keep `fetch` for HTTP from outside, such as WebSocket upgrades.
+            19  |   async fetch(request: Request) {
+                |         ^^^^^ hint[legacy-fetch-routing] `Chat.fetch` dispatches on URL paths (`/messages`, `/post`). With compatibility date 2026-01-01, callers can call public methods of `Chat` through the stub instead (`await stub.method(…)`, RPC since 2024-04-03), with typed arguments and results and no URL parsing or JSON encoding. Keep `fetch` for HTTP from outside, such as WebSocket upgrades.
+        "#]],
+    );
+}
+
+#[test]
+fn legacy_fetch_routing_is_silent_without_rpc_or_routes() {
+    let src = r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async fetch(request: Request) {
+    const url = new URL(request.url);
+    if (url.pathname === "/increment") return new Response("1");
+    if (url.pathname === "/get") return new Response("0");
+    return new Response("not found", { status: 404 });
+  }
+}
+"#;
+    // Before RPC.
+    let a = load(&format!("{CONFIG}{src}").replace("2026-01-01", "2024-01-01"));
+    assert_eq!(render(&a, Path::new("/w/src/index.ts")), "no lints\n");
+    // One path only (a WebSocket endpoint), and a worker's own router.
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async fetch(request: Request) {
+    const url = new URL(request.url);
+    if (url.pathname !== "/ws") return new Response("not found", { status: 404 });
+    const [client, server] = Object.values(new WebSocketPair());
+    this.ctx.acceptWebSocket(server);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+}
+export default {
+  async fetch(request: Request, env: Env) {
+    const url = new URL(request.url);
+    if (url.pathname === "/a") return new Response("a");
+    if (url.pathname === "/b") return new Response("b");
+    return env.ROOM.getByName(url.pathname).fetch(request);
+  },
+};
+"#,
+    );
+}
+
+// ---------------------------------------------------------------- transaction-sync-async-callback
+
+const ASYNC_TXN: &str = r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  move(from: string, to: string) {
+    this.ctx.storage.transactionSync(async () => {
+      this.ctx.storage.kv.delete(from);
+      this.ctx.storage.kv.put(to, true);
+    });
+  }
+  async later(key: string) {
+    this.ctx.storage.transactionSync(async function () {
+      await fetch("https://example.com");
+    });
+  }
+}
+"#;
+
+#[test]
+fn transaction_sync_with_an_async_callback_fires() {
+    check(
+        ASYNC_TXN,
+        expect![[r#"
+            4   |     this.ctx.storage.transactionSync(async () => {
+                |                                      ^^^^^ warning[transaction-sync-async-callback] `transactionSync` commits when its callback returns, and an `async` callback returns at its first `await`: the rest runs outside the transaction, and a throw rolls nothing back. Make the callback synchronous (`sql.exec` and `kv` calls need no `await`), or use `await this.ctx.storage.transaction(async () => …)`.
+                = fix: Make the callback synchronous
+            10  |     this.ctx.storage.transactionSync(async function () {
+                |                                      ^^^^^ warning[transaction-sync-async-callback] `transactionSync` commits when its callback returns, and an `async` callback returns at its first `await`: the rest runs outside the transaction, and a throw rolls nothing back. Make the callback synchronous (`sql.exec` and `kv` calls need no `await`), or use `await this.ctx.storage.transaction(async () => …)`.
+        "#]],
+    );
+    expect![[r#"
+        import { DurableObject } from "cloudflare:workers";
+        export class Room extends DurableObject {
+          move(from: string, to: string) {
+            this.ctx.storage.transactionSync(() => {
+              this.ctx.storage.kv.delete(from);
+              this.ctx.storage.kv.put(to, true);
+            });
+          }
+          async later(key: string) {
+            this.ctx.storage.transactionSync(async function () {
+              await fetch("https://example.com");
+            });
+          }
+        }
+    "#]]
+    .assert_eq(&apply_fix(ASYNC_TXN, "transaction-sync-async-callback"));
+}
+
+#[test]
+fn synchronous_transaction_callbacks_are_silent() {
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async move(from: string, to: string) {
+    this.ctx.storage.transactionSync(() => {
+      this.ctx.storage.kv.delete(from);
+      const later = async () => { await fetch("https://example.com"); };
+      this.ctx.storage.kv.put(to, true);
+    });
+    await this.ctx.storage.transaction(async () => {
+      this.ctx.storage.kv.put(to, true);
+    });
+    const other = { transactionSync(f: () => Promise<void>) { return f(); } };
+    other.transactionSync(async () => {});
   }
 }
 "#,
