@@ -33,6 +33,7 @@ mod legacy_fetch_routing;
 mod prefer_sync_kv;
 mod reserved_method_over_rpc;
 mod set_alarm_without_handler;
+mod state_only_in_memory;
 mod stub_call_not_awaited;
 mod stub_fetch_without_handler;
 mod stub_unknown_method;
@@ -136,6 +137,11 @@ pub const RULES: &[Rule] = &[
         code: prefer_sync_kv::CODE,
         default: Severity::Hint,
         summary: "Asynchronous `storage.get/put/delete` of one key in a SQLite-backed class, where the synchronous `storage.kv` would do.",
+    },
+    Rule {
+        code: state_only_in_memory::CODE,
+        default: Severity::Hint,
+        summary: "A field that a method changes with its caller's data and the class never writes to storage: lost on eviction.",
     },
     Rule {
         code: kv_backend_class::CODE,
@@ -520,6 +526,7 @@ pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
         (legacy_fetch_routing::CODE, legacy_fetch_routing::check),
         (prefer_sync_kv::CODE, prefer_sync_kv::check),
         (transaction_sync_async_callback::CODE, transaction_sync_async_callback::check),
+        (state_only_in_memory::CODE, state_only_in_memory::check),
     ];
     for (code, check) in checks {
         if on(code) {

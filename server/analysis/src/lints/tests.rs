@@ -1395,3 +1395,126 @@ export class Room extends DurableObject {
 "#,
     );
 }
+
+// ---------------------------------------------------------------- state-only-in-memory
+
+#[test]
+fn state_only_in_memory_hints() {
+    check(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  count = 0;
+  topic = "";
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.blockConcurrencyWhile(async () => {
+      this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS log (msg TEXT)");
+    });
+  }
+  increment(by: number) {
+    this.count += by;
+    return this.count;
+  }
+  setTopic(topic: string) {
+    this.topic = topic;
+    this.ctx.storage.kv.put("topicChangedAt", Date.now());
+  }
+  async webSocketMessage(ws: WebSocket, message: string) {
+    this.count++;
+  }
+  log(msg: string) {
+    this.ctx.storage.sql.exec("INSERT INTO log (msg) VALUES (?)", msg);
+  }
+}
+"#,
+        expect![[r#"
+            12  |     this.count += by;
+                |     ^^^^^^^^^^ hint[state-only-in-memory] `this.count` is changed here but `Room` never writes it to storage: the change is lost when the object is evicted or restarted (idle, a deploy), and the next request sees the initial value again. Keep it in storage (`this.ctx.storage.kv.put("count", …)` or a SQL row) and read it back in the constructor; if it is only a cache, ignore this.
+            20  |     this.count++;
+                |     ^^^^^^^^^^ hint[state-only-in-memory] `this.count` is changed here but `Room` never writes it to storage: the change is lost when the object is evicted or restarted (idle, a deploy), and the next request sees the initial value again. Keep it in storage (`this.ctx.storage.kv.put("count", …)` or a SQL row) and read it back in the constructor; if it is only a cache, ignore this.
+        "#]],
+    );
+}
+
+#[test]
+fn persisted_restored_or_transient_fields_are_silent() {
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  count = 0;
+  name = "";
+  total = 0;
+  score = 0;
+  sessions = new Map<WebSocket, string>();
+  socket?: WebSocket;
+  cachedConfig?: string;
+  ready = false;
+  peer?: DurableObjectStub;
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.blockConcurrencyWhile(async () => {
+      this.score = (await ctx.storage.get<number>("score")) ?? 0;
+    });
+  }
+  increment(by: number) {
+    this.count += by;
+    this.save();
+  }
+  private save() {
+    this.ctx.storage.kv.put("state", this.snapshot);
+  }
+  get snapshot() {
+    return { count: this.count, total: this.total };
+  }
+  rename(name: string) {
+    this.name = name;
+    this.ctx.storage.kv.put("name", this.name);
+  }
+  add(n: number) {
+    this.total = this.total + n;
+    this.score += n;
+  }
+  async fetch(request: Request) {
+    const [client, server] = Object.values(new WebSocketPair());
+    this.ctx.acceptWebSocket(server);
+    this.socket = server;
+    this.sessions.set(server, "x");
+    this.ready = true;
+    this.cachedConfig = await (await fetch("https://example.com")).text();
+    return new Response(null, { status: 101, webSocket: client });
+  }
+  connectTo(peer: DurableObjectStub) {
+    this.peer = peer;
+  }
+}
+"#,
+    );
+    // A class that does not use storage at all keeps its state in memory on purpose.
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  count = 0;
+  increment(by: number) {
+    this.count += by;
+    return this.count;
+  }
+}
+"#,
+    );
+    // Everything persisted at once.
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  count = 0;
+  increment(by: number) {
+    this.count += by;
+    this.ctx.storage.kv.put("self", JSON.stringify(this));
+  }
+}
+"#,
+    );
+}

@@ -1,0 +1,301 @@
+//! A class field that an RPC method or handler changes with data from its caller
+//! (`this.name = name`, `this.count += by`, `this.count++`) but that the class never writes
+//! to storage, in a Durable Object class that does use storage. Fields live in memory: when
+//! the object is evicted (idle, a deploy, a restart) the change is gone. A hint.
+//!
+//! To stay quiet on caches, handles and flags, a field is left alone when:
+//! - it is mentioned in any member that writes storage, or that a writing member calls
+//!   (`this.save()`, a getter it serialises), or a writing member hands all of `this` on;
+//! - it is assigned in any member that reads storage (restored or cached from it, as in the
+//!   constructor's `blockConcurrencyWhile`);
+//! - its declared type is a handle (`WebSocket`, `Map`, `Set`, a stub, a timer, a Promise) or
+//!   its name says cache, timer, socket, session, lock, flag…;
+//! - the value is not the caller's data (a call, `new …`, `true`, `null`).
+//!
+//! Members that mention storage in ways not followed (`this.db.exec(…)`, a `persist` helper)
+//! count as reading and writing it. Classes with a project base class, a library base class
+//! or that are not named in the wrangler config are not checked.
+//!
+//! Class-wide facts (which fields are persisted or restored, whether the class uses storage)
+//! come from [`facts`], once per class; each method is then checked on its own body.
+
+use std::collections::HashSet;
+
+use tree_sitter::Node;
+
+use crate::infer::DoKind;
+use crate::model::ClassInfo;
+use crate::project::ClassKey;
+use crate::syntax::{node_text, NodeExt};
+
+use super::flow::Access;
+use super::Ctx;
+
+pub const CODE: &str = "state-only-in-memory";
+
+const HANDLERS: &[&str] = &["fetch", "alarm", "webSocketMessage", "webSocketClose", "webSocketError", "connect"];
+
+/// Words in a member's text that mean it may reach storage in a way not followed.
+const STORAGE_WORDS: &[&str] = &["storage", "sql", ".kv", ".exec(", ".put(", "persist", "save", "setState"];
+
+/// Field names that say the value is transient.
+const TRANSIENT: &[&str] = &[
+    "cache", "cached", "memo", "ready", "init", "loaded", "loading", "pending", "timer", "interval", "timeout",
+    "last", "busy", "running", "lock", "connect", "session", "socket", "ws", "listener", "handler", "debounce",
+    "promise", "abort", "controller", "queue", "buffer", "inflight", "flight", "dirty", "tmp", "temp",
+];
+
+/// Declared types that hold handles, not data.
+const HANDLE_TYPES: &[&str] = &[
+    "WebSocket", "Map", "Set", "Stub", "Promise", "Timeout", "ReturnType", "Request", "Response", "Socket",
+    "Stream", "AbortController", "AbortSignal", "Function", "=>", "Env", "Storage", "State",
+];
+
+/// What a class does with storage, from one pass over its members: the class-wide facts.
+#[derive(Debug, Default)]
+pub(crate) struct Facts {
+    pub uses_storage: bool,
+    /// A writing member hands all of `this` on (`put("self", this)`, `{ ...this }`).
+    pub persists_all: bool,
+    /// Fields mentioned in members that write storage.
+    pub persisted: HashSet<String>,
+    /// Fields assigned in members that read storage.
+    pub restored: HashSet<String>,
+}
+
+pub(super) fn check(cx: &mut Ctx<'_>) {
+    let Some(project) = cx.infer.project else { return };
+    let migrated = project.migrated_classes();
+    let root = cx.infer.src.tree.root_node();
+    let mut found = Vec::new();
+    for class in &cx.infer.src.model.classes {
+        let named = migrated.contains_key(&class.name) || project.config.bindings.iter().any(|b| b.class_name.value == class.name && b.script_name.is_none());
+        if !named {
+            continue;
+        }
+        let key = ClassKey { file: cx.infer.path.to_path_buf(), name: class.name.clone() };
+        if !matches!(cx.infer.do_kind(&key), DoKind::Extends | DoKind::Legacy) || cx.infer.class_chain(&key).len() != 1 {
+            continue;
+        }
+        let Some(node) = root.descendant_for_byte_range(class.range.start, class.range.end) else { continue };
+        let Some(body) = node.field("body") else { continue };
+        let facts = facts(cx, class, body);
+        if !facts.uses_storage || facts.persists_all {
+            continue;
+        }
+        let mut c = body.walk();
+        for member in body.named_children(&mut c) {
+            if member.kind() == "method_definition" && is_entry_point(cx, class, member) {
+                found.extend(in_method(cx, class, member, &facts).into_iter().map(|(n, f)| (n, f, class.name.clone())));
+            }
+        }
+    }
+    for (node, field, class) in found {
+        cx.report(
+            CODE,
+            node,
+            format!(
+                "`this.{field}` is changed here but `{class}` never writes it to storage: the change is lost when the object is evicted or restarted (idle, a deploy), and the next request sees the initial value again. Keep it in storage (`this.ctx.storage.kv.put(\"{field}\", …)` or a SQL row) and read it back in the constructor; if it is only a cache, ignore this."
+            ),
+        );
+    }
+}
+
+/// The class-wide facts. Depends on the class's members only, so it can be kept per class.
+pub(crate) fn facts(cx: &Ctx<'_>, class: &ClassInfo, body: Node<'_>) -> Facts {
+    let text = cx.infer.text();
+    let mut facts = Facts::default();
+    let mut c = body.walk();
+    let members: Vec<Node<'_>> = body.named_children(&mut c).filter(|m| matches!(m.kind(), "method_definition" | "public_field_definition")).collect();
+    let name_of = |m: Node<'_>| m.field("name").map_or("", |n| node_text(n, text));
+    let mut writers: Vec<bool> = vec![false; members.len()];
+    let mut readers: Vec<bool> = vec![false; members.len()];
+    for (k, m) in members.iter().enumerate() {
+        let t = node_text(*m, text);
+        if STORAGE_WORDS.iter().any(|w| t.contains(w)) {
+            writers[k] = true;
+            readers[k] = true;
+        }
+        for j in cx.calls_in(*m) {
+            match cx.storage_op(j).map(|op| op.access) {
+                Some(Access::Read) => readers[k] = true,
+                Some(Access::Write | Access::Alarm | Access::Other) => writers[k] = true,
+                None => {}
+            }
+        }
+    }
+    facts.uses_storage = writers.iter().chain(&readers).any(|b| *b);
+    // Members that a writing member calls or reads (`this.save()`, `this.snapshot`) serialise
+    // for it: they count as writing too.
+    let method_names: Vec<&str> = class.methods.iter().map(|m| m.name.as_str()).collect();
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for k in 0..members.len() {
+            if !writers[k] {
+                continue;
+            }
+            for field in this_members(node_text(members[k], text)) {
+                if !method_names.contains(&field) {
+                    continue;
+                }
+                for (j, m) in members.iter().enumerate() {
+                    if !writers[j] && name_of(*m) == field {
+                        writers[j] = true;
+                        changed = true;
+                    }
+                }
+            }
+        }
+    }
+    for (k, m) in members.iter().enumerate() {
+        let t = node_text(*m, text);
+        if writers[k] {
+            facts.persisted.extend(this_members(t).map(str::to_string));
+            if hands_on_this(t) {
+                facts.persists_all = true;
+            }
+        }
+        if readers[k] {
+            facts.restored.extend(this_members(t).map(str::to_string));
+        }
+    }
+    facts
+}
+
+/// The names `x` of every `this.x` in a text.
+fn this_members(text: &str) -> impl Iterator<Item = &str> {
+    text.match_indices("this.").filter_map(move |(at, _)| {
+        if at > 0 && text[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$' || c == '.') {
+            return None;
+        }
+        let rest = &text[at + 5..];
+        let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$')).unwrap_or(rest.len());
+        (end > 0).then(|| &rest[..end])
+    })
+}
+
+/// `this` used as a value: `put("s", this)`, `{ ...this }`, `JSON.stringify(this)`.
+fn hands_on_this(text: &str) -> bool {
+    text.match_indices("this").any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + 4..].chars().next();
+        before.is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '$' || c == '.'))
+            && after.is_some_and(|c| matches!(c, ')' | ',' | ']' | '}'))
+    })
+}
+
+/// A method callable from outside: a public, non-static method or a handler.
+fn is_entry_point(cx: &Ctx<'_>, class: &ClassInfo, method: Node<'_>) -> bool {
+    let name = super::method_name(method, cx.infer.text());
+    if name == "constructor" || name.starts_with('#') || name.starts_with('_') {
+        return false;
+    }
+    let Some(info) = class.methods.iter().find(|m| m.name == name && m.range.start == method.start_byte()) else { return false };
+    if info.is_static || info.accessor.is_some() {
+        return false;
+    }
+    HANDLERS.contains(&name) || !info.is_private
+}
+
+/// The `this.x` nodes a method changes with its caller's data, one per field.
+fn in_method<'t>(cx: &Ctx<'t>, class: &ClassInfo, method: Node<'t>, facts: &Facts) -> Vec<(Node<'t>, String)> {
+    let text = cx.infer.text();
+    let body_text = node_text(method, text);
+    let params = params_of(cx, method);
+    let mut out: Vec<(Node<'t>, String)> = Vec::new();
+    let base = method.start_byte();
+    for (at, _) in body_text.match_indices("this.") {
+        let Some(field) = this_members(&body_text[at..]).next() else { continue };
+        if facts.persisted.contains(field) || facts.restored.contains(field) || out.iter().any(|(_, f)| f == field) {
+            continue;
+        }
+        let lower = field.to_ascii_lowercase();
+        if TRANSIENT.iter().any(|w| lower.contains(w)) || class.methods.iter().any(|m| m.name == field) {
+            continue;
+        }
+        if class.fields.iter().any(|f| f.name == field && f.type_text.as_deref().is_some_and(|t| HANDLE_TYPES.iter().any(|h| t.contains(h)))) {
+            continue;
+        }
+        let start = base + at;
+        let Some(member) = method.descendant_for_byte_range(start, start + 5 + field.len()) else { continue };
+        if member.kind() != "member_expression" || member.start_byte() != start {
+            continue;
+        }
+        if !runs_with_this(method, member) {
+            continue;
+        }
+        let Some(parent) = member.parent() else { continue };
+        let changed = match parent.kind() {
+            "update_expression" => true,
+            "augmented_assignment_expression" => {
+                parent.field("left").is_some_and(|l| l.id() == member.id())
+                    && matches!(parent.field("operator").map(|o| node_text(o, text)), Some("+=" | "-=" | "*=" | "/=" | "|=" | "&="))
+            }
+            "assignment_expression" => {
+                parent.field("left").is_some_and(|l| l.id() == member.id())
+                    && parent.field("right").is_some_and(|r| is_callers_data(cx, r, &params, field))
+            }
+            _ => false,
+        };
+        if changed {
+            out.push((member, field.to_string()));
+        }
+    }
+    out
+}
+
+/// Whether `this` at `node` is the method's `this` (only arrow functions in between).
+fn runs_with_this(method: Node<'_>, node: Node<'_>) -> bool {
+    let mut n = node.parent();
+    while let Some(p) = n {
+        if p.id() == method.id() {
+            return true;
+        }
+        if super::is_function(p.kind()) && p.kind() != "arrow_function" {
+            return false;
+        }
+        n = p.parent();
+    }
+    false
+}
+
+/// The method's parameters whose type (if written) is data, not a handle.
+fn params_of<'t>(cx: &Ctx<'t>, method: Node<'_>) -> Vec<&'t str> {
+    let Some(params) = method.field("parameters") else { return Vec::new() };
+    let mut c = params.walk();
+    params
+        .named_children(&mut c)
+        .filter_map(|p| {
+            let pat = p.field("pattern")?;
+            if pat.kind() != "identifier" {
+                return None;
+            }
+            let handle = p.field("type").is_some_and(|t| HANDLE_TYPES.iter().any(|h| cx.t(t).contains(h)));
+            (!handle).then(|| cx.t(pat))
+        })
+        .collect()
+}
+
+/// A value made of the caller's data: a parameter, a property of one, a literal object or
+/// array holding one, or arithmetic on the field itself and such values.
+fn is_callers_data(cx: &Ctx<'_>, n: Node<'_>, params: &[&str], field: &str) -> bool {
+    match n.kind() {
+        "identifier" => params.contains(&cx.t(n)),
+        "member_expression" => {
+            let t = cx.t(n);
+            t == format!("this.{field}") || n.field("object").is_some_and(|o| is_callers_data(cx, o, params, field))
+        }
+        "parenthesized_expression" | "as_expression" | "non_null_expression" | "satisfies_expression" => {
+            n.named_child(0).is_some_and(|c| is_callers_data(cx, c, params, field))
+        }
+        "binary_expression" => {
+            let (Some(l), Some(r)) = (n.field("left"), n.field("right")) else { return false };
+            let literal = |x: Node<'_>| matches!(x.kind(), "number" | "string");
+            (is_callers_data(cx, l, params, field) || literal(l)) && (is_callers_data(cx, r, params, field) || literal(r))
+                && (is_callers_data(cx, l, params, field) || is_callers_data(cx, r, params, field))
+        }
+        "object" | "array" => super::flow::mentions(cx, n, params),
+        _ => false,
+    }
+}
