@@ -25,7 +25,16 @@ const WINDOW: usize = 64;
 
 pub(super) fn check(cx: &mut Ctx<'_>) {
     let mut found = Vec::new();
+    let text = cx.infer.text();
     for i in 0..cx.calls.len() {
+        if !matches!(cx.member_call(i), Some((_, "put" | "delete" | "deleteAll" | "exec"))) {
+            continue;
+        }
+        // Cheap first: some `await` must come before the write in its block.
+        let Some((block, stmt)) = cx.direct_statement(i) else { continue };
+        if !text[block.start_byte()..stmt.start_byte()].contains("await") {
+            continue;
+        }
         if cx.storage_op(i).is_none_or(|op| op.access != Access::Write || op.ddl) {
             continue;
         }

@@ -44,7 +44,17 @@ struct Finding<'a> {
 
 pub(super) fn check(cx: &mut Ctx<'_>) {
     let mut found: Vec<Finding<'_>> = Vec::new();
+    let text = cx.infer.text();
     for i in 0..cx.calls.len() {
+        if !matches!(cx.member_call(i), Some((_, "get" | "exec"))) {
+            continue;
+        }
+        // Cheap first: the value is declared, and a test and an `await` follow in its block.
+        let Some((block, stmt)) = cx.direct_statement(i) else { continue };
+        let after = &text[stmt.end_byte()..block.end_byte()];
+        if !matches!(stmt.kind(), "lexical_declaration" | "variable_declaration") || !after.contains("await") || !after.contains("if") {
+            continue;
+        }
         let Some(op) = cx.storage_op(i) else { continue };
         if op.access != Access::Read || (op.key.is_none() && op.tables.is_empty()) {
             continue;
@@ -55,7 +65,6 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
             found.push(f);
         }
     }
-    let text = cx.infer.text();
     let line = |n: Node<'_>| cx.infer.src.line_index.line_col(text, n.start_byte(), crate::Encoding::Utf8).line + 1;
     let reports: Vec<_> = found
         .iter()

@@ -196,7 +196,7 @@ pub(crate) fn breaks_straight_line(n: Node<'_>) -> bool {
 
 /// The first `await` of external I/O that runs whenever `stmt` runs, with what it waits on.
 pub(crate) fn direct_external_await<'t>(cx: &Ctx<'_>, stmt: Node<'t>) -> Option<(Node<'t>, &'static str)> {
-    if breaks_straight_line(stmt) {
+    if breaks_straight_line(stmt) || !cx.t(stmt).contains("await") {
         return None;
     }
     let mut stack = vec![stmt];
@@ -220,6 +220,9 @@ pub(crate) fn direct_external_await<'t>(cx: &Ctx<'_>, stmt: Node<'t>) -> Option<
 /// Whether an `await` of external I/O may run in `node` (in any branch, not in a nested
 /// function).
 pub(crate) fn any_external_await(cx: &Ctx<'_>, node: Node<'_>) -> bool {
+    if !cx.t(node).contains("await") {
+        return false;
+    }
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
         if n.id() != node.id() && super::is_function(n.kind()) {

@@ -171,7 +171,8 @@ pub(crate) struct Ctx<'a> {
     /// same call's receiver.
     types: std::cell::RefCell<std::collections::HashMap<usize, Option<Ty>>>,
     /// Types of `this.a.b` chains, by class and text.
-    this_chains: std::cell::RefCell<std::collections::HashMap<(Option<ClassKey>, &'a str), Option<Ty>>>,
+    /// Keyed by the id of the class node that `this` means there (see [`Ctx::this_class_node`]).
+    this_chains: std::cell::RefCell<std::collections::HashMap<(Option<usize>, &'a str), Option<Ty>>>,
     /// `member_call` of each call.
     members: Vec<Option<(Node<'a>, &'a str)>>,
     /// The index in `calls` of each call, by node id.
@@ -228,6 +229,21 @@ impl<'a> Ctx<'a> {
         self.infer.enclosing_class_in(&self.ancestors[i])
     }
 
+    /// The id of the class node whose instance `this` means at call `i`: what
+    /// [`Infer::this_class_in`] finds, without building its key.
+    fn this_class_node(&self, i: usize) -> Option<usize> {
+        let anc = &self.ancestors[i];
+        for (j, n) in anc.iter().enumerate().rev() {
+            match n.kind() {
+                "function_expression" | "function_declaration" | "generator_function"
+                | "generator_function_declaration" | "object" => return None,
+                "class_body" => return Some(anc.get(j.checked_sub(1)?)?.id()),
+                _ => {}
+            }
+        }
+        None
+    }
+
     /// The class that `this` means at call `i`.
     pub fn this_class(&self, i: usize) -> Option<ClassKey> {
         self.infer.this_class_in(&self.ancestors[i])
@@ -264,7 +280,7 @@ impl<'a> Ctx<'a> {
             }
             return self.ty(object);
         }
-        let key = (self.this_class(i), self.t(object));
+        let key = (self.this_class_node(i), self.t(object));
         if let Some(t) = self.this_chains.borrow().get(&key) {
             return t.clone();
         }
@@ -402,25 +418,20 @@ impl<'a> Ctx<'a> {
 }
 
 fn member_call_of<'t>(call: Node<'t>, text: &'t str) -> Option<(Node<'t>, &'t str)> {
-    let mut c = call.walk();
-    let mut callee = None;
-    let mut args = None;
-    for child in call.children(&mut c) {
-        match child.kind() {
-            "arguments" => args = Some(child),
-            "member_expression" if callee.is_none() && args.is_none() => callee = Some(child),
-            // `await a.b<T>(…)` parses as a call of `await a.b` with type arguments.
-            "await_expression" if callee.is_none() && args.is_none() => {
-                callee = child.named_child(0).filter(|c| c.kind() == "member_expression")
-            }
-            _ => {}
-        }
+    // Tagged templates have a template string where calls have `arguments`.
+    if call.field("arguments")?.kind() != "arguments" {
+        return None;
     }
-    args?;
-    let callee = callee?;
-    // `callee.child(0)` is the object, the last child the property.
-    let object = callee.child(0)?;
-    let property = callee.child(callee.child_count().checked_sub(1)?)?;
+    let mut callee = call.field("function")?;
+    // `await a.b<T>(…)` parses as a call of `await a.b` with type arguments.
+    if callee.kind() == "await_expression" {
+        callee = callee.named_child(0)?;
+    }
+    if callee.kind() != "member_expression" {
+        return None;
+    }
+    let object = callee.field("object")?;
+    let property = callee.field("property")?;
     if property.kind() != "property_identifier" {
         return None;
     }
@@ -580,9 +591,11 @@ fn effective_levels<'a>(a: &'a Analysis, path: &Path) -> impl Fn(&Rule) -> Optio
 /// Every call expression under the cursor's node, with its ancestors (outermost first).
 fn collect_calls<'t>(cursor: &mut tree_sitter::TreeCursor<'t>, calls: &mut Vec<Node<'t>>, ancestors: &mut Vec<Vec<Node<'t>>>) {
     let mut stack: Vec<Node<'t>> = Vec::new();
+    // Compared by id: `kind()` reads the name's C string for every node of the file.
+    let call_kind = cursor.node().language().id_for_node_kind("call_expression", true);
     loop {
         let node = cursor.node();
-        if node.kind() == "call_expression" {
+        if node.kind_id() == call_kind {
             calls.push(node);
             ancestors.push(stack.clone());
         }

@@ -79,13 +79,14 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         }
         let Some(node) = root.descendant_for_byte_range(class.range.start, class.range.end) else { continue };
         let Some(body) = node.field("body") else { continue };
-        let facts = facts(cx, class, body);
+        let facts = facts(cx, body);
         if !facts.uses_storage || facts.persists_all {
             continue;
         }
+        let methods: std::collections::HashMap<usize, &crate::model::MethodInfo> = class.methods.iter().map(|m| (m.range.start, m)).collect();
         let mut c = body.walk();
         for member in body.named_children(&mut c) {
-            if member.kind() == "method_definition" && is_entry_point(cx, class, member) {
+            if member.kind() == "method_definition" && methods.get(&member.start_byte()).is_some_and(|info| is_entry_point(cx, info, member)) {
                 found.extend(in_method(cx, class, member, &facts).into_iter().map(|(n, f)| (n, f, class.name.clone())));
             }
         }
@@ -102,7 +103,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
 }
 
 /// The class-wide facts. Depends on the class's members only, so it can be kept per class.
-pub(crate) fn facts(cx: &Ctx<'_>, class: &ClassInfo, body: Node<'_>) -> Facts {
+pub(crate) fn facts(cx: &Ctx<'_>, body: Node<'_>) -> Facts {
     let text = cx.infer.text();
     let mut facts = Facts::default();
     let mut c = body.walk();
@@ -115,6 +116,7 @@ pub(crate) fn facts(cx: &Ctx<'_>, class: &ClassInfo, body: Node<'_>) -> Facts {
         if STORAGE_WORDS.iter().any(|w| t.contains(w)) {
             writers[k] = true;
             readers[k] = true;
+            continue;
         }
         for j in cx.calls_in(*m) {
             match cx.storage_op(j).map(|op| op.access) {
@@ -127,23 +129,19 @@ pub(crate) fn facts(cx: &Ctx<'_>, class: &ClassInfo, body: Node<'_>) -> Facts {
     facts.uses_storage = writers.iter().chain(&readers).any(|b| *b);
     // Members that a writing member calls or reads (`this.save()`, `this.snapshot`) serialise
     // for it: they count as writing too.
-    let method_names: Vec<&str> = class.methods.iter().map(|m| m.name.as_str()).collect();
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for k in 0..members.len() {
-            if !writers[k] {
-                continue;
-            }
-            for field in this_members(node_text(members[k], text)) {
-                if !method_names.contains(&field) {
-                    continue;
-                }
-                for (j, m) in members.iter().enumerate() {
-                    if !writers[j] && name_of(*m) == field {
-                        writers[j] = true;
-                        changed = true;
-                    }
+    let mut by_name: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+    for (k, m) in members.iter().enumerate() {
+        if m.kind() == "method_definition" {
+            by_name.entry(name_of(*m)).or_default().push(k);
+        }
+    }
+    let mut work: Vec<usize> = (0..members.len()).filter(|&k| writers[k]).collect();
+    while let Some(k) = work.pop() {
+        for field in this_members(node_text(members[k], text)) {
+            for &j in by_name.get(field).map_or(&[][..], |v| v.as_slice()) {
+                if !writers[j] {
+                    writers[j] = true;
+                    work.push(j);
                 }
             }
         }
@@ -186,12 +184,11 @@ fn hands_on_this(text: &str) -> bool {
 }
 
 /// A method callable from outside: a public, non-static method or a handler.
-fn is_entry_point(cx: &Ctx<'_>, class: &ClassInfo, method: Node<'_>) -> bool {
+fn is_entry_point(cx: &Ctx<'_>, info: &crate::model::MethodInfo, method: Node<'_>) -> bool {
     let name = super::method_name(method, cx.infer.text());
     if name == "constructor" || name.starts_with('#') || name.starts_with('_') {
         return false;
     }
-    let Some(info) = class.methods.iter().find(|m| m.name == name && m.range.start == method.start_byte()) else { return false };
     if info.is_static || info.accessor.is_some() {
         return false;
     }
@@ -202,7 +199,7 @@ fn is_entry_point(cx: &Ctx<'_>, class: &ClassInfo, method: Node<'_>) -> bool {
 fn in_method<'t>(cx: &Ctx<'t>, class: &ClassInfo, method: Node<'t>, facts: &Facts) -> Vec<(Node<'t>, String)> {
     let text = cx.infer.text();
     let body_text = node_text(method, text);
-    let params = params_of(cx, method);
+    let params = std::cell::OnceCell::new();
     let mut out: Vec<(Node<'t>, String)> = Vec::new();
     let base = method.start_byte();
     for (at, _) in body_text.match_indices("this.") {
@@ -234,7 +231,7 @@ fn in_method<'t>(cx: &Ctx<'t>, class: &ClassInfo, method: Node<'t>, facts: &Fact
             }
             "assignment_expression" => {
                 parent.field("left").is_some_and(|l| l.id() == member.id())
-                    && parent.field("right").is_some_and(|r| is_callers_data(cx, r, &params, field))
+                    && parent.field("right").is_some_and(|r| is_callers_data(cx, r, params.get_or_init(|| params_of(cx, method)), field))
             }
             _ => false,
         };
