@@ -128,7 +128,7 @@ fn routes(cx: &Ctx<'_>, method: Node<'_>) -> Vec<String> {
                 let Some(cases) = n.field("body") else { continue };
                 let mut c = cases.walk();
                 for case in cases.named_children(&mut c) {
-                    if let Some(s) = case.field("value").and_then(|v| literal(v)) {
+                    if let Some(s) = case.field("value").and_then(literal) {
                         add(s);
                     }
                 }
@@ -138,7 +138,7 @@ fn routes(cx: &Ctx<'_>, method: Node<'_>) -> Vec<String> {
                 let (Some(obj), Some(prop)) = (callee.field("object"), callee.field("property")) else { continue };
                 if matches!(node_text(prop, text), "startsWith" | "endsWith")
                     && is_path(obj)
-                    && let Some(s) = n.field("arguments").and_then(|a| a.named_child(0)).and_then(|a| literal(a))
+                    && let Some(s) = n.field("arguments").and_then(|a| a.named_child(0)).and_then(literal)
                 {
                     add(s);
                 }

@@ -4,6 +4,11 @@
 //! code costs more than a missed one. Rules only look at what `infer` can prove (a stub, the
 //! storage API, a class whose whole chain is in the project).
 //!
+//! What a rule reports inside a method depends on that method's body and on class-level
+//! facts (members, the config); a rule that needs a fact about the whole class computes it in
+//! one function per class (`state_only_in_memory::facts`). The shared view of storage calls
+//! and external `await`s is in `flow`.
+//!
 //! Levels come from the rule's default, then `dols.toml` (`[lint]`), then the editor's
 //! settings. `// dols-ignore <code>` on the line before silences one report;
 //! `// dols-ignore-file <code>` silences a rule in the whole file.
