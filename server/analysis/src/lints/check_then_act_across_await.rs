@@ -113,7 +113,12 @@ fn after_read<'a>(cx: &Ctx<'a>, i: usize) -> Option<Finding<'a>> {
                     }
                     continue;
                 }
-                let absence = is_absence_test(cx, cond, &names);
+                // A test for absence alone (`if (!row) throw …`) guards nothing a racing
+                // request can take away, except the row itself: acting on it twice is a no-op.
+                if is_absence_test(cx, cond, &names, true) {
+                    return None;
+                }
+                let absence = is_absence_test(cx, cond, &names, false);
                 let cons = s.field("consequence")?;
                 let region: Vec<Node<'a>> = if s.field("alternative").is_none() && flow::exits(cons) {
                     stmts[k + 1..].to_vec()
@@ -192,8 +197,8 @@ fn is_statement_of_its_own(cx: &Ctx<'_>, i: usize) -> bool {
 }
 
 /// A test for a missing value: `!v`, `v === undefined`, `v == null`, `typeof v === "undefined"`,
-/// `v.length === 0`, or an `||`/`&&` of tests one of which is such.
-fn is_absence_test(cx: &Ctx<'_>, cond: Node<'_>, names: &[&str]) -> bool {
+/// `v.length === 0`, or an `||`/`&&` of tests one of which is such (all of which, with `only`).
+fn is_absence_test(cx: &Ctx<'_>, cond: Node<'_>, names: &[&str], only: bool) -> bool {
     let mut e = cond;
     while e.kind() == "parenthesized_expression" {
         let Some(inner) = e.named_child(0) else { return false };
@@ -208,7 +213,8 @@ fn is_absence_test(cx: &Ctx<'_>, cond: Node<'_>, names: &[&str]) -> bool {
             let op = e.field("operator").map(|o| cx.t(o)).unwrap_or("");
             let (Some(l), Some(r)) = (e.field("left"), e.field("right")) else { return false };
             match op {
-                "||" | "&&" => is_absence_test(cx, l, names) || is_absence_test(cx, r, names),
+                "||" | "&&" if only => is_absence_test(cx, l, names, true) && is_absence_test(cx, r, names, true),
+                "||" | "&&" => is_absence_test(cx, l, names, false) || is_absence_test(cx, r, names, false),
                 "===" | "==" | "!==" | "!=" => {
                     let empty = |n: Node<'_>| matches!(cx.t(n), "undefined" | "null" | "0" | "\"undefined\"" | "'undefined'");
                     (empty(r) && is_value_of(cx, l, names)) || (empty(l) && is_value_of(cx, r, names))

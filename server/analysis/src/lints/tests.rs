@@ -1124,6 +1124,12 @@ export class Room extends DurableObject<Env> {
       this.ctx.storage.kv.put(code, true);
     });
   }
+  async touch(token: string) {
+    const session = this.ctx.storage.sql.exec("SELECT user FROM sessions WHERE token = ?", token).toArray()[0];
+    if (!session) throw new Error("no such session");
+    await fetch("https://example.com/audit");
+    this.ctx.storage.sql.exec("UPDATE sessions SET seen = ? WHERE token = ?", Date.now(), token);
+  }
   async storageOnly(code: string) {
     const used = await this.ctx.storage.get<boolean>(code);
     if (used) return;
