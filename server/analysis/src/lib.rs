@@ -142,7 +142,7 @@ pub struct Analysis {
 pub(crate) struct Memos {
     pub sql: sql::SqlMemo,
     /// Lint reports per segment, before levels and suppressions.
-    pub lints: segments::Memo<Vec<Diagnostic>>,
+    pub lints: segments::Memo<lints::SegmentLints>,
 }
 
 /// Revisions are unique in the process, so a file removed and added again never repeats one.

@@ -4,9 +4,10 @@
 //! lint rules on calls) is remembered per segment, keyed by
 //!
 //! - the segment's own text (for a body: with its class, method header and place), and
-//! - the file's *context*: every text outside method bodies, the bodies that other code can
-//!   read through (constructors, bodies that assign `this.<field>`, hand `this` to a call,
-//!   touch a prototype or hold a decorator), and the revision of every other file.
+//! - the file's *context*: every text outside method bodies (the constructor included: the
+//!   file model keeps it apart from the methods, so it is never a segment of its own), the
+//!   bodies that other code can read through (bodies that assign `this.<field>`, hand `this`
+//!   to a call, touch a prototype or hold a decorator), and the revision of every other file.
 //!
 //! So a keystroke in one method body re-analyses that body alone; whatever else the pass
 //! needs (the class's schema, the other segments' results) comes from memory. Positions are
@@ -69,17 +70,17 @@ impl Layout {
 
     fn build(src: &SourceFile) -> Layout {
         let text: &str = &src.text;
-        let mut found: Vec<(TextRange, &str, usize, bool)> = Vec::new();
+        let mut found: Vec<(TextRange, &str, usize)> = Vec::new();
         for class in &src.model.classes {
             for m in &class.methods {
                 if let Some(body) = m.body {
-                    found.push((body, class.name.as_str(), m.range.start.min(body.start), m.name == "constructor"));
+                    found.push((body, class.name.as_str(), m.range.start.min(body.start)));
                 }
             }
         }
         found.sort_by_key(|(r, ..)| (r.start, std::cmp::Reverse(r.end)));
         // A class declared inside another class's method is part of that method's body.
-        let mut kept: Vec<(TextRange, &str, usize, bool)> = Vec::new();
+        let mut kept: Vec<(TextRange, &str, usize)> = Vec::new();
         for f in found {
             if kept.last().is_none_or(|(last, ..)| f.0.start >= last.end) {
                 kept.push(f);
@@ -89,7 +90,7 @@ impl Layout {
         let mut context = DefaultHasher::default();
         let mut at = 0;
         let mut bodies = Vec::with_capacity(kept.len());
-        for (k, (range, class, header_start, is_ctor)) in kept.into_iter().enumerate() {
+        for (k, (range, class, header_start)) in kept.into_iter().enumerate() {
             pieces.push(TextRange::new(at, range.start));
             text[at..range.start].hash(&mut context);
             pieces.push(range);
@@ -98,7 +99,7 @@ impl Layout {
             let mut h = DefaultHasher::default();
             (k, class, &text[header_start..range.start], body_text).hash(&mut h);
             let key = h.finish();
-            if is_ctor || read_by_other_code(body_text) {
+            if read_by_other_code(body_text) {
                 (k, key).hash(&mut context);
             }
             bodies.push(Body { range, class: class.to_string(), key });
@@ -444,6 +445,21 @@ export class Room extends DurableObject<Env> {
   async later() { await this.store.setAlarm(Date.now() + 1000); }
   async block() { await this.ctx.blockConcurrencyWhile(async () => {}); }
   count() { return this.sql.exec("SELECT count(*) AS n FROM rooms WHERE nope = 1").one().n; }
+  seen = 0;
+  note(n: number) { this.seen = n; }
+  async join(name: string) {
+    const seats = await this.ctx.storage.get<number>("seats");
+    if (seats !== undefined && seats > 0) {
+      await scheduler.wait(100);
+      await this.ctx.storage.put("seats", seats - 1);
+    }
+  }
+  async fetch(request: Request) {
+    const url = new URL(request.url);
+    if (url.pathname === "/a") return new Response("a");
+    if (url.pathname === "/b") return new Response("b");
+    return new Response("none");
+  }
 }
 export class Log extends DurableObject<Env> {
   append(line: string) { this.ctx.storage.sql.exec("INSERT INTO lines (text) VALUES (?)", line); }
@@ -539,7 +555,10 @@ export default {
         let mut a = Analysis::new();
         a.set_files([(PathBuf::from("/w/wrangler.jsonc"), WRANGLER.to_string()), (PathBuf::from("/w/src/index.ts"), MODULE.to_string())]);
         let found = diagnostics_of(&a);
-        for code in ["sql-unknown-column", "global-singleton-stub", "block-concurrency-outside-constructor", "stub-call-not-awaited"] {
+        for code in [
+            "sql-unknown-column", "global-singleton-stub", "block-concurrency-outside-constructor", "stub-call-not-awaited",
+            "check-then-act-across-await", "legacy-fetch-routing", "state-only-in-memory",
+        ] {
             assert!(found.contains(code), "{code} missing from:\n{found}");
         }
     }

@@ -457,4 +457,39 @@ mod tests {
             lsp::ParameterLabel::LabelOffsets([b as u32, label.len() as u32 - 1])
         );
     }
+
+    #[test]
+    fn code_actions_carry_every_edit_of_a_fix_in_the_client_encoding() {
+        let mut w = World::default();
+        let config = PathBuf::from("/w/wrangler.jsonc");
+        let src = PathBuf::from("/w/src/index.ts");
+        w.analysis.set_file(
+            &config,
+            r#"{ "main": "src/index.ts", "compatibility_date": "2026-01-01",
+  "durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Room" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Room"] }] }"#
+                .into(),
+        );
+        let text = "import { DurableObject } from \"cloudflare:workers\";\nexport class Room extends DurableObject {\n  async rename(n: string) { /* 😀 */ await this.ctx.storage.put(\"name\", n); }\n}\n";
+        w.analysis.set_file(&src, text.into());
+        let uri: lsp::Uri = "file:///w/src/index.ts".parse().unwrap();
+        w.docs.insert(src.clone(), crate::document::Document::new(uri.clone(), 1, text));
+        let put = lsp::Position::new(2, 61);
+        let params = lsp::CodeActionParams {
+            text_document: lsp::TextDocumentIdentifier { uri: uri.clone() },
+            range: lsp::Range::new(put, put),
+            context: lsp::CodeActionContext::default(),
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        };
+        let actions = code_action(&w, params).unwrap();
+        let [lsp::CodeActionOrCommand::CodeAction(action)] = actions.as_slice() else {
+            panic!("one action expected: {actions:?}")
+        };
+        assert_eq!(action.title, "Use the synchronous `this.ctx.storage.kv.put`");
+        let edits = &action.edit.as_ref().unwrap().changes.as_ref().unwrap()[&uri];
+        // 😀 is two UTF-16 units: `await ` starts at column 37, `this.ctx.storage` ends at 59.
+        let got: Vec<(u32, u32, &str)> = edits.iter().map(|e| (e.range.start.character, e.range.end.character, e.new_text.as_str())).collect();
+        assert_eq!(got, vec![(37, 43, ""), (59, 59, ".kv")]);
+    }
 }

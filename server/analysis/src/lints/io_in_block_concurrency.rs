@@ -3,8 +3,6 @@
 //! object is reset). Storage calls are fine there; `fetch`, stub calls and timers are not.
 
 use crate::syntax::NodeExt;
-use tree_sitter::Node;
-
 use crate::infer::{Ty, STATE};
 
 use super::Ctx;
@@ -29,7 +27,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
                 continue;
             }
             if n.kind() == "await_expression"
-                && let Some(what) = external_io(cx, n) {
+                && let Some(what) = super::flow::external_io(cx, n) {
                     found.push((n, what));
                 }
             let mut c = n.walk();
@@ -45,36 +43,5 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
                 ),
             );
         }
-    }
-}
-
-/// What kind of external I/O an awaited expression is, if it is one for sure.
-fn external_io(cx: &Ctx<'_>, await_expr: Node<'_>) -> Option<&'static str> {
-    let mut e = await_expr.named_child(0)?;
-    while e.kind() == "parenthesized_expression" {
-        e = e.named_child(0)?;
-    }
-    match e.kind() {
-        "call_expression" => {
-            let callee = e.field("function")?;
-            if callee.kind() == "identifier" && cx.t(callee) == "fetch" {
-                return Some("`fetch(…)`");
-            }
-            if callee.kind() != "member_expression" {
-                return None;
-            }
-            let object = callee.field("object")?;
-            if cx.t(callee) == "scheduler.wait" {
-                return Some("A timer (`scheduler.wait`)");
-            }
-            matches!(cx.ty(object), Some(Ty::Stub(_))).then_some("A call to another Durable Object")
-        }
-        "new_expression" => {
-            let ctor = e.field("constructor")?;
-            let body = cx.t(e);
-            (cx.t(ctor) == "Promise" && (body.contains("setTimeout(") || body.contains("setInterval(")))
-                .then_some("A timer (`setTimeout`)")
-        }
-        _ => None,
     }
 }

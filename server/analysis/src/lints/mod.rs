@@ -4,6 +4,11 @@
 //! code costs more than a missed one. Rules only look at what `infer` can prove (a stub, the
 //! storage API, a class whose whole chain is in the project).
 //!
+//! What a rule reports inside a method depends on that method's body and on class-level
+//! facts (members, the config); a rule that needs a fact about the whole class computes it in
+//! one function per class (`state_only_in_memory::facts`). The shared view of storage calls
+//! and external `await`s is in `flow`.
+//!
 //! Levels come from the rule's default, then `dols.toml` (`[lint]`), then the editor's
 //! settings. `// dols-ignore <code>` on the line before silences one report;
 //! `// dols-ignore-file <code>` silences a rule in the whole file.
@@ -22,17 +27,24 @@ use crate::syntax::node_text;
 use crate::Analysis;
 
 mod alarm_overwrite;
+mod await_between_writes;
+mod check_then_act_across_await;
 mod block_concurrency_outside_constructor;
 mod delete_all_keeps_alarm;
+mod flow;
 mod global_singleton_stub;
 mod io_in_block_concurrency;
 mod kv_backend_class;
+mod legacy_fetch_routing;
+mod prefer_sync_kv;
 mod reserved_method_over_rpc;
 mod set_alarm_without_handler;
+mod state_only_in_memory;
 mod stub_call_not_awaited;
 mod stub_fetch_without_handler;
 mod stub_unknown_method;
 mod timers_in_durable_object;
+mod transaction_sync_async_callback;
 mod websocket_accept_without_hibernation;
 
 #[cfg(test)]
@@ -108,6 +120,36 @@ pub const RULES: &[Rule] = &[
         summary: "`deleteAll()` in a class with an `alarm()` handler and no `deleteAlarm()`, on a compatibility date where the alarm survives.",
     },
     Rule {
+        code: await_between_writes::CODE,
+        default: Severity::Warning,
+        summary: "Two storage writes with an `await` of `fetch`, a stub call or a timer between them: they are not committed together.",
+    },
+    Rule {
+        code: check_then_act_across_await::CODE,
+        default: Severity::Warning,
+        summary: "State read and tested, then written after an `await` of external I/O: another request can pass the same test meanwhile.",
+    },
+    Rule {
+        code: transaction_sync_async_callback::CODE,
+        default: Severity::Warning,
+        summary: "An `async` callback passed to `transactionSync`: the transaction ends at its first `await` and a throw rolls nothing back.",
+    },
+    Rule {
+        code: legacy_fetch_routing::CODE,
+        default: Severity::Hint,
+        summary: "A Durable Object `fetch` handler that dispatches on URL paths where RPC methods would do.",
+    },
+    Rule {
+        code: prefer_sync_kv::CODE,
+        default: Severity::Hint,
+        summary: "Asynchronous `storage.get/put/delete` of one key in a SQLite-backed class, where the synchronous `storage.kv` would do.",
+    },
+    Rule {
+        code: state_only_in_memory::CODE,
+        default: Severity::Hint,
+        summary: "A field that a method changes with its caller's data and the class never writes to storage: lost on eviction.",
+    },
+    Rule {
         code: kv_backend_class::CODE,
         default: Severity::Hint,
         summary: "A class created with `new_classes` (the key-value backend) where `new_sqlite_classes` would do.",
@@ -118,8 +160,8 @@ pub fn rule(code: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.code == code)
 }
 
-/// A `this.a.b` chain: the class `this` is, and the chain's text.
-type ThisChain<'a> = (Option<ClassKey>, &'a str);
+/// A `this.a.b` chain: the id of the class node `this` means there, and the chain's text.
+type ThisChain<'a> = (Option<usize>, &'a str);
 
 /// A rule's check over one segment.
 type Check = fn(&mut Ctx<'_>);
@@ -135,6 +177,7 @@ pub(crate) struct Shared<'a> {
     /// same call's receiver.
     types: std::cell::RefCell<std::collections::HashMap<usize, Option<Ty>>>,
     /// Types of `this.a.b` chains, by class and text.
+    /// Keyed by the id of the class node that `this` means there (see [`Ctx::this_class_node`]).
     this_chains: std::cell::RefCell<std::collections::HashMap<ThisChain<'a>, Option<Ty>>>,
 }
 
@@ -143,6 +186,9 @@ pub(crate) struct Shared<'a> {
 pub(crate) struct Ctx<'a> {
     pub infer: &'a Infer<'a>,
     shared: &'a Shared<'a>,
+    /// The method body being linted; `None` for the code outside method bodies. A rule that
+    /// looks at the model rather than at `calls` reports only for its own segment.
+    pub segment: Option<crate::text::TextRange>,
     /// Every `call_expression` of the segment, in source order.
     pub calls: Vec<Node<'a>>,
     /// The ancestors of each call (outermost first), found in the same walk: climbing with
@@ -153,6 +199,8 @@ pub(crate) struct Ctx<'a> {
     members: Vec<Option<(Node<'a>, &'a str)>>,
     /// The index in `calls` of each call, by node id.
     call_index: std::collections::HashMap<usize, usize>,
+    /// What each call does to storage, worked out on first use (`flow::storage_op`).
+    ops: Vec<std::cell::OnceCell<Option<flow::StorageOp>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -203,6 +251,21 @@ impl<'a> Ctx<'a> {
         self.infer.enclosing_class_in(&self.ancestors[i])
     }
 
+    /// The id of the class node whose instance `this` means at call `i`: what
+    /// [`Infer::this_class_in`] finds, without building its key.
+    fn this_class_node(&self, i: usize) -> Option<usize> {
+        let anc = &self.ancestors[i];
+        for (j, n) in anc.iter().enumerate().rev() {
+            match n.kind() {
+                "function_expression" | "function_declaration" | "generator_function"
+                | "generator_function_declaration" | "object" => return None,
+                "class_body" => return Some(anc.get(j.checked_sub(1)?)?.id()),
+                _ => {}
+            }
+        }
+        None
+    }
+
     /// The class that `this` means at call `i`.
     pub fn this_class(&self, i: usize) -> Option<ClassKey> {
         self.infer.this_class_in(&self.ancestors[i])
@@ -239,7 +302,7 @@ impl<'a> Ctx<'a> {
             }
             return self.ty(object);
         }
-        let key = (self.this_class(i), self.t(object));
+        let key = (self.this_class_node(i), self.t(object));
         if let Some(t) = self.shared.this_chains.borrow().get(&key) {
             return t.clone();
         }
@@ -338,7 +401,11 @@ impl<'a> Ctx<'a> {
 
     /// The property name of call `i`'s callee (`exec` in `sql.exec(…)`).
     pub fn callee_property(&self, i: usize) -> Option<Node<'a>> {
-        self.calls[i].field("function").and_then(|f| f.field("property"))
+        let mut f = self.calls[i].field("function")?;
+        if f.kind() == "await_expression" {
+            f = f.named_child(0)?;
+        }
+        f.field("property")
     }
 
     /// Whether some class of the chain declares a member (method, accessor or field) `name`.
@@ -373,21 +440,20 @@ impl<'a> Ctx<'a> {
 }
 
 fn member_call_of<'t>(call: Node<'t>, text: &'t str) -> Option<(Node<'t>, &'t str)> {
-    let mut c = call.walk();
-    let mut callee = None;
-    let mut args = None;
-    for child in call.children(&mut c) {
-        match child.kind() {
-            "arguments" => args = Some(child),
-            "member_expression" if callee.is_none() && args.is_none() => callee = Some(child),
-            _ => {}
-        }
+    // Tagged templates have a template string where calls have `arguments`.
+    if call.field("arguments")?.kind() != "arguments" {
+        return None;
     }
-    args?;
-    let callee = callee?;
-    // `callee.child(0)` is the object, the last child the property.
-    let object = callee.child(0)?;
-    let property = callee.child(callee.child_count().checked_sub(1)?)?;
+    let mut callee = call.field("function")?;
+    // `await a.b<T>(…)` parses as a call of `await a.b` with type arguments.
+    if callee.kind() == "await_expression" {
+        callee = callee.named_child(0)?;
+    }
+    if callee.kind() != "member_expression" {
+        return None;
+    }
+    let object = callee.field("object")?;
+    let property = callee.field("property")?;
     if property.kind() != "property_identifier" {
         return None;
     }
@@ -460,7 +526,19 @@ const CHECKS: &[(&str, Check)] = &[
     (timers_in_durable_object::CODE, timers_in_durable_object::check),
     (delete_all_keeps_alarm::CODE, delete_all_keeps_alarm::check),
     (alarm_overwrite::CODE, alarm_overwrite::check),
+    (await_between_writes::CODE, await_between_writes::check),
+    (check_then_act_across_await::CODE, check_then_act_across_await::check),
+    (legacy_fetch_routing::CODE, legacy_fetch_routing::check),
+    (prefer_sync_kv::CODE, prefer_sync_kv::check),
+    (transaction_sync_async_callback::CODE, transaction_sync_async_callback::check),
 ];
+
+/// What the lints remember of one segment: reports (ranges encoded for the segment) and the
+/// facts of the class members written there, for the class-wide rule.
+pub(crate) struct SegmentLints {
+    diags: Vec<Diagnostic>,
+    members: Vec<state_only_in_memory::MemberFacts>,
+}
 
 /// Every lint of one source file, at the levels the user chose, without suppressed ones.
 ///
@@ -475,9 +553,10 @@ pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
     }
     let on = |code: &str| rule(code).is_some_and(|r| levels(r) != Some(Level::Off));
     let enabled: Vec<bool> = CHECKS.iter().map(|(code, _)| on(code)).collect();
+    let state_rule = on(state_only_in_memory::CODE);
     let extra = {
         let mut h = std::hash::DefaultHasher::new();
-        std::hash::Hash::hash(&enabled, &mut h);
+        std::hash::Hash::hash(&(&enabled, state_rule), &mut h);
         std::hash::Hasher::finish(&h)
     };
     let layout = Layout::of(infer.src);
@@ -488,34 +567,98 @@ pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
     let root = infer.src.tree.root_node();
     let text = infer.text();
     let mut out = Vec::new();
+    let mut members = Vec::new();
     let all: Vec<(Seg, u64)> = layout.segments().map(|seg| (seg, layout.key(seg, context, extra))).collect();
     let missing: Vec<Seg> = all.iter().filter(|(_, key)| !previous.contains_key(key)).map(|(seg, _)| *seg).collect();
     let mut nodes = layout.collect(&missing, root).into_iter();
     for (seg, key) in all {
         if let Some(found) = previous.get(&key) {
-            out.extend(found.iter().map(|d| decode_diagnostic(&layout, path, d)));
+            out.extend(found.diags.iter().map(|d| decode_diagnostic(&layout, path, d)));
+            members.extend(found.members.iter().map(|m| decode_member(&layout, m)));
             remembered.insert(key, found.clone());
             continue;
         }
         let SegmentNodes { calls, ancestors, .. } = nodes.next().expect("one node list per missing segment");
-        let members = calls.iter().map(|c| member_call_of(*c, text)).collect();
+        let members_here = calls.iter().map(|c| member_call_of(*c, text)).collect();
         let call_index = calls.iter().enumerate().map(|(i, c)| (c.id(), i)).collect();
-        let mut cx = Ctx { infer: &infer, shared: &shared, calls, ancestors, out: Vec::new(), members, call_index };
+        let ops = calls.iter().map(|_| Default::default()).collect();
+        let segment = match seg {
+            Seg::Outer => None,
+            Seg::Body(k) => Some(layout.bodies[k].range),
+        };
+        let mut cx = Ctx { infer: &infer, shared: &shared, segment, calls, ancestors, out: Vec::new(), members: members_here, call_index, ops };
         for ((_, check), on) in CHECKS.iter().zip(&enabled) {
             if *on {
                 check(&mut cx);
             }
         }
-        let encoded: Option<Vec<Diagnostic>> = cx.out.iter().map(|d| encode_diagnostic(&layout, seg, path, d)).collect();
-        if let Some(encoded) = encoded {
-            remembered.insert(key, std::sync::Arc::new(encoded));
+        let facts: Vec<_> = if state_rule {
+            segment_members(&infer, &layout, seg).into_iter().map(|(class, m)| state_only_in_memory::member_facts(&cx, class, m)).collect()
+        } else {
+            Vec::new()
+        };
+        let encoded_diags: Option<Vec<Diagnostic>> = cx.out.iter().map(|d| encode_diagnostic(&layout, seg, path, d)).collect();
+        let encoded_members: Option<Vec<_>> = facts.iter().map(|m| encode_member(&layout, seg, m)).collect();
+        if let (Some(diags), Some(members)) = (encoded_diags, encoded_members) {
+            remembered.insert(key, std::sync::Arc::new(SegmentLints { diags, members }));
         }
         out.extend(cx.out);
+        members.extend(facts);
+    }
+    if state_rule {
+        out.extend(state_only_in_memory::reports(&infer, &members));
     }
     a.memo.lints.remember(path, remembered);
     let suppress = Suppressions::read(text);
     let index = &infer.src.line_index;
     finish(out, &levels, |d| suppress.covers(d.code, index.line_col(text, d.range.start, crate::Encoding::Utf8).line as usize))
+}
+
+/// The class members whose code lies in a segment: for a method body, its method; outside
+/// method bodies, the field definitions and the constructor.
+fn segment_members<'t>(infer: &'t Infer<'t>, layout: &Layout, seg: Seg) -> Vec<(&'t crate::model::ClassInfo, Node<'t>)> {
+    let root = infer.src.tree.root_node();
+    let classes = &infer.src.model.classes;
+    match seg {
+        Seg::Body(k) => {
+            let r = layout.bodies[k].range;
+            let class = classes.iter().find(|c| c.name == layout.bodies[k].class && c.range.start <= r.start && r.end <= c.range.end);
+            let method = root.descendant_for_byte_range(r.start, r.end).and_then(|b| b.parent()).filter(|m| m.kind() == "method_definition");
+            class.zip(method).into_iter().collect()
+        }
+        Seg::Outer => {
+            let mut out = Vec::new();
+            for class in classes {
+                let Some(body) = root.descendant_for_byte_range(class.range.start, class.range.end).and_then(|n| n.field("body")) else { continue };
+                let mut c = body.walk();
+                // Field definitions, and methods whose body is not a segment of its own (the
+                // constructor, which the model keeps apart).
+                let outer = |m: &Node<'_>| match m.kind() {
+                    "public_field_definition" => true,
+                    "method_definition" => m.field("body").is_none_or(|b| !layout.bodies.iter().any(|x| x.range.start == b.start_byte())),
+                    _ => false,
+                };
+                out.extend(body.named_children(&mut c).filter(outer).map(|m| (class, m)));
+            }
+            out
+        }
+    }
+}
+
+fn encode_member(layout: &Layout, seg: Seg, m: &state_only_in_memory::MemberFacts) -> Option<state_only_in_memory::MemberFacts> {
+    let mut m = m.clone();
+    for (r, _) in &mut m.changes {
+        *r = layout.encode(seg, *r)?;
+    }
+    Some(m)
+}
+
+fn decode_member(layout: &Layout, m: &state_only_in_memory::MemberFacts) -> state_only_in_memory::MemberFacts {
+    let mut m = m.clone();
+    for (r, _) in &mut m.changes {
+        *r = layout.decode(*r);
+    }
+    m
 }
 
 /// The lints of a wrangler config.

@@ -2,6 +2,7 @@
 //! on. The call still runs, but a rejection (the method threw, the object was reset) is lost.
 
 use crate::diagnostics::{FileEdit, Fix};
+use crate::syntax::NodeExt;
 use crate::infer::Ty;
 use crate::text::TextRange;
 
@@ -18,6 +19,10 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
             continue;
         }
         let Some((_, method)) = cx.member_call(i) else { continue };
+        // `await stub.m<T>(…)` parses as a call of `await stub.m`: awaited.
+        if call.field("function").is_some_and(|f| f.kind() == "await_expression") {
+            continue;
+        }
         if !matches!(cx.recv_ty(i), Some(Ty::Stub(_))) {
             continue;
         }

@@ -25,13 +25,24 @@ fn load(src: &str) -> Analysis {
 }
 
 /// The lint diagnostics of `/w/src/index.ts` in a project with `CONFIG`, each under its line.
+/// `prefer-sync-kv` hints at every asynchronous `storage.get/put` of the fixtures, which use
+/// them on purpose: its own tests ask for it with [`lints_with`].
 fn lints_of(src: &str) -> String {
+    let a = load(&format!("{CONFIG}{src}"));
+    render_without(&a, Path::new("/w/src/index.ts"), &["prefer-sync-kv"])
+}
+
+fn lints_with(src: &str) -> String {
     let a = load(&format!("{CONFIG}{src}"));
     render(&a, Path::new("/w/src/index.ts"))
 }
 
 fn render(a: &Analysis, path: &Path) -> String {
-    render_diagnostics(a, path, |d| super::rule(d.code).is_some() || d.code == "settings-invalid", "no lints")
+    render_without(a, path, &[])
+}
+
+fn render_without(a: &Analysis, path: &Path, skip: &[&str]) -> String {
+    render_diagnostics(a, path, |d| (super::rule(d.code).is_some() && !skip.contains(&d.code)) || d.code == "settings-invalid", "no lints")
 }
 
 fn check(src: &str, expect: Expect) {
@@ -137,6 +148,7 @@ export default {
     const p = stub.join("b");
     ctx.waitUntil(stub.join("c"));
     void stub.join("d");
+    await stub.join<string>("typed");
     stub.join("e").catch(() => {});
     await Promise.all([stub.join("f")]);
     const other = { join(x: string) { return x; } };
@@ -910,6 +922,608 @@ export default {
     return new Response("ok");
   },
 };
+"#,
+    );
+}
+
+// ---------------------------------------------------------------- await-between-writes
+
+#[test]
+fn await_between_writes_fires() {
+    check(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject<Env> {
+  async transfer(from: string, to: string, amount: number) {
+    this.ctx.storage.sql.exec("UPDATE accounts SET balance = balance - ? WHERE id = ?", amount, from);
+    await fetch("https://audit.example.com", { method: "POST" });
+    this.ctx.storage.sql.exec("INSERT INTO transfers (src, dst, amount) VALUES (?, ?, ?)", from, to, amount);
+  }
+  async rename(name: string) {
+    await this.ctx.storage.put("name", name);
+    await this.env.CHAT.getByName("lobby").hello();
+    await this.ctx.storage.put("renamedAt", Date.now());
+  }
+}
+export class Chat extends DurableObject {
+  async hello() {}
+}
+"#,
+        expect![[r#"
+            6   |     this.ctx.storage.sql.exec("INSERT INTO transfers (src, dst, amount) VALUES (?, ?, ?)", from, to, amount);
+                |                          ^^^^ warning[await-between-writes] This write and the one on line 4 are separated by an `await` of external I/O (`fetch(…)`, line 5): they are committed separately, other events can run between them, and a failure in between leaves only the first. Do both writes before the `await` (writes with no `await` between them are committed together), or make them one `this.ctx.storage.transactionSync(() => …)`.
+                = related: /w/src/index.ts:4:5 "this.ctx.storage.sql.exec(\"UPDATE accounts SET balance = balance - ? WHERE id = ?\", amount, from)" the first write
+                = related: /w/src/index.ts:5:5 "await fetch(\"https://audit.example.com\", { method: \"POST\" })" the `await` between them
+            11  |     await this.ctx.storage.put("renamedAt", Date.now());
+                |                            ^^^ warning[await-between-writes] This write and the one on line 9 are separated by an `await` of external I/O (a call to another Durable Object, line 10): they are committed separately, other events can run between them, and a failure in between leaves only the first. Do both writes before the `await` (writes with no `await` between them are committed together), or make them one `this.ctx.storage.transactionSync(() => …)`.
+                = related: /w/src/index.ts:9:11 "this.ctx.storage.put(\"name\", name)" the first write
+                = related: /w/src/index.ts:10:5 "await this.env.CHAT.getByName(\"lobby\").hello()" the `await` between them
+        "#]],
+    );
+}
+
+#[test]
+fn writes_split_by_storage_awaits_or_grouped_are_silent() {
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject<Env> {
+  async onlyStorage(name: string) {
+    await this.ctx.storage.put("name", name);
+    const old = await this.ctx.storage.get<number>("count");
+    await this.ctx.storage.put("count", (old ?? 0) + 1);
+  }
+  async grouped(name: string) {
+    this.ctx.storage.kv.put("name", name);
+    this.ctx.storage.kv.put("renamedAt", Date.now());
+    await fetch("https://example.com/notify");
+  }
+  async inTransaction(name: string) {
+    this.ctx.storage.transactionSync(() => {
+      this.ctx.storage.kv.put("name", name);
+      this.ctx.storage.kv.put("renamedAt", Date.now());
+    });
+    await this.ctx.storage.transaction(async () => {
+      await this.ctx.storage.put("a", 1);
+      await fetch("https://example.com");
+      await this.ctx.storage.put("b", 2);
+    });
+  }
+  async usesTheResult(id: string) {
+    this.ctx.storage.sql.exec("UPDATE jobs SET status = 'sending' WHERE id = ?", id);
+    const res = await fetch("https://example.com/send");
+    this.ctx.storage.sql.exec("INSERT INTO results (id, status) VALUES (?, ?)", id, res.status);
+  }
+  async stateChange(id: string) {
+    this.ctx.storage.kv.put("status", "sending");
+    await fetch("https://example.com/send");
+    this.ctx.storage.kv.put("status", "sent");
+  }
+  async unknownAwait(name: string) {
+    await this.ctx.storage.put("name", name);
+    await this.helper();
+    await this.ctx.storage.put("renamedAt", Date.now());
+  }
+  async branch(name: string, notify: boolean) {
+    await this.ctx.storage.put("name", name);
+    if (notify) {
+      await fetch("https://example.com/notify");
+    }
+    await this.ctx.storage.put("renamedAt", Date.now());
+  }
+  async alarms(name: string) {
+    await this.ctx.storage.put("name", name);
+    await fetch("https://example.com/notify");
+    await this.ctx.storage.setAlarm(Date.now() + 1000);
+  }
+  async helper() {}
+  async alarm() {}
+}
+"#,
+    );
+}
+
+// ---------------------------------------------------------------- check-then-act-across-await
+
+#[test]
+fn check_then_act_across_await_fires() {
+    check(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject<Env> {
+  async pay(orderId: string) {
+    const order = this.ctx.storage.sql.exec<{ status: string }>("SELECT status FROM orders WHERE id = ?", orderId).one();
+    if (order.status !== "pending") {
+      throw new Error("already paid");
+    }
+    const res = await fetch("https://payments.example.com/charge", { method: "POST" });
+    this.ctx.storage.sql.exec("UPDATE orders SET status = 'paid', receipt = ? WHERE id = ?", await res.text(), orderId);
+  }
+  async redeem(code: string) {
+    const used = this.ctx.storage.kv.get<boolean>(`code:${code}`);
+    if (used === true) return false;
+    await this.env.CHAT.getByName(code).hello();
+    this.ctx.storage.kv.put(`code:${code}`, true);
+    return true;
+  }
+  async join(name: string) {
+    const seats = await this.ctx.storage.get<number>("seats");
+    if (seats !== undefined && seats > 0) {
+      await scheduler.wait(100);
+      await this.ctx.storage.put("seats", seats - 1);
+    }
+  }
+}
+export class Chat extends DurableObject {
+  async hello() {}
+}
+"#,
+        expect![[r#"
+            9   |     this.ctx.storage.sql.exec("UPDATE orders SET status = 'paid', receipt = ? WHERE id = ?", await res.text(), orderId);
+                |                          ^^^^ warning[check-then-act-across-await] This write acts on a check made before an `await` of external I/O (`fetch(…)`): the state was read and tested before that `await` (see the related locations), and other requests can run during it and pass the same test. Claim the state before the `await` (for example `UPDATE … SET status = 'busy' WHERE id = ? AND status = 'pending' RETURNING …`, and go on only if a row came back), or read and test it again after the `await`.
+                = related: /w/src/index.ts:4:19 "this.ctx.storage.sql.exec<{ status: string }>(\"SELECT status FROM orders WHERE id = ?\", orderId)" the state is read here
+                = related: /w/src/index.ts:5:5 "if (order.status !== \"pending\") {\n      throw new Error(\"already paid\");\n    }" and tested here
+                = related: /w/src/index.ts:8:17 "await fetch(\"https://payments.example.com/charge\", { method: \"POST\" })" other events can run during this `await`
+            15  |     this.ctx.storage.kv.put(`code:${code}`, true);
+                |                         ^^^ warning[check-then-act-across-await] This write acts on a check made before an `await` of external I/O (a call to another Durable Object): the state was read and tested before that `await` (see the related locations), and other requests can run during it and pass the same test. Claim the state before the `await` (for example `UPDATE … SET status = 'busy' WHERE id = ? AND status = 'pending' RETURNING …`, and go on only if a row came back), or read and test it again after the `await`.
+                = related: /w/src/index.ts:12:18 "this.ctx.storage.kv.get<boolean>(`code:${code}`)" the state is read here
+                = related: /w/src/index.ts:13:5 "if (used === true) return false;" and tested here
+                = related: /w/src/index.ts:14:5 "await this.env.CHAT.getByName(code).hello()" other events can run during this `await`
+            22  |       await this.ctx.storage.put("seats", seats - 1);
+                |                              ^^^ warning[check-then-act-across-await] This write acts on a check made before an `await` of external I/O (a timer (`scheduler.wait`)): the state was read and tested before that `await` (see the related locations), and other requests can run during it and pass the same test. Claim the state before the `await` (for example `UPDATE … SET status = 'busy' WHERE id = ? AND status = 'pending' RETURNING …`, and go on only if a row came back), or read and test it again after the `await`.
+                = related: /w/src/index.ts:19:19 "await this.ctx.storage.get<number>(\"seats\")" the state is read here
+                = related: /w/src/index.ts:20:5 "if (seats !== undefined && seats > 0) {\n      await scheduler.wait(100);\n      await this.ctx.storage.put(\"seats\", seats - 1);\n    }" and tested here
+                = related: /w/src/index.ts:21:7 "await scheduler.wait(100)" other events can run during this `await`
+        "#]],
+    );
+}
+
+#[test]
+fn claimed_rechecked_or_cached_state_is_silent() {
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject<Env> {
+  async payClaimed(orderId: string) {
+    const order = this.ctx.storage.sql.exec<{ status: string }>("SELECT status FROM orders WHERE id = ?", orderId).one();
+    if (order.status !== "pending") throw new Error("already paid");
+    this.ctx.storage.sql.exec("UPDATE orders SET status = 'paying' WHERE id = ?", orderId);
+    await fetch("https://payments.example.com/charge", { method: "POST" });
+    this.ctx.storage.sql.exec("UPDATE orders SET status = 'paid' WHERE id = ?", orderId);
+  }
+  async payConditional(orderId: string) {
+    const order = this.ctx.storage.sql.exec<{ status: string }>("SELECT status FROM orders WHERE id = ?", orderId).one();
+    if (order.status !== "pending") throw new Error("already paid");
+    await fetch("https://payments.example.com/charge", { method: "POST" });
+    const claimed = this.ctx.storage.sql.exec("UPDATE orders SET status = 'paid' WHERE id = ? AND status = 'pending'", orderId);
+    if (claimed.rowsWritten === 0) throw new Error("raced");
+  }
+  async rechecked(code: string) {
+    const used = this.ctx.storage.kv.get<boolean>(code);
+    if (used) return;
+    await fetch("https://example.com/validate");
+    if (this.ctx.storage.kv.get<boolean>(code)) return;
+    this.ctx.storage.kv.put(code, true);
+  }
+  async token() {
+    let token = this.ctx.storage.kv.get<string>("token");
+    if (!token) {
+      token = await (await fetch("https://auth.example.com/token")).text();
+      this.ctx.storage.kv.put("token", token);
+    }
+    return token;
+  }
+  async otherKey(code: string) {
+    const used = this.ctx.storage.kv.get<boolean>(code);
+    if (used) return;
+    await fetch("https://example.com/validate");
+    this.ctx.storage.kv.put("lastValidation", Date.now());
+  }
+  async exclusive(code: string) {
+    await this.ctx.storage.transaction(async () => {
+      const used = this.ctx.storage.kv.get<boolean>(code);
+      if (used) return;
+      await fetch("https://example.com/validate");
+      this.ctx.storage.kv.put(code, true);
+    });
+  }
+  async touch(token: string) {
+    const session = this.ctx.storage.sql.exec("SELECT user FROM sessions WHERE token = ?", token).toArray()[0];
+    if (!session) throw new Error("no such session");
+    await fetch("https://example.com/audit");
+    this.ctx.storage.sql.exec("UPDATE sessions SET seen = ? WHERE token = ?", Date.now(), token);
+  }
+  async storageOnly(code: string) {
+    const used = await this.ctx.storage.get<boolean>(code);
+    if (used) return;
+    await this.ctx.storage.put("log", code);
+    await this.ctx.storage.put(code, true);
+  }
+}
+"#,
+    );
+}
+
+// ---------------------------------------------------------------- prefer-sync-kv
+
+const ASYNC_KV: &str = r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async rename(name: string) {
+    const old = await this.ctx.storage.get<string>("name");
+    await this.ctx.storage.put("name", name);
+    this.ctx.storage.delete(`old:${old}`);
+    return old;
+  }
+}
+"#;
+
+#[test]
+fn prefer_sync_kv_fires_with_fix() {
+    expect![[r#"
+            4   |     const old = await this.ctx.storage.get<string>("name");
+                |                                        ^^^ hint[prefer-sync-kv] `Room` is SQLite-backed, so `this.ctx.storage.kv.get(…)` does the same synchronously: no `await`, no Promise, the same entries. The asynchronous `get` is only needed for several keys at once or for options such as `allowConcurrency`.
+                = fix: Use the synchronous `this.ctx.storage.kv.get`
+            5   |     await this.ctx.storage.put("name", name);
+                |                            ^^^ hint[prefer-sync-kv] `Room` is SQLite-backed, so `this.ctx.storage.kv.put(…)` does the same synchronously: no `await`, no Promise, the same entries. The asynchronous `put` is only needed for several keys at once or for options such as `allowConcurrency`.
+                = fix: Use the synchronous `this.ctx.storage.kv.put`
+            6   |     this.ctx.storage.delete(`old:${old}`);
+                |                      ^^^^^^ hint[prefer-sync-kv] `Room` is SQLite-backed, so `this.ctx.storage.kv.delete(…)` does the same synchronously: no `await`, no Promise, the same entries. The asynchronous `delete` is only needed for several keys at once or for options such as `allowConcurrency`.
+        "#]]
+    .assert_eq(&lints_with(ASYNC_KV));
+    expect![[r#"
+        import { DurableObject } from "cloudflare:workers";
+        export class Room extends DurableObject {
+          async rename(name: string) {
+            const old = this.ctx.storage.kv.get<string>("name");
+            await this.ctx.storage.put("name", name);
+            this.ctx.storage.delete(`old:${old}`);
+            return old;
+          }
+        }
+    "#]]
+    .assert_eq(&apply_fix(ASYNC_KV, "prefer-sync-kv"));
+}
+
+#[test]
+fn prefer_sync_kv_fix_of_a_plain_await() {
+    let src = r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async rename(name: string) {
+    const storage = this.ctx.storage;
+    await storage.put("name", name);
+  }
+}
+"#;
+    expect![[r#"
+        import { DurableObject } from "cloudflare:workers";
+        export class Room extends DurableObject {
+          async rename(name: string) {
+            const storage = this.ctx.storage;
+            storage.kv.put("name", name);
+          }
+        }
+    "#]]
+    .assert_eq(&apply_fix(src, "prefer-sync-kv"));
+}
+
+#[test]
+fn prefer_sync_kv_is_silent_where_kv_would_not_do() {
+    let src = r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async many(keys: string[], key: string) {
+    await this.ctx.storage.get(["a", "b"]);
+    await this.ctx.storage.get(keys);
+    await this.ctx.storage.get(key);
+    await this.ctx.storage.put({ a: 1, b: 2 });
+    await this.ctx.storage.put("a", 1, { allowUnconfirmed: true });
+    await this.ctx.storage.get("a", { allowConcurrency: true });
+    await this.ctx.storage.list({ prefix: "a" });
+    await this.ctx.storage.transaction(async (txn) => {
+      await txn.put("a", 1);
+    });
+    this.ctx.storage.kv.put("a", 1);
+  }
+}
+"#;
+    assert_eq!(lints_with(src), "no lints\n");
+    // A class created with the key-value backend has no `kv`.
+    let a = load(
+        r#"//- /w/wrangler.jsonc
+{
+  "main": "src/index.ts",
+  "compatibility_date": "2026-01-01",
+  "durable_objects": { "bindings": [{ "name": "ROOM", "class_name": "Room" }] },
+  "migrations": [{ "tag": "v1", "new_classes": ["Room"] }]
+}
+//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async rename(name: string) {
+    await this.ctx.storage.put("name", name);
+  }
+}
+"#,
+    );
+    assert_eq!(render(&a, Path::new("/w/src/index.ts")), "no lints\n");
+}
+
+// ---------------------------------------------------------------- legacy-fetch-routing
+
+#[test]
+fn legacy_fetch_routing_hints() {
+    check(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async fetch(request: Request) {
+    const url = new URL(request.url);
+    if (url.pathname === "/increment") {
+      return new Response(String(this.increment()));
+    }
+    switch (url.pathname) {
+      case "/get":
+        return new Response("0");
+      case "/reset":
+        return new Response("reset");
+    }
+    return new Response("not found", { status: 404 });
+  }
+  increment() { return 1; }
+}
+export class Chat extends DurableObject {
+  async fetch(request: Request) {
+    const { pathname } = new URL(request.url);
+    if (pathname.startsWith("/messages")) return new Response("[]");
+    if (pathname === "/post") return new Response("ok");
+    return new Response("not found", { status: 404 });
+  }
+}
+"#,
+        expect![[r#"
+            3   |   async fetch(request: Request) {
+                |         ^^^^^ hint[legacy-fetch-routing] `Room.fetch` dispatches on URL paths (`/increment`, `/get`, `/reset`). With compatibility date 2026-01-01, callers can call public methods of `Room` through the stub instead (`await stub.method(…)`, RPC since 2024-04-03), with typed arguments and results and no URL parsing or JSON encoding. Keep `fetch` for HTTP from outside, such as WebSocket upgrades.
+            19  |   async fetch(request: Request) {
+                |         ^^^^^ hint[legacy-fetch-routing] `Chat.fetch` dispatches on URL paths (`/messages`, `/post`). With compatibility date 2026-01-01, callers can call public methods of `Chat` through the stub instead (`await stub.method(…)`, RPC since 2024-04-03), with typed arguments and results and no URL parsing or JSON encoding. Keep `fetch` for HTTP from outside, such as WebSocket upgrades.
+        "#]],
+    );
+}
+
+#[test]
+fn legacy_fetch_routing_is_silent_without_rpc_or_routes() {
+    let src = r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async fetch(request: Request) {
+    const url = new URL(request.url);
+    if (url.pathname === "/increment") return new Response("1");
+    if (url.pathname === "/get") return new Response("0");
+    return new Response("not found", { status: 404 });
+  }
+}
+"#;
+    // Before RPC.
+    let a = load(&format!("{CONFIG}{src}").replace("2026-01-01", "2024-01-01"));
+    assert_eq!(render(&a, Path::new("/w/src/index.ts")), "no lints\n");
+    // One path only (a WebSocket endpoint), and a worker's own router.
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async fetch(request: Request) {
+    const url = new URL(request.url);
+    if (url.pathname !== "/ws") return new Response("not found", { status: 404 });
+    const [client, server] = Object.values(new WebSocketPair());
+    this.ctx.acceptWebSocket(server);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+}
+export default {
+  async fetch(request: Request, env: Env) {
+    const url = new URL(request.url);
+    if (url.pathname === "/a") return new Response("a");
+    if (url.pathname === "/b") return new Response("b");
+    return env.ROOM.getByName(url.pathname).fetch(request);
+  },
+};
+"#,
+    );
+}
+
+// ---------------------------------------------------------------- transaction-sync-async-callback
+
+const ASYNC_TXN: &str = r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  move(from: string, to: string) {
+    this.ctx.storage.transactionSync(async () => {
+      this.ctx.storage.kv.delete(from);
+      this.ctx.storage.kv.put(to, true);
+    });
+  }
+  async later(key: string) {
+    this.ctx.storage.transactionSync(async function () {
+      await fetch("https://example.com");
+    });
+  }
+}
+"#;
+
+#[test]
+fn transaction_sync_with_an_async_callback_fires() {
+    check(
+        ASYNC_TXN,
+        expect![[r#"
+            4   |     this.ctx.storage.transactionSync(async () => {
+                |                                      ^^^^^ warning[transaction-sync-async-callback] `transactionSync` commits when its callback returns, and an `async` callback returns at its first `await`: the rest runs outside the transaction, and a throw rolls nothing back. Make the callback synchronous (`sql.exec` and `kv` calls need no `await`), or use `await this.ctx.storage.transaction(async () => …)`.
+                = fix: Make the callback synchronous
+            10  |     this.ctx.storage.transactionSync(async function () {
+                |                                      ^^^^^ warning[transaction-sync-async-callback] `transactionSync` commits when its callback returns, and an `async` callback returns at its first `await`: the rest runs outside the transaction, and a throw rolls nothing back. Make the callback synchronous (`sql.exec` and `kv` calls need no `await`), or use `await this.ctx.storage.transaction(async () => …)`.
+        "#]],
+    );
+    expect![[r#"
+        import { DurableObject } from "cloudflare:workers";
+        export class Room extends DurableObject {
+          move(from: string, to: string) {
+            this.ctx.storage.transactionSync(() => {
+              this.ctx.storage.kv.delete(from);
+              this.ctx.storage.kv.put(to, true);
+            });
+          }
+          async later(key: string) {
+            this.ctx.storage.transactionSync(async function () {
+              await fetch("https://example.com");
+            });
+          }
+        }
+    "#]]
+    .assert_eq(&apply_fix(ASYNC_TXN, "transaction-sync-async-callback"));
+}
+
+#[test]
+fn synchronous_transaction_callbacks_are_silent() {
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  async move(from: string, to: string) {
+    this.ctx.storage.transactionSync(() => {
+      this.ctx.storage.kv.delete(from);
+      const later = async () => { await fetch("https://example.com"); };
+      this.ctx.storage.kv.put(to, true);
+    });
+    await this.ctx.storage.transaction(async () => {
+      this.ctx.storage.kv.put(to, true);
+    });
+    const other = { transactionSync(f: () => Promise<void>) { return f(); } };
+    other.transactionSync(async () => {});
+  }
+}
+"#,
+    );
+}
+
+// ---------------------------------------------------------------- state-only-in-memory
+
+#[test]
+fn state_only_in_memory_hints() {
+    check(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  count = 0;
+  topic = "";
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.blockConcurrencyWhile(async () => {
+      this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS log (msg TEXT)");
+    });
+  }
+  increment(by: number) {
+    this.count += by;
+    return this.count;
+  }
+  setTopic(topic: string) {
+    this.topic = topic;
+    this.ctx.storage.kv.put("topicChangedAt", Date.now());
+  }
+  async webSocketMessage(ws: WebSocket, message: string) {
+    this.count++;
+  }
+  log(msg: string) {
+    this.ctx.storage.sql.exec("INSERT INTO log (msg) VALUES (?)", msg);
+  }
+}
+"#,
+        expect![[r#"
+            12  |     this.count += by;
+                |     ^^^^^^^^^^ hint[state-only-in-memory] `this.count` is changed here but `Room` never writes it to storage: the change is lost when the object is evicted or restarted (idle, a deploy), and the next request sees the initial value again. Keep it in storage (`this.ctx.storage.kv.put("count", …)` or a SQL row) and read it back in the constructor; if it is only a cache, ignore this.
+            20  |     this.count++;
+                |     ^^^^^^^^^^ hint[state-only-in-memory] `this.count` is changed here but `Room` never writes it to storage: the change is lost when the object is evicted or restarted (idle, a deploy), and the next request sees the initial value again. Keep it in storage (`this.ctx.storage.kv.put("count", …)` or a SQL row) and read it back in the constructor; if it is only a cache, ignore this.
+        "#]],
+    );
+}
+
+#[test]
+fn persisted_restored_or_transient_fields_are_silent() {
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  count = 0;
+  name = "";
+  total = 0;
+  score = 0;
+  sessions = new Map<WebSocket, string>();
+  socket?: WebSocket;
+  cachedConfig?: string;
+  ready = false;
+  peer?: DurableObjectStub;
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.blockConcurrencyWhile(async () => {
+      this.score = (await ctx.storage.get<number>("score")) ?? 0;
+    });
+  }
+  increment(by: number) {
+    this.count += by;
+    this.save();
+  }
+  private save() {
+    this.ctx.storage.kv.put("state", this.snapshot);
+  }
+  get snapshot() {
+    return { count: this.count, total: this.total };
+  }
+  rename(name: string) {
+    this.name = name;
+    this.ctx.storage.kv.put("name", this.name);
+  }
+  add(n: number) {
+    this.total = this.total + n;
+    this.score += n;
+  }
+  async fetch(request: Request) {
+    const [client, server] = Object.values(new WebSocketPair());
+    this.ctx.acceptWebSocket(server);
+    this.socket = server;
+    this.sessions.set(server, "x");
+    this.ready = true;
+    this.cachedConfig = await (await fetch("https://example.com")).text();
+    return new Response(null, { status: 101, webSocket: client });
+  }
+  connectTo(peer: DurableObjectStub) {
+    this.peer = peer;
+  }
+}
+"#,
+    );
+    // A class that does not use storage at all keeps its state in memory on purpose.
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  count = 0;
+  increment(by: number) {
+    this.count += by;
+    return this.count;
+  }
+}
+"#,
+    );
+    // Everything persisted at once.
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  count = 0;
+  increment(by: number) {
+    this.count += by;
+    this.ctx.storage.kv.put("self", JSON.stringify(this));
+  }
+}
 "#,
     );
 }

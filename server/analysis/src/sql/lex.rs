@@ -269,6 +269,68 @@ pub(crate) fn dml_verb(sql: &str, code: &[Token]) -> Option<String> {
     None
 }
 
+/// The tables a script reads and writes, found from its keywords: the names after `FROM`
+/// and `JOIN` are read, after `INSERT INTO`, `REPLACE INTO`, `UPDATE` and `DELETE FROM`
+/// written. Names are lower-cased. A schema change (`CREATE`, `ALTER`, `DROP`) is a write
+/// with no table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Access {
+    pub reads: Vec<String>,
+    pub writes: Vec<String>,
+    /// A schema statement.
+    pub ddl: bool,
+    /// A `RETURNING` clause: the statement reports what it changed.
+    pub returning: bool,
+}
+
+pub(crate) fn access(sql: &str) -> Access {
+    let tokens: Vec<Token> = tokenize(sql).into_iter().filter(|t| !t.is_trivia()).collect();
+    let mut out = Access::default();
+    let name_at = |i: usize| -> Option<String> {
+        let t = tokens.get(i)?;
+        if !matches!(t.kind, Tok::Word | Tok::Quoted) {
+            return None;
+        }
+        // `main.t`: the name after the dot.
+        if tokens.get(i + 1).is_some_and(|d| d.text(sql) == ".") {
+            return tokens.get(i + 2).and_then(|n| n.ident(sql)).map(|n| n.to_ascii_lowercase());
+        }
+        t.ident(sql).map(|n| n.to_ascii_lowercase())
+    };
+    let mut at_start = true;
+    for (i, t) in tokens.iter().enumerate() {
+        if t.kind == Tok::Semi {
+            at_start = true;
+            continue;
+        }
+        if t.kind != Tok::Word {
+            at_start = false;
+            continue;
+        }
+        let w = t.text(sql).to_ascii_uppercase();
+        if at_start && is_ddl_verb(&w) {
+            out.ddl = true;
+        }
+        at_start = false;
+        let prev = i.checked_sub(1).map(|p| tokens[p].text(sql).to_ascii_uppercase()).unwrap_or_default();
+        match w.as_str() {
+            "FROM" if prev == "DELETE" => out.writes.extend(name_at(i + 1)),
+            "FROM" | "JOIN" => out.reads.extend(name_at(i + 1)),
+            "INTO" if matches!(prev.as_str(), "INSERT" | "REPLACE" | "ABORT" | "FAIL" | "IGNORE" | "ROLLBACK") => {
+                out.writes.extend(name_at(i + 1))
+            }
+            "UPDATE" if prev != "DO" && prev != "OF" => {
+                // `UPDATE OR IGNORE t`
+                let skip = if tokens.get(i + 1).is_some_and(|n| n.is_word(sql, "OR")) { 3 } else { 1 };
+                out.writes.extend(name_at(i + skip));
+            }
+            "RETURNING" => out.returning = true,
+            _ => {}
+        }
+    }
+    out
+}
+
 pub(crate) const TRANSACTION_VERBS: &[&str] = &["BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE"];
 
 /// Statements that change the schema and are replayed into the shadow database.
@@ -284,6 +346,17 @@ mod tests {
         let toks = tokenize(sql);
         let s = split(sql, &toks);
         (s.statements.iter().map(|p| &sql[p.start..p.end]).collect(), s.empty.iter().map(|p| &sql[p.start..p.end]).collect())
+    }
+
+    #[test]
+    fn access_finds_read_and_written_tables() {
+        let a = access("SELECT s.id FROM slots s LEFT JOIN Bookings b ON b.slot_id = s.id");
+        assert_eq!((a.reads, a.writes, a.ddl), (vec!["slots".to_string(), "bookings".to_string()], vec![], false));
+        let a = access("INSERT INTO counter (id) VALUES (1) ON CONFLICT (id) DO UPDATE SET value = 2 RETURNING value");
+        assert_eq!((a.reads.len(), a.writes, a.returning), (0, vec!["counter".to_string()], true));
+        let a = access("UPDATE OR IGNORE \"jobs\" SET s = 1 WHERE id IN (SELECT id FROM queue); DELETE FROM main.log");
+        assert_eq!((a.reads, a.writes), (vec!["queue".to_string()], vec!["jobs".to_string(), "log".to_string()]));
+        assert!(access("CREATE TABLE IF NOT EXISTS t (id INTEGER)").ddl);
     }
 
     #[test]

@@ -29,6 +29,7 @@ use crate::text::TextRange;
 use crate::Analysis;
 
 pub(crate) use shadow::Engine;
+pub(crate) use lex::Access;
 use lex::{Tok, Token};
 use shadow::{Denial, Outcome, SchemaFacts};
 use source::{ExecSite, Query, SqlText, Wrapper};
@@ -574,7 +575,7 @@ fn hands_out_in(infer: &Infer<'_>, layout: &Layout, seg: Seg, nodes: &SegmentNod
     };
     let classes = &infer.src.model.classes;
     let mut out: Vec<String> = Vec::new();
-    for n in nodes.calls.iter().chain(&nodes.news).copied() {
+    for &n in nodes.calls.iter().chain(&nodes.news) {
         // The class around the call: the body's own, or in the outer segment the innermost
         // class whose text holds it.
         let class = match layout.class_of(seg) {
@@ -905,4 +906,14 @@ fn is_state_dependent(message: &str) -> bool {
 
 fn is_syntax(message: &str) -> bool {
     message.contains("syntax error") || message == "incomplete input" || message.starts_with("unrecognized token")
+}
+
+/// What the query argument of an `exec` reads and writes, when its text is known (or its
+/// start, for a query completed at run time). `None` when nothing of it is known.
+pub(crate) fn query_access(arg: Node<'_>, text: &str) -> Option<Access> {
+    match source::query_of(arg, text, 0) {
+        Query::Known(s) => Some(lex::access(&s.text)),
+        Query::Partial { prefix } => Some(lex::access(&prefix)),
+        Query::Unknown => None,
+    }
 }
