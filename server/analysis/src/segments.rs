@@ -51,6 +51,8 @@ pub(crate) struct Body {
 /// outermost first.
 #[derive(Default)]
 pub(crate) struct SegmentNodes<'t> {
+    /// A body segment's block.
+    pub block: Option<Node<'t>>,
     pub calls: Vec<Node<'t>>,
     pub ancestors: Vec<Vec<Node<'t>>>,
     pub news: Vec<Node<'t>>,
@@ -228,17 +230,28 @@ impl Layout {
     /// once per body.
     pub fn collect<'t>(&self, segs: &[Seg], root: Node<'t>) -> Vec<SegmentNodes<'t>> {
         let mut out: Vec<SegmentNodes<'t>> = segs.iter().map(|_| SegmentNodes::default()).collect();
-        let keep = |into: &mut SegmentNodes<'t>, n: Node<'t>, up: &[Node<'t>]| match n.kind() {
-            "call_expression" => {
+        // Kinds compared by id: `kind()` reads the name's C string for every node.
+        let language = root.language();
+        let call = language.id_for_node_kind("call_expression", true);
+        let new = language.id_for_node_kind("new_expression", true);
+        let block = language.id_for_node_kind("statement_block", true);
+        let keep = |into: &mut SegmentNodes<'t>, n: Node<'t>, up: &[Node<'t>]| {
+            let kind = n.kind_id();
+            if kind == call {
                 into.calls.push(n);
                 into.ancestors.push(up.to_vec());
+            } else if kind == new {
+                into.news.push(n);
             }
-            "new_expression" => into.news.push(n),
-            _ => {}
         };
         if segs.len() <= 16 {
             for (seg, into) in segs.iter().zip(&mut out) {
-                self.walk(*seg, root, |n, up| keep(into, n, up));
+                self.walk(*seg, root, |n, up| {
+                    if into.block.is_none() && matches!(seg, Seg::Body(_)) {
+                        into.block = Some(n);
+                    }
+                    keep(into, n, up)
+                });
             }
             return out;
         }
@@ -253,11 +266,14 @@ impl Layout {
         let mut segs_open: Vec<(usize, usize)> = vec![(0, 0)];
         loop {
             let node = cursor.node();
-            if node.kind() == "statement_block"
+            if node.kind_id() == block
                 && let Ok(k) = self.bodies.binary_search_by_key(&node.start_byte(), |b| b.range.start)
                 && self.bodies[k].range.end == node.end_byte()
             {
                 segs_open.push((stack.len(), k + 1));
+                if let Some(i) = slot[k + 1] {
+                    out[i].block = Some(node);
+                }
             }
             let current = segs_open.last().map_or(0, |s| s.1);
             if let Some(i) = slot[current] {

@@ -578,7 +578,7 @@ pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
             remembered.insert(key, found.clone());
             continue;
         }
-        let SegmentNodes { calls, ancestors, .. } = nodes.next().expect("one node list per missing segment");
+        let SegmentNodes { block, calls, ancestors, .. } = nodes.next().expect("one node list per missing segment");
         let members_here = calls.iter().map(|c| member_call_of(*c, text)).collect();
         let call_index = calls.iter().enumerate().map(|(i, c)| (c.id(), i)).collect();
         let ops = calls.iter().map(|_| Default::default()).collect();
@@ -593,7 +593,7 @@ pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
             }
         }
         let facts: Vec<_> = if state_rule {
-            segment_members(&infer, &layout, seg).into_iter().map(|(class, m)| state_only_in_memory::member_facts(&cx, class, m)).collect()
+            segment_members(&infer, &layout, seg, block).into_iter().map(|(class, m)| state_only_in_memory::member_facts(&cx, class, m)).collect()
         } else {
             Vec::new()
         };
@@ -616,14 +616,14 @@ pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
 
 /// The class members whose code lies in a segment: for a method body, its method; outside
 /// method bodies, the field definitions and the constructor.
-fn segment_members<'t>(infer: &'t Infer<'t>, layout: &Layout, seg: Seg) -> Vec<(&'t crate::model::ClassInfo, Node<'t>)> {
+fn segment_members<'t>(infer: &'t Infer<'t>, layout: &Layout, seg: Seg, block: Option<Node<'t>>) -> Vec<(&'t crate::model::ClassInfo, Node<'t>)> {
     let root = infer.src.tree.root_node();
     let classes = &infer.src.model.classes;
     match seg {
         Seg::Body(k) => {
             let r = layout.bodies[k].range;
             let class = classes.iter().find(|c| c.name == layout.bodies[k].class && c.range.start <= r.start && r.end <= c.range.end);
-            let method = root.descendant_for_byte_range(r.start, r.end).and_then(|b| b.parent()).filter(|m| m.kind() == "method_definition");
+            let method = block.and_then(|b| b.parent()).filter(|m| m.kind() == "method_definition");
             class.zip(method).into_iter().collect()
         }
         Seg::Outer => {

@@ -246,6 +246,11 @@ fn in_method<'t>(cx: &Ctx<'t>, class: &ClassInfo, method: Node<'t>, facts: &Fact
         if facts.persisted.contains(field) || facts.restored.contains(field) || out.iter().any(|(_, f)| f == field) {
             continue;
         }
+        // The runtime's handles (`this.ctx`, `this.env`, and the usual aliases of storage),
+        // never state of the object's own.
+        if matches!(field, "ctx" | "env" | "state" | "storage" | "sql" | "kv") {
+            continue;
+        }
         let lower = field.to_ascii_lowercase();
         if TRANSIENT.iter().any(|w| lower.contains(w)) || class.methods.iter().any(|m| m.name == field) {
             continue;
@@ -258,10 +263,13 @@ fn in_method<'t>(cx: &Ctx<'t>, class: &ClassInfo, method: Node<'t>, facts: &Fact
         if member.kind() != "member_expression" || member.start_byte() != start {
             continue;
         }
-        if !runs_with_this(method, member) {
+        // Down from the method, not up with `parent()`: climbing starts from the root every
+        // step, which in a large class costs thousands of nodes each time.
+        let chain = crate::syntax::ancestors(method, member);
+        if !runs_with_this(&chain) {
             continue;
         }
-        let Some(parent) = member.parent() else { continue };
+        let Some(&parent) = chain.last() else { continue };
         let changed = match parent.kind() {
             "update_expression" => true,
             "augmented_assignment_expression" => {
@@ -281,19 +289,10 @@ fn in_method<'t>(cx: &Ctx<'t>, class: &ClassInfo, method: Node<'t>, facts: &Fact
     out
 }
 
-/// Whether `this` at `node` is the method's `this` (only arrow functions in between).
-fn runs_with_this(method: Node<'_>, node: Node<'_>) -> bool {
-    let mut n = node.parent();
-    while let Some(p) = n {
-        if p.id() == method.id() {
-            return true;
-        }
-        if super::is_function(p.kind()) && p.kind() != "arrow_function" {
-            return false;
-        }
-        n = p.parent();
-    }
-    false
+/// Whether `this` at a node is the method's `this`: between the method (first of `chain`, the
+/// node's ancestors from the method down) and the node there are only arrow functions.
+fn runs_with_this(chain: &[Node<'_>]) -> bool {
+    chain.iter().skip(1).all(|p| !super::is_function(p.kind()) || p.kind() == "arrow_function")
 }
 
 /// The method's parameters whose type (if written) is data, not a handle.
