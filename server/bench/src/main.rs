@@ -4,6 +4,7 @@
 mod bench;
 mod lsp;
 mod phases;
+mod sqlbench;
 mod project;
 mod report;
 
@@ -33,7 +34,8 @@ Options:
   --ready-timeout SECS  limit for initialize and the first diagnostics (default 120)
   --out FILE            also write the Markdown report to FILE
   --generate DIR        only write the generated project to DIR and exit
-  --phases              also time the analysis in process, pass by pass (no protocol)
+  --phases              also time the analysis in process, pass by pass (no protocol), and the
+                        SQL checker on a generated 5,000-line module of 500 queries
   --phases-only         only that: no server is started
   --keep                keep the generated temporary project
   --verbose             log server stderr, skipped notifications and server requests
@@ -102,6 +104,7 @@ fn main() -> ExitCode {
     if opts.phases_only {
         let mut md = String::new();
         phases::markdown(&mut md, &phases::run(&proj, opts.iterations, opts.warmup));
+        sqlbench::markdown(&mut md, &sqlbench::run(opts.iterations, opts.warmup));
         print!("{md}");
         return ExitCode::SUCCESS;
     }
@@ -153,6 +156,7 @@ fn main() -> ExitCode {
     let mut md = report::markdown(&opts, &proj, types_installed, &results, elapsed);
     if opts.phases {
         phases::markdown(&mut md, &phases::run(&proj, opts.iterations, opts.warmup));
+        sqlbench::markdown(&mut md, &sqlbench::run(opts.iterations, opts.warmup));
     }
     print!("{md}");
     if let Some(out) = &opts.out
