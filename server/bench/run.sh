@@ -38,6 +38,7 @@ report="$(mktemp)"
 trap 'rm -f "$report"' EXIT
 status=0
 dols-bench \
+  --phases \
   --server "dols lsp" \
   --peer "typescript-language-server --stdio" \
   --peer-tsserver "$peer/node_modules/typescript/lib/tsserver.js" \

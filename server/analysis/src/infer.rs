@@ -72,12 +72,15 @@ pub(crate) struct Infer<'a> {
     /// `this.<name>` types already worked out: finding one walks the whole class, and a
     /// file asks about the same few fields (`this.ctx`, `this.sql`) at every call.
     fields: std::cell::RefCell<std::collections::HashMap<(ClassKey, String), Option<Ty>>>,
+    /// Each method body's ancestors (with the body itself last), by body start: the common
+    /// part of the ancestors of every node in that body.
+    body_ancestors: std::cell::RefCell<std::collections::HashMap<usize, Vec<Node<'a>>>>,
 }
 
 impl<'a> Infer<'a> {
     pub fn new(a: &'a Analysis, path: &'a Path) -> Option<Self> {
         let src = a.source(path)?;
-        Some(Infer { a, path, src, project: a.projects().for_file(path), fields: Default::default() })
+        Some(Infer { a, path, src, project: a.projects().for_file(path), fields: Default::default(), body_ancestors: Default::default() })
     }
 
     pub fn text(&self) -> &'a str {
@@ -89,11 +92,11 @@ impl<'a> Infer<'a> {
     }
 
     /// The type of an expression node.
-    pub fn type_of(&self, node: Node<'_>) -> Option<Ty> {
+    pub fn type_of(&self, node: Node<'a>) -> Option<Ty> {
         self.type_at_depth(node, 0)
     }
 
-    fn type_at_depth(&self, node: Node<'_>, depth: usize) -> Option<Ty> {
+    fn type_at_depth(&self, node: Node<'a>, depth: usize) -> Option<Ty> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -262,8 +265,47 @@ impl<'a> Infer<'a> {
     }
 
     /// The class whose body encloses `node` when `this` there means its instance.
-    pub fn this_class(&self, node: Node<'_>) -> Option<ClassKey> {
-        let ancestors = crate::syntax::ancestors(self.src.tree.root_node(), node);
+    /// The ancestors of a node of this file, outermost first. Nodes inside a method body
+    /// share that body's ancestors, found once: walking down from the root costs a scan of
+    /// every member of a large class.
+    pub fn ancestors(&self, node: Node<'a>) -> Vec<Node<'a>> {
+        let root = self.src.tree.root_node();
+        let layout = crate::segments::Layout::of(self.src);
+        let Some(body) = layout.body_around(node.start_byte(), node.end_byte()) else {
+            return crate::syntax::ancestors(root, node);
+        };
+        let mut cache = self.body_ancestors.borrow_mut();
+        let prefix = cache.entry(body.start).or_insert_with(|| {
+            match root.descendant_for_byte_range(body.start, body.end).filter(|b| b.start_byte() == body.start && b.end_byte() == body.end) {
+                Some(block) => {
+                    let mut v = crate::syntax::ancestors(root, block);
+                    v.push(block);
+                    v
+                }
+                None => Vec::new(),
+            }
+        });
+        let Some(&block) = prefix.last() else { return crate::syntax::ancestors(root, node) };
+        if block.id() == node.id() {
+            return prefix[..prefix.len() - 1].to_vec();
+        }
+        let mut out = prefix[..prefix.len() - 1].to_vec();
+        out.extend(crate::syntax::ancestors(block, node));
+        out
+    }
+
+    /// Hands over a method body's ancestors found by a walk, so that [`Self::ancestors`] does
+    /// not have to look for them.
+    pub fn remember_body(&self, block: Node<'a>, ancestors: &[Node<'a>]) {
+        self.body_ancestors.borrow_mut().entry(block.start_byte()).or_insert_with(|| {
+            let mut v = ancestors.to_vec();
+            v.push(block);
+            v
+        });
+    }
+
+    pub fn this_class(&self, node: Node<'a>) -> Option<ClassKey> {
+        let ancestors = self.ancestors(node);
         self.this_class_in(&ancestors)
     }
 
@@ -414,6 +456,7 @@ impl<'a> Infer<'a> {
                 src,
                 project: self.project,
                 fields: Default::default(),
+                body_ancestors: Default::default(),
             };
             &other
         };
@@ -448,7 +491,7 @@ impl<'a> Infer<'a> {
     }
 
     /// The type of the first `this.<name> = value` under `node` whose value types.
-    fn assignment_in(&self, node: Node<'_>, name: &str, depth: usize) -> Option<Ty> {
+    fn assignment_in(&self, node: Node<'a>, name: &str, depth: usize) -> Option<Ty> {
         let mut stack = vec![node];
         let mut found = None;
         while let Some(n) = stack.pop() {
@@ -469,13 +512,14 @@ impl<'a> Infer<'a> {
     }
 
     /// Resolves an identifier to its declaration in scope and types that.
-    fn identifier_type(&self, usage: Node<'_>, name: &str, depth: usize) -> Option<Ty> {
+    fn identifier_type(&self, usage: Node<'a>, name: &str, depth: usize) -> Option<Ty> {
         let at = usage.start_byte();
         let mut cur = usage;
         // Climb through the ancestors found in one walk down (`parent()` searches from the
         // root each time); fall back to climbing if the walk did not reach the node.
-        let mut chain = crate::syntax::ancestors(self.src.tree.root_node(), usage);
-        if chain.last().map(|p| p.id()) != usage.parent().map(|p| p.id()) {
+        let mut chain = self.ancestors(usage);
+        let holds = |p: &Node<'_>| p.start_byte() <= usage.start_byte() && usage.end_byte() <= p.end_byte() && p.id() != usage.id();
+        if !chain.last().is_some_and(holds) {
             chain.clear();
             let mut n = usage;
             while let Some(p) = n.parent() {
@@ -547,7 +591,7 @@ impl<'a> Infer<'a> {
     }
 
     /// If `stmt` declares `name`: `Some(type)`; `None` when it does not declare it.
-    fn declared_in(&self, stmt: Node<'_>, name: &str, usage: Node<'_>, depth: usize) -> Option<Option<Ty>> {
+    fn declared_in(&self, stmt: Node<'a>, name: &str, usage: Node<'a>, depth: usize) -> Option<Option<Ty>> {
         match stmt.kind() {
             "lexical_declaration" | "variable_declaration" => {
                 let mut c = stmt.walk();
@@ -595,7 +639,7 @@ impl<'a> Infer<'a> {
     }
 
     /// If `func` has a parameter `name`: `Some(type)`.
-    fn parameter_type(&self, func: Node<'_>, name: &str, depth: usize) -> Option<Option<Ty>> {
+    fn parameter_type(&self, func: Node<'a>, name: &str, depth: usize) -> Option<Option<Ty>> {
         if let Some(p) = func.field("parameter") {
             // `x => …`
             if self.t(p) != name {
@@ -656,7 +700,7 @@ impl<'a> Infer<'a> {
     }
 
     /// The type of parameter `index` of a callback passed to a DO API method.
-    fn callback_param_type(&self, func: Node<'_>, index: usize, depth: usize) -> Option<Ty> {
+    fn callback_param_type(&self, func: Node<'a>, index: usize, depth: usize) -> Option<Ty> {
         let args = func.parent().filter(|p| p.kind() == "arguments")?;
         let call = args.parent().filter(|c| c.kind() == "call_expression")?;
         let callee = call.field("function").filter(|f| f.kind() == "member_expression")?;

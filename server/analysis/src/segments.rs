@@ -51,8 +51,9 @@ pub(crate) struct Body {
 /// outermost first.
 #[derive(Default)]
 pub(crate) struct SegmentNodes<'t> {
-    /// A body segment's block.
+    /// A body segment's block, and the block's ancestors (outermost first).
     pub block: Option<Node<'t>>,
+    pub block_ancestors: Vec<Node<'t>>,
     pub calls: Vec<Node<'t>>,
     pub ancestors: Vec<Vec<Node<'t>>>,
     pub news: Vec<Node<'t>>,
@@ -136,6 +137,13 @@ impl Layout {
 
     pub fn segments(&self) -> impl Iterator<Item = Seg> + '_ {
         std::iter::once(Seg::Outer).chain((0..self.bodies.len()).map(Seg::Body))
+    }
+
+    /// The method body that strictly holds a range, if any.
+    pub fn body_around(&self, start: usize, end: usize) -> Option<TextRange> {
+        let i = self.bodies.partition_point(|b| b.range.start <= start).checked_sub(1)?;
+        let r = self.bodies[i].range;
+        (r.start <= start && end <= r.end).then_some(r)
     }
 
     /// The class of a body segment.
@@ -249,6 +257,7 @@ impl Layout {
                 self.walk(*seg, root, |n, up| {
                     if into.block.is_none() && matches!(seg, Seg::Body(_)) {
                         into.block = Some(n);
+                        into.block_ancestors = up.to_vec();
                     }
                     keep(into, n, up)
                 });
@@ -273,6 +282,7 @@ impl Layout {
                 segs_open.push((stack.len(), k + 1));
                 if let Some(i) = slot[k + 1] {
                     out[i].block = Some(node);
+                    out[i].block_ancestors = stack.clone();
                 }
             }
             let current = segs_open.last().map_or(0, |s| s.1);

@@ -195,7 +195,7 @@ pub(crate) fn breaks_straight_line(n: Node<'_>) -> bool {
 }
 
 /// The first `await` of external I/O that runs whenever `stmt` runs, with what it waits on.
-pub(crate) fn direct_external_await<'t>(cx: &Ctx<'_>, stmt: Node<'t>) -> Option<(Node<'t>, &'static str)> {
+pub(crate) fn direct_external_await<'t>(cx: &Ctx<'t>, stmt: Node<'t>) -> Option<(Node<'t>, &'static str)> {
     if breaks_straight_line(stmt) || !cx.t(stmt).contains("await") {
         return None;
     }
@@ -219,7 +219,7 @@ pub(crate) fn direct_external_await<'t>(cx: &Ctx<'_>, stmt: Node<'t>) -> Option<
 
 /// Whether an `await` of external I/O may run in `node` (in any branch, not in a nested
 /// function).
-pub(crate) fn any_external_await(cx: &Ctx<'_>, node: Node<'_>) -> bool {
+pub(crate) fn any_external_await<'t>(cx: &Ctx<'t>, node: Node<'t>) -> bool {
     if !cx.t(node).contains("await") {
         return false;
     }
@@ -239,7 +239,7 @@ pub(crate) fn any_external_await(cx: &Ctx<'_>, node: Node<'_>) -> bool {
 
 /// What kind of external I/O an awaited expression is, if it is one for sure: `fetch(…)`, a
 /// call through a Durable Object stub, or a timer.
-pub(crate) fn external_io(cx: &Ctx<'_>, await_expr: Node<'_>) -> Option<&'static str> {
+pub(crate) fn external_io<'t>(cx: &Ctx<'t>, await_expr: Node<'t>) -> Option<&'static str> {
     let mut e = await_expr.named_child(0)?;
     while e.kind() == "parenthesized_expression" {
         e = e.named_child(0)?;

@@ -209,7 +209,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The type of an expression, remembered for the other rules.
-    pub fn ty(&self, node: Node<'_>) -> Option<Ty> {
+    pub fn ty(&self, node: Node<'a>) -> Option<Ty> {
         if let Some(t) = self.shared.types.borrow().get(&node.id()) {
             return t.clone();
         }
@@ -578,7 +578,10 @@ pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
             remembered.insert(key, found.clone());
             continue;
         }
-        let SegmentNodes { block, calls, ancestors, .. } = nodes.next().expect("one node list per missing segment");
+        let SegmentNodes { block, block_ancestors, calls, ancestors, .. } = nodes.next().expect("one node list per missing segment");
+        if let Some(block) = block {
+            infer.remember_body(block, &block_ancestors);
+        }
         let members_here = calls.iter().map(|c| member_call_of(*c, text)).collect();
         let call_index = calls.iter().enumerate().map(|(i, c)| (c.id(), i)).collect();
         let ops = calls.iter().map(|_| Default::default()).collect();

@@ -71,7 +71,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
 
 /// Whether `name` is declared in the method from a `new WebSocketPair()` (`const [client,
 /// server] = Object.values(pair)`, `const server = pair[1]`).
-fn declared_from_pair(cx: &Ctx<'_>, method: Node<'_>, name: &str) -> bool {
+fn declared_from_pair<'t>(cx: &Ctx<'t>, method: Node<'t>, name: &str) -> bool {
     let mut stack = vec![method];
     while let Some(n) = stack.pop() {
         if n.kind() == "variable_declarator"

@@ -157,6 +157,9 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
             Some(found) => found.clone(),
             None => {
                 let nodes = nodes.next().expect("one node list per missing segment");
+                if let Some(block) = nodes.block {
+                    infer.remember_body(block, &nodes.block_ancestors);
+                }
                 let (sites, wrappers) = source::segment_sites(infer, &nodes);
                 let functions = module_functions.get_or_insert_with(|| module_sql_functions(infer, &sites));
                 let hands_out = hands_out_in(infer, &layout, seg, &nodes, functions);
@@ -203,6 +206,9 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
                 Some(found) => found.clone(),
                 None => {
                     let nodes = nodes.next().expect("one node list per missing segment");
+                    if let Some(block) = nodes.block {
+                        infer.remember_body(block, &nodes.block_ancestors);
+                    }
                     let calls: Vec<SiteSql> = source::segment_wrapper_calls(infer, &nodes, &wrappers).into_iter().map(read_site).collect();
                     match calls.iter().map(|c| encode_site(&layout, seg, c)).collect::<Option<Vec<_>>>() {
                         Some(encoded) => Arc::new(encoded),
@@ -551,15 +557,15 @@ fn module_sql_functions(infer: &Infer<'_>, outer_sites: &[ExecSite]) -> Vec<Stri
 /// module-level functions: a helper elsewhere may create tables we cannot see. A function that
 /// runs SQL through a receiver we do not recognise (`obj.ctx.storage.sql` with `obj: MyObject`)
 /// is as hidden as code in another module.
-fn hands_out_in(infer: &Infer<'_>, layout: &Layout, seg: Seg, nodes: &SegmentNodes<'_>, module_functions: &[String]) -> Vec<String> {
+fn hands_out_in<'t>(infer: &Infer<'t>, layout: &Layout, seg: Seg, nodes: &SegmentNodes<'t>, module_functions: &[String]) -> Vec<String> {
     let text = infer.text();
-    let typed_storage = |n: Node<'_>| -> bool {
+    let typed_storage = |n: Node<'t>| -> bool {
         n.kind() == "this"
             || matches!(n.kind(), "identifier" | "member_expression" | "non_null_expression" | "as_expression")
                 && matches!(infer.type_of(n), Some(Ty::Api(r)) if r == "SqlStorage" || r == crate::infer::STORAGE || r == crate::infer::STATE)
     };
     // Also inside an options object or array: `new DODialect({ ctx })`, `drizzle({ storage: this.ctx.storage })`.
-    let storage_like = |n: Node<'_>| -> bool {
+    let storage_like = |n: Node<'t>| -> bool {
         if typed_storage(n) {
             return true;
         }

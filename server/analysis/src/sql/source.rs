@@ -96,7 +96,7 @@ pub(crate) struct Wrapper {
 
 /// The `exec` calls of one segment of the file whose receiver is a recognised SqlStorage, and
 /// the wrappers (functions that pass a parameter to `exec`) defined there.
-pub(crate) fn segment_sites(infer: &Infer<'_>, nodes: &SegmentNodes<'_>) -> (Vec<ExecSite>, Vec<Wrapper>) {
+pub(crate) fn segment_sites<'t>(infer: &Infer<'t>, nodes: &SegmentNodes<'t>) -> (Vec<ExecSite>, Vec<Wrapper>) {
     let text = infer.text();
     let mut out = Vec::new();
     let mut wrappers = Vec::new();
@@ -116,7 +116,7 @@ pub(crate) fn segment_sites(infer: &Infer<'_>, nodes: &SegmentNodes<'_>) -> (Vec
 }
 
 /// The calls of one segment to the file's wrappers, as sites of their own.
-pub(crate) fn segment_wrapper_calls(infer: &Infer<'_>, nodes: &SegmentNodes<'_>, wrappers: &[Wrapper]) -> Vec<ExecSite> {
+pub(crate) fn segment_wrapper_calls<'t>(infer: &Infer<'t>, nodes: &SegmentNodes<'t>, wrappers: &[Wrapper]) -> Vec<ExecSite> {
     let text = infer.text();
     nodes.calls.iter().zip(&nodes.ancestors).filter_map(|(n, chain)| wrapper_call(infer, wrappers, *n, chain, text)).collect()
 }
@@ -233,14 +233,14 @@ fn wrapper_call(infer: &Infer<'_>, wrappers: &[Wrapper], call: Node<'_>, chain: 
 /// The sites of one call, if it is an `exec` on a recognised SqlStorage (several for
 /// `for (const q of QUERIES) sql.exec(q)`).
 #[allow(dead_code)]
-pub(crate) fn exec_site(infer: &Infer<'_>, call: Node<'_>, text: &str) -> Option<Vec<ExecSite>> {
+pub(crate) fn exec_site<'t>(infer: &Infer<'t>, call: Node<'t>, text: &str) -> Option<Vec<ExecSite>> {
     // One walk down to the call: climbing with `parent()` searches from the root each time.
     let chain = crate::syntax::ancestors(infer.src.tree.root_node(), call);
     exec_site_in(infer, call, &chain, text)
 }
 
 /// [`exec_site`] with the call's ancestors (outermost first) already at hand.
-fn exec_site_in(infer: &Infer<'_>, call: Node<'_>, chain: &[Node<'_>], text: &str) -> Option<Vec<ExecSite>> {
+fn exec_site_in<'t>(infer: &Infer<'t>, call: Node<'t>, chain: &[Node<'t>], text: &str) -> Option<Vec<ExecSite>> {
     let callee = call.field("function")?;
     if callee.kind() != "member_expression" {
         return None;
