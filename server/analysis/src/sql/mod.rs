@@ -6,9 +6,12 @@
 //! part: syntax, statements the platform rejects, binding counts of fully known queries.
 
 pub mod platform;
+mod inject;
 mod lex;
+mod rows;
 mod shadow;
 mod source;
+mod tags;
 #[cfg(test)]
 mod tests;
 
@@ -18,7 +21,7 @@ use std::path::{Path, PathBuf};
 use tree_sitter::Node;
 
 use crate::syntax::NodeExt;
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Diagnostic, FileEdit, Fix, Severity};
 use crate::infer::{DoKind, Infer, Ty};
 use crate::project::ClassKey;
 use crate::syntax::node_text;
@@ -45,6 +48,10 @@ pub const DDL_FAILED: &str = "sql-ddl-failed";
 pub const ERROR: &str = "sql-error";
 pub const QUOTED_STRING: &str = "sql-double-quoted-string";
 pub const AWAIT_EXEC: &str = "sql-await-exec";
+pub const INJECTION: &str = inject::CODE;
+pub const ROW_MISSING: &str = "sql-row-missing-column";
+pub const ROW_EXTRA: &str = "sql-row-extra-column";
+pub const ROW_TYPE: &str = "sql-row-type-mismatch";
 
 /// One statement of a known query, located in its site.
 #[derive(Clone)]
@@ -138,6 +145,13 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
     let path = infer.path;
     let layout = Layout::of(infer.src);
     let context = layout.context(a, path);
+    let cfg = a.sql_settings_for(path);
+    // The settings that change what a segment finds are part of its key.
+    let cfg_key = {
+        let mut h = std::hash::DefaultHasher::new();
+        std::hash::Hash::hash(&(&cfg.tags, &cfg.wrappers), &mut h);
+        std::hash::Hasher::finish(&h)
+    };
     let memo = &a.memo.sql;
     let previous = memo.segments.previous(path);
     let mut remembered = HashMap::new();
@@ -145,11 +159,11 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
     let mut segments: Vec<(Seg, Arc<SegmentSql>, bool)> = Vec::new();
     let mut module_functions: Option<Vec<String>> = None;
     for seg in layout.segments() {
-        let key = layout.key(seg, context, 0);
+        let key = layout.key(seg, context, cfg_key);
         let found = match previous.get(&key) {
             Some(found) => found.clone(),
             None => {
-                let (sites, wrappers) = source::segment_sites(infer, &layout, seg);
+                let (sites, wrappers) = source::segment_sites(infer, &layout, seg, &cfg);
                 let functions = module_functions.get_or_insert_with(|| module_sql_functions(infer, &sites));
                 let hands_out = hands_out_in(infer, &layout, seg, functions);
                 let found = SegmentSql { sites: sites.into_iter().map(read_site).collect(), wrappers, hands_out };
@@ -183,7 +197,7 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
     }
     if !wrappers.is_empty() {
         let mut h = std::hash::DefaultHasher::new();
-        std::hash::Hash::hash(&wrappers, &mut h);
+        std::hash::Hash::hash(&(&wrappers, cfg_key), &mut h);
         let extra = std::hash::Hasher::finish(&h);
         let previous = memo.wrapper_calls.previous(path);
         let mut remembered = HashMap::new();
@@ -242,6 +256,17 @@ fn encode_site(layout: &Layout, seg: Seg, s: &SiteSql) -> Option<SiteSql> {
     if let Some(r) = s.site.awaited {
         out.site.awaited = Some(range(r)?);
     }
+    if let Some(row) = &mut out.site.row {
+        row.range = range(row.range)?;
+        row.body = range(row.body)?;
+        for p in &mut row.props {
+            p.range = range(p.range)?;
+        }
+    }
+    let path = s.site.notes.first().map(|d| d.file.clone());
+    for d in &mut out.site.notes {
+        *d = crate::segments::encode_diagnostic(layout, seg, path.as_deref()?, d)?;
+    }
     if let Some((sql, _)) = &mut out.text {
         encode_text(layout, seg, sql)?;
     }
@@ -253,6 +278,17 @@ fn decode_site(layout: &Layout, s: &SiteSql) -> SiteSql {
     out.site.call = layout.decode(s.site.call);
     out.site.arg = layout.decode(s.site.arg);
     out.site.awaited = s.site.awaited.map(|r| layout.decode(r));
+    if let Some(row) = &mut out.site.row {
+        row.range = layout.decode(row.range);
+        row.body = layout.decode(row.body);
+        for p in &mut row.props {
+            p.range = layout.decode(p.range);
+        }
+    }
+    for d in &mut out.site.notes {
+        let file = d.file.clone();
+        *d = crate::segments::decode_diagnostic(layout, &file, d);
+    }
     if let Some((sql, _)) = &mut out.text {
         decode_text(layout, sql);
     }
@@ -326,12 +362,15 @@ struct ClassPlan {
 }
 
 pub(crate) fn diagnostics(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
+    if a.sql_excluded(path) {
+        return Vec::new();
+    }
     let Some(infer) = Infer::new(a, path) else { return Vec::new() };
     let file = read_file(&infer);
     if file.sites.is_empty() {
         return Vec::new();
     }
-    let mut out = Vec::new();
+    let mut out: Vec<Diagnostic> = file.sites.iter().flat_map(|s| s.notes.iter().cloned()).collect();
     for (i, span) in &file.empties {
         let Some((sql, toks)) = &file.texts[*i] else { continue };
         // Point at the stray comment or `;` when there is one; an empty string as a whole.
@@ -751,8 +790,14 @@ impl Ctx<'_> {
     fn query_outcome(&self, stmt: &Stmt, outcome: &Outcome) -> Vec<Diagnostic> {
         let site = &self.file.sites[stmt.site];
         match outcome {
-            Outcome::Ok { params, quoted_string } => {
+            Outcome::Ok { params, quoted_string, columns } => {
                 let mut out = Vec::new();
+                if stmt.is_last
+                    && let Some(row) = &site.row
+                    && !columns.is_empty()
+                {
+                    out.extend(self.row_type(stmt, row, columns));
+                }
                 // With part of the schema hidden, the word may well be a column.
                 if let Some(o) = quoted_string.filter(|_| self.complete) {
                     let range = self.offset_range(stmt, o);
@@ -789,7 +834,9 @@ impl Ctx<'_> {
                                     if *params == 1 { "" } else { "s" },
                                     if n == 1 { "" } else { "s" },
                                     if n == 1 { "is" } else { "are" },
-                                    if site.array_binding {
+                                    if site.tagged {
+                                        "In a tagged template each `${}` is bound as a `?`: write no `?` of your own, put the value in a `${}`."
+                                    } else if site.array_binding {
                                         "`exec` takes the values as separate arguments, not as an array: spread it (`exec(query, ...values)`) or list them."
                                     } else {
                                         "Pass exactly one value per parameter (`?NNN` counts up to the highest index)."
@@ -801,6 +848,104 @@ impl Ctx<'_> {
             }
             Outcome::Err(e) => self.query_error(stmt, e).into_iter().collect(),
         }
+    }
+
+    /// The row type written at the call against the statement's result columns.
+    fn row_type(&self, stmt: &Stmt, row: &rows::RowType, columns: &[shadow::ResultColumn]) -> Vec<Diagnostic> {
+        let (sql, toks) = self.text_of(stmt);
+        let code = lex::code_tokens(toks, stmt.span);
+        // An outer join can make any column NULL; a `*` returns whatever the table has,
+        // which hidden schema code may have changed.
+        let outer = code.iter().any(|t| ["LEFT", "RIGHT", "FULL"].iter().any(|w| t.is_word(&sql.text, w)));
+        let star = code.iter().any(|t| t.text(&sql.text) == "*") && code.iter().any(|t| t.is_word(&sql.text, "SELECT") || t.is_word(&sql.text, "RETURNING"));
+        let compound = code.iter().any(|t| ["UNION", "INTERSECT", "EXCEPT"].iter().any(|w| t.is_word(&sql.text, w)));
+        let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+        let returned = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        let label = row.name.as_deref().map_or_else(|| "the row type".to_string(), |n| format!("`{n}`"));
+        let fix = Fix {
+            title: "Write the row type the query returns".to_string(),
+            edits: vec![FileEdit { file: self.path.to_path_buf(), range: row.body, new_text: rows::literal(columns, !outer && !compound) }],
+        };
+        let mut out = Vec::new();
+        // Inline, at the property; a named type, at the type argument of this call.
+        let at = |p: &rows::RowProp| if row.name.is_none() { p.range } else { row.range };
+        for p in &row.props {
+            let Some(col) = columns.iter().find(|c| c.name == p.name) else {
+                if !p.optional && (self.complete || !star) {
+                    out.push(
+                        Diagnostic::new(
+                            self.path,
+                            at(p),
+                            Severity::Error,
+                            ROW_MISSING,
+                            format!("{label} has `{}`, but the query returns no such column (it returns {returned}): the property is always `undefined`. Fix the name, alias a column `AS {}`, or remove the property.", p.name, p.name),
+                        )
+                        .with_fix(fix.clone()),
+                    );
+                }
+                continue;
+            };
+            let (Some(origin), Some(ts)) = (&col.origin, p.ty.as_deref().and_then(rows::read_ts_type)) else { continue };
+            if compound {
+                continue;
+            }
+            let Some(kind) = rows::kind_of_decl(&origin.decl) else { continue };
+            let fits = match kind {
+                rows::Kind::Number => ts.number,
+                rows::Kind::Text => ts.string,
+                rows::Kind::Blob => ts.blob,
+            };
+            let ty = p.ty.as_deref().unwrap_or_default();
+            let message = if !fits {
+                Some(format!(
+                    "`{}` is declared `{ty}`, but column `{}.{}` is {} (`{}`), so the row holds {}{}. Write `{}`.",
+                    p.name,
+                    origin.table,
+                    origin.column,
+                    if origin.decl.is_empty() { "untyped".to_string() } else { origin.decl.clone() },
+                    kind.ts(),
+                    match kind {
+                        rows::Kind::Number => "a number",
+                        rows::Kind::Text => "a string",
+                        rows::Kind::Blob => "an ArrayBuffer",
+                    },
+                    if ts.boolean { " (SQLite stores booleans as 0 and 1)" } else { "" },
+                    rows::column_ts(col, !outer),
+                ))
+            } else if !origin.not_null && !outer && !ts.null {
+                Some(format!(
+                    "Column `{}.{}` can be NULL (it has no NOT NULL), so `{}` can be `null`: write `{ty} | null`, or declare the column NOT NULL.",
+                    origin.table, origin.column, p.name
+                ))
+            } else {
+                None
+            };
+            if let Some(message) = message {
+                let range = if row.name.is_none() { p.range } else { row.range };
+                out.push(Diagnostic::new(self.path, range, Severity::Warning, ROW_TYPE, message).with_fix(fix.clone()));
+            }
+        }
+        if !row.open {
+            let missing: Vec<&str> = names.iter().copied().filter(|n| !row.props.iter().any(|p| p.name == *n)).collect();
+            if !missing.is_empty() {
+                out.push(
+                    Diagnostic::new(
+                        self.path,
+                        row.range,
+                        Severity::Hint,
+                        ROW_EXTRA,
+                        format!(
+                            "The query also returns {}, which {label} does not declare. Add {} to the type, or leave {} out of the query.",
+                            missing.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
+                            if missing.len() == 1 { "it" } else { "them" },
+                            if missing.len() == 1 { "it" } else { "them" },
+                        ),
+                    )
+                    .with_fix(fix.clone()),
+                );
+            }
+        }
+        out
     }
 
     fn query_error(&self, stmt: &Stmt, e: &shadow::SqlError) -> Option<Diagnostic> {

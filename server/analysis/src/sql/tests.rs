@@ -768,3 +768,157 @@ export class Store extends DurableObject {
     "#]]
     .assert_eq(&render(&a));
 }
+
+
+/// The file's text after applying the first fix of the first diagnostic with `code`, from the
+/// line of the first edit to the line of the last one.
+fn fixed(a: &Analysis, code: &str) -> String {
+    let path = Path::new(INDEX);
+    let d = a.diagnostics(path).into_iter().find(|d| d.code == code).unwrap_or_else(|| panic!("no {code}"));
+    let fix = d.fixes.first().unwrap_or_else(|| panic!("{code} has no fix"));
+    let mut text = a.file(path).unwrap().text().to_string();
+    let mut edits = fix.edits.clone();
+    let first = edits.iter().map(|e| e.range.start).min().unwrap();
+    let last = edits.iter().map(|e| e.range.end).max().unwrap();
+    let from = text[..first].rfind('\n').map_or(0, |i| i + 1);
+    let mut to = text[last..].find('\n').map_or(text.len(), |i| last + i);
+    edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
+    for e in edits {
+        to = (to as isize + e.new_text.len() as isize - e.range.len() as isize) as usize;
+        text.replace_range(e.range.as_range(), &e.new_text);
+    }
+    text[from..to].to_string()
+}
+
+fn with_files(files: &[(&str, &str)]) -> Analysis {
+    let mut a = Analysis::new();
+    a.set_file(Path::new("/w/wrangler.jsonc"), WRANGLER.to_string());
+    for (p, t) in files {
+        a.set_file(Path::new(p), t.to_string());
+    }
+    a
+}
+
+const AGENT: &str = r#"import { Agent } from "agents";
+export class Store extends Agent<Env> {
+  onStart() {
+    this.sql`CREATE TABLE IF NOT EXISTS messages (id TEXT PRIMARY KEY, body TEXT NOT NULL, at INTEGER NOT NULL)`;
+  }
+  add(id: string, body: string) {
+    this.sql`INSERT INTO messages (id, body, at) VALUES (${id}, ${body}, ${Date.now()})`;
+  }
+  list(limit: number) {
+    return this.sql<{ id: string; body: string }>`SELECT id, body FROM messages ORDER BY at DESC LIMIT ${limit}`;
+  }
+  state() {
+    // The Agent base class creates its own tables.
+    return this.sql`SELECT state FROM cf_agents_state WHERE id = ${"x"}`;
+  }
+"#;
+
+#[test]
+fn agent_sql_tag_binds_each_substitution() {
+    silent(&format!("{AGENT}}}\n"));
+    check(
+        &format!(
+            "{AGENT}  broken(id: string) {{\n    return this.sql`SELECT body FROM messages WHERE id = ${{id}} AND AND at > 0`;\n  }}\n  extra(id: string) {{\n    const rows = this.sql<Row>`SELECT body FROM messages WHERE id = ${{id}} OR id = ?`;\n    return rows;\n  }}\n}}\n"
+        ),
+        expect![[r#"
+            17  |     return this.sql`SELECT body FROM messages WHERE id = ${id} AND AND at > 0`;
+                |                                                                    ^^^ error[sql-syntax] SQL syntax error: near "AND": syntax error. SQLite cannot parse this statement, so `exec` throws.
+            20  |     const rows = this.sql<Row>`SELECT body FROM messages WHERE id = ${id} OR id = ?`;
+                |                               ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[sql-binding-count] This statement has 2 parameters but 1 binding is passed: `exec` throws `Wrong number of parameter bindings for SQL query.` In a tagged template each `${}` is bound as a `?`: write no `?` of your own, put the value in a `${}`.
+        "#]],
+    );
+}
+
+#[test]
+fn tag_methods_and_functions_of_the_module() {
+    let src = r#"import { DurableObject } from "cloudflare:workers";
+function query(sql: SqlStorage) {
+  return (strings: TemplateStringsArray, ...values: SqlStorageValue[]) => sql.exec(strings.join("?"), ...values).toArray();
+}
+export class Store extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql`CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)`;
+  }
+  sql(strings: TemplateStringsArray, ...values: SqlStorageValue[]) {
+    return this.ctx.storage.sql.exec(strings.join("?"), ...values).toArray();
+  }
+  get(id: number) { return this.sql`SELECT body FROM notes WHERE id = ${id}`; }
+  wrong(id: number) { return this.sql`SELECT bdy FROM notes WHERE id = ${id}`; }
+}
+"#;
+    check(
+        src,
+        expect![[r#"
+            14  |   wrong(id: number) { return this.sql`SELECT bdy FROM notes WHERE id = ${id}`; }
+                |                                              ^^^ error[sql-unknown-column] No column `bdy` in `notes` (id, body): fix the name, or add the column (ALTER TABLE … ADD COLUMN) in the schema code.
+        "#]],
+    );
+    // A `sql` tag that splices its values into the text (no `?`) is not a binding tag:
+    // its templates are not read.
+    silent(
+        r#"import { DurableObject } from "cloudflare:workers";
+function sql(strings: TemplateStringsArray, ...values: unknown[]) {
+  return strings.reduce((acc, s, i) => acc + s + (i < values.length ? String(values[i]) : ""), "");
+}
+export class Store extends DurableObject {
+  get(table: string) { return this.ctx.storage.sql.exec(sql`SELECT * FROM ${table}`).toArray(); }
+  frag() { return sql`count(*)`; }
+}
+"#,
+    );
+    // drizzle's `sql` builds fragments: never read as statements.
+    silent(
+        r#"import { DurableObject } from "cloudflare:workers";
+import { sql } from "drizzle-orm";
+export class Store extends DurableObject {
+  frag(id: number) { return sql`${id} = ANY`; }
+}
+"#,
+    );
+}
+
+#[test]
+fn tags_and_wrappers_named_in_the_settings() {
+    // The storage handed to `new Db(…)` hides the schema: syntax and bindings are checked.
+    let src = r#"import { DurableObject } from "cloudflare:workers";
+import { Db } from "./db";
+export class Store extends DurableObject {
+  db = new Db(this.ctx.storage.sql);
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT)");
+  }
+  get(k: string) { return this.db.sql`SELECT v FROM kv WHERE k = ${k}`; }
+  bad(k: string) { return this.db.sql`SELECT v FROM kv WHERE k = = ${k}`; }
+  run(k: string) { return runQuery("SELECT v FROM kv WHERE k = ? AND v = ?", k); }
+}
+"#;
+    let toml = "[sql]\ntags = [\"this.db.sql\"]\nwrappers = [\"runQuery\"]\n";
+    let a = with_files(&[(INDEX, src), ("/w/dols.toml", toml)]);
+    let expected = expect![[r#"
+        10  |   bad(k: string) { return this.db.sql`SELECT v FROM kv WHERE k = = ${k}`; }
+            |                                                                  ^ error[sql-syntax] SQL syntax error: near "=": syntax error. SQLite cannot parse this statement, so `exec` throws.
+        11  |   run(k: string) { return runQuery("SELECT v FROM kv WHERE k = ? AND v = ?", k); }
+            |                                    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[sql-binding-count] This statement has 2 parameters but 1 binding is passed: `exec` throws `Wrong number of parameter bindings for SQL query.` Pass exactly one value per parameter (`?NNN` counts up to the highest index).
+    "#]eq(&render(&a));
+    // The same from the editor's settings; without them, nothing is read.
+    let mut a = with_files(&[(INDEX, src)]);
+    assert_eq!(render(&a), "no diagnostics\n");
+    a.set_sql_overrides(crate::settings::SqlSettings { tags: vec!["this.db.sql".into()], wrappers: vec!["runQuery".into()], ..Default::default() });
+    expected.assert_eq(&render(&a));
+}
+
+#[test]
+fn excluded_paths_are_not_checked() {
+    let bad = "import { DurableObject } from \"cloudflare:workers\";\nexport class Store extends DurableObject {\n  get() { return this.ctx.storage.sql.exec(\"SELEC 1\").toArray(); }\n}\n";
+    let a = with_files(&[(INDEX, bad), ("/w/test/store.ts", bad), ("/w/dols.toml", "[sql]\nexclude = [\"test/**\"]\n")]);
+    assert!(a.diagnostics(Path::new("/w/test/store.ts")).iter().all(|d| !d.code.starts_with("sql-")));
+    assert!(render(&a).contains("sql-syntax"));
+    let mut a = with_files(&[(INDEX, bad)]);
+    a.set_sql_overrides(crate::settings::SqlSettings { exclude: vec!["src/index.ts".into()], ..Default::default() });
+    assert_eq!(render(&a), "no diagnostics\n");
+}
