@@ -89,7 +89,9 @@ impl Layout {
             let mut h = DefaultHasher::default();
             (k, class, &text[header_start..range.start], body_text).hash(&mut h);
             let key = h.finish();
-            if is_ctor || read_by_other_code(body_text) {
+            // A tag method's body decides whether its templates are queries (`sql::tags`).
+            let header = &text[header_start..range.start];
+            if is_ctor || read_by_other_code(body_text) || header.contains("TemplateStringsArray") {
                 (k, key).hash(&mut context);
             }
             bodies.push(Body { range, class: class.to_string(), key });
@@ -352,10 +354,12 @@ mod tests {
 
     /// A module with every kind of cross-body dependency the passes have: DDL in the
     /// constructor, a field alias set there and one set in a method, a private wrapper, a
-    /// module constant, a method the constructor calls, and rules that read class facts.
+    /// module constant, a method the constructor calls, rules that read class facts, a row
+    /// type declared outside the body that uses it, a tag method, and a spliced value.
     const MODULE: &str = r#"import { DurableObject } from "cloudflare:workers";
 export interface Env { ROOMS: DurableObjectNamespace<Room>; LOGS: DurableObjectNamespace<Log>; }
 const BY_ID = "SELECT id, title FROM rooms WHERE id = ?";
+interface RoomRow { id: number; title: string | null; owner: string }
 export class Room extends DurableObject<Env> {
   sql: SqlStorage;
   constructor(ctx: DurableObjectState, env: Env) {
@@ -368,7 +372,9 @@ export class Room extends DurableObject<Env> {
   }
   setup() { this.store = this.ctx.storage; }
   #q(query: string, ...params: unknown[]) { return this.sql.exec(query, ...params); }
-  get(id: number) { return this.sql.exec(BY_ID, id).one(); }
+  get(id: number) { return this.sql.exec<RoomRow>(BY_ID, id).one(); }
+  find(title: string) { return this.sql.exec(`SELECT id FROM rooms WHERE title = '${title}'`).toArray(); }
+  all() { return this.sql.exec<{ id: string }>("SELECT id, title FROM rooms").toArray(); }
   titles() { return this.#q("SELECT titel FROM rooms").toArray(); }
   rename(id: number, title: string) { this.sql.exec("UPDATE rooms SET title = ? WHERE id = ?", title, id); }
   async later() { await this.store.setAlarm(Date.now() + 1000); }
@@ -377,6 +383,8 @@ export class Room extends DurableObject<Env> {
 }
 export class Log extends DurableObject<Env> {
   append(line: string) { this.ctx.storage.sql.exec("INSERT INTO lines (text) VALUES (?)", line); }
+  q(strings: TemplateStringsArray, ...values: SqlStorageValue[]) { return this.ctx.storage.sql.exec(strings.join("?"), ...values).toArray(); }
+  last(n: number) { return this.q`SELECT text FROM lines LIMIT ${n} OFFSET ${n} ?`; }
   async alarm() {}
 }
 export default {
@@ -391,6 +399,7 @@ export default {
     const INSERTS: &[&str] = &[
         "", " ", "x", "}", "{", "\"", ";", "\n", "(", ")", "this.other = this.sql;", "this.sql", "CREATE TABLE lines (text TEXT);",
         "titel", "title", "alarm() {}", "setTimeout(() => {}, 5);", "install(this);", "await fetch(\"https://x\");",
+        "${title}", "'", "<RoomRow>", "owner", "?", ": number",
     ];
 
     fn diagnostics_of(a: &Analysis) -> String {
@@ -442,7 +451,17 @@ export default {
         let mut a = Analysis::new();
         a.set_files([(PathBuf::from("/w/wrangler.jsonc"), WRANGLER.to_string()), (PathBuf::from("/w/src/index.ts"), MODULE.to_string())]);
         let found = diagnostics_of(&a);
-        for code in ["sql-unknown-column", "global-singleton-stub", "block-concurrency-outside-constructor", "stub-call-not-awaited"] {
+        for code in [
+            "sql-unknown-column",
+            "global-singleton-stub",
+            "block-concurrency-outside-constructor",
+            "stub-call-not-awaited",
+            "sql-injection",
+            "sql-row-missing-column",
+            "sql-row-extra-column",
+            "sql-row-type-mismatch",
+            "sql-syntax",
+        ] {
             assert!(found.contains(code), "{code} missing from:\n{found}");
         }
     }
