@@ -878,7 +878,7 @@ impl Ctx<'_> {
                             at(p),
                             Severity::Error,
                             ROW_MISSING,
-                            format!("{label} has `{}`, but the query returns no such column (it returns {returned}): the property is always `undefined`. Fix the name, alias a column `AS {}`, or remove the property.", p.name, p.name),
+                            format!("{} has `{}`, but the query returns no such column (it returns {returned}): the property is always `undefined`. Fix the name, alias a column `AS {}`, or remove the property.", capitalized(&label), p.name, p.name),
                         )
                         .with_fix(fix.clone()),
                     );
@@ -1018,6 +1018,11 @@ impl Ctx<'_> {
         let range = e.offset.map_or_else(|| self.stmt_range(stmt), |o| self.offset_range(stmt, o));
         Some(self.diag(range, ERROR, format!("SQLite rejects this statement: `{m}`, so `exec` throws. Fix the statement.")))
     }
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
 /// Test modules by the usual naming conventions.

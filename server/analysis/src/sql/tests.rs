@@ -1023,3 +1023,52 @@ fn names_fragments_numbers_and_placeholder_lists_are_not_values() {
     // A binding tag's substitutions are bindings.
     silent(&format!("{AGENT}  find(name: string) {{ return this.sql`SELECT id FROM messages WHERE body = ${{name}}`; }}\n}}\n"));
 }
+
+#[test]
+fn row_types_are_compared_with_the_result_columns() {
+    let src = store(
+        r#"  one(id: number) {
+    return this.sql.exec<{ id: number; name: string; title: string; data: string }>("SELECT id, name, data FROM items WHERE id = ?", id).one();
+  }
+  typed() {
+    return this.sql.exec<Item>("SELECT id, name, qty, data FROM items").toArray();
+  }
+  joined() {
+    return this.sql.exec<{ msg: string; name: string }>("SELECT log.msg, items.name FROM log LEFT JOIN items ON items.id = log.item").toArray();
+  }
+"#,
+    )
+    .replace("const ITEMS", "interface Item { id: number; name: string | null; qty: boolean; note?: string }\nconst ITEMS");
+    let a = analysis(&src);
+    expect![[r#"
+        28  |     return this.sql.exec<{ id: number; name: string; title: string; data: string }>("SELECT id, name, data FROM items WHERE id = ?", id).one();
+            |                                                      ^^^^^ error[sql-row-missing-column] The row type has `title`, but the query returns no such column (it returns `id`, `name`, `data`): the property is always `undefined`. Fix the name, alias a column `AS title`, or remove the property.
+            = fix: Write the row type the query returns
+        28  |     return this.sql.exec<{ id: number; name: string; title: string; data: string }>("SELECT id, name, data FROM items WHERE id = ?", id).one();
+            |                                                                     ^^^^ warning[sql-row-type-mismatch] Column `items.data` can be NULL (it has no NOT NULL), so `data` can be `null`: write `string | null`, or declare the column NOT NULL.
+            = fix: Write the row type the query returns
+        31  |     return this.sql.exec<Item>("SELECT id, name, qty, data FROM items").toArray();
+            |                          ^^^^ hint[sql-row-extra-column] The query also returns `data`, which `Item` does not declare. Add it to the type, or leave it out of the query.
+            = fix: Write the row type the query returns
+        31  |     return this.sql.exec<Item>("SELECT id, name, qty, data FROM items").toArray();
+            |                          ^^^^ warning[sql-row-type-mismatch] `qty` is declared `boolean`, but column `items.qty` is INTEGER (`number`), so the row holds a number (SQLite stores booleans as 0 and 1). Write `number`.
+            = fix: Write the row type the query returns
+    "#]]
+    .assert_eq(&render(&a));
+    expect![[r#"
+        interface Item { id: number; name: string; qty: number; data: string | null }"#]]
+    .assert_eq(&fixed(&a, "sql-row-extra-column"));
+    expect![[r#"    return this.sql.exec<{ id: number; name: string; data: string | null }>("SELECT id, name, data FROM items WHERE id = ?", id).one();"#]]
+        .assert_eq(&fixed(&a, "sql-row-missing-column"));
+    // Expressions, untyped columns, open types and written-out unions stay silent.
+    silent(&store(
+        r#"  a() {
+    this.sql.exec<{ n: number; total: string }>("SELECT count(*) AS n, sum(qty) AS total FROM items").one();
+    this.sql.exec<{ [k: string]: SqlStorageValue; id: number }>("SELECT id, name FROM items").toArray();
+    this.sql.exec<{ id: number | string; name: "a" | "b"; data: string | null; at: Date }>("SELECT id, name, data, at FROM items JOIN log ON log.item = items.id").toArray();
+    this.sql.exec<Record<string, number>>("SELECT * FROM items").toArray();
+    this.sql.exec<{ id: number }>("INSERT INTO items (name) VALUES ('x')");
+  }
+"#,
+    ));
+}
