@@ -400,6 +400,12 @@ impl Analysis {
     pub fn definition(&self, path: &Path, offset: usize) -> Vec<NavTarget> {
         ide::definition(self, path, offset)
     }
+
+    /// Code actions over a range that do not fix a diagnostic (refactorings): for now, adding
+    /// the row type of an `exec` call from the columns its query returns.
+    pub fn code_actions(&self, path: &Path, range: TextRange) -> Vec<diagnostics::Fix> {
+        sql::actions(self, path, range)
+    }
 }
 
 fn make_source(path: &Path, kind: SourceKind, text: String, tree: Tree) -> SourceFile {

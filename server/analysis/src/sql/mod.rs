@@ -256,6 +256,9 @@ fn encode_site(layout: &Layout, seg: Seg, s: &SiteSql) -> Option<SiteSql> {
     if let Some(r) = s.site.awaited {
         out.site.awaited = Some(range(r)?);
     }
+    if let Some(r) = s.site.row_slot {
+        out.site.row_slot = Some(range(r)?);
+    }
     if let Some(row) = &mut out.site.row {
         row.range = range(row.range)?;
         row.body = range(row.body)?;
@@ -278,6 +281,7 @@ fn decode_site(layout: &Layout, s: &SiteSql) -> SiteSql {
     out.site.call = layout.decode(s.site.call);
     out.site.arg = layout.decode(s.site.arg);
     out.site.awaited = s.site.awaited.map(|r| layout.decode(r));
+    out.site.row_slot = s.site.row_slot.map(|r| layout.decode(r));
     if let Some(row) = &mut out.site.row {
         row.range = layout.decode(row.range);
         row.body = layout.decode(row.body);
@@ -362,6 +366,20 @@ struct ClassPlan {
 }
 
 pub(crate) fn diagnostics(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
+    check_file(a, path, None)
+}
+
+/// Code actions over `range` that are not fixes of a diagnostic: "Add the row type" on an
+/// `exec` call (or an Agent's `this.sql`…``) without one, whose statement returns rows.
+pub(crate) fn actions(a: &Analysis, path: &Path, range: TextRange) -> Vec<Fix> {
+    let mut out = Vec::new();
+    check_file(a, path, Some((range, &mut out)));
+    out
+}
+
+/// The diagnostics of a file; with `assists`, also the row types that calls touching the
+/// range could be given.
+fn check_file(a: &Analysis, path: &Path, mut assists: Option<(TextRange, &mut Vec<Fix>)>) -> Vec<Diagnostic> {
     if a.sql_excluded(path) {
         return Vec::new();
     }
@@ -436,6 +454,23 @@ pub(crate) fn diagnostics(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
         }
         for (stmt, outcome) in queries.iter().zip(&result.queries) {
             out.extend(ctx.query_outcome(stmt, outcome));
+            if let Some((range, fixes)) = assists.as_mut() {
+                let site = &file.sites[stmt.site];
+                if let (Some(slot), Outcome::Ok { columns, .. }) = (site.row_slot, outcome)
+                    && stmt.is_last
+                    && !columns.is_empty()
+                    && site.call.start <= range.end
+                    && range.start <= site.call.end
+                {
+                    let (sql, toks) = ctx.text_of(stmt);
+                    let code = lex::code_tokens(toks, stmt.span);
+                    let outer = code.iter().any(|t| ["LEFT", "RIGHT", "FULL", "UNION", "INTERSECT", "EXCEPT"].iter().any(|w| t.is_word(&sql.text, w)));
+                    fixes.push(Fix {
+                        title: "Add the row type the query returns".to_string(),
+                        edits: vec![FileEdit { file: path.to_path_buf(), range: slot, new_text: format!("<{}>", rows::literal(columns, !outer)) }],
+                    });
+                }
+            }
         }
         for stmt in file.stmts.iter().filter(|s| in_group[s.site]) {
             if lex::TRANSACTION_VERBS.contains(&stmt.verb.as_str()) {

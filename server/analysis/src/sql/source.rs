@@ -87,6 +87,9 @@ pub(crate) struct ExecSite {
     pub tagged: bool,
     /// The row type written at the call (`exec<Row>(…)`), when it can be read.
     pub row: Option<super::rows::RowType>,
+    /// Where a row type can be added (right after `exec` or the tag), when the call has none
+    /// and takes one.
+    pub row_slot: Option<TextRange>,
     /// What was found while reading the call (spliced values), with this file's ranges.
     pub notes: Vec<crate::diagnostics::Diagnostic>,
 }
@@ -268,6 +271,7 @@ fn wrapper_call(infer: &Infer<'_>, wrappers: &[Wrapper], call: Node<'_>, text: &
         awaited: None,
         tagged: false,
         row: None,
+        row_slot: None,
         notes,
     })
 }
@@ -304,6 +308,7 @@ fn configured_wrapper_call(infer: &Infer<'_>, call: Node<'_>, text: &str, cfg: &
         awaited: None,
         tagged: false,
         row: call.field("type_arguments").and_then(|t| super::rows::row_type_of_args(infer, t)),
+        row_slot: None,
         notes: super::inject::spliced_values(infer, first, &list, 0),
     })
 }
@@ -316,6 +321,7 @@ fn tag_site(infer: &Infer<'_>, t: &super::tags::Tagged<'_>, cfg: &SqlSettings) -
     if !super::tags::is_binding_tag(infer, t, class.as_ref(), &cfg.tags) {
         return None;
     }
+    let class_key = class.clone();
     let (query, subs) = super::tags::tagged_query(t.template, text);
     let (in_try, failure_swallowed) = try_context(&chain, t.whole);
     Some(ExecSite {
@@ -332,6 +338,7 @@ fn tag_site(infer: &Infer<'_>, t: &super::tags::Tagged<'_>, cfg: &SqlSettings) -
         awaited: None,
         tagged: true,
         row: t.type_arg.and_then(|a| super::rows::row_type(infer, a)),
+        row_slot: (t.type_arg.is_none() && super::tags::is_agent_sql(infer, t, class_key.as_ref())).then(|| TextRange::empty(t.tag.end_byte())),
         notes: Vec::new(),
     })
 }
@@ -375,6 +382,7 @@ fn exec_site(infer: &Infer<'_>, call: Node<'_>, text: &str) -> Option<Vec<ExecSi
         awaited: awaited(call),
         tagged: false,
         row: call.field("type_arguments").and_then(|t| super::rows::row_type_of_args(infer, t)),
+        row_slot: call.field("type_arguments").is_none().then(|| TextRange::empty(callee.end_byte())),
         notes: if first.kind() == "spread_element" { Vec::new() } else { super::inject::spliced_values(infer, first, &list, 0) },
     };
     if site.query == Query::Unknown {
@@ -383,7 +391,7 @@ fn exec_site(infer: &Infer<'_>, call: Node<'_>, text: &str) -> Option<Vec<ExecSi
             return Some(
                 elements
                     .into_iter()
-                    .map(|(query, arg)| ExecSite { query, arg, bindings: None, row: None, notes: Vec::new(), ..site.clone() })
+                    .map(|(query, arg)| ExecSite { query, arg, bindings: None, row: None, row_slot: None, notes: Vec::new(), ..site.clone() })
                     .collect(),
             );
         }

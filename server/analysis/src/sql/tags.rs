@@ -91,6 +91,13 @@ pub(crate) fn is_binding_tag(infer: &Infer<'_>, t: &Tagged<'_>, class: Option<&C
     }
 }
 
+/// Whether the tag is `this.sql` of a class built on the `agents` package's `Agent` (whose
+/// `sql<T>` takes a row type).
+pub(crate) fn is_agent_sql(infer: &Infer<'_>, t: &Tagged<'_>, class: Option<&ClassKey>) -> bool {
+    let text = infer.text();
+    crate::settings::compact(node_text(t.tag, text)) == "this.sql" && class.is_some_and(|k| extends_agent(infer, k))
+}
+
 /// Whether the class is built on the `agents` package's `Agent` (directly or through the
 /// project's own base classes).
 fn extends_agent(infer: &Infer<'_>, key: &ClassKey) -> bool {

@@ -1072,3 +1072,75 @@ fn row_types_are_compared_with_the_result_columns() {
 "#,
     ));
 }
+
+#[test]
+fn tables_of_a_library_base_class_are_not_errors() {
+    // The `agents` package is not in the project: the tables its `Agent` creates (and any
+    // other name) may exist, so no table or column is reported unknown; what does not depend
+    // on the schema still is.
+    let src = r#"import { Agent } from "agents";
+import { McpAgent } from "agents/mcp";
+export class Store extends Agent<Env> {
+  state() { return this.sql`SELECT state FROM cf_agents_state WHERE id = ${"STATE"}`; }
+  queue() { return this.ctx.storage.sql.exec("SELECT id, payload FROM cf_agents_queues ORDER BY created_at").toArray(); }
+  typo() { return this.sql`SELECT * FROM cf_agents_queue`; }
+  broken() { return this.sql`SELECT * FROM cf_agents_state WHERE`; }
+}
+export class Tools extends McpAgent<Env> {
+  servers() { return this.sql`SELECT id, server_url FROM cf_agents_mcp_servers`; }
+}
+"#;
+    check(
+        src,
+        expect![[r#"
+            7   |   broken() { return this.sql`SELECT * FROM cf_agents_state WHERE`; }
+                |                                                            ^^^^^ error[sql-syntax] SQL syntax error: incomplete input. SQLite cannot parse this statement, so `exec` throws.
+        "#]],
+    );
+}
+
+#[test]
+fn a_row_type_can_be_added_where_there_is_none() {
+    let src = store(
+        r#"  list() {
+    return this.sql.exec("SELECT id, name, data, count(*) OVER () AS total FROM items").toArray();
+  }
+  add(name: string) {
+    this.sql.exec("INSERT INTO items (name) VALUES (?)", name);
+    return this.sql.exec<{ id: number }>("SELECT id FROM items WHERE name = ?", name).one();
+  }
+"#,
+    );
+    let a = analysis(&src);
+    let path = Path::new(INDEX);
+    let text = a.file(path).unwrap().text().to_string();
+    let at = |needle: &str| {
+        let i = text.find(needle).unwrap();
+        TextRange::new(i, i)
+    };
+    let apply = |fix: &crate::diagnostics::Fix| {
+        let e = &fix.edits[0];
+        let mut t = text.clone();
+        t.replace_range(e.range.as_range(), &e.new_text);
+        t.lines().find(|l| l.contains("SELECT id, name, data")).unwrap().to_string()
+    };
+    let fixes = a.code_actions(path, at("exec(\"SELECT id, name"));
+    assert_eq!(fixes.len(), 1, "{fixes:?}");
+    expect![[r#"    return this.sql.exec<{ id: number; name: string; data: string | null; total: SqlStorageValue }>("SELECT id, name, data, count(*) OVER () AS total FROM items").toArray();"#]]
+        .assert_eq(&apply(&fixes[0]));
+    // An INSERT returns no rows; a call with a row type has one.
+    assert!(a.code_actions(path, at("exec(\"INSERT")).is_empty());
+    assert!(a.code_actions(path, at("exec<{ id")).is_empty());
+    // An Agent's `this.sql` takes one too.
+    let a = analysis(&format!("{AGENT}  bodies() {{ return this.sql`SELECT body FROM messages`; }}\n}}\n"));
+    let text = a.file(path).unwrap().text().to_string();
+    let i = text.find("this.sql`SELECT body").unwrap();
+    let fixes = a.code_actions(path, TextRange::new(i, i));
+    let e = &fixes[0].edits[0];
+    assert_eq!((&text[i..e.range.start], e.new_text.as_str()), ("this.sql", "<{ body: string }>"));
+    let i = text.find("this.sql`INSERT").unwrap();
+    assert!(a.code_actions(path, TextRange::new(i, i)).is_empty(), "an INSERT returns no rows");
+    let i = text.find("this.sql`SELECT state").unwrap();
+    let fixes = a.code_actions(path, TextRange::new(i, i));
+    assert_eq!(fixes.len(), 0, "the table is the library's: not prepared");
+}
