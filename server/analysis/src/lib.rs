@@ -133,6 +133,8 @@ pub struct Analysis {
     lint_overrides: Arc<settings::LintLevels>,
     /// SQL settings from the editor (`dols.sql.*`); added to those of `dols.toml`.
     sql_overrides: Arc<settings::SqlSettings>,
+    /// The schema statements of installed packages whose base classes create tables.
+    packages: Arc<BTreeMap<String, Arc<sql::PackageSchema>>>,
     /// A number per file that changes whenever the file does: what other files' remembered
     /// results are keyed by.
     revisions: BTreeMap<PathBuf, u64>,
@@ -309,6 +311,23 @@ impl Analysis {
 
     pub fn lint_overrides(&self) -> &settings::LintLevels {
         &self.lint_overrides
+    }
+
+    /// Reads the schema statements of an installed package (`agents`, …) from its JavaScript
+    /// files; classes built on its base classes are checked against them. An empty list
+    /// forgets the package.
+    pub fn set_package_sources(&mut self, package: &str, files: Vec<(PathBuf, String)>) {
+        let mut packages = (*self.packages).clone();
+        if files.is_empty() {
+            packages.remove(package);
+        } else {
+            packages.insert(package.to_string(), Arc::new(sql::package_schema(&files)));
+        }
+        self.packages = Arc::new(packages);
+    }
+
+    pub(crate) fn package_schema(&self, package: &str) -> Option<&sql::PackageSchema> {
+        self.packages.get(package).map(|p| &**p)
     }
 
     /// Sets the SQL settings chosen in the editor (`dols.sql.*`); they add to `dols.toml`'s.

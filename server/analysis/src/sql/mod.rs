@@ -53,6 +53,84 @@ pub const ROW_MISSING: &str = "sql-row-missing-column";
 pub const ROW_EXTRA: &str = "sql-row-extra-column";
 pub const ROW_TYPE: &str = "sql-row-type-mismatch";
 
+/// Packages whose base classes create tables of their own, read from `node_modules` when
+/// installed (see [`package_schema`]).
+pub const SCHEMA_PACKAGES: &[&str] = &["agents", "@cloudflare/ai-chat"];
+
+/// The packages whose tables a library base class imported from `source` creates.
+fn schema_packages(source: &str) -> Option<&'static [&'static str]> {
+    match source {
+        "agents" | "agents/mcp" | "agents/ai-chat-agent" => Some(&["agents"]),
+        "@cloudflare/ai-chat" => Some(&["@cloudflare/ai-chat", "agents"]),
+        _ => None,
+    }
+}
+
+/// The schema statements of an installed package, in the order its files hold them.
+#[derive(Debug, Default)]
+pub struct PackageSchema {
+    pub ddl: Vec<String>,
+    /// No schema statement is built at run time (`CREATE TABLE ${name}`).
+    pub complete: bool,
+}
+
+/// Reads the schema statements of a package from its JavaScript files: every string or
+/// template literal whose statements are `CREATE` or `ALTER`. A schema statement with a
+/// substitution makes the package's schema partly unknown.
+pub fn package_schema(files: &[(PathBuf, String)]) -> PackageSchema {
+    let mut out = PackageSchema { ddl: Vec::new(), complete: true };
+    for (_, text) in files {
+        if !text.contains("CREATE") && !text.contains("create") {
+            continue;
+        }
+        let tree = crate::syntax::parse(crate::syntax::SourceKind::TypeScript, text, None);
+        let mut cursor = tree.root_node().walk();
+        let mut visit = |n: Node<'_>| match source::query_of(n, text, 0) {
+            Query::Known(sql) => {
+                let tokens = lex::tokenize(&sql.text);
+                for span in lex::split(&sql.text, &tokens).statements {
+                    let code = lex::code_tokens(&tokens, span);
+                    let verb = lex::verb(&sql.text, &code);
+                    // A message such as "CREATE TABLE failed" is not a statement: a CREATE
+                    // has a column list or an `AS`, an ALTER or DROP names its object.
+                    let shaped = match verb.as_str() {
+                        "CREATE" => code.iter().any(|t| t.kind == Tok::Open || t.is_word(&sql.text, "AS")),
+                        _ => code.len() >= 3 && code.iter().all(|t| !matches!(t.kind, Tok::Other) || t.text(&sql.text) == "."),
+                    };
+                    // DROPs are left out: a library drops its tables when an object is
+                    // destroyed, and replaying that would leave none.
+                    if lex::is_ddl_verb(&verb) && verb != "DROP" && shaped {
+                        out.ddl.push(sql.text[span.start..span.end].trim().to_string());
+                    }
+                }
+            }
+            Query::Partial { prefix } => {
+                let head = prefix.trim_start().to_ascii_uppercase();
+                if ["CREATE ", "ALTER ", "DROP "].iter().any(|w| head.starts_with(w)) {
+                    out.complete = false;
+                }
+            }
+            Query::Unknown => {}
+        };
+        // Depth-first over the whole tree, visiting every literal.
+        'walk: loop {
+            let n = cursor.node();
+            if matches!(n.kind(), "string" | "template_string") {
+                visit(n);
+            }
+            if !matches!(n.kind(), "string") && cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    break 'walk;
+                }
+            }
+        }
+    }
+    out
+}
+
 /// One statement of a known query, located in its site.
 #[derive(Clone)]
 struct Stmt {
@@ -509,9 +587,20 @@ fn class_plan(
             chain = infer.class_chain(&key);
             let kind = infer.do_kind(&key);
             let unseen_base = chain.last().and_then(|k| infer.class(k)).is_some_and(|c| c.extends.is_some());
-            if !(kind == DoKind::Extends || (kind == DoKind::Legacy && !unseen_base)) {
-                // A library base class (Agent, Server, …) or a class that is not a Durable
-                // Object at all: its tables may come from code we cannot see.
+            let library = (kind == DoKind::Library).then(|| library_schema(a, infer, &key)).flatten();
+            if let Some(schemas) = &library {
+                // The library's own tables come first: its constructor runs before the class's.
+                for schema in schemas {
+                    plan.complete &= schema.complete;
+                    for stmt in &schema.ddl {
+                        plan.creates |= stmt.trim_start().get(..6).is_some_and(|w| w.eq_ignore_ascii_case("CREATE"));
+                        plan.ddl.push(stmt.clone());
+                        plan.ddl_origin.push(None);
+                    }
+                }
+            } else if !(kind == DoKind::Extends || (kind == DoKind::Legacy && !unseen_base)) {
+                // A library base class (Agent, Server, …) not installed, or a class that is
+                // not a Durable Object at all: its tables may come from code we cannot see.
                 plan.complete = false;
             }
             if infer.class(&key).is_none() || file.hands_out.contains(&key.name) || is_extended(infer, &key) {
@@ -542,6 +631,24 @@ fn class_plan(
         plan.complete = false;
     }
     plan
+}
+
+/// The schemas of the installed packages whose base class the class is built on, when all
+/// of them are installed.
+fn library_schema<'a>(a: &'a Analysis, infer: &Infer<'_>, key: &ClassKey) -> Option<Vec<&'a PackageSchema>> {
+    for k in infer.class_chain(key) {
+        let class = infer.class(&k)?;
+        let Some(base) = class.extends.as_deref() else { continue };
+        let src = a.source(&k.file)?;
+        let root = base.split('.').next().unwrap_or(base);
+        if let Some(import) = src.model.imports.iter().find(|i| i.local == root) {
+            if import.source.starts_with('.') {
+                continue;
+            }
+            return schema_packages(&import.source)?.iter().map(|p| a.package_schema(p)).collect();
+        }
+    }
+    None
 }
 
 fn add_ddl(plan: &mut ClassPlan, f: &FileSql, is_here: bool, wanted: impl Fn(&ExecSite) -> bool) {

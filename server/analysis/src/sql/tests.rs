@@ -1144,3 +1144,66 @@ fn a_row_type_can_be_added_where_there_is_none() {
     let fixes = a.code_actions(path, TextRange::new(i, i));
     assert_eq!(fixes.len(), 0, "the table is the library's: not prepared");
 }
+
+#[test]
+fn an_installed_library_base_class_brings_its_tables() {
+    const AGENTS_JS: &str = r#"import { Server } from "partyserver";
+const STATE_ROW = "cf_state_row_id";
+export class Agent extends Server {
+  constructor(ctx, env) {
+    super(ctx, env);
+    this.sql`
+      CREATE TABLE IF NOT EXISTS cf_agents_state (
+        id TEXT PRIMARY KEY NOT NULL,
+        state TEXT
+      )
+    `;
+    this.sql`CREATE TABLE IF NOT EXISTS cf_agents_queues (id TEXT PRIMARY KEY NOT NULL, payload TEXT, created_at INTEGER DEFAULT (unixepoch()))`;
+    const row = this.sql`SELECT state FROM cf_agents_state WHERE id = ${STATE_ROW}`;
+    throw new Error("CREATE TABLE failed");
+  }
+  sql(strings, ...values) {
+    const query = strings.reduce((acc, s, i) => acc + s + (i < values.length ? "?" : ""), "");
+    return [...this.ctx.storage.sql.exec(query, ...values)];
+  }
+}
+"#;
+    let src = r#"import { Agent } from "agents";
+export class Store extends Agent<Env> {
+  onStart() {
+    this.sql`CREATE TABLE IF NOT EXISTS notes (id TEXT PRIMARY KEY, body TEXT)`;
+  }
+  state() { return this.sql`SELECT state FROM cf_agents_state WHERE id = ${"x"}`; }
+  queued() { return this.sql<{ id: string; payload: string }>`SELECT id, payload FROM cf_agents_queues`; }
+  typo() { return this.sql`SELECT * FROM cf_agents_queue`; }
+  column() { return this.sql`SELECT stat FROM cf_agents_state`; }
+}
+"#;
+    let mut a = analysis(src);
+    // Not installed: nothing about tables or columns.
+    assert_eq!(render(&a), "no diagnostics\n");
+    a.set_package_sources("agents", vec![("/w/node_modules/agents/dist/index.js".into(), AGENTS_JS.to_string())]);
+    check_analysis(
+        &a,
+        expect![[r#"
+            7   |   queued() { return this.sql<{ id: string; payload: string }>`SELECT id, payload FROM cf_agents_queues`; }
+                |                                            ^^^^^^^ warning[sql-row-type-mismatch] Column `cf_agents_queues.payload` can be NULL (it has no NOT NULL), so `payload` can be `null`: write `string | null`, or declare the column NOT NULL.
+                = fix: Write the row type the query returns
+            8   |   typo() { return this.sql`SELECT * FROM cf_agents_queue`; }
+                |                                          ^^^^^^^^^^^^^^^ error[sql-unknown-table] No table `cf_agents_queue` in the schema of `Store`: it creates `cf_agents_state`, `cf_agents_queues`, `notes`. Fix the name, or create the table (CREATE TABLE IF NOT EXISTS …) before this query runs.
+            9   |   column() { return this.sql`SELECT stat FROM cf_agents_state`; }
+                |                                     ^^^^ error[sql-unknown-column] No column `stat` in `cf_agents_state` (id, state): fix the name, or add the column (ALTER TABLE … ADD COLUMN) in the schema code.
+        "#]],
+    );
+    // A table the package creates under a name computed at run time: partly unknown again.
+    let partial = format!("{AGENTS_JS}\nexport function extra(sql, name) {{ sql.exec(`CREATE TABLE IF NOT EXISTS ${{name}} (x)`); }}\n");
+    a.set_package_sources("agents", vec![("/w/node_modules/agents/dist/index.js".into(), partial)]);
+    assert!(!render(&a).contains("sql-unknown"), "{}", render(&a));
+    // Forgotten: silent again.
+    a.set_package_sources("agents", Vec::new());
+    assert_eq!(render(&a), "no diagnostics\n");
+}
+
+fn check_analysis(a: &Analysis, expect: Expect) {
+    expect.assert_eq(&render(a));
+}
