@@ -79,7 +79,7 @@ pub(crate) fn spliced_values(infer: &Infer<'_>, arg: Node<'_>, list: &[Node<'_>]
         let Some(ti) = code.iter().position(|t| t.start <= at && at < t.end) else { continue };
         let tok = code[ti];
         let quoted = tok.kind == Tok::Str;
-        if !quoted && !(tok.kind == Tok::Word && value_position(&sql, &code, ti)) {
+        if !(quoted || tok.kind == Tok::Word && value_position(&sql, &code, ti)) {
             continue;
         }
         let Some(expr) = sub.named_child(0) else { continue };

@@ -73,7 +73,7 @@ fn single_type_argument(args: Node<'_>) -> Option<Node<'_>> {
 pub(crate) fn is_binding_tag(infer: &Infer<'_>, t: &Tagged<'_>, class: Option<&ClassKey>, configured: &[String]) -> bool {
     let text = infer.text();
     let written = crate::settings::compact(node_text(t.tag, text));
-    if configured.iter().any(|c| *c == written) {
+    if configured.contains(&written) {
         return true;
     }
     match t.tag.kind() {

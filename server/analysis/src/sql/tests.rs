@@ -1207,3 +1207,26 @@ export class Store extends Agent<Env> {
 fn check_analysis(a: &Analysis, expect: Expect) {
     expect.assert_eq(&render(a));
 }
+
+#[test]
+fn agent_row_types_in_every_shape_the_parser_gives() {
+    // `tag<T>`…`` parses as a call in some places and as two comparisons in others.
+    let src = format!(
+        "{AGENT}  a() {{ return this.sql<Msg>`SELECT id FROM messages`; }}\n  b() {{ this.sql<Msg>`SELECT id FROM messages`; }}\n  c() {{ const rows = this.sql<{{ id: string; at: string }}>`SELECT id, at FROM messages`; return rows; }}\n}}\n"
+    )
+    .replace("export class Store", "interface Msg { id: string; body: string }\nexport class Store");
+    check(
+        &src,
+        expect![[r#"
+            17  |   a() { return this.sql<Msg>`SELECT id FROM messages`; }
+                |                         ^^^ error[sql-row-missing-column] `Msg` has `body`, but the query returns no such column (it returns `id`): the property is always `undefined`. Fix the name, alias a column `AS body`, or remove the property.
+                = fix: Write the row type the query returns
+            18  |   b() { this.sql<Msg>`SELECT id FROM messages`; }
+                |                  ^^^ error[sql-row-missing-column] `Msg` has `body`, but the query returns no such column (it returns `id`): the property is always `undefined`. Fix the name, alias a column `AS body`, or remove the property.
+                = fix: Write the row type the query returns
+            19  |   c() { const rows = this.sql<{ id: string; at: string }>`SELECT id, at FROM messages`; return rows; }
+                |                                             ^^ warning[sql-row-type-mismatch] `at` is declared `string`, but column `messages.at` is INTEGER (`number`), so the row holds a number. Write `number`.
+                = fix: Write the row type the query returns
+        "#]],
+    );
+}
