@@ -224,18 +224,26 @@ fn safe(infer: &Infer<'_>, e: Node<'_>, depth: usize) -> bool {
             e.field("consequence").is_none_or(|x| safe(infer, x, d)) && e.field("alternative").is_none_or(|x| safe(infer, x, d))
         }
         "call_expression" => safe_call(infer, e, d),
-        "member_expression" => {
+        "member_expression" | "subscript_expression" => {
             let prop = e.field("property").map(|p| node_text(p, text)).unwrap_or("");
-            if matches!(prop, "length" | "size" | "byteLength") {
+            if e.kind() == "member_expression" && matches!(prop, "length" | "size" | "byteLength") {
                 return true;
             }
+            let Some(object) = e.field("object") else { return true };
             // `STATUS.active` with `const STATUS = { active: "a", … }`.
-            e.field("object").is_some_and(|o| o.kind() == "identifier" && const_value(o, text).is_some_and(|v| literal_table(infer, v, d)))
-        }
-        "subscript_expression" => {
-            e.field("object").is_some_and(|o| o.kind() == "identifier" && const_value(o, text).is_some_and(|v| literal_table(infer, v, d)))
+            if object.kind() == "identifier" && const_value(object, text).is_some_and(|v| literal_table(infer, v, d)) {
+                return true;
+            }
+            // A field of a parameter or of what a request gave is a value; a field of `this`,
+            // of an import or an enum is not known to be one.
+            match object.kind() {
+                "this" => true,
+                _ => safe(infer, object, d),
+            }
         }
         "identifier" => identifier_safe(infer, e, d),
+        // `new Date()`, `new URL(…)`: not a request's text.
+        "new_expression" => true,
         _ => false,
     }
 }
@@ -260,27 +268,43 @@ fn literal_table(infer: &Infer<'_>, mut v: Node<'_>, depth: usize) -> bool {
     }
 }
 
-/// Calls that give a number, a boolean, a generated id or a date string, and lists built
-/// with `join` (placeholder lists such as `ids.map(() => "?").join(", ")`; whatever else a
-/// `join` builds is not surely a value).
+/// What a call gives. Values read from a request (`searchParams.get(…)`, `request.json()`,
+/// `formData()`, a header) and `JSON.stringify` are values; string methods keep what their
+/// object is; numbers, booleans, ids, dates and lists built with `join` (placeholder lists
+/// such as `ids.map(() => "?").join(", ")`) are not. Any other call may return a SQL
+/// fragment: not surely a value.
 fn safe_call(infer: &Infer<'_>, call: Node<'_>, depth: usize) -> bool {
     let text = infer.text();
-    let Some(callee) = call.field("function") else { return false };
+    let Some(mut callee) = call.field("function") else { return true };
+    // `request.json<Body>()`: the parser may wrap the callee in an instantiation, or read
+    // `await request.json<Body>()` as a call of `await request.json`.
+    while matches!(callee.kind(), "non_null_expression" | "instantiation_expression" | "await_expression" | "parenthesized_expression") {
+        match callee.named_child(0) {
+            Some(c) => callee = c,
+            None => return true,
+        }
+    }
+    let first_arg = || call.field("arguments").and_then(|a| a.named_child(0));
     match callee.kind() {
-        "identifier" => matches!(node_text(callee, text), "Number" | "parseInt" | "parseFloat" | "Boolean" | "isNaN" | "isFinite"),
+        "identifier" => match node_text(callee, text) {
+            "String" | "decodeURIComponent" | "decodeURI" => first_arg().is_none_or(|a| safe(infer, a, depth)),
+            _ => true,
+        },
         "member_expression" => {
             let prop = callee.field("property").map(|p| node_text(p, text)).unwrap_or("");
             let object = callee.field("object");
             let on = object.map(|o| node_text(o, text)).unwrap_or("");
             match prop {
-                "join" | "repeat" | "fill" => true,
-                "toFixed" | "toPrecision" | "getTime" | "valueOf" | "toISOString" | "toJSON" | "randomUUID" | "now" | "indexOf" | "includes"
-                | "startsWith" | "endsWith" | "some" | "every" | "has" | "charCodeAt" | "codePointAt" => true,
-                "toString" => object.is_some_and(|o| safe(infer, o, depth)),
-                _ => on == "Math" || on == "Number",
+                "get" | "getAll" | "json" | "text" | "formData" | "param" | "query" | "header" | "arrayBuffer" => false,
+                "stringify" if on == "JSON" => false,
+                "toString" | "trim" | "trimStart" | "trimEnd" | "toLowerCase" | "toUpperCase" | "slice" | "substring" | "substr" | "replace"
+                | "replaceAll" | "padStart" | "padEnd" | "normalize" | "concat" | "at" | "toLocaleLowerCase" | "toLocaleUpperCase" => {
+                    object.is_none_or(|o| safe(infer, o, depth))
+                }
+                _ => true,
             }
         }
-        _ => false,
+        _ => true,
     }
 }
 

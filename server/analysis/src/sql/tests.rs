@@ -1230,3 +1230,30 @@ fn agent_row_types_in_every_shape_the_parser_gives() {
         "#]],
     );
 }
+
+#[test]
+fn spliced_request_values_and_unknown_sources() {
+    let src = store(
+        r#"  async fetch(request: Request) {
+    const url = new URL(request.url);
+    const q = url.searchParams.get("q");
+    this.sql.exec(`SELECT id FROM items WHERE name = '${q}'`);
+    const body = await request.json<{ name: string }>();
+    this.sql.exec(`SELECT id FROM items WHERE name = '${body.name.trim()}'`);
+    this.sql.exec(`SELECT id FROM items WHERE data = ${JSON.stringify(body)}`);
+    // Not known to be values: a field of the object, an enum, an import, a helper's result.
+    this.sql.exec(`SELECT id FROM items WHERE name = '${this.owner}' AND qty = ${Limits.max} AND data = ${nowExpression()}`);
+    return new Response("ok");
+  }
+"#,
+    )
+    .replace("const ITEMS", "enum Limits { max = 10 }\nconst ITEMS");
+    let a = analysis(&src);
+    let got: Vec<String> = a
+        .diagnostics(Path::new(INDEX))
+        .into_iter()
+        .filter(|d| d.code == "sql-injection")
+        .map(|d| a.file(Path::new(INDEX)).unwrap().text()[d.range.as_range()].to_string())
+        .collect();
+    assert_eq!(got, ["${q}", "${body.name.trim()}", "${JSON.stringify(body)}"]);
+}
