@@ -283,6 +283,27 @@ export class Counter extends DurableObject<Env> {
 }
 "#;
 
+const SQL_SETTINGS_INDEX: &str = r#"import { DurableObject } from "cloudflare:workers";
+
+export interface Env { COUNTER: DurableObjectNamespace<Counter>; }
+
+export class Counter extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS counts (name TEXT PRIMARY KEY, n INTEGER NOT NULL)");
+  }
+  get(name: string) {
+    return this.ctx.storage.sql.exec(`SELECT n FROM counts WHERE name = '${name}'`).one();
+  }
+  bump(name: string) {
+    return this.db.sql`UPDATE counts SET n = n + 1 WHERE nme = ${name}`;
+  }
+  all() {
+    return this.ctx.storage.sql.exec("SELECT name, n FROM counts").toArray();
+  }
+}
+"#;
+
 fn sql_project() -> Workspace {
     Workspace::new("sql-ide").file("wrangler.jsonc", WRANGLER).file("src/index.ts", SQL_INDEX)
 }
@@ -391,4 +412,53 @@ fn semantic_tokens_colour_the_sql() {
     );
     let lines: Vec<u64> = decode_tokens(&ranged["data"]).iter().map(|r| r.0).collect();
     assert!(!lines.is_empty() && lines.iter().all(|l| *l == start["line"].as_u64().unwrap() + 1), "{ranged}");
+}
+
+#[test]
+fn sql_settings_fixes_and_row_types_through_the_protocol() {
+    let ws = Workspace::new("sqlsettings").file("wrangler.jsonc", WRANGLER).file("src/index.ts", SQL_SETTINGS_INDEX);
+    let mut s = Server::builder().root(&ws).init_options(serde_json::json!({ "dols": { "sql": { "tags": ["this.db.sql"] } } })).start();
+    let doc = s.open(&ws.path("src/index.ts"), SQL_SETTINGS_INDEX);
+    let published = s.diagnostics(&doc.uri);
+    let codes = |p: &Value| -> Vec<String> {
+        p["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap_or("").to_string()).filter(|c| c.starts_with("sql-")).collect()
+    };
+    // The tag named in the settings is read (its unknown column reported).
+    assert_eq!(codes(&published), ["sql-injection", "sql-unknown-column"], "{published}");
+    let injection = published["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "sql-injection").unwrap().clone();
+    let start = at(SQL_SETTINGS_INDEX, "${name}'", 0);
+    let actions = s.request(
+        "textDocument/codeAction",
+        serde_json::json!({ "textDocument": { "uri": doc.uri }, "range": { "start": start, "end": start }, "context": { "diagnostics": [injection] } }),
+    );
+    let fix = actions.as_array().unwrap().iter().find(|a| a["kind"] == "quickfix").unwrap_or_else(|| panic!("{actions}"));
+    let edits = &fix["edit"]["changes"][doc.uri.as_str()];
+    assert_eq!(edits.as_array().map(Vec::len), Some(2), "{fix}");
+    assert_eq!(edits[0]["newText"], "?");
+    assert_eq!(edits[1]["newText"], ", name");
+    // A row type for the `exec` that has none, as a rewrite (also when only refactors are asked for).
+    let exec = at(SQL_SETTINGS_INDEX, "exec(`SELECT n", 0);
+    let refactors = s.request(
+        "textDocument/codeAction",
+        serde_json::json!({ "textDocument": { "uri": doc.uri }, "range": { "start": exec, "end": exec }, "context": { "diagnostics": [], "only": ["refactor"] } }),
+    );
+    let list = refactors.as_array().unwrap_or_else(|| panic!("{refactors}"));
+    assert!(list.is_empty(), "a query with a spliced value is not prepared: {refactors}");
+    let exec = at(SQL_SETTINGS_INDEX, "exec(\"SELECT name, n", 0);
+    let refactors = s.request(
+        "textDocument/codeAction",
+        serde_json::json!({ "textDocument": { "uri": doc.uri }, "range": { "start": exec, "end": exec }, "context": { "diagnostics": [], "only": ["refactor"] } }),
+    );
+    let list = refactors.as_array().unwrap_or_else(|| panic!("{refactors}"));
+    assert_eq!(list.len(), 1, "{refactors}");
+    assert_eq!(list[0]["kind"], "refactor.rewrite");
+    let edit = &list[0]["edit"]["changes"][doc.uri.as_str()][0];
+    assert_eq!(edit["newText"], "<{ name: string; n: number }>");
+    assert_eq!(edit["range"]["start"], at(SQL_SETTINGS_INDEX, "(\"SELECT name, n", 0));
+    // Without the tag in the settings, its template is not read.
+    s.notify("workspace/didChangeConfiguration", serde_json::json!({ "settings": { "dols": { "sql": {} } } }));
+    let uri = doc.uri.clone();
+    s.wait_for("diagnostics without the tag", crate::support::TIMEOUT, |m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str() && codes(&m["params"]) == ["sql-injection"]
+    });
 }

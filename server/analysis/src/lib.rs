@@ -132,6 +132,10 @@ pub struct Analysis {
     memo: Arc<Memos>,
     /// Lint levels from the editor's settings; they win over `dols.toml`.
     lint_overrides: Arc<settings::LintLevels>,
+    /// SQL settings from the editor (`dols.sql.*`); added to those of `dols.toml`.
+    sql_overrides: Arc<settings::SqlSettings>,
+    /// The schema statements of installed packages whose base classes create tables.
+    packages: Arc<BTreeMap<String, Arc<sql::PackageSchema>>>,
     /// A number per file that changes whenever the file does: what other files' remembered
     /// results are keyed by.
     revisions: BTreeMap<PathBuf, u64>,
@@ -310,6 +314,63 @@ impl Analysis {
         &self.lint_overrides
     }
 
+    /// Reads the schema statements of an installed package (`agents`, …) from its JavaScript
+    /// files; classes built on its base classes are checked against them. An empty list
+    /// forgets the package.
+    pub fn set_package_sources(&mut self, package: &str, files: Vec<(PathBuf, String)>) {
+        let mut packages = (*self.packages).clone();
+        if files.is_empty() {
+            packages.remove(package);
+        } else {
+            packages.insert(package.to_string(), Arc::new(sql::package_schema(&files)));
+        }
+        self.packages = Arc::new(packages);
+    }
+
+    pub(crate) fn package_schema(&self, package: &str) -> Option<&sql::PackageSchema> {
+        self.packages.get(package).map(|p| &**p)
+    }
+
+    /// Sets the SQL settings chosen in the editor (`dols.sql.*`); they add to `dols.toml`'s.
+    pub fn set_sql_overrides(&mut self, sql: settings::SqlSettings) {
+        self.sql_overrides = Arc::new(sql);
+    }
+
+    pub fn sql_overrides(&self) -> &settings::SqlSettings {
+        &self.sql_overrides
+    }
+
+    /// The SQL settings that apply to a file: its `dols.toml`'s `[sql]` and the editor's.
+    pub(crate) fn sql_settings_for(&self, path: &Path) -> settings::SqlSettings {
+        match self.settings_for(path) {
+            Some(s) => s.settings.sql.merged(&self.sql_overrides),
+            None => (*self.sql_overrides).clone(),
+        }
+    }
+
+    /// Whether `[sql] exclude` (in the file's `dols.toml` or the editor's settings) leaves a
+    /// file out of SQL checking.
+    pub fn sql_excluded(&self, path: &Path) -> bool {
+        let rel = |base: &Path| path.strip_prefix(base).ok().map(|r| r.to_string_lossy().replace('\\', "/"));
+        let file_globs = path.ancestors().skip(1).find_map(|dir| match self.files.get(&dir.join(settings::SETTINGS_FILE_NAME))? {
+            File::Settings(s) => Some((dir, s)),
+            _ => None,
+        });
+        if let Some((dir, s)) = file_globs
+            && let Some(rel) = rel(dir)
+            && s.settings.sql.exclude.iter().any(|g| settings::glob_matches(g, &rel))
+        {
+            return true;
+        }
+        if self.sql_overrides.exclude.is_empty() {
+            return false;
+        }
+        // Editor globs are relative to the project (the wrangler config's directory).
+        let base = self.projects.for_file(path).map(|p| p.root.as_path()).or(file_globs.map(|(d, _)| d));
+        let rel = base.and_then(rel).unwrap_or_else(|| path.to_string_lossy().replace('\\', "/"));
+        self.sql_overrides.exclude.iter().any(|g| settings::glob_matches(g, &rel))
+    }
+
     pub fn files(&self) -> impl Iterator<Item = (&Path, &File)> {
         self.files.iter().map(|(p, f)| (p.as_path(), f))
     }
@@ -375,6 +436,12 @@ impl Analysis {
     /// The shadow schema of every class that has one.
     pub fn class_schemas(&self) -> Vec<ClassSchema> {
         sql::ide::class_schemas(self)
+    }
+
+    /// Code actions over a range that do not fix a diagnostic (refactorings): for now, adding
+    /// the row type of an `exec` call from the columns its query returns.
+    pub fn code_actions(&self, path: &Path, range: TextRange) -> Vec<diagnostics::Fix> {
+        sql::actions(self, path, range)
     }
 }
 

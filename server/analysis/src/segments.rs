@@ -25,6 +25,7 @@ use std::sync::{Arc, Mutex};
 use tree_sitter::Node;
 
 use crate::diagnostics::Diagnostic;
+use crate::syntax::NodeExt;
 use crate::text::TextRange;
 use crate::{Analysis, SourceFile};
 
@@ -57,6 +58,8 @@ pub(crate) struct SegmentNodes<'t> {
     pub calls: Vec<Node<'t>>,
     pub ancestors: Vec<Vec<Node<'t>>>,
     pub news: Vec<Node<'t>>,
+    /// `tag<T>\`…\`` read as comparisons (`binary_expression`s ending in a template).
+    pub binary_templates: Vec<Node<'t>>,
 }
 
 /// One segment of a file.
@@ -102,7 +105,9 @@ impl Layout {
             let mut h = DefaultHasher::default();
             (k, class, &text[header_start..range.start], body_text).hash(&mut h);
             let key = h.finish();
-            if read_by_other_code(body_text) {
+            // A tag method's body decides whether its templates are queries (`sql::tags`).
+            let header = &text[header_start..range.start];
+            if read_by_other_code(body_text) || header.contains("TemplateStringsArray") {
                 (k, key).hash(&mut context);
             }
             bodies.push(Body { range, class: class.to_string(), key });
@@ -243,6 +248,8 @@ impl Layout {
         let call = language.id_for_node_kind("call_expression", true);
         let new = language.id_for_node_kind("new_expression", true);
         let block = language.id_for_node_kind("statement_block", true);
+        let binary = language.id_for_node_kind("binary_expression", true);
+        let template = language.id_for_node_kind("template_string", true);
         let keep = |into: &mut SegmentNodes<'t>, n: Node<'t>, up: &[Node<'t>]| {
             let kind = n.kind_id();
             if kind == call {
@@ -250,6 +257,8 @@ impl Layout {
                 into.ancestors.push(up.to_vec());
             } else if kind == new {
                 into.news.push(n);
+            } else if kind == binary && n.field("right").is_some_and(|r| r.kind_id() == template) {
+                into.binary_templates.push(n);
             }
         };
         if segs.len() <= 16 {
@@ -449,10 +458,12 @@ mod tests {
 
     /// A module with every kind of cross-body dependency the passes have: DDL in the
     /// constructor, a field alias set there and one set in a method, a private wrapper, a
-    /// module constant, a method the constructor calls, and rules that read class facts.
+    /// module constant, a method the constructor calls, rules that read class facts, a row
+    /// type declared outside the body that uses it, a tag method, and a spliced value.
     const MODULE: &str = r#"import { DurableObject } from "cloudflare:workers";
 export interface Env { ROOMS: DurableObjectNamespace<Room>; LOGS: DurableObjectNamespace<Log>; }
 const BY_ID = "SELECT id, title FROM rooms WHERE id = ?";
+interface RoomRow { id: number; title: string | null; owner: string }
 export class Room extends DurableObject<Env> {
   sql: SqlStorage;
   constructor(ctx: DurableObjectState, env: Env) {
@@ -465,7 +476,9 @@ export class Room extends DurableObject<Env> {
   }
   setup() { this.store = this.ctx.storage; }
   #q(query: string, ...params: unknown[]) { return this.sql.exec(query, ...params); }
-  get(id: number) { return this.sql.exec(BY_ID, id).one(); }
+  get(id: number) { return this.sql.exec<RoomRow>(BY_ID, id).one(); }
+  find(title: string) { return this.sql.exec(`SELECT id FROM rooms WHERE title = '${title}'`).toArray(); }
+  all() { return this.sql.exec<{ id: string }>("SELECT id, title FROM rooms").toArray(); }
   titles() { return this.#q("SELECT titel FROM rooms").toArray(); }
   rename(id: number, title: string) { this.sql.exec("UPDATE rooms SET title = ? WHERE id = ?", title, id); }
   async later() { await this.store.setAlarm(Date.now() + 1000); }
@@ -489,6 +502,8 @@ export class Room extends DurableObject<Env> {
 }
 export class Log extends DurableObject<Env> {
   append(line: string) { this.ctx.storage.sql.exec("INSERT INTO lines (text) VALUES (?)", line); }
+  q(strings: TemplateStringsArray, ...values: SqlStorageValue[]) { return this.ctx.storage.sql.exec(strings.join("?"), ...values).toArray(); }
+  last(n: number) { return this.q`SELECT text FROM lines LIMIT ${n} OFFSET ${n} ?`; }
   async alarm() {}
 }
 export default {
@@ -503,6 +518,7 @@ export default {
     const INSERTS: &[&str] = &[
         "", " ", "x", "}", "{", "\"", ";", "\n", "(", ")", "this.other = this.sql;", "this.sql", "CREATE TABLE lines (text TEXT);",
         "titel", "title", "alarm() {}", "setTimeout(() => {}, 5);", "install(this);", "await fetch(\"https://x\");",
+        "${title}", "'", "<RoomRow>", "owner", "?", ": number",
     ];
 
     fn diagnostics_of(a: &Analysis) -> String {
@@ -584,6 +600,11 @@ export default {
         for code in [
             "sql-unknown-column", "global-singleton-stub", "block-concurrency-outside-constructor", "stub-call-not-awaited",
             "check-then-act-across-await", "legacy-fetch-routing", "state-only-in-memory",
+            "sql-injection",
+            "sql-row-missing-column",
+            "sql-row-extra-column",
+            "sql-row-type-mismatch",
+            "sql-syntax",
         ] {
             assert!(found.contains(code), "{code} missing from:\n{found}");
         }

@@ -4,10 +4,14 @@
 //! [lint]
 //! stub-call-not-awaited = "error"
 //! timers-in-durable-object = "off"
+//!
+//! [sql]
+//! exclude = ["test/**", "**/*.spec.ts"]   # files whose SQL is not checked
+//! tags = ["db.sql"]                      # tagged templates whose `${}` become bindings
+//! wrappers = ["this.query"]              # calls that run `(query, ...bindings)` like `exec`
 //! ```
 //!
-//! Each section is read on its own, so that a later section (for example `[sql]`) can be
-//! added without touching the others. Unknown sections are reported, never fatal: whatever
+//! Each section is read on its own. Unknown sections are reported, never fatal: whatever
 //! could be read is used.
 
 use std::collections::BTreeMap;
@@ -54,11 +58,45 @@ pub type LintLevels = BTreeMap<String, Level>;
 pub struct Settings {
     /// `[lint]`: per-rule levels.
     pub lint: LintLevels,
+    /// `[sql]`: what the SQL checks read and skip.
+    pub sql: SqlSettings,
     /// Problems found while reading, with their byte ranges in the file.
     pub problems: Vec<(TextRange, Severity, String)>,
 }
 
-const SECTIONS: &[&str] = &["lint"];
+/// The `[sql]` section (and the editor's `dols.sql.*`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct SqlSettings {
+    /// Globs of files whose SQL is not checked, relative to the directory of the `dols.toml`
+    /// (or, from the editor, to the project's directory). A glob without `/` matches a file
+    /// or directory name at any depth.
+    pub exclude: Vec<String>,
+    /// Tags of tagged templates that run their text as a query with each `${}` bound as a
+    /// `?` parameter, as written at the call (`sql`, `this.sql`, `db.query`).
+    pub tags: Vec<String>,
+    /// Functions and methods called like `exec`: the query first, then its bindings, as
+    /// written at the call (`runQuery`, `this.query`).
+    pub wrappers: Vec<String>,
+}
+
+impl SqlSettings {
+    /// Both sets of entries (`dols.toml` and the editor's), without repeats.
+    pub fn merged(&self, other: &SqlSettings) -> SqlSettings {
+        let join = |a: &[String], b: &[String]| {
+            let mut out = a.to_vec();
+            out.extend(b.iter().filter(|x| !a.contains(x)).cloned());
+            out
+        };
+        SqlSettings { exclude: join(&self.exclude, &other.exclude), tags: join(&self.tags, &other.tags), wrappers: join(&self.wrappers, &other.wrappers) }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.exclude.is_empty() && self.tags.is_empty() && self.wrappers.is_empty()
+    }
+}
+
+const SECTIONS: &[&str] = &["lint", "sql"];
+const SQL_KEYS: &[&str] = &["exclude", "tags", "wrappers"];
 
 /// Reads a `dols.toml`. Never fails: a broken file yields the entries that could be read.
 pub fn parse_settings(text: &str) -> Settings {
@@ -83,8 +121,9 @@ pub fn parse_settings(text: &str) -> Settings {
             out.problems.push((range, Severity::Error, format!("`{section}` must be a table (`[{section}]`).")));
             continue;
         };
-        if section == "lint" {
-            read_lint(table, &spans, &mut out);
+        match section.as_str() {
+            "lint" => read_lint(table, &spans, &mut out),
+            _ => read_sql(table, &spans, &mut out),
         }
     }
     out.problems.sort_by_key(|(range, _, _)| range.start);
@@ -108,6 +147,77 @@ fn read_lint(table: &toml::Table, spans: &BTreeMap<String, TextRange>, out: &mut
                 format!("The level of `{code}` must be one of \"off\", \"hint\", \"info\", \"warning\", \"error\"."),
             )),
         }
+    }
+}
+
+fn read_sql(table: &toml::Table, spans: &BTreeMap<String, TextRange>, out: &mut Settings) {
+    for (key, value) in table {
+        let range = spans.get(&format!("sql.{key}")).copied().unwrap_or(TextRange::new(0, 0));
+        if !SQL_KEYS.contains(&key.as_str()) {
+            out.problems.push((range, Severity::Warning, format!("Unknown key `{key}` in `[sql]` (known: {}).", SQL_KEYS.join(", "))));
+            continue;
+        }
+        let list: Option<Vec<String>> = value.as_array().and_then(|items| items.iter().map(|v| v.as_str().map(str::to_string)).collect());
+        let Some(list) = list else {
+            out.problems.push((range, Severity::Error, format!("`{key}` must be a list of strings (`{key} = [\"…\"]`).")));
+            continue;
+        };
+        let list: Vec<String> = list.into_iter().map(|s| if key == "exclude" { s } else { compact(&s) }).filter(|s| !s.is_empty()).collect();
+        match key.as_str() {
+            "exclude" => out.sql.exclude = list,
+            "tags" => out.sql.tags = list,
+            _ => out.sql.wrappers = list,
+        }
+    }
+}
+
+/// A callee as written, without spaces (`this . query` → `this.query`).
+pub(crate) fn compact(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Reads the editor's SQL settings: `{ "exclude": [...], "tags": [...], "wrappers": [...] }`
+/// (the value of `dols.sql`). Entries that are not strings are skipped.
+pub fn sql_settings_from_json(value: &serde_json::Value) -> SqlSettings {
+    let list = |key: &str, raw: bool| -> Vec<String> {
+        value
+            .get(key)
+            .and_then(|v| v.as_array())
+            .map(|items| items.iter().filter_map(|v| v.as_str()).map(|s| if raw { s.to_string() } else { compact(s) }).filter(|s| !s.is_empty()).collect())
+            .unwrap_or_default()
+    };
+    SqlSettings { exclude: list("exclude", true), tags: list("tags", false), wrappers: list("wrappers", false) }
+}
+
+/// Whether `rel` (a `/`-separated path relative to the glob's base) matches `glob`: `*` and
+/// `?` within one path segment, `**` for any number of segments; a glob without `/` matches
+/// a file or directory name at any depth.
+pub fn glob_matches(glob: &str, rel: &str) -> bool {
+    let glob = glob.trim_start_matches("./");
+    let glob = glob.strip_prefix('/').unwrap_or(glob);
+    let parts: Vec<&str> = rel.split('/').filter(|p| !p.is_empty()).collect();
+    if !glob.contains('/') {
+        return parts.iter().any(|name| segment_matches(glob.as_bytes(), name.as_bytes()));
+    }
+    let pats: Vec<&str> = glob.split('/').filter(|p| !p.is_empty()).collect();
+    // A glob naming a directory (`test/`, `test`) covers everything under it.
+    path_matches(&pats, &parts) || (!glob.ends_with("**") && path_matches(&[pats.as_slice(), &["**"]].concat(), &parts))
+}
+
+fn path_matches(pats: &[&str], parts: &[&str]) -> bool {
+    match pats.split_first() {
+        None => parts.is_empty(),
+        Some((&"**", rest)) => (0..=parts.len()).any(|k| path_matches(rest, &parts[k..])),
+        Some((p, rest)) => parts.split_first().is_some_and(|(x, more)| segment_matches(p.as_bytes(), x.as_bytes()) && path_matches(rest, more)),
+    }
+}
+
+fn segment_matches(p: &[u8], s: &[u8]) -> bool {
+    match p.split_first() {
+        None => s.is_empty(),
+        Some((b'*', rest)) => (0..=s.len()).any(|k| segment_matches(rest, &s[k..])),
+        Some((b'?', rest)) => !s.is_empty() && segment_matches(rest, &s[1..]),
+        Some((c, rest)) => s.first() == Some(c) && segment_matches(rest, &s[1..]),
     }
 }
 
@@ -178,6 +288,39 @@ mod tests {
         assert_eq!(problems[0].0, "no-such-rule = \"hint\"");
         assert_eq!(problems[1].0, "global-singleton-stub = \"loud\"");
         assert_eq!(problems[2].0, "[sqlx]");
+    }
+
+    #[test]
+    fn reads_the_sql_section() {
+        let text = "[sql]\nexclude = [\"test/**\", \"*.spec.ts\"]\ntags = [\"db . sql\"]\nwrappers = [\"this.query\"]\nnope = 1\n";
+        let s = parse_settings(text);
+        assert_eq!(s.sql.exclude, ["test/**", "*.spec.ts"]);
+        assert_eq!(s.sql.tags, ["db.sql"]);
+        assert_eq!(s.sql.wrappers, ["this.query"]);
+        let problems: Vec<&str> = s.problems.iter().map(|(r, _, _)| &text[r.as_range()]).collect();
+        assert_eq!(problems, ["nope = 1"]);
+        let s = parse_settings("[sql]\ntags = \"sql\"\n");
+        assert!(s.problems[0].2.contains("must be a list of strings"), "{:?}", s.problems);
+    }
+
+    #[test]
+    fn globs() {
+        for (glob, path, want) in [
+            ("test/**", "test/a.ts", true),
+            ("test/**", "test/deep/a.ts", true),
+            ("test/**", "src/test/a.ts", false),
+            ("test", "test/a.ts", true),
+            ("**/*.test.ts", "src/x/a.test.ts", true),
+            ("**/*.test.ts", "a.test.ts", true),
+            ("*.spec.ts", "src/deep/a.spec.ts", true),
+            ("*.spec.ts", "src/a.ts", false),
+            ("src/?.ts", "src/a.ts", true),
+            ("src/?.ts", "src/ab.ts", false),
+            ("./src/*.ts", "src/a.ts", true),
+            ("src/*.ts", "src/x/a.ts", false),
+        ] {
+            assert_eq!(glob_matches(glob, path), want, "{glob} {path}");
+        }
     }
 
     #[test]

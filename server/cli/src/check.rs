@@ -164,6 +164,9 @@ fn load(paths: &[String]) -> Result<Workspace, String> {
         eprintln!("dols check: skipped {}: {reason}", ws.display(&file));
         ws.targets.remove(&file);
     }
+    for root in &roots {
+        dols_vfs::load_packages(&mut ws.analysis, root);
+    }
     Ok(ws)
 }
 

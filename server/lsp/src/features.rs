@@ -320,19 +320,38 @@ fn diagnostic_to_lsp(d: dols_analysis::Diagnostic, ropes: &mut Ropes<'_>) -> Opt
     })
 }
 
-/// `textDocument/codeAction`: the quick fixes of the diagnostics that touch the range.
+/// `textDocument/codeAction`: the quick fixes of the diagnostics that touch the range, and
+/// the rewrites offered there (adding a row type to an `exec` call).
 pub fn code_action(world: &World, params: lsp::CodeActionParams) -> Option<lsp::CodeActionResponse> {
     let path = uri_to_path(&params.text_document.uri)?;
     let rope = world.rope(&path)?;
     let enc = world.encoding;
     let start = offset_at(&rope, params.range.start, enc).offset;
     let end = offset_at(&rope, params.range.end, enc).offset.max(start);
-    if let Some(only) = &params.context.only
-        && !only.iter().any(|k| k.as_str() == "quickfix" || k.as_str().is_empty()) {
-            return Some(Vec::new());
-        }
+    // `only` asks for some kinds: a kind covers its sub-kinds (`refactor` covers
+    // `refactor.rewrite`).
+    let wanted = |kind: &lsp::CodeActionKind| {
+        params.context.only.as_ref().is_none_or(|only| {
+            only.iter().any(|k| k.as_str().is_empty() || kind.as_str() == k.as_str() || kind.as_str().starts_with(&format!("{}.", k.as_str())))
+        })
+    };
     let mut ropes = Ropes::new(world);
     let mut actions = Vec::new();
+    if wanted(&lsp::CodeActionKind::REFACTOR_REWRITE) {
+        for fix in world.analysis.code_actions(&path, TextRange::new(start, end)) {
+            if let Some(edit) = workspace_edit(world, &mut ropes, &fix.edits, enc) {
+                actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                    title: fix.title,
+                    kind: Some(lsp::CodeActionKind::REFACTOR_REWRITE),
+                    edit: Some(edit),
+                    ..Default::default()
+                }));
+            }
+        }
+    }
+    if !wanted(&lsp::CodeActionKind::QUICKFIX) {
+        return Some(actions);
+    }
     for d in world.analysis.diagnostics(&path) {
         if d.fixes.is_empty() || d.range.start > end || d.range.end < start {
             continue;
@@ -341,30 +360,30 @@ pub fn code_action(world: &World, params: lsp::CodeActionParams) -> Option<lsp::
         let single = fixes.len() == 1;
         let Some(diagnostic) = diagnostic_to_lsp(d, &mut ropes) else { continue };
         for fix in fixes {
-            let mut changes: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
-            let mut complete = true;
-            for e in &fix.edits {
-                let (Some(uri), Some(r)) = (world.uri(&e.file), ropes.get(&e.file)) else {
-                    complete = false;
-                    break;
-                };
-                let range = range_at(r, e.range, enc);
-                changes.entry(uri).or_default().push(lsp::TextEdit { range, new_text: e.new_text.clone() });
-            }
-            if !complete {
-                continue;
-            }
+            let Some(edit) = workspace_edit(world, &mut ropes, &fix.edits, enc) else { continue };
             actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
                 title: fix.title,
                 kind: Some(lsp::CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![diagnostic.clone()]),
-                edit: Some(lsp::WorkspaceEdit { changes: Some(changes), ..Default::default() }),
+                edit: Some(edit),
                 is_preferred: Some(single),
                 ..Default::default()
             }));
         }
     }
     Some(actions)
+}
+
+/// File edits as a workspace edit; `None` when a file cannot be named or read.
+fn workspace_edit(world: &World, ropes: &mut Ropes<'_>, edits: &[dols_analysis::diagnostics::FileEdit], enc: Encoding) -> Option<lsp::WorkspaceEdit> {
+    let mut changes: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
+    for e in edits {
+        let uri = world.uri(&e.file)?;
+        let r = ropes.get(&e.file)?;
+        let range = range_at(r, e.range, enc);
+        changes.entry(uri).or_default().push(lsp::TextEdit { range, new_text: e.new_text.clone() });
+    }
+    Some(lsp::WorkspaceEdit { changes: Some(changes), ..Default::default() })
 }
 
 fn severity(s: Severity) -> lsp::DiagnosticSeverity {

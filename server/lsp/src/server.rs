@@ -120,7 +120,7 @@ pub fn server_capabilities(enc: Encoding) -> lsp::ServerCapabilities {
             ..Default::default()
         })),
         code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
-            code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+            code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX, lsp::CodeActionKind::REFACTOR_REWRITE]),
             resolve_provider: Some(false),
             ..Default::default()
         })),

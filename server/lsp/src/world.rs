@@ -79,6 +79,26 @@ pub fn lint_levels(settings: &Value) -> dols_analysis::settings::LintLevels {
     levels
 }
 
+/// The SQL settings in the client's settings: `{ "dols": { "sql": { "tags": [...],
+/// "wrappers": [...], "exclude": [...] } } }`, the same without the `dols` wrapper, or with
+/// dotted keys (`"dols.sql": {…}`, `"dols.sql.tags": [...]`).
+pub fn sql_settings(settings: &Value) -> dols_analysis::settings::SqlSettings {
+    let nested = settings
+        .get("dols")
+        .and_then(|d| d.get("sql"))
+        .or_else(|| settings.get("dols.sql"))
+        .or_else(|| settings.get("sql"));
+    let mut out = nested.map(dols_analysis::settings::sql_settings_from_json).unwrap_or_default();
+    if let Some(map) = settings.as_object() {
+        let dotted: serde_json::Map<String, Value> = map
+            .iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("dols.sql.")?.to_string(), v.clone())))
+            .collect();
+        out = out.merged(&dols_analysis::settings::sql_settings_from_json(&Value::Object(dotted)));
+    }
+    out
+}
+
 /// The files a change touched, for deciding whose diagnostics to refresh.
 #[derive(Debug, Default)]
 pub struct Touched {
@@ -289,8 +309,8 @@ impl World {
             .any(|root| path.strip_prefix(root).is_ok_and(|rel| !in_ignored_dir(rel)))
     }
 
-    /// Stores the settings; when the lint levels (`dols.lint.<code>`) change, every file's
-    /// diagnostics are refreshed.
+    /// Stores the settings; when the lint levels (`dols.lint.<code>`) or the SQL settings
+    /// (`dols.sql.*`) change, every file's diagnostics are refreshed.
     pub fn did_change_configuration(&mut self, settings: Value) -> Option<Touched> {
         log::info!("settings changed: {}", settings);
         self.settings = settings;
@@ -300,14 +320,21 @@ impl World {
         })
     }
 
-    /// Hands the lint levels in the settings to the analysis; returns whether they changed.
+    /// Hands the lint levels and SQL settings in the settings to the analysis; returns
+    /// whether they changed.
     pub fn apply_lint_settings(&mut self) -> bool {
         let levels = lint_levels(&self.settings);
-        if &levels == self.analysis.lint_overrides() {
-            return false;
+        let sql = sql_settings(&self.settings);
+        let mut changed = false;
+        if &levels != self.analysis.lint_overrides() {
+            self.analysis.set_lint_overrides(levels);
+            changed = true;
         }
-        self.analysis.set_lint_overrides(levels);
-        true
+        if &sql != self.analysis.sql_overrides() {
+            self.analysis.set_sql_overrides(sql);
+            changed = true;
+        }
+        changed
     }
 
     pub fn did_change_workspace_folders(&mut self, params: DidChangeWorkspaceFoldersParams) -> Option<Touched> {
@@ -468,6 +495,21 @@ mod tests {
         let mut other = change(3, None, "x");
         other.text_document.uri = "file:///w/b.ts".parse().unwrap();
         assert!(w.did_change(other).is_none());
+    }
+
+    #[test]
+    fn sql_settings_reach_the_analysis() {
+        let mut w = World::default();
+        let nested = serde_json::json!({ "dols": { "sql": { "tags": ["db . sql"], "exclude": ["test/**"] } } });
+        assert!(w.did_change_configuration(nested).is_some());
+        assert_eq!(w.analysis.sql_overrides().tags, ["db.sql"]);
+        assert_eq!(w.analysis.sql_overrides().exclude, ["test/**"]);
+        // The same settings again: nothing to refresh.
+        let dotted = serde_json::json!({ "dols.sql.tags": ["db.sql"], "dols.sql.exclude": ["test/**"] });
+        assert!(w.did_change_configuration(dotted).is_none());
+        assert!(w.did_change_configuration(serde_json::json!({ "dols.sql.wrappers": ["this.query"] })).is_some());
+        assert_eq!(w.analysis.sql_overrides().wrappers, ["this.query"]);
+        assert!(w.analysis.sql_overrides().tags.is_empty());
     }
 
     #[test]

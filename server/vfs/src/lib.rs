@@ -91,7 +91,52 @@ pub fn load_tree(
             Err(reason) => skipped(&path, reason),
         }
     }
-    analysis.set_files(texts)
+    let n = analysis.set_files(texts);
+    load_packages(analysis, root);
+    n
+}
+
+/// JavaScript files read per package, at most.
+const MAX_PACKAGE_FILES: usize = 400;
+
+/// Hands the analysis the JavaScript files of the installed packages whose base classes
+/// create tables (`dols_analysis::sql::SCHEMA_PACKAGES`), from the nearest `node_modules`
+/// at or above `root` that has them. Returns how many packages were found.
+pub fn load_packages(analysis: &mut Analysis, root: &Path) -> usize {
+    let mut found = 0;
+    for package in dols_analysis::sql::SCHEMA_PACKAGES {
+        let Some(dir) = root.ancestors().map(|d| d.join("node_modules").join(package)).find(|d| d.join("package.json").is_file()) else {
+            continue;
+        };
+        let mut files = Vec::new();
+        let mut stack = vec![dir];
+        while let Some(d) = stack.pop() {
+            let Ok(entries) = fs::read_dir(&d) else { continue };
+            let mut entries: Vec<_> = entries.flatten().collect();
+            entries.sort_by_key(|e| e.file_name());
+            for entry in entries {
+                let path = entry.path();
+                let Ok(ft) = entry.file_type() else { continue };
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if ft.is_dir() {
+                    if name != "node_modules" && !name.starts_with('.') {
+                        stack.push(path);
+                    }
+                } else if ft.is_file()
+                    && [".js", ".mjs", ".cjs"].iter().any(|x| name.ends_with(x))
+                    && files.len() < MAX_PACKAGE_FILES
+                    && let Ok(text) = read_text(&path)
+                {
+                    files.push((path, text));
+                }
+            }
+        }
+        if !files.is_empty() {
+            found += 1;
+            analysis.set_package_sources(package, files);
+        }
+    }
+    found
 }
 
 /// The directory of the nearest wrangler config at or above `start` (a file or directory).
@@ -104,4 +149,31 @@ pub fn find_project_root(start: &Path) -> Option<PathBuf> {
         dir = d.parent();
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn installed_packages_reach_the_analysis() {
+        let root = std::env::temp_dir().join(format!("dols-vfs-packages-{}", std::process::id()));
+        let pkg = root.join("node_modules/agents");
+        fs::create_dir_all(pkg.join("dist")).unwrap();
+        fs::create_dir_all(root.join("app/src")).unwrap();
+        fs::write(pkg.join("package.json"), "{\"name\":\"agents\"}").unwrap();
+        fs::write(pkg.join("dist/index.js"), "export class Agent { init() { this.sql`CREATE TABLE IF NOT EXISTS cf_agents_state (id TEXT PRIMARY KEY)`; } }").unwrap();
+        fs::write(
+            root.join("app/wrangler.jsonc"),
+            r#"{ "name": "a", "main": "src/index.ts", "durable_objects": { "bindings": [{ "name": "S", "class_name": "Store" }] }, "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Store"] }] }"#,
+        )
+        .unwrap();
+        let index = root.join("app/src/index.ts");
+        fs::write(&index, "import { Agent } from \"agents\";\nexport class Store extends Agent<Env> {\n  a() { return this.sql`SELECT * FROM cf_agents_stat`; }\n}\n").unwrap();
+        let mut a = Analysis::new();
+        load_tree(&mut a, &root.join("app"), |_, _| {});
+        let codes: Vec<&str> = a.diagnostics(&index).iter().map(|d| d.code).collect();
+        let _ = fs::remove_dir_all(&root);
+        assert!(codes.contains(&"sql-unknown-table"), "{codes:?}");
+    }
 }

@@ -10,8 +10,11 @@ pub mod functions;
 pub mod ide;
 mod lex;
 pub mod schema;
+mod inject;
+mod rows;
 mod shadow;
 mod source;
+mod tags;
 #[cfg(test)]
 mod tests;
 
@@ -21,7 +24,7 @@ use std::path::{Path, PathBuf};
 use tree_sitter::Node;
 
 use crate::syntax::NodeExt;
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Diagnostic, FileEdit, Fix, Severity};
 use crate::infer::{DoKind, Infer, Ty};
 use crate::project::ClassKey;
 use crate::syntax::node_text;
@@ -49,6 +52,88 @@ pub const DDL_FAILED: &str = "sql-ddl-failed";
 pub const ERROR: &str = "sql-error";
 pub const QUOTED_STRING: &str = "sql-double-quoted-string";
 pub const AWAIT_EXEC: &str = "sql-await-exec";
+pub const INJECTION: &str = inject::CODE;
+pub const ROW_MISSING: &str = "sql-row-missing-column";
+pub const ROW_EXTRA: &str = "sql-row-extra-column";
+pub const ROW_TYPE: &str = "sql-row-type-mismatch";
+
+/// Packages whose base classes create tables of their own, read from `node_modules` when
+/// installed (see [`package_schema`]).
+pub const SCHEMA_PACKAGES: &[&str] = &["agents", "@cloudflare/ai-chat"];
+
+/// The packages whose tables a library base class imported from `source` creates.
+fn schema_packages(source: &str) -> Option<&'static [&'static str]> {
+    match source {
+        "agents" | "agents/mcp" | "agents/ai-chat-agent" => Some(&["agents"]),
+        "@cloudflare/ai-chat" => Some(&["@cloudflare/ai-chat", "agents"]),
+        _ => None,
+    }
+}
+
+/// The schema statements of an installed package, in the order its files hold them.
+#[derive(Debug, Default)]
+pub struct PackageSchema {
+    pub ddl: Vec<String>,
+    /// No schema statement is built at run time (`CREATE TABLE ${name}`).
+    pub complete: bool,
+}
+
+/// Reads the schema statements of a package from its JavaScript files: every string or
+/// template literal whose statements are `CREATE` or `ALTER`. A schema statement with a
+/// substitution makes the package's schema partly unknown.
+pub fn package_schema(files: &[(PathBuf, String)]) -> PackageSchema {
+    let mut out = PackageSchema { ddl: Vec::new(), complete: true };
+    for (_, text) in files {
+        if !text.contains("CREATE") && !text.contains("create") {
+            continue;
+        }
+        let tree = crate::syntax::parse(crate::syntax::SourceKind::TypeScript, text, None);
+        let mut cursor = tree.root_node().walk();
+        let mut visit = |n: Node<'_>| match source::query_of(n, text, 0) {
+            Query::Known(sql) => {
+                let tokens = lex::tokenize(&sql.text);
+                for span in lex::split(&sql.text, &tokens).statements {
+                    let code = lex::code_tokens(&tokens, span);
+                    let verb = lex::verb(&sql.text, &code);
+                    // A message such as "CREATE TABLE failed" is not a statement: a CREATE
+                    // has a column list or an `AS`, an ALTER or DROP names its object.
+                    let shaped = match verb.as_str() {
+                        "CREATE" => code.iter().any(|t| t.kind == Tok::Open || t.is_word(&sql.text, "AS")),
+                        _ => code.len() >= 3 && code.iter().all(|t| !matches!(t.kind, Tok::Other) || t.text(&sql.text) == "."),
+                    };
+                    // DROPs are left out: a library drops its tables when an object is
+                    // destroyed, and replaying that would leave none.
+                    if lex::is_ddl_verb(&verb) && verb != "DROP" && shaped {
+                        out.ddl.push(sql.text[span.start..span.end].trim().to_string());
+                    }
+                }
+            }
+            Query::Partial { prefix } => {
+                let head = prefix.trim_start().to_ascii_uppercase();
+                if ["CREATE ", "ALTER ", "DROP "].iter().any(|w| head.starts_with(w)) {
+                    out.complete = false;
+                }
+            }
+            Query::Unknown => {}
+        };
+        // Depth-first over the whole tree, visiting every literal.
+        'walk: loop {
+            let n = cursor.node();
+            if matches!(n.kind(), "string" | "template_string") {
+                visit(n);
+            }
+            if !matches!(n.kind(), "string") && cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    break 'walk;
+                }
+            }
+        }
+    }
+    out
+}
 
 /// One statement of a known query, located in its site.
 #[derive(Clone)]
@@ -142,6 +227,13 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
     let path = infer.path;
     let layout = Layout::of(infer.src);
     let context = layout.context(a, path);
+    let cfg = a.sql_settings_for(path);
+    // The settings that change what a segment finds are part of its key.
+    let cfg_key = {
+        let mut h = std::hash::DefaultHasher::new();
+        std::hash::Hash::hash(&(&cfg.tags, &cfg.wrappers), &mut h);
+        std::hash::Hasher::finish(&h)
+    };
     let memo = &a.memo.sql;
     let previous = memo.segments.previous(path);
     let mut remembered = HashMap::new();
@@ -149,7 +241,7 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
     let mut segments: Vec<(Seg, Arc<SegmentSql>, bool)> = Vec::new();
     let mut module_functions: Option<Vec<String>> = None;
     let root = infer.src.tree.root_node();
-    let all: Vec<(Seg, u64)> = layout.segments().map(|seg| (seg, layout.key(seg, context, 0))).collect();
+    let all: Vec<(Seg, u64)> = layout.segments().map(|seg| (seg, layout.key(seg, context, cfg_key))).collect();
     let missing: Vec<Seg> = all.iter().filter(|(_, key)| !previous.contains_key(key)).map(|(seg, _)| *seg).collect();
     let mut nodes = layout.collect(&missing, root).into_iter();
     for (seg, key) in all {
@@ -160,7 +252,7 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
                 if let Some(block) = nodes.block {
                     infer.remember_body(block, &nodes.block_ancestors);
                 }
-                let (sites, wrappers) = source::segment_sites(infer, &nodes);
+                let (sites, wrappers) = source::segment_sites(infer, &nodes, &cfg);
                 let functions = module_functions.get_or_insert_with(|| module_sql_functions(infer, &sites));
                 let hands_out = hands_out_in(infer, &layout, seg, &nodes, functions);
                 let found = SegmentSql { sites: sites.into_iter().map(read_site).collect(), wrappers, hands_out };
@@ -194,7 +286,7 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
     }
     if !wrappers.is_empty() {
         let mut h = std::hash::DefaultHasher::new();
-        std::hash::Hash::hash(&wrappers, &mut h);
+        std::hash::Hash::hash(&(&wrappers, cfg_key), &mut h);
         let extra = std::hash::Hasher::finish(&h);
         let previous = memo.wrapper_calls.previous(path);
         let mut remembered = HashMap::new();
@@ -259,6 +351,20 @@ fn encode_site(layout: &Layout, seg: Seg, s: &SiteSql) -> Option<SiteSql> {
     if let Some(r) = s.site.awaited {
         out.site.awaited = Some(range(r)?);
     }
+    if let Some(r) = s.site.row_slot {
+        out.site.row_slot = Some(range(r)?);
+    }
+    if let Some(row) = &mut out.site.row {
+        row.range = range(row.range)?;
+        row.body = range(row.body)?;
+        for p in &mut row.props {
+            p.range = range(p.range)?;
+        }
+    }
+    let path = s.site.notes.first().map(|d| d.file.clone());
+    for d in &mut out.site.notes {
+        *d = crate::segments::encode_diagnostic(layout, seg, path.as_deref()?, d)?;
+    }
     if let Some((sql, _)) = &mut out.text {
         encode_text(layout, seg, sql)?;
     }
@@ -270,6 +376,18 @@ fn decode_site(layout: &Layout, s: &SiteSql) -> SiteSql {
     out.site.call = layout.decode(s.site.call);
     out.site.arg = layout.decode(s.site.arg);
     out.site.awaited = s.site.awaited.map(|r| layout.decode(r));
+    out.site.row_slot = s.site.row_slot.map(|r| layout.decode(r));
+    if let Some(row) = &mut out.site.row {
+        row.range = layout.decode(row.range);
+        row.body = layout.decode(row.body);
+        for p in &mut row.props {
+            p.range = layout.decode(p.range);
+        }
+    }
+    for d in &mut out.site.notes {
+        let file = d.file.clone();
+        *d = crate::segments::decode_diagnostic(layout, &file, d);
+    }
     if let Some((sql, _)) = &mut out.text {
         decode_text(layout, sql);
     }
@@ -346,12 +464,29 @@ struct ClassPlan {
 }
 
 pub(crate) fn diagnostics(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
+    check_file(a, path, None)
+}
+
+/// Code actions over `range` that are not fixes of a diagnostic: "Add the row type" on an
+/// `exec` call (or an Agent's `this.sql`…``) without one, whose statement returns rows.
+pub(crate) fn actions(a: &Analysis, path: &Path, range: TextRange) -> Vec<Fix> {
+    let mut out = Vec::new();
+    check_file(a, path, Some((range, &mut out)));
+    out
+}
+
+/// The diagnostics of a file; with `assists`, also the row types that calls touching the
+/// range could be given.
+fn check_file(a: &Analysis, path: &Path, mut assists: Option<(TextRange, &mut Vec<Fix>)>) -> Vec<Diagnostic> {
+    if a.sql_excluded(path) {
+        return Vec::new();
+    }
     let Some(infer) = Infer::new(a, path) else { return Vec::new() };
     let file = read_file(&infer);
     if file.sites.is_empty() {
         return Vec::new();
     }
-    let mut out = Vec::new();
+    let mut out: Vec<Diagnostic> = file.sites.iter().flat_map(|s| s.notes.iter().cloned()).collect();
     for (i, span) in &file.empties {
         let Some((sql, toks)) = &file.texts[*i] else { continue };
         // Point at the stray comment or `;` when there is one; an empty string as a whole.
@@ -417,6 +552,23 @@ pub(crate) fn diagnostics(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
         }
         for (stmt, outcome) in queries.iter().zip(&result.queries) {
             out.extend(ctx.query_outcome(stmt, outcome));
+            if let Some((range, fixes)) = assists.as_mut() {
+                let site = &file.sites[stmt.site];
+                if let (Some(slot), Outcome::Ok { columns, .. }) = (site.row_slot, outcome)
+                    && stmt.is_last
+                    && !columns.is_empty()
+                    && site.call.start <= range.end
+                    && range.start <= site.call.end
+                {
+                    let (sql, toks) = ctx.text_of(stmt);
+                    let code = lex::code_tokens(toks, stmt.span);
+                    let outer = code.iter().any(|t| ["LEFT", "RIGHT", "FULL", "UNION", "INTERSECT", "EXCEPT"].iter().any(|w| t.is_word(&sql.text, w)));
+                    fixes.push(Fix {
+                        title: "Add the row type the query returns".to_string(),
+                        edits: vec![FileEdit { file: path.to_path_buf(), range: slot, new_text: format!("<{}>", rows::literal(columns, !outer)) }],
+                    });
+                }
+            }
         }
         for stmt in file.stmts.iter().filter(|s| in_group[s.site]) {
             if lex::TRANSACTION_VERBS.contains(&stmt.verb.as_str()) {
@@ -455,9 +607,20 @@ fn class_plan(
             chain = infer.class_chain(&key);
             let kind = infer.do_kind(&key);
             let unseen_base = chain.last().and_then(|k| infer.class(k)).is_some_and(|c| c.extends.is_some());
-            if !(kind == DoKind::Extends || (kind == DoKind::Legacy && !unseen_base)) {
-                // A library base class (Agent, Server, …) or a class that is not a Durable
-                // Object at all: its tables may come from code we cannot see.
+            let library = (kind == DoKind::Library).then(|| library_schema(a, infer, &key)).flatten();
+            if let Some(schemas) = &library {
+                // The library's own tables come first: its constructor runs before the class's.
+                for schema in schemas {
+                    plan.complete &= schema.complete;
+                    for stmt in &schema.ddl {
+                        plan.creates |= stmt.trim_start().get(..6).is_some_and(|w| w.eq_ignore_ascii_case("CREATE"));
+                        plan.ddl.push(stmt.clone());
+                        plan.ddl_origin.push(None);
+                    }
+                }
+            } else if !(kind == DoKind::Extends || (kind == DoKind::Legacy && !unseen_base)) {
+                // A library base class (Agent, Server, …) not installed, or a class that is
+                // not a Durable Object at all: its tables may come from code we cannot see.
                 plan.complete = false;
             }
             if infer.class(&key).is_none() || file.hands_out.contains(&key.name) || is_extended(infer, &key) {
@@ -488,6 +651,24 @@ fn class_plan(
         plan.complete = false;
     }
     plan
+}
+
+/// The schemas of the installed packages whose base class the class is built on, when all
+/// of them are installed.
+fn library_schema<'a>(a: &'a Analysis, infer: &Infer<'_>, key: &ClassKey) -> Option<Vec<&'a PackageSchema>> {
+    for k in infer.class_chain(key) {
+        let class = infer.class(&k)?;
+        let Some(base) = class.extends.as_deref() else { continue };
+        let src = a.source(&k.file)?;
+        let root = base.split('.').next().unwrap_or(base);
+        if let Some(import) = src.model.imports.iter().find(|i| i.local == root) {
+            if import.source.starts_with('.') {
+                continue;
+            }
+            return schema_packages(&import.source)?.iter().map(|p| a.package_schema(p)).collect();
+        }
+    }
+    None
 }
 
 fn add_ddl(plan: &mut ClassPlan, f: &FileSql, is_here: bool, wanted: impl Fn(&ExecSite) -> bool) {
@@ -769,8 +950,14 @@ impl Ctx<'_> {
     fn query_outcome(&self, stmt: &Stmt, outcome: &Outcome) -> Vec<Diagnostic> {
         let site = &self.file.sites[stmt.site];
         match outcome {
-            Outcome::Ok { params, quoted_string } => {
+            Outcome::Ok { params, quoted_string, columns } => {
                 let mut out = Vec::new();
+                if stmt.is_last
+                    && let Some(row) = &site.row
+                    && !columns.is_empty()
+                {
+                    out.extend(self.row_type(stmt, row, columns));
+                }
                 // With part of the schema hidden, the word may well be a column.
                 if let Some(o) = quoted_string.filter(|_| self.complete) {
                     let range = self.offset_range(stmt, o);
@@ -807,7 +994,9 @@ impl Ctx<'_> {
                                     if *params == 1 { "" } else { "s" },
                                     if n == 1 { "" } else { "s" },
                                     if n == 1 { "is" } else { "are" },
-                                    if site.array_binding {
+                                    if site.tagged {
+                                        "In a tagged template each `${}` is bound as a `?`: write no `?` of your own, put the value in a `${}`."
+                                    } else if site.array_binding {
                                         "`exec` takes the values as separate arguments, not as an array: spread it (`exec(query, ...values)`) or list them."
                                     } else {
                                         "Pass exactly one value per parameter (`?NNN` counts up to the highest index)."
@@ -819,6 +1008,104 @@ impl Ctx<'_> {
             }
             Outcome::Err(e) => self.query_error(stmt, e).into_iter().collect(),
         }
+    }
+
+    /// The row type written at the call against the statement's result columns.
+    fn row_type(&self, stmt: &Stmt, row: &rows::RowType, columns: &[shadow::ResultColumn]) -> Vec<Diagnostic> {
+        let (sql, toks) = self.text_of(stmt);
+        let code = lex::code_tokens(toks, stmt.span);
+        // An outer join can make any column NULL; a `*` returns whatever the table has,
+        // which hidden schema code may have changed.
+        let outer = code.iter().any(|t| ["LEFT", "RIGHT", "FULL"].iter().any(|w| t.is_word(&sql.text, w)));
+        let star = code.iter().any(|t| t.text(&sql.text) == "*") && code.iter().any(|t| t.is_word(&sql.text, "SELECT") || t.is_word(&sql.text, "RETURNING"));
+        let compound = code.iter().any(|t| ["UNION", "INTERSECT", "EXCEPT"].iter().any(|w| t.is_word(&sql.text, w)));
+        let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+        let returned = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        let label = row.name.as_deref().map_or_else(|| "the row type".to_string(), |n| format!("`{n}`"));
+        let fix = Fix {
+            title: "Write the row type the query returns".to_string(),
+            edits: vec![FileEdit { file: self.path.to_path_buf(), range: row.body, new_text: rows::literal(columns, !outer && !compound) }],
+        };
+        let mut out = Vec::new();
+        // Inline, at the property; a named type, at the type argument of this call.
+        let at = |p: &rows::RowProp| if row.name.is_none() { p.range } else { row.range };
+        for p in &row.props {
+            let Some(col) = columns.iter().find(|c| c.name == p.name) else {
+                if !p.optional && (self.complete || !star) {
+                    out.push(
+                        Diagnostic::new(
+                            self.path,
+                            at(p),
+                            Severity::Error,
+                            ROW_MISSING,
+                            format!("{} has `{}`, but the query returns no such column (it returns {returned}): the property is always `undefined`. Fix the name, alias a column `AS {}`, or remove the property.", capitalized(&label), p.name, p.name),
+                        )
+                        .with_fix(fix.clone()),
+                    );
+                }
+                continue;
+            };
+            let (Some(origin), Some(ts)) = (&col.origin, p.ty.as_deref().and_then(rows::read_ts_type)) else { continue };
+            if compound {
+                continue;
+            }
+            let Some(kind) = rows::kind_of_decl(&origin.decl) else { continue };
+            let fits = match kind {
+                rows::Kind::Number => ts.number,
+                rows::Kind::Text => ts.string,
+                rows::Kind::Blob => ts.blob,
+            };
+            let ty = p.ty.as_deref().unwrap_or_default();
+            let message = if !fits {
+                Some(format!(
+                    "`{}` is declared `{ty}`, but column `{}.{}` is {} (`{}`), so the row holds {}{}. Write `{}`.",
+                    p.name,
+                    origin.table,
+                    origin.column,
+                    if origin.decl.is_empty() { "untyped".to_string() } else { origin.decl.clone() },
+                    kind.ts(),
+                    match kind {
+                        rows::Kind::Number => "a number",
+                        rows::Kind::Text => "a string",
+                        rows::Kind::Blob => "an ArrayBuffer",
+                    },
+                    if ts.boolean { " (SQLite stores booleans as 0 and 1)" } else { "" },
+                    rows::column_ts(col, !outer),
+                ))
+            } else if !origin.not_null && !outer && !ts.null {
+                Some(format!(
+                    "Column `{}.{}` can be NULL (it has no NOT NULL), so `{}` can be `null`: write `{ty} | null`, or declare the column NOT NULL.",
+                    origin.table, origin.column, p.name
+                ))
+            } else {
+                None
+            };
+            if let Some(message) = message {
+                let range = if row.name.is_none() { p.range } else { row.range };
+                out.push(Diagnostic::new(self.path, range, Severity::Warning, ROW_TYPE, message).with_fix(fix.clone()));
+            }
+        }
+        if !row.open {
+            let missing: Vec<&str> = names.iter().copied().filter(|n| !row.props.iter().any(|p| p.name == *n)).collect();
+            if !missing.is_empty() {
+                out.push(
+                    Diagnostic::new(
+                        self.path,
+                        row.range,
+                        Severity::Hint,
+                        ROW_EXTRA,
+                        format!(
+                            "The query also returns {}, which {label} does not declare. Add {} to the type, or leave {} out of the query.",
+                            missing.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
+                            if missing.len() == 1 { "it" } else { "them" },
+                            if missing.len() == 1 { "it" } else { "them" },
+                        ),
+                    )
+                    .with_fix(fix.clone()),
+                );
+            }
+        }
+        out
     }
 
     fn query_error(&self, stmt: &Stmt, e: &shadow::SqlError) -> Option<Diagnostic> {
@@ -891,6 +1178,11 @@ impl Ctx<'_> {
         let range = e.offset.map_or_else(|| self.stmt_range(stmt), |o| self.offset_range(stmt, o));
         Some(self.diag(range, ERROR, format!("SQLite rejects this statement: `{m}`, so `exec` throws. Fix the statement.")))
     }
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
 /// Test modules by the usual naming conventions.

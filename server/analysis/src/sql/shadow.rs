@@ -25,8 +25,29 @@ use super::schema::{Column, ForeignKey, IndexInfo, ObjectKind, Schema, SchemaObj
 pub(crate) enum Outcome {
     /// Prepared; `quoted_string` is SQLite's offset of a double-quoted string literal (a
     /// `"word"` that names no column, which SQLite then reads as text).
-    Ok { params: usize, quoted_string: Option<usize> },
+    /// `columns`: the statement's result columns.
+    Ok { params: usize, quoted_string: Option<usize>, columns: Arc<Vec<ResultColumn>> },
     Err(SqlError),
+}
+
+/// A result column of a prepared statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ResultColumn {
+    /// The name the row object has for it.
+    pub name: String,
+    /// A plain reference to a table column: its declared type and whether it can hold NULL
+    /// are those of the table (`None` for an expression, whose type SQLite leaves open).
+    pub origin: Option<Origin>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Origin {
+    pub table: String,
+    pub column: String,
+    /// The declared type as written (`INTEGER`, `TEXT`, empty).
+    pub decl: String,
+    /// NOT NULL, or a primary key (an INTEGER PRIMARY KEY is the rowid).
+    pub not_null: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -258,9 +279,9 @@ impl ShadowDb {
 
     fn prepare(&mut self, sql: &str) -> Outcome {
         self.take_denial();
-        let result = self.conn.prepare(sql).map(|s| s.parameter_count());
+        let result = self.conn.prepare(sql).map(|s| (s.parameter_count(), result_columns(&s)));
         match result {
-            Ok(params) => Outcome::Ok { params, quoted_string: self.quoted_string(sql) },
+            Ok((params, columns)) => Outcome::Ok { params, quoted_string: self.quoted_string(sql), columns: Arc::new(columns) },
             Err(e) => Outcome::Err(self.error(e)),
         }
     }
@@ -293,7 +314,7 @@ impl ShadowDb {
             s.raw_execute().map(|_| 0)
         });
         match result {
-            Ok(params) => Outcome::Ok { params, quoted_string: None },
+            Ok(params) => Outcome::Ok { params, quoted_string: None, columns: Arc::default() },
             Err(e) => Outcome::Err(self.error(e)),
         }
     }
@@ -430,6 +451,22 @@ impl ShadowDb {
     }
 }
 
+/// The result columns of a prepared statement, with their table column when they are one.
+fn result_columns(s: &rusqlite::Statement<'_>) -> Vec<ResultColumn> {
+    (0..s.column_count())
+        .map(|i| {
+            let name = s.column_name(i).unwrap_or_default().to_string();
+            let origin = s.column_metadata(i).ok().flatten().map(|(_, table, column, decl, _, not_null, pk, _)| Origin {
+                table: table.to_string_lossy().into_owned(),
+                column: column.to_string_lossy().into_owned(),
+                decl: decl.map(|d| d.to_string_lossy().into_owned()).unwrap_or_default(),
+                not_null: not_null || pk,
+            });
+            ResultColumn { name, origin }
+        })
+        .collect()
+}
+
 fn configure(conn: &mut Connection, auth: &Arc<Mutex<AuthState>>, ops: &Arc<AtomicU64>) -> rusqlite::Result<()> {
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_FKEY, true)?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
@@ -485,6 +522,37 @@ fn configure(conn: &mut Connection, auth: &Arc<Mutex<AuthState>>, ops: &Arc<Atom
 mod tests {
     use super::*;
 
+    /// What an outcome says about parameters and quoted strings.
+    fn ok(params: usize, quoted_string: Option<usize>) -> (usize, Option<usize>) {
+        (params, quoted_string)
+    }
+
+    fn summary(o: &Outcome) -> Option<(usize, Option<usize>)> {
+        match o {
+            Outcome::Ok { params, quoted_string, .. } => Some((*params, *quoted_string)),
+            Outcome::Err(_) => None,
+        }
+    }
+
+    #[test]
+    fn result_columns_name_their_table_columns() {
+        let r = engine_check(
+            &["CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT NOT NULL, note TEXT, data BLOB, n)"],
+            &["SELECT id, name AS label, note, data, n, count(*) AS c FROM t"],
+        );
+        let Outcome::Ok { columns, .. } = &r.queries[0] else { panic!("{:?}", r.queries[0]) };
+        let got: Vec<(String, Option<(String, bool)>)> = columns.iter().map(|c| (c.name.clone(), c.origin.as_ref().map(|o| (o.decl.clone(), o.not_null)))).collect();
+        let want: Vec<(String, Option<(String, bool)>)> = vec![
+            ("id".into(), Some(("INTEGER".into(), true))),
+            ("label".into(), Some(("TEXT".into(), true))),
+            ("note".into(), Some(("TEXT".into(), false))),
+            ("data".into(), Some(("BLOB".into(), false))),
+            ("n".into(), Some(("".into(), false))),
+            ("c".into(), None),
+        ];
+        assert_eq!(got, want);
+    }
+
     fn engine_check(ddl: &[&str], queries: &[&str]) -> ClassResult {
         let e = Engine::default();
         let ddl: Vec<String> = ddl.iter().map(|s| s.to_string()).collect();
@@ -522,7 +590,7 @@ mod tests {
                 "SELECT * FROM pragma_index_list(?)",
             ],
         );
-        assert_eq!(r.ddl[0], Outcome::Ok { params: 0, quoted_string: None });
+        assert_eq!(summary(&r.ddl[0]), Some(ok(0, None)));
         let denial = |o: &Outcome| match o {
             Outcome::Err(e) => e.denial.clone(),
             Outcome::Ok { .. } => None,
@@ -531,22 +599,18 @@ mod tests {
         assert_eq!(denial(&r.ddl[2]), Some(Denial::VirtualModule("geopoly".into())));
         assert_eq!(denial(&r.ddl[3]), Some(Denial::Temp));
         // Renaming runs SQLite's own statements over the temp schema: not a temporary object.
-        assert_eq!(r.ddl[4..], [Outcome::Ok { params: 0, quoted_string: None }, Outcome::Ok { params: 0, quoted_string: None }]);
+        assert_eq!(r.ddl[4..].iter().map(summary).collect::<Vec<_>>(), [Some(ok(0, None)), Some(ok(0, None))]);
         for i in [0, 1, 2] {
-            assert_eq!(r.queries[i], Outcome::Ok { params: 0, quoted_string: None }, "query {i}");
+            assert_eq!(summary(&r.queries[i]), Some(ok(0, None)), "query {i}");
         }
         assert_eq!(denial(&r.queries[3]), Some(Denial::Pragma("user_version".into())));
         assert_eq!(denial(&r.queries[4]), Some(Denial::Pragma("journal_mode".into())));
         assert_eq!(denial(&r.queries[5]), Some(Denial::Attach));
         assert_eq!(denial(&r.queries[6]), Some(Denial::Function("load_extension".into())));
-        assert_eq!(r.queries[7], Outcome::Ok { params: 4, quoted_string: None });
-        assert_eq!(r.queries[8], Outcome::Ok { params: 0, quoted_string: Some(12) });
+        assert_eq!(summary(&r.queries[7]), Some(ok(4, None)));
+        assert_eq!(summary(&r.queries[8]), Some(ok(0, Some(12))));
         // Table-valued pragma functions of the allowlist.
-        assert_eq!(r.queries[9..], [
-            Outcome::Ok { params: 0, quoted_string: None },
-            Outcome::Ok { params: 0, quoted_string: None },
-            Outcome::Ok { params: 1, quoted_string: None },
-        ]);
+        assert_eq!(r.queries[9..].iter().map(summary).collect::<Vec<_>>(), [Some(ok(0, None)), Some(ok(0, None)), Some(ok(1, None))]);
         assert!(r.facts.ever_columns.contains("b"));
     }
 

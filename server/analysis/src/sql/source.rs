@@ -7,6 +7,7 @@ use crate::syntax::NodeExt;
 use crate::infer::{Infer, Ty};
 use crate::segments::SegmentNodes;
 use crate::syntax::node_text;
+use crate::settings::SqlSettings;
 use crate::text::TextRange;
 
 /// SQL text assembled from source pieces.
@@ -19,7 +20,7 @@ pub(crate) struct SqlText {
 }
 
 impl SqlText {
-    fn push_str(&mut self, s: &str, span: (u32, u32)) {
+    pub(crate) fn push_str(&mut self, s: &str, span: (u32, u32)) {
         self.text.push_str(s);
         self.spans.extend(std::iter::repeat_n(span, s.len()));
     }
@@ -82,6 +83,15 @@ pub(crate) struct ExecSite {
     pub array_binding: bool,
     /// `await sql.exec(…)`: the range of the `await` keyword.
     pub awaited: Option<TextRange>,
+    /// A binding tag (`this.sql`…``): each `${}` is a `?` of the text.
+    pub tagged: bool,
+    /// The row type written at the call (`exec<Row>(…)`), when it can be read.
+    pub row: Option<super::rows::RowType>,
+    /// Where a row type can be added (right after `exec` or the tag), when the call has none
+    /// and takes one.
+    pub row_slot: Option<TextRange>,
+    /// What was found while reading the call (spliced values), with this file's ranges.
+    pub notes: Vec<crate::diagnostics::Diagnostic>,
 }
 
 /// A function or method that runs its parameter `index` as a query.
@@ -96,18 +106,44 @@ pub(crate) struct Wrapper {
 
 /// The `exec` calls of one segment of the file whose receiver is a recognised SqlStorage, and
 /// the wrappers (functions that pass a parameter to `exec`) defined there.
-pub(crate) fn segment_sites<'t>(infer: &Infer<'t>, nodes: &SegmentNodes<'t>) -> (Vec<ExecSite>, Vec<Wrapper>) {
+pub(crate) fn segment_sites<'t>(infer: &Infer<'t>, nodes: &SegmentNodes<'t>, cfg: &SqlSettings) -> (Vec<ExecSite>, Vec<Wrapper>) {
     let text = infer.text();
     let mut out = Vec::new();
     let mut wrappers = Vec::new();
+    // Tagged templates read as comparisons (`tag<T>\`…\``).
+    for n in &nodes.binary_templates {
+        if let Some(t) = super::tags::tagged(*n)
+            && let Some(site) = tag_site(infer, &t, cfg)
+        {
+            out.push(site);
+        }
+    }
     for (n, chain) in nodes.calls.iter().zip(&nodes.ancestors) {
-        if let Some(mut sites) = exec_site_in(infer, *n, chain, text) {
+        let n = *n;
+        if let Some(t) = super::tags::tagged(n) {
+            if let Some(site) = tag_site(infer, &t, cfg) {
+                out.push(site);
+            }
+            continue;
+        }
+        if !cfg.wrappers.is_empty()
+            && let Some(site) = configured_wrapper_call(infer, n, text, cfg)
+        {
+            out.push(site);
+            continue;
+        }
+        if let Some(mut sites) = exec_site_in(infer, n, chain, text) {
             if let [site] = sites.as_mut_slice()
                 && site.query == Query::Unknown
-                && let Some((w, hidden)) = wrapper_of(*n, text)
             {
-                site.wrapper = hidden;
-                wrappers.push(Wrapper { class: site.class.clone(), ..w });
+                if let Some((w, hidden)) = wrapper_of(n, text) {
+                    site.wrapper = hidden;
+                    wrappers.push(Wrapper { class: site.class.clone(), ..w });
+                } else if super::tags::inside_binding_tag(n, text) {
+                    // A tag's own `exec(strings.join("?"), ...values)`: its templates are
+                    // sites of their own.
+                    site.wrapper = true;
+                }
             }
             out.extend(sites);
         }
@@ -215,6 +251,7 @@ fn wrapper_call(infer: &Infer<'_>, wrappers: &[Wrapper], call: Node<'_>, chain: 
     let rest = &list[w.index + 1..];
     let bindings = (w.rest && !rest.iter().any(|n| n.kind() == "spread_element")).then_some(rest.len());
     let (in_try, failure_swallowed) = try_context(chain, call);
+    let notes = if w.rest { super::inject::spliced_values(infer, arg, &list, w.index) } else { Vec::new() };
     Some(ExecSite {
         call: crate::syntax::node_range(call),
         query: query_of(arg, text, 0),
@@ -227,6 +264,77 @@ fn wrapper_call(infer: &Infer<'_>, wrappers: &[Wrapper], call: Node<'_>, chain: 
         wrapper: false,
         array_binding: rest.len() == 1 && rest[0].kind() == "array",
         awaited: None,
+        tagged: false,
+        row: None,
+        row_slot: None,
+        notes,
+    })
+}
+
+/// A call of a wrapper named in the settings (`this.query(sql, ...bindings)`): the query
+/// first, then its bindings.
+fn configured_wrapper_call(infer: &Infer<'_>, call: Node<'_>, text: &str, cfg: &SqlSettings) -> Option<ExecSite> {
+    let callee = call.field("function")?;
+    if !matches!(callee.kind(), "identifier" | "member_expression") {
+        return None;
+    }
+    let written = crate::settings::compact(node_text(callee, text));
+    if !cfg.wrappers.contains(&written) {
+        return None;
+    }
+    let args = call.field("arguments").filter(|a| a.kind() == "arguments")?;
+    let mut c = args.walk();
+    let list: Vec<Node<'_>> = args.named_children(&mut c).filter(|n| n.kind() != "comment").collect();
+    let first = *list.first().filter(|f| f.kind() != "spread_element")?;
+    let rest = &list[1..];
+    let chain = crate::syntax::ancestors(infer.src.tree.root_node(), call);
+    let (in_try, failure_swallowed) = try_context(&chain, call);
+    Some(ExecSite {
+        call: crate::syntax::node_range(call),
+        query: query_of(first, text, 0),
+        arg: crate::syntax::node_range(first),
+        bindings: (!rest.iter().any(|n| n.kind() == "spread_element")).then_some(rest.len()),
+        class: infer.enclosing_class_in(&chain).map(|k| k.name),
+        in_try,
+        failure_swallowed,
+        expects_failure: expects_failure(&chain, text),
+        wrapper: false,
+        array_binding: rest.len() == 1 && rest[0].kind() == "array",
+        awaited: None,
+        tagged: false,
+        row: call.field("type_arguments").and_then(|t| super::rows::row_type_of_args(infer, t)),
+        row_slot: None,
+        notes: super::inject::spliced_values(infer, first, &list, 0),
+    })
+}
+
+/// A tagged template whose tag binds its substitutions (see `tags`), as a site.
+fn tag_site(infer: &Infer<'_>, t: &super::tags::Tagged<'_>, cfg: &SqlSettings) -> Option<ExecSite> {
+    let text = infer.text();
+    let chain = crate::syntax::ancestors(infer.src.tree.root_node(), t.whole);
+    let class = infer.enclosing_class_in(&chain);
+    if !super::tags::is_binding_tag(infer, t, class.as_ref(), &cfg.tags) {
+        return None;
+    }
+    let class_key = class.clone();
+    let (query, subs) = super::tags::tagged_query(t.template, text);
+    let (in_try, failure_swallowed) = try_context(&chain, t.whole);
+    Some(ExecSite {
+        call: crate::syntax::node_range(t.whole),
+        query,
+        arg: crate::syntax::node_range(t.template),
+        bindings: Some(subs),
+        class: class.map(|k| k.name),
+        in_try,
+        failure_swallowed,
+        expects_failure: expects_failure(&chain, text),
+        wrapper: false,
+        array_binding: false,
+        awaited: None,
+        tagged: true,
+        row: t.type_arg.and_then(|a| super::rows::row_type(infer, a)),
+        row_slot: (t.type_arg.is_none() && super::tags::is_agent_sql(infer, t, class_key.as_ref())).then(|| TextRange::empty(t.tag.end_byte())),
+        notes: Vec::new(),
     })
 }
 
@@ -276,6 +384,10 @@ fn exec_site_in<'t>(infer: &Infer<'t>, call: Node<'t>, chain: &[Node<'t>], text:
         wrapper: false,
         array_binding: rest.len() == 1 && rest[0].kind() == "array",
         awaited: awaited(call),
+        tagged: false,
+        row: call.field("type_arguments").and_then(|t| super::rows::row_type_of_args(infer, t)),
+        row_slot: call.field("type_arguments").is_none().then(|| TextRange::empty(callee.end_byte())),
+        notes: if first.kind() == "spread_element" { Vec::new() } else { super::inject::spliced_values(infer, first, &list, 0) },
     };
     if site.query == Query::Unknown {
         // `for (const m of MIGRATIONS) sql.exec(m)`: one site per element of the array.
@@ -283,7 +395,7 @@ fn exec_site_in<'t>(infer: &Infer<'t>, call: Node<'t>, chain: &[Node<'t>], text:
             return Some(
                 elements
                     .into_iter()
-                    .map(|(query, arg)| ExecSite { query, arg, bindings: None, ..site.clone() })
+                    .map(|(query, arg)| ExecSite { query, arg, bindings: None, row: None, row_slot: None, notes: Vec::new(), ..site.clone() })
                     .collect(),
             );
         }
@@ -646,6 +758,11 @@ fn integer_text(literal: &str) -> Option<String> {
     let digits: String = literal.chars().filter(|c| *c != '_').collect();
     let ok = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) && (digits == "0" || !digits.starts_with('0'));
     (ok && digits.len() <= 15).then_some(digits)
+}
+
+/// Decodes the source of a template's literal part `text[from..to]` (see [`decode`]).
+pub(crate) fn decode_span(text: &str, from: usize, to: usize, out: &mut SqlText) -> Option<()> {
+    decode(text, from, to, true, out)
 }
 
 /// Decodes the literal source `text[from..to]` (JavaScript escapes; in templates a CRLF

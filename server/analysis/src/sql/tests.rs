@@ -768,3 +768,492 @@ export class Store extends DurableObject {
     "#]]
     .assert_eq(&render(&a));
 }
+
+
+/// The file's text after applying the first fix of the first diagnostic with `code`, from the
+/// line of the first edit to the line of the last one.
+fn fixed(a: &Analysis, code: &str) -> String {
+    let path = Path::new(INDEX);
+    let d = a.diagnostics(path).into_iter().find(|d| d.code == code).unwrap_or_else(|| panic!("no {code}"));
+    let fix = d.fixes.first().unwrap_or_else(|| panic!("{code} has no fix"));
+    let mut text = a.file(path).unwrap().text().to_string();
+    let mut edits = fix.edits.clone();
+    let first = edits.iter().map(|e| e.range.start).min().unwrap();
+    let last = edits.iter().map(|e| e.range.end).max().unwrap();
+    let from = text[..first].rfind('\n').map_or(0, |i| i + 1);
+    let mut to = text[last..].find('\n').map_or(text.len(), |i| last + i);
+    edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
+    for e in edits {
+        to = (to as isize + e.new_text.len() as isize - e.range.len() as isize) as usize;
+        text.replace_range(e.range.as_range(), &e.new_text);
+    }
+    text[from..to].to_string()
+}
+
+fn with_files(files: &[(&str, &str)]) -> Analysis {
+    let mut a = Analysis::new();
+    a.set_file(Path::new("/w/wrangler.jsonc"), WRANGLER.to_string());
+    for (p, t) in files {
+        a.set_file(Path::new(p), t.to_string());
+    }
+    a
+}
+
+const AGENT: &str = r#"import { Agent } from "agents";
+export class Store extends Agent<Env> {
+  onStart() {
+    this.sql`CREATE TABLE IF NOT EXISTS messages (id TEXT PRIMARY KEY, body TEXT NOT NULL, at INTEGER NOT NULL)`;
+  }
+  add(id: string, body: string) {
+    this.sql`INSERT INTO messages (id, body, at) VALUES (${id}, ${body}, ${Date.now()})`;
+  }
+  list(limit: number) {
+    return this.sql<{ id: string; body: string }>`SELECT id, body FROM messages ORDER BY at DESC LIMIT ${limit}`;
+  }
+  state() {
+    // The Agent base class creates its own tables.
+    return this.sql`SELECT state FROM cf_agents_state WHERE id = ${"x"}`;
+  }
+"#;
+
+#[test]
+fn agent_sql_tag_binds_each_substitution() {
+    silent(&format!("{AGENT}}}\n"));
+    check(
+        &format!(
+            "{AGENT}  broken(id: string) {{\n    return this.sql`SELECT body FROM messages WHERE id = ${{id}} AND AND at > 0`;\n  }}\n  extra(id: string) {{\n    const rows = this.sql<Row>`SELECT body FROM messages WHERE id = ${{id}} OR id = ?`;\n    return rows;\n  }}\n}}\n"
+        ),
+        expect![[r#"
+            17  |     return this.sql`SELECT body FROM messages WHERE id = ${id} AND AND at > 0`;
+                |                                                                    ^^^ error[sql-syntax] SQL syntax error: near "AND": syntax error. SQLite cannot parse this statement, so `exec` throws.
+            20  |     const rows = this.sql<Row>`SELECT body FROM messages WHERE id = ${id} OR id = ?`;
+                |                               ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[sql-binding-count] This statement has 2 parameters but 1 binding is passed: `exec` throws `Wrong number of parameter bindings for SQL query.` In a tagged template each `${}` is bound as a `?`: write no `?` of your own, put the value in a `${}`.
+        "#]],
+    );
+}
+
+#[test]
+fn tag_methods_and_functions_of_the_module() {
+    let src = r#"import { DurableObject } from "cloudflare:workers";
+function query(sql: SqlStorage) {
+  return (strings: TemplateStringsArray, ...values: SqlStorageValue[]) => sql.exec(strings.join("?"), ...values).toArray();
+}
+export class Store extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql`CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)`;
+  }
+  sql(strings: TemplateStringsArray, ...values: SqlStorageValue[]) {
+    return this.ctx.storage.sql.exec(strings.join("?"), ...values).toArray();
+  }
+  get(id: number) { return this.sql`SELECT body FROM notes WHERE id = ${id}`; }
+  wrong(id: number) { return this.sql`SELECT bdy FROM notes WHERE id = ${id}`; }
+}
+"#;
+    check(
+        src,
+        expect![[r#"
+            14  |   wrong(id: number) { return this.sql`SELECT bdy FROM notes WHERE id = ${id}`; }
+                |                                              ^^^ error[sql-unknown-column] No column `bdy` in `notes` (id, body): fix the name, or add the column (ALTER TABLE … ADD COLUMN) in the schema code.
+        "#]],
+    );
+    // A `sql` tag that splices its values into the text (no `?`) is not a binding tag:
+    // its templates are not read.
+    silent(
+        r#"import { DurableObject } from "cloudflare:workers";
+function sql(strings: TemplateStringsArray, ...values: unknown[]) {
+  return strings.reduce((acc, s, i) => acc + s + (i < values.length ? String(values[i]) : ""), "");
+}
+export class Store extends DurableObject {
+  get(table: string) { return this.ctx.storage.sql.exec(sql`SELECT * FROM ${table}`).toArray(); }
+  frag() { return sql`count(*)`; }
+}
+"#,
+    );
+    // drizzle's `sql` builds fragments: never read as statements.
+    silent(
+        r#"import { DurableObject } from "cloudflare:workers";
+import { sql } from "drizzle-orm";
+export class Store extends DurableObject {
+  frag(id: number) { return sql`${id} = ANY`; }
+}
+"#,
+    );
+}
+
+#[test]
+fn tags_and_wrappers_named_in_the_settings() {
+    // The storage handed to `new Db(…)` hides the schema: syntax and bindings are checked.
+    let src = r#"import { DurableObject } from "cloudflare:workers";
+import { Db } from "./db";
+export class Store extends DurableObject {
+  db = new Db(this.ctx.storage.sql);
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT)");
+  }
+  get(k: string) { return this.db.sql`SELECT v FROM kv WHERE k = ${k}`; }
+  bad(k: string) { return this.db.sql`SELECT v FROM kv WHERE k = = ${k}`; }
+  run(k: string) { return runQuery("SELECT v FROM kv WHERE k = ? AND v = ?", k); }
+}
+"#;
+    let toml = "[sql]\ntags = [\"this.db.sql\"]\nwrappers = [\"runQuery\"]\n";
+    let a = with_files(&[(INDEX, src), ("/w/dols.toml", toml)]);
+    let expected = expect![[r#"
+        10  |   bad(k: string) { return this.db.sql`SELECT v FROM kv WHERE k = = ${k}`; }
+            |                                                                  ^ error[sql-syntax] SQL syntax error: near "=": syntax error. SQLite cannot parse this statement, so `exec` throws.
+        11  |   run(k: string) { return runQuery("SELECT v FROM kv WHERE k = ? AND v = ?", k); }
+            |                                    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[sql-binding-count] This statement has 2 parameters but 1 binding is passed: `exec` throws `Wrong number of parameter bindings for SQL query.` Pass exactly one value per parameter (`?NNN` counts up to the highest index).
+    "#]];
+    expected.assert_eq(&render(&a));
+    // The same from the editor's settings; without them, nothing is read.
+    let mut a = with_files(&[(INDEX, src)]);
+    assert_eq!(render(&a), "no diagnostics\n");
+    a.set_sql_overrides(crate::settings::SqlSettings { tags: vec!["this.db.sql".into()], wrappers: vec!["runQuery".into()], ..Default::default() });
+    expected.assert_eq(&render(&a));
+}
+
+#[test]
+fn excluded_paths_are_not_checked() {
+    let bad = "import { DurableObject } from \"cloudflare:workers\";\nexport class Store extends DurableObject {\n  get() { return this.ctx.storage.sql.exec(\"SELEC 1\").toArray(); }\n}\n";
+    let a = with_files(&[(INDEX, bad), ("/w/test/store.ts", bad), ("/w/dols.toml", "[sql]\nexclude = [\"test/**\"]\n")]);
+    assert!(a.diagnostics(Path::new("/w/test/store.ts")).iter().all(|d| !d.code.starts_with("sql-")));
+    assert!(render(&a).contains("sql-syntax"));
+    let mut a = with_files(&[(INDEX, bad)]);
+    a.set_sql_overrides(crate::settings::SqlSettings { exclude: vec!["src/index.ts".into()], ..Default::default() });
+    assert_eq!(render(&a), "no diagnostics\n");
+}
+
+#[test]
+fn spliced_values_are_reported_with_a_binding_fix() {
+    let src = store(
+        r#"  byName(name: string) {
+    return this.sql.exec(`SELECT id FROM items WHERE name = '${name}'`).toArray();
+  }
+  search(term: string, limit: number) {
+    return this.sql.exec(`SELECT id FROM items WHERE qty > ? AND name LIKE '%${term}%' LIMIT ?`, 1, limit).toArray();
+  }
+  async add(request: Request) {
+    const { name, qty } = await request.json<{ name: string; qty: number }>();
+    this.sql.exec(`INSERT INTO items (name, qty) VALUES (${name}, ?)`, qty);
+  }
+  first(id) {
+    return this.sql.exec(`SELECT name FROM items WHERE id = ${id} AND qty >= ?`, 0).one();
+  }
+"#,
+    );
+    let a = analysis(&src);
+    expect![[r#"
+        27  |     return this.sql.exec(`SELECT id FROM items WHERE name = '${name}'`).toArray();
+            |                                                              ^^^^^^^ warning[sql-injection] `${name}` puts a runtime value into the SQL text: a quote in it breaks the statement or changes what it does (SQL injection). Pass it as a binding: `?` in the query and the value as an argument of the call.
+            = fix: Bind the value as a `?` parameter
+        30  |     return this.sql.exec(`SELECT id FROM items WHERE qty > ? AND name LIKE '%${term}%' LIMIT ?`, 1, limit).toArray();
+            |                                                                              ^^^^^^^ warning[sql-injection] `${term}` puts a runtime value into the SQL text: a quote in it breaks the statement or changes what it does (SQL injection). Pass it as a binding: `?` in the query and the value as an argument of the call.
+            = fix: Bind the value as a `?` parameter
+        34  |     this.sql.exec(`INSERT INTO items (name, qty) VALUES (${name}, ?)`, qty);
+            |                                                          ^^^^^^^ warning[sql-injection] `${name}` puts a runtime value into the SQL text: a quote in it breaks the statement or changes what it does (SQL injection), and text would need quoting. Pass it as a binding: `?` in the query and the value as an argument of the call.
+            = fix: Bind the value as a `?` parameter
+        37  |     return this.sql.exec(`SELECT name FROM items WHERE id = ${id} AND qty >= ?`, 0).one();
+            |                                                             ^^^^^ warning[sql-injection] `${id}` puts a runtime value into the SQL text: a quote in it breaks the statement or changes what it does (SQL injection), and text would need quoting. Pass it as a binding: `?` in the query and the value as an argument of the call.
+            = fix: Bind the value as a `?` parameter
+    "#]]
+    .assert_eq(&render(&a));
+    expect![[r#"    return this.sql.exec(`SELECT id FROM items WHERE name = ?`, name).toArray();"#]].assert_eq(&fixed(&a, "sql-injection"));
+    let one = |line: &str| {
+        let src = store(&format!("  q(name: string, term: string, id, qty: number, limit: number) {{\n{line}\n  }}\n"));
+        fixed(&analysis(&src), "sql-injection")
+    };
+    expect![[r#"    return this.sql.exec(`SELECT id FROM items WHERE qty > ? AND name LIKE ? LIMIT ?`, 1, `%${term}%`, limit).toArray();"#]]
+        .assert_eq(&one("    return this.sql.exec(`SELECT id FROM items WHERE qty > ? AND name LIKE '%${term}%' LIMIT ?`, 1, limit).toArray();"));
+    expect![[r#"    this.sql.exec(`INSERT INTO items (name, qty) VALUES (?, ?)`, name, qty);"#]]
+        .assert_eq(&one("    this.sql.exec(`INSERT INTO items (name, qty) VALUES (${name}, ?)`, qty);"));
+    expect![[r#"    return this.sql.exec(`SELECT name FROM items WHERE id = ? AND qty >= ?`, id, 0).one();"#]]
+        .assert_eq(&one("    return this.sql.exec(`SELECT name FROM items WHERE id = ${id} AND qty >= ?`, 0).one();"));
+    // In a const (no fix: other uses would need the binding too) and in a wrapper's call;
+    // a double-quoted `"${…}"` is a name.
+    let src = r#"import { DurableObject } from "cloudflare:workers";
+export class Store extends DurableObject {
+  #query(sql: string, ...params: SqlStorageValue[]) { return this.ctx.storage.sql.exec(sql, ...params); }
+  get(user: string) {
+    const q = `SELECT * FROM t WHERE owner = '${user}' AND "${user}" = 1`;
+    this.#query(`SELECT * FROM t WHERE owner = ${user}`);
+    return this.ctx.storage.sql.exec(q).toArray();
+  }
+}
+"#;
+    check(
+        src,
+        expect![[r#"
+            5   |     const q = `SELECT * FROM t WHERE owner = '${user}' AND "${user}" = 1`;
+                |                                               ^^^^^^^ warning[sql-injection] `${user}` puts a runtime value into the SQL text: a quote in it breaks the statement or changes what it does (SQL injection). Pass it as a binding: `?` in the query and the value as an argument of the call.
+            6   |     this.#query(`SELECT * FROM t WHERE owner = ${user}`);
+                |                                                ^^^^^^^ warning[sql-injection] `${user}` puts a runtime value into the SQL text: a quote in it breaks the statement or changes what it does (SQL injection), and text would need quoting. Pass it as a binding: `?` in the query and the value as an argument of the call.
+                = fix: Bind the value as a `?` parameter
+        "#]],
+    );
+}
+
+#[test]
+fn names_fragments_numbers_and_placeholder_lists_are_not_values() {
+    silent(&store(
+        r#"  sorted(column: "name" | "qty", dir: string, table: string) {
+    return this.sql.exec(`SELECT ${column} FROM ${table} ORDER BY ${column} ${dir}`).toArray();
+  }
+  some(ids: number[], names: string[]) {
+    const placeholders = ids.map(() => "?").join(", ");
+    this.sql.exec(`SELECT * FROM items WHERE id IN (${placeholders})`, ...ids);
+    this.sql.exec(`INSERT INTO items (name) VALUES ${names.map(() => "(?)").join(", ")}`, ...names);
+    this.sql.exec(`SELECT * FROM items WHERE name IN (${names.map((_, i) => `?${i + 1}`).join(",")})`, ...names);
+  }
+  recent(days: number, limit: number, flag: boolean) {
+    const cutoff = Date.now() - days * 86_400_000;
+    const state = flag ? "on" : "off";
+    return this.sql.exec(`SELECT * FROM log WHERE at > ${cutoff} AND msg = '${state}' AND at < ${Date.now()} LIMIT ${limit}`).toArray();
+  }
+  dynamic(where: string, fields: Record<string, unknown>) {
+    const sets = Object.keys(fields).map((k) => `${k} = ?`).join(", ");
+    this.sql.exec(`UPDATE items SET ${sets} WHERE ${where}`, ...Object.values(fields));
+    this.sql.exec(`SELECT * FROM items i JOIN log l ON l.item = ${"i"}.id`);
+  }
+  typed(status: Status, n: number) {
+    return this.sql.exec(`SELECT * FROM items WHERE data = '${status}' AND qty = ${n + 1} AND qty <> ${-n}`).toArray();
+  }
+"#,
+    ).replace("const ITEMS", "type Status = \"a\" | \"b\";\nconst ITEMS"));
+    // A binding tag's substitutions are bindings.
+    silent(&format!("{AGENT}  find(name: string) {{ return this.sql`SELECT id FROM messages WHERE body = ${{name}}`; }}\n}}\n"));
+}
+
+#[test]
+fn row_types_are_compared_with_the_result_columns() {
+    let src = store(
+        r#"  one(id: number) {
+    return this.sql.exec<{ id: number; name: string; title: string; data: string }>("SELECT id, name, data FROM items WHERE id = ?", id).one();
+  }
+  typed() {
+    return this.sql.exec<Item>("SELECT id, name, qty, data FROM items").toArray();
+  }
+  joined() {
+    return this.sql.exec<{ msg: string; name: string }>("SELECT log.msg, items.name FROM log LEFT JOIN items ON items.id = log.item").toArray();
+  }
+"#,
+    )
+    .replace("const ITEMS", "interface Item { id: number; name: string | null; qty: boolean; note?: string }\nconst ITEMS");
+    let a = analysis(&src);
+    expect![[r#"
+        28  |     return this.sql.exec<{ id: number; name: string; title: string; data: string }>("SELECT id, name, data FROM items WHERE id = ?", id).one();
+            |                                                      ^^^^^ error[sql-row-missing-column] The row type has `title`, but the query returns no such column (it returns `id`, `name`, `data`): the property is always `undefined`. Fix the name, alias a column `AS title`, or remove the property.
+            = fix: Write the row type the query returns
+        28  |     return this.sql.exec<{ id: number; name: string; title: string; data: string }>("SELECT id, name, data FROM items WHERE id = ?", id).one();
+            |                                                                     ^^^^ warning[sql-row-type-mismatch] Column `items.data` can be NULL (it has no NOT NULL), so `data` can be `null`: write `string | null`, or declare the column NOT NULL.
+            = fix: Write the row type the query returns
+        31  |     return this.sql.exec<Item>("SELECT id, name, qty, data FROM items").toArray();
+            |                          ^^^^ hint[sql-row-extra-column] The query also returns `data`, which `Item` does not declare. Add it to the type, or leave it out of the query.
+            = fix: Write the row type the query returns
+        31  |     return this.sql.exec<Item>("SELECT id, name, qty, data FROM items").toArray();
+            |                          ^^^^ warning[sql-row-type-mismatch] `qty` is declared `boolean`, but column `items.qty` is INTEGER (`number`), so the row holds a number (SQLite stores booleans as 0 and 1). Write `number`.
+            = fix: Write the row type the query returns
+    "#]]
+    .assert_eq(&render(&a));
+    expect![[r#"
+        interface Item { id: number; name: string; qty: number; data: string | null }"#]]
+    .assert_eq(&fixed(&a, "sql-row-extra-column"));
+    expect![[r#"    return this.sql.exec<{ id: number; name: string; data: string | null }>("SELECT id, name, data FROM items WHERE id = ?", id).one();"#]]
+        .assert_eq(&fixed(&a, "sql-row-missing-column"));
+    // Expressions, untyped columns, open types and written-out unions stay silent.
+    silent(&store(
+        r#"  a() {
+    this.sql.exec<{ n: number; total: string }>("SELECT count(*) AS n, sum(qty) AS total FROM items").one();
+    this.sql.exec<{ [k: string]: SqlStorageValue; id: number }>("SELECT id, name FROM items").toArray();
+    this.sql.exec<{ id: number | string; name: "a" | "b"; data: string | null; at: Date }>("SELECT id, name, data, at FROM items JOIN log ON log.item = items.id").toArray();
+    this.sql.exec<Record<string, number>>("SELECT * FROM items").toArray();
+    this.sql.exec<{ id: number }>("INSERT INTO items (name) VALUES ('x')");
+  }
+"#,
+    ));
+}
+
+#[test]
+fn tables_of_a_library_base_class_are_not_errors() {
+    // The `agents` package is not in the project: the tables its `Agent` creates (and any
+    // other name) may exist, so no table or column is reported unknown; what does not depend
+    // on the schema still is.
+    let src = r#"import { Agent } from "agents";
+import { McpAgent } from "agents/mcp";
+export class Store extends Agent<Env> {
+  state() { return this.sql`SELECT state FROM cf_agents_state WHERE id = ${"STATE"}`; }
+  queue() { return this.ctx.storage.sql.exec("SELECT id, payload FROM cf_agents_queues ORDER BY created_at").toArray(); }
+  typo() { return this.sql`SELECT * FROM cf_agents_queue`; }
+  broken() { return this.sql`SELECT * FROM cf_agents_state WHERE`; }
+}
+export class Tools extends McpAgent<Env> {
+  servers() { return this.sql`SELECT id, server_url FROM cf_agents_mcp_servers`; }
+}
+"#;
+    check(
+        src,
+        expect![[r#"
+            7   |   broken() { return this.sql`SELECT * FROM cf_agents_state WHERE`; }
+                |                                                            ^^^^^ error[sql-syntax] SQL syntax error: incomplete input. SQLite cannot parse this statement, so `exec` throws.
+        "#]],
+    );
+}
+
+#[test]
+fn a_row_type_can_be_added_where_there_is_none() {
+    let src = store(
+        r#"  list() {
+    return this.sql.exec("SELECT id, name, data, count(*) OVER () AS total FROM items").toArray();
+  }
+  add(name: string) {
+    this.sql.exec("INSERT INTO items (name) VALUES (?)", name);
+    return this.sql.exec<{ id: number }>("SELECT id FROM items WHERE name = ?", name).one();
+  }
+"#,
+    );
+    let a = analysis(&src);
+    let path = Path::new(INDEX);
+    let text = a.file(path).unwrap().text().to_string();
+    let at = |needle: &str| {
+        let i = text.find(needle).unwrap();
+        TextRange::new(i, i)
+    };
+    let apply = |fix: &crate::diagnostics::Fix| {
+        let e = &fix.edits[0];
+        let mut t = text.clone();
+        t.replace_range(e.range.as_range(), &e.new_text);
+        t.lines().find(|l| l.contains("SELECT id, name, data")).unwrap().to_string()
+    };
+    let fixes = a.code_actions(path, at("exec(\"SELECT id, name"));
+    assert_eq!(fixes.len(), 1, "{fixes:?}");
+    expect![[r#"    return this.sql.exec<{ id: number; name: string; data: string | null; total: SqlStorageValue }>("SELECT id, name, data, count(*) OVER () AS total FROM items").toArray();"#]]
+        .assert_eq(&apply(&fixes[0]));
+    // An INSERT returns no rows; a call with a row type has one.
+    assert!(a.code_actions(path, at("exec(\"INSERT")).is_empty());
+    assert!(a.code_actions(path, at("exec<{ id")).is_empty());
+    // An Agent's `this.sql` takes one too.
+    let a = analysis(&format!("{AGENT}  bodies() {{ return this.sql`SELECT body FROM messages`; }}\n}}\n"));
+    let text = a.file(path).unwrap().text().to_string();
+    let i = text.find("this.sql`SELECT body").unwrap();
+    let fixes = a.code_actions(path, TextRange::new(i, i));
+    let e = &fixes[0].edits[0];
+    assert_eq!((&text[i..e.range.start], e.new_text.as_str()), ("this.sql", "<{ body: string }>"));
+    let i = text.find("this.sql`INSERT").unwrap();
+    assert!(a.code_actions(path, TextRange::new(i, i)).is_empty(), "an INSERT returns no rows");
+    let i = text.find("this.sql`SELECT state").unwrap();
+    let fixes = a.code_actions(path, TextRange::new(i, i));
+    assert_eq!(fixes.len(), 0, "the table is the library's: not prepared");
+}
+
+#[test]
+fn an_installed_library_base_class_brings_its_tables() {
+    const AGENTS_JS: &str = r#"import { Server } from "partyserver";
+const STATE_ROW = "cf_state_row_id";
+export class Agent extends Server {
+  constructor(ctx, env) {
+    super(ctx, env);
+    this.sql`
+      CREATE TABLE IF NOT EXISTS cf_agents_state (
+        id TEXT PRIMARY KEY NOT NULL,
+        state TEXT
+      )
+    `;
+    this.sql`CREATE TABLE IF NOT EXISTS cf_agents_queues (id TEXT PRIMARY KEY NOT NULL, payload TEXT, created_at INTEGER DEFAULT (unixepoch()))`;
+    const row = this.sql`SELECT state FROM cf_agents_state WHERE id = ${STATE_ROW}`;
+    throw new Error("CREATE TABLE failed");
+  }
+  sql(strings, ...values) {
+    const query = strings.reduce((acc, s, i) => acc + s + (i < values.length ? "?" : ""), "");
+    return [...this.ctx.storage.sql.exec(query, ...values)];
+  }
+}
+"#;
+    let src = r#"import { Agent } from "agents";
+export class Store extends Agent<Env> {
+  onStart() {
+    this.sql`CREATE TABLE IF NOT EXISTS notes (id TEXT PRIMARY KEY, body TEXT)`;
+  }
+  state() { return this.sql`SELECT state FROM cf_agents_state WHERE id = ${"x"}`; }
+  queued() { return this.sql<{ id: string; payload: string }>`SELECT id, payload FROM cf_agents_queues`; }
+  typo() { return this.sql`SELECT * FROM cf_agents_queue`; }
+  column() { return this.sql`SELECT stat FROM cf_agents_state`; }
+}
+"#;
+    let mut a = analysis(src);
+    // Not installed: nothing about tables or columns.
+    assert_eq!(render(&a), "no diagnostics\n");
+    a.set_package_sources("agents", vec![("/w/node_modules/agents/dist/index.js".into(), AGENTS_JS.to_string())]);
+    check_analysis(
+        &a,
+        expect![[r#"
+            7   |   queued() { return this.sql<{ id: string; payload: string }>`SELECT id, payload FROM cf_agents_queues`; }
+                |                                            ^^^^^^^ warning[sql-row-type-mismatch] Column `cf_agents_queues.payload` can be NULL (it has no NOT NULL), so `payload` can be `null`: write `string | null`, or declare the column NOT NULL.
+                = fix: Write the row type the query returns
+            8   |   typo() { return this.sql`SELECT * FROM cf_agents_queue`; }
+                |                                          ^^^^^^^^^^^^^^^ error[sql-unknown-table] No table `cf_agents_queue` in the schema of `Store`: it creates `cf_agents_state`, `cf_agents_queues`, `notes`. Fix the name, or create the table (CREATE TABLE IF NOT EXISTS …) before this query runs.
+            9   |   column() { return this.sql`SELECT stat FROM cf_agents_state`; }
+                |                                     ^^^^ error[sql-unknown-column] No column `stat` in `cf_agents_state` (id, state): fix the name, or add the column (ALTER TABLE … ADD COLUMN) in the schema code.
+        "#]],
+    );
+    // A table the package creates under a name computed at run time: partly unknown again.
+    let partial = format!("{AGENTS_JS}\nexport function extra(sql, name) {{ sql.exec(`CREATE TABLE IF NOT EXISTS ${{name}} (x)`); }}\n");
+    a.set_package_sources("agents", vec![("/w/node_modules/agents/dist/index.js".into(), partial)]);
+    assert!(!render(&a).contains("sql-unknown"), "{}", render(&a));
+    // Forgotten: silent again.
+    a.set_package_sources("agents", Vec::new());
+    assert_eq!(render(&a), "no diagnostics\n");
+}
+
+fn check_analysis(a: &Analysis, expect: Expect) {
+    expect.assert_eq(&render(a));
+}
+
+#[test]
+fn agent_row_types_in_every_shape_the_parser_gives() {
+    // `tag<T>`…`` parses as a call in some places and as two comparisons in others.
+    let src = format!(
+        "{AGENT}  a() {{ return this.sql<Msg>`SELECT id FROM messages`; }}\n  b() {{ this.sql<Msg>`SELECT id FROM messages`; }}\n  c() {{ const rows = this.sql<{{ id: string; at: string }}>`SELECT id, at FROM messages`; return rows; }}\n}}\n"
+    )
+    .replace("export class Store", "interface Msg { id: string; body: string }\nexport class Store");
+    check(
+        &src,
+        expect![[r#"
+            17  |   a() { return this.sql<Msg>`SELECT id FROM messages`; }
+                |                         ^^^ error[sql-row-missing-column] `Msg` has `body`, but the query returns no such column (it returns `id`): the property is always `undefined`. Fix the name, alias a column `AS body`, or remove the property.
+                = fix: Write the row type the query returns
+            18  |   b() { this.sql<Msg>`SELECT id FROM messages`; }
+                |                  ^^^ error[sql-row-missing-column] `Msg` has `body`, but the query returns no such column (it returns `id`): the property is always `undefined`. Fix the name, alias a column `AS body`, or remove the property.
+                = fix: Write the row type the query returns
+            19  |   c() { const rows = this.sql<{ id: string; at: string }>`SELECT id, at FROM messages`; return rows; }
+                |                                             ^^ warning[sql-row-type-mismatch] `at` is declared `string`, but column `messages.at` is INTEGER (`number`), so the row holds a number. Write `number`.
+                = fix: Write the row type the query returns
+        "#]],
+    );
+}
+
+#[test]
+fn spliced_request_values_and_unknown_sources() {
+    let src = store(
+        r#"  async fetch(request: Request) {
+    const url = new URL(request.url);
+    const q = url.searchParams.get("q");
+    this.sql.exec(`SELECT id FROM items WHERE name = '${q}'`);
+    const body = await request.json<{ name: string }>();
+    this.sql.exec(`SELECT id FROM items WHERE name = '${body.name.trim()}'`);
+    this.sql.exec(`SELECT id FROM items WHERE data = ${JSON.stringify(body)}`);
+    // Not known to be values: a field of the object, an enum, an import, a helper's result.
+    this.sql.exec(`SELECT id FROM items WHERE name = '${this.owner}' AND qty = ${Limits.max} AND data = ${nowExpression()}`);
+    return new Response("ok");
+  }
+"#,
+    )
+    .replace("const ITEMS", "enum Limits { max = 10 }\nconst ITEMS");
+    let a = analysis(&src);
+    let got: Vec<String> = a
+        .diagnostics(Path::new(INDEX))
+        .into_iter()
+        .filter(|d| d.code == "sql-injection")
+        .map(|d| a.file(Path::new(INDEX)).unwrap().text()[d.range.as_range()].to_string())
+        .collect();
+    assert_eq!(got, ["${q}", "${body.name.trim()}", "${JSON.stringify(body)}"]);
+}
