@@ -567,14 +567,19 @@ pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
     let root = infer.src.tree.root_node();
     let text = infer.text();
     let mut out = Vec::new();
-    let mut members = Vec::new();
+    // Member facts: remembered ones (ranges encoded, decoded only when reported) and this
+    // run's own.
+    let mut kept: Vec<std::sync::Arc<SegmentLints>> = Vec::new();
+    let mut fresh: Vec<state_only_in_memory::MemberFacts> = Vec::new();
     let all: Vec<(Seg, u64)> = layout.segments().map(|seg| (seg, layout.key(seg, context, extra))).collect();
     let missing: Vec<Seg> = all.iter().filter(|(_, key)| !previous.contains_key(key)).map(|(seg, _)| *seg).collect();
     let mut nodes = layout.collect(&missing, root).into_iter();
     for (seg, key) in all {
         if let Some(found) = previous.get(&key) {
             out.extend(found.diags.iter().map(|d| decode_diagnostic(&layout, path, d)));
-            members.extend(found.members.iter().map(|m| decode_member(&layout, m)));
+            if !found.members.is_empty() {
+                kept.push(found.clone());
+            }
             remembered.insert(key, found.clone());
             continue;
         }
@@ -606,10 +611,12 @@ pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
             remembered.insert(key, std::sync::Arc::new(SegmentLints { diags, members }));
         }
         out.extend(cx.out);
-        members.extend(facts);
+        fresh.extend(facts);
     }
     if state_rule {
-        out.extend(state_only_in_memory::reports(&infer, &members));
+        let members: Vec<(&state_only_in_memory::MemberFacts, bool)> =
+            kept.iter().flat_map(|k| k.members.iter().map(|m| (m, true))).chain(fresh.iter().map(|m| (m, false))).collect();
+        out.extend(state_only_in_memory::reports(&infer, &members, |r| layout.decode(r)));
     }
     a.memo.lints.remember(path, remembered);
     let suppress = Suppressions::read(text);
@@ -654,14 +661,6 @@ fn encode_member(layout: &Layout, seg: Seg, m: &state_only_in_memory::MemberFact
         *r = layout.encode(seg, *r)?;
     }
     Some(m)
-}
-
-fn decode_member(layout: &Layout, m: &state_only_in_memory::MemberFacts) -> state_only_in_memory::MemberFacts {
-    let mut m = m.clone();
-    for (r, _) in &mut m.changes {
-        *r = layout.decode(*r);
-    }
-    m
 }
 
 /// The lints of a wrangler config.

@@ -54,16 +54,13 @@ const HANDLE_TYPES: &[&str] = &[
     "Stream", "AbortController", "AbortSignal", "Function", "=>", "Env", "Storage", "State",
 ];
 
-/// What a class does with storage, from one pass over its members: the class-wide facts.
-#[derive(Debug, Default)]
-pub(crate) struct Facts {
-    pub uses_storage: bool,
-    /// A writing member hands all of `this` on (`put("self", this)`, `{ ...this }`).
-    pub persists_all: bool,
-    /// Fields mentioned in members that write storage.
-    pub persisted: HashSet<String>,
-    /// Fields assigned in members that read storage.
-    pub restored: HashSet<String>,
+/// The class-wide facts joined from member facts, borrowing their names.
+#[derive(Default)]
+struct ClassFacts<'m> {
+    uses_storage: bool,
+    persists_all: bool,
+    persisted: HashSet<&'m str>,
+    restored: HashSet<&'m str>,
 }
 
 /// What one member of a class says about storage and about its fields: the input of the
@@ -106,7 +103,7 @@ pub(super) fn member_facts<'t>(cx: &Ctx<'t>, class: &ClassInfo, member: Node<'t>
     let entry = is_method
         && class.methods.iter().find(|m| m.range.start == member.start_byte()).is_some_and(|info| is_entry_point(cx, info, member));
     let changes = if entry {
-        in_method(cx, class, member, &Facts::default()).into_iter().map(|(n, f)| (crate::syntax::node_range(n), f)).collect()
+        in_method(cx, class, member).into_iter().map(|(n, f)| (crate::syntax::node_range(n), f)).collect()
     } else {
         Vec::new()
     };
@@ -123,7 +120,9 @@ pub(super) fn member_facts<'t>(cx: &Ctx<'t>, class: &ClassInfo, member: Node<'t>
 }
 
 /// The reports for a file, from the facts of all its classes' members.
-pub(super) fn reports(infer: &Infer<'_>, members: &[MemberFacts]) -> Vec<Diagnostic> {
+/// `members` holds each member's facts and whether its ranges are encoded for the memo
+/// (`decode` brings those back).
+pub(super) fn reports(infer: &Infer<'_>, members: &[(&MemberFacts, bool)], decode: impl Fn(TextRange) -> TextRange) -> Vec<Diagnostic> {
     let Some(project) = infer.project else { return Vec::new() };
     let migrated = project.migrated_classes();
     let severity = super::rule(CODE).map_or(Severity::Hint, |r| r.default);
@@ -137,19 +136,19 @@ pub(super) fn reports(infer: &Infer<'_>, members: &[MemberFacts]) -> Vec<Diagnos
         if !matches!(infer.do_kind(&key), DoKind::Extends | DoKind::Legacy) || infer.class_chain(&key).len() != 1 {
             continue;
         }
-        let ms: Vec<&MemberFacts> = members.iter().filter(|m| m.class == class.name).collect();
-        let facts = class_facts(&ms);
+        let ms: Vec<(&MemberFacts, bool)> = members.iter().filter(|(m, _)| m.class == class.name).copied().collect();
+        let facts = class_facts(&ms.iter().map(|(m, _)| *m).collect::<Vec<_>>());
         if !facts.uses_storage || facts.persists_all {
             continue;
         }
-        for m in &ms {
+        for (m, encoded) in &ms {
             for (range, field) in &m.changes {
-                if facts.persisted.contains(field) || facts.restored.contains(field) {
+                if facts.persisted.contains(field.as_str()) || facts.restored.contains(field.as_str()) {
                     continue;
                 }
                 out.push(Diagnostic::new(
                     infer.path,
-                    *range,
+                    if *encoded { decode(*range) } else { *range },
                     severity,
                     CODE,
                     format!(
@@ -164,8 +163,8 @@ pub(super) fn reports(infer: &Infer<'_>, members: &[MemberFacts]) -> Vec<Diagnos
 }
 
 /// The class-wide facts, from its members' facts.
-fn class_facts(members: &[&MemberFacts]) -> Facts {
-    let mut facts = Facts::default();
+fn class_facts<'m>(members: &[&'m MemberFacts]) -> ClassFacts<'m> {
+    let mut facts = ClassFacts::default();
     let mut writers: Vec<bool> = members.iter().map(|m| m.writes).collect();
     let readers: Vec<bool> = members.iter().map(|m| m.reads).collect();
     facts.uses_storage = writers.iter().chain(&readers).any(|b| *b);
@@ -190,11 +189,11 @@ fn class_facts(members: &[&MemberFacts]) -> Facts {
     }
     for (k, m) in members.iter().enumerate() {
         if writers[k] {
-            facts.persisted.extend(m.mentions.iter().cloned());
+            facts.persisted.extend(m.mentions.iter().map(String::as_str));
             facts.persists_all |= m.hands_on_this;
         }
         if readers[k] {
-            facts.restored.extend(m.mentions.iter().cloned());
+            facts.restored.extend(m.mentions.iter().map(String::as_str));
         }
     }
     facts
@@ -234,8 +233,9 @@ fn is_entry_point(cx: &Ctx<'_>, info: &crate::model::MethodInfo, method: Node<'_
     HANDLERS.contains(&name) || !info.is_private
 }
 
-/// The `this.x` nodes a method changes with its caller's data, one per field.
-fn in_method<'t>(cx: &Ctx<'t>, class: &ClassInfo, method: Node<'t>, facts: &Facts) -> Vec<(Node<'t>, String)> {
+/// The `this.x` nodes a method changes with its caller's data, one per field (before the
+/// class-wide facts rule any out).
+fn in_method<'t>(cx: &Ctx<'t>, class: &ClassInfo, method: Node<'t>) -> Vec<(Node<'t>, String)> {
     let text = cx.infer.text();
     let body_text = node_text(method, text);
     let params = std::cell::OnceCell::new();
@@ -243,7 +243,7 @@ fn in_method<'t>(cx: &Ctx<'t>, class: &ClassInfo, method: Node<'t>, facts: &Fact
     let base = method.start_byte();
     for (at, _) in body_text.match_indices("this.") {
         let Some(field) = this_members(&body_text[at..]).next() else { continue };
-        if facts.persisted.contains(field) || facts.restored.contains(field) || out.iter().any(|(_, f)| f == field) {
+        if out.iter().any(|(_, f)| f == field) {
             continue;
         }
         // The runtime's handles (`this.ctx`, `this.env`, and the usual aliases of storage),

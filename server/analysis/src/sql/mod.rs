@@ -535,7 +535,7 @@ fn check_file(a: &Analysis, path: &Path, mut assists: Option<(TextRange, &mut Ve
             .iter()
             .filter(|s| in_group[s.site] && !lex::is_ddl_verb(&s.verb) && !lex::TRANSACTION_VERBS.contains(&s.verb.as_str()))
             .collect();
-        let texts: Vec<String> = queries.iter().map(|s| s.prepared.clone()).collect();
+        let texts: Vec<&str> = queries.iter().map(|s| s.prepared.as_str()).collect();
         let result = a.sql.check(&id, &plan.ddl, &texts);
         // A schema statement that failed leaves its tables out: judging queries against the
         // rest would only echo that failure.

@@ -150,7 +150,7 @@ impl Engine {
 
     /// Builds (or reuses) the class's shadow database for `ddl` and prepares `queries`
     /// against it, reusing earlier results for statements already prepared on this schema.
-    pub fn check(&self, id: &ClassId, ddl: &[String], queries: &[String]) -> ClassResult {
+    pub fn check(&self, id: &ClassId, ddl: &[String], queries: &[&str]) -> ClassResult {
         let mut classes = self.classes.lock().unwrap_or_else(|e| e.into_inner());
         let Some(db) = self.ensure(&mut classes, id, ddl) else {
             return ClassResult { ddl: Vec::new(), queries: Vec::new(), facts: Arc::default() };
@@ -159,13 +159,13 @@ impl Engine {
             db.cache.clear();
         }
         let mut results = Vec::with_capacity(queries.len());
-        for q in queries {
+        for &q in queries {
             let outcome = match db.cache.get(q) {
                 Some(o) => o.clone(),
                 None => {
                     self.prepares.fetch_add(1, Ordering::Relaxed);
                     let o = db.prepare(q);
-                    db.cache.insert(q.clone(), o.clone());
+                    db.cache.insert(q.to_string(), o.clone());
                     o
                 }
             };
@@ -556,8 +556,7 @@ mod tests {
     fn engine_check(ddl: &[&str], queries: &[&str]) -> ClassResult {
         let e = Engine::default();
         let ddl: Vec<String> = ddl.iter().map(|s| s.to_string()).collect();
-        let q: Vec<String> = queries.iter().map(|s| s.to_string()).collect();
-        e.check(&(PathBuf::from("a.ts"), "A".into()), &ddl, &q)
+        e.check(&(PathBuf::from("a.ts"), "A".into()), &ddl, queries)
     }
 
     #[test]
