@@ -84,7 +84,12 @@
       if (v instanceof Date) out = new Date(v.getTime());
       else if (v instanceof RegExp) out = new RegExp(v.source, v.flags);
       else if (v instanceof ArrayBuffer) out = v.slice(0);
-      else if (ArrayBuffer.isView(v)) { const b = v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength); out = v instanceof DataView ? new DataView(b) : new v.constructor(b); }
+      else if (ArrayBuffer.isView(v)) {
+        // The whole buffer is cloned (once per buffer) and the view keeps its offset and length.
+        let b = memo.get(v.buffer);
+        if (!b) { b = v.buffer.slice(0); memo.set(v.buffer, b); }
+        out = v instanceof DataView ? new DataView(b, v.byteOffset, v.byteLength) : new v.constructor(b, v.byteOffset, v.length);
+      }
       else if (v instanceof Map) { out = new Map(); memo.set(v, out); for (const [k, x] of v) out.set(walk(k), walk(x)); return out; }
       else if (v instanceof Set) { out = new Set(); memo.set(v, out); for (const x of v) out.add(walk(x)); return out; }
       else if (v instanceof Error) { out = cloneError(v); }
@@ -194,30 +199,40 @@
     }
   }
   class TextDecoder {
+    #fatal; #ignoreBOM;
     constructor(label = "utf-8", options = {}) {
-      if (!/^utf-?8$/i.test(String(label).trim())) throw new RangeError(`The "${label}" encoding is not supported`);
-      this.fatal = !!options.fatal;
+      if (!/^(utf-?8|unicode-1-1-utf-8)$/i.test(String(label).trim())) throw new RangeError(`The "${label}" encoding is not supported`);
+      this.#fatal = !!options.fatal;
+      this.#ignoreBOM = !!options.ignoreBOM;
     }
     get encoding() { return "utf-8"; }
+    get fatal() { return this.#fatal; }
+    get ignoreBOM() { return this.#ignoreBOM; }
+    // The WHATWG UTF-8 decoder: each maximal invalid subpart becomes one U+FFFD.
     decode(input) {
       if (input === undefined) return "";
       const b = input instanceof ArrayBuffer ? new Uint8Array(input) : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
       let s = "", i = 0;
-      const bad = () => { if (this.fatal) throw new TypeError("The encoded data was not valid for encoding utf-8"); s += "\ufffd"; };
-      if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) i = 3;
+      const bad = () => { if (this.#fatal) throw new TypeError("The encoded data was not valid for encoding utf-8"); s += "\ufffd"; };
+      if (!this.#ignoreBOM && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) i = 3;
       while (i < b.length) {
-        const c = b[i];
-        let n = 0, cp = 0, min = 0;
-        if (c < 0x80) { s += String.fromCharCode(c); i++; continue; }
-        else if ((c & 0xe0) === 0xc0) { n = 1; cp = c & 31; min = 0x80; }
-        else if ((c & 0xf0) === 0xe0) { n = 2; cp = c & 15; min = 0x800; }
-        else if ((c & 0xf8) === 0xf0) { n = 3; cp = c & 7; min = 0x10000; }
-        else { bad(); i++; continue; }
-        let ok = i + n < b.length + 0 && true;
-        for (let k = 1; k <= n; k++) { const d = b[i + k]; if (d === undefined || (d & 0xc0) !== 0x80) { ok = false; break; } cp = (cp << 6) | (d & 63); }
-        if (!ok || cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000)) { bad(); i++; continue; }
+        const c = b[i++];
+        if (c < 0x80) { s += String.fromCharCode(c); continue; }
+        let need, cp, lo = 0x80, hi = 0xbf;
+        if (c >= 0xc2 && c <= 0xdf) { need = 1; cp = c & 31; }
+        else if (c >= 0xe0 && c <= 0xef) { need = 2; cp = c & 15; if (c === 0xe0) lo = 0xa0; if (c === 0xed) hi = 0x9f; }
+        else if (c >= 0xf0 && c <= 0xf4) { need = 3; cp = c & 7; if (c === 0xf0) lo = 0x90; if (c === 0xf4) hi = 0x8f; }
+        else { bad(); continue; }
+        let ok = true;
+        for (let k = 0; k < need; k++) {
+          const d = b[i];
+          if (d === undefined || d < lo || d > hi) { ok = false; break; }
+          lo = 0x80; hi = 0xbf;
+          cp = (cp << 6) | (d & 63);
+          i++;
+        }
+        if (!ok) { bad(); continue; }
         s += String.fromCodePoint(cp);
-        i += n + 1;
       }
       return s;
     }
@@ -234,8 +249,8 @@
   // ---------------------------------------------------------------- crypto
   const crypto = {
     getRandomValues(arr) {
-      if (!ArrayBuffer.isView(arr) || arr instanceof Float32Array || arr instanceof Float64Array || arr instanceof DataView) throw new TypeError("The data argument must be an integer-type TypedArray");
-      if (arr.byteLength > 65536) throw new DOMException("The ArrayBufferView's byte length (" + arr.byteLength + ") exceeds the number of bytes of entropy available via this API (65536)", "QuotaExceededError");
+      if (!ArrayBuffer.isView(arr) || arr instanceof Float32Array || arr instanceof Float64Array || arr instanceof DataView) throw new DOMException("ArrayBufferView argument to getRandomValues() must be an integer-typed view.", "TypeMismatchError");
+      if (arr.byteLength > 65536) throw new DOMException("getRandomValues() only accepts buffers of size <= 64K but provided " + arr.byteLength + " bytes.", "QuotaExceededError");
       new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength).set(new Uint8Array(N.random(arr.byteLength)));
       return arr;
     },
@@ -383,7 +398,10 @@
           const qAt = rest.indexOf("?"), q = qAt < 0 ? "" : rest.slice(qAt); if (qAt >= 0) rest = rest.slice(0, qAt);
           return { protocol, username: "", password: "", hostname: "", port: "", pathname: rest, search: q === "?" ? "" : q, hash: h === "#" ? "" : h, opaque: true };
         }
-        rest = rest.replace(/\\/g, "/").replace(/^\/*/, "");
+        rest = rest.replace(/\\/g, "/");
+        // file: URLs take an authority only after exactly "//" (file:///p has an empty host).
+        if (protocol === "file:") rest = rest.startsWith("//") ? rest.slice(2) : "/" + rest.replace(/^\/*/, "");
+        else rest = rest.replace(/^\/*/, "");
         const end = rest.search(/[/?#]/);
         const authority = end < 0 ? rest : rest.slice(0, end);
         const tail = end < 0 ? "" : rest.slice(end);
@@ -458,25 +476,32 @@
   // ---------------------------------------------------------------- fetch API objects
   const validName = (n) => /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(n);
   class Headers {
+    // lower-case name -> list of values (set-cookie values stay separate; others are joined).
     #map = new Map();
     constructor(init) {
       if (init instanceof Headers) for (const [k, v] of init) this.append(k, v);
       else if (Array.isArray(init) || (init && typeof init[Symbol.iterator] === "function")) for (const pair of init) {
         const [k, v, ...more] = pair;
-        if (more.length || pair.length !== 2) throw new TypeError("Invalid value for header pair.");
+        if (more.length || pair.length !== 2) throw new TypeError("To initialize a Headers object from a sequence, each inner sequence must have exactly two elements.");
         this.append(k, v);
       }
       else if (init && typeof init === "object") for (const k of Object.keys(init)) this.append(k, init[k]);
     }
-    #name(n) { n = String(n); if (!validName(n)) throw new TypeError(`Invalid header name.`); return n.toLowerCase(); }
-    append(k, v) { k = this.#name(k); v = String(v).trim(); const cur = this.#map.get(k); this.#map.set(k, cur === undefined ? v : cur + ", " + v); }
-    set(k, v) { this.#map.set(this.#name(k), String(v).trim()); }
-    get(k) { const v = this.#map.get(this.#name(k)); return v === undefined ? null : v; }
-    has(k) { return this.#map.has(this.#name(k)); }
+    #name(n, lookup) { n = String(n); if (!(lookup && n === "") && !validName(n)) throw new TypeError(`Invalid header name.`); return n.toLowerCase(); }
+    #value(v) { v = String(v).replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, ""); if (/[\0\r\n]/.test(v)) throw new TypeError("Invalid header value."); return v; }
+    append(k, v) { k = this.#name(k); v = this.#value(v); const cur = this.#map.get(k); if (cur) cur.push(v); else this.#map.set(k, [v]); }
+    set(k, v) { this.#map.set(this.#name(k), [this.#value(v)]); }
+    get(k) { const v = this.#map.get(this.#name(k, true)); return v === undefined ? null : v.join(", "); }
+    has(k) { return this.#map.has(this.#name(k, true)); }
     delete(k) { this.#map.delete(this.#name(k)); }
-    getSetCookie() { const v = this.#map.get("set-cookie"); return v === undefined ? [] : [v]; }
+    getSetCookie() { const v = this.#map.get("set-cookie"); return v === undefined ? [] : v.slice(); }
     forEach(fn, thisArg) { for (const [k, v] of this) fn.call(thisArg, v, k, this); }
-    *entries() { for (const k of [...this.#map.keys()].sort()) yield [k, this.#map.get(k)]; }
+    *entries() {
+      for (const k of [...this.#map.keys()].sort()) {
+        if (k === "set-cookie") for (const v of this.#map.get(k)) yield [k, v];
+        else yield [k, this.#map.get(k).join(", ")];
+      }
+    }
     *keys() { for (const [k] of this.entries()) yield k; }
     *values() { for (const [, v] of this.entries()) yield v; }
     [Symbol.iterator]() { return this.entries(); }
@@ -499,6 +524,12 @@
       if (type && !headers.has("content-type")) headers.set("content-type", type);
     }
     _bytes() { return this.#bytes; }
+    // Hands the body over to a new Request built from this one.
+    _transfer() {
+      if (this.#used) throw new TypeError("Cannot reconstruct a Request with a used body.");
+      if (this.#bytes !== null) this.#used = true;
+      return this.#bytes;
+    }
     get body() { return this.#bytes === null ? null : { locked: this.#used }; }
     get bodyUsed() { return this.#used; }
     #take() {
@@ -526,7 +557,7 @@
       this.#method = method;
       this.#headers = new Headers(init.headers !== undefined ? init.headers : from ? from.headers : undefined);
       this.#signal = init.signal || null;
-      const body = init.body !== undefined ? init.body : from ? from._bytes() : null;
+      const body = init.body !== undefined ? init.body : from ? from._transfer() : null;
       if (body !== null && body !== undefined && (method === "GET" || method === "HEAD")) throw new TypeError("Request with a GET or HEAD method cannot have a body.");
       this._initBody(body, this.#headers);
     }
@@ -535,7 +566,11 @@
     get headers() { return this.#headers; }
     get signal() { return this.#signal; }
     get redirect() { return "follow"; }
-    clone() { return new Request(this); }
+    clone() {
+      if (this.bodyUsed) throw new TypeError("Body has already been used. It can only be used once. Use tee() first if you need to read it twice.");
+      const b = this._bytes();
+      return new Request(this.#url, { method: this.#method, headers: this.#headers, body: b === null ? null : b.slice(), signal: this.#signal });
+    }
   }
   class Response extends Body {
     #status; #statusText; #headers; #type = "default"; #url = "";
@@ -550,8 +585,7 @@
       this._initBody(body, this.#headers);
     }
     static json(data, init = {}) {
-      const text = JSON.stringify(data);
-      if (text === undefined) throw new TypeError("The data is not JSON serializable");
+      const text = String(JSON.stringify(data));
       const headers = new Headers(init.headers);
       if (!headers.has("content-type")) headers.set("content-type", "application/json");
       return new Response(text, { ...init, headers });
@@ -587,7 +621,7 @@
     _abort(reason) {
       if (this.#aborted) return;
       this.#aborted = true;
-      this.#reason = reason === undefined ? new DOMException("The operation was aborted.", "AbortError") : reason;
+      this.#reason = reason === undefined ? new DOMException("The operation was aborted", "AbortError") : reason;
       for (const fn of this.#listeners) fn.call(this, { type: "abort", target: this });
       if (typeof this.onabort === "function") this.onabort({ type: "abort", target: this });
     }
