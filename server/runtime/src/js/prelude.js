@@ -51,11 +51,13 @@
   define("console", console);
 
   // ---------------------------------------------------------------- errors and cloning
+  const DOM_CODES = ["IndexSizeError", "DOMStringSizeError", "HierarchyRequestError", "WrongDocumentError", "InvalidCharacterError", "NoDataAllowedError", "NoModificationAllowedError", "NotFoundError", "NotSupportedError", "InUseAttributeError", "InvalidStateError", "SyntaxError", "InvalidModificationError", "NamespaceError", "InvalidAccessError", "ValidationError", "TypeMismatchError", "SecurityError", "NetworkError", "AbortError", "URLMismatchError", "QuotaExceededError", "TimeoutError", "InvalidNodeTypeError", "DataCloneError"];
   class DOMException extends Error {
     constructor(message = "", name = "Error") {
       super(message);
       Object.defineProperty(this, "name", { value: name, configurable: true, writable: true });
     }
+    get code() { return DOM_CODES.indexOf(this.name) + 1; }
   }
   define("DOMException", DOMException);
 
@@ -66,16 +68,20 @@
     return Object.prototype.toString.call(v);
   }
   function cloneError(e) {
+    if (e instanceof DOMException) return new DOMException(e.message, e.name);
     const C = errorCtors[e.name] || Error;
     const c = new C(e.message);
     if (!(e.name in errorCtors)) Object.defineProperty(c, "name", { value: e.name, configurable: true, writable: true });
     if (typeof e.stack === "string") Object.defineProperty(c, "stack", { value: e.stack, configurable: true, writable: true });
     return c;
   }
-  function structuredClone(value) {
+  // The structured clone algorithm; with `onFunction`, functions are replaced by what it returns
+  // (RPC passes them as callable stubs) instead of being refused.
+  function cloneValue(value, onFunction) {
     const memo = new Map();
     const walk = (v) => {
       const t = typeof v;
+      if (t === "function" && onFunction) return onFunction(v);
       if (t === "function" || t === "symbol") throw new DOMException(describe(v) + " could not be cloned.", "DataCloneError");
       if (t !== "object" || v === null) return v;
       if (memo.has(v)) return memo.get(v);
@@ -99,7 +105,7 @@
         if (proto !== Object.prototype && proto !== null) {
           // Class instances lose their prototype, as with the platform's serialiser; objects
           // carrying functions are refused.
-          for (const k of Object.keys(v)) if (typeof v[k] === "function") throw new DOMException(describe(v[k]) + " could not be cloned.", "DataCloneError");
+          if (!onFunction) for (const k of Object.keys(v)) if (typeof v[k] === "function") throw new DOMException(describe(v[k]) + " could not be cloned.", "DataCloneError");
         }
         out = {}; memo.set(v, out);
         for (const k of Object.keys(v)) out[k] = walk(v[k]);
@@ -110,6 +116,7 @@
     };
     return walk(value);
   }
+  const structuredClone = (value) => cloneValue(value, null);
   define("structuredClone", structuredClone);
 
   // Storage serialisation: a JSON text with tagged values (no cycles).
@@ -838,7 +845,6 @@
     get name() { return this.#name; }
     get jurisdiction() { return undefined; }
     toString() { return this.#hex; }
-    toJSON() { return this.#hex; }
     equals(other) { return other instanceof DurableObjectId && other.#hex === this.#hex; }
     _ns() { return this.#ns; }
   }
@@ -1000,7 +1006,14 @@
   // An error crossing an RPC boundary: the same built-in constructor, name and message; a thrown
   // non-Error value arrives as an Error with its string as message.
   function rpcError(e) {
-    return e instanceof Error ? cloneError(e) : new Error(String(e));
+    if (e instanceof Error) {
+      const c = cloneError(e);
+      // Own enumerable properties travel with the error (a `code`, say).
+      for (const k of Object.keys(e)) if (k !== "stack" && k !== "message" && k !== "name") { try { c[k] = cloneValue(e[k], null); } catch {} }
+      return c;
+    }
+    if (e !== null && typeof e === "object") { try { return cloneValue(e, null); } catch {} }
+    return new Error(String(e));
   }
   // RPC results are thenables, not Promise instances, as on the platform.
   function rpcPromise(p) {
@@ -1015,39 +1028,7 @@
   // arguments and results are cloned the same way).
   function rpcClone(value) {
     const wrap = (f) => (...a) => rpcPromise(Promise.resolve().then(() => rpcClone(a)).then((a2) => f(...a2)).then(rpcClone, (e) => { throw rpcError(e); }));
-    const prepare = (v, seen) => {
-      if (typeof v === "function") return { [FN]: wrap(v) };
-      if (v === null || typeof v !== "object" || seen.has(v)) return v;
-      seen.add(v);
-      if (Array.isArray(v)) { let out = null; v.forEach((x, i) => { const y = prepare(x, seen); if (y !== x) { out = out || v.slice(); out[i] = y; } }); return out || v; }
-      if (Object.getPrototypeOf(v) === Object.prototype) {
-        let out = null;
-        for (const k of Object.keys(v)) { const y = prepare(v[k], seen); if (y !== v[k]) { out = out || { ...v }; out[k] = y; } }
-        return out || v;
-      }
-      return v;
-    };
-    const restore = (v) => {
-      if (v === null || typeof v !== "object") return v;
-      if (FN in v) return v[FN];
-      if (Array.isArray(v)) { for (let i = 0; i < v.length; i++) if (i in v) v[i] = restore(v[i]); return v; }
-      if (Object.getPrototypeOf(v) === Object.prototype) for (const k of Object.keys(v)) v[k] = restore(v[k]);
-      return v;
-    };
-    const FN_HOLDER = prepare(value, new Set());
-    return restore(cloneWithHolders(FN_HOLDER));
-  }
-  const FN = Symbol("rpc function");
-  // structuredClone that passes `{ [FN]: f }` holders through unchanged.
-  function cloneWithHolders(v) {
-    if (v !== null && typeof v === "object" && FN in v) return v;
-    if (Array.isArray(v)) return v.map((x, i) => cloneWithHolders(x));
-    if (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
-      const o = {};
-      for (const k of Object.keys(v)) o[k] = cloneWithHolders(v[k]);
-      return o;
-    }
-    return structuredClone(v);
+    return cloneValue(value, wrap);
   }
 
   function makeStub(ns, id) {
@@ -1058,7 +1039,7 @@
         let req;
         try { req = input instanceof Request && init === undefined ? input : new Request(input, init); } catch (e) { return Promise.reject(e); }
         return ns._instance(id).run((obj) => {
-          if (typeof obj.fetch !== "function") throw new TypeError("Handler does not export a fetch() function.");
+          if (typeof obj.fetch !== "function") throw new Error("Handler does not export a fetch() function.");
           return obj.fetch(req);
         }).then((res) => {
           if (!(res instanceof Response)) throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
