@@ -318,6 +318,20 @@
   function reportUncaught(e) {
     N.print(2, "Uncaught " + (e instanceof Error ? (e.stack ? e.name + ": " + e.message + "\n" + e.stack : e.name + ": " + e.message) : inspect(e, 0, [])));
   }
+  // workerd runs in UTC and prints dates as V8 does there.
+  {
+    const pad = (n) => String(n).padStart(2, "0");
+    const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const time = (d) => pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()) + ":" + pad(d.getUTCSeconds()) + " GMT+0000 (Coordinated Universal Time)";
+    const date = (d) => { const y = d.getUTCFullYear(); return DAYS[d.getUTCDay()] + " " + MONTHS[d.getUTCMonth()] + " " + pad(d.getUTCDate()) + " " + (y < 0 ? "-" + String(-y).padStart(6, "0") : String(y).padStart(4, "0")); };
+    const methods = {
+      toString() { return isNaN(this) ? "Invalid Date" : date(this) + " " + time(this); },
+      toDateString() { return isNaN(this) ? "Invalid Date" : date(this); },
+      toTimeString() { return isNaN(this) ? "Invalid Date" : time(this); },
+    };
+    for (const k of Object.keys(methods)) Object.defineProperty(Date.prototype, k, { value: methods[k], writable: true, configurable: true, enumerable: false });
+  }
   define("performance", { now: () => Date.now() - startTime, timeOrigin: Date.now() });
   const startTime = Date.now();
 
@@ -683,7 +697,6 @@
       return {
         next() { const row = cursor._nextRaw(); return row === undefined ? { done: true, value: undefined } : { done: false, value: row }; },
         toArray() { const out = []; let row; while ((row = cursor._nextRaw()) !== undefined) out.push(row); return out; },
-        columnNames: this.columnNames,
         [Symbol.iterator]() { return this; },
       };
     }
