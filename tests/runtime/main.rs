@@ -479,7 +479,7 @@ export class A extends DurableObject {
 export const retry = { async test(_c: unknown, env: any) {
   const s = env.A.getByName("x");
   await s.arm();
-  await new Promise((r) => setTimeout(r, 1300));
+  await new Promise((r) => setTimeout(r, 2300));
   console.log(JSON.stringify(await s.runs()));
 } };
 "#,

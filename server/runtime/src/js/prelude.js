@@ -147,7 +147,7 @@
     const enc = (v) => {
       switch (typeof v) {
         case "undefined": return { u: 1 };
-        case "number": return Number.isFinite(v) && !Object.is(v, -0) ? v : { n: String(v) };
+        case "number": return Number.isFinite(v) && !Object.is(v, -0) ? v : { n: Object.is(v, -0) ? "-0" : String(v) };
         case "string": case "boolean": return v;
         case "bigint": return { b: String(v) };
         case "function": case "symbol": throw new DOMException(describe(v) + " could not be cloned.", "DataCloneError");
@@ -772,12 +772,11 @@
     }
     async put(key, value) {
       if (key !== null && typeof key === "object") {
-        for (const k of Object.keys(key)) if (key[k] === undefined) throw new TypeError("Cannot put undefined values; use delete() instead.");
-        const entries = Object.keys(key).map((k) => [k, ser(key[k])]);
+        const entries = Object.keys(key).filter((k) => key[k] !== undefined).map((k) => [k, ser(key[k])]);
         for (const [k, v] of entries) N.kvPut(this.#h(), k, v);
         return;
       }
-      if (value === undefined) throw new TypeError("Cannot put undefined values; use delete() instead.");
+      if (value === undefined) throw new TypeError("put() called with undefined value.");
       N.kvPut(this.#h(), String(key), ser(value));
     }
     async delete(keys) {
@@ -790,7 +789,7 @@
     }
     async deleteAll() { N.deleteAll(this.#h()); }
     transactionSync(fn) {
-      if (typeof fn !== "function") throw new TypeError("transactionSync() requires a function");
+      if (typeof fn !== "function") throw new TypeError("Failed to execute 'transactionSync' on 'DurableObjectStorage': parameter 1 is not of type 'function'.");
       N.spBegin(this.#h());
       let r;
       try { r = fn(); } catch (e) { N.spEnd(this.#h(), false); throw e; }
@@ -898,7 +897,7 @@
     }
     // One alarm per object: a timer for the stored time. When it fires the stored time is read
     // again (a rolled-back setAlarm leaves nothing, a newer one moves it), cleared, and `alarm()`
-    // runs as an event; if it throws, it is retried with exponential back-off (1 s, 2 s, 4 s, ...)
+    // runs as an event; if it throws, it is retried with exponential back-off (2 s, 4 s, 8 s, ...)
     // up to six times.
     scheduleAlarm(ms, retryCount = 0) {
       if (this.alarmTimer !== undefined) clearTimeout(this.alarmTimer);
@@ -921,7 +920,7 @@
       }).catch((e) => {
         reportUncaught(e);
         if (retryCount < 6 && scheduledTime !== null) {
-          const at = Date.now() + 1000 * 2 ** retryCount;
+          const at = Date.now() + 2000 * 2 ** retryCount;
           this.state.storage.getAlarm().then((cur) => {
             if (cur !== null) return;
             N.metaPut(this.handle, "alarm", at);
@@ -1105,7 +1104,12 @@
   const report = { done: false, passed: 0, failed: 0 };
   async function runTests(mods, root) {
     for (const [, ns] of mods) {
-      for (const name of Object.keys(ns)) {
+      // workerd's order: the default export, then object exports, then entrypoint classes
+      // (each group by name, as a module namespace lists its keys).
+      const names = Object.keys(ns);
+      const group = (n) => (n === "default" ? 0 : typeof ns[n] === "function" ? 2 : 1);
+      names.sort((a, b) => group(a) - group(b) || (a < b ? -1 : a > b ? 1 : 0));
+      for (const name of names) {
         const ex = ns[name];
         let handler = null;
         const controller = { scheduledTime: Date.now(), cron: "" };
