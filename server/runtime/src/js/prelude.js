@@ -332,6 +332,8 @@
     };
     for (const k of Object.keys(methods)) Object.defineProperty(Date.prototype, k, { value: methods[k], writable: true, configurable: true, enumerable: false });
   }
+  define("self", globalThis);
+  define("navigator", Object.freeze({ userAgent: "Cloudflare-Workers", hardwareConcurrency: 1, language: "en" }));
   define("performance", { now: () => Date.now() - startTime, timeOrigin: Date.now() });
   const startTime = Date.now();
 
