@@ -358,6 +358,27 @@ fn test_command_runs_tests_persists_state_and_sets_the_exit_code() {
 }
 
 #[test]
+fn test_command_fake_time_runs_a_day_of_timers_at_once() {
+    let p = Project::new(&[
+        ("wrangler.jsonc", CLEAN_JSONC),
+        ("src/index.ts", TEST_PROJECT_INDEX),
+        (
+            "src/day.ts",
+            b"export const day = { async test() { const t = Date.now(); await new Promise((r) => setTimeout(r, 86_400_000)); console.log(Date.now() - t); } };\n",
+        ),
+    ]);
+    let started = std::time::Instant::now();
+    let r = p.run(&["test", "--in-memory", "--fake-time", "--test", "src/day.ts"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "86400000\nok day\n1 passed, 0 failed\n"),
+        "{}",
+        r.stderr
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+}
+
+#[test]
 fn test_command_usage_errors_exit_two() {
     let p = Project::new(&[
         ("wrangler.jsonc", CLEAN_JSONC),

@@ -16,9 +16,10 @@ Usage:
                                        (with --rule: only those lint rules)
   dols rules                           list the lint rules with their default severity
   dols status [DIR]                    describe the project model, as Markdown
-  dols test [DIR] [--test FILE]... [--in-memory | --persist-to DIR]
+  dols test [DIR] [--test FILE]... [--in-memory | --persist-to DIR] [--fake-time]
                                        run the project's test exports on the embedded
-                                       runtime (state in DIR/.dols/state by default)
+                                       runtime (state in DIR/.dols/state by default;
+                                       --fake-time: timers and alarms on a virtual clock)
   dols help                            show this help
   dols --version                       print the version
 

@@ -71,6 +71,8 @@ struct Host {
     location: StateLocation,
     dbs: RefCell<Vec<(ObjectDb, String)>>,
     rng: RefCell<Rng>,
+    /// The virtual clock of `--fake-time` (milliseconds since the epoch), or `None` for real time.
+    fake_now: Option<std::cell::Cell<f64>>,
 }
 
 impl Host {
@@ -274,6 +276,15 @@ fn install_natives<'js>(ctx: &Ctx<'js>, host: &Rc<Host>) -> rquickjs::Result<()>
             h.out.print(stream, &text)
         })?,
     )?;
+    if host.fake_now.is_some() {
+        let h = host.clone();
+        n.set(
+            "now",
+            Function::new(ctx.clone(), move || {
+                h.fake_now.as_ref().map_or(0.0, std::cell::Cell::get)
+            })?,
+        )?;
+    }
     let h = host.clone();
     n.set(
         "random",
@@ -492,26 +503,41 @@ pub fn run_tests(
     state: StateLocation,
     out: Output,
 ) -> Result<TestReport, String> {
-    run_tests_with_limits(project, tests, state, out, Limits::default())
+    run_tests_with(project, tests, state, out, &RunOptions::default())
 }
 
-/// Limits of a run.
+/// Limits of a run, like the platform's per-isolate and per-event limits.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// Wall time one macrotask (a module's evaluation, an event, a timer, with the jobs that
-    /// follow it) may take before it is interrupted.
-    pub macrotask_time: Duration,
+    /// CPU time (of the thread running JavaScript, not wall time) that one macrotask — a
+    /// module's evaluation, a delivered event, a timer, with the jobs that follow it — may use
+    /// before it is interrupted.
+    pub cpu_time: Duration,
+    /// Memory the QuickJS runtime may allocate, in bytes (the platform's isolates have 128 MB).
+    pub memory: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            macrotask_time: Duration::from_secs(30),
+            cpu_time: Duration::from_secs(30),
+            memory: 128 * 1024 * 1024,
         }
     }
 }
 
-/// [`run_tests`] with explicit [`Limits`].
+/// How a run is set up besides the project: limits and the clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    pub limits: Limits,
+    /// A virtual clock (`dols test --fake-time`): `Date.now()`, `new Date()` and
+    /// `performance.now()` read it, it stands still while JavaScript runs, and when nothing
+    /// else can run (no job, no deliverable event) it jumps to the earliest timer or alarm,
+    /// which then fires at once instead of after a sleep.
+    pub fake_time: bool,
+}
+
+/// [`run_tests`] with explicit [`Limits`] and real time.
 pub fn run_tests_with_limits(
     project: &Project,
     tests: &[PathBuf],
@@ -519,20 +545,73 @@ pub fn run_tests_with_limits(
     out: Output,
     limits: Limits,
 ) -> Result<TestReport, String> {
+    let options = RunOptions {
+        limits,
+        ..RunOptions::default()
+    };
+    run_tests_with(project, tests, state, out, &options)
+}
+
+/// CPU time used by the calling thread so far.
+#[cfg(unix)]
+fn thread_cpu_time() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// Without a per-thread CPU clock, wall time since the first call stands in.
+#[cfg(not(unix))]
+fn thread_cpu_time() -> Duration {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    START.get_or_init(Instant::now).elapsed()
+}
+
+fn now_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_millis() as f64)
+}
+
+/// [`run_tests`] with explicit [`RunOptions`].
+pub fn run_tests_with(
+    project: &Project,
+    tests: &[PathBuf],
+    state: StateLocation,
+    out: Output,
+    options: &RunOptions,
+) -> Result<TestReport, String> {
+    let limits = options.limits;
     let rt = Runtime::new().map_err(|e| e.to_string())?;
-    let deadline = Rc::new(std::cell::Cell::new(Instant::now() + limits.macrotask_time));
-    let d = deadline.clone();
-    rt.set_interrupt_handler(Some(Box::new(move || Instant::now() > d.get())));
-    let arm =
-        |deadline: &std::cell::Cell<Instant>| deadline.set(Instant::now() + limits.macrotask_time);
+    // The CPU-time budget of the current macrotask: interrupted once the thread's CPU clock
+    // passes `deadline`.
+    let deadline = Rc::new(std::cell::Cell::new(thread_cpu_time() + limits.cpu_time));
+    let interrupted = Rc::new(std::cell::Cell::new(false));
+    let (d, hit) = (deadline.clone(), interrupted.clone());
+    rt.set_interrupt_handler(Some(Box::new(move || {
+        let over = thread_cpu_time() > d.get();
+        if over {
+            hit.set(true);
+        }
+        over
+    })));
+    let arm = |deadline: &std::cell::Cell<Duration>| {
+        deadline.set(thread_cpu_time() + limits.cpu_time)
+    };
     rt.set_loader(FsResolver, FsLoader);
     rt.set_max_stack_size(1024 * 1024);
+    rt.set_memory_limit(limits.memory);
     let ctx = Context::full(&rt).map_err(|e| e.to_string())?;
     let host = Rc::new(Host {
         out: out.clone(),
         location: state,
         dbs: RefCell::new(Vec::new()),
         rng: RefCell::new(Rng::from_entropy()),
+        fake_now: options.fake_time.then(|| std::cell::Cell::new(now_ms())),
     });
 
     let root = format!("{}/", project.root.to_string_lossy().trim_end_matches('/'));
@@ -559,6 +638,8 @@ pub fn run_tests_with_limits(
     boot.push_str(&format!("], {});\n", json_str(&root)));
 
     let setup = project.runtime_config_json();
+    let cpu_ms = limits.cpu_time.as_millis();
+    let memory_mb = limits.memory / (1024 * 1024);
     let promise = ctx.with(|ctx| -> Result<Persistent<Promise<'static>>, String> {
         let fail = |ctx: &Ctx<'_>, e: rquickjs::Error| -> String {
             if matches!(e, rquickjs::Error::Exception) {
@@ -568,15 +649,19 @@ pub fn run_tests_with_limits(
             }
         };
         install_natives(&ctx, &host).map_err(|e| fail(&ctx, e))?;
-        ctx.eval::<(), _>(PRELUDE)
-            .map_err(|e| format!("prelude: {}", fail(&ctx, e)))?;
-        ctx.eval::<(), _>(format!("__dols.setup({setup});"))
-            .map_err(|e| fail(&ctx, e))?;
+        eval_prelude(&ctx).map_err(|e| format!("prelude: {}", fail(&ctx, e)))?;
+        ctx.eval::<(), _>(format!(
+            "__dols.setup({setup}, {{ memoryMb: {memory_mb} }});"
+        ))
+        .map_err(|e| fail(&ctx, e))?;
         let p = Module::evaluate(ctx.clone(), BOOTSTRAP_NAME, boot).map_err(|e| fail(&ctx, e))?;
         Ok(Persistent::save(&ctx, p))
     })?;
 
     let started = Instant::now();
+    // Set when a job was interrupted: whatever it was computing never finishes, which is the
+    // likely reason a test stops making progress.
+    let mut job_interrupted = false;
     loop {
         loop {
             match rt.execute_pending_job() {
@@ -584,7 +669,15 @@ pub fn run_tests_with_limits(
                 Ok(false) => break,
                 Err(e) => {
                     let msg = e.0.with(|ctx| describe_exception(&ctx, ctx.catch()));
-                    out.print(2, &format!("Uncaught {msg}"));
+                    if interrupted.replace(false) {
+                        job_interrupted = true;
+                        out.print(
+                            2,
+                            &format!("dols: a job was interrupted after using more than {cpu_ms} ms of CPU time"),
+                        );
+                    } else {
+                        out.print(2, &format!("Uncaught {msg}"));
+                    }
                     // An interrupted job must not take the jobs after it down too.
                     arm(&deadline);
                 }
@@ -619,10 +712,9 @@ pub fn run_tests_with_limits(
                     // part ran: fail that event and go on.
                     let what = describe_exception(&ctx, ctx.catch());
                     arm(&deadline);
-                    let msg = if what.contains("interrupted") {
+                    let msg = if interrupted.replace(false) {
                         format!(
-                            "the event was interrupted after running for more than {} ms",
-                            limits.macrotask_time.as_millis()
+                            "the event was interrupted after using more than {cpu_ms} ms of CPU time (an endless loop?)"
                         )
                     } else {
                         what
@@ -644,14 +736,34 @@ pub fn run_tests_with_limits(
         });
         let delay = delay.map_err(|e| e.to_string())?;
         if delay < 0.0 {
+            // Nothing can run and the tests have not finished: the running test waits for a
+            // promise that never settles. Fail that test and go on with the next one.
+            let mut msg = "the test stopped making progress: it waits for a promise that never settles (nothing is left to run: no pending job, event or timer)".to_string();
+            if std::mem::take(&mut job_interrupted) {
+                msg.push_str(&format!(
+                    "; a job was interrupted after using more than {cpu_ms} ms of CPU time (an endless loop?), so what it computed never finished"
+                ));
+            } else {
+                msg.push_str(". (An event to a Durable Object held by blockConcurrencyWhile() waits until that callback settles.)");
+            }
+            let failed = ctx.with(|ctx| -> rquickjs::Result<bool> {
+                let d: Object = ctx.globals().get("__dols")?;
+                let f: Function = d.get("failStalled")?;
+                f.call((msg.clone(),))
+            });
+            if failed.map_err(|e| e.to_string())? {
+                continue;
+            }
             return Err(format!(
-                "the tests stopped making progress after {} ms: a promise never settled (nothing is left to run: no pending job or timer). \
-                 (An event to a Durable Object held by blockConcurrencyWhile() waits until that callback settles.)",
+                "the tests stopped making progress after {} ms: {msg}",
                 started.elapsed().as_millis()
             ));
         }
         if delay > 0.0 {
-            std::thread::sleep(Duration::from_secs_f64(delay / 1000.0));
+            match &host.fake_now {
+                Some(now) => now.set(now.get() + delay),
+                None => std::thread::sleep(Duration::from_secs_f64(delay / 1000.0)),
+            }
         }
         arm(&deadline);
         ctx.with(|ctx| -> Result<(), String> {
@@ -660,10 +772,12 @@ pub fn run_tests_with_limits(
             match f.call::<_, ()>(()) {
                 Ok(()) => Ok(()),
                 Err(rquickjs::Error::Exception) => {
-                    out.print(
-                        2,
-                        &format!("Uncaught {}", describe_exception(&ctx, ctx.catch())),
-                    );
+                    let what = describe_exception(&ctx, ctx.catch());
+                    if interrupted.replace(false) {
+                        out.print(2, &format!("dols: a timer callback was interrupted after using more than {cpu_ms} ms of CPU time"));
+                    } else {
+                        out.print(2, &format!("Uncaught {what}"));
+                    }
                     Ok(())
                 }
                 Err(e) => Err(e.to_string()),
@@ -687,6 +801,11 @@ pub fn run_tests_with_limits(
     Ok(report)
 }
 
+/// Evaluates the prelude in `ctx`.
+fn eval_prelude(ctx: &Ctx<'_>) -> rquickjs::Result<()> {
+    ctx.eval::<(), _>(PRELUDE)
+}
+
 fn json_str(s: &str) -> String {
     serde_json::to_string(s).expect("string serialises")
 }
@@ -702,6 +821,7 @@ pub fn eval_script(source: &str) -> Result<String, String> {
         location: StateLocation::Memory,
         dbs: RefCell::new(Vec::new()),
         rng: RefCell::new(Rng::from_entropy()),
+        fake_now: None,
     });
     ctx.with(|ctx| -> Result<(), String> {
         let fail = |e: rquickjs::Error| {
@@ -712,7 +832,7 @@ pub fn eval_script(source: &str) -> Result<String, String> {
             }
         };
         install_natives(&ctx, &host).map_err(fail)?;
-        ctx.eval::<(), _>(PRELUDE).map_err(fail)?;
+        eval_prelude(&ctx).map_err(fail)?;
         ctx.eval::<(), _>(source).map_err(fail)?;
         Ok(())
     })?;

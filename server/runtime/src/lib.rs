@@ -9,6 +9,8 @@ pub mod storage;
 pub mod strip;
 pub mod workerd;
 
-pub use engine::{Limits, Output, TestReport, eval_script, run_tests, run_tests_with_limits};
+pub use engine::{
+    Limits, Output, RunOptions, TestReport, eval_script, run_tests, run_tests_with, run_tests_with_limits,
+};
 pub use project::{Binding, Project};
 pub use storage::StateLocation;

@@ -8,6 +8,27 @@
   const define = (name, value) =>
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
 
+  // ---------------------------------------------------------------- the fake clock
+  // With `--fake-time` the engine provides `now`: a virtual clock that stands still while
+  // JavaScript runs and jumps to the next timer when nothing else can run. `Date.now()`,
+  // `new Date()`, `Date()` and `performance.now()` read it.
+  if (N.now) {
+    const RealDate = Date, now = N.now;
+    const FakeDate = function Date(...args) {
+      if (new.target === undefined) return new RealDate(now()).toString();
+      return Reflect.construct(RealDate, args.length === 0 ? [now()] : args, new.target);
+    };
+    Object.defineProperties(FakeDate, {
+      prototype: { value: RealDate.prototype },
+      length: { value: 7 },
+      now: { value: () => now(), writable: true, configurable: true },
+      parse: { value: RealDate.parse, writable: true, configurable: true },
+      UTC: { value: RealDate.UTC, writable: true, configurable: true },
+    });
+    Object.defineProperty(RealDate.prototype, "constructor", { value: FakeDate, writable: true, configurable: true });
+    define("Date", FakeDate);
+  }
+
   // ---------------------------------------------------------------- console
   function inspect(v, depth, seen) {
     switch (typeof v) {
@@ -946,9 +967,9 @@
           // blockConcurrencyWhile() in the constructor holds this first event too.
           if (this.blockers.length) { pendingEvents.unshift(d); return; }
         }
-        Promise.resolve(d.fn(this.obj)).then(d.resolve, d.reject);
+        Promise.resolve(d.fn(this.obj)).then(d.resolve, (e) => d.reject(memoryError(e)));
       } catch (e) {
-        d.reject(e);
+        d.reject(memoryError(e));
       }
     }
   }
@@ -969,6 +990,14 @@
     return false;
   }
   // Called by the event loop when the event being delivered was interrupted (time limit).
+  // QuickJS reports an exhausted memory limit as `InternalError: out of memory`.
+  let memoryMb = 0;
+  function memoryError(e) {
+    if (e instanceof Error && e.name === "InternalError" && e.message === "out of memory") {
+      return new Error(`the event ran out of memory: the runtime's memory limit is ${memoryMb} MB`);
+    }
+    return e;
+  }
   function failCurrent(message) {
     const d = delivering;
     delivering = null;
@@ -1083,7 +1112,8 @@
   let env = {};
   let mainExports = null;
 
-  function setup(config) {
+  function setup(config, limits) {
+    memoryMb = limits ? limits.memoryMb : 0;
     for (const b of config.bindings) {
       env[b.name] = new DurableObjectNamespace(ctorKey, b.name, b.className, config.workerName + ":" + b.className, b.sqlite);
     }
@@ -1104,6 +1134,12 @@
   }
 
   const report = { done: false, passed: 0, failed: 0 };
+  let stalled = null;
+  function failStalled(message) {
+    if (!stalled) return false;
+    stalled(new Error(message));
+    return true;
+  }
   async function runTests(mods, root) {
     for (const [, ns] of mods) {
       // workerd's order: the default export, then object exports, then entrypoint classes
@@ -1120,11 +1156,17 @@
         else if (typeof ex === "function" && ex.prototype instanceof WorkerEntrypoint && typeof ex.prototype.test === "function") handler = () => new ex(ctx, env).test(controller, env, ctx);
         if (!handler) continue;
         try {
-          await handler();
+          // A test that waits for something that never comes is failed by the event loop
+          // (`failStalled`), and the run goes on with the next test.
+          await new Promise((resolve, reject) => {
+            stalled = reject;
+            Promise.resolve(handler()).then(resolve, reject);
+          }).finally(() => { stalled = null; });
           report.passed++;
           N.print(1, "ok " + name);
         } catch (e) {
           report.failed++;
+          e = memoryError(e);
           const msg = e instanceof Error ? e.name + ": " + e.message : "Uncaught " + inspect(e, 0, []);
           const at = location(e, root);
           N.print(1, "FAIL " + name + "\n  " + msg + (at ? "\n    at " + at : ""));
@@ -1136,7 +1178,7 @@
 
   globalThis.__dols = {
     DurableObject, WorkerEntrypoint, RpcTarget, env,
-    setup, runTests, report, nextTimer, runTimer, reportUncaught, deliver, failCurrent,
+    setup, runTests, report, nextTimer, runTimer, reportUncaught, deliver, failCurrent, failStalled,
     setMain(ns) { mainExports = ns; },
   };
   Object.defineProperty(globalThis, "__dols", { enumerable: false });
