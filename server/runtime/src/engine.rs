@@ -76,12 +76,17 @@ struct Host {
 }
 
 impl Host {
-    fn commit_all(&self) {
-        for (db, label) in self.dbs.borrow_mut().iter_mut() {
+    /// Commits every object's turn; returns the handles whose commit failed, with the error
+    /// (their writes of the turn are rolled back).
+    fn commit_all(&self) -> Vec<(usize, String)> {
+        let mut failed = Vec::new();
+        for (handle, (db, label)) in self.dbs.borrow_mut().iter_mut().enumerate() {
             if let Err(e) = db.commit() {
                 self.out.print(2, &format!("dols: commit of {label} failed, its writes of this turn were rolled back: {e}"));
+                failed.push((handle, e));
             }
         }
+        failed
     }
 }
 
@@ -263,6 +268,31 @@ impl Loader for FsLoader {
     }
 }
 
+/// SQLite rows as arrays of JavaScript values (integers and reals as numbers, blobs as
+/// `ArrayBuffer`s).
+fn rows_to_js<'js>(
+    ctx: &Ctx<'js>,
+    rows: Vec<Vec<rusqlite::types::Value>>,
+) -> rquickjs::Result<Array<'js>> {
+    use rusqlite::types::Value as V;
+    let out = Array::new(ctx.clone())?;
+    for (i, row) in rows.into_iter().enumerate() {
+        let a = Array::new(ctx.clone())?;
+        for (j, v) in row.into_iter().enumerate() {
+            let js = match v {
+                V::Null => Value::new_null(ctx.clone()),
+                V::Integer(i) => Value::new_number(ctx.clone(), i as f64),
+                V::Real(f) => Value::new_number(ctx.clone(), f),
+                V::Text(s) => rquickjs::String::from_str(ctx.clone(), &s)?.into_value(),
+                V::Blob(b) => ArrayBuffer::new(ctx.clone(), b)?.into_value(),
+            };
+            a.set(j, js)?;
+        }
+        out.set(i, a)?;
+    }
+    Ok(out)
+}
+
 fn throw(ctx: &Ctx<'_>, msg: String) -> rquickjs::Error {
     Exception::throw_message(ctx, &msg)
 }
@@ -386,28 +416,46 @@ fn install_natives<'js>(ctx: &Ctx<'js>, host: &Rc<Host>) -> rquickjs::Result<()>
                     cols.set(i, c.as_str())?;
                 }
                 out.set("columnNames", cols)?;
-                let rows = Array::new(ctx.clone())?;
-                for (i, row) in r.rows.into_iter().enumerate() {
-                    let a = Array::new(ctx.clone())?;
-                    for (j, v) in row.into_iter().enumerate() {
-                        use rusqlite::types::Value as V;
-                        let js = match v {
-                            V::Null => Value::new_null(ctx.clone()),
-                            V::Integer(i) => Value::new_number(ctx.clone(), i as f64),
-                            V::Real(f) => Value::new_number(ctx.clone(), f),
-                            V::Text(s) => rquickjs::String::from_str(ctx.clone(), &s)?.into_value(),
-                            V::Blob(b) => ArrayBuffer::new(ctx.clone(), b)?.into_value(),
-                        };
-                        a.set(j, js)?;
-                    }
-                    rows.set(i, a)?;
+                out.set("rows", rows_to_js(&ctx, r.rows)?)?;
+                out.set("rowsRead", r.rows_read as f64)?;
+                out.set("rowsWritten", r.rows_written as f64)?;
+                out.set("cursor", r.cursor.map_or(-1.0, f64::from))?;
+                Ok(out)
+            },
+        )?,
+    )?;
+    let h = host.clone();
+    n.set(
+        "sqlNext",
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, handle: usize, id: u32, max: f64| -> rquickjs::Result<Object<'js>> {
+                let r = {
+                    let mut dbs = h.dbs.borrow_mut();
+                    let db = &mut dbs
+                        .get_mut(handle)
+                        .ok_or_else(|| throw(&ctx, "bad storage handle".into()))?
+                        .0;
+                    db.cursor_next(id, if max >= 1.0 { max as usize } else { 1 })
                 }
-                out.set("rows", rows)?;
+                .map_err(|e| throw(&ctx, e))?;
+                let out = Object::new(ctx.clone())?;
+                out.set("rows", rows_to_js(&ctx, r.rows)?)?;
+                out.set("done", r.done)?;
                 out.set("rowsRead", r.rows_read as f64)?;
                 out.set("rowsWritten", r.rows_written as f64)?;
                 Ok(out)
             },
         )?,
+    )?;
+    let h = host.clone();
+    n.set(
+        "sqlClose",
+        Function::new(ctx.clone(), move |handle: usize, id: u32| {
+            if let Some((db, _)) = h.dbs.borrow_mut().get_mut(handle) {
+                db.cursor_close(id);
+            }
+        })?,
     )?;
     macro_rules! with_db {
         ($name:literal, |$ctx:ident, $db:ident $(, $arg:ident : $ty:ty)*| $body:expr) => {{
@@ -683,7 +731,21 @@ pub fn run_tests_with(
                 }
             }
         }
-        host.commit_all();
+        let failed = host.commit_all();
+        // The output gate: results of the events of this turn go out only now that their
+        // writes are committed (or are replaced by an error when the commit failed).
+        let flushed = ctx.with(|ctx| -> rquickjs::Result<bool> {
+            let d: Object = ctx.globals().get("__dols")?;
+            let f: Function = d.get("flushOutputs")?;
+            let failures = Object::new(ctx.clone())?;
+            for (handle, e) in &failed {
+                failures.set(handle.to_string(), e.as_str())?;
+            }
+            f.call((failures,))
+        });
+        if flushed.map_err(|e| e.to_string())? {
+            continue;
+        }
         let settled = ctx.with(|ctx| -> Result<Option<Result<(), String>>, String> {
             let p = promise.clone().restore(&ctx).map_err(|e| e.to_string())?;
             Ok(match p.state() {

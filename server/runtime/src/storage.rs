@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
-use rusqlite::types::{Value, ValueRef};
+use rusqlite::types::Value;
 use rusqlite::{Connection, ffi};
 
 pub const TRANSACTION_MESSAGE: &str = "To execute a transaction, please use the state.storage.transaction() or state.storage.transactionSync() APIs instead of the SQL BEGIN TRANSACTION or SAVEPOINT statements. The JavaScript API is safer because it will automatically roll back on exceptions, and because it interacts correctly with Durable Objects' automatic atomic write coalescing.";
@@ -24,13 +24,77 @@ pub enum StateLocation {
     Dir(PathBuf),
 }
 
-/// The rows of one `exec()` call (all statements run; rows of the last one).
+/// What one `exec()` call returns: the last statement's columns, its rows read so far, and
+/// the id of its cursor while it has more.
 #[derive(Debug, Default)]
 pub struct ExecResult {
     pub columns: Vec<String>,
     pub rows: Vec<Vec<Value>>,
     pub rows_read: u64,
     pub rows_written: u64,
+    pub cursor: Option<u32>,
+}
+
+/// Rows read from an open cursor.
+#[derive(Debug, Default)]
+pub struct CursorRows {
+    pub rows: Vec<Vec<Value>>,
+    pub done: bool,
+    pub rows_read: u64,
+    pub rows_written: u64,
+}
+
+/// The last statement of an `exec()`, stepped on demand.
+struct LiveCursor {
+    stmt: *mut ffi::sqlite3_stmt,
+    columns: Vec<String>,
+    readonly: bool,
+    rows_read: u64,
+    rows_written: u64,
+    /// Rows already produced but not handed out (those of a write with `RETURNING`).
+    pending: std::collections::VecDeque<Vec<Value>>,
+    /// The reader has been told there are no more rows.
+    finished: bool,
+}
+
+impl LiveCursor {
+    /// Whether a read past the last row has not happened yet (SQLite's step has not said
+    /// DONE to the reader).
+    fn is_open(&self) -> bool {
+        !self.finished
+    }
+
+    /// An unread write cursor keeps the turn from committing.
+    fn blocks_commit(&self) -> bool {
+        !self.readonly && self.is_open()
+    }
+
+    /// Hands out up to `max` rows of a write cursor's rows; asking past the last one ends it.
+    fn take_pending(&mut self, max: usize, rows: &mut Vec<Vec<Value>>) {
+        while rows.len() < max {
+            match self.pending.pop_front() {
+                Some(r) => rows.push(r),
+                None => {
+                    self.finished = true;
+                    break;
+                }
+            }
+        }
+    }
+
+    fn finalize(&mut self) {
+        if !self.stmt.is_null() {
+            // SAFETY: a statement prepared on this object's connection, finalized once.
+            unsafe { ffi::sqlite3_finalize(self.stmt) };
+            self.stmt = std::ptr::null_mut();
+        }
+    }
+}
+
+impl Drop for LiveCursor {
+    fn drop(&mut self) {
+        self.finalize();
+    }
 }
 
 struct Flags {
@@ -41,6 +105,9 @@ struct Flags {
 }
 
 pub struct ObjectDb {
+    /// Open cursors, by id. Declared before `conn` so they are finalized before it closes.
+    cursors: std::collections::HashMap<u32, LiveCursor>,
+    next_cursor: u32,
     conn: Connection,
     flags: Arc<Flags>,
     savepoint_depth: u32,
@@ -256,6 +323,8 @@ impl ObjectDb {
         conn.authorizer(Some(move |ctx: AuthContext<'_>| authorize(&f, ctx)))
             .map_err(|e| e.to_string())?;
         Ok(ObjectDb {
+            cursors: std::collections::HashMap::new(),
+            next_cursor: 0,
             conn,
             flags,
             savepoint_depth: 0,
@@ -283,110 +352,295 @@ impl ObjectDb {
         if self.conn.is_autocommit() || self.async_txn_depth > 0 || self.savepoint_depth > 0 {
             return Ok(());
         }
-        let r = self.trusted(|c| c.execute_batch("COMMIT"));
-        if r.is_err() && !self.conn.is_autocommit() {
-            let _ = self.trusted(|c| c.execute_batch("ROLLBACK"));
+        let r = if self.cursors.values().any(LiveCursor::blocks_commit) {
+            // The platform's statement would still be in progress; SQLite's own message.
+            Err("cannot commit transaction - SQL statements in progress: SQLITE_BUSY".to_string())
+        } else {
+            self.trusted(|c| c.execute_batch("COMMIT"))
+        };
+        if r.is_err() {
+            // A write statement still in progress (a `RETURNING` cursor not read to its end)
+            // makes COMMIT fail: the turn is rolled back and the object must be reset.
+            self.close_cursors();
+            if !self.conn.is_autocommit() {
+                let _ = self.trusted(|c| c.execute_batch("ROLLBACK"));
+            }
         }
         r
     }
 
+    /// Runs every statement of `sql` but the last to completion, then prepares and binds the
+    /// last one and steps it once (the platform reads the first row at `exec()` time, so an
+    /// error in it surfaces there). The rest of its rows are stepped on demand with
+    /// [`ObjectDb::cursor_next`]; the cursor stays open in SQLite until it is read to its end
+    /// or closed, so a write statement with `RETURNING` that is not read to its end keeps the
+    /// turn's transaction from committing, as on the platform.
     pub fn exec(&mut self, sql: &str, binds: Vec<Bind>) -> Result<ExecResult, String> {
         self.ensure_txn()?;
         if sql.len() > 100_000 {
             return Err("statement too long: SQLITE_TOOBIG".into());
         }
         let mut pos = 0;
-        let mut result = None;
         let mut binds = Some(binds);
         loop {
             let rest = &sql[pos..];
             let Some(len) = next_statement_len(&self.conn, rest) else {
-                // Only whitespace/comments left: fine unless nothing ran or a `;` preceded text.
-                if result.is_none() || !rest.trim().is_empty() {
-                    return Err(NO_STATEMENT.into());
-                }
-                break;
+                return Err(NO_STATEMENT.into());
             };
             let text = &rest[..len];
             pos += len;
             let is_last = next_statement_len(&self.conn, &sql[pos..]).is_none()
                 && sql[pos..].trim().is_empty();
-            self.flags.saw_transaction.store(false, Ordering::Relaxed);
-            let mut stmt = match self.conn.prepare(text) {
-                Ok(s) => s,
-                Err(e) => {
-                    if self.flags.saw_transaction.load(Ordering::Relaxed) {
-                        return Err(TRANSACTION_MESSAGE.into());
-                    }
-                    return Err(format_error(&e));
-                }
-            };
-            let params = stmt.parameter_count();
-            let these = if is_last {
-                binds.take().unwrap_or_default()
-            } else {
-                Vec::new()
-            };
-            if !is_last && params > 0 {
-                return Err(PARAMS_NOT_LAST.into());
+            if !is_last {
+                self.run_to_end(text)?;
+                continue;
             }
-            if these.len() != params {
+            let these = binds.take().unwrap_or_default();
+            let mut cursor = self.prepare_live(text, these)?;
+            let mut rows = Vec::new();
+            if !cursor.readonly && !cursor.columns.is_empty() {
+                // A write with RETURNING does all its writes on the first step (SQLite keeps
+                // the returned rows aside): run it to its end so `rowsWritten` is known, and
+                // hand its rows out on demand. Until they are all read, the turn cannot commit,
+                // as on the platform, where the statement is still in progress.
+                let mut all = Vec::new();
+                self.step(&mut cursor, usize::MAX, &mut all)?;
+                cursor.pending = all.into();
+                cursor.finished = false;
+                cursor.take_pending(1, &mut rows);
+            } else {
+                self.step(&mut cursor, 1, &mut rows)?;
+            }
+            let result = ExecResult {
+                columns: cursor.columns.clone(),
+                rows,
+                rows_read: cursor.rows_read,
+                rows_written: cursor.rows_written,
+                cursor: None,
+            };
+            if !cursor.is_open() {
+                return Ok(result);
+            }
+            let id = self.next_cursor;
+            self.next_cursor += 1;
+            self.cursors.insert(id, cursor);
+            return Ok(ExecResult {
+                cursor: Some(id),
+                ..result
+            });
+        }
+    }
+
+    /// A statement before the last of one `exec()`: it may not take parameters, its rows are
+    /// discarded.
+    fn run_to_end(&mut self, text: &str) -> Result<(), String> {
+        self.flags.saw_transaction.store(false, Ordering::Relaxed);
+        let mut stmt = match self.conn.prepare(text) {
+            Ok(s) => s,
+            Err(e) => return Err(self.prepare_error(&e)),
+        };
+        if stmt.parameter_count() > 0 {
+            return Err(PARAMS_NOT_LAST.into());
+        }
+        let mut raw = stmt.raw_query();
+        while raw.next().map_err(|e| format_error(&e))?.is_some() {}
+        Ok(())
+    }
+
+    fn prepare_error(&self, e: &rusqlite::Error) -> String {
+        if self.flags.saw_transaction.load(Ordering::Relaxed) {
+            TRANSACTION_MESSAGE.into()
+        } else {
+            format_error(e)
+        }
+    }
+
+    /// Prepares and binds the last statement of an `exec()` as a live SQLite statement.
+    fn prepare_live(&mut self, text: &str, binds: Vec<Bind>) -> Result<LiveCursor, String> {
+        self.flags.saw_transaction.store(false, Ordering::Relaxed);
+        let mut stmt = std::ptr::null_mut();
+        // SAFETY: valid connection handle; `text` outlives the call; the statement is owned by
+        // the returned cursor (finalized on drop, before the connection closes).
+        let rc = unsafe {
+            ffi::sqlite3_prepare_v2(
+                self.conn.handle(),
+                text.as_ptr().cast(),
+                text.len() as c_int,
+                &mut stmt,
+                std::ptr::null_mut(),
+            )
+        };
+        if rc != ffi::SQLITE_OK {
+            // Prepare again through rusqlite for its error (message, code and offset).
+            return Err(match self.conn.prepare(text) {
+                Err(e) => self.prepare_error(&e),
+                Ok(_) => format!("SQL statement could not be prepared: {}", code_name(rc)),
+            });
+        }
+        let mut cursor = LiveCursor {
+            stmt,
+            columns: Vec::new(),
+            readonly: true,
+            rows_read: 0,
+            rows_written: 0,
+            pending: Default::default(),
+            finished: false,
+        };
+        // SAFETY: `stmt` is a valid prepared statement until the cursor is dropped.
+        unsafe {
+            let params = ffi::sqlite3_bind_parameter_count(stmt) as usize;
+            if binds.len() != params {
                 return Err(WRONG_BINDINGS.into());
             }
-            for (i, b) in these.into_iter().enumerate() {
-                let v = match b {
-                    Bind::Null => Value::Null,
-                    Bind::Real(f) if f.is_nan() => Value::Null,
-                    Bind::Real(f) => Value::Real(f),
-                    Bind::Text(s) => Value::Text(s),
-                    Bind::Blob(b) => Value::Blob(b),
+            for (i, b) in binds.into_iter().enumerate() {
+                let i = i as c_int + 1;
+                let rc = match b {
+                    Bind::Null => ffi::sqlite3_bind_null(stmt, i),
+                    Bind::Real(f) if f.is_nan() => ffi::sqlite3_bind_null(stmt, i),
+                    Bind::Real(f) => ffi::sqlite3_bind_double(stmt, i, f),
+                    Bind::Text(t) => ffi::sqlite3_bind_text(
+                        stmt,
+                        i,
+                        t.as_ptr().cast(),
+                        t.len() as c_int,
+                        ffi::SQLITE_TRANSIENT(),
+                    ),
+                    Bind::Blob(b) => ffi::sqlite3_bind_blob(
+                        stmt,
+                        i,
+                        b.as_ptr().cast(),
+                        b.len() as c_int,
+                        ffi::SQLITE_TRANSIENT(),
+                    ),
                 };
-                stmt.raw_bind_parameter(i + 1, v)
-                    .map_err(|e| format_error(&e))?;
-            }
-            let readonly = stmt.readonly();
-            let columns: Vec<String> = stmt
-                .column_names()
-                .map(str::to_string)
-                .collect();
-            let ncol = columns.len();
-            let before = self.conn.total_changes();
-            let mut rows = Vec::new();
-            {
-                let mut raw = stmt.raw_query();
-                while let Some(row) = raw.next().map_err(|e| format_error(&e))? {
-                    let mut vals = Vec::with_capacity(ncol);
-                    for i in 0..ncol {
-                        vals.push(match row.get_ref(i).map_err(|e| format_error(&e))? {
-                            ValueRef::Null => Value::Null,
-                            ValueRef::Integer(i) => Value::Integer(i),
-                            ValueRef::Real(f) => Value::Real(f),
-                            ValueRef::Text(t) => {
-                                Value::Text(String::from_utf8_lossy(t).into_owned())
-                            }
-                            ValueRef::Blob(b) => Value::Blob(b.to_vec()),
-                        });
-                    }
-                    rows.push(vals);
+                if rc != ffi::SQLITE_OK {
+                    return Err(self.last_error(rc));
                 }
             }
-            let written = if readonly {
-                0
-            } else {
-                self.conn.total_changes().saturating_sub(before)
-            };
-            let read = if readonly { rows.len() as u64 } else { 0 };
-            result = Some(ExecResult {
-                columns,
-                rows,
-                rows_read: read,
-                rows_written: written,
-            });
-            if is_last {
-                break;
+            cursor.readonly = ffi::sqlite3_stmt_readonly(stmt) != 0;
+            let n = ffi::sqlite3_column_count(stmt);
+            for i in 0..n {
+                let name = ffi::sqlite3_column_name(stmt, i);
+                cursor.columns.push(if name.is_null() {
+                    String::new()
+                } else {
+                    std::ffi::CStr::from_ptr(name).to_string_lossy().into_owned()
+                });
             }
         }
-        Ok(result.unwrap_or_default())
+        Ok(cursor)
+    }
+
+    /// The connection's last error, in the platform's format.
+    fn last_error(&self, rc: c_int) -> String {
+        // SAFETY: valid connection handle; the message is copied at once.
+        unsafe {
+            let db = self.conn.handle();
+            let msg = ffi::sqlite3_errmsg(db);
+            let msg = if msg.is_null() {
+                String::new()
+            } else {
+                std::ffi::CStr::from_ptr(msg).to_string_lossy().into_owned()
+            };
+            let code = ffi::sqlite3_extended_errcode(db);
+            format!("{msg}: {}", code_name(if code == 0 { rc } else { code }))
+        }
+    }
+
+    /// Steps `cursor` for up to `max` rows, appending them to `rows`. At the end (or on an
+    /// error) the statement is finalized and `cursor.stmt` becomes null.
+    fn step(&mut self, cursor: &mut LiveCursor, max: usize, rows: &mut Vec<Vec<Value>>) -> Result<(), String> {
+        if cursor.stmt.is_null() {
+            return Ok(());
+        }
+        let ncol = cursor.columns.len();
+        let mut taken = 0;
+        while taken < max {
+            let before = self.conn.total_changes();
+            // SAFETY: `cursor.stmt` is a live statement of this connection.
+            let rc = unsafe { ffi::sqlite3_step(cursor.stmt) };
+            if !cursor.readonly {
+                cursor.rows_written += self.conn.total_changes().saturating_sub(before);
+            }
+            match rc {
+                ffi::SQLITE_ROW => {
+                    let mut vals = Vec::with_capacity(ncol);
+                    for i in 0..ncol as c_int {
+                        // SAFETY: the statement has a current row with `ncol` columns; text and
+                        // blob pointers are copied before the next step.
+                        vals.push(unsafe {
+                            match ffi::sqlite3_column_type(cursor.stmt, i) {
+                                ffi::SQLITE_INTEGER => Value::Integer(ffi::sqlite3_column_int64(cursor.stmt, i)),
+                                ffi::SQLITE_FLOAT => Value::Real(ffi::sqlite3_column_double(cursor.stmt, i)),
+                                ffi::SQLITE_TEXT => {
+                                    let p = ffi::sqlite3_column_text(cursor.stmt, i);
+                                    let n = ffi::sqlite3_column_bytes(cursor.stmt, i) as usize;
+                                    let bytes = if p.is_null() { &[][..] } else { std::slice::from_raw_parts(p, n) };
+                                    Value::Text(String::from_utf8_lossy(bytes).into_owned())
+                                }
+                                ffi::SQLITE_BLOB => {
+                                    let p = ffi::sqlite3_column_blob(cursor.stmt, i).cast::<u8>();
+                                    let n = ffi::sqlite3_column_bytes(cursor.stmt, i) as usize;
+                                    Value::Blob(if p.is_null() { Vec::new() } else { std::slice::from_raw_parts(p, n).to_vec() })
+                                }
+                                _ => Value::Null,
+                            }
+                        });
+                    }
+                    if cursor.readonly {
+                        cursor.rows_read += 1;
+                    }
+                    rows.push(vals);
+                    taken += 1;
+                }
+                ffi::SQLITE_DONE => {
+                    cursor.finalize();
+                    cursor.finished = true;
+                    return Ok(());
+                }
+                rc => {
+                    let e = self.last_error(rc);
+                    cursor.finalize();
+                    cursor.finished = true;
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The next rows (up to `max`) of an open cursor; `done` when it has no more.
+    pub fn cursor_next(&mut self, id: u32, max: usize) -> Result<CursorRows, String> {
+        let Some(mut cursor) = self.cursors.remove(&id) else {
+            return Ok(CursorRows { rows: Vec::new(), done: true, rows_read: 0, rows_written: 0 });
+        };
+        let mut rows = Vec::new();
+        let r = if cursor.stmt.is_null() {
+            cursor.take_pending(max, &mut rows);
+            Ok(())
+        } else {
+            self.step(&mut cursor, max, &mut rows)
+        };
+        let out = CursorRows {
+            rows,
+            done: !cursor.is_open(),
+            rows_read: cursor.rows_read,
+            rows_written: cursor.rows_written,
+        };
+        if cursor.is_open() {
+            self.cursors.insert(id, cursor);
+        }
+        r.map(|()| out)
+    }
+
+    /// Closes a cursor that will not be read further (its JavaScript object is gone).
+    pub fn cursor_close(&mut self, id: u32) {
+        self.cursors.remove(&id);
+    }
+
+    /// Closes every open cursor (the object is being reset).
+    pub fn close_cursors(&mut self) {
+        self.cursors.clear();
     }
 
     pub fn database_size(&self) -> Result<f64, String> {
@@ -620,11 +874,39 @@ mod tests {
             )
             .unwrap();
         assert_eq!(r.columns, ["a"]);
-        assert_eq!(r.rows.len(), 2);
+        // The first row is read at once, the rest on demand.
+        assert_eq!(r.rows, [vec![Value::Integer(1)]]);
+        let id = r.cursor.expect("an open cursor");
+        let more = d.cursor_next(id, 10).unwrap();
+        assert_eq!(more.rows, [vec![Value::Integer(2)]]);
+        assert!(more.done);
+        assert_eq!(more.rows_read, 2);
         let r = d
             .exec("SELECT typeof(?1) AS t", vec![Bind::Real(1.0)])
             .unwrap();
         assert_eq!(r.rows[0][0], Value::Text("real".into()));
+    }
+
+    #[test]
+    fn an_unfinished_returning_cursor_fails_the_commit_and_rolls_back() {
+        let mut d = db();
+        d.exec("CREATE TABLE t (a)", vec![]).unwrap();
+        d.commit().unwrap();
+        let r = d
+            .exec("INSERT INTO t VALUES (1), (2) RETURNING a", vec![])
+            .unwrap();
+        assert!(r.cursor.is_some());
+        assert_eq!(
+            d.commit().unwrap_err(),
+            "cannot commit transaction - SQL statements in progress: SQLITE_BUSY"
+        );
+        let r = d.exec("SELECT count(*) AS n FROM t", vec![]).unwrap();
+        assert_eq!(r.rows[0][0], Value::Integer(0));
+        // A read cursor left open does not stop the commit.
+        d.exec("INSERT INTO t VALUES (3), (4)", vec![]).unwrap();
+        let open = d.exec("SELECT a FROM t", vec![]).unwrap();
+        assert!(open.cursor.is_some());
+        d.commit().unwrap();
     }
 
     #[test]

@@ -695,31 +695,52 @@
     return String(v);
   }
   const rowObject = (names, row) => { const o = {}; for (let i = 0; i < names.length; i++) o[names[i]] = row[i]; return o; };
+  // A cursor reads its rows from SQLite on demand: `exec()` has read the first row; `next()`
+  // reads one more, `toArray()` the rest. An open cursor holds its SQLite statement until it
+  // is read to its end or garbage-collected.
+  const cursorRegistry = new FinalizationRegistry(({ h, id }) => N.sqlClose(h, id));
+  const ALL = 1e9;
   class SqlStorageCursor {
-    #r; #i = 0;
-    constructor(key, r) { if (key !== ctorKey) throw new TypeError("Illegal constructor"); this.#r = r; }
+    #h; #r; #rows; #i = 0; #id;
+    constructor(key, h, r) {
+      if (key !== ctorKey) throw new TypeError("Illegal constructor");
+      this.#h = h; this.#r = r; this.#rows = r.rows; this.#id = r.cursor;
+      if (this.#id >= 0) cursorRegistry.register(this, { h, id: this.#id }, this);
+    }
+    // Makes at least `n` unread rows available, if the statement has them.
+    #want(n) {
+      const have = this.#rows.length - this.#i;
+      if (have >= n || this.#id < 0) return;
+      const more = N.sqlNext(this.#h, this.#id, n - have);
+      if (this.#i > 0) { this.#rows = this.#rows.slice(this.#i); this.#i = 0; }
+      for (const row of more.rows) this.#rows.push(row);
+      this.#r.rowsRead = more.rowsRead;
+      this.#r.rowsWritten = more.rowsWritten;
+      if (more.done) { cursorRegistry.unregister(this); this.#id = -1; }
+    }
     get columnNames() { return this.#r.columnNames.slice(); }
     get rowsRead() { return this.#r.rowsRead; }
     get rowsWritten() { return this.#r.rowsWritten; }
-    _nextRaw() { return this.#i < this.#r.rows.length ? this.#r.rows[this.#i++] : undefined; }
-    _remaining() { return this.#r.rows.length - this.#i; }
-    _close() { this.#i = this.#r.rows.length; }
+    // Like the platform, the cursor reads one row ahead of the one it returns.
+    _nextRaw() { this.#want(2); return this.#i < this.#rows.length ? this.#rows[this.#i++] : undefined; }
+    _rest() { this.#want(ALL); const out = this.#i === 0 ? this.#rows : this.#rows.slice(this.#i); this.#rows = []; this.#i = 0; return out; }
+    _remainingUpTo(n) { this.#want(n); return this.#rows.length - this.#i; }
     next() {
       const row = this._nextRaw();
       return row === undefined ? { done: true, value: undefined } : { done: false, value: rowObject(this.#r.columnNames, row) };
     }
-    toArray() { const out = []; let row; while ((row = this._nextRaw()) !== undefined) out.push(rowObject(this.#r.columnNames, row)); return out; }
+    toArray() { const names = this.#r.columnNames; return this._rest().map((row) => rowObject(names, row)); }
     one() {
-      const n = this._remaining();
+      const n = this._remainingUpTo(2);
       if (n === 0) throw new Error("Expected exactly one result from SQL query, but got no results.");
-      if (n > 1) { this._close(); throw new Error("Expected exactly one result from SQL query, but got multiple results."); }
+      if (n > 1) throw new Error("Expected exactly one result from SQL query, but got multiple results.");
       return this.next().value;
     }
     raw() {
       const cursor = this;
       return {
         next() { const row = cursor._nextRaw(); return row === undefined ? { done: true, value: undefined } : { done: false, value: row }; },
-        toArray() { const out = []; let row; while ((row = cursor._nextRaw()) !== undefined) out.push(row); return out; },
+        toArray() { return cursor._rest(); },
         [Symbol.iterator]() { return this; },
       };
     }
@@ -737,8 +758,9 @@
     }
     exec(query, ...bindings) {
       this.#check();
-      const r = N.sqlExec(this.#h(), String(query), bindings.map(bindValue));
-      return new SqlStorageCursor(ctorKey, r);
+      const h = this.#h();
+      const r = N.sqlExec(h, String(query), bindings.map(bindValue));
+      return new SqlStorageCursor(ctorKey, h, r);
     }
     get databaseSize() { this.#check(); return N.sqlSize(this.#h()); }
     get Cursor() { return SqlStorageCursor; }
@@ -890,6 +912,7 @@
     constructor(ns, id) {
       this.ns = ns; this.id = id;
       this.obj = null;
+      this.generation = 0;
       this.handle = null;
       this.blockers = [];
       const getHandle = () => {
@@ -959,6 +982,11 @@
     run(fn) {
       return new Promise((resolve, reject) => { pendingEvents.push({ inst: this, fn, resolve, reject }); });
     }
+    // The object is dropped and constructed again on its next event; stubs that reached the
+    // old one are broken.
+    _reset() {
+      if (this.obj !== null) { this.obj = null; this.generation++; }
+    }
     _start(d) {
       try {
         if (this.obj === null) {
@@ -967,13 +995,34 @@
           // blockConcurrencyWhile() in the constructor holds this first event too.
           if (this.blockers.length) { pendingEvents.unshift(d); return; }
         }
-        Promise.resolve(d.fn(this.obj)).then(d.resolve, (e) => d.reject(memoryError(e)));
+        Promise.resolve(d.fn(this.obj)).then((v) => outputs.push({ d, ok: true, v }), (e) => outputs.push({ d, ok: false, v: memoryError(e) }));
       } catch (e) {
-        d.reject(memoryError(e));
+        outputs.push({ d, ok: false, v: memoryError(e) });
       }
     }
   }
   const pendingEvents = [];
+  // The output gate: an event's result is held until the turn's writes are committed. The
+  // event loop calls `flushOutputs` after each commit with the storage handles whose commit
+  // failed; the events of those objects fail instead and the objects are reset (constructed
+  // again on their next event), as the platform resets an object whose writes failed.
+  let outputs = [];
+  function flushOutputs(failures) {
+    for (const k in failures) for (const inst of instances.values()) if (String(inst.handle) === k) inst._reset();
+    if (outputs.length === 0) return false;
+    const out = outputs;
+    outputs = [];
+    for (const { d, ok, v } of out) {
+      const inst = d.inst;
+      const failure = inst.handle === null ? undefined : failures[inst.handle];
+      if (failure !== undefined) {
+        inst._reset();
+        d.reject(new Error("internal error: the Durable Object's writes could not be committed (" + failure + "), so it was reset"));
+      } else if (ok) d.resolve(v);
+      else d.reject(v);
+    }
+    return true;
+  }
   // Called by the event loop when no job is left: starts the first queued event whose object
   // is not held by blockConcurrencyWhile(). Returns whether one was started.
   let delivering = null;
@@ -1075,13 +1124,24 @@
   }
 
   function makeStub(ns, id) {
+    // A stub connects to the object's current instance on its first call; once that instance
+    // has been reset, the stub is broken and a new one must be made.
+    let generation = null;
+    const connect = () => {
+      const inst = ns._instance(id);
+      if (generation === null) generation = inst.generation;
+      else if (generation !== inst.generation) throw new Error("internal error: the Durable Object this stub was connected to was reset; get a new stub");
+      return inst;
+    };
     const target = {
       id,
       name: id.name,
       fetch(input, init) {
         let req;
         try { req = input instanceof Request && init === undefined ? input : new Request(input, init); } catch (e) { return Promise.reject(e); }
-        return ns._instance(id).run((obj) => {
+        let inst;
+        try { inst = connect(); } catch (e) { return Promise.reject(e); }
+        return inst.run((obj) => {
           if (typeof obj.fetch !== "function") throw new Error("Handler does not export a fetch() function.");
           return obj.fetch(req);
         }).then((res) => {
@@ -1095,9 +1155,9 @@
         if (prop in t) return t[prop];
         if (typeof prop === "symbol" || prop === "then") return undefined;
         return (...args) => {
-          let cloned;
-          try { cloned = rpcClone(args); } catch (e) { return rpcPromise(Promise.reject(e)); }
-          return rpcPromise(ns._instance(id).run(async (obj) => {
+          let cloned, inst;
+          try { cloned = rpcClone(args); inst = connect(); } catch (e) { return rpcPromise(Promise.reject(e)); }
+          return rpcPromise(inst.run(async (obj) => {
             if (RESERVED.includes(prop)) throw new TypeError(`'${prop}' is a reserved method and cannot be called over RPC.`);
             const f = prop === "constructor" ? undefined : obj[prop];
             if (typeof f !== "function" || Object.prototype.hasOwnProperty.call(Object.prototype, prop)) throw new TypeError(`The RPC receiver does not implement the method "${prop}".`);
@@ -1178,7 +1238,7 @@
 
   globalThis.__dols = {
     DurableObject, WorkerEntrypoint, RpcTarget, env,
-    setup, runTests, report, nextTimer, runTimer, reportUncaught, deliver, failCurrent, failStalled,
+    setup, runTests, report, nextTimer, runTimer, reportUncaught, deliver, failCurrent, failStalled, flushOutputs,
     setMain(ns) { mainExports = ns; },
   };
   Object.defineProperty(globalThis, "__dols", { enumerable: false });
