@@ -615,6 +615,19 @@ export const run = { async test(_c: unknown, env: any) {
         ),
     ]);
     let state = StateLocation::Dir(p.root.join(".dols/state"));
+    // On the fake clock, so that a loaded machine cannot make the first run last until the
+    // alarm is due.
+    let fake = RunOptions {
+        fake_time: true,
+        ..RunOptions::default()
+    };
+    let run = |root: &Path, state: StateLocation| {
+        let project = Project::load(root).expect("project loads");
+        let buf = Rc::new(RefCell::new((String::new(), String::new())));
+        let report = run_tests_with(&project, &[], state, Output::Capture(buf.clone()), &fake);
+        let (out, err) = buf.borrow().clone();
+        (report, out, err)
+    };
     assert_eq!(
         run(&p.root, state.clone()).1,
         "before false\nafter false\nok run\n1 passed, 0 failed\n"

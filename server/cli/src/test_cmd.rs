@@ -11,7 +11,10 @@ pub fn run(args: &[String]) -> ExitCode {
     let mut tests = Vec::new();
     let mut in_memory = false;
     let mut persist_to: Option<PathBuf> = None;
-    let mut options = RunOptions::default();
+    let mut options = RunOptions {
+        skip_teardown: true,
+        ..RunOptions::default()
+    };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {

@@ -20,7 +20,10 @@ use crate::project::Project;
 use crate::storage::{Bind, ListOptions, ObjectDb, StateLocation};
 use crate::strip::strip_types;
 
-const PRELUDE: &str = include_str!("js/prelude.js");
+/// The prelude (`js/prelude.js`) compiled to QuickJS bytecode by the build script.
+const PRELUDE_BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/prelude.qjsbc"));
+/// The web platform part (`js/web.js`), evaluated the first time one of its globals is used.
+const WEB_BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/web.qjsbc"));
 const WORKERS_MODULE: &str = "export const DurableObject = globalThis.__dols.DurableObject;\n\
 export const WorkerEntrypoint = globalThis.__dols.WorkerEntrypoint;\n\
 export const RpcTarget = globalThis.__dols.RpcTarget;\n\
@@ -315,6 +318,12 @@ fn install_natives<'js>(ctx: &Ctx<'js>, host: &Rc<Host>) -> rquickjs::Result<()>
             })?,
         )?;
     }
+    n.set(
+        "loadWeb",
+        Function::new(ctx.clone(), |ctx: Ctx<'js>| {
+            crate::bytecode::run_script(&ctx, WEB_BYTECODE)
+        })?,
+    )?;
     let h = host.clone();
     n.set(
         "random",
@@ -583,6 +592,9 @@ pub struct RunOptions {
     /// else can run (no job, no deliverable event) it jumps to the earliest timer or alarm,
     /// which then fires at once instead of after a sleep.
     pub fake_time: bool,
+    /// Leave the engine's memory to the operating system instead of tearing it down, for a
+    /// process that exits right after the run (`dols test`). The databases are still closed.
+    pub skip_teardown: bool,
 }
 
 /// [`run_tests`] with explicit [`Limits`] and real time.
@@ -860,12 +872,20 @@ pub fn run_tests_with(
         &format!("{} passed, {} failed", report.passed, report.failed),
     );
     drop(promise);
+    if options.skip_teardown {
+        // The process ends right after the run: the OS reclaims the memory at once, where
+        // QuickJS's final garbage collection of every object and function would take longer
+        // than the rest of a small run's shutdown. The databases are closed properly.
+        host.dbs.borrow_mut().clear();
+        std::mem::forget(ctx);
+        std::mem::forget(rt);
+    }
     Ok(report)
 }
 
-/// Evaluates the prelude in `ctx`.
+/// Evaluates the prelude in `ctx`, from the bytecode compiled at build time.
 fn eval_prelude(ctx: &Ctx<'_>) -> rquickjs::Result<()> {
-    ctx.eval::<(), _>(PRELUDE)
+    crate::bytecode::run_script(ctx, PRELUDE_BYTECODE).map(drop)
 }
 
 fn json_str(s: &str) -> String {
@@ -904,4 +924,38 @@ pub fn eval_script(source: &str) -> Result<String, String> {
     {}
     let out = buf.borrow().0.clone();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_bytecode_is_that_of_the_current_sources() {
+        let rt = Runtime::new().unwrap();
+        let ctx = Context::full(&rt).unwrap();
+        for (source, name, embedded) in [
+            (include_str!("js/prelude.js"), "<dols prelude>", PRELUDE_BYTECODE),
+            (include_str!("js/web.js"), "<dols web>", WEB_BYTECODE),
+        ] {
+            let fresh = ctx
+                .with(|ctx| crate::bytecode::compile_script(&ctx, source, name))
+                .unwrap();
+            assert!(fresh == embedded, "the build script's bytecode of {name} is stale");
+        }
+    }
+
+    #[test]
+    fn a_prelude_error_is_reported_as_an_exception_with_its_line() {
+        let rt = Runtime::new().unwrap();
+        let ctx = Context::full(&rt).unwrap();
+        ctx.with(|ctx| {
+            let code = crate::bytecode::compile_script(&ctx, "1;\nthrow new TypeError('from bytecode');", "<b>").unwrap();
+            let e = crate::bytecode::run_script(&ctx, &code).map(drop).unwrap_err();
+            assert!(matches!(e, rquickjs::Error::Exception));
+            let text = describe_exception(&ctx, ctx.catch());
+            assert!(text.starts_with("TypeError: from bytecode\n"), "{text}");
+            assert!(text.contains("<b>:2"), "{text}");
+        });
+    }
 }

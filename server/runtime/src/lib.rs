@@ -2,6 +2,7 @@
 //! on QuickJS (rquickjs), Durable Object namespaces from the wrangler config, and storage in one
 //! SQLite database per object. See `docs/runtime.md` for the structure and its decisions.
 
+mod bytecode;
 mod engine;
 pub mod ids;
 mod project;

@@ -17,6 +17,20 @@ pub const NO_STATEMENT: &str = "SQL code did not contain a statement.";
 pub const WRONG_BINDINGS: &str = "Wrong number of parameter bindings for SQL query.";
 pub const PARAMS_NOT_LAST: &str = "When executing multiple SQL statements in a single call, only the last statement can have parameters.";
 
+/// The runtime's own tables, which user SQL cannot touch: name and definition.
+const INTERNAL_TABLES: [(&str, &str); 2] = [
+    (
+        "_cf_KV",
+        "CREATE TABLE IF NOT EXISTS _cf_KV (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID",
+    ),
+    (
+        "_cf_METADATA",
+        "CREATE TABLE IF NOT EXISTS _cf_METADATA (key TEXT PRIMARY KEY, value) WITHOUT ROWID",
+    ),
+];
+const KV: usize = 0;
+const META: usize = 1;
+
 /// Where object databases live.
 #[derive(Clone, Debug)]
 pub enum StateLocation {
@@ -111,6 +125,9 @@ pub struct ObjectDb {
     conn: Connection,
     flags: Arc<Flags>,
     savepoint_depth: u32,
+    /// Whether the runtime's tables `_cf_KV` and `_cf_METADATA` exist, once looked up (they are
+    /// created lazily); forgotten whenever a rollback may have undone their creation.
+    internal_tables: std::cell::Cell<[Option<bool>; 2]>,
     /// Open `transaction()` callbacks: the turn-end commit waits for them.
     pub async_txn_depth: u32,
 }
@@ -244,38 +261,6 @@ pub enum Bind {
     Blob(Vec<u8>),
 }
 
-/// Byte length of the next complete statement at the start of `sql`, or `None` when only
-/// whitespace and comments remain. Preparation errors are left to the real prepare.
-fn next_statement_len(conn: &Connection, sql: &str) -> Option<usize> {
-    // SAFETY: the handle is valid for the connection's lifetime; the statement is finalized
-    // before returning and the tail pointer points into `sql`.
-    unsafe {
-        let db = conn.handle();
-        let mut stmt = std::ptr::null_mut();
-        let mut tail: *const c_char = std::ptr::null();
-        let rc = ffi::sqlite3_prepare_v2(
-            db,
-            sql.as_ptr().cast(),
-            sql.len() as c_int,
-            &mut stmt,
-            &mut tail,
-        );
-        if rc != ffi::SQLITE_OK {
-            return Some(sql.len());
-        }
-        let len = if tail.is_null() {
-            sql.len()
-        } else {
-            tail.offset_from(sql.as_ptr().cast()) as usize
-        };
-        if stmt.is_null() {
-            return None;
-        }
-        ffi::sqlite3_finalize(stmt);
-        Some(len)
-    }
-}
-
 impl ObjectDb {
     pub fn open(location: &StateLocation, class: &str, id: &str) -> Result<Self, String> {
         let conn = match location {
@@ -328,6 +313,7 @@ impl ObjectDb {
             conn,
             flags,
             savepoint_depth: 0,
+            internal_tables: std::cell::Cell::new([None, None]),
             async_txn_depth: 0,
         })
     }
@@ -381,22 +367,24 @@ impl ObjectDb {
             return Err("statement too long: SQLITE_TOOBIG".into());
         }
         let mut pos = 0;
-        let mut binds = Some(binds);
         loop {
             let rest = &sql[pos..];
-            let Some(len) = next_statement_len(&self.conn, rest) else {
+            // Each statement is prepared once; SQLite says where the next one starts.
+            let Some((mut cursor, len)) = self.prepare_next(rest)? else {
+                // Only whitespace or comments: nothing ran, or text followed a `;`.
                 return Err(NO_STATEMENT.into());
             };
-            let text = &rest[..len];
             pos += len;
-            let is_last = next_statement_len(&self.conn, &sql[pos..]).is_none()
-                && sql[pos..].trim().is_empty();
-            if !is_last {
-                self.run_to_end(text)?;
+            if !sql[pos..].trim().is_empty() {
+                // Not the last statement: it may not take parameters; its rows are discarded.
+                // SAFETY: a live statement of this connection.
+                if unsafe { ffi::sqlite3_bind_parameter_count(cursor.stmt) } > 0 {
+                    return Err(PARAMS_NOT_LAST.into());
+                }
+                self.step(&mut cursor, usize::MAX, &mut Vec::new())?;
                 continue;
             }
-            let these = binds.take().unwrap_or_default();
-            let mut cursor = self.prepare_live(text, these)?;
+            self.bind(&cursor, binds)?;
             let mut rows = Vec::new();
             if !cursor.readonly && !cursor.columns.is_empty() {
                 // A write with RETURNING does all its writes on the first step (SQLite keeps
@@ -431,22 +419,6 @@ impl ObjectDb {
         }
     }
 
-    /// A statement before the last of one `exec()`: it may not take parameters, its rows are
-    /// discarded.
-    fn run_to_end(&mut self, text: &str) -> Result<(), String> {
-        self.flags.saw_transaction.store(false, Ordering::Relaxed);
-        let mut stmt = match self.conn.prepare(text) {
-            Ok(s) => s,
-            Err(e) => return Err(self.prepare_error(&e)),
-        };
-        if stmt.parameter_count() > 0 {
-            return Err(PARAMS_NOT_LAST.into());
-        }
-        let mut raw = stmt.raw_query();
-        while raw.next().map_err(|e| format_error(&e))?.is_some() {}
-        Ok(())
-    }
-
     fn prepare_error(&self, e: &rusqlite::Error) -> String {
         if self.flags.saw_transaction.load(Ordering::Relaxed) {
             TRANSACTION_MESSAGE.into()
@@ -455,19 +427,22 @@ impl ObjectDb {
         }
     }
 
-    /// Prepares and binds the last statement of an `exec()` as a live SQLite statement.
-    fn prepare_live(&mut self, text: &str, binds: Vec<Bind>) -> Result<LiveCursor, String> {
+    /// Prepares the first statement of `text`: the statement and the byte length it took, or
+    /// `None` when only whitespace and comments remain.
+    fn prepare_next(&mut self, text: &str) -> Result<Option<(LiveCursor, usize)>, String> {
         self.flags.saw_transaction.store(false, Ordering::Relaxed);
         let mut stmt = std::ptr::null_mut();
-        // SAFETY: valid connection handle; `text` outlives the call; the statement is owned by
-        // the returned cursor (finalized on drop, before the connection closes).
+        let mut tail: *const c_char = std::ptr::null();
+        // SAFETY: valid connection handle; `text` outlives the call and `tail` points into it;
+        // the statement is owned by the returned cursor (finalized on drop, before the
+        // connection closes).
         let rc = unsafe {
             ffi::sqlite3_prepare_v2(
                 self.conn.handle(),
                 text.as_ptr().cast(),
                 text.len() as c_int,
                 &mut stmt,
-                std::ptr::null_mut(),
+                &mut tail,
             )
         };
         if rc != ffi::SQLITE_OK {
@@ -477,6 +452,15 @@ impl ObjectDb {
                 Ok(_) => format!("SQL statement could not be prepared: {}", code_name(rc)),
             });
         }
+        if stmt.is_null() {
+            return Ok(None);
+        }
+        let len = if tail.is_null() {
+            text.len()
+        } else {
+            // SAFETY: `tail` points into `text`.
+            unsafe { tail.offset_from(text.as_ptr().cast()) as usize }
+        };
         let mut cursor = LiveCursor {
             stmt,
             columns: Vec::new(),
@@ -486,7 +470,28 @@ impl ObjectDb {
             pending: Default::default(),
             finished: false,
         };
-        // SAFETY: `stmt` is a valid prepared statement until the cursor is dropped.
+        // SAFETY: `stmt` is a valid prepared statement until the cursor is dropped; column
+        // names are copied at once.
+        unsafe {
+            cursor.readonly = ffi::sqlite3_stmt_readonly(stmt) != 0;
+            let n = ffi::sqlite3_column_count(stmt);
+            for i in 0..n {
+                let name = ffi::sqlite3_column_name(stmt, i);
+                cursor.columns.push(if name.is_null() {
+                    String::new()
+                } else {
+                    std::ffi::CStr::from_ptr(name).to_string_lossy().into_owned()
+                });
+            }
+        }
+        Ok(Some((cursor, len)))
+    }
+
+    /// Binds the values of an `exec()` to its last statement.
+    fn bind(&self, cursor: &LiveCursor, binds: Vec<Bind>) -> Result<(), String> {
+        let stmt = cursor.stmt;
+        // SAFETY: `stmt` is a live statement of this connection; text and blobs are copied by
+        // SQLite (SQLITE_TRANSIENT).
         unsafe {
             let params = ffi::sqlite3_bind_parameter_count(stmt) as usize;
             if binds.len() != params {
@@ -517,18 +522,8 @@ impl ObjectDb {
                     return Err(self.last_error(rc));
                 }
             }
-            cursor.readonly = ffi::sqlite3_stmt_readonly(stmt) != 0;
-            let n = ffi::sqlite3_column_count(stmt);
-            for i in 0..n {
-                let name = ffi::sqlite3_column_name(stmt, i);
-                cursor.columns.push(if name.is_null() {
-                    String::new()
-                } else {
-                    std::ffi::CStr::from_ptr(name).to_string_lossy().into_owned()
-                });
-            }
         }
-        Ok(cursor)
+        Ok(())
     }
 
     /// The connection's last error, in the platform's format.
@@ -665,6 +660,9 @@ impl ObjectDb {
         }
         self.savepoint_depth -= 1;
         let n = self.savepoint_depth;
+        if !commit {
+            self.internal_tables.set([None, None]);
+        }
         let sql = if commit {
             format!("RELEASE _cf_sync_savepoint_{n}")
         } else {
@@ -673,15 +671,38 @@ impl ObjectDb {
         self.trusted(|c| c.execute_batch(&sql))
     }
 
+    /// Whether the runtime table `_cf_KV` (`KV`) or `_cf_METADATA` (`META`) exists.
+    fn has_table(&self, which: usize) -> Result<bool, String> {
+        let mut known = self.internal_tables.get();
+        if let Some(b) = known[which] {
+            return Ok(b);
+        }
+        let name = INTERNAL_TABLES[which].0;
+        let exists = self
+            .trusted(|c| {
+                c.prepare_cached("SELECT count(*) FROM sqlite_master WHERE name = ?1")?
+                    .query_row([name], |r| r.get::<_, i64>(0))
+            })
+            .map(|n| n > 0)?;
+        known[which] = Some(exists);
+        self.internal_tables.set(known);
+        Ok(exists)
+    }
+
+    /// Creates a runtime table unless it is known to exist.
+    fn ensure_table(&self, which: usize) -> Result<(), String> {
+        if self.has_table(which)? {
+            return Ok(());
+        }
+        self.trusted(|c| c.execute_batch(INTERNAL_TABLES[which].1))?;
+        let mut known = self.internal_tables.get();
+        known[which] = Some(true);
+        self.internal_tables.set(known);
+        Ok(())
+    }
+
     fn kv_table_exists(&self) -> Result<bool, String> {
-        self.trusted(|c| {
-            c.query_row(
-                "SELECT count(*) FROM sqlite_master WHERE name = '_cf_KV'",
-                [],
-                |r| r.get::<_, i64>(0),
-            )
-        })
-        .map(|n| n > 0)
+        self.has_table(KV)
     }
 
     pub fn kv_get(&self, key: &str) -> Result<Option<Vec<u8>>, String> {
@@ -700,8 +721,8 @@ impl ObjectDb {
 
     pub fn kv_put(&self, key: &str, value: &[u8]) -> Result<(), String> {
         self.ensure_txn()?;
+        self.ensure_table(KV)?;
         self.trusted(|c| {
-            c.execute_batch("CREATE TABLE IF NOT EXISTS _cf_KV (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID")?;
             c.prepare_cached("INSERT OR REPLACE INTO _cf_KV (key, value) VALUES (?1, ?2)")?.execute(rusqlite::params![key, value])
         })
         .map(|_| ())
@@ -741,14 +762,7 @@ impl ObjectDb {
     /// A value of the runtime's own metadata table `_cf_METADATA` (the alarm time), which user
     /// SQL cannot read; writes take part in the current transaction.
     pub fn meta_get(&self, key: &str) -> Result<Option<f64>, String> {
-        let exists = self.trusted(|c| {
-            c.query_row(
-                "SELECT count(*) FROM sqlite_master WHERE name = '_cf_METADATA'",
-                [],
-                |r| r.get::<_, i64>(0),
-            )
-        })?;
-        if exists == 0 {
+        if !self.has_table(META)? {
             return Ok(None);
         }
         self.trusted(|c| {
@@ -763,8 +777,8 @@ impl ObjectDb {
 
     pub fn meta_put(&self, key: &str, value: Option<f64>) -> Result<(), String> {
         self.ensure_txn()?;
+        self.ensure_table(META)?;
         self.trusted(|c| {
-            c.execute_batch("CREATE TABLE IF NOT EXISTS _cf_METADATA (key TEXT PRIMARY KEY, value) WITHOUT ROWID")?;
             match value {
                 Some(v) => c.prepare_cached("INSERT OR REPLACE INTO _cf_METADATA (key, value) VALUES (?1, ?2)")?.execute(rusqlite::params![key, v]),
                 None => c.prepare_cached("DELETE FROM _cf_METADATA WHERE key = ?1")?.execute([key]),
@@ -776,6 +790,7 @@ impl ObjectDb {
     /// Drops every table, index, view and trigger, including the KV table.
     pub fn delete_all(&self) -> Result<(), String> {
         self.ensure_txn()?;
+        self.internal_tables.set([Some(false), Some(false)]);
         self.trusted(|c| {
             let objects: Vec<(String, String)> = c
                 .prepare("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")?
