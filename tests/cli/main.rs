@@ -379,6 +379,29 @@ fn test_command_fake_time_runs_a_day_of_timers_at_once() {
 }
 
 #[test]
+fn test_command_runs_the_code_in_utc_as_workerd_does() {
+    let p = Project::new(&[
+        ("wrangler.jsonc", CLEAN_JSONC),
+        ("src/index.ts", TEST_PROJECT_INDEX),
+        (
+            "src/tz.ts",
+            b"export const tz = { test() { const d = new Date(Date.UTC(2024, 0, 1, 12)); console.log(d.getHours(), d.getTimezoneOffset(), String(d)); } };\n",
+        ),
+    ]);
+    let out = Command::new(env!("CARGO_BIN_EXE_dols"))
+        .args(["test", "--in-memory", "--test", "src/tz.ts"])
+        .current_dir(&p.root)
+        // A POSIX zone string: no time zone database needed to make the difference.
+        .env("TZ", "JST-9")
+        .output()
+        .expect("the dols binary runs");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "12 0 Mon Jan 01 2024 12:00:00 GMT+0000 (Coordinated Universal Time)\nok tz\n1 passed, 0 failed\n"
+    );
+}
+
+#[test]
 fn test_command_usage_errors_exit_two() {
     let p = Project::new(&[
         ("wrangler.jsonc", CLEAN_JSONC),

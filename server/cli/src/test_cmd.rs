@@ -7,6 +7,11 @@ use std::process::ExitCode;
 use dols_runtime::{Output, Project, RunOptions, StateLocation, run_tests_with};
 
 pub fn run(args: &[String]) -> ExitCode {
+    // workerd runs in UTC, so the local-time `Date` methods (`getHours()`, `toLocaleString()`,
+    // ...) of the code under test do here too. This is the command's first step: no other
+    // thread exists yet, and QuickJS has not read the time zone.
+    // SAFETY: the process is single-threaded at this point.
+    unsafe { std::env::set_var("TZ", "UTC") };
     let mut dir: Option<PathBuf> = None;
     let mut tests = Vec::new();
     let mut in_memory = false;
