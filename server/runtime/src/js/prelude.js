@@ -122,6 +122,8 @@
       else if (v instanceof Error) { out = cloneError(v); }
       else if (v instanceof Boolean || v instanceof Number || v instanceof String) out = Object(v.valueOf());
       else {
+        // Over RPC an RpcTarget is passed by reference, as a stub.
+        if (onFunction && v instanceof RpcTarget) return targetStub(v);
         const proto = Object.getPrototypeOf(v);
         if (proto !== Object.prototype && proto !== null) {
           // Class instances lose their prototype, as with the platform's serialiser; objects
@@ -720,6 +722,39 @@
   }
   // Structured clone where functions become callable stubs (calls are asynchronous and their
   // arguments and results are cloned the same way).
+  // The stub of an RpcTarget passed over RPC: a callable proxy whose properties call the
+  // target's methods, or, when awaited, read its getters. Like the platform, it exposes what
+  // the target's class defines (methods and accessors on its prototypes), not its own fields.
+  function targetStub(target) {
+    const member = (prop) => {
+      for (let o = Object.getPrototypeOf(target); o && o !== RpcTarget.prototype && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+        const d = Object.getOwnPropertyDescriptor(o, prop);
+        if (d) return d;
+      }
+      throw new TypeError(`The RPC receiver does not implement the method "${prop}".`);
+    };
+    const remote = (f) => rpcPromise(Promise.resolve().then(f).then(rpcClone).catch((e) => { throw rpcError(e); }));
+    const stubTarget = function () {};
+    return new Proxy(stubTarget, {
+      get(_, prop) {
+        if (typeof prop === "symbol" || prop === "then") return undefined;
+        const call = (...args) => {
+          let cloned;
+          try { cloned = rpcClone(args); } catch (e) { return rpcPromise(Promise.reject(e)); }
+          return remote(() => {
+            const d = member(prop);
+            if (typeof d.value !== "function") throw new TypeError(`The RPC receiver does not implement the method "${prop}".`);
+            return d.value.apply(target, cloned);
+          });
+        };
+        // Awaiting the property itself reads it.
+        const read = () => remote(() => { const d = member(prop); return d.get ? d.get.call(target) : d.value; });
+        call.then = (a, b) => read().then(a, b);
+        return call;
+      },
+    });
+  }
+
   function rpcClone(value) {
     const wrap = (f) => (...a) => rpcPromise(Promise.resolve().then(() => rpcClone(a)).then((a2) => f(...a2)).then(rpcClone, (e) => { throw rpcError(e); }));
     return cloneValue(value, wrap);
