@@ -770,10 +770,8 @@
       else if (generation !== inst.generation) throw new Error("internal error: the Durable Object this stub was connected to was reset; get a new stub");
       return inst;
     };
-    const target = {
-      id,
-      name: id.name,
-      fetch(input, init) {
+    const target = { name: id.name, id };
+    Object.defineProperty(target, "fetch", { enumerable: false, value(input, init) {
         let req;
         try { req = input instanceof Request && init === undefined ? input : new Request(input, init); } catch (e) { return Promise.reject(e); }
         let inst;
@@ -785,13 +783,12 @@
           if (!(res instanceof Response)) throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
           return res;
         }, (e) => { throw cloneError(e); });
-      },
-    };
+    } });
     return new Proxy(target, {
       get(t, prop) {
         if (prop in t) return t[prop];
         if (typeof prop === "symbol" || prop === "then") return undefined;
-        return (...args) => {
+        const call = (...args) => {
           let cloned, inst;
           try { cloned = rpcClone(args); inst = connect(); } catch (e) { return rpcPromise(Promise.reject(e)); }
           return rpcPromise(inst.run(async (obj) => {
@@ -801,6 +798,20 @@
             return rpcClone(await f.apply(obj, cloned));
           }).catch((e) => { throw rpcError(e); }));
         };
+        // Awaiting the property itself reads it over RPC: a getter or method of the class
+        // (not an own field of the instance), as on the platform.
+        call.then = (onOk, onErr) => {
+          let inst;
+          try { inst = connect(); } catch (e) { return Promise.reject(e).then(onOk, onErr); }
+          return inst.run(async (obj) => {
+            let d;
+            for (let o = Object.getPrototypeOf(obj); o && o !== Object.prototype && !d; o = Object.getPrototypeOf(o)) d = Object.getOwnPropertyDescriptor(o, prop);
+            if (!d || RESERVED.includes(prop) || prop === "constructor") throw new TypeError(`The RPC receiver does not implement the method "${prop}".`);
+            const v = d.get ? await d.get.call(obj) : d.value;
+            return rpcClone(v);
+          }).catch((e) => { throw rpcError(e); }).then(onOk, onErr);
+        };
+        return call;
       },
     });
   }
