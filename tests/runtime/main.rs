@@ -296,15 +296,25 @@ fn workerd_binary() -> Option<PathBuf> {
     p.is_file().then_some(p)
 }
 
-/// Lines a test printed itself: everything but the runner's `ok`/`FAIL` lines, their indented
-/// details and the summary.
+/// Lines a test printed itself: everything but the runner's `ok`/`FAIL` lines, the indented
+/// details under a `FAIL` line, and the summary.
 fn printed_lines(out: &str) -> Vec<&str> {
     let lines: Vec<&str> = out.lines().collect();
     let body = &lines[..lines.len().saturating_sub(1)];
-    body.iter()
-        .copied()
-        .filter(|l| !l.starts_with("ok ") && !l.starts_with("FAIL ") && !l.starts_with("  "))
-        .collect()
+    let mut printed = Vec::new();
+    let mut in_failure = false;
+    for l in body {
+        if l.starts_with("FAIL ") {
+            in_failure = true;
+        } else if in_failure && l.starts_with("  ") {
+        } else if l.starts_with("ok ") {
+            in_failure = false;
+        } else {
+            in_failure = false;
+            printed.push(*l);
+        }
+    }
+    printed
 }
 
 /// `(name, passed)` of each test in `dols test` output.

@@ -319,6 +319,33 @@ fn install_natives<'js>(ctx: &Ctx<'js>, host: &Rc<Host>) -> rquickjs::Result<()>
         )?;
     }
     n.set(
+        "promiseState",
+        Function::new(
+            ctx.clone(),
+            |ctx: Ctx<'js>, p: Promise<'js>| -> rquickjs::Result<Array<'js>> {
+                let out = Array::new(ctx.clone())?;
+                match p.state() {
+                    PromiseState::Pending => out.set(0, 0)?,
+                    PromiseState::Resolved => {
+                        out.set(0, 1)?;
+                        out.set(1, p.result::<Value>().and_then(|r| r.ok()))?;
+                    }
+                    PromiseState::Rejected => {
+                        out.set(0, 2)?;
+                        // Reading a rejection's reason marks it handled in QuickJS; take it
+                        // from the thrown value.
+                        let reason = match p.result::<Value>() {
+                            Some(Err(rquickjs::Error::Exception)) => ctx.catch(),
+                            _ => Value::new_undefined(ctx.clone()),
+                        };
+                        out.set(1, reason)?;
+                    }
+                }
+                Ok(out)
+            },
+        )?,
+    )?;
+    n.set(
         "loadWeb",
         Function::new(ctx.clone(), |ctx: Ctx<'js>| {
             crate::bytecode::run_script(&ctx, WEB_BYTECODE)
