@@ -630,6 +630,8 @@
       this.ns = ns; this.id = id;
       this.obj = null;
       this.generation = 0;
+      // The error that ended each reset generation of the object.
+      this.breaks = new Map();
       this.handle = null;
       this.blockers = [];
       const getHandle = () => {
@@ -649,11 +651,17 @@
           const p = Promise.resolve().then(() => fn());
           inst.blockers.push(p);
           const done = () => { inst.blockers = inst.blockers.filter((b) => b !== p); };
-          p.then(done, done);
+          // A failed callback breaks the object, as on the platform: it is reset, and the
+          // event that called this fails with the error even if it catches it.
+          p.then(done, (e) => { done(); inst._reset(e); });
           return p;
         },
         waitUntil(p) { Promise.resolve(p).catch(reportUncaught); },
-        abort(reason) { throw new Error(reason === undefined ? "Application called abort() to reset Durable Object." : String(reason)); },
+        abort(reason) {
+          const e = new Error(reason === undefined ? "Application called abort() to reset Durable Object." : String(reason));
+          inst._reset(e);
+          throw e;
+        },
         getWebSockets() { return []; },
         acceptWebSocket() { throw new Error("WebSockets are not supported by dols test yet."); },
       };
@@ -697,14 +705,20 @@
     // event has finished or is awaiting something other than storage (storage completes within
     // the same run of jobs). That is the platform's input gate.
     run(fn) {
-      return new Promise((resolve, reject) => { pendingEvents.push({ inst: this, fn, resolve, reject }); });
+      return new Promise((resolve, reject) => { pendingEvents.push({ inst: this, fn, resolve, reject, generation: this.generation }); });
     }
-    // The object is dropped and constructed again on its next event; stubs that reached the
-    // old one are broken.
-    _reset() {
-      if (this.obj !== null) { this.obj = null; this.generation++; }
+    // The object is broken by `error`: it is dropped and constructed again on its next event;
+    // events of the old one that have not ended fail with `error`, and so do calls through
+    // stubs that reached it.
+    _reset(error) {
+      if (this.breaks.has(this.generation)) return;
+      this.breaks.set(this.generation, error);
+      this.obj = null;
+      this.blockers = [];
+      this.generation++;
     }
     _start(d) {
+      if (d.generation !== this.generation) { outputs.push({ d, ok: false, v: this.breaks.get(d.generation) }); return; }
       try {
         if (this.obj === null) {
           const Cls = this.ns._class();
@@ -725,17 +739,16 @@
   // again on their next event), as the platform resets an object whose writes failed.
   let outputs = [];
   function flushOutputs(failures) {
-    for (const k in failures) for (const inst of instances.values()) if (String(inst.handle) === k) inst._reset();
+    for (const k in failures) for (const inst of instances.values()) {
+      if (String(inst.handle) === k) inst._reset(new Error("internal error: the Durable Object's writes could not be committed (" + failures[k] + "), so it was reset"));
+    }
     if (outputs.length === 0) return false;
     const out = outputs;
     outputs = [];
     for (const { d, ok, v } of out) {
-      const inst = d.inst;
-      const failure = inst.handle === null ? undefined : failures[inst.handle];
-      if (failure !== undefined) {
-        inst._reset();
-        d.reject(new Error("internal error: the Durable Object's writes could not be committed (" + failure + "), so it was reset"));
-      } else if (ok) d.resolve(v);
+      const broken = d.inst.breaks.get(d.generation);
+      if (broken !== undefined) d.reject(broken);
+      else if (ok) d.resolve(v);
       else d.reject(v);
     }
     return true;
@@ -875,12 +888,13 @@
 
   function makeStub(ns, id) {
     // A stub connects to the object's current instance on its first call; once that instance
-    // has been reset, the stub is broken and a new one must be made.
+    // has been reset, the stub is broken (its calls fail with the error that broke the object)
+    // and a new one must be made.
     let generation = null;
     const connect = () => {
       const inst = ns._instance(id);
       if (generation === null) generation = inst.generation;
-      else if (generation !== inst.generation) throw new Error("internal error: the Durable Object this stub was connected to was reset; get a new stub");
+      else if (generation !== inst.generation) throw rpcError(inst.breaks.get(generation));
       return inst;
     };
     const target = { name: id.name, id };
