@@ -23,22 +23,41 @@
       return new Uint8Array(out);
     }
   }
+  // The WHATWG labels of the encodings this runtime decodes, by canonical name.
+  const ENCODING_LABELS = {
+    "utf-8": ["unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "utf-8", "utf8", "x-unicode20utf8"],
+    "utf-16le": ["csunicode", "iso-10646-ucs-2", "ucs-2", "unicode", "unicodefeff", "utf-16", "utf-16le"],
+    "utf-16be": ["unicodefffe", "utf-16be"],
+    "windows-1252": ["ansi_x3.4-1968", "ascii", "cp1252", "cp819", "csisolatin1", "ibm819", "iso-8859-1", "iso-ir-100", "iso8859-1", "iso88591", "iso_8859-1", "iso_8859-1:1987", "l1", "latin1", "us-ascii", "windows-1252", "x-cp1252"],
+  };
+  const ENCODINGS = new Map();
+  for (const name of Object.keys(ENCODING_LABELS)) for (const label of ENCODING_LABELS[name]) ENCODINGS.set(label, name);
+  // windows-1252 bytes 0x80–0x9f (the rest are the code point of the same number).
+  const CP1252 = [0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178];
   class TextDecoder {
-    #fatal; #ignoreBOM;
+    #encoding; #fatal; #ignoreBOM;
     constructor(label = "utf-8", options = {}) {
-      if (!/^(utf-?8|unicode-1-1-utf-8)$/i.test(String(label).trim())) throw new RangeError(`The "${label}" encoding is not supported`);
+      const name = ENCODINGS.get(String(label).replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, "").toLowerCase());
+      if (name === undefined) throw new RangeError(`"${label}" is not a valid encoding.`);
+      this.#encoding = name;
       this.#fatal = !!options.fatal;
       this.#ignoreBOM = !!options.ignoreBOM;
     }
-    get encoding() { return "utf-8"; }
+    get encoding() { return this.#encoding; }
     get fatal() { return this.#fatal; }
     get ignoreBOM() { return this.#ignoreBOM; }
-    // The WHATWG UTF-8 decoder: each maximal invalid subpart becomes one U+FFFD.
     decode(input) {
       if (input === undefined) return "";
       const b = input instanceof ArrayBuffer ? new Uint8Array(input) : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+      const bad = () => { if (this.#fatal) throw new TypeError("Failed to decode input."); return "\ufffd"; };
+      if (this.#encoding === "windows-1252") {
+        let s = "";
+        for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i] >= 0x80 && b[i] < 0xa0 ? CP1252[b[i] - 0x80] : b[i]);
+        return s;
+      }
+      if (this.#encoding !== "utf-8") return this.#utf16(b, this.#encoding === "utf-16be", bad);
+      // The WHATWG UTF-8 decoder: each maximal invalid subpart becomes one U+FFFD.
       let s = "", i = 0;
-      const bad = () => { if (this.#fatal) throw new TypeError("The encoded data was not valid for encoding utf-8"); s += "\ufffd"; };
       if (!this.#ignoreBOM && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) i = 3;
       while (i < b.length) {
         const c = b[i++];
@@ -47,7 +66,7 @@
         if (c >= 0xc2 && c <= 0xdf) { need = 1; cp = c & 31; }
         else if (c >= 0xe0 && c <= 0xef) { need = 2; cp = c & 15; if (c === 0xe0) lo = 0xa0; if (c === 0xed) hi = 0x9f; }
         else if (c >= 0xf0 && c <= 0xf4) { need = 3; cp = c & 7; if (c === 0xf0) lo = 0x90; if (c === 0xf4) hi = 0x8f; }
-        else { bad(); continue; }
+        else { s += bad(); continue; }
         let ok = true;
         for (let k = 0; k < need; k++) {
           const d = b[i];
@@ -56,9 +75,26 @@
           cp = (cp << 6) | (d & 63);
           i++;
         }
-        if (!ok) { bad(); continue; }
+        if (!ok) { s += bad(); continue; }
         s += String.fromCodePoint(cp);
       }
+      return s;
+    }
+    // UTF-16 in either byte order: unpaired surrogates and an odd last byte become U+FFFD.
+    #utf16(b, bigEndian, bad) {
+      let s = "", i = 0;
+      const unit = (k) => (bigEndian ? (b[k] << 8) | b[k + 1] : b[k] | (b[k + 1] << 8));
+      if (!this.#ignoreBOM && b.length >= 2 && unit(0) === 0xfeff) i = 2;
+      for (; i + 1 < b.length; i += 2) {
+        const u = unit(i);
+        if (u >= 0xd800 && u < 0xdc00) {
+          const next = i + 3 < b.length ? unit(i + 2) : -1;
+          if (next >= 0xdc00 && next < 0xe000) { s += String.fromCharCode(u, next); i += 2; }
+          else s += bad();
+        } else if (u >= 0xdc00 && u < 0xe000) s += bad();
+        else s += String.fromCharCode(u);
+      }
+      if (i < b.length) s += bad();
       return s;
     }
   }
