@@ -361,12 +361,21 @@ fn install_natives<'js>(ctx: &Ctx<'js>, host: &Rc<Host>) -> rquickjs::Result<()>
         })?,
     )?;
     n.set(
-        "sha256",
-        Function::new(ctx.clone(), |ctx: Ctx<'js>, data: ArrayBuffer<'js>| {
-            // SAFETY: the bytes are hashed at once, before any JS runs that could detach the buffer.
-            let digest = ids::sha256(unsafe { data.as_bytes() }.unwrap_or_default());
-            ArrayBuffer::new(ctx, digest.to_vec())
-        })?,
+        "digest",
+        Function::new(
+            ctx.clone(),
+            |ctx: Ctx<'js>, algorithm: String, data: ArrayBuffer<'js>| {
+                // SAFETY: the bytes are hashed at once, before any JS runs that could detach
+                // the buffer.
+                let bytes = unsafe { data.as_bytes() }.unwrap_or_default();
+                let digest = match algorithm.as_str() {
+                    "SHA-1" => crate::digest::sha1(bytes).to_vec(),
+                    "MD5" => crate::digest::md5(bytes).to_vec(),
+                    _ => ids::sha256(bytes).to_vec(),
+                };
+                ArrayBuffer::new(ctx, digest)
+            },
+        )?,
     )?;
     n.set(
         "idFromName",

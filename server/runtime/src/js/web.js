@@ -131,8 +131,9 @@
   crypto.subtle = {
     async digest(algorithm, data) {
       const name = String(typeof algorithm === "object" && algorithm !== null ? algorithm.name : algorithm).toUpperCase();
-      if (name !== "SHA-256") throw new DOMException(`dols test supports only SHA-256 in crypto.subtle.digest() (got ${name}).`, "NotSupportedError");
-      return N.sha256(toBuffer(data));
+      if (name === "SHA-384" || name === "SHA-512") throw new DOMException(`dols test does not support ${name} in crypto.subtle.digest() yet (SHA-1, SHA-256 and MD5 work).`, "NotSupportedError");
+      if (name !== "SHA-256" && name !== "SHA-1" && name !== "MD5") throw new DOMException("Unrecognized or unimplemented digest algorithm requested.", "NotSupportedError");
+      return N.digest(name, toBuffer(data));
     },
   };
   define("crypto", crypto);
