@@ -358,6 +358,50 @@ fn test_command_runs_tests_persists_state_and_sets_the_exit_code() {
 }
 
 #[test]
+fn test_command_fake_time_runs_a_day_of_timers_at_once() {
+    let p = Project::new(&[
+        ("wrangler.jsonc", CLEAN_JSONC),
+        ("src/index.ts", TEST_PROJECT_INDEX),
+        (
+            "src/day.ts",
+            b"export const day = { async test() { const t = Date.now(); await new Promise((r) => setTimeout(r, 86_400_000)); console.log(Date.now() - t); } };\n",
+        ),
+    ]);
+    let started = std::time::Instant::now();
+    let r = p.run(&["test", "--in-memory", "--fake-time", "--test", "src/day.ts"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "86400000\nok day\n1 passed, 0 failed\n"),
+        "{}",
+        r.stderr
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+}
+
+#[test]
+fn test_command_runs_the_code_in_utc_as_workerd_does() {
+    let p = Project::new(&[
+        ("wrangler.jsonc", CLEAN_JSONC),
+        ("src/index.ts", TEST_PROJECT_INDEX),
+        (
+            "src/tz.ts",
+            b"export const tz = { test() { const d = new Date(Date.UTC(2024, 0, 1, 12)); console.log(d.getHours(), d.getTimezoneOffset(), String(d)); } };\n",
+        ),
+    ]);
+    let out = Command::new(env!("CARGO_BIN_EXE_dols"))
+        .args(["test", "--in-memory", "--test", "src/tz.ts"])
+        .current_dir(&p.root)
+        // A POSIX zone string: no time zone database needed to make the difference.
+        .env("TZ", "JST-9")
+        .output()
+        .expect("the dols binary runs");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "12 0 Mon Jan 01 2024 12:00:00 GMT+0000 (Coordinated Universal Time)\nok tz\n1 passed, 0 failed\n"
+    );
+}
+
+#[test]
 fn test_command_usage_errors_exit_two() {
     let p = Project::new(&[
         ("wrangler.jsonc", CLEAN_JSONC),

@@ -8,7 +8,11 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use dols_runtime::{Output, Project, StateLocation, TestReport, run_tests};
+use std::time::Duration;
+
+use dols_runtime::{
+    Limits, Output, Project, RunOptions, StateLocation, TestReport, run_tests, run_tests_with,
+};
 
 fn conformance_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance")
@@ -22,16 +26,22 @@ fn run(dir: &Path, state: StateLocation) -> (Result<TestReport, String>, String,
     (report, out, err)
 }
 
-#[test]
-fn conformance_cases_print_their_expected_lines() {
+/// The conformance cases: directories of `tests/conformance` with an `expected.txt`.
+fn conformance_cases() -> Vec<PathBuf> {
     let mut cases: Vec<PathBuf> = fs::read_dir(conformance_dir())
         .expect("tests/conformance exists")
         .map(|e| e.unwrap().path())
         .filter(|p| p.join("expected.txt").is_file())
         .collect();
     cases.sort();
+    cases
+}
+
+#[test]
+fn conformance_cases_print_their_expected_lines() {
+    let cases = conformance_cases();
     assert!(
-        cases.len() >= 8,
+        cases.len() >= 60,
         "expected the conformance cases, found {}",
         cases.len()
     );
@@ -228,9 +238,29 @@ fn an_object_that_never_answers_is_reported_not_hung() {
         ),
         (
             "src/index.ts",
-            "export const t = { async test() { await new Promise(() => {}); } };\n",
+            "export const t = { async test() { await new Promise(() => {}); } };\nexport const u = { test() { console.log('next'); } };\n",
         ),
     ]);
+    let (r, out, _) = run(&p.root, StateLocation::Memory);
+    assert_eq!(
+        r,
+        Ok(TestReport {
+            passed: 1,
+            failed: 1
+        })
+    );
+    assert!(
+        out.starts_with("FAIL t\n  Error: the test stopped making progress: it waits for a promise that never settles"),
+        "{out}"
+    );
+    assert!(out.ends_with("next\nok u\n1 passed, 1 failed\n"), "{out}");
+
+    // A top-level await that never settles is not a test: the run itself stops, with the reason.
+    fs::write(
+        p.root.join("src/index.ts"),
+        "await new Promise(() => {});\nexport const t = { test() {} };\n",
+    )
+    .unwrap();
     let (r, _, _) = run(&p.root, StateLocation::Memory);
     assert!(r.unwrap_err().contains("stopped making progress"));
 }
@@ -266,15 +296,25 @@ fn workerd_binary() -> Option<PathBuf> {
     p.is_file().then_some(p)
 }
 
-/// Lines a test printed itself: everything but the runner's `ok`/`FAIL` lines, their indented
-/// details and the summary.
+/// Lines a test printed itself: everything but the runner's `ok`/`FAIL` lines, the indented
+/// details under a `FAIL` line, and the summary.
 fn printed_lines(out: &str) -> Vec<&str> {
     let lines: Vec<&str> = out.lines().collect();
     let body = &lines[..lines.len().saturating_sub(1)];
-    body.iter()
-        .copied()
-        .filter(|l| !l.starts_with("ok ") && !l.starts_with("FAIL ") && !l.starts_with("  "))
-        .collect()
+    let mut printed = Vec::new();
+    let mut in_failure = false;
+    for l in body {
+        if l.starts_with("FAIL ") {
+            in_failure = true;
+        } else if in_failure && l.starts_with("  ") {
+        } else if l.starts_with("ok ") {
+            in_failure = false;
+        } else {
+            in_failure = false;
+            printed.push(*l);
+        }
+    }
+    printed
 }
 
 /// `(name, passed)` of each test in `dols test` output.
@@ -324,13 +364,9 @@ fn workerd_prints_the_same_lines_and_results() {
         );
         return;
     };
-    let mut cases: Vec<PathBuf> = fs::read_dir(conformance_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.join("expected.txt").is_file())
-        .collect();
-    cases.sort();
+    let cases = conformance_cases();
     let mut failures = Vec::new();
+    let mut agree = 0;
     for case in &cases {
         let expected = fs::read_to_string(case.join("expected.txt")).unwrap();
         let project = Project::load(case).unwrap();
@@ -358,6 +394,9 @@ fn workerd_prints_the_same_lines_and_results() {
             failures.push(format!("{}: printed lines differ\n--- dols\n{}\n--- workerd\n{}\n--- workerd stderr\n{stderr}", case.display(), ours.join("\n"), theirs.join("\n")));
         }
         let (a, b) = (dols_results(&expected), workerd_results(&stderr));
+        if theirs == ours && a == b {
+            agree += 1;
+        }
         if a != b {
             failures.push(format!(
                 "{}: results differ: dols {a:?}, workerd {b:?}\n{stderr}",
@@ -365,6 +404,10 @@ fn workerd_prints_the_same_lines_and_results() {
             ));
         }
     }
+    eprintln!(
+        "{agree} of {} conformance cases agree with workerd",
+        cases.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
@@ -479,13 +522,18 @@ export class A extends DurableObject {
 export const retry = { async test(_c: unknown, env: any) {
   const s = env.A.getByName("x");
   await s.arm();
-  await new Promise((r) => setTimeout(r, 1300));
+  await new Promise((r) => setTimeout(r, 2300));
   console.log(JSON.stringify(await s.runs()));
 } };
 "#,
         ),
     ]);
-    let (r, out, err) = run(&p.root, StateLocation::Memory);
+    // On the fake clock: the retry's 2 s back-off passes without sleeping.
+    let fake = RunOptions {
+        fake_time: true,
+        ..RunOptions::default()
+    };
+    let (r, out, err) = run_with(&p.root, &fake);
     assert_eq!(
         r,
         Ok(TestReport {
@@ -577,6 +625,19 @@ export const run = { async test(_c: unknown, env: any) {
         ),
     ]);
     let state = StateLocation::Dir(p.root.join(".dols/state"));
+    // On the fake clock, so that a loaded machine cannot make the first run last until the
+    // alarm is due.
+    let fake = RunOptions {
+        fake_time: true,
+        ..RunOptions::default()
+    };
+    let run = |root: &Path, state: StateLocation| {
+        let project = Project::load(root).expect("project loads");
+        let buf = Rc::new(RefCell::new((String::new(), String::new())));
+        let report = run_tests_with(&project, &[], state, Output::Capture(buf.clone()), &fake);
+        let (out, err) = buf.borrow().clone();
+        (report, out, err)
+    };
     assert_eq!(
         run(&p.root, state.clone()).1,
         "before false\nafter false\nok run\n1 passed, 0 failed\n"
@@ -592,6 +653,31 @@ export const run = { async test(_c: unknown, env: any) {
         out, "before false\nafter true\nok run\n1 passed, 0 failed\n",
         "{r:?} {err}"
     );
+}
+
+/// Runs a project with explicit options, capturing its output.
+fn run_with(dir: &Path, options: &RunOptions) -> (Result<TestReport, String>, String, String) {
+    let project = Project::load(dir).expect("project loads");
+    let buf = Rc::new(RefCell::new((String::new(), String::new())));
+    let report = run_tests_with(
+        &project,
+        &[],
+        StateLocation::Memory,
+        Output::Capture(buf.clone()),
+        options,
+    );
+    let (out, err) = buf.borrow().clone();
+    (report, out, err)
+}
+
+fn cpu_limited(ms: u64) -> RunOptions {
+    RunOptions {
+        limits: Limits {
+            cpu_time: Duration::from_millis(ms),
+            ..Limits::default()
+        },
+        ..RunOptions::default()
+    }
 }
 
 #[test]
@@ -613,19 +699,7 @@ export const b_after = { async test(_c: unknown, env: any) { console.log(await e
 "#,
         ),
     ]);
-    let project = Project::load(&p.root).unwrap();
-    let buf = Rc::new(RefCell::new((String::new(), String::new())));
-    let limits = dols_runtime::Limits {
-        macrotask_time: std::time::Duration::from_millis(200),
-    };
-    let r = dols_runtime::run_tests_with_limits(
-        &project,
-        &[],
-        StateLocation::Memory,
-        Output::Capture(buf.clone()),
-        limits,
-    );
-    let (out, err) = buf.borrow().clone();
+    let (r, out, err) = run_with(&p.root, &cpu_limited(200));
     assert_eq!(
         r,
         Ok(TestReport {
@@ -636,7 +710,7 @@ export const b_after = { async test(_c: unknown, env: any) { console.log(await e
     );
     assert!(
         out.starts_with(
-            "FAIL a_spins\n  Error: the event was interrupted after running for more than 200 ms\n"
+            "FAIL a_spins\n  Error: the event was interrupted after using more than 200 ms of CPU time (an endless loop?)\n"
         ),
         "{out}"
     );
@@ -644,7 +718,7 @@ export const b_after = { async test(_c: unknown, env: any) { console.log(await e
 }
 
 #[test]
-fn a_loop_after_an_await_is_interrupted_without_stopping_other_work() {
+fn a_loop_after_an_await_fails_its_test_and_the_run_goes_on() {
     let p = TempProject::new(&[
         (
             "wrangler.jsonc",
@@ -652,25 +726,161 @@ fn a_loop_after_an_await_is_interrupted_without_stopping_other_work() {
         ),
         (
             "src/index.ts",
-            "export const a = { async test() { setTimeout(() => console.log('timer still runs'), 300); await null; for (;;) {} } };\n",
+            "export const a = { async test() { setTimeout(() => console.log('timer still runs'), 300); await null; for (;;) {} } };\nexport const b = { async test() { await new Promise((r) => setTimeout(r, 400)); console.log('next test runs'); } };\n",
         ),
     ]);
-    let project = Project::load(&p.root).unwrap();
-    let buf = Rc::new(RefCell::new((String::new(), String::new())));
-    let limits = dols_runtime::Limits {
-        macrotask_time: std::time::Duration::from_millis(100),
-    };
-    let r = dols_runtime::run_tests_with_limits(
-        &project,
-        &[],
-        StateLocation::Memory,
-        Output::Capture(buf.clone()),
-        limits,
+    let (r, out, err) = run_with(&p.root, &cpu_limited(100));
+    assert_eq!(
+        r,
+        Ok(TestReport {
+            passed: 1,
+            failed: 1
+        }),
+        "{out}\n{err}"
     );
-    let (out, err) = buf.borrow().clone();
-    // The interrupted continuation never settles its test: the run reports that, after the
-    // timer has still run.
-    assert!(r.unwrap_err().contains("stopped making progress"));
-    assert!(err.contains("interrupted"), "{err}");
-    assert_eq!(out, "timer still runs\n");
+    assert!(
+        err.contains("a job was interrupted after using more than 100 ms of CPU time"),
+        "{err}"
+    );
+    assert!(
+        out.starts_with("timer still runs\nFAIL a\n  Error: the test stopped making progress: it waits for a promise that never settles"),
+        "{out}"
+    );
+    assert!(out.contains("an endless loop?"), "{out}");
+    assert!(out.ends_with("next test runs\nok b\n1 passed, 1 failed\n"), "{out}");
+}
+
+#[test]
+fn the_time_limit_counts_cpu_time_not_waiting() {
+    // A test that waits 300 ms of wall time on a timer uses almost no CPU: a 50 ms CPU limit
+    // does not interrupt it.
+    let p = TempProject::new(&[
+        (
+            "wrangler.jsonc",
+            r#"{ "name": "w", "main": "src/index.ts" }"#,
+        ),
+        (
+            "src/index.ts",
+            "export const waits = { async test() { const t = Date.now(); await new Promise((r) => setTimeout(r, 300)); console.log(Date.now() - t >= 290); } };\n",
+        ),
+    ]);
+    let (r, out, err) = run_with(&p.root, &cpu_limited(50));
+    assert_eq!(out, "true\nok waits\n1 passed, 0 failed\n", "{r:?} {err}");
+}
+
+#[test]
+fn running_out_of_memory_fails_the_event_and_the_run_goes_on() {
+    let p = TempProject::new(&[
+        (
+            "wrangler.jsonc",
+            r#"{ "name": "m", "main": "src/index.ts", "durable_objects": { "bindings": [{ "name": "M", "class_name": "M" }] } }"#,
+        ),
+        (
+            "src/index.ts",
+            r#"import { DurableObject } from "cloudflare:workers";
+export class M extends DurableObject {
+  hog(): number { const chunks: string[] = []; for (;;) chunks.push("x".repeat(1 << 20) + chunks.length); }
+  small(): number { return [1, 2, 3].length; }
+}
+export const a_hog = { async test(_c: unknown, env: any) { await env.M.getByName("x").hog(); } };
+export const b_after = { async test(_c: unknown, env: any) { console.log("after:", await env.M.getByName("x").small()); } };
+"#,
+        ),
+    ]);
+    let options = RunOptions {
+        limits: Limits {
+            memory: 32 * 1024 * 1024,
+            ..Limits::default()
+        },
+        ..RunOptions::default()
+    };
+    let (r, out, err) = run_with(&p.root, &options);
+    assert_eq!(
+        r,
+        Ok(TestReport {
+            passed: 1,
+            failed: 1
+        }),
+        "{out}\n{err}"
+    );
+    assert!(
+        out.starts_with(
+            "FAIL a_hog\n  Error: the event ran out of memory: the runtime's memory limit is 32 MB\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("after: 3\nok b_after\n"), "{out}");
+}
+
+#[test]
+fn fake_time_fires_timers_and_alarms_without_sleeping() {
+    let p = TempProject::new(&[
+        (
+            "wrangler.jsonc",
+            r#"{ "name": "f", "main": "src/index.ts", "durable_objects": { "bindings": [{ "name": "A", "class_name": "A" }] } }"#,
+        ),
+        (
+            "src/index.ts",
+            r#"import { DurableObject } from "cloudflare:workers";
+export class A extends DurableObject {
+  async arm(ms: number): Promise<void> { await this.ctx.storage.setAlarm(Date.now() + ms); }
+  async alarm(info: { retryCount: number }): Promise<void> {
+    const runs = (this.ctx.storage.kv.get("runs") as number[] | undefined) ?? [];
+    runs.push(Date.now());
+    this.ctx.storage.kv.put("runs", runs);
+    if (info.retryCount < 3) throw new Error("fails " + info.retryCount);
+  }
+  runs(): number[] { return (this.ctx.storage.kv.get("runs") as number[] | undefined) ?? []; }
+}
+export const clock = { async test(_c: unknown, env: any) {
+  const t0 = Date.now(), p0 = performance.now();
+  const order: string[] = [];
+  await Promise.all([
+    new Promise<void>((r) => setTimeout(() => { order.push("hour"); r(); }, 3_600_000)),
+    new Promise<void>((r) => setTimeout(() => { order.push("minute"); r(); }, 60_000)),
+  ]);
+  console.log(order.join(","), Date.now() - t0, new Date().getTime() - t0, Math.round(performance.now() - p0));
+  const s = env.A.getByName("x");
+  const armedAt = Date.now();
+  await s.arm(86_400_000);
+  while ((await s.runs()).length < 4) await new Promise((r) => setTimeout(r, 3_600_000));
+  const runs: number[] = await s.runs();
+  console.log(runs[0] - armedAt, runs.slice(1).map((t, i) => t - runs[i]).join(","));
+} };
+"#,
+        ),
+    ]);
+    let fake = RunOptions {
+        fake_time: true,
+        ..RunOptions::default()
+    };
+    let started = std::time::Instant::now();
+    let (r, out, err) = run_with(&p.root, &fake);
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert_eq!(
+        out,
+        "minute,hour 3600000 3600000 3600000\n86400000 2000,4000,8000\nok clock\n1 passed, 0 failed\n",
+        "{r:?} {err}"
+    );
+    assert_eq!(err.matches("Uncaught Error: fails").count(), 3, "{err}");
+}
+
+#[test]
+fn conformance_cases_print_the_same_lines_with_fake_time() {
+    let fake = RunOptions {
+        fake_time: true,
+        ..RunOptions::default()
+    };
+    let mut failures = Vec::new();
+    for case in conformance_cases() {
+        let expected = fs::read_to_string(case.join("expected.txt")).unwrap();
+        let (report, out, err) = run_with(&case, &fake);
+        if report.is_err() || out != expected {
+            failures.push(format!(
+                "{}: {report:?}\n--- expected\n{expected}--- actual\n{out}--- stderr\n{err}",
+                case.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -20,9 +20,10 @@ Usage:
   dols schema [DIR] [--class NAME] [--format sql|json]
                                        print each Durable Object class's shadow schema
                                        (the tables its own SQL creates)
-  dols test [DIR] [--test FILE]... [--in-memory | --persist-to DIR]
+  dols test [DIR] [--test FILE]... [--in-memory | --persist-to DIR] [--fake-time]
                                        run the project's test exports on the embedded
-                                       runtime (state in DIR/.dols/state by default)
+                                       runtime (state in DIR/.dols/state by default;
+                                       --fake-time: timers and alarms on a virtual clock)
   dols help                            show this help
   dols --version                       print the version
 

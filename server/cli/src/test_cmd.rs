@@ -1,16 +1,25 @@
-//! `dols test [DIR] [--test FILE]... [--in-memory] [--persist-to DIR]`: runs the project's test
-//! exports on the embedded runtime (see `docs/runtime.md`).
+//! `dols test [DIR] [--test FILE]... [--in-memory] [--persist-to DIR] [--fake-time]`: runs the
+//! project's test exports on the embedded runtime (see `docs/runtime.md`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use dols_runtime::{Output, Project, StateLocation, run_tests};
+use dols_runtime::{Output, Project, RunOptions, StateLocation, run_tests_with};
 
 pub fn run(args: &[String]) -> ExitCode {
+    // workerd runs in UTC, so the local-time `Date` methods (`getHours()`, `toLocaleString()`,
+    // ...) of the code under test do here too. This is the command's first step: no other
+    // thread exists yet, and QuickJS has not read the time zone.
+    // SAFETY: the process is single-threaded at this point.
+    unsafe { std::env::set_var("TZ", "UTC") };
     let mut dir: Option<PathBuf> = None;
     let mut tests = Vec::new();
     let mut in_memory = false;
     let mut persist_to: Option<PathBuf> = None;
+    let mut options = RunOptions {
+        skip_teardown: true,
+        ..RunOptions::default()
+    };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -19,6 +28,7 @@ pub fn run(args: &[String]) -> ExitCode {
                 None => return usage("--test needs a FILE"),
             },
             "--in-memory" => in_memory = true,
+            "--fake-time" => options.fake_time = true,
             "--persist-to" => match it.next() {
                 Some(d) => persist_to = Some(PathBuf::from(d)),
                 None => return usage("--persist-to needs a DIR"),
@@ -58,7 +68,7 @@ pub fn run(args: &[String]) -> ExitCode {
     } else {
         StateLocation::Dir(persist_to.unwrap_or_else(|| project.root.join(".dols").join("state")))
     };
-    match run_tests(&project, &test_files, state, Output::Std) {
+    match run_tests_with(&project, &test_files, state, Output::Std, &options) {
         Ok(r) if r.failed == 0 => ExitCode::SUCCESS,
         Ok(_) => ExitCode::from(1),
         Err(e) => {
@@ -70,7 +80,7 @@ pub fn run(args: &[String]) -> ExitCode {
 
 fn usage(msg: &str) -> ExitCode {
     eprintln!(
-        "dols test: {msg}\nusage: dols test [DIR] [--test FILE]... [--in-memory | --persist-to DIR]"
+        "dols test: {msg}\nusage: dols test [DIR] [--test FILE]... [--in-memory | --persist-to DIR] [--fake-time]"
     );
     ExitCode::from(2)
 }

@@ -20,7 +20,10 @@ use crate::project::Project;
 use crate::storage::{Bind, ListOptions, ObjectDb, StateLocation};
 use crate::strip::strip_types;
 
-const PRELUDE: &str = include_str!("js/prelude.js");
+/// The prelude (`js/prelude.js`) compiled to QuickJS bytecode by the build script.
+const PRELUDE_BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/prelude.qjsbc"));
+/// The web platform part (`js/web.js`), evaluated the first time one of its globals is used.
+const WEB_BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/web.qjsbc"));
 const WORKERS_MODULE: &str = "export const DurableObject = globalThis.__dols.DurableObject;\n\
 export const WorkerEntrypoint = globalThis.__dols.WorkerEntrypoint;\n\
 export const RpcTarget = globalThis.__dols.RpcTarget;\n\
@@ -71,15 +74,22 @@ struct Host {
     location: StateLocation,
     dbs: RefCell<Vec<(ObjectDb, String)>>,
     rng: RefCell<Rng>,
+    /// The virtual clock of `--fake-time` (milliseconds since the epoch), or `None` for real time.
+    fake_now: Option<std::cell::Cell<f64>>,
 }
 
 impl Host {
-    fn commit_all(&self) {
-        for (db, label) in self.dbs.borrow_mut().iter_mut() {
+    /// Commits every object's turn; returns the handles whose commit failed, with the error
+    /// (their writes of the turn are rolled back).
+    fn commit_all(&self) -> Vec<(usize, String)> {
+        let mut failed = Vec::new();
+        for (handle, (db, label)) in self.dbs.borrow_mut().iter_mut().enumerate() {
             if let Err(e) = db.commit() {
                 self.out.print(2, &format!("dols: commit of {label} failed, its writes of this turn were rolled back: {e}"));
+                failed.push((handle, e));
             }
         }
+        failed
     }
 }
 
@@ -261,6 +271,31 @@ impl Loader for FsLoader {
     }
 }
 
+/// SQLite rows as arrays of JavaScript values (integers and reals as numbers, blobs as
+/// `ArrayBuffer`s).
+fn rows_to_js<'js>(
+    ctx: &Ctx<'js>,
+    rows: Vec<Vec<rusqlite::types::Value>>,
+) -> rquickjs::Result<Array<'js>> {
+    use rusqlite::types::Value as V;
+    let out = Array::new(ctx.clone())?;
+    for (i, row) in rows.into_iter().enumerate() {
+        let a = Array::new(ctx.clone())?;
+        for (j, v) in row.into_iter().enumerate() {
+            let js = match v {
+                V::Null => Value::new_null(ctx.clone()),
+                V::Integer(i) => Value::new_number(ctx.clone(), i as f64),
+                V::Real(f) => Value::new_number(ctx.clone(), f),
+                V::Text(s) => rquickjs::String::from_str(ctx.clone(), &s)?.into_value(),
+                V::Blob(b) => ArrayBuffer::new(ctx.clone(), b)?.into_value(),
+            };
+            a.set(j, js)?;
+        }
+        out.set(i, a)?;
+    }
+    Ok(out)
+}
+
 fn throw(ctx: &Ctx<'_>, msg: String) -> rquickjs::Error {
     Exception::throw_message(ctx, &msg)
 }
@@ -274,6 +309,48 @@ fn install_natives<'js>(ctx: &Ctx<'js>, host: &Rc<Host>) -> rquickjs::Result<()>
             h.out.print(stream, &text)
         })?,
     )?;
+    if host.fake_now.is_some() {
+        let h = host.clone();
+        n.set(
+            "now",
+            Function::new(ctx.clone(), move || {
+                h.fake_now.as_ref().map_or(0.0, std::cell::Cell::get)
+            })?,
+        )?;
+    }
+    n.set(
+        "promiseState",
+        Function::new(
+            ctx.clone(),
+            |ctx: Ctx<'js>, p: Promise<'js>| -> rquickjs::Result<Array<'js>> {
+                let out = Array::new(ctx.clone())?;
+                match p.state() {
+                    PromiseState::Pending => out.set(0, 0)?,
+                    PromiseState::Resolved => {
+                        out.set(0, 1)?;
+                        out.set(1, p.result::<Value>().and_then(|r| r.ok()))?;
+                    }
+                    PromiseState::Rejected => {
+                        out.set(0, 2)?;
+                        // Reading a rejection's reason marks it handled in QuickJS; take it
+                        // from the thrown value.
+                        let reason = match p.result::<Value>() {
+                            Some(Err(rquickjs::Error::Exception)) => ctx.catch(),
+                            _ => Value::new_undefined(ctx.clone()),
+                        };
+                        out.set(1, reason)?;
+                    }
+                }
+                Ok(out)
+            },
+        )?,
+    )?;
+    n.set(
+        "loadWeb",
+        Function::new(ctx.clone(), |ctx: Ctx<'js>| {
+            crate::bytecode::run_script(&ctx, WEB_BYTECODE)
+        })?,
+    )?;
     let h = host.clone();
     n.set(
         "random",
@@ -284,12 +361,21 @@ fn install_natives<'js>(ctx: &Ctx<'js>, host: &Rc<Host>) -> rquickjs::Result<()>
         })?,
     )?;
     n.set(
-        "sha256",
-        Function::new(ctx.clone(), |ctx: Ctx<'js>, data: ArrayBuffer<'js>| {
-            // SAFETY: the bytes are hashed at once, before any JS runs that could detach the buffer.
-            let digest = ids::sha256(unsafe { data.as_bytes() }.unwrap_or_default());
-            ArrayBuffer::new(ctx, digest.to_vec())
-        })?,
+        "digest",
+        Function::new(
+            ctx.clone(),
+            |ctx: Ctx<'js>, algorithm: String, data: ArrayBuffer<'js>| {
+                // SAFETY: the bytes are hashed at once, before any JS runs that could detach
+                // the buffer.
+                let bytes = unsafe { data.as_bytes() }.unwrap_or_default();
+                let digest = match algorithm.as_str() {
+                    "SHA-1" => crate::digest::sha1(bytes).to_vec(),
+                    "MD5" => crate::digest::md5(bytes).to_vec(),
+                    _ => ids::sha256(bytes).to_vec(),
+                };
+                ArrayBuffer::new(ctx, digest)
+            },
+        )?,
     )?;
     n.set(
         "idFromName",
@@ -375,28 +461,46 @@ fn install_natives<'js>(ctx: &Ctx<'js>, host: &Rc<Host>) -> rquickjs::Result<()>
                     cols.set(i, c.as_str())?;
                 }
                 out.set("columnNames", cols)?;
-                let rows = Array::new(ctx.clone())?;
-                for (i, row) in r.rows.into_iter().enumerate() {
-                    let a = Array::new(ctx.clone())?;
-                    for (j, v) in row.into_iter().enumerate() {
-                        use rusqlite::types::Value as V;
-                        let js = match v {
-                            V::Null => Value::new_null(ctx.clone()),
-                            V::Integer(i) => Value::new_number(ctx.clone(), i as f64),
-                            V::Real(f) => Value::new_number(ctx.clone(), f),
-                            V::Text(s) => rquickjs::String::from_str(ctx.clone(), &s)?.into_value(),
-                            V::Blob(b) => ArrayBuffer::new(ctx.clone(), b)?.into_value(),
-                        };
-                        a.set(j, js)?;
-                    }
-                    rows.set(i, a)?;
+                out.set("rows", rows_to_js(&ctx, r.rows)?)?;
+                out.set("rowsRead", r.rows_read as f64)?;
+                out.set("rowsWritten", r.rows_written as f64)?;
+                out.set("cursor", r.cursor.map_or(-1.0, f64::from))?;
+                Ok(out)
+            },
+        )?,
+    )?;
+    let h = host.clone();
+    n.set(
+        "sqlNext",
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, handle: usize, id: u32, max: f64| -> rquickjs::Result<Object<'js>> {
+                let r = {
+                    let mut dbs = h.dbs.borrow_mut();
+                    let db = &mut dbs
+                        .get_mut(handle)
+                        .ok_or_else(|| throw(&ctx, "bad storage handle".into()))?
+                        .0;
+                    db.cursor_next(id, if max >= 1.0 { max as usize } else { 1 })
                 }
-                out.set("rows", rows)?;
+                .map_err(|e| throw(&ctx, e))?;
+                let out = Object::new(ctx.clone())?;
+                out.set("rows", rows_to_js(&ctx, r.rows)?)?;
+                out.set("done", r.done)?;
                 out.set("rowsRead", r.rows_read as f64)?;
                 out.set("rowsWritten", r.rows_written as f64)?;
                 Ok(out)
             },
         )?,
+    )?;
+    let h = host.clone();
+    n.set(
+        "sqlClose",
+        Function::new(ctx.clone(), move |handle: usize, id: u32| {
+            if let Some((db, _)) = h.dbs.borrow_mut().get_mut(handle) {
+                db.cursor_close(id);
+            }
+        })?,
     )?;
     macro_rules! with_db {
         ($name:literal, |$ctx:ident, $db:ident $(, $arg:ident : $ty:ty)*| $body:expr) => {{
@@ -492,26 +596,45 @@ pub fn run_tests(
     state: StateLocation,
     out: Output,
 ) -> Result<TestReport, String> {
-    run_tests_with_limits(project, tests, state, out, Limits::default())
+    run_tests_with(project, tests, state, out, &RunOptions::default())
 }
 
-/// Limits of a run.
+/// Limits of a run, like the platform's per-isolate and per-event limits.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// Wall time one macrotask (a module's evaluation, an event, a timer, with the jobs that
-    /// follow it) may take before it is interrupted.
-    pub macrotask_time: Duration,
+    /// CPU time (of the thread running JavaScript, not wall time) that one macrotask — a
+    /// module's evaluation, a delivered event, a timer, with the jobs that follow it — may use
+    /// before it is interrupted.
+    pub cpu_time: Duration,
+    /// Memory the QuickJS runtime may allocate, in bytes (the platform's isolates have 128 MB).
+    pub memory: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            macrotask_time: Duration::from_secs(30),
+            cpu_time: Duration::from_secs(30),
+            memory: 128 * 1024 * 1024,
         }
     }
 }
 
-/// [`run_tests`] with explicit [`Limits`].
+/// How a run is set up besides the project: limits and the clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    pub limits: Limits,
+    /// A virtual clock (`dols test --fake-time`): `Date.now()`, `new Date()` and
+    /// `performance.now()` read it, it stands still while JavaScript runs, and when nothing
+    /// else can run (no job, no deliverable event) it jumps to the earliest timer or alarm,
+    /// which then fires at once instead of after a sleep.
+    pub fake_time: bool,
+    /// Leave the engine and the databases to the operating system instead of tearing them
+    /// down, for a process that exits right after the run (`dols test`). Committed writes are
+    /// in each database's write-ahead log, which SQLite replays on the next open.
+    pub skip_teardown: bool,
+}
+
+/// [`run_tests`] with explicit [`Limits`] and real time.
 pub fn run_tests_with_limits(
     project: &Project,
     tests: &[PathBuf],
@@ -519,20 +642,73 @@ pub fn run_tests_with_limits(
     out: Output,
     limits: Limits,
 ) -> Result<TestReport, String> {
+    let options = RunOptions {
+        limits,
+        ..RunOptions::default()
+    };
+    run_tests_with(project, tests, state, out, &options)
+}
+
+/// CPU time used by the calling thread so far.
+#[cfg(unix)]
+fn thread_cpu_time() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// Without a per-thread CPU clock, wall time since the first call stands in.
+#[cfg(not(unix))]
+fn thread_cpu_time() -> Duration {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    START.get_or_init(Instant::now).elapsed()
+}
+
+fn now_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_millis() as f64)
+}
+
+/// [`run_tests`] with explicit [`RunOptions`].
+pub fn run_tests_with(
+    project: &Project,
+    tests: &[PathBuf],
+    state: StateLocation,
+    out: Output,
+    options: &RunOptions,
+) -> Result<TestReport, String> {
+    let limits = options.limits;
     let rt = Runtime::new().map_err(|e| e.to_string())?;
-    let deadline = Rc::new(std::cell::Cell::new(Instant::now() + limits.macrotask_time));
-    let d = deadline.clone();
-    rt.set_interrupt_handler(Some(Box::new(move || Instant::now() > d.get())));
-    let arm =
-        |deadline: &std::cell::Cell<Instant>| deadline.set(Instant::now() + limits.macrotask_time);
+    // The CPU-time budget of the current macrotask: interrupted once the thread's CPU clock
+    // passes `deadline`.
+    let deadline = Rc::new(std::cell::Cell::new(thread_cpu_time() + limits.cpu_time));
+    let interrupted = Rc::new(std::cell::Cell::new(false));
+    let (d, hit) = (deadline.clone(), interrupted.clone());
+    rt.set_interrupt_handler(Some(Box::new(move || {
+        let over = thread_cpu_time() > d.get();
+        if over {
+            hit.set(true);
+        }
+        over
+    })));
+    let arm = |deadline: &std::cell::Cell<Duration>| {
+        deadline.set(thread_cpu_time() + limits.cpu_time)
+    };
     rt.set_loader(FsResolver, FsLoader);
     rt.set_max_stack_size(1024 * 1024);
+    rt.set_memory_limit(limits.memory);
     let ctx = Context::full(&rt).map_err(|e| e.to_string())?;
     let host = Rc::new(Host {
         out: out.clone(),
         location: state,
         dbs: RefCell::new(Vec::new()),
         rng: RefCell::new(Rng::from_entropy()),
+        fake_now: options.fake_time.then(|| std::cell::Cell::new(now_ms())),
     });
 
     let root = format!("{}/", project.root.to_string_lossy().trim_end_matches('/'));
@@ -559,6 +735,8 @@ pub fn run_tests_with_limits(
     boot.push_str(&format!("], {});\n", json_str(&root)));
 
     let setup = project.runtime_config_json();
+    let cpu_ms = limits.cpu_time.as_millis();
+    let memory_mb = limits.memory / (1024 * 1024);
     let promise = ctx.with(|ctx| -> Result<Persistent<Promise<'static>>, String> {
         let fail = |ctx: &Ctx<'_>, e: rquickjs::Error| -> String {
             if matches!(e, rquickjs::Error::Exception) {
@@ -568,15 +746,19 @@ pub fn run_tests_with_limits(
             }
         };
         install_natives(&ctx, &host).map_err(|e| fail(&ctx, e))?;
-        ctx.eval::<(), _>(PRELUDE)
-            .map_err(|e| format!("prelude: {}", fail(&ctx, e)))?;
-        ctx.eval::<(), _>(format!("__dols.setup({setup});"))
-            .map_err(|e| fail(&ctx, e))?;
+        eval_prelude(&ctx).map_err(|e| format!("prelude: {}", fail(&ctx, e)))?;
+        ctx.eval::<(), _>(format!(
+            "__dols.setup({setup}, {{ memoryMb: {memory_mb} }});"
+        ))
+        .map_err(|e| fail(&ctx, e))?;
         let p = Module::evaluate(ctx.clone(), BOOTSTRAP_NAME, boot).map_err(|e| fail(&ctx, e))?;
         Ok(Persistent::save(&ctx, p))
     })?;
 
     let started = Instant::now();
+    // Set when a job was interrupted: whatever it was computing never finishes, which is the
+    // likely reason a test stops making progress.
+    let mut job_interrupted = false;
     loop {
         loop {
             match rt.execute_pending_job() {
@@ -584,13 +766,35 @@ pub fn run_tests_with_limits(
                 Ok(false) => break,
                 Err(e) => {
                     let msg = e.0.with(|ctx| describe_exception(&ctx, ctx.catch()));
-                    out.print(2, &format!("Uncaught {msg}"));
+                    if interrupted.replace(false) {
+                        job_interrupted = true;
+                        out.print(
+                            2,
+                            &format!("dols: a job was interrupted after using more than {cpu_ms} ms of CPU time"),
+                        );
+                    } else {
+                        out.print(2, &format!("Uncaught {msg}"));
+                    }
                     // An interrupted job must not take the jobs after it down too.
                     arm(&deadline);
                 }
             }
         }
-        host.commit_all();
+        let failed = host.commit_all();
+        // The output gate: results of the events of this turn go out only now that their
+        // writes are committed (or are replaced by an error when the commit failed).
+        let flushed = ctx.with(|ctx| -> rquickjs::Result<bool> {
+            let d: Object = ctx.globals().get("__dols")?;
+            let f: Function = d.get("flushOutputs")?;
+            let failures = Object::new(ctx.clone())?;
+            for (handle, e) in &failed {
+                failures.set(handle.to_string(), e.as_str())?;
+            }
+            f.call((failures,))
+        });
+        if flushed.map_err(|e| e.to_string())? {
+            continue;
+        }
         let settled = ctx.with(|ctx| -> Result<Option<Result<(), String>>, String> {
             let p = promise.clone().restore(&ctx).map_err(|e| e.to_string())?;
             Ok(match p.state() {
@@ -619,10 +823,9 @@ pub fn run_tests_with_limits(
                     // part ran: fail that event and go on.
                     let what = describe_exception(&ctx, ctx.catch());
                     arm(&deadline);
-                    let msg = if what.contains("interrupted") {
+                    let msg = if interrupted.replace(false) {
                         format!(
-                            "the event was interrupted after running for more than {} ms",
-                            limits.macrotask_time.as_millis()
+                            "the event was interrupted after using more than {cpu_ms} ms of CPU time (an endless loop?)"
                         )
                     } else {
                         what
@@ -644,14 +847,34 @@ pub fn run_tests_with_limits(
         });
         let delay = delay.map_err(|e| e.to_string())?;
         if delay < 0.0 {
+            // Nothing can run and the tests have not finished: the running test waits for a
+            // promise that never settles. Fail that test and go on with the next one.
+            let mut msg = "the test stopped making progress: it waits for a promise that never settles (nothing is left to run: no pending job, event or timer)".to_string();
+            if std::mem::take(&mut job_interrupted) {
+                msg.push_str(&format!(
+                    "; a job was interrupted after using more than {cpu_ms} ms of CPU time (an endless loop?), so what it computed never finished"
+                ));
+            } else {
+                msg.push_str(". (An event to a Durable Object held by blockConcurrencyWhile() waits until that callback settles.)");
+            }
+            let failed = ctx.with(|ctx| -> rquickjs::Result<bool> {
+                let d: Object = ctx.globals().get("__dols")?;
+                let f: Function = d.get("failStalled")?;
+                f.call((msg.clone(),))
+            });
+            if failed.map_err(|e| e.to_string())? {
+                continue;
+            }
             return Err(format!(
-                "the tests stopped making progress after {} ms: a promise never settled (nothing is left to run: no pending job or timer). \
-                 (An event to a Durable Object held by blockConcurrencyWhile() waits until that callback settles.)",
+                "the tests stopped making progress after {} ms: {msg}",
                 started.elapsed().as_millis()
             ));
         }
         if delay > 0.0 {
-            std::thread::sleep(Duration::from_secs_f64(delay / 1000.0));
+            match &host.fake_now {
+                Some(now) => now.set(now.get() + delay),
+                None => std::thread::sleep(Duration::from_secs_f64(delay / 1000.0)),
+            }
         }
         arm(&deadline);
         ctx.with(|ctx| -> Result<(), String> {
@@ -660,10 +883,12 @@ pub fn run_tests_with_limits(
             match f.call::<_, ()>(()) {
                 Ok(()) => Ok(()),
                 Err(rquickjs::Error::Exception) => {
-                    out.print(
-                        2,
-                        &format!("Uncaught {}", describe_exception(&ctx, ctx.catch())),
-                    );
+                    let what = describe_exception(&ctx, ctx.catch());
+                    if interrupted.replace(false) {
+                        out.print(2, &format!("dols: a timer callback was interrupted after using more than {cpu_ms} ms of CPU time"));
+                    } else {
+                        out.print(2, &format!("Uncaught {what}"));
+                    }
                     Ok(())
                 }
                 Err(e) => Err(e.to_string()),
@@ -684,7 +909,22 @@ pub fn run_tests_with_limits(
         &format!("{} passed, {} failed", report.passed, report.failed),
     );
     drop(promise);
+    if options.skip_teardown {
+        // The process ends right after the run: the OS reclaims the memory at once, where
+        // QuickJS's final garbage collection of every object and function would take longer
+        // than the rest of a small run's shutdown. The databases are left open too: every
+        // turn has been committed to the write-ahead log, which SQLite reads back on the next
+        // open, and closing would checkpoint it (two fsyncs) only to recreate it next run.
+        std::mem::forget(ctx);
+        std::mem::forget(rt);
+        std::mem::forget(host);
+    }
     Ok(report)
+}
+
+/// Evaluates the prelude in `ctx`, from the bytecode compiled at build time.
+fn eval_prelude(ctx: &Ctx<'_>) -> rquickjs::Result<()> {
+    crate::bytecode::run_script(ctx, PRELUDE_BYTECODE).map(drop)
 }
 
 fn json_str(s: &str) -> String {
@@ -702,6 +942,7 @@ pub fn eval_script(source: &str) -> Result<String, String> {
         location: StateLocation::Memory,
         dbs: RefCell::new(Vec::new()),
         rng: RefCell::new(Rng::from_entropy()),
+        fake_now: None,
     });
     ctx.with(|ctx| -> Result<(), String> {
         let fail = |e: rquickjs::Error| {
@@ -712,7 +953,7 @@ pub fn eval_script(source: &str) -> Result<String, String> {
             }
         };
         install_natives(&ctx, &host).map_err(fail)?;
-        ctx.eval::<(), _>(PRELUDE).map_err(fail)?;
+        eval_prelude(&ctx).map_err(fail)?;
         ctx.eval::<(), _>(source).map_err(fail)?;
         Ok(())
     })?;
@@ -722,4 +963,38 @@ pub fn eval_script(source: &str) -> Result<String, String> {
     {}
     let out = buf.borrow().0.clone();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_bytecode_is_that_of_the_current_sources() {
+        let rt = Runtime::new().unwrap();
+        let ctx = Context::full(&rt).unwrap();
+        for (source, name, embedded) in [
+            (include_str!("js/prelude.js"), "<dols prelude>", PRELUDE_BYTECODE),
+            (include_str!("js/web.js"), "<dols web>", WEB_BYTECODE),
+        ] {
+            let fresh = ctx
+                .with(|ctx| crate::bytecode::compile_script(&ctx, source, name))
+                .unwrap();
+            assert!(fresh == embedded, "the build script's bytecode of {name} is stale");
+        }
+    }
+
+    #[test]
+    fn a_prelude_error_is_reported_as_an_exception_with_its_line() {
+        let rt = Runtime::new().unwrap();
+        let ctx = Context::full(&rt).unwrap();
+        ctx.with(|ctx| {
+            let code = crate::bytecode::compile_script(&ctx, "1;\nthrow new TypeError('from bytecode');", "<b>").unwrap();
+            let e = crate::bytecode::run_script(&ctx, &code).map(drop).unwrap_err();
+            assert!(matches!(e, rquickjs::Error::Exception));
+            let text = describe_exception(&ctx, ctx.catch());
+            assert!(text.starts_with("TypeError: from bytecode\n"), "{text}");
+            assert!(text.contains("<b>:2"), "{text}");
+        });
+    }
 }

@@ -2,6 +2,8 @@
 //! on QuickJS (rquickjs), Durable Object namespaces from the wrangler config, and storage in one
 //! SQLite database per object. See `docs/runtime.md` for the structure and its decisions.
 
+mod bytecode;
+mod digest;
 mod engine;
 pub mod ids;
 mod project;
@@ -9,6 +11,8 @@ pub mod storage;
 pub mod strip;
 pub mod workerd;
 
-pub use engine::{Limits, Output, TestReport, eval_script, run_tests, run_tests_with_limits};
+pub use engine::{
+    Limits, Output, RunOptions, TestReport, eval_script, run_tests, run_tests_with, run_tests_with_limits,
+};
 pub use project::{Binding, Project};
 pub use storage::StateLocation;

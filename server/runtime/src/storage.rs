@@ -9,13 +9,27 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
-use rusqlite::types::{Value, ValueRef};
+use rusqlite::types::Value;
 use rusqlite::{Connection, ffi};
 
 pub const TRANSACTION_MESSAGE: &str = "To execute a transaction, please use the state.storage.transaction() or state.storage.transactionSync() APIs instead of the SQL BEGIN TRANSACTION or SAVEPOINT statements. The JavaScript API is safer because it will automatically roll back on exceptions, and because it interacts correctly with Durable Objects' automatic atomic write coalescing.";
 pub const NO_STATEMENT: &str = "SQL code did not contain a statement.";
 pub const WRONG_BINDINGS: &str = "Wrong number of parameter bindings for SQL query.";
 pub const PARAMS_NOT_LAST: &str = "When executing multiple SQL statements in a single call, only the last statement can have parameters.";
+
+/// The runtime's own tables, which user SQL cannot touch: name and definition.
+const INTERNAL_TABLES: [(&str, &str); 2] = [
+    (
+        "_cf_KV",
+        "CREATE TABLE IF NOT EXISTS _cf_KV (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID",
+    ),
+    (
+        "_cf_METADATA",
+        "CREATE TABLE IF NOT EXISTS _cf_METADATA (key TEXT PRIMARY KEY, value) WITHOUT ROWID",
+    ),
+];
+const KV: usize = 0;
+const META: usize = 1;
 
 /// Where object databases live.
 #[derive(Clone, Debug)]
@@ -24,13 +38,77 @@ pub enum StateLocation {
     Dir(PathBuf),
 }
 
-/// The rows of one `exec()` call (all statements run; rows of the last one).
+/// What one `exec()` call returns: the last statement's columns, its rows read so far, and
+/// the id of its cursor while it has more.
 #[derive(Debug, Default)]
 pub struct ExecResult {
     pub columns: Vec<String>,
     pub rows: Vec<Vec<Value>>,
     pub rows_read: u64,
     pub rows_written: u64,
+    pub cursor: Option<u32>,
+}
+
+/// Rows read from an open cursor.
+#[derive(Debug, Default)]
+pub struct CursorRows {
+    pub rows: Vec<Vec<Value>>,
+    pub done: bool,
+    pub rows_read: u64,
+    pub rows_written: u64,
+}
+
+/// The last statement of an `exec()`, stepped on demand.
+struct LiveCursor {
+    stmt: *mut ffi::sqlite3_stmt,
+    columns: Vec<String>,
+    readonly: bool,
+    rows_read: u64,
+    rows_written: u64,
+    /// Rows already produced but not handed out (those of a write with `RETURNING`).
+    pending: std::collections::VecDeque<Vec<Value>>,
+    /// The reader has been told there are no more rows.
+    finished: bool,
+}
+
+impl LiveCursor {
+    /// Whether a read past the last row has not happened yet (SQLite's step has not said
+    /// DONE to the reader).
+    fn is_open(&self) -> bool {
+        !self.finished
+    }
+
+    /// An unread write cursor keeps the turn from committing.
+    fn blocks_commit(&self) -> bool {
+        !self.readonly && self.is_open()
+    }
+
+    /// Hands out up to `max` rows of a write cursor's rows; asking past the last one ends it.
+    fn take_pending(&mut self, max: usize, rows: &mut Vec<Vec<Value>>) {
+        while rows.len() < max {
+            match self.pending.pop_front() {
+                Some(r) => rows.push(r),
+                None => {
+                    self.finished = true;
+                    break;
+                }
+            }
+        }
+    }
+
+    fn finalize(&mut self) {
+        if !self.stmt.is_null() {
+            // SAFETY: a statement prepared on this object's connection, finalized once.
+            unsafe { ffi::sqlite3_finalize(self.stmt) };
+            self.stmt = std::ptr::null_mut();
+        }
+    }
+}
+
+impl Drop for LiveCursor {
+    fn drop(&mut self) {
+        self.finalize();
+    }
 }
 
 struct Flags {
@@ -41,9 +119,15 @@ struct Flags {
 }
 
 pub struct ObjectDb {
+    /// Open cursors, by id. Declared before `conn` so they are finalized before it closes.
+    cursors: std::collections::HashMap<u32, LiveCursor>,
+    next_cursor: u32,
     conn: Connection,
     flags: Arc<Flags>,
     savepoint_depth: u32,
+    /// Whether the runtime's tables `_cf_KV` and `_cf_METADATA` exist, once looked up (they are
+    /// created lazily); forgotten whenever a rollback may have undone their creation.
+    internal_tables: std::cell::Cell<[Option<bool>; 2]>,
     /// Open `transaction()` callbacks: the turn-end commit waits for them.
     pub async_txn_depth: u32,
 }
@@ -59,10 +143,20 @@ fn authorize(flags: &Flags, ctx: AuthContext<'_>) -> Authorization {
     if flags.trusted.load(Ordering::Relaxed) {
         return Authorization::Allow;
     }
-    if let AuthAction::Function { function_name } = ctx.action {
-        if NOT_COMPILED_FUNCTIONS.iter().any(|f| f.eq_ignore_ascii_case(function_name)) {
-            return Authorization::Deny;
+    match ctx.action {
+        AuthAction::Function { function_name } => {
+            if NOT_COMPILED_FUNCTIONS.iter().any(|f| f.eq_ignore_ascii_case(function_name)) {
+                return Authorization::Deny;
+            }
+            // The platform lets `load_extension()` through to SQLite, which refuses it when
+            // it runs ("not authorized", SQLITE_ERROR) since extension loading is off.
+            if function_name.eq_ignore_ascii_case("load_extension") {
+                return Authorization::Allow;
+            }
         }
+        // ANALYZE only gathers statistics; the platform runs it, the runtime's tables included.
+        AuthAction::Analyze { .. } => return Authorization::Allow,
+        _ => {}
     }
     match platform::authorize(&ctx) {
         Ok(()) => Authorization::Allow,
@@ -167,38 +261,6 @@ pub enum Bind {
     Blob(Vec<u8>),
 }
 
-/// Byte length of the next complete statement at the start of `sql`, or `None` when only
-/// whitespace and comments remain. Preparation errors are left to the real prepare.
-fn next_statement_len(conn: &Connection, sql: &str) -> Option<usize> {
-    // SAFETY: the handle is valid for the connection's lifetime; the statement is finalized
-    // before returning and the tail pointer points into `sql`.
-    unsafe {
-        let db = conn.handle();
-        let mut stmt = std::ptr::null_mut();
-        let mut tail: *const c_char = std::ptr::null();
-        let rc = ffi::sqlite3_prepare_v2(
-            db,
-            sql.as_ptr().cast(),
-            sql.len() as c_int,
-            &mut stmt,
-            &mut tail,
-        );
-        if rc != ffi::SQLITE_OK {
-            return Some(sql.len());
-        }
-        let len = if tail.is_null() {
-            sql.len()
-        } else {
-            tail.offset_from(sql.as_ptr().cast()) as usize
-        };
-        if stmt.is_null() {
-            return None;
-        }
-        ffi::sqlite3_finalize(stmt);
-        Some(len)
-    }
-}
-
 impl ObjectDb {
     pub fn open(location: &StateLocation, class: &str, id: &str) -> Result<Self, String> {
         let conn = match location {
@@ -246,9 +308,12 @@ impl ObjectDb {
         conn.authorizer(Some(move |ctx: AuthContext<'_>| authorize(&f, ctx)))
             .map_err(|e| e.to_string())?;
         Ok(ObjectDb {
+            cursors: std::collections::HashMap::new(),
+            next_cursor: 0,
             conn,
             flags,
             savepoint_depth: 0,
+            internal_tables: std::cell::Cell::new([None, None]),
             async_txn_depth: 0,
         })
     }
@@ -273,110 +338,304 @@ impl ObjectDb {
         if self.conn.is_autocommit() || self.async_txn_depth > 0 || self.savepoint_depth > 0 {
             return Ok(());
         }
-        let r = self.trusted(|c| c.execute_batch("COMMIT"));
-        if r.is_err() && !self.conn.is_autocommit() {
-            let _ = self.trusted(|c| c.execute_batch("ROLLBACK"));
+        let r = if self.cursors.values().any(LiveCursor::blocks_commit) {
+            // The platform's statement would still be in progress; SQLite's own message.
+            Err("cannot commit transaction - SQL statements in progress: SQLITE_BUSY".to_string())
+        } else {
+            self.trusted(|c| c.execute_batch("COMMIT"))
+        };
+        if r.is_err() {
+            // A write statement still in progress (a `RETURNING` cursor not read to its end)
+            // makes COMMIT fail: the turn is rolled back and the object must be reset.
+            self.close_cursors();
+            if !self.conn.is_autocommit() {
+                let _ = self.trusted(|c| c.execute_batch("ROLLBACK"));
+            }
         }
         r
     }
 
+    /// Runs every statement of `sql` but the last to completion, then prepares and binds the
+    /// last one and steps it once (the platform reads the first row at `exec()` time, so an
+    /// error in it surfaces there). The rest of its rows are stepped on demand with
+    /// [`ObjectDb::cursor_next`]; the cursor stays open in SQLite until it is read to its end
+    /// or closed, so a write statement with `RETURNING` that is not read to its end keeps the
+    /// turn's transaction from committing, as on the platform.
     pub fn exec(&mut self, sql: &str, binds: Vec<Bind>) -> Result<ExecResult, String> {
         self.ensure_txn()?;
         if sql.len() > 100_000 {
             return Err("statement too long: SQLITE_TOOBIG".into());
         }
         let mut pos = 0;
-        let mut result = None;
-        let mut binds = Some(binds);
         loop {
             let rest = &sql[pos..];
-            let Some(len) = next_statement_len(&self.conn, rest) else {
-                // Only whitespace/comments left: fine unless nothing ran or a `;` preceded text.
-                if result.is_none() || !rest.trim().is_empty() {
-                    return Err(NO_STATEMENT.into());
-                }
-                break;
+            // Each statement is prepared once; SQLite says where the next one starts.
+            let Some((mut cursor, len)) = self.prepare_next(rest)? else {
+                // Only whitespace or comments: nothing ran, or text followed a `;`.
+                return Err(NO_STATEMENT.into());
             };
-            let text = &rest[..len];
             pos += len;
-            let is_last = next_statement_len(&self.conn, &sql[pos..]).is_none()
-                && sql[pos..].trim().is_empty();
-            self.flags.saw_transaction.store(false, Ordering::Relaxed);
-            let mut stmt = match self.conn.prepare(text) {
-                Ok(s) => s,
-                Err(e) => {
-                    if self.flags.saw_transaction.load(Ordering::Relaxed) {
-                        return Err(TRANSACTION_MESSAGE.into());
-                    }
-                    return Err(format_error(&e));
+            if !sql[pos..].trim().is_empty() {
+                // Not the last statement: it may not take parameters; its rows are discarded.
+                // SAFETY: a live statement of this connection.
+                if unsafe { ffi::sqlite3_bind_parameter_count(cursor.stmt) } > 0 {
+                    return Err(PARAMS_NOT_LAST.into());
                 }
-            };
-            let params = stmt.parameter_count();
-            let these = if is_last {
-                binds.take().unwrap_or_default()
-            } else {
-                Vec::new()
-            };
-            if !is_last && params > 0 {
-                return Err(PARAMS_NOT_LAST.into());
+                self.step(&mut cursor, usize::MAX, &mut Vec::new())?;
+                continue;
             }
-            if these.len() != params {
-                return Err(WRONG_BINDINGS.into());
-            }
-            for (i, b) in these.into_iter().enumerate() {
-                let v = match b {
-                    Bind::Null => Value::Null,
-                    Bind::Real(f) if f.is_nan() => Value::Null,
-                    Bind::Real(f) => Value::Real(f),
-                    Bind::Text(s) => Value::Text(s),
-                    Bind::Blob(b) => Value::Blob(b),
-                };
-                stmt.raw_bind_parameter(i + 1, v)
-                    .map_err(|e| format_error(&e))?;
-            }
-            let readonly = stmt.readonly();
-            let columns: Vec<String> = stmt
-                .column_names()
-                .map(str::to_string)
-                .collect();
-            let ncol = columns.len();
-            let before = self.conn.total_changes();
+            self.bind(&cursor, binds)?;
             let mut rows = Vec::new();
-            {
-                let mut raw = stmt.raw_query();
-                while let Some(row) = raw.next().map_err(|e| format_error(&e))? {
-                    let mut vals = Vec::with_capacity(ncol);
-                    for i in 0..ncol {
-                        vals.push(match row.get_ref(i).map_err(|e| format_error(&e))? {
-                            ValueRef::Null => Value::Null,
-                            ValueRef::Integer(i) => Value::Integer(i),
-                            ValueRef::Real(f) => Value::Real(f),
-                            ValueRef::Text(t) => {
-                                Value::Text(String::from_utf8_lossy(t).into_owned())
-                            }
-                            ValueRef::Blob(b) => Value::Blob(b.to_vec()),
-                        });
-                    }
-                    rows.push(vals);
-                }
-            }
-            let written = if readonly {
-                0
+            if !cursor.readonly && !cursor.columns.is_empty() {
+                // A write with RETURNING does all its writes on the first step (SQLite keeps
+                // the returned rows aside): run it to its end so `rowsWritten` is known, and
+                // hand its rows out on demand. Until they are all read, the turn cannot commit,
+                // as on the platform, where the statement is still in progress.
+                let mut all = Vec::new();
+                self.step(&mut cursor, usize::MAX, &mut all)?;
+                cursor.pending = all.into();
+                cursor.finished = false;
+                cursor.take_pending(1, &mut rows);
             } else {
-                self.conn.total_changes().saturating_sub(before)
-            };
-            let read = if readonly { rows.len() as u64 } else { 0 };
-            result = Some(ExecResult {
-                columns,
+                self.step(&mut cursor, 1, &mut rows)?;
+            }
+            let result = ExecResult {
+                columns: cursor.columns.clone(),
                 rows,
-                rows_read: read,
-                rows_written: written,
+                rows_read: cursor.rows_read,
+                rows_written: cursor.rows_written,
+                cursor: None,
+            };
+            if !cursor.is_open() {
+                return Ok(result);
+            }
+            let id = self.next_cursor;
+            self.next_cursor += 1;
+            self.cursors.insert(id, cursor);
+            return Ok(ExecResult {
+                cursor: Some(id),
+                ..result
             });
-            if is_last {
-                break;
+        }
+    }
+
+    fn prepare_error(&self, e: &rusqlite::Error) -> String {
+        if self.flags.saw_transaction.load(Ordering::Relaxed) {
+            TRANSACTION_MESSAGE.into()
+        } else {
+            format_error(e)
+        }
+    }
+
+    /// Prepares the first statement of `text`: the statement and the byte length it took, or
+    /// `None` when only whitespace and comments remain.
+    fn prepare_next(&mut self, text: &str) -> Result<Option<(LiveCursor, usize)>, String> {
+        self.flags.saw_transaction.store(false, Ordering::Relaxed);
+        let mut stmt = std::ptr::null_mut();
+        let mut tail: *const c_char = std::ptr::null();
+        // SAFETY: valid connection handle; `text` outlives the call and `tail` points into it;
+        // the statement is owned by the returned cursor (finalized on drop, before the
+        // connection closes).
+        let rc = unsafe {
+            ffi::sqlite3_prepare_v2(
+                self.conn.handle(),
+                text.as_ptr().cast(),
+                text.len() as c_int,
+                &mut stmt,
+                &mut tail,
+            )
+        };
+        if rc != ffi::SQLITE_OK {
+            // Prepare again through rusqlite for its error (message, code and offset).
+            return Err(match self.conn.prepare(text) {
+                Err(e) => self.prepare_error(&e),
+                Ok(_) => format!("SQL statement could not be prepared: {}", code_name(rc)),
+            });
+        }
+        if stmt.is_null() {
+            return Ok(None);
+        }
+        let len = if tail.is_null() {
+            text.len()
+        } else {
+            // SAFETY: `tail` points into `text`.
+            unsafe { tail.offset_from(text.as_ptr().cast()) as usize }
+        };
+        let mut cursor = LiveCursor {
+            stmt,
+            columns: Vec::new(),
+            readonly: true,
+            rows_read: 0,
+            rows_written: 0,
+            pending: Default::default(),
+            finished: false,
+        };
+        // SAFETY: `stmt` is a valid prepared statement until the cursor is dropped; column
+        // names are copied at once.
+        unsafe {
+            cursor.readonly = ffi::sqlite3_stmt_readonly(stmt) != 0;
+            let n = ffi::sqlite3_column_count(stmt);
+            for i in 0..n {
+                let name = ffi::sqlite3_column_name(stmt, i);
+                cursor.columns.push(if name.is_null() {
+                    String::new()
+                } else {
+                    std::ffi::CStr::from_ptr(name).to_string_lossy().into_owned()
+                });
             }
         }
-        Ok(result.unwrap_or_default())
+        Ok(Some((cursor, len)))
+    }
+
+    /// Binds the values of an `exec()` to its last statement.
+    fn bind(&self, cursor: &LiveCursor, binds: Vec<Bind>) -> Result<(), String> {
+        let stmt = cursor.stmt;
+        // SAFETY: `stmt` is a live statement of this connection; text and blobs are copied by
+        // SQLite (SQLITE_TRANSIENT).
+        unsafe {
+            let params = ffi::sqlite3_bind_parameter_count(stmt) as usize;
+            if binds.len() != params {
+                return Err(WRONG_BINDINGS.into());
+            }
+            for (i, b) in binds.into_iter().enumerate() {
+                let i = i as c_int + 1;
+                let rc = match b {
+                    Bind::Null => ffi::sqlite3_bind_null(stmt, i),
+                    Bind::Real(f) if f.is_nan() => ffi::sqlite3_bind_null(stmt, i),
+                    Bind::Real(f) => ffi::sqlite3_bind_double(stmt, i, f),
+                    Bind::Text(t) => ffi::sqlite3_bind_text(
+                        stmt,
+                        i,
+                        t.as_ptr().cast(),
+                        t.len() as c_int,
+                        ffi::SQLITE_TRANSIENT(),
+                    ),
+                    Bind::Blob(b) => ffi::sqlite3_bind_blob(
+                        stmt,
+                        i,
+                        b.as_ptr().cast(),
+                        b.len() as c_int,
+                        ffi::SQLITE_TRANSIENT(),
+                    ),
+                };
+                if rc != ffi::SQLITE_OK {
+                    return Err(self.last_error(rc));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The connection's last error, in the platform's format.
+    fn last_error(&self, rc: c_int) -> String {
+        // SAFETY: valid connection handle; the message is copied at once.
+        unsafe {
+            let db = self.conn.handle();
+            let msg = ffi::sqlite3_errmsg(db);
+            let msg = if msg.is_null() {
+                String::new()
+            } else {
+                std::ffi::CStr::from_ptr(msg).to_string_lossy().into_owned()
+            };
+            let code = ffi::sqlite3_extended_errcode(db);
+            format!("{msg}: {}", code_name(if code == 0 { rc } else { code }))
+        }
+    }
+
+    /// Steps `cursor` for up to `max` rows, appending them to `rows`. At the end (or on an
+    /// error) the statement is finalized and `cursor.stmt` becomes null.
+    fn step(&mut self, cursor: &mut LiveCursor, max: usize, rows: &mut Vec<Vec<Value>>) -> Result<(), String> {
+        if cursor.stmt.is_null() {
+            return Ok(());
+        }
+        let ncol = cursor.columns.len();
+        let mut taken = 0;
+        while taken < max {
+            let before = self.conn.total_changes();
+            // SAFETY: `cursor.stmt` is a live statement of this connection.
+            let rc = unsafe { ffi::sqlite3_step(cursor.stmt) };
+            if !cursor.readonly {
+                cursor.rows_written += self.conn.total_changes().saturating_sub(before);
+            }
+            match rc {
+                ffi::SQLITE_ROW => {
+                    let mut vals = Vec::with_capacity(ncol);
+                    for i in 0..ncol as c_int {
+                        // SAFETY: the statement has a current row with `ncol` columns; text and
+                        // blob pointers are copied before the next step.
+                        vals.push(unsafe {
+                            match ffi::sqlite3_column_type(cursor.stmt, i) {
+                                ffi::SQLITE_INTEGER => Value::Integer(ffi::sqlite3_column_int64(cursor.stmt, i)),
+                                ffi::SQLITE_FLOAT => Value::Real(ffi::sqlite3_column_double(cursor.stmt, i)),
+                                ffi::SQLITE_TEXT => {
+                                    let p = ffi::sqlite3_column_text(cursor.stmt, i);
+                                    let n = ffi::sqlite3_column_bytes(cursor.stmt, i) as usize;
+                                    let bytes = if p.is_null() { &[][..] } else { std::slice::from_raw_parts(p, n) };
+                                    Value::Text(String::from_utf8_lossy(bytes).into_owned())
+                                }
+                                ffi::SQLITE_BLOB => {
+                                    let p = ffi::sqlite3_column_blob(cursor.stmt, i).cast::<u8>();
+                                    let n = ffi::sqlite3_column_bytes(cursor.stmt, i) as usize;
+                                    Value::Blob(if p.is_null() { Vec::new() } else { std::slice::from_raw_parts(p, n).to_vec() })
+                                }
+                                _ => Value::Null,
+                            }
+                        });
+                    }
+                    if cursor.readonly {
+                        cursor.rows_read += 1;
+                    }
+                    rows.push(vals);
+                    taken += 1;
+                }
+                ffi::SQLITE_DONE => {
+                    cursor.finalize();
+                    cursor.finished = true;
+                    return Ok(());
+                }
+                rc => {
+                    let e = self.last_error(rc);
+                    cursor.finalize();
+                    cursor.finished = true;
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The next rows (up to `max`) of an open cursor; `done` when it has no more.
+    pub fn cursor_next(&mut self, id: u32, max: usize) -> Result<CursorRows, String> {
+        let Some(mut cursor) = self.cursors.remove(&id) else {
+            return Ok(CursorRows { rows: Vec::new(), done: true, rows_read: 0, rows_written: 0 });
+        };
+        let mut rows = Vec::new();
+        let r = if cursor.stmt.is_null() {
+            cursor.take_pending(max, &mut rows);
+            Ok(())
+        } else {
+            self.step(&mut cursor, max, &mut rows)
+        };
+        let out = CursorRows {
+            rows,
+            done: !cursor.is_open(),
+            rows_read: cursor.rows_read,
+            rows_written: cursor.rows_written,
+        };
+        if cursor.is_open() {
+            self.cursors.insert(id, cursor);
+        }
+        r.map(|()| out)
+    }
+
+    /// Closes a cursor that will not be read further (its JavaScript object is gone).
+    pub fn cursor_close(&mut self, id: u32) {
+        self.cursors.remove(&id);
+    }
+
+    /// Closes every open cursor (the object is being reset).
+    pub fn close_cursors(&mut self) {
+        self.cursors.clear();
     }
 
     pub fn database_size(&self) -> Result<f64, String> {
@@ -401,6 +660,9 @@ impl ObjectDb {
         }
         self.savepoint_depth -= 1;
         let n = self.savepoint_depth;
+        if !commit {
+            self.internal_tables.set([None, None]);
+        }
         let sql = if commit {
             format!("RELEASE _cf_sync_savepoint_{n}")
         } else {
@@ -409,15 +671,38 @@ impl ObjectDb {
         self.trusted(|c| c.execute_batch(&sql))
     }
 
+    /// Whether the runtime table `_cf_KV` (`KV`) or `_cf_METADATA` (`META`) exists.
+    fn has_table(&self, which: usize) -> Result<bool, String> {
+        let mut known = self.internal_tables.get();
+        if let Some(b) = known[which] {
+            return Ok(b);
+        }
+        let name = INTERNAL_TABLES[which].0;
+        let exists = self
+            .trusted(|c| {
+                c.prepare_cached("SELECT count(*) FROM sqlite_master WHERE name = ?1")?
+                    .query_row([name], |r| r.get::<_, i64>(0))
+            })
+            .map(|n| n > 0)?;
+        known[which] = Some(exists);
+        self.internal_tables.set(known);
+        Ok(exists)
+    }
+
+    /// Creates a runtime table unless it is known to exist.
+    fn ensure_table(&self, which: usize) -> Result<(), String> {
+        if self.has_table(which)? {
+            return Ok(());
+        }
+        self.trusted(|c| c.execute_batch(INTERNAL_TABLES[which].1))?;
+        let mut known = self.internal_tables.get();
+        known[which] = Some(true);
+        self.internal_tables.set(known);
+        Ok(())
+    }
+
     fn kv_table_exists(&self) -> Result<bool, String> {
-        self.trusted(|c| {
-            c.query_row(
-                "SELECT count(*) FROM sqlite_master WHERE name = '_cf_KV'",
-                [],
-                |r| r.get::<_, i64>(0),
-            )
-        })
-        .map(|n| n > 0)
+        self.has_table(KV)
     }
 
     pub fn kv_get(&self, key: &str) -> Result<Option<Vec<u8>>, String> {
@@ -436,8 +721,8 @@ impl ObjectDb {
 
     pub fn kv_put(&self, key: &str, value: &[u8]) -> Result<(), String> {
         self.ensure_txn()?;
+        self.ensure_table(KV)?;
         self.trusted(|c| {
-            c.execute_batch("CREATE TABLE IF NOT EXISTS _cf_KV (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID")?;
             c.prepare_cached("INSERT OR REPLACE INTO _cf_KV (key, value) VALUES (?1, ?2)")?.execute(rusqlite::params![key, value])
         })
         .map(|_| ())
@@ -477,14 +762,7 @@ impl ObjectDb {
     /// A value of the runtime's own metadata table `_cf_METADATA` (the alarm time), which user
     /// SQL cannot read; writes take part in the current transaction.
     pub fn meta_get(&self, key: &str) -> Result<Option<f64>, String> {
-        let exists = self.trusted(|c| {
-            c.query_row(
-                "SELECT count(*) FROM sqlite_master WHERE name = '_cf_METADATA'",
-                [],
-                |r| r.get::<_, i64>(0),
-            )
-        })?;
-        if exists == 0 {
+        if !self.has_table(META)? {
             return Ok(None);
         }
         self.trusted(|c| {
@@ -499,8 +777,8 @@ impl ObjectDb {
 
     pub fn meta_put(&self, key: &str, value: Option<f64>) -> Result<(), String> {
         self.ensure_txn()?;
+        self.ensure_table(META)?;
         self.trusted(|c| {
-            c.execute_batch("CREATE TABLE IF NOT EXISTS _cf_METADATA (key TEXT PRIMARY KEY, value) WITHOUT ROWID")?;
             match value {
                 Some(v) => c.prepare_cached("INSERT OR REPLACE INTO _cf_METADATA (key, value) VALUES (?1, ?2)")?.execute(rusqlite::params![key, v]),
                 None => c.prepare_cached("DELETE FROM _cf_METADATA WHERE key = ?1")?.execute([key]),
@@ -512,6 +790,7 @@ impl ObjectDb {
     /// Drops every table, index, view and trigger, including the KV table.
     pub fn delete_all(&self) -> Result<(), String> {
         self.ensure_txn()?;
+        self.internal_tables.set([Some(false), Some(false)]);
         self.trusted(|c| {
             let objects: Vec<(String, String)> = c
                 .prepare("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")?
@@ -610,11 +889,39 @@ mod tests {
             )
             .unwrap();
         assert_eq!(r.columns, ["a"]);
-        assert_eq!(r.rows.len(), 2);
+        // The first row is read at once, the rest on demand.
+        assert_eq!(r.rows, [vec![Value::Integer(1)]]);
+        let id = r.cursor.expect("an open cursor");
+        let more = d.cursor_next(id, 10).unwrap();
+        assert_eq!(more.rows, [vec![Value::Integer(2)]]);
+        assert!(more.done);
+        assert_eq!(more.rows_read, 2);
         let r = d
             .exec("SELECT typeof(?1) AS t", vec![Bind::Real(1.0)])
             .unwrap();
         assert_eq!(r.rows[0][0], Value::Text("real".into()));
+    }
+
+    #[test]
+    fn an_unfinished_returning_cursor_fails_the_commit_and_rolls_back() {
+        let mut d = db();
+        d.exec("CREATE TABLE t (a)", vec![]).unwrap();
+        d.commit().unwrap();
+        let r = d
+            .exec("INSERT INTO t VALUES (1), (2) RETURNING a", vec![])
+            .unwrap();
+        assert!(r.cursor.is_some());
+        assert_eq!(
+            d.commit().unwrap_err(),
+            "cannot commit transaction - SQL statements in progress: SQLITE_BUSY"
+        );
+        let r = d.exec("SELECT count(*) AS n FROM t", vec![]).unwrap();
+        assert_eq!(r.rows[0][0], Value::Integer(0));
+        // A read cursor left open does not stop the commit.
+        d.exec("INSERT INTO t VALUES (3), (4)", vec![]).unwrap();
+        let open = d.exec("SELECT a FROM t", vec![]).unwrap();
+        assert!(open.cursor.is_some());
+        d.commit().unwrap();
     }
 
     #[test]

@@ -8,10 +8,39 @@
   const define = (name, value) =>
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
 
+  // ---------------------------------------------------------------- the fake clock
+  // With `--fake-time` the engine provides `now`: a virtual clock that stands still while
+  // JavaScript runs and jumps to the next timer when nothing else can run. `Date.now()`,
+  // `new Date()`, `Date()` and `performance.now()` read it.
+  if (N.now) {
+    const RealDate = Date, now = N.now;
+    const FakeDate = function Date(...args) {
+      if (new.target === undefined) return new RealDate(now()).toString();
+      return Reflect.construct(RealDate, args.length === 0 ? [now()] : args, new.target);
+    };
+    Object.defineProperties(FakeDate, {
+      prototype: { value: RealDate.prototype },
+      length: { value: 7 },
+      now: { value: () => now(), writable: true, configurable: true },
+      parse: { value: RealDate.parse, writable: true, configurable: true },
+      UTC: { value: RealDate.UTC, writable: true, configurable: true },
+    });
+    Object.defineProperty(RealDate.prototype, "constructor", { value: FakeDate, writable: true, configurable: true });
+    define("Date", FakeDate);
+  }
+
   // ---------------------------------------------------------------- console
-  function inspect(v, depth, seen) {
+  // Node's quoting: single quotes unless the string has one, then double, then backticks.
+  function quote(str) {
+    const q = !str.includes("'") ? "'" : !str.includes('"') ? '"' : !str.includes("`") ? "`" : "'";
+    const esc = str.replace(/[\\\x00-\x1f\x7f]/g, (c) => ({ "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\b": "\\b", "\f": "\\f", "\v": "\\v" })[c] || "\\x" + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0"));
+    return q + (q === "'" ? esc.replace(/'/g, "\\'") : esc) + q;
+  }
+  // `state.circular` maps an object that is referenced from inside itself to its `*n` label;
+  // `indent` is the column the value starts at when its entries go on lines of their own.
+  function inspect(v, depth, seen, state = { circular: new Map() }, indent = 0) {
     switch (typeof v) {
-      case "string": return depth === 0 ? v : "'" + v.replace(/'/g, "\\'") + "'";
+      case "string": return depth === 0 ? v : quote(v);
       case "number": return Object.is(v, -0) ? "-0" : String(v);
       case "bigint": return v + "n";
       case "undefined": return "undefined";
@@ -21,26 +50,131 @@
       case "boolean": return String(v);
     }
     if (v === null) return "null";
-    if (seen.includes(v)) return "[Circular *1]";
+    if (seen.includes(v)) {
+      if (!state.circular.has(v)) state.circular.set(v, state.circular.size + 1);
+      return "[Circular *" + state.circular.get(v) + "]";
+    }
     if (v instanceof Error) return v.stack ? v.name + ": " + v.message + "\n" + v.stack.replace(/\n$/, "") : v.name + ": " + v.message;
     if (depth > 2) return Array.isArray(v) ? "[Array]" : "[Object]";
     seen = seen.concat([v]);
-    const sub = (x) => inspect(x, depth + 1, seen);
-    if (Array.isArray(v)) return v.length === 0 ? "[]" : "[ " + v.map(sub).join(", ") + " ]";
+    const sub = (x) => inspect(x, depth + 1, seen, state, indent + 2);
+    const out = inspectObject(v, sub, indent);
+    return state.circular.has(v) ? "<ref *" + state.circular.get(v) + "> " + out : out;
+  }
+  const BREAK_LENGTH = 80, MAX_ITEMS = 100;
+  // Entries on one line when they fit in 80 columns, else one per line (arrays of more than
+  // six short items in aligned columns), as Node's `util.inspect` lays them out.
+  function layout(open, entries, close, indent, items) {
+    let lines = entries;
+    if (items && entries.length > 6) lines = columns(entries, indent, items);
+    if (lines === entries) {
+      const start = entries.length + indent + open.length + 10;
+      let total = entries.length + start;
+      let fits = total + entries.length <= BREAK_LENGTH;
+      for (let i = 0; fits && i < entries.length; i++) { total += entries[i].length; fits = total <= BREAK_LENGTH; }
+      const joined = entries.join(", ");
+      if (fits && !joined.includes("\n")) return open + " " + joined + " " + close;
+    }
+    const pad = "\n" + " ".repeat(indent);
+    return open + pad + "  " + lines.join("," + pad + "  ") + pad + close;
+  }
+  // Groups many short array items into aligned columns (numbers right-aligned).
+  function columns(entries, indent, items) {
+    const n = entries.length - (items.more ? 1 : 0);
+    let total = 0, max = 0;
+    for (let i = 0; i < n; i++) { total += entries[i].length + 2; max = Math.max(max, entries[i].length); }
+    const width = max + 2;
+    if (!(width * 3 + indent < BREAK_LENGTH && (total / width > 5 || max <= 6))) return entries;
+    const bias = Math.sqrt(width - total / entries.length);
+    const biased = Math.max(width - 3 - bias, 1);
+    const cols = Math.min(Math.round(Math.sqrt(2.5 * biased * n) / biased), Math.floor((BREAK_LENGTH - indent) / width), 12, 15);
+    if (cols <= 1) return entries;
+    const colWidth = [];
+    for (let c = 0; c < cols; c++) {
+      let w = 0;
+      for (let j = c; j < n; j += cols) w = Math.max(w, entries[j].length);
+      colWidth.push(w + 2);
+    }
+    const right = items.numeric;
+    const out = [];
+    for (let i = 0; i < n; i += cols) {
+      const end = Math.min(i + cols, n);
+      let line = "";
+      for (let j = i; j < end - 1; j++) line += right ? (entries[j] + ", ").padStart(colWidth[j - i]) : (entries[j] + ", ").padEnd(colWidth[j - i]);
+      line += right ? entries[end - 1].padStart(colWidth[end - 1 - i] - 2) : entries[end - 1];
+      out.push(line);
+    }
+    if (items.more) out.push(entries[entries.length - 1]);
+    return out;
+  }
+  function listItems(v, sub) {
+    const parts = [];
+    const shown = Math.min(v.length, MAX_ITEMS);
+    for (let i = 0; i < shown; i++) {
+      if (i in v) { parts.push(sub(v[i])); continue; }
+      let j = i;
+      while (j < shown && !(j in v)) j++;
+      parts.push("<" + (j - i) + " empty item" + (j - i > 1 ? "s" : "") + ">");
+      i = j - 1;
+    }
+    const more = v.length > MAX_ITEMS;
+    if (more) parts.push("... " + (v.length - MAX_ITEMS) + " more item" + (v.length - MAX_ITEMS > 1 ? "s" : ""));
+    let numeric = true;
+    for (let i = 0; i < shown && numeric; i++) numeric = typeof v[i] === "number" || typeof v[i] === "bigint";
+    return { parts, items: { more, numeric } };
+  }
+  function inspectObject(v, sub, indent) {
+    if (Array.isArray(v)) {
+      if (v.length === 0) return "[]";
+      const { parts, items } = listItems(v, sub);
+      return layout("[", parts, "]", indent, items);
+    }
     if (v instanceof Date) return isNaN(v) ? "Invalid Date" : v.toISOString();
     if (v instanceof RegExp) return String(v);
-    if (v instanceof Map) return "Map(" + v.size + ") {" + (v.size ? " " + [...v].map(([k, x]) => sub(k) + " => " + sub(x)).join(", ") + " " : "") + "}";
-    if (v instanceof Set) return "Set(" + v.size + ") {" + (v.size ? " " + [...v].map(sub).join(", ") + " " : "") + "}";
-    if (v instanceof ArrayBuffer) return "ArrayBuffer { byteLength: " + v.byteLength + " }";
-    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return v.constructor.name + "(" + v.length + ") [" + (v.length ? " " + Array.from(v).join(", ") + " " : "") + "]";
+    if (v instanceof Map) return v.size ? layout("Map(" + v.size + ") {", [...v].map(([k, x]) => sub(k) + " => " + sub(x)), "}", indent) : "Map(0) {}";
+    if (v instanceof Set) return v.size ? layout("Set(" + v.size + ") {", [...v].map(sub), "}", indent) : "Set(0) {}";
+    if (v instanceof WeakMap || v instanceof WeakSet) return (v instanceof WeakMap ? "WeakMap" : "WeakSet") + " { <items unknown> }";
+    if (v instanceof Promise) {
+      const [st, value] = N.promiseState(v);
+      return "Promise { " + (st === 0 ? "<pending>" : st === 2 ? "<rejected> " + sub(value) : sub(value)) + " }";
+    }
+    if (v instanceof ArrayBuffer) {
+      const bytes = Array.from(new Uint8Array(v, 0, Math.min(v.byteLength, MAX_ITEMS)), (b) => b.toString(16).padStart(2, "0"));
+      const more = v.byteLength > MAX_ITEMS ? " ... " + (v.byteLength - MAX_ITEMS) + " more byte" + (v.byteLength - MAX_ITEMS > 1 ? "s" : "") : "";
+      return layout("ArrayBuffer {", ["[Uint8Contents]: <" + bytes.join(" ") + more + ">", "byteLength: " + v.byteLength], "}", indent);
+    }
+    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
+      const open = v.constructor.name + "(" + v.length + ") [";
+      if (v.length === 0) return open + "]";
+      const { parts, items } = listItems(v, sub);
+      return layout(open, parts, "]", indent, items);
+    }
     const keys = Object.keys(v);
     const ctor = Object.getPrototypeOf(v) && Object.getPrototypeOf(v).constructor;
     const prefix = ctor && ctor !== Object && ctor.name ? ctor.name + " " : Object.getPrototypeOf(v) === null ? "[Object: null prototype] " : "";
     if (keys.length === 0) return prefix + "{}";
-    const key = (k) => /^[A-Za-z_$][\w$]*$/.test(k) ? k : "'" + k + "'";
-    return prefix + "{ " + keys.map((k) => key(k) + ": " + sub(v[k])).join(", ") + " }";
+    const key = (k) => /^[A-Za-z_$][\w$]*$/.test(k) ? k : quote(k);
+    return layout(prefix + "{", keys.map((k) => key(k) + ": " + sub(v[k])), "}", indent);
   }
-  const format = (args) => args.map((a) => inspect(a, 0, [])).join(" ");
+  // `console.log("%s is %d", ...)`: printf-style directives in a first string argument.
+  function format(args) {
+    if (typeof args[0] !== "string" || !args[0].includes("%")) return args.map((a) => inspect(a, 0, [])).join(" ");
+    let i = 1;
+    const first = args[0].replace(/%([sdifjoOc%])/g, (m, d) => {
+      if (d === "%") return "%";
+      if (i >= args.length) return m;
+      const a = args[i++];
+      switch (d) {
+        case "s": return typeof a === "string" ? a : typeof a === "bigint" ? a + "n" : typeof a === "object" && a !== null ? inspect(a, 1, []) : inspect(a, 0, []);
+        case "d": case "i": { if (typeof a === "bigint") return a + "n"; const n = Number(a); return String(d === "i" ? Math.trunc(n) : n); }
+        case "f": return String(parseFloat(a));
+        case "j": try { return JSON.stringify(a); } catch { return "[Circular]"; }
+        case "c": return "";
+        default: return inspect(a, 1, []);
+      }
+    });
+    return [first, ...args.slice(i).map((a) => inspect(a, 0, []))].join(" ");
+  }
   const console = {
     log: (...a) => N.print(1, format(a)),
     info: (...a) => N.print(1, format(a)),
@@ -51,11 +185,13 @@
   define("console", console);
 
   // ---------------------------------------------------------------- errors and cloning
+  const DOM_CODES = ["IndexSizeError", "DOMStringSizeError", "HierarchyRequestError", "WrongDocumentError", "InvalidCharacterError", "NoDataAllowedError", "NoModificationAllowedError", "NotFoundError", "NotSupportedError", "InUseAttributeError", "InvalidStateError", "SyntaxError", "InvalidModificationError", "NamespaceError", "InvalidAccessError", "ValidationError", "TypeMismatchError", "SecurityError", "NetworkError", "AbortError", "URLMismatchError", "QuotaExceededError", "TimeoutError", "InvalidNodeTypeError", "DataCloneError"];
   class DOMException extends Error {
     constructor(message = "", name = "Error") {
       super(message);
       Object.defineProperty(this, "name", { value: name, configurable: true, writable: true });
     }
+    get code() { return DOM_CODES.indexOf(this.name) + 1; }
   }
   define("DOMException", DOMException);
 
@@ -66,16 +202,20 @@
     return Object.prototype.toString.call(v);
   }
   function cloneError(e) {
+    if (e instanceof DOMException) return new DOMException(e.message, e.name);
     const C = errorCtors[e.name] || Error;
     const c = new C(e.message);
     if (!(e.name in errorCtors)) Object.defineProperty(c, "name", { value: e.name, configurable: true, writable: true });
     if (typeof e.stack === "string") Object.defineProperty(c, "stack", { value: e.stack, configurable: true, writable: true });
     return c;
   }
-  function structuredClone(value) {
+  // The structured clone algorithm; with `onFunction`, functions are replaced by what it returns
+  // (RPC passes them as callable stubs) instead of being refused.
+  function cloneValue(value, onFunction) {
     const memo = new Map();
     const walk = (v) => {
       const t = typeof v;
+      if (t === "function" && onFunction) return onFunction(v);
       if (t === "function" || t === "symbol") throw new DOMException(describe(v) + " could not be cloned.", "DataCloneError");
       if (t !== "object" || v === null) return v;
       if (memo.has(v)) return memo.get(v);
@@ -84,17 +224,24 @@
       if (v instanceof Date) out = new Date(v.getTime());
       else if (v instanceof RegExp) out = new RegExp(v.source, v.flags);
       else if (v instanceof ArrayBuffer) out = v.slice(0);
-      else if (ArrayBuffer.isView(v)) { const b = v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength); out = v instanceof DataView ? new DataView(b) : new v.constructor(b); }
+      else if (ArrayBuffer.isView(v)) {
+        // The whole buffer is cloned (once per buffer) and the view keeps its offset and length.
+        let b = memo.get(v.buffer);
+        if (!b) { b = v.buffer.slice(0); memo.set(v.buffer, b); }
+        out = v instanceof DataView ? new DataView(b, v.byteOffset, v.byteLength) : new v.constructor(b, v.byteOffset, v.length);
+      }
       else if (v instanceof Map) { out = new Map(); memo.set(v, out); for (const [k, x] of v) out.set(walk(k), walk(x)); return out; }
       else if (v instanceof Set) { out = new Set(); memo.set(v, out); for (const x of v) out.add(walk(x)); return out; }
       else if (v instanceof Error) { out = cloneError(v); }
       else if (v instanceof Boolean || v instanceof Number || v instanceof String) out = Object(v.valueOf());
       else {
+        // Over RPC an RpcTarget is passed by reference, as a stub.
+        if (onFunction && v instanceof RpcTarget) return targetStub(v);
         const proto = Object.getPrototypeOf(v);
         if (proto !== Object.prototype && proto !== null) {
           // Class instances lose their prototype, as with the platform's serialiser; objects
           // carrying functions are refused.
-          for (const k of Object.keys(v)) if (typeof v[k] === "function") throw new DOMException(describe(v[k]) + " could not be cloned.", "DataCloneError");
+          if (!onFunction) for (const k of Object.keys(v)) if (typeof v[k] === "function") throw new DOMException(describe(v[k]) + " could not be cloned.", "DataCloneError");
         }
         out = {}; memo.set(v, out);
         for (const k of Object.keys(v)) out[k] = walk(v[k]);
@@ -105,6 +252,7 @@
     };
     return walk(value);
   }
+  const structuredClone = (value) => cloneValue(value, null);
   define("structuredClone", structuredClone);
 
   // Storage serialisation: a JSON text with tagged values (no cycles).
@@ -135,7 +283,7 @@
     const enc = (v) => {
       switch (typeof v) {
         case "undefined": return { u: 1 };
-        case "number": return Number.isFinite(v) && !Object.is(v, -0) ? v : { n: String(v) };
+        case "number": return Number.isFinite(v) && !Object.is(v, -0) ? v : { n: Object.is(v, -0) ? "-0" : String(v) };
         case "string": case "boolean": return v;
         case "bigint": return { b: String(v) };
         case "function": case "symbol": throw new DOMException(describe(v) + " could not be cloned.", "DataCloneError");
@@ -175,91 +323,24 @@
     return dec(JSON.parse(text));
   }
 
-  // ---------------------------------------------------------------- encoding
-  class TextEncoder {
-    get encoding() { return "utf-8"; }
-    encode(input = "") {
-      const s = String(input), out = [];
-      for (let i = 0; i < s.length; i++) {
-        let c = s.charCodeAt(i);
-        if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-          c = 0x10000 + ((c - 0xd800) << 10) + (s.charCodeAt(++i) - 0xdc00);
-        } else if (c >= 0xd800 && c < 0xe000) c = 0xfffd;
-        if (c < 0x80) out.push(c);
-        else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-        else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-        else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-      }
-      return new Uint8Array(out);
-    }
+  // ---------------------------------------------------------------- the web platform, on demand
+  // `web.js` (its own bytecode) defines these globals the first time one of them is used.
+  const WEB_GLOBALS = ["TextEncoder", "TextDecoder", "btoa", "atob", "crypto", "URL", "URLSearchParams", "Headers", "Request", "Response", "fetch", "AbortSignal", "AbortController"];
+  let webLoaded = false;
+  function loadWeb() {
+    if (webLoaded) return;
+    webLoaded = true;
+    for (const name of WEB_GLOBALS) delete globalThis[name];
+    N.loadWeb()(N, define, DOMException, bytesToB64, b64ToBytes);
   }
-  class TextDecoder {
-    constructor(label = "utf-8", options = {}) {
-      if (!/^utf-?8$/i.test(String(label).trim())) throw new RangeError(`The "${label}" encoding is not supported`);
-      this.fatal = !!options.fatal;
-    }
-    get encoding() { return "utf-8"; }
-    decode(input) {
-      if (input === undefined) return "";
-      const b = input instanceof ArrayBuffer ? new Uint8Array(input) : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-      let s = "", i = 0;
-      const bad = () => { if (this.fatal) throw new TypeError("The encoded data was not valid for encoding utf-8"); s += "\ufffd"; };
-      if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) i = 3;
-      while (i < b.length) {
-        const c = b[i];
-        let n = 0, cp = 0, min = 0;
-        if (c < 0x80) { s += String.fromCharCode(c); i++; continue; }
-        else if ((c & 0xe0) === 0xc0) { n = 1; cp = c & 31; min = 0x80; }
-        else if ((c & 0xf0) === 0xe0) { n = 2; cp = c & 15; min = 0x800; }
-        else if ((c & 0xf8) === 0xf0) { n = 3; cp = c & 7; min = 0x10000; }
-        else { bad(); i++; continue; }
-        let ok = i + n < b.length + 0 && true;
-        for (let k = 1; k <= n; k++) { const d = b[i + k]; if (d === undefined || (d & 0xc0) !== 0x80) { ok = false; break; } cp = (cp << 6) | (d & 63); }
-        if (!ok || cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000)) { bad(); i++; continue; }
-        s += String.fromCodePoint(cp);
-        i += n + 1;
-      }
-      return s;
-    }
+  for (const name of WEB_GLOBALS) {
+    Object.defineProperty(globalThis, name, {
+      configurable: true,
+      enumerable: false,
+      get() { loadWeb(); return globalThis[name]; },
+      set(value) { loadWeb(); globalThis[name] = value; },
+    });
   }
-  define("TextEncoder", TextEncoder);
-  define("TextDecoder", TextDecoder);
-  define("btoa", (s) => {
-    s = String(s);
-    if (/[^\u0000-\u00ff]/.test(s)) throw new DOMException("btoa() can only operate on characters in the Latin1 (ISO/IEC 8859-1) range.", "InvalidCharacterError");
-    return bytesToB64(Uint8Array.from(s, (c) => c.charCodeAt(0)));
-  });
-  define("atob", (s) => String.fromCharCode(...b64ToBytes(String(s))));
-
-  // ---------------------------------------------------------------- crypto
-  const crypto = {
-    getRandomValues(arr) {
-      if (!ArrayBuffer.isView(arr) || arr instanceof Float32Array || arr instanceof Float64Array || arr instanceof DataView) throw new TypeError("The data argument must be an integer-type TypedArray");
-      if (arr.byteLength > 65536) throw new DOMException("The ArrayBufferView's byte length (" + arr.byteLength + ") exceeds the number of bytes of entropy available via this API (65536)", "QuotaExceededError");
-      new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength).set(new Uint8Array(N.random(arr.byteLength)));
-      return arr;
-    },
-    randomUUID() {
-      const b = new Uint8Array(N.random(16));
-      b[6] = (b[6] & 0x0f) | 0x40;
-      b[8] = (b[8] & 0x3f) | 0x80;
-      const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-      return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-    },
-  };
-  const toBuffer = (data) => {
-    if (data instanceof ArrayBuffer) return data.slice(0);
-    if (ArrayBuffer.isView(data)) return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
-    throw new TypeError("Failed to execute 'digest' on 'SubtleCrypto': parameter 2 is not of type 'ArrayBuffer or ArrayBufferView'.");
-  };
-  crypto.subtle = {
-    async digest(algorithm, data) {
-      const name = String(typeof algorithm === "object" && algorithm !== null ? algorithm.name : algorithm).toUpperCase();
-      if (name !== "SHA-256") throw new DOMException(`dols test supports only SHA-256 in crypto.subtle.digest() (got ${name}).`, "NotSupportedError");
-      return N.sha256(toBuffer(data));
-    },
-  };
-  define("crypto", crypto);
 
   // ---------------------------------------------------------------- timers and tasks
   const timers = new Map();
@@ -296,310 +377,24 @@
   function reportUncaught(e) {
     N.print(2, "Uncaught " + (e instanceof Error ? (e.stack ? e.name + ": " + e.message + "\n" + e.stack : e.name + ": " + e.message) : inspect(e, 0, [])));
   }
+  // workerd runs in UTC and prints dates as V8 does there.
+  {
+    const pad = (n) => String(n).padStart(2, "0");
+    const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const time = (d) => pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()) + ":" + pad(d.getUTCSeconds()) + " GMT+0000 (Coordinated Universal Time)";
+    const date = (d) => { const y = d.getUTCFullYear(); return DAYS[d.getUTCDay()] + " " + MONTHS[d.getUTCMonth()] + " " + pad(d.getUTCDate()) + " " + (y < 0 ? "-" + String(-y).padStart(6, "0") : String(y).padStart(4, "0")); };
+    const methods = {
+      toString() { return isNaN(this) ? "Invalid Date" : date(this) + " " + time(this); },
+      toDateString() { return isNaN(this) ? "Invalid Date" : date(this); },
+      toTimeString() { return isNaN(this) ? "Invalid Date" : time(this); },
+    };
+    for (const k of Object.keys(methods)) Object.defineProperty(Date.prototype, k, { value: methods[k], writable: true, configurable: true, enumerable: false });
+  }
+  define("self", globalThis);
+  define("navigator", Object.freeze({ userAgent: "Cloudflare-Workers", hardwareConcurrency: 1, language: "en" }));
   define("performance", { now: () => Date.now() - startTime, timeOrigin: Date.now() });
   const startTime = Date.now();
-
-  // ---------------------------------------------------------------- URL
-  const DEFAULT_PORTS = { "http:": "80", "https:": "443", "ws:": "80", "wss:": "443", "ftp:": "21" };
-  class URLSearchParams {
-    #list = [];
-    #url = null;
-    constructor(init = "") {
-      if (typeof init === "string") this.#parse(init);
-      else if (init instanceof URLSearchParams) this.#list = [...init];
-      else if (init && typeof init[Symbol.iterator] === "function") for (const [k, v] of init) this.#list.push([String(k), String(v)]);
-      else if (init && typeof init === "object") for (const k of Object.keys(init)) this.#list.push([k, String(init[k])]);
-    }
-    #parse(s) {
-      this.#list = [];
-      if (s.startsWith("?")) s = s.slice(1);
-      for (const part of s.split("&")) {
-        if (!part) continue;
-        const i = part.indexOf("=");
-        const dec = (x) => { try { return decodeURIComponent(x.replace(/\+/g, " ")); } catch { return x; } };
-        this.#list.push(i < 0 ? [dec(part), ""] : [dec(part.slice(0, i)), dec(part.slice(i + 1))]);
-      }
-    }
-    static _attach(p, url, search) { p.#url = url; p.#parse(search); }
-    #update() { if (this.#url) this.#url._setSearchFromParams(this.toString()); }
-    get size() { return this.#list.length; }
-    append(k, v) { this.#list.push([String(k), String(v)]); this.#update(); }
-    delete(k) { this.#list = this.#list.filter(([x]) => x !== String(k)); this.#update(); }
-    get(k) { const e = this.#list.find(([x]) => x === String(k)); return e ? e[1] : null; }
-    getAll(k) { return this.#list.filter(([x]) => x === String(k)).map(([, v]) => v); }
-    has(k) { return this.#list.some(([x]) => x === String(k)); }
-    set(k, v) {
-      k = String(k);
-      const i = this.#list.findIndex(([x]) => x === k);
-      if (i < 0) this.#list.push([k, String(v)]);
-      else { this.#list[i] = [k, String(v)]; this.#list = this.#list.filter(([x], j) => x !== k || j === i); }
-      this.#update();
-    }
-    sort() { this.#list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)); this.#update(); }
-    forEach(fn, thisArg) { for (const [k, v] of this.#list) fn.call(thisArg, v, k, this); }
-    keys() { return this.#list.map(([k]) => k)[Symbol.iterator](); }
-    values() { return this.#list.map(([, v]) => v)[Symbol.iterator](); }
-    entries() { return this.#list.map((e) => [e[0], e[1]])[Symbol.iterator](); }
-    [Symbol.iterator]() { return this.entries(); }
-    toString() {
-      const enc = (s) => encodeURIComponent(s).replace(/%20/g, "+").replace(/[!'()~]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
-      return this.#list.map(([k, v]) => enc(k) + "=" + enc(v)).join("&");
-    }
-  }
-  function normalizePath(path) {
-    const out = [];
-    const segs = path.split("/");
-    for (let i = 0; i < segs.length; i++) {
-      const s = segs[i];
-      if (s === "..") { if (out.length > 1) out.pop(); if (i === segs.length - 1) out.push(""); }
-      else if (s === ".") { if (i === segs.length - 1) out.push(""); }
-      else out.push(s);
-    }
-    let p = out.join("/");
-    if (!p.startsWith("/")) p = "/" + p;
-    return p;
-  }
-  class URL {
-    #p;
-    #params;
-    constructor(input, base) {
-      const s = String(input).trim();
-      const parsed = URL.#parse(s, base === undefined ? undefined : String(base));
-      if (!parsed) throw new TypeError("Invalid URL string.");
-      this.#p = parsed;
-      this.#params = new URLSearchParams();
-      URLSearchParams._attach(this.#params, this, this.#p.search);
-    }
-    static canParse(input, base) { try { new URL(input, base); return true; } catch { return false; } }
-    static parse(input, base) { try { return new URL(input, base); } catch { return null; } }
-    static #parse(s, base) {
-      const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):(.*)$/s.exec(s);
-      if (m) {
-        const protocol = m[1].toLowerCase() + ":";
-        let rest = m[2];
-        const special = protocol in DEFAULT_PORTS || protocol === "file:";
-        if (!special) {
-          const hashAt = rest.indexOf("#"), h = hashAt < 0 ? "" : rest.slice(hashAt); if (hashAt >= 0) rest = rest.slice(0, hashAt);
-          const qAt = rest.indexOf("?"), q = qAt < 0 ? "" : rest.slice(qAt); if (qAt >= 0) rest = rest.slice(0, qAt);
-          return { protocol, username: "", password: "", hostname: "", port: "", pathname: rest, search: q === "?" ? "" : q, hash: h === "#" ? "" : h, opaque: true };
-        }
-        rest = rest.replace(/\\/g, "/").replace(/^\/*/, "");
-        const end = rest.search(/[/?#]/);
-        const authority = end < 0 ? rest : rest.slice(0, end);
-        const tail = end < 0 ? "" : rest.slice(end);
-        const at = authority.lastIndexOf("@");
-        const userinfo = at < 0 ? "" : authority.slice(0, at);
-        const hostport = at < 0 ? authority : authority.slice(at + 1);
-        const pm = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/.exec(hostport);
-        if (!pm) return null;
-        const hostname = pm[1].toLowerCase();
-        if (!hostname && protocol !== "file:") return null;
-        if (/[\s<>^|%]/.test(hostname)) return null;
-        let port = pm[2] || "";
-        if (port && Number(port) > 65535) return null;
-        if (port) port = String(Number(port));
-        if (DEFAULT_PORTS[protocol] === port) port = "";
-        const [username = "", password = ""] = userinfo ? userinfo.split(":") : [];
-        return URL.#tail({ protocol, username, password, hostname, port }, tail);
-      }
-      if (base === undefined) return null;
-      const b = URL.#parse(base);
-      if (!b || b.opaque) return null;
-      const r = { protocol: b.protocol, username: b.username, password: b.password, hostname: b.hostname, port: b.port };
-      if (s.startsWith("//")) return URL.#parse(b.protocol + s);
-      if (s.startsWith("/") || s.startsWith("\\")) return URL.#tail(r, s);
-      if (s.startsWith("?")) return URL.#tail(r, b.pathname + s);
-      if (s.startsWith("#")) return URL.#tail(r, b.pathname + b.search + s);
-      if (s === "") return URL.#tail(r, b.pathname + b.search);
-      const dir = b.pathname.slice(0, b.pathname.lastIndexOf("/") + 1);
-      return URL.#tail(r, dir + s);
-    }
-    static #tail(r, tail) {
-      tail = tail.replace(/\\/g, "/");
-      const hashAt = tail.indexOf("#");
-      const hash = hashAt < 0 ? "" : tail.slice(hashAt);
-      if (hashAt >= 0) tail = tail.slice(0, hashAt);
-      const qAt = tail.indexOf("?");
-      const search = qAt < 0 ? "" : tail.slice(qAt);
-      const path = qAt < 0 ? tail : tail.slice(0, qAt);
-      const enc = (x) => x.replace(/[\u0000-\u0020"<>`{}\u007f-\uffff]/g, (c) => encodeURIComponent(c));
-      r.pathname = enc(normalizePath(path || "/"));
-      r.search = search === "?" ? "" : search.replace(/[\u0000-\u0020"<>\u007f-\uffff]/g, (c) => encodeURIComponent(c));
-      r.hash = hash === "#" ? "" : hash.replace(/[\u0000-\u0020"<>`\u007f-\uffff]/g, (c) => encodeURIComponent(c));
-      return r;
-    }
-    _setSearchFromParams(s) { this.#p.search = s ? "?" + s : ""; }
-    get protocol() { return this.#p.protocol; }
-    get username() { return this.#p.username; }
-    get password() { return this.#p.password; }
-    get hostname() { return this.#p.hostname; }
-    get port() { return this.#p.port; }
-    get host() { return this.#p.hostname + (this.#p.port ? ":" + this.#p.port : ""); }
-    get origin() { return this.#p.opaque || this.#p.protocol === "file:" ? "null" : this.#p.protocol + "//" + this.host; }
-    get pathname() { return this.#p.pathname; }
-    set pathname(v) { if (!this.#p.opaque) this.#p.pathname = normalizePath(String(v)); }
-    get search() { return this.#p.search; }
-    set search(v) { v = String(v); this.#p.search = v === "" || v === "?" ? "" : v.startsWith("?") ? v : "?" + v; URLSearchParams._attach(this.#params, this, this.#p.search); }
-    get hash() { return this.#p.hash; }
-    set hash(v) { v = String(v); this.#p.hash = v === "" || v === "#" ? "" : v.startsWith("#") ? v : "#" + v; }
-    get searchParams() { return this.#params; }
-    get href() {
-      const p = this.#p;
-      if (p.opaque) return p.protocol + p.pathname + p.search + p.hash;
-      const user = p.username ? p.username + (p.password ? ":" + p.password : "") + "@" : "";
-      return p.protocol + "//" + user + this.host + p.pathname + p.search + p.hash;
-    }
-    toString() { return this.href; }
-    toJSON() { return this.href; }
-  }
-  define("URL", URL);
-  define("URLSearchParams", URLSearchParams);
-
-  // ---------------------------------------------------------------- fetch API objects
-  const validName = (n) => /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(n);
-  class Headers {
-    #map = new Map();
-    constructor(init) {
-      if (init instanceof Headers) for (const [k, v] of init) this.append(k, v);
-      else if (Array.isArray(init) || (init && typeof init[Symbol.iterator] === "function")) for (const pair of init) {
-        const [k, v, ...more] = pair;
-        if (more.length || pair.length !== 2) throw new TypeError("Invalid value for header pair.");
-        this.append(k, v);
-      }
-      else if (init && typeof init === "object") for (const k of Object.keys(init)) this.append(k, init[k]);
-    }
-    #name(n) { n = String(n); if (!validName(n)) throw new TypeError(`Invalid header name.`); return n.toLowerCase(); }
-    append(k, v) { k = this.#name(k); v = String(v).trim(); const cur = this.#map.get(k); this.#map.set(k, cur === undefined ? v : cur + ", " + v); }
-    set(k, v) { this.#map.set(this.#name(k), String(v).trim()); }
-    get(k) { const v = this.#map.get(this.#name(k)); return v === undefined ? null : v; }
-    has(k) { return this.#map.has(this.#name(k)); }
-    delete(k) { this.#map.delete(this.#name(k)); }
-    getSetCookie() { const v = this.#map.get("set-cookie"); return v === undefined ? [] : [v]; }
-    forEach(fn, thisArg) { for (const [k, v] of this) fn.call(thisArg, v, k, this); }
-    *entries() { for (const k of [...this.#map.keys()].sort()) yield [k, this.#map.get(k)]; }
-    *keys() { for (const [k] of this.entries()) yield k; }
-    *values() { for (const [, v] of this.entries()) yield v; }
-    [Symbol.iterator]() { return this.entries(); }
-  }
-  define("Headers", Headers);
-
-  function bodyBytes(body) {
-    if (body === null || body === undefined) return { bytes: null, type: null };
-    if (typeof body === "string") return { bytes: new TextEncoder().encode(body), type: "text/plain;charset=UTF-8" };
-    if (body instanceof ArrayBuffer) return { bytes: new Uint8Array(body.slice(0)), type: null };
-    if (ArrayBuffer.isView(body)) return { bytes: new Uint8Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength)), type: null };
-    if (body instanceof URLSearchParams) return { bytes: new TextEncoder().encode(body.toString()), type: "application/x-www-form-urlencoded;charset=UTF-8" };
-    return { bytes: new TextEncoder().encode(String(body)), type: "text/plain;charset=UTF-8" };
-  }
-  class Body {
-    #bytes; #used = false;
-    _initBody(body, headers) {
-      const { bytes, type } = bodyBytes(body);
-      this.#bytes = bytes;
-      if (type && !headers.has("content-type")) headers.set("content-type", type);
-    }
-    _bytes() { return this.#bytes; }
-    get body() { return this.#bytes === null ? null : { locked: this.#used }; }
-    get bodyUsed() { return this.#used; }
-    #take() {
-      if (this.#used) return Promise.reject(new TypeError("Body has already been used. It can only be used once. Use tee() first if you need to read it twice."));
-      this.#used = this.#bytes !== null;
-      return Promise.resolve(this.#bytes || new Uint8Array(0));
-    }
-    arrayBuffer() { return this.#take().then((b) => b.slice().buffer); }
-    bytes() { return this.#take().then((b) => b.slice()); }
-    text() { return this.#take().then((b) => new TextDecoder().decode(b)); }
-    json() { return this.text().then((t) => JSON.parse(t)); }
-  }
-  const METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"];
-  class Request extends Body {
-    #url; #method; #headers; #signal;
-    constructor(input, init = {}) {
-      super();
-      const from = input instanceof Request ? input : null;
-      const url = from ? from.url : String(input instanceof URL ? input.href : input);
-      let parsed;
-      try { parsed = new URL(url); } catch { throw new TypeError("Invalid URL: " + url); }
-      this.#url = parsed.href;
-      let method = init.method !== undefined ? String(init.method) : from ? from.method : "GET";
-      if (METHODS.includes(method.toUpperCase())) method = method.toUpperCase();
-      this.#method = method;
-      this.#headers = new Headers(init.headers !== undefined ? init.headers : from ? from.headers : undefined);
-      this.#signal = init.signal || null;
-      const body = init.body !== undefined ? init.body : from ? from._bytes() : null;
-      if (body !== null && body !== undefined && (method === "GET" || method === "HEAD")) throw new TypeError("Request with a GET or HEAD method cannot have a body.");
-      this._initBody(body, this.#headers);
-    }
-    get url() { return this.#url; }
-    get method() { return this.#method; }
-    get headers() { return this.#headers; }
-    get signal() { return this.#signal; }
-    get redirect() { return "follow"; }
-    clone() { return new Request(this); }
-  }
-  class Response extends Body {
-    #status; #statusText; #headers; #type = "default"; #url = "";
-    constructor(body = null, init = {}) {
-      super();
-      const status = init.status === undefined ? 200 : Number(init.status);
-      if (!(status >= 200 && status <= 599) && status !== 101) throw new RangeError(`Responses may only be constructed with status codes in the range 200 to 599, inclusive.`);
-      this.#status = status;
-      this.#statusText = init.statusText === undefined ? "" : String(init.statusText);
-      this.#headers = new Headers(init.headers);
-      if (body !== null && body !== undefined && (status === 204 || status === 205 || status === 304)) throw new TypeError("Response with null body status (101, 204, 205, or 304) cannot have a body.");
-      this._initBody(body, this.#headers);
-    }
-    static json(data, init = {}) {
-      const text = JSON.stringify(data);
-      if (text === undefined) throw new TypeError("The data is not JSON serializable");
-      const headers = new Headers(init.headers);
-      if (!headers.has("content-type")) headers.set("content-type", "application/json");
-      return new Response(text, { ...init, headers });
-    }
-    static redirect(url, status = 302) {
-      if (![301, 302, 303, 307, 308].includes(status)) throw new RangeError(`${status} is not a redirect status code. It must be one of: 301, 302, 303, 307, or 308.`);
-      return new Response(null, { status, headers: { location: new URL(url).href } });
-    }
-    static error() { const r = new Response(null, { status: 200 }); r.#status = 0; r.#type = "error"; return r; }
-    get status() { return this.#status; }
-    get statusText() { return this.#statusText; }
-    get ok() { return this.#status >= 200 && this.#status < 300; }
-    get headers() { return this.#headers; }
-    get type() { return this.#type; }
-    get url() { return this.#url; }
-    get redirected() { return false; }
-    clone() { return new Response(this._bytes(), { status: this.#status, statusText: this.#statusText, headers: this.#headers }); }
-  }
-  define("Request", Request);
-  define("Response", Response);
-  define("fetch", (input) => {
-    const url = input instanceof Request ? input.url : String(input);
-    return Promise.reject(new Error(`Outbound fetch() is not available in dols test (fetch of ${url} refused): the embedded runtime has no network access.`));
-  });
-
-  class AbortSignal {
-    #aborted = false; #reason; #listeners = [];
-    get aborted() { return this.#aborted; }
-    get reason() { return this.#reason; }
-    throwIfAborted() { if (this.#aborted) throw this.#reason; }
-    addEventListener(type, fn) { if (type === "abort") this.#listeners.push(fn); }
-    removeEventListener(type, fn) { this.#listeners = this.#listeners.filter((f) => f !== fn); }
-    _abort(reason) {
-      if (this.#aborted) return;
-      this.#aborted = true;
-      this.#reason = reason === undefined ? new DOMException("The operation was aborted.", "AbortError") : reason;
-      for (const fn of this.#listeners) fn.call(this, { type: "abort", target: this });
-      if (typeof this.onabort === "function") this.onabort({ type: "abort", target: this });
-    }
-    static abort(reason) { const s = new AbortSignal(); s._abort(reason); return s; }
-  }
-  class AbortController {
-    #signal = new AbortSignal();
-    get signal() { return this.#signal; }
-    abort(reason) { this.#signal._abort(reason); }
-  }
-  define("AbortSignal", AbortSignal);
-  define("AbortController", AbortController);
 
   // ---------------------------------------------------------------- SQL storage
   function bindValue(v) {
@@ -617,32 +412,52 @@
     return String(v);
   }
   const rowObject = (names, row) => { const o = {}; for (let i = 0; i < names.length; i++) o[names[i]] = row[i]; return o; };
+  // A cursor reads its rows from SQLite on demand: `exec()` has read the first row; `next()`
+  // reads one more, `toArray()` the rest. An open cursor holds its SQLite statement until it
+  // is read to its end or garbage-collected.
+  const cursorRegistry = new FinalizationRegistry(({ h, id }) => N.sqlClose(h, id));
+  const ALL = 1e9;
   class SqlStorageCursor {
-    #r; #i = 0;
-    constructor(key, r) { if (key !== ctorKey) throw new TypeError("Illegal constructor"); this.#r = r; }
+    #h; #r; #rows; #i = 0; #id;
+    constructor(key, h, r) {
+      if (key !== ctorKey) throw new TypeError("Illegal constructor");
+      this.#h = h; this.#r = r; this.#rows = r.rows; this.#id = r.cursor;
+      if (this.#id >= 0) cursorRegistry.register(this, { h, id: this.#id }, this);
+    }
+    // Makes at least `n` unread rows available, if the statement has them.
+    #want(n) {
+      const have = this.#rows.length - this.#i;
+      if (have >= n || this.#id < 0) return;
+      const more = N.sqlNext(this.#h, this.#id, n - have);
+      if (this.#i > 0) { this.#rows = this.#rows.slice(this.#i); this.#i = 0; }
+      for (const row of more.rows) this.#rows.push(row);
+      this.#r.rowsRead = more.rowsRead;
+      this.#r.rowsWritten = more.rowsWritten;
+      if (more.done) { cursorRegistry.unregister(this); this.#id = -1; }
+    }
     get columnNames() { return this.#r.columnNames.slice(); }
     get rowsRead() { return this.#r.rowsRead; }
     get rowsWritten() { return this.#r.rowsWritten; }
-    _nextRaw() { return this.#i < this.#r.rows.length ? this.#r.rows[this.#i++] : undefined; }
-    _remaining() { return this.#r.rows.length - this.#i; }
-    _close() { this.#i = this.#r.rows.length; }
+    // Like the platform, the cursor reads one row ahead of the one it returns.
+    _nextRaw() { this.#want(2); return this.#i < this.#rows.length ? this.#rows[this.#i++] : undefined; }
+    _rest() { this.#want(ALL); const out = this.#i === 0 ? this.#rows : this.#rows.slice(this.#i); this.#rows = []; this.#i = 0; return out; }
+    _remainingUpTo(n) { this.#want(n); return this.#rows.length - this.#i; }
     next() {
       const row = this._nextRaw();
       return row === undefined ? { done: true, value: undefined } : { done: false, value: rowObject(this.#r.columnNames, row) };
     }
-    toArray() { const out = []; let row; while ((row = this._nextRaw()) !== undefined) out.push(rowObject(this.#r.columnNames, row)); return out; }
+    toArray() { const names = this.#r.columnNames; return this._rest().map((row) => rowObject(names, row)); }
     one() {
-      const n = this._remaining();
+      const n = this._remainingUpTo(2);
       if (n === 0) throw new Error("Expected exactly one result from SQL query, but got no results.");
-      if (n > 1) { this._close(); throw new Error("Expected exactly one result from SQL query, but got multiple results."); }
+      if (n > 1) throw new Error("Expected exactly one result from SQL query, but got multiple results.");
       return this.next().value;
     }
     raw() {
       const cursor = this;
       return {
         next() { const row = cursor._nextRaw(); return row === undefined ? { done: true, value: undefined } : { done: false, value: row }; },
-        toArray() { const out = []; let row; while ((row = cursor._nextRaw()) !== undefined) out.push(row); return out; },
-        columnNames: this.columnNames,
+        toArray() { return cursor._rest(); },
         [Symbol.iterator]() { return this; },
       };
     }
@@ -660,8 +475,9 @@
     }
     exec(query, ...bindings) {
       this.#check();
-      const r = N.sqlExec(this.#h(), String(query), bindings.map(bindValue));
-      return new SqlStorageCursor(ctorKey, r);
+      const h = this.#h();
+      const r = N.sqlExec(h, String(query), bindings.map(bindValue));
+      return new SqlStorageCursor(ctorKey, h, r);
     }
     get databaseSize() { this.#check(); return N.sqlSize(this.#h()); }
     get Cursor() { return SqlStorageCursor; }
@@ -718,12 +534,11 @@
     }
     async put(key, value) {
       if (key !== null && typeof key === "object") {
-        for (const k of Object.keys(key)) if (key[k] === undefined) throw new TypeError("Cannot put undefined values; use delete() instead.");
-        const entries = Object.keys(key).map((k) => [k, ser(key[k])]);
+        const entries = Object.keys(key).filter((k) => key[k] !== undefined).map((k) => [k, ser(key[k])]);
         for (const [k, v] of entries) N.kvPut(this.#h(), k, v);
         return;
       }
-      if (value === undefined) throw new TypeError("Cannot put undefined values; use delete() instead.");
+      if (value === undefined) throw new TypeError("put() called with undefined value.");
       N.kvPut(this.#h(), String(key), ser(value));
     }
     async delete(keys) {
@@ -736,7 +551,7 @@
     }
     async deleteAll() { N.deleteAll(this.#h()); }
     transactionSync(fn) {
-      if (typeof fn !== "function") throw new TypeError("transactionSync() requires a function");
+      if (typeof fn !== "function") throw new TypeError("Failed to execute 'transactionSync' on 'DurableObjectStorage': parameter 1 is not of type 'function'.");
       N.spBegin(this.#h());
       let r;
       try { r = fn(); } catch (e) { N.spEnd(this.#h(), false); throw e; }
@@ -804,7 +619,6 @@
     get name() { return this.#name; }
     get jurisdiction() { return undefined; }
     toString() { return this.#hex; }
-    toJSON() { return this.#hex; }
     equals(other) { return other instanceof DurableObjectId && other.#hex === this.#hex; }
     _ns() { return this.#ns; }
   }
@@ -815,6 +629,9 @@
     constructor(ns, id) {
       this.ns = ns; this.id = id;
       this.obj = null;
+      this.generation = 0;
+      // The error that ended each reset generation of the object.
+      this.breaks = new Map();
       this.handle = null;
       this.blockers = [];
       const getHandle = () => {
@@ -834,18 +651,24 @@
           const p = Promise.resolve().then(() => fn());
           inst.blockers.push(p);
           const done = () => { inst.blockers = inst.blockers.filter((b) => b !== p); };
-          p.then(done, done);
+          // A failed callback breaks the object, as on the platform: it is reset, and the
+          // event that called this fails with the error even if it catches it.
+          p.then(done, (e) => { done(); inst._reset(e); });
           return p;
         },
         waitUntil(p) { Promise.resolve(p).catch(reportUncaught); },
-        abort(reason) { throw new Error(reason === undefined ? "Application called abort() to reset Durable Object." : String(reason)); },
+        abort(reason) {
+          const e = new Error(reason === undefined ? "Application called abort() to reset Durable Object." : String(reason));
+          inst._reset(e);
+          throw e;
+        },
         getWebSockets() { return []; },
         acceptWebSocket() { throw new Error("WebSockets are not supported by dols test yet."); },
       };
     }
     // One alarm per object: a timer for the stored time. When it fires the stored time is read
     // again (a rolled-back setAlarm leaves nothing, a newer one moves it), cleared, and `alarm()`
-    // runs as an event; if it throws, it is retried with exponential back-off (1 s, 2 s, 4 s, ...)
+    // runs as an event; if it throws, it is retried with exponential back-off (2 s, 4 s, 8 s, ...)
     // up to six times.
     scheduleAlarm(ms, retryCount = 0) {
       if (this.alarmTimer !== undefined) clearTimeout(this.alarmTimer);
@@ -868,7 +691,7 @@
       }).catch((e) => {
         reportUncaught(e);
         if (retryCount < 6 && scheduledTime !== null) {
-          const at = Date.now() + 1000 * 2 ** retryCount;
+          const at = Date.now() + 2000 * 2 ** retryCount;
           this.state.storage.getAlarm().then((cur) => {
             if (cur !== null) return;
             N.metaPut(this.handle, "alarm", at);
@@ -882,9 +705,20 @@
     // event has finished or is awaiting something other than storage (storage completes within
     // the same run of jobs). That is the platform's input gate.
     run(fn) {
-      return new Promise((resolve, reject) => { pendingEvents.push({ inst: this, fn, resolve, reject }); });
+      return new Promise((resolve, reject) => { pendingEvents.push({ inst: this, fn, resolve, reject, generation: this.generation }); });
+    }
+    // The object is broken by `error`: it is dropped and constructed again on its next event;
+    // events of the old one that have not ended fail with `error`, and so do calls through
+    // stubs that reached it.
+    _reset(error) {
+      if (this.breaks.has(this.generation)) return;
+      this.breaks.set(this.generation, error);
+      this.obj = null;
+      this.blockers = [];
+      this.generation++;
     }
     _start(d) {
+      if (d.generation !== this.generation) { outputs.push({ d, ok: false, v: this.breaks.get(d.generation) }); return; }
       try {
         if (this.obj === null) {
           const Cls = this.ns._class();
@@ -892,13 +726,33 @@
           // blockConcurrencyWhile() in the constructor holds this first event too.
           if (this.blockers.length) { pendingEvents.unshift(d); return; }
         }
-        Promise.resolve(d.fn(this.obj)).then(d.resolve, d.reject);
+        Promise.resolve(d.fn(this.obj)).then((v) => outputs.push({ d, ok: true, v }), (e) => outputs.push({ d, ok: false, v: memoryError(e) }));
       } catch (e) {
-        d.reject(e);
+        outputs.push({ d, ok: false, v: memoryError(e) });
       }
     }
   }
   const pendingEvents = [];
+  // The output gate: an event's result is held until the turn's writes are committed. The
+  // event loop calls `flushOutputs` after each commit with the storage handles whose commit
+  // failed; the events of those objects fail instead and the objects are reset (constructed
+  // again on their next event), as the platform resets an object whose writes failed.
+  let outputs = [];
+  function flushOutputs(failures) {
+    for (const k in failures) for (const inst of instances.values()) {
+      if (String(inst.handle) === k) inst._reset(new Error("internal error: the Durable Object's writes could not be committed (" + failures[k] + "), so it was reset"));
+    }
+    if (outputs.length === 0) return false;
+    const out = outputs;
+    outputs = [];
+    for (const { d, ok, v } of out) {
+      const broken = d.inst.breaks.get(d.generation);
+      if (broken !== undefined) d.reject(broken);
+      else if (ok) d.resolve(v);
+      else d.reject(v);
+    }
+    return true;
+  }
   // Called by the event loop when no job is left: starts the first queued event whose object
   // is not held by blockConcurrencyWhile(). Returns whether one was started.
   let delivering = null;
@@ -915,6 +769,14 @@
     return false;
   }
   // Called by the event loop when the event being delivered was interrupted (time limit).
+  // QuickJS reports an exhausted memory limit as `InternalError: out of memory`.
+  let memoryMb = 0;
+  function memoryError(e) {
+    if (e instanceof Error && e.name === "InternalError" && e.message === "out of memory") {
+      return new Error(`the event ran out of memory: the runtime's memory limit is ${memoryMb} MB`);
+    }
+    return e;
+  }
   function failCurrent(message) {
     const d = delivering;
     delivering = null;
@@ -966,7 +828,14 @@
   // An error crossing an RPC boundary: the same built-in constructor, name and message; a thrown
   // non-Error value arrives as an Error with its string as message.
   function rpcError(e) {
-    return e instanceof Error ? cloneError(e) : new Error(String(e));
+    if (e instanceof Error) {
+      const c = cloneError(e);
+      // Own enumerable properties travel with the error (a `code`, say).
+      for (const k of Object.keys(e)) if (k !== "stack" && k !== "message" && k !== "name") { try { c[k] = cloneValue(e[k], null); } catch {} }
+      return c;
+    }
+    if (e !== null && typeof e === "object") { try { return cloneValue(e, null); } catch {} }
+    return new Error(String(e));
   }
   // RPC results are thenables, not Promise instances, as on the platform.
   function rpcPromise(p) {
@@ -979,73 +848,97 @@
   }
   // Structured clone where functions become callable stubs (calls are asynchronous and their
   // arguments and results are cloned the same way).
+  // The stub of an RpcTarget passed over RPC: a callable proxy whose properties call the
+  // target's methods, or, when awaited, read its getters. Like the platform, it exposes what
+  // the target's class defines (methods and accessors on its prototypes), not its own fields.
+  function targetStub(target) {
+    const member = (prop) => {
+      for (let o = Object.getPrototypeOf(target); o && o !== RpcTarget.prototype && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+        const d = Object.getOwnPropertyDescriptor(o, prop);
+        if (d) return d;
+      }
+      throw new TypeError(`The RPC receiver does not implement the method "${prop}".`);
+    };
+    const remote = (f) => rpcPromise(Promise.resolve().then(f).then(rpcClone).catch((e) => { throw rpcError(e); }));
+    const stubTarget = function () {};
+    return new Proxy(stubTarget, {
+      get(_, prop) {
+        if (typeof prop === "symbol" || prop === "then") return undefined;
+        const call = (...args) => {
+          let cloned;
+          try { cloned = rpcClone(args); } catch (e) { return rpcPromise(Promise.reject(e)); }
+          return remote(() => {
+            const d = member(prop);
+            if (typeof d.value !== "function") throw new TypeError(`The RPC receiver does not implement the method "${prop}".`);
+            return d.value.apply(target, cloned);
+          });
+        };
+        // Awaiting the property itself reads it.
+        const read = () => remote(() => { const d = member(prop); return d.get ? d.get.call(target) : d.value; });
+        call.then = (a, b) => read().then(a, b);
+        return call;
+      },
+    });
+  }
+
   function rpcClone(value) {
     const wrap = (f) => (...a) => rpcPromise(Promise.resolve().then(() => rpcClone(a)).then((a2) => f(...a2)).then(rpcClone, (e) => { throw rpcError(e); }));
-    const prepare = (v, seen) => {
-      if (typeof v === "function") return { [FN]: wrap(v) };
-      if (v === null || typeof v !== "object" || seen.has(v)) return v;
-      seen.add(v);
-      if (Array.isArray(v)) { let out = null; v.forEach((x, i) => { const y = prepare(x, seen); if (y !== x) { out = out || v.slice(); out[i] = y; } }); return out || v; }
-      if (Object.getPrototypeOf(v) === Object.prototype) {
-        let out = null;
-        for (const k of Object.keys(v)) { const y = prepare(v[k], seen); if (y !== v[k]) { out = out || { ...v }; out[k] = y; } }
-        return out || v;
-      }
-      return v;
-    };
-    const restore = (v) => {
-      if (v === null || typeof v !== "object") return v;
-      if (FN in v) return v[FN];
-      if (Array.isArray(v)) { for (let i = 0; i < v.length; i++) if (i in v) v[i] = restore(v[i]); return v; }
-      if (Object.getPrototypeOf(v) === Object.prototype) for (const k of Object.keys(v)) v[k] = restore(v[k]);
-      return v;
-    };
-    const FN_HOLDER = prepare(value, new Set());
-    return restore(cloneWithHolders(FN_HOLDER));
-  }
-  const FN = Symbol("rpc function");
-  // structuredClone that passes `{ [FN]: f }` holders through unchanged.
-  function cloneWithHolders(v) {
-    if (v !== null && typeof v === "object" && FN in v) return v;
-    if (Array.isArray(v)) return v.map((x, i) => cloneWithHolders(x));
-    if (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
-      const o = {};
-      for (const k of Object.keys(v)) o[k] = cloneWithHolders(v[k]);
-      return o;
-    }
-    return structuredClone(v);
+    return cloneValue(value, wrap);
   }
 
   function makeStub(ns, id) {
-    const target = {
-      id,
-      name: id.name,
-      fetch(input, init) {
+    // A stub connects to the object's current instance on its first call; once that instance
+    // has been reset, the stub is broken (its calls fail with the error that broke the object)
+    // and a new one must be made.
+    let generation = null;
+    const connect = () => {
+      const inst = ns._instance(id);
+      if (generation === null) generation = inst.generation;
+      else if (generation !== inst.generation) throw rpcError(inst.breaks.get(generation));
+      return inst;
+    };
+    const target = { name: id.name, id };
+    Object.defineProperty(target, "fetch", { enumerable: false, value(input, init) {
         let req;
         try { req = input instanceof Request && init === undefined ? input : new Request(input, init); } catch (e) { return Promise.reject(e); }
-        return ns._instance(id).run((obj) => {
-          if (typeof obj.fetch !== "function") throw new TypeError("Handler does not export a fetch() function.");
+        let inst;
+        try { inst = connect(); } catch (e) { return Promise.reject(e); }
+        return inst.run((obj) => {
+          if (typeof obj.fetch !== "function") throw new Error("Handler does not export a fetch() function.");
           return obj.fetch(req);
         }).then((res) => {
           if (!(res instanceof Response)) throw new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'.");
           return res;
         }, (e) => { throw cloneError(e); });
-      },
-    };
+    } });
     return new Proxy(target, {
       get(t, prop) {
         if (prop in t) return t[prop];
         if (typeof prop === "symbol" || prop === "then") return undefined;
-        return (...args) => {
-          let cloned;
-          try { cloned = rpcClone(args); } catch (e) { return rpcPromise(Promise.reject(e)); }
-          return rpcPromise(ns._instance(id).run(async (obj) => {
+        const call = (...args) => {
+          let cloned, inst;
+          try { cloned = rpcClone(args); inst = connect(); } catch (e) { return rpcPromise(Promise.reject(e)); }
+          return rpcPromise(inst.run(async (obj) => {
             if (RESERVED.includes(prop)) throw new TypeError(`'${prop}' is a reserved method and cannot be called over RPC.`);
             const f = prop === "constructor" ? undefined : obj[prop];
             if (typeof f !== "function" || Object.prototype.hasOwnProperty.call(Object.prototype, prop)) throw new TypeError(`The RPC receiver does not implement the method "${prop}".`);
             return rpcClone(await f.apply(obj, cloned));
           }).catch((e) => { throw rpcError(e); }));
         };
+        // Awaiting the property itself reads it over RPC: a getter or method of the class
+        // (not an own field of the instance), as on the platform.
+        call.then = (onOk, onErr) => {
+          let inst;
+          try { inst = connect(); } catch (e) { return Promise.reject(e).then(onOk, onErr); }
+          return inst.run(async (obj) => {
+            let d;
+            for (let o = Object.getPrototypeOf(obj); o && o !== Object.prototype && !d; o = Object.getPrototypeOf(o)) d = Object.getOwnPropertyDescriptor(o, prop);
+            if (!d || RESERVED.includes(prop) || prop === "constructor") throw new TypeError(`The RPC receiver does not implement the method "${prop}".`);
+            const v = d.get ? await d.get.call(obj) : d.value;
+            return rpcClone(v);
+          }).catch((e) => { throw rpcError(e); }).then(onOk, onErr);
+        };
+        return call;
       },
     });
   }
@@ -1054,7 +947,8 @@
   let env = {};
   let mainExports = null;
 
-  function setup(config) {
+  function setup(config, limits) {
+    memoryMb = limits ? limits.memoryMb : 0;
     for (const b of config.bindings) {
       env[b.name] = new DurableObjectNamespace(ctorKey, b.name, b.className, config.workerName + ":" + b.className, b.sqlite);
     }
@@ -1075,9 +969,20 @@
   }
 
   const report = { done: false, passed: 0, failed: 0 };
+  let stalled = null;
+  function failStalled(message) {
+    if (!stalled) return false;
+    stalled(new Error(message));
+    return true;
+  }
   async function runTests(mods, root) {
     for (const [, ns] of mods) {
-      for (const name of Object.keys(ns)) {
+      // workerd's order: the default export, then object exports, then entrypoint classes
+      // (each group by name, as a module namespace lists its keys).
+      const names = Object.keys(ns);
+      const group = (n) => (n === "default" ? 0 : typeof ns[n] === "function" ? 2 : 1);
+      names.sort((a, b) => group(a) - group(b) || (a < b ? -1 : a > b ? 1 : 0));
+      for (const name of names) {
         const ex = ns[name];
         let handler = null;
         const controller = { scheduledTime: Date.now(), cron: "" };
@@ -1086,11 +991,17 @@
         else if (typeof ex === "function" && ex.prototype instanceof WorkerEntrypoint && typeof ex.prototype.test === "function") handler = () => new ex(ctx, env).test(controller, env, ctx);
         if (!handler) continue;
         try {
-          await handler();
+          // A test that waits for something that never comes is failed by the event loop
+          // (`failStalled`), and the run goes on with the next test.
+          await new Promise((resolve, reject) => {
+            stalled = reject;
+            Promise.resolve(handler()).then(resolve, reject);
+          }).finally(() => { stalled = null; });
           report.passed++;
           N.print(1, "ok " + name);
         } catch (e) {
           report.failed++;
+          e = memoryError(e);
           const msg = e instanceof Error ? e.name + ": " + e.message : "Uncaught " + inspect(e, 0, []);
           const at = location(e, root);
           N.print(1, "FAIL " + name + "\n  " + msg + (at ? "\n    at " + at : ""));
@@ -1102,7 +1013,7 @@
 
   globalThis.__dols = {
     DurableObject, WorkerEntrypoint, RpcTarget, env,
-    setup, runTests, report, nextTimer, runTimer, reportUncaught, deliver, failCurrent,
+    setup, runTests, report, nextTimer, runTimer, reportUncaught, deliver, failCurrent, failStalled, flushOutputs,
     setMain(ns) { mainExports = ns; },
   };
   Object.defineProperty(globalThis, "__dols", { enumerable: false });

@@ -1,0 +1,4 @@
+export const LABEL: string = "doubled";
+export function double(n: number): number {
+  return n * 2;
+}
