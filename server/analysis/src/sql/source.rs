@@ -340,7 +340,6 @@ fn tag_site(infer: &Infer<'_>, t: &super::tags::Tagged<'_>, cfg: &SqlSettings) -
 
 /// The sites of one call, if it is an `exec` on a recognised SqlStorage (several for
 /// `for (const q of QUERIES) sql.exec(q)`).
-#[allow(dead_code)]
 pub(crate) fn exec_site<'t>(infer: &Infer<'t>, call: Node<'t>, text: &str) -> Option<Vec<ExecSite>> {
     // One walk down to the call: climbing with `parent()` searches from the root each time.
     let chain = crate::syntax::ancestors(infer.src.tree.root_node(), call);

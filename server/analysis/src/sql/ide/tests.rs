@@ -485,36 +485,6 @@ fn templates_with_run_time_parts_still_complete() {
     assert!(completions(&src).iter().any(|i| i.label == "email"));
 }
 
-/// Timing on a generated large project: `DOLS_TIMING_DIR=<dols-bench --generate DIR>`.
-#[test]
-#[ignore]
-fn timing_of_completion_inside_sql() {
-    let Ok(dir) = std::env::var("DOLS_TIMING_DIR") else { return };
-    let dir = std::path::PathBuf::from(dir);
-    let mut a = crate::Analysis::new();
-    let index = dir.join("src/index.ts");
-    a.set_file(&dir.join("wrangler.jsonc"), std::fs::read_to_string(dir.join("wrangler.jsonc")).unwrap());
-    let text = std::fs::read_to_string(&index).unwrap();
-    a.set_file(&index, text.clone());
-    let t = std::time::Instant::now();
-    let _ = a.diagnostics(&index);
-    eprintln!("diagnostics: {:?}", t.elapsed());
-    let offset = text.match_indices("\"SELECT ").nth(500).unwrap().0 + "\"SELECT ".len();
-    let infer = crate::infer::Infer::new(&a, &index).unwrap();
-    for _ in 0..3 {
-        let t = std::time::Instant::now();
-        let site = super::source::site_at(&infer, offset);
-        let t1 = t.elapsed();
-        let at = super::at(&infer, offset);
-        let t2 = t.elapsed();
-        let schema = super::quick_schema(&a, &infer, Some("Big"));
-        let t3 = t.elapsed();
-        let items = a.completion(&index, offset);
-        let t4 = t.elapsed();
-        eprintln!("site_at {t1:?} at {:?} schema {:?} completion {:?} ({} items, site {})", t2 - t1, t3 - t2, t4 - t3, items.len(), site.is_some() && at.is_some() && !schema.objects.is_empty());
-    }
-}
-
 #[test]
 fn clause_keywords_are_sqlite_keywords() {
     // `ROWID`, `TRUE`, `FALSE` and `STRICT` are words SQLite knows, not keywords of its grammar.
