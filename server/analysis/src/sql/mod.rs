@@ -180,6 +180,8 @@ pub(crate) struct SegmentSql {
     sites: Vec<SiteSql>,
     wrappers: Vec<Wrapper>,
     hands_out: Vec<String>,
+    /// The outer segment only: the module-level functions that run SQL we see.
+    module_functions: Vec<String>,
 }
 
 /// The SQL-side results remembered per segment.
@@ -253,9 +255,10 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
                     infer.remember_body(block, &nodes.block_ancestors);
                 }
                 let (sites, wrappers) = source::segment_sites(infer, &nodes, &cfg);
-                let functions = module_functions.get_or_insert_with(|| module_sql_functions(infer, &sites));
-                let hands_out = hands_out_in(infer, &layout, seg, &nodes, functions);
-                let found = SegmentSql { sites: sites.into_iter().map(read_site).collect(), wrappers, hands_out };
+                let functions = module_functions.get_or_insert_with(|| module_sql_functions(infer, &sites)).clone();
+                let hands_out = hands_out_in(infer, &layout, seg, &nodes, &functions);
+                let module_functions = if seg == Seg::Outer { functions } else { Vec::new() };
+                let found = SegmentSql { sites: sites.into_iter().map(read_site).collect(), wrappers, hands_out, module_functions };
                 match encode_segment(&layout, seg, &found) {
                     Some(encoded) => Arc::new(encoded),
                     // Points into another body: kept for this run only, as is.
@@ -268,8 +271,7 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
         };
         remembered.insert(key, found.clone());
         if seg == Seg::Outer && module_functions.is_none() {
-            let outer: Vec<ExecSite> = found.sites.iter().map(|s| decode_site(&layout, s).site).collect();
-            module_functions = Some(module_sql_functions(infer, &outer));
+            module_functions = Some(found.module_functions.clone());
         }
         segments.push((seg, found, true));
     }
@@ -340,7 +342,7 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
 
 fn encode_segment(layout: &Layout, seg: Seg, s: &SegmentSql) -> Option<SegmentSql> {
     let sites = s.sites.iter().map(|x| encode_site(layout, seg, x)).collect::<Option<Vec<_>>>()?;
-    Some(SegmentSql { sites, wrappers: s.wrappers.clone(), hands_out: s.hands_out.clone() })
+    Some(SegmentSql { sites, wrappers: s.wrappers.clone(), hands_out: s.hands_out.clone(), module_functions: s.module_functions.clone() })
 }
 
 fn encode_site(layout: &Layout, seg: Seg, s: &SiteSql) -> Option<SiteSql> {
