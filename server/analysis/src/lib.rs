@@ -513,6 +513,10 @@ mod tests {
 
     const SRC: &str = r#"import { DurableObject } from "cloudflare:workers";
 export class Counter extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS t (n INTEGER)");
+  }
   /** Adds one. */
   async increment(by = 1): Promise<number> {
     const sql = this.ctx.storage.sql;

@@ -31,6 +31,8 @@ pub struct ClassInfo {
     pub fields: Vec<FieldInfo>,
     /// Constructor parameters, when the class declares a constructor.
     pub constructor: Option<Vec<ParamInfo>>,
+    /// The constructor's body (`{ … }`), kept apart from `methods` like its parameters.
+    pub constructor_body: Option<TextRange>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,8 +151,7 @@ impl FileModel {
         self.classes
             .iter()
             .filter(|c| c.range.start < start && end < c.range.end)
-            .flat_map(|c| c.methods.iter())
-            .filter_map(|m| m.body)
+            .flat_map(|c| c.methods.iter().filter_map(|m| m.body).chain(c.constructor_body))
             .find(|b| b.start < start && end < b.end)
     }
 
@@ -164,6 +165,9 @@ impl FileModel {
             for f in &mut c.fields {
                 shift(&mut f.name_range, old_end, delta);
                 shift(&mut f.range, old_end, delta);
+            }
+            if let Some(b) = &mut c.constructor_body {
+                shift(b, old_end, delta);
             }
             for x in &mut c.methods {
                 shift(&mut x.name_range, old_end, delta);
@@ -412,6 +416,7 @@ fn class_info(node: Node<'_>, text: &str) -> Option<ClassInfo> {
         methods: Vec::new(),
         fields: Vec::new(),
         constructor: None,
+        constructor_body: None,
     };
     let mut c = body.walk();
     let mut pending_doc: Option<String> = None;
@@ -437,6 +442,7 @@ fn class_info(node: Node<'_>, text: &str) -> Option<ClassInfo> {
                             });
                         }
                         info.constructor = Some(m.params);
+                        info.constructor_body = m.body;
                     } else {
                         info.methods.push(m);
                     }

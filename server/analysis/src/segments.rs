@@ -76,17 +76,21 @@ impl Layout {
 
     fn build(src: &SourceFile) -> Layout {
         let text: &str = &src.text;
-        let mut found: Vec<(TextRange, &str, usize)> = Vec::new();
+        // (body, class, where its header starts, whether it is the constructor)
+        let mut found: Vec<(TextRange, &str, usize, bool)> = Vec::new();
         for class in &src.model.classes {
             for m in &class.methods {
                 if let Some(body) = m.body {
-                    found.push((body, class.name.as_str(), m.range.start.min(body.start)));
+                    found.push((body, class.name.as_str(), m.range.start.min(body.start), false));
                 }
+            }
+            if let Some(body) = class.constructor_body {
+                found.push((body, class.name.as_str(), body.start, true));
             }
         }
         found.sort_by_key(|(r, ..)| (r.start, std::cmp::Reverse(r.end)));
         // A class declared inside another class's method is part of that method's body.
-        let mut kept: Vec<(TextRange, &str, usize)> = Vec::new();
+        let mut kept: Vec<(TextRange, &str, usize, bool)> = Vec::new();
         for f in found {
             if kept.last().is_none_or(|(last, ..)| f.0.start >= last.end) {
                 kept.push(f);
@@ -96,19 +100,22 @@ impl Layout {
         let mut context = DefaultHasher::default();
         let mut at = 0;
         let mut bodies = Vec::with_capacity(kept.len());
-        for (k, (range, class, header_start)) in kept.into_iter().enumerate() {
+        for (k, (range, class, header_start, is_ctor)) in kept.into_iter().enumerate() {
             pieces.push(TextRange::new(at, range.start));
             text[at..range.start].hash(&mut context);
             pieces.push(range);
             at = range.end;
             let body_text = &text[range.as_range()];
-            let mut h = DefaultHasher::default();
-            (k, class, &text[header_start..range.start], body_text).hash(&mut h);
-            let key = h.finish();
-            // A tag method's body decides whether its templates are queries (`sql::tags`).
             let header = &text[header_start..range.start];
-            if read_by_other_code(body_text) || header.contains("TemplateStringsArray") {
-                (k, key).hash(&mut context);
+            let mut h = DefaultHasher::default();
+            (k, class, is_ctor, header, body_text).hash(&mut h);
+            let key = h.finish();
+            // Code elsewhere reads the constructor (its aliases, the methods it calls), bodies
+            // that assign fields or hand `this` out, and a tag method's body (it decides
+            // whether its templates are queries, see `sql::tags`). What it reads is never the
+            // text of their SQL strings, so editing a `CREATE TABLE` there changes no context.
+            if is_ctor || read_by_other_code(body_text) || header.contains("TemplateStringsArray") {
+                (k, text_without_sql(src, range)).hash(&mut context);
             }
             bodies.push(Body { range, class: class.to_string(), key });
         }
@@ -362,6 +369,47 @@ fn read_by_other_code(body: &str) -> bool {
         }
     }
     false
+}
+
+/// A hash of a body's text that leaves out the contents of its SQL strings (string and
+/// template literals that start with a statement keyword).
+fn text_without_sql(src: &SourceFile, body: TextRange) -> u64 {
+    let text: &str = &src.text;
+    let mut h = DefaultHasher::default();
+    let root = src.tree.root_node();
+    let block = root.descendant_for_byte_range(body.start, body.end).filter(|b| b.start_byte() == body.start && b.end_byte() == body.end);
+    let Some(block) = block else {
+        text[body.as_range()].hash(&mut h);
+        return h.finish();
+    };
+    let mut at = body.start;
+    let mut cursor = block.walk();
+    'walk: loop {
+        let n = cursor.node();
+        if matches!(n.kind(), "string" | "template_string") && looks_like_sql(&text[n.start_byte()..n.end_byte()]) {
+            text[at..n.start_byte()].hash(&mut h);
+            at = n.end_byte();
+        } else if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() || cursor.node().id() == block.id() {
+                break 'walk;
+            }
+        }
+    }
+    text[at.min(body.end)..body.end].hash(&mut h);
+    h.finish()
+}
+
+/// Whether a string literal (with its quotes) holds SQL: its first word is a statement keyword.
+fn looks_like_sql(literal: &str) -> bool {
+    let inner = literal.get(1..).unwrap_or("").trim_start();
+    let word: String = inner.chars().take_while(|c| c.is_ascii_alphabetic()).collect::<String>().to_ascii_uppercase();
+    matches!(
+        word.as_str(),
+        "SELECT" | "INSERT" | "UPDATE" | "DELETE" | "REPLACE" | "CREATE" | "ALTER" | "DROP" | "WITH" | "PRAGMA" | "VALUES"
+    )
 }
 
 fn is_ident_byte(b: u8) -> bool {
