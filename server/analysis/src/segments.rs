@@ -4,10 +4,10 @@
 //! lint rules on calls) is remembered per segment, keyed by
 //!
 //! - the segment's own text (for a body: with its class, method header and place), and
-//! - the file's *context*: every text outside method bodies (the constructor included: the
-//!   file model keeps it apart from the methods, so it is never a segment of its own), the
-//!   bodies that other code can read through (bodies that assign `this.<field>`, hand `this`
-//!   to a call, touch a prototype or hold a decorator), and the revision of every other file.
+//! - the file's *context*: every text outside method bodies, the bodies that other code can
+//!   read through (the constructor, bodies that assign `this.<field>`, hand `this` to a call,
+//!   touch a prototype or hold a decorator) hashed without the text of their SQL strings,
+//!   and the revision of every other file.
 //!
 //! So a keystroke in one method body re-analyses that body alone; whatever else the pass
 //! needs (the class's schema, the other segments' results) comes from memory. Positions are

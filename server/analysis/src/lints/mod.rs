@@ -601,7 +601,7 @@ pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
             }
         }
         let facts: Vec<_> = if state_rule {
-            segment_members(&infer, &layout, seg, block).into_iter().map(|(class, m)| state_only_in_memory::member_facts(&cx, class, m)).collect()
+            segment_members(&infer, &layout, seg, block_ancestors.last().copied()).into_iter().map(|(class, m)| state_only_in_memory::member_facts(&cx, class, m)).collect()
         } else {
             Vec::new()
         };
@@ -624,16 +624,16 @@ pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
     finish(out, &levels, |d| suppress.covers(d.code, index.line_col(text, d.range.start, crate::Encoding::Utf8).line as usize))
 }
 
-/// The class members whose code lies in a segment: for a method body, its method; outside
-/// method bodies, the field definitions and the constructor.
-fn segment_members<'t>(infer: &'t Infer<'t>, layout: &Layout, seg: Seg, block: Option<Node<'t>>) -> Vec<(&'t crate::model::ClassInfo, Node<'t>)> {
+/// The class members whose code lies in a segment: for a method body (`method` is the node
+/// around its block), that method; outside method bodies, the field definitions.
+fn segment_members<'t>(infer: &'t Infer<'t>, layout: &Layout, seg: Seg, method: Option<Node<'t>>) -> Vec<(&'t crate::model::ClassInfo, Node<'t>)> {
     let root = infer.src.tree.root_node();
     let classes = &infer.src.model.classes;
     match seg {
         Seg::Body(k) => {
             let r = layout.bodies[k].range;
             let class = classes.iter().find(|c| c.name == layout.bodies[k].class && c.range.start <= r.start && r.end <= c.range.end);
-            let method = block.and_then(|b| b.parent()).filter(|m| m.kind() == "method_definition");
+            let method = method.filter(|m| m.kind() == "method_definition");
             class.zip(method).into_iter().collect()
         }
         Seg::Outer => {
@@ -641,8 +641,8 @@ fn segment_members<'t>(infer: &'t Infer<'t>, layout: &Layout, seg: Seg, block: O
             for class in classes {
                 let Some(body) = root.descendant_for_byte_range(class.range.start, class.range.end).and_then(|n| n.field("body")) else { continue };
                 let mut c = body.walk();
-                // Field definitions, and methods whose body is not a segment of its own (the
-                // constructor, which the model keeps apart).
+                // Field definitions, and methods whose body is not a segment (none, or inside
+                // another segment).
                 let outer = |m: &Node<'_>| match m.kind() {
                     "public_field_definition" => true,
                     "method_definition" => m.field("body").is_none_or(|b| !layout.bodies.iter().any(|x| x.range.start == b.start_byte())),
