@@ -308,6 +308,33 @@ fn sql_project() -> Workspace {
     Workspace::new("sql-ide").file("wrangler.jsonc", WRANGLER).file("src/index.ts", SQL_INDEX)
 }
 
+/// A client that resolves items gets lists without documentation, and each item's
+/// documentation when it asks for it.
+#[test]
+fn completion_documentation_comes_on_resolve() {
+    let ws = sql_project();
+    let mut s = Server::builder().root(&ws).resolve_documentation().start();
+    let caps = s.initialize_result.clone();
+    assert_eq!(caps["capabilities"]["completionProvider"]["resolveProvider"], true, "{caps}");
+    let text = SQL_INDEX.replace("SELECT c.n FROM", "SELECT c. FROM");
+    let doc = s.open(&ws.path("src/index.ts"), &text);
+    let items = s.complete_at(&doc.uri, at(&text, "c. FROM", 2));
+    let list = if items.is_array() { items.clone() } else { items["items"].clone() };
+    let n = list.as_array().unwrap().iter().find(|i| i["label"] == "n").unwrap_or_else(|| panic!("{items}")).clone();
+    assert!(n.get("documentation").is_none(), "sent without documentation: {n}");
+    assert!(n["data"].is_object(), "{n}");
+    let resolved = s.request("completionItem/resolve", n.clone());
+    let value = resolved["documentation"]["value"].as_str().unwrap_or_else(|| panic!("{resolved}"));
+    assert!(value.contains("INTEGER NOT NULL DEFAULT 0"), "{value}");
+    assert_eq!(resolved["label"], "n");
+    // Without resolve support, documentation stays in the list.
+    let mut plain = Server::builder().root(&ws).start();
+    let doc = plain.open(&ws.path("src/index.ts"), &text);
+    let items = plain.complete_at(&doc.uri, at(&text, "c. FROM", 2));
+    let list = if items.is_array() { items.clone() } else { items["items"].clone() };
+    assert!(list.as_array().unwrap().iter().any(|i| i["label"] == "n" && i["documentation"]["value"].is_string()), "{items}");
+}
+
 #[test]
 fn completion_and_hover_inside_sql_strings() {
     let ws = sql_project();

@@ -176,6 +176,7 @@ pub struct Builder {
     encodings: Option<Vec<&'static str>>,
     init_options: Option<Value>,
     dynamic_watchers: bool,
+    resolve_documentation: bool,
     args: Vec<String>,
 }
 
@@ -206,6 +207,11 @@ impl Builder {
         self.dynamic_watchers = true;
         self
     }
+    /// The client resolves a completion item's documentation when it shows the item.
+    pub fn resolve_documentation(mut self) -> Self {
+        self.resolve_documentation = true;
+        self
+    }
     pub fn arg(mut self, arg: impl Into<String>) -> Self {
         self.args.push(arg.into());
         self
@@ -230,6 +236,9 @@ impl Builder {
         });
         if let Some(encs) = &self.encodings {
             capabilities["general"] = json!({ "positionEncodings": encs });
+        }
+        if self.resolve_documentation {
+            capabilities["textDocument"]["completion"]["completionItem"]["resolveSupport"] = json!({ "properties": ["documentation"] });
         }
         let mut params = json!({
             "processId": self.process_id,
@@ -311,6 +320,7 @@ impl Server {
             encodings: None,
             init_options: None,
             dynamic_watchers: false,
+            resolve_documentation: false,
             args: Vec::new(),
         }
     }

@@ -28,11 +28,42 @@ fn locate(world: &World, pos: &lsp::TextDocumentPositionParams) -> Option<At> {
 pub fn completion(world: &World, params: lsp::CompletionParams) -> Option<lsp::CompletionResponse> {
     let at = locate(world, &params.text_document_position)?;
     let items = world.analysis.completion(&at.path, at.offset);
+    // A client that resolves items gets the documentation when it shows an item: a list of a
+    // few hundred SQL names then costs a fraction to encode and send.
+    let lazy = world.caps.resolve_documentation.then(|| {
+        serde_json::json!({ "uri": params.text_document_position.text_document.uri.as_str(), "position": params.text_document_position.position })
+    });
     let items = items
         .into_iter()
-        .map(|item| completion_item(item, &at.rope, world.encoding, world.caps.snippets))
+        .map(|item| {
+            let mut out = completion_item(item, &at.rope, world.encoding, world.caps.snippets);
+            if let Some(data) = &lazy
+                && out.documentation.take().is_some()
+            {
+                out.data = Some(data.clone());
+            }
+            out
+        })
         .collect();
     Some(lsp::CompletionResponse::Array(items))
+}
+
+/// Fills in the documentation of an item sent without it: the completion at the item's place
+/// is worked out again and the item of the same label and kind gives it.
+pub fn resolve_completion(world: &World, mut item: lsp::CompletionItem) -> lsp::CompletionItem {
+    let Some(data) = item.data.as_ref() else { return item };
+    let place = (|| {
+        let uri: lsp::Uri = data.get("uri")?.as_str()?.parse().ok()?;
+        let position: lsp::Position = serde_json::from_value(data.get("position")?.clone()).ok()?;
+        Some(lsp::TextDocumentPositionParams { text_document: lsp::TextDocumentIdentifier { uri }, position })
+    })();
+    let Some(at) = place.as_ref().and_then(|p| locate(world, p)) else { return item };
+    let found = world.analysis.completion(&at.path, at.offset).into_iter().find(|c| c.label == item.label && Some(completion_kind(c.kind)) == item.kind);
+    if let Some(doc) = found.and_then(|c| c.documentation) {
+        item.documentation = Some(markdown_doc(doc));
+    }
+    item.data = None;
+    item
 }
 
 pub fn completion_item(item: ide::CompletionItem, rope: &Rope, enc: Encoding, snippets: bool) -> lsp::CompletionItem {
@@ -42,15 +73,7 @@ pub fn completion_item(item: ide::CompletionItem, rope: &Rope, enc: Encoding, sn
         _ => (item.label.clone(), lsp::InsertTextFormat::PLAIN_TEXT),
     };
     lsp::CompletionItem {
-        kind: Some(match item.kind {
-            ide::CompletionKind::Method => lsp::CompletionItemKind::METHOD,
-            ide::CompletionKind::Property => lsp::CompletionItemKind::PROPERTY,
-            ide::CompletionKind::Snippet => lsp::CompletionItemKind::SNIPPET,
-            ide::CompletionKind::Keyword => lsp::CompletionItemKind::KEYWORD,
-            ide::CompletionKind::Table => lsp::CompletionItemKind::CLASS,
-            ide::CompletionKind::Column => lsp::CompletionItemKind::FIELD,
-            ide::CompletionKind::Function => lsp::CompletionItemKind::FUNCTION,
-        }),
+        kind: Some(completion_kind(item.kind)),
         detail: item.detail,
         documentation: item.documentation.map(markdown_doc),
         sort_text: item.sort_text,
@@ -58,6 +81,18 @@ pub fn completion_item(item: ide::CompletionItem, rope: &Rope, enc: Encoding, sn
         text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit { range, new_text })),
         label: item.label,
         ..Default::default()
+    }
+}
+
+fn completion_kind(kind: ide::CompletionKind) -> lsp::CompletionItemKind {
+    match kind {
+        ide::CompletionKind::Method => lsp::CompletionItemKind::METHOD,
+        ide::CompletionKind::Property => lsp::CompletionItemKind::PROPERTY,
+        ide::CompletionKind::Snippet => lsp::CompletionItemKind::SNIPPET,
+        ide::CompletionKind::Keyword => lsp::CompletionItemKind::KEYWORD,
+        ide::CompletionKind::Table => lsp::CompletionItemKind::CLASS,
+        ide::CompletionKind::Column => lsp::CompletionItemKind::FIELD,
+        ide::CompletionKind::Function => lsp::CompletionItemKind::FUNCTION,
     }
 }
 

@@ -66,6 +66,11 @@ fn client_caps(params: &lsp::InitializeParams) -> ClientCaps {
             .and_then(|c| c.completion_item.as_ref())
             .and_then(|i| i.snippet_support)
             .unwrap_or(false),
+        resolve_documentation: td
+            .and_then(|t| t.completion.as_ref())
+            .and_then(|c| c.completion_item.as_ref())
+            .and_then(|i| i.resolve_support.as_ref())
+            .is_some_and(|r| r.properties.iter().any(|p| p == "documentation")),
         definition_links: td
             .and_then(|t| t.definition.as_ref())
             .and_then(|d| d.link_support)
@@ -103,7 +108,7 @@ pub fn server_capabilities(enc: Encoding) -> lsp::ServerCapabilities {
         })),
         completion_provider: Some(lsp::CompletionOptions {
             trigger_characters: strings(&[".", "\""]),
-            resolve_provider: Some(false),
+            resolve_provider: Some(true),
             ..Default::default()
         }),
         hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
@@ -182,6 +187,11 @@ impl LanguageServer for Backend {
     async fn completion(&self, params: lsp::CompletionParams) -> Result<Option<lsp::CompletionResponse>> {
         let world = self.snapshot();
         guard::compute("textDocument/completion", move || features::completion(&world, params)).await
+    }
+
+    async fn completion_resolve(&self, item: lsp::CompletionItem) -> Result<lsp::CompletionItem> {
+        let world = self.snapshot();
+        guard::compute("completionItem/resolve", move || features::resolve_completion(&world, item)).await
     }
 
     async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {

@@ -24,6 +24,9 @@ use crate::paths::{path_to_uri, uri_to_path};
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ClientCaps {
     pub snippets: bool,
+    /// The client asks for a completion item's documentation when it shows it
+    /// (`completionItem/resolve`), so lists go out without it.
+    pub resolve_documentation: bool,
     pub definition_links: bool,
     pub watch_registration: bool,
 }
