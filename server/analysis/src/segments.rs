@@ -493,7 +493,7 @@ mod tests {
         }
     }
 
-    use crate::{Analysis, TextEdit};
+    use crate::Analysis;
     use proptest::prelude::*;
 
     const WRANGLER: &str = r#"{
@@ -594,11 +594,7 @@ export default {
             let _ = diagnostics_of(&a);
             for (at, len, insert) in edits {
                 let text = a.file(path).unwrap().text().to_string();
-                let mut start = at.min(text.len());
-                while !text.is_char_boundary(start) { start -= 1; }
-                let mut end = (start + len).min(text.len());
-                while !text.is_char_boundary(end) { end -= 1; }
-                let edit = TextEdit { range: TextRange::new(start, end), new_text: insert.to_string() };
+                let edit = crate::test_support::edit_within(&text, at, len, insert);
                 prop_assert!(a.apply_edits(path, &[edit]), "edit refused");
                 let incremental = diagnostics_of(&a);
                 let mut fresh = Analysis::new();

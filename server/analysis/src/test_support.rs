@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostic;
-use crate::{Analysis, Encoding, LineIndex};
+use crate::{Analysis, Encoding, LineIndex, TextEdit, TextRange};
 
 pub struct Fixture {
     pub analysis: Analysis,
@@ -81,4 +81,18 @@ pub fn render_diagnostics(a: &Analysis, path: &Path, keep: impl Fn(&Diagnostic) 
         out.push('\n');
     }
     out
+}
+
+/// An edit for property tests: replaces `len` bytes at `at` (both clamped to the text and moved
+/// back to character boundaries) with `insert`.
+pub fn edit_within(text: &str, at: usize, len: usize, insert: &str) -> TextEdit {
+    let mut start = at.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (start + len).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    TextEdit { range: TextRange::new(start, end), new_text: insert.to_string() }
 }
