@@ -528,25 +528,6 @@ export class Counter extends DurableObject<Env> {
 export default { fetch() { return new Response("ok"); } };
 "#;
 
-    /// Every node of a tree with its kind and byte range, for comparing trees exactly.
-    fn dump(tree: &Tree) -> String {
-        let mut out = String::new();
-        let mut cursor = tree.walk();
-        'walk: loop {
-            let n = cursor.node();
-            out.push_str(&format!("{}@{}..{} ", n.kind(), n.start_byte(), n.end_byte()));
-            if cursor.goto_first_child() {
-                continue;
-            }
-            while !cursor.goto_next_sibling() {
-                if !cursor.goto_parent() {
-                    break 'walk;
-                }
-            }
-        }
-        out
-    }
-
     #[test]
     fn typing_inside_a_string_skips_the_reparse() {
         let path = Path::new("/w/src/index.ts");
@@ -584,7 +565,7 @@ export default { fetch() { return new Response("ok"); } };
                 // edit that kept the tree always leaves text without errors.
                 let fresh = syntax::parse(src.kind, &src.text, None);
                 if !fresh.root_node().has_error() {
-                    prop_assert_eq!(dump(&src.tree), dump(&fresh));
+                    prop_assert_eq!(crate::test_support::dump(&src.tree), crate::test_support::dump(&fresh));
                 }
                 let rebuilt = FileModel::build(path, &src.text, &src.tree);
                 prop_assert_eq!(format!("{:?}", src.model), format!("{rebuilt:?}"));
@@ -624,7 +605,7 @@ export default { fetch() { return new Response("ok"); } };
                 prop_assert_eq!(format!("{:?}", src.model), format!("{rebuilt:?}"));
                 let fresh = syntax::parse(src.kind, &src.text, None);
                 if !fresh.root_node().has_error() {
-                    prop_assert_eq!(dump(&src.tree), dump(&fresh));
+                    prop_assert_eq!(crate::test_support::dump(&src.tree), crate::test_support::dump(&fresh));
                 }
             }
         }

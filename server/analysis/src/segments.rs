@@ -9,7 +9,9 @@
 //!   touch a prototype or hold a decorator) hashed without the text of their SQL strings,
 //!   and the revision of every other file.
 //!
-//! So a keystroke in one method body re-analyses that body alone; whatever else the pass
+//! While the file has syntax errors nothing is taken from memory (error recovery may parse an
+//! unchanged body differently). Otherwise a keystroke in one method body re-analyses that body
+//! alone; whatever else the pass
 //! needs (the class's schema, the other segments' results) comes from memory. Positions are
 //! stored relative to a *piece* of the file — the gaps between bodies and the bodies
 //! themselves — so that remembered results stay right while other bodies grow and shrink. A
@@ -18,7 +20,7 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
-use rustc_hash::FxHasher as DefaultHasher;
+use rustc_hash::FxHasher;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -27,6 +29,7 @@ use tree_sitter::Node;
 use crate::diagnostics::Diagnostic;
 use crate::syntax::NodeExt;
 use crate::text::TextRange;
+use crate::infer::Infer;
 use crate::{Analysis, SourceFile};
 
 /// How a source file is cut into segments, from its text alone.
@@ -97,7 +100,7 @@ impl Layout {
             }
         }
         let mut pieces = Vec::with_capacity(kept.len() * 2 + 1);
-        let mut context = DefaultHasher::default();
+        let mut context = FxHasher::default();
         let mut at = 0;
         let mut bodies = Vec::with_capacity(kept.len());
         for (k, (range, class, header_start, is_ctor)) in kept.into_iter().enumerate() {
@@ -107,7 +110,7 @@ impl Layout {
             at = range.end;
             let body_text = &text[range.as_range()];
             let header = &text[header_start..range.start];
-            let mut h = DefaultHasher::default();
+            let mut h = FxHasher::default();
             (k, class, is_ctor, header, body_text).hash(&mut h);
             let key = h.finish();
             // Code elsewhere reads the constructor (its aliases, the methods it calls), bodies
@@ -121,12 +124,20 @@ impl Layout {
         }
         pieces.push(TextRange::new(at, text.len()));
         text[at..].hash(&mut context);
+        // In a file with syntax errors, tree-sitter's error recovery may cut an unchanged body
+        // differently than before (an ambiguous `await x.get<T>(…)` resolved the other way),
+        // so remembered results cannot be trusted: a context of its own makes every segment
+        // be read again until the file parses cleanly.
+        if src.tree.root_node().has_error() {
+            static BROKEN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+            BROKEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed).hash(&mut context);
+        }
         Layout { pieces, bodies, text_context: context.finish() }
     }
 
     /// The context of a file in its project: its own outer text and the other files.
     pub fn context(&self, a: &Analysis, path: &Path) -> u64 {
-        let mut h = DefaultHasher::default();
+        let mut h = FxHasher::default();
         self.text_context.hash(&mut h);
         for (p, rev) in a.revisions() {
             if p != path {
@@ -138,7 +149,7 @@ impl Layout {
 
     /// The memo key of a segment under a context (and whatever else the pass depends on).
     pub fn key(&self, seg: Seg, context: u64, extra: u64) -> u64 {
-        let mut h = DefaultHasher::default();
+        let mut h = FxHasher::default();
         match seg {
             Seg::Outer => 0u64.hash(&mut h),
             Seg::Body(k) => self.bodies[k].key.hash(&mut h),
@@ -375,7 +386,7 @@ fn read_by_other_code(body: &str) -> bool {
 /// template literals that start with a statement keyword).
 fn text_without_sql(src: &SourceFile, body: TextRange) -> u64 {
     let text: &str = &src.text;
-    let mut h = DefaultHasher::default();
+    let mut h = FxHasher::default();
     let root = src.tree.root_node();
     let block = root.descendant_for_byte_range(body.start, body.end).filter(|b| b.start_byte() == body.start && b.end_byte() == body.end);
     let Some(block) = block else {
@@ -445,6 +456,59 @@ impl<T> Memo<T> {
     pub fn forget(&self, path: &Path) {
         self.files.lock().unwrap_or_else(|e| e.into_inner()).remove(path);
     }
+
+    /// Runs a pass over every segment of a file, in order. A result remembered under the
+    /// segment's key (`extra`: whatever else the pass depends on) is taken as it is; the other
+    /// segments are walked together, computed, and remembered when `encode` can make their
+    /// positions relative to the segment. Afterwards only this run's results are remembered.
+    pub fn run<'t>(
+        &self,
+        infer: &Infer<'t>,
+        layout: &Layout,
+        extra: u64,
+        mut compute: impl FnMut(Seg, SegmentNodes<'t>) -> T,
+        encode: impl Fn(Seg, &T) -> Option<T>,
+    ) -> Vec<(Seg, SegResult<T>)> {
+        let path = infer.path;
+        let context = layout.context(infer.a, path);
+        let previous = self.previous(path);
+        let all: Vec<(Seg, u64)> = layout.segments().map(|seg| (seg, layout.key(seg, context, extra))).collect();
+        let missing: Vec<Seg> = all.iter().filter(|(_, key)| !previous.contains_key(key)).map(|(seg, _)| *seg).collect();
+        let mut nodes = layout.collect(&missing, infer.src.tree.root_node()).into_iter();
+        let mut remembered = HashMap::new();
+        let mut out = Vec::with_capacity(all.len());
+        for (seg, key) in all {
+            let result = match previous.get(&key) {
+                Some(found) => SegResult::Encoded(found.clone()),
+                None => {
+                    let nodes = nodes.next().expect("one node list per missing segment");
+                    if let Some(block) = nodes.block {
+                        infer.remember_body(block, &nodes.block_ancestors);
+                    }
+                    let value = compute(seg, nodes);
+                    match encode(seg, &value) {
+                        Some(encoded) => SegResult::Encoded(Arc::new(encoded)),
+                        // Points into another body: kept for this run only, as it is.
+                        None => SegResult::Plain(value),
+                    }
+                }
+            };
+            if let SegResult::Encoded(found) = &result {
+                remembered.insert(key, found.clone());
+            }
+            out.push((seg, result));
+        }
+        self.remember(path, remembered);
+        out
+    }
+}
+
+/// A segment's result from [`Memo::run`].
+pub(crate) enum SegResult<T> {
+    /// Positions relative to the segment (decode them with the layout).
+    Encoded(Arc<T>),
+    /// Positions as they are in the file.
+    Plain(T),
 }
 
 /// A diagnostic with its same-file ranges encoded for a segment (`None`: not storable).
@@ -600,8 +664,10 @@ export default {
                 let mut fresh = Analysis::new();
                 fresh.set_files(files(a.file(path).unwrap().text().to_string()));
                 // The fresh analysis parses from scratch; compare only where both read the
-                // same tree (error recovery in broken text may differ, see lib.rs).
-                let same_tree = a.source(path).unwrap().tree.root_node().to_sexp() == fresh.source(path).unwrap().tree.root_node().to_sexp();
+                // same tree, node for node and byte for byte (error recovery in broken text may
+                // differ, see lib.rs).
+                let dump = |a: &Analysis| crate::test_support::dump(&a.source(path).unwrap().tree);
+                let same_tree = dump(&a) == dump(&fresh);
                 if same_tree {
                     prop_assert_eq!(incremental, diagnostics_of(&fresh));
                 }

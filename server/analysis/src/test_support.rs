@@ -96,3 +96,23 @@ pub fn edit_within(text: &str, at: usize, len: usize, insert: &str) -> TextEdit 
     }
     TextEdit { range: TextRange::new(start, end), new_text: insert.to_string() }
 }
+
+/// Every node of a tree with its kind and byte range, for comparing trees exactly (an
+/// S-expression leaves the ranges out).
+pub fn dump(tree: &tree_sitter::Tree) -> String {
+    let mut out = String::new();
+    let mut cursor = tree.walk();
+    'walk: loop {
+        let n = cursor.node();
+        out.push_str(&format!("{}@{}..{} ", n.kind(), n.start_byte(), n.end_byte()));
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    out
+}

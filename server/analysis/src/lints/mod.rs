@@ -19,7 +19,7 @@ use std::path::Path;
 use tree_sitter::Node;
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::segments::{decode_diagnostic, encode_diagnostic, Layout, Seg, SegmentNodes};
+use crate::segments::{decode_diagnostic, encode_diagnostic, Layout, SegResult, Seg};
 use crate::infer::{DoKind, Infer, Ty};
 use crate::project::ClassKey;
 use crate::settings::Level;
@@ -560,65 +560,60 @@ pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
         std::hash::Hasher::finish(&h)
     };
     let layout = Layout::of(infer.src);
-    let context = layout.context(a, path);
-    let previous = a.memo.lints.previous(path);
-    let mut remembered = std::collections::HashMap::new();
     let shared = Shared::default();
-    let root = infer.src.tree.root_node();
     let text = infer.text();
+    let results = a.memo.lints.run(
+        &infer,
+        &layout,
+        extra,
+        |seg, nodes| {
+            let calls = nodes.calls;
+            let members = calls.iter().map(|c| member_call_of(*c, text)).collect();
+            let call_index = calls.iter().enumerate().map(|(i, c)| (c.id(), i)).collect();
+            let ops = calls.iter().map(|_| Default::default()).collect();
+            let segment = match seg {
+                Seg::Outer => None,
+                Seg::Body(k) => Some(layout.bodies[k].range),
+            };
+            let ancestors = nodes.ancestors;
+            let mut cx = Ctx { infer: &infer, shared: &shared, segment, calls, ancestors, out: Vec::new(), members, call_index, ops };
+            for ((_, check), on) in CHECKS.iter().zip(&enabled) {
+                if *on {
+                    check(&mut cx);
+                }
+            }
+            let members = if state_rule {
+                let method = nodes.block_ancestors.last().copied();
+                segment_members(&infer, &layout, seg, method).into_iter().map(|(class, m)| state_only_in_memory::member_facts(&cx, class, m)).collect()
+            } else {
+                Vec::new()
+            };
+            SegmentLints { diags: cx.out, members }
+        },
+        |seg, found| {
+            let diags = found.diags.iter().map(|d| encode_diagnostic(&layout, seg, path, d)).collect::<Option<Vec<_>>>()?;
+            let members = found.members.iter().map(|m| encode_member(&layout, seg, m)).collect::<Option<Vec<_>>>()?;
+            Some(SegmentLints { diags, members })
+        },
+    );
     let mut out = Vec::new();
-    // Member facts: remembered ones (ranges encoded, decoded only when reported) and this
-    // run's own.
-    let mut kept: Vec<std::sync::Arc<SegmentLints>> = Vec::new();
-    let mut fresh: Vec<state_only_in_memory::MemberFacts> = Vec::new();
-    let all: Vec<(Seg, u64)> = layout.segments().map(|seg| (seg, layout.key(seg, context, extra))).collect();
-    let missing: Vec<Seg> = all.iter().filter(|(_, key)| !previous.contains_key(key)).map(|(seg, _)| *seg).collect();
-    let mut nodes = layout.collect(&missing, root).into_iter();
-    for (seg, key) in all {
-        if let Some(found) = previous.get(&key) {
-            out.extend(found.diags.iter().map(|d| decode_diagnostic(&layout, path, d)));
-            if !found.members.is_empty() {
-                kept.push(found.clone());
+    // Member facts, with whether their ranges are encoded (decoded only when reported).
+    let mut members: Vec<(&state_only_in_memory::MemberFacts, bool)> = Vec::new();
+    for (_, r) in &results {
+        match r {
+            SegResult::Encoded(found) => {
+                out.extend(found.diags.iter().map(|d| decode_diagnostic(&layout, path, d)));
+                members.extend(found.members.iter().map(|m| (m, true)));
             }
-            remembered.insert(key, found.clone());
-            continue;
-        }
-        let SegmentNodes { block, block_ancestors, calls, ancestors, .. } = nodes.next().expect("one node list per missing segment");
-        if let Some(block) = block {
-            infer.remember_body(block, &block_ancestors);
-        }
-        let members_here = calls.iter().map(|c| member_call_of(*c, text)).collect();
-        let call_index = calls.iter().enumerate().map(|(i, c)| (c.id(), i)).collect();
-        let ops = calls.iter().map(|_| Default::default()).collect();
-        let segment = match seg {
-            Seg::Outer => None,
-            Seg::Body(k) => Some(layout.bodies[k].range),
-        };
-        let mut cx = Ctx { infer: &infer, shared: &shared, segment, calls, ancestors, out: Vec::new(), members: members_here, call_index, ops };
-        for ((_, check), on) in CHECKS.iter().zip(&enabled) {
-            if *on {
-                check(&mut cx);
+            SegResult::Plain(found) => {
+                out.extend(found.diags.iter().cloned());
+                members.extend(found.members.iter().map(|m| (m, false)));
             }
         }
-        let facts: Vec<_> = if state_rule {
-            segment_members(&infer, &layout, seg, block_ancestors.last().copied()).into_iter().map(|(class, m)| state_only_in_memory::member_facts(&cx, class, m)).collect()
-        } else {
-            Vec::new()
-        };
-        let encoded_diags: Option<Vec<Diagnostic>> = cx.out.iter().map(|d| encode_diagnostic(&layout, seg, path, d)).collect();
-        let encoded_members: Option<Vec<_>> = facts.iter().map(|m| encode_member(&layout, seg, m)).collect();
-        if let (Some(diags), Some(members)) = (encoded_diags, encoded_members) {
-            remembered.insert(key, std::sync::Arc::new(SegmentLints { diags, members }));
-        }
-        out.extend(cx.out);
-        fresh.extend(facts);
     }
     if state_rule {
-        let members: Vec<(&state_only_in_memory::MemberFacts, bool)> =
-            kept.iter().flat_map(|k| k.members.iter().map(|m| (m, true))).chain(fresh.iter().map(|m| (m, false))).collect();
         out.extend(state_only_in_memory::reports(&infer, &members, |r| layout.decode(r)));
     }
-    a.memo.lints.remember(path, remembered);
     let suppress = Suppressions::read(text);
     let index = &infer.src.line_index;
     finish(out, &levels, |d| suppress.covers(d.code, index.line_col(text, d.range.start, crate::Encoding::Utf8).line as usize))

@@ -36,7 +36,7 @@ pub(crate) use lex::Access;
 use lex::{Tok, Token};
 use shadow::{Denial, Outcome, SchemaFacts};
 use source::{ExecSite, Query, SqlText, Wrapper};
-use crate::segments::{Layout, Memo, Seg, SegmentNodes};
+use crate::segments::{Layout, Memo, SegResult, Seg, SegmentNodes};
 use std::sync::Arc;
 
 pub const SYNTAX: &str = "sql-syntax";
@@ -237,86 +237,53 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
         std::hash::Hasher::finish(&h)
     };
     let memo = &a.memo.sql;
-    let previous = memo.segments.previous(path);
-    let mut remembered = HashMap::new();
-    // Each segment's contribution, and whether its positions are encoded.
-    let mut segments: Vec<(Seg, Arc<SegmentSql>, bool)> = Vec::new();
-    let mut module_functions: Option<Vec<String>> = None;
-    let root = infer.src.tree.root_node();
-    let all: Vec<(Seg, u64)> = layout.segments().map(|seg| (seg, layout.key(seg, context, cfg_key))).collect();
-    let missing: Vec<Seg> = all.iter().filter(|(_, key)| !previous.contains_key(key)).map(|(seg, _)| *seg).collect();
-    let mut nodes = layout.collect(&missing, root).into_iter();
-    for (seg, key) in all {
-        let found = match previous.get(&key) {
-            Some(found) => found.clone(),
-            None => {
-                let nodes = nodes.next().expect("one node list per missing segment");
-                if let Some(block) = nodes.block {
-                    infer.remember_body(block, &nodes.block_ancestors);
-                }
-                let (sites, wrappers) = source::segment_sites(infer, &nodes, &cfg);
-                let functions = module_functions.get_or_insert_with(|| module_sql_functions(infer, &sites)).clone();
-                let hands_out = hands_out_in(infer, &layout, seg, &nodes, &functions);
-                let module_functions = if seg == Seg::Outer { functions } else { Vec::new() };
-                let found = SegmentSql { sites: sites.into_iter().map(read_site).collect(), wrappers, hands_out, module_functions };
-                match encode_segment(&layout, seg, &found) {
-                    Some(encoded) => Arc::new(encoded),
-                    // Points into another body: kept for this run only, as is.
-                    None => {
-                        segments.push((seg, Arc::new(found), false));
-                        continue;
-                    }
-                }
-            }
-        };
-        remembered.insert(key, found.clone());
-        if seg == Seg::Outer && module_functions.is_none() {
-            module_functions = Some(found.module_functions.clone());
-        }
-        segments.push((seg, found, true));
-    }
-    memo.segments.remember(path, remembered);
-
-    let wrappers: Vec<Wrapper> = segments.iter().flat_map(|(_, s, _)| s.wrappers.iter().cloned()).collect();
+    // Bodies need the module's SQL-running functions, which the outer segment (first) knows.
+    let outer_key = layout.key(Seg::Outer, context, cfg_key);
+    let mut module_functions: Option<Vec<String>> = memo.segments.previous(path).get(&outer_key).map(|o| o.module_functions.clone());
+    let segments = memo.segments.run(
+        infer,
+        &layout,
+        cfg_key,
+        |seg, nodes| {
+            let (sites, wrappers) = source::segment_sites(infer, &nodes, &cfg);
+            let functions = module_functions.get_or_insert_with(|| module_sql_functions(infer, &sites)).clone();
+            let hands_out = hands_out_in(infer, &layout, seg, &nodes, &functions);
+            let module_functions = if seg == Seg::Outer { functions } else { Vec::new() };
+            SegmentSql { sites: sites.into_iter().map(read_site).collect(), wrappers, hands_out, module_functions }
+        },
+        |seg, found| encode_segment(&layout, seg, found),
+    );
+    let parts: Vec<&SegmentSql> = segments
+        .iter()
+        .map(|(_, r)| match r {
+            SegResult::Encoded(s) => &**s,
+            SegResult::Plain(s) => s,
+        })
+        .collect();
     let mut sites: Vec<SiteSql> = Vec::new();
-    for (_, s, encoded) in &segments {
-        if *encoded {
-            sites.extend(s.sites.iter().map(|x| decode_site(&layout, x)));
-        } else {
-            sites.extend(s.sites.iter().cloned());
+    for (_, r) in &segments {
+        match r {
+            SegResult::Encoded(s) => sites.extend(s.sites.iter().map(|x| decode_site(&layout, x))),
+            SegResult::Plain(s) => sites.extend(s.sites.iter().cloned()),
         }
     }
+    let wrappers: Vec<Wrapper> = parts.iter().flat_map(|s| s.wrappers.iter().cloned()).collect();
     if !wrappers.is_empty() {
         let mut h = std::hash::DefaultHasher::new();
         std::hash::Hash::hash(&(&wrappers, cfg_key), &mut h);
-        let extra = std::hash::Hasher::finish(&h);
-        let previous = memo.wrapper_calls.previous(path);
-        let mut remembered = HashMap::new();
-        let all: Vec<(Seg, u64)> = segments.iter().map(|(seg, ..)| (*seg, layout.key(*seg, context, extra))).collect();
-        let missing: Vec<Seg> = all.iter().filter(|(_, key)| !previous.contains_key(key)).map(|(seg, _)| *seg).collect();
-        let mut nodes = layout.collect(&missing, root).into_iter();
-        for (seg, key) in all {
-            let calls = match previous.get(&key) {
-                Some(found) => found.clone(),
-                None => {
-                    let nodes = nodes.next().expect("one node list per missing segment");
-                    if let Some(block) = nodes.block {
-                        infer.remember_body(block, &nodes.block_ancestors);
-                    }
-                    let calls: Vec<SiteSql> = source::segment_wrapper_calls(infer, &nodes, &wrappers).into_iter().map(read_site).collect();
-                    match calls.iter().map(|c| encode_site(&layout, seg, c)).collect::<Option<Vec<_>>>() {
-                        Some(encoded) => Arc::new(encoded),
-                        None => {
-                            sites.extend(calls);
-                            continue;
-                        }
-                    }
-                }
-            };
-            remembered.insert(key, calls.clone());
-            sites.extend(calls.iter().map(|c| decode_site(&layout, c)));
+        let calls = memo.wrapper_calls.run(
+            infer,
+            &layout,
+            std::hash::Hasher::finish(&h),
+            |_, nodes| source::segment_wrapper_calls(infer, &nodes, &wrappers).into_iter().map(read_site).collect::<Vec<_>>(),
+            |seg, calls| calls.iter().map(|c| encode_site(&layout, seg, c)).collect(),
+        );
+        for (_, r) in calls {
+            match r {
+                SegResult::Encoded(c) => sites.extend(c.iter().map(|x| decode_site(&layout, x))),
+                SegResult::Plain(c) => sites.extend(c),
+            }
         }
-        memo.wrapper_calls.remember(path, remembered);
     }
     sites.sort_by_key(|s| s.site.call.start);
 
@@ -327,7 +294,7 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
         texts: Vec::with_capacity(sites.len()),
         empties: Vec::new(),
         site_stmts: Vec::with_capacity(sites.len()),
-        hands_out: segments.iter().flat_map(|(_, s, _)| s.hands_out.iter().cloned()).collect(),
+        hands_out: parts.iter().flat_map(|s| s.hands_out.iter().cloned()).collect(),
     };
     for (i, s) in sites.into_iter().enumerate() {
         let first = file.stmts.len();
