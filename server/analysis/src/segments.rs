@@ -215,7 +215,7 @@ impl Layout {
 
     /// Visits the nodes of a segment in source order (a body: its block and everything in it;
     /// the outer segment: the whole tree except the bodies), with each node's ancestors.
-    pub fn walk<'t>(&self, seg: Seg, root: Node<'t>, mut visit: impl FnMut(Node<'t>, &[Node<'t>])) {
+    pub fn walk<'t>(&self, seg: Seg, root: Node<'t>, descend: impl Fn(Node<'t>) -> bool, mut visit: impl FnMut(Node<'t>, &[Node<'t>])) {
         let (start, mut stack) = match seg {
             Seg::Outer => (root, Vec::new()),
             Seg::Body(k) => {
@@ -232,7 +232,7 @@ impl Layout {
         let depth0 = stack.len();
         loop {
             let node = cursor.node();
-            let skipped = skip(node);
+            let skipped = skip(node) || !descend(node);
             if !skipped {
                 visit(node, &stack);
             }
@@ -259,8 +259,13 @@ impl Layout {
     /// segments (a keystroke) are walked one by one; many (a first run) in one walk of the
     /// whole tree, since finding each body from the root would scan a large class's members
     /// once per body.
-    pub fn collect<'t>(&self, segs: &[Seg], root: Node<'t>) -> Vec<SegmentNodes<'t>> {
+    ///
+    /// With `hits` (sorted byte offsets of words the caller looks for), only nodes whose text
+    /// holds a hit are visited: a call that names none of the words is not collected, and
+    /// neither is anything inside a subtree without one. A body without a hit gets no `block`.
+    pub fn collect<'t>(&self, segs: &[Seg], root: Node<'t>, hits: Option<&[usize]>) -> Vec<SegmentNodes<'t>> {
         let mut out: Vec<SegmentNodes<'t>> = segs.iter().map(|_| SegmentNodes::default()).collect();
+        let wanted = |n: Node<'_>| hits.is_none_or(|h| holds_hit(h, n.start_byte(), n.end_byte()));
         // Kinds compared by id: `kind()` reads the name's C string for every node.
         let language = root.language();
         let call = language.id_for_node_kind("call_expression", true);
@@ -281,7 +286,12 @@ impl Layout {
         };
         if segs.len() <= 16 {
             for (seg, into) in segs.iter().zip(&mut out) {
-                self.walk(*seg, root, |n, up| {
+                if let (Some(h), Some(range)) = (hits, self.segment_range(*seg))
+                    && !holds_hit(h, range.start, range.end)
+                {
+                    continue;
+                }
+                self.walk(*seg, root, &wanted, |n, up| {
                     if into.block.is_none() && matches!(seg, Seg::Body(_)) {
                         into.block = Some(n);
                         into.block_ancestors = up.to_vec();
@@ -313,10 +323,13 @@ impl Layout {
                 }
             }
             let current = segs_open.last().map_or(0, |s| s.1);
-            if let Some(i) = slot[current] {
+            let inside = wanted(node);
+            if let Some(i) = slot[current]
+                && inside
+            {
                 keep(&mut out[i], node, &stack);
             }
-            if cursor.goto_first_child() {
+            if inside && cursor.goto_first_child() {
                 stack.push(node);
                 continue;
             }
@@ -336,10 +349,32 @@ impl Layout {
         }
     }
 
+    /// A body segment's range; `None` for the outer segment (it has gaps).
+    fn segment_range(&self, seg: Seg) -> Option<TextRange> {
+        match seg {
+            Seg::Outer => None,
+            Seg::Body(k) => Some(self.bodies[k].range),
+        }
+    }
+
     fn is_body(&self, n: Node<'_>) -> bool {
         let (s, e) = (n.start_byte(), n.end_byte());
         self.bodies.binary_search_by_key(&s, |b| b.range.start).is_ok_and(|i| self.bodies[i].range.end == e)
     }
+}
+
+/// Whether a sorted list of offsets has one in `start..end`.
+fn holds_hit(hits: &[usize], start: usize, end: usize) -> bool {
+    let i = hits.partition_point(|&h| h < start);
+    hits.get(i).is_some_and(|&h| h < end)
+}
+
+/// Where any of `words` occurs in `text`, sorted: the hits for [`Layout::collect`].
+pub(crate) fn word_hits(text: &str, words: &[&str]) -> Vec<usize> {
+    let mut hits: Vec<usize> = words.iter().filter(|w| !w.is_empty()).flat_map(|w| text.match_indices(*w).map(|(i, _)| i)).collect();
+    hits.sort_unstable();
+    hits.dedup();
+    hits
 }
 
 /// Whether code outside a method body may read what it does: it assigns `this.<field>` (field
@@ -466,6 +501,7 @@ impl<T> Memo<T> {
         infer: &Infer<'t>,
         layout: &Layout,
         extra: u64,
+        hits: Option<&[usize]>,
         mut compute: impl FnMut(Seg, SegmentNodes<'t>) -> T,
         encode: impl Fn(Seg, &T) -> Option<T>,
     ) -> Vec<(Seg, SegResult<T>)> {
@@ -474,7 +510,7 @@ impl<T> Memo<T> {
         let previous = self.previous(path);
         let all: Vec<(Seg, u64)> = layout.segments().map(|seg| (seg, layout.key(seg, context, extra))).collect();
         let missing: Vec<Seg> = all.iter().filter(|(_, key)| !previous.contains_key(key)).map(|(seg, _)| *seg).collect();
-        let mut nodes = layout.collect(&missing, infer.src.tree.root_node()).into_iter();
+        let mut nodes = layout.collect(&missing, infer.src.tree.root_node(), hits).into_iter();
         let mut remembered = HashMap::new();
         let mut out = Vec::with_capacity(all.len());
         for (seg, key) in all {
@@ -695,11 +731,26 @@ export default {
             let news: Vec<_> = nodes.news.iter().map(|n| crate::syntax::node_range(*n)).collect();
             format!("{calls:?} {news:?}")
         };
-        let together: Vec<String> = layout.collect(&segs, root).iter().map(describe).collect();
-        let one_by_one: Vec<String> = segs.iter().map(|s| describe(&layout.collect(&[*s], root)[0])).collect();
+        let together: Vec<String> = layout.collect(&segs, root, None).iter().map(describe).collect();
+        let one_by_one: Vec<String> = segs.iter().map(|s| describe(&layout.collect(&[*s], root, None)[0])).collect();
         assert_eq!(together, one_by_one);
-        let total: usize = layout.collect(&segs, root).iter().map(|n| n.calls.len()).sum();
+        let total: usize = layout.collect(&segs, root, None).iter().map(|n| n.calls.len()).sum();
         assert_eq!(total, 2 + 40 * 4 + 1, "every call is in exactly one segment");
+
+        // With hits, both ways find the same calls: exactly those whose text holds a hit.
+        let hits = word_hits(&src.text, &["h(", "y("]);
+        let together: Vec<String> = layout.collect(&segs, root, Some(&hits)).iter().map(describe).collect();
+        let one_by_one: Vec<String> = segs.iter().map(|s| describe(&layout.collect(&[*s], root, Some(&hits))[0])).collect();
+        assert_eq!(together, one_by_one);
+        let found: Vec<&str> = layout
+            .collect(&segs, root, Some(&hits))
+            .iter()
+            .flat_map(|n| n.calls.clone())
+            .map(|c| &src.text[c.start_byte()..c.end_byte()])
+            .collect();
+        // Per method: `g(x, () => h(i))` and `h(i)`; and `y()` inside the nested class.
+        assert_eq!(found.len(), 40 * 2 + 1, "{found:?}");
+        assert!(found.iter().all(|c| c.contains("h(") || c.contains("y(")), "{found:?}");
     }
 
     #[test]

@@ -566,6 +566,7 @@ pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
         &infer,
         &layout,
         extra,
+        None,
         |seg, nodes| {
             let calls = nodes.calls;
             let members = calls.iter().map(|c| member_call_of(*c, text)).collect();

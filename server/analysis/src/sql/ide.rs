@@ -1065,7 +1065,8 @@ pub(crate) fn class_schemas(a: &Analysis) -> Vec<ClassSchema> {
                 continue;
             }
             let (schema, _) = a.sql.schema(&class_id(&path, Some(&class.name)), &ddl.ddl);
-            out.push(ClassSchema { file: path.clone(), class: class.name.clone(), complete: ddl.complete, schema });
+            let complete = ddl.complete && !super::hands_out(&infer, &file).contains(&class.name);
+            out.push(ClassSchema { file: path.clone(), class: class.name.clone(), complete, schema });
         }
     }
     out

@@ -160,8 +160,8 @@ struct FileSql {
     empties: Vec<(usize, lex::Span)>,
     /// Per site: the range of its statements in `stmts` (they are in site order).
     site_stmts: Vec<std::ops::Range<usize>>,
-    /// Classes whose storage (or whole object) some code of the file hands to other code.
-    hands_out: Vec<String>,
+    /// The module-level functions that run SQL we see (they are not "other code").
+    module_functions: Vec<String>,
 }
 
 /// One site with its SQL read: text, tokens, statements (their `site` is 0 until the file's
@@ -179,7 +179,6 @@ struct SiteSql {
 pub(crate) struct SegmentSql {
     sites: Vec<SiteSql>,
     wrappers: Vec<Wrapper>,
-    hands_out: Vec<String>,
     /// The outer segment only: the module-level functions that run SQL we see.
     module_functions: Vec<String>,
 }
@@ -189,12 +188,14 @@ pub(crate) struct SegmentSql {
 pub(crate) struct SqlMemo {
     segments: Memo<SegmentSql>,
     wrapper_calls: Memo<Vec<SiteSql>>,
+    hands_out: Memo<Vec<String>>,
 }
 
 impl SqlMemo {
     pub fn forget(&self, path: &Path) {
         self.segments.forget(path);
         self.wrapper_calls.forget(path);
+        self.hands_out.forget(path);
     }
 }
 
@@ -240,16 +241,21 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
     // Bodies need the module's SQL-running functions, which the outer segment (first) knows.
     let outer_key = layout.key(Seg::Outer, context, cfg_key);
     let mut module_functions: Option<Vec<String>> = memo.segments.previous(path).get(&outer_key).map(|o| o.module_functions.clone());
+    // Only calls whose text names `exec`, a configured wrapper or holds a template (a tag) can
+    // be sites: the walk skips everything else.
+    let mut words: Vec<&str> = vec!["exec", "`"];
+    words.extend(cfg.wrappers.iter().map(|w| w.rsplit('.').next().unwrap_or(w)));
+    let hits = crate::segments::word_hits(infer.text(), &words);
     let segments = memo.segments.run(
         infer,
         &layout,
         cfg_key,
+        Some(&hits),
         |seg, nodes| {
             let (sites, wrappers) = source::segment_sites(infer, &nodes, &cfg);
             let functions = module_functions.get_or_insert_with(|| module_sql_functions(infer, &sites)).clone();
-            let hands_out = hands_out_in(infer, &layout, seg, &nodes, &functions);
             let module_functions = if seg == Seg::Outer { functions } else { Vec::new() };
-            SegmentSql { sites: sites.into_iter().map(read_site).collect(), wrappers, hands_out, module_functions }
+            SegmentSql { sites: sites.into_iter().map(read_site).collect(), wrappers, module_functions }
         },
         |seg, found| encode_segment(&layout, seg, found),
     );
@@ -271,10 +277,13 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
     if !wrappers.is_empty() {
         let mut h = std::hash::DefaultHasher::new();
         std::hash::Hash::hash(&(&wrappers, cfg_key), &mut h);
+        let names: Vec<&str> = wrappers.iter().map(|w| w.name.as_str()).collect();
+        let hits = crate::segments::word_hits(infer.text(), &names);
         let calls = memo.wrapper_calls.run(
             infer,
             &layout,
             std::hash::Hasher::finish(&h),
+            Some(&hits),
             |_, nodes| source::segment_wrapper_calls(infer, &nodes, &wrappers).into_iter().map(read_site).collect::<Vec<_>>(),
             |seg, calls| calls.iter().map(|c| encode_site(&layout, seg, c)).collect(),
         );
@@ -294,7 +303,7 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
         texts: Vec::with_capacity(sites.len()),
         empties: Vec::new(),
         site_stmts: Vec::with_capacity(sites.len()),
-        hands_out: parts.iter().flat_map(|s| s.hands_out.iter().cloned()).collect(),
+        module_functions: parts.first().map(|s| s.module_functions.clone()).unwrap_or_default(),
     };
     for (i, s) in sites.into_iter().enumerate() {
         let first = file.stmts.len();
@@ -309,7 +318,7 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
 
 fn encode_segment(layout: &Layout, seg: Seg, s: &SegmentSql) -> Option<SegmentSql> {
     let sites = s.sites.iter().map(|x| encode_site(layout, seg, x)).collect::<Option<Vec<_>>>()?;
-    Some(SegmentSql { sites, wrappers: s.wrappers.clone(), hands_out: s.hands_out.clone(), module_functions: s.module_functions.clone() })
+    Some(SegmentSql { sites, wrappers: s.wrappers.clone(), module_functions: s.module_functions.clone() })
 }
 
 fn encode_site(layout: &Layout, seg: Seg, s: &SiteSql) -> Option<SiteSql> {
@@ -512,7 +521,18 @@ fn check_file(a: &Analysis, path: &Path, mut assists: Option<(TextRange, &mut Ve
             Outcome::Ok { .. } => true,
             Outcome::Err(e) => e.denial.is_none() && is_state_dependent(&e.message),
         });
-        let ctx = Ctx { path, file: &file, facts: &result.facts, complete: plan.complete && ddl_ok, class: class.as_deref() };
+        let mut complete = plan.complete && ddl_ok;
+        // Code elsewhere that gets the class's storage may create tables we cannot see; that
+        // matters only where completeness decides a report: a failed query, a `"word"` read
+        // as a string, a row type.
+        if complete
+            && let Some(name) = class.as_deref()
+            && (result.queries.iter().any(|o| matches!(o, Outcome::Err(_) | Outcome::Ok { quoted_string: Some(_), .. }))
+                || site_ids.iter().any(|&i| file.sites[i].row.is_some()))
+        {
+            complete = !hands_out(&infer, &file).iter().any(|c| c == name);
+        }
+        let ctx = Ctx { path, file: &file, facts: &result.facts, complete, class: class.as_deref() };
         for (outcome, origin) in result.ddl.iter().zip(&plan.ddl_origin) {
             let Some((site, stmt_ix)) = origin else { continue };
             if let Outcome::Err(e) = outcome {
@@ -592,7 +612,7 @@ fn class_plan(
                 // not a Durable Object at all: its tables may come from code we cannot see.
                 plan.complete = false;
             }
-            if infer.class(&key).is_none() || file.hands_out.contains(&key.name) || is_extended(infer, &key) {
+            if infer.class(&key).is_none() || is_extended(infer, &key) {
                 plan.complete = false;
             }
         }
@@ -701,6 +721,39 @@ fn module_sql_functions(infer: &Infer<'_>, outer_sites: &[ExecSite]) -> Vec<Stri
             runs_sql.then(|| n.field("name")).flatten().map(|x| node_text(x, text).to_string())
         })
         .collect()
+}
+
+/// The classes whose storage (or whole object) some code of the file hands to other code
+/// (see [`hands_out_in`]). Asked for only when the answer can change a diagnostic: it types
+/// the arguments of every call.
+fn hands_out(infer: &Infer<'_>, file: &FileSql) -> Vec<String> {
+    let layout = Layout::of(infer.src);
+    let key = {
+        let mut h = std::hash::DefaultHasher::new();
+        std::hash::Hash::hash(&file.module_functions, &mut h);
+        std::hash::Hasher::finish(&h)
+    };
+    let found = infer.a.memo.sql.hands_out.run(
+        infer,
+        &layout,
+        key,
+        None,
+        |seg, nodes| hands_out_in(infer, &layout, seg, &nodes, &file.module_functions),
+        |_, classes| Some(classes.clone()),
+    );
+    let mut out: Vec<String> = Vec::new();
+    for (_, r) in found {
+        let classes = match &r {
+            SegResult::Encoded(c) => &**c,
+            SegResult::Plain(c) => c,
+        };
+        for c in classes {
+            if !out.contains(c) {
+                out.push(c.clone());
+            }
+        }
+    }
+    out
 }
 
 /// The classes whose storage (or whole object) one segment hands to code outside this file's

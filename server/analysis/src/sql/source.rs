@@ -97,7 +97,7 @@ pub(crate) struct ExecSite {
 /// A function or method that runs its parameter `index` as a query.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Wrapper {
-    name: String,
+    pub(crate) name: String,
     class: Option<String>,
     index: usize,
     /// `exec(q, ...rest)` with the wrapper's own rest parameter: bindings can be counted.
