@@ -238,10 +238,11 @@ impl ShadowDb {
         let mut db = ShadowDb { key, conn, auth, ops, ddl: Vec::new(), facts: Arc::default(), cache: HashMap::new(), detail: None, statements: ddl.to_vec() };
         let mut facts = SchemaFacts::default();
         let mut before = HashSet::new();
+        let mut known = HashMap::new();
         for (i, stmt) in ddl.iter().enumerate() {
             let outcome = db.run_ddl(stmt);
             if matches!(outcome, Outcome::Ok { .. }) {
-                db.record_schema(&mut facts);
+                db.record_schema(&mut facts, &mut known);
                 // What this statement brought in: tables created or renamed, columns added.
                 let after = facts.pairs();
                 for (t, c) in after.difference(&before) {
@@ -255,7 +256,7 @@ impl ShadowDb {
             }
             db.ddl.push(outcome);
         }
-        db.record_schema(&mut facts);
+        db.record_schema(&mut facts, &mut known);
         db.facts = Arc::new(facts);
         Some(db)
     }
@@ -422,31 +423,41 @@ impl ShadowDb {
     }
 
     /// Adds the current tables and columns to `facts`.
-    fn record_schema(&mut self, facts: &mut SchemaFacts) {
+    /// Reads the tables and their columns after a schema statement. `known` keeps each
+    /// table's columns by its `CREATE` text between calls: a table whose text did not change
+    /// kept its columns, so only new and altered tables (and views, whose columns follow
+    /// their tables) are read again.
+    fn record_schema(&mut self, facts: &mut SchemaFacts, known: &mut HashMap<String, (String, Vec<String>)>) {
         self.auth.lock().unwrap_or_else(|e| e.into_inner()).trusted = true;
-        // (name, shown): SQLite's own tables and the shadow tables of virtual tables exist
-        // but are not worth listing in a message.
-        let mut tables: Vec<(String, bool)> = Vec::new();
-        let list = "SELECT s.name, s.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND coalesce(l.type, '') <> 'shadow' \
+        // (name, shown, type, CREATE text): SQLite's own tables and the shadow tables of
+        // virtual tables exist but are not worth listing in a message.
+        let mut tables: Vec<(String, bool, String, String)> = Vec::new();
+        let list = "SELECT s.name, s.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND coalesce(l.type, '') <> 'shadow', s.type, coalesce(s.sql, '') \
                     FROM sqlite_schema s LEFT JOIN pragma_table_list l ON l.schema = 'main' AND l.name = s.name \
                     WHERE s.type IN ('table', 'view') ORDER BY s.rowid";
         if let Ok(mut s) = self.conn.prepare(list)
-            && let Ok(rows) = s.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?))) {
+            && let Ok(rows) = s.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))) {
                 tables.extend(rows.flatten());
             }
         facts.columns.clear();
-        for (t, shown) in &tables {
+        for (t, shown, kind, sql) in &tables {
             facts.ever_tables.insert(t.to_lowercase());
-            if let Ok(mut s) = self.conn.prepare("SELECT name FROM pragma_table_info(?1)")
-                && let Ok(rows) = s.query_map([t], |r| r.get::<_, String>(0)) {
+            let cols = match known.get(t) {
+                Some((was, cols)) if was == sql && kind == "table" => cols.clone(),
+                _ => {
+                    let Ok(mut s) = self.conn.prepare("SELECT name FROM pragma_table_info(?1)") else { continue };
+                    let Ok(rows) = s.query_map([t], |r| r.get::<_, String>(0)) else { continue };
                     let cols: Vec<String> = rows.flatten().collect();
                     facts.ever_columns.extend(cols.iter().map(|c| c.to_lowercase()));
-                    if *shown {
-                        facts.columns.push((t.clone(), cols));
-                    }
+                    known.insert(t.clone(), (sql.clone(), cols.clone()));
+                    cols
                 }
+            };
+            if *shown {
+                facts.columns.push((t.clone(), cols));
+            }
         }
-        facts.tables = tables.into_iter().filter(|(_, shown)| *shown).map(|(t, _)| t).collect();
+        facts.tables = tables.into_iter().filter(|(_, shown, ..)| *shown).map(|(t, ..)| t).collect();
         self.auth.lock().unwrap_or_else(|e| e.into_inner()).trusted = false;
     }
 }
