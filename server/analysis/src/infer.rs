@@ -75,12 +75,17 @@ pub(crate) struct Infer<'a> {
     /// Each method body's ancestors (with the body itself last), by body start: the common
     /// part of the ancestors of every node in that body.
     body_ancestors: std::cell::RefCell<std::collections::HashMap<usize, Vec<Node<'a>>>>,
+    /// A node whose ancestors a walk already found (see [`Self::with_anchor`]).
+    anchor: std::cell::RefCell<Option<(Node<'a>, Vec<Node<'a>>)>>,
+    /// Types of plain `this.a.b` chains by class: the same few (`this.ctx.storage.sql`) are
+    /// written at nearly every call.
+    this_chains: std::cell::RefCell<std::collections::HashMap<(ClassKey, &'a str), Option<Ty>>>,
 }
 
 impl<'a> Infer<'a> {
     pub fn new(a: &'a Analysis, path: &'a Path) -> Option<Self> {
         let src = a.source(path)?;
-        Some(Infer { a, path, src, project: a.projects().for_file(path), fields: Default::default(), body_ancestors: Default::default() })
+        Some(Infer { a, path, src, project: a.projects().for_file(path), fields: Default::default(), body_ancestors: Default::default(), anchor: Default::default(), this_chains: Default::default() })
     }
 
     pub fn text(&self) -> &'a str {
@@ -112,6 +117,20 @@ impl<'a> Infer<'a> {
                 // `c.env` in router handlers (Hono and friends) is the worker's env.
                 if object.kind() == "identifier" && self.t(object) == "c" && self.t(property) == "env" {
                     return Some(Ty::Env);
+                }
+                let written = self.t(node);
+                if written.starts_with("this.") && written.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'$')) {
+                    let mut bottom = object;
+                    while bottom.kind() == "member_expression" {
+                        bottom = bottom.field("object")?;
+                    }
+                    let key = (self.this_class(bottom)?, written);
+                    if let Some(known) = self.this_chains.borrow().get(&key) {
+                        return known.clone();
+                    }
+                    let found = self.type_at_depth(object, d).and_then(|obj| self.property_type(&obj, self.t(property), d));
+                    self.this_chains.borrow_mut().insert(key, found.clone());
+                    return found;
                 }
                 let obj = self.type_at_depth(object, d)?;
                 self.property_type(&obj, self.t(property), d)
@@ -269,6 +288,16 @@ impl<'a> Infer<'a> {
     /// share that body's ancestors, found once: walking down from the root costs a scan of
     /// every member of a large class.
     pub fn ancestors(&self, node: Node<'a>) -> Vec<Node<'a>> {
+        if let Some((anchor, up)) = &*self.anchor.borrow()
+            && anchor.start_byte() <= node.start_byte()
+            && node.end_byte() <= anchor.end_byte()
+        {
+            let mut out = up.clone();
+            if anchor.id() != node.id() {
+                out.extend(crate::syntax::ancestors(*anchor, node));
+            }
+            return out;
+        }
         let root = self.src.tree.root_node();
         let layout = crate::segments::Layout::of(self.src);
         let Some(body) = layout.body_around(node.start_byte(), node.end_byte()) else {
@@ -292,6 +321,15 @@ impl<'a> Infer<'a> {
         let mut out = prefix[..prefix.len() - 1].to_vec();
         out.extend(crate::syntax::ancestors(block, node));
         out
+    }
+
+    /// Runs `f` knowing `node`'s ancestors (outermost first, from a walk): questions about
+    /// nodes inside it (the receiver of a call, `this`) then climb only from `node`.
+    pub fn with_anchor<R>(&self, node: Node<'a>, ancestors: &[Node<'a>], f: impl FnOnce() -> R) -> R {
+        let previous = self.anchor.replace(Some((node, ancestors.to_vec())));
+        let result = f();
+        self.anchor.replace(previous);
+        result
     }
 
     /// Hands over a method body's ancestors found by a walk, so that [`Self::ancestors`] does
@@ -457,6 +495,8 @@ impl<'a> Infer<'a> {
                 project: self.project,
                 fields: Default::default(),
                 body_ancestors: Default::default(),
+                anchor: Default::default(),
+                this_chains: Default::default(),
             };
             &other
         };

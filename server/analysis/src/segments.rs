@@ -215,7 +215,7 @@ impl Layout {
 
     /// Visits the nodes of a segment in source order (a body: its block and everything in it;
     /// the outer segment: the whole tree except the bodies), with each node's ancestors.
-    pub fn walk<'t>(&self, seg: Seg, root: Node<'t>, descend: impl Fn(Node<'t>) -> bool, mut visit: impl FnMut(Node<'t>, &[Node<'t>])) {
+    pub fn walk<'t>(&self, seg: Seg, root: Node<'t>, mut visit: impl FnMut(Node<'t>, &[Node<'t>])) {
         let (start, mut stack) = match seg {
             Seg::Outer => (root, Vec::new()),
             Seg::Body(k) => {
@@ -232,7 +232,7 @@ impl Layout {
         let depth0 = stack.len();
         loop {
             let node = cursor.node();
-            let skipped = skip(node) || !descend(node);
+            let skipped = skip(node);
             if !skipped {
                 visit(node, &stack);
             }
@@ -265,7 +265,6 @@ impl Layout {
     /// neither is anything inside a subtree without one. A body without a hit gets no `block`.
     pub fn collect<'t>(&self, segs: &[Seg], root: Node<'t>, hits: Option<&[usize]>) -> Vec<SegmentNodes<'t>> {
         let mut out: Vec<SegmentNodes<'t>> = segs.iter().map(|_| SegmentNodes::default()).collect();
-        let wanted = |n: Node<'_>| hits.is_none_or(|h| holds_hit(h, n.start_byte(), n.end_byte()));
         // Kinds compared by id: `kind()` reads the name's C string for every node.
         let language = root.language();
         let call = language.id_for_node_kind("call_expression", true);
@@ -284,14 +283,68 @@ impl Layout {
                 into.binary_templates.push(n);
             }
         };
+        // Which output each segment goes to: index 0 is the outer segment, k + 1 body k.
+        let mut slot = vec![None; self.bodies.len() + 1];
+        for (i, seg) in segs.iter().enumerate() {
+            slot[match seg { Seg::Outer => 0, Seg::Body(k) => k + 1 }] = Some(i);
+        }
+        if let Some(hits) = hits {
+            // Straight down to each hit: a node's children are not stepped through one by one
+            // (a class with hundreds of members), the child holding the next hit is looked up.
+            let hits: Vec<usize> = hits.iter().copied().filter(|&h| slot[self.body_index(h).map_or(0, |k| k + 1)].is_some()).collect();
+            let mut stack: Vec<Node<'t>> = Vec::new();
+            // Per open node: the byte from which its next hit is looked for.
+            let mut from: Vec<usize> = Vec::new();
+            let mut segs_open: Vec<(usize, usize)> = vec![(0, 0)];
+            let mut cursor = root.walk();
+            let mut next = Some(root);
+            loop {
+                if let Some(node) = next.take() {
+                    if node.kind_id() == block
+                        && let Ok(k) = self.bodies.binary_search_by_key(&node.start_byte(), |b| b.range.start)
+                        && self.bodies[k].range.end == node.end_byte()
+                    {
+                        segs_open.push((stack.len(), k + 1));
+                        if let Some(i) = slot[k + 1] {
+                            out[i].block = Some(node);
+                            out[i].block_ancestors = stack.clone();
+                        }
+                    }
+                    let current = segs_open.last().map_or(0, |s| s.1);
+                    if let Some(i) = slot[current] {
+                        keep(&mut out[i], node, &stack);
+                    }
+                    stack.push(node);
+                    from.push(node.start_byte());
+                }
+                let (Some(&node), Some(pos)) = (stack.last(), from.last_mut()) else { break };
+                let i = hits.partition_point(|&h| h < *pos);
+                let child = hits.get(i).filter(|&&h| h < node.end_byte()).and_then(|&h| {
+                    cursor.reset(node);
+                    cursor.goto_first_child_for_byte(h)?;
+                    Some((cursor.node(), h))
+                });
+                match child {
+                    // The hit is between children (in a space): look on from the next child.
+                    Some((c, h)) if c.start_byte() > h => *pos = c.start_byte(),
+                    Some((c, _)) => {
+                        *pos = c.end_byte();
+                        next = Some(c);
+                    }
+                    None => {
+                        stack.pop();
+                        from.pop();
+                        while segs_open.len() > 1 && segs_open.last().is_some_and(|s| s.0 >= stack.len()) {
+                            segs_open.pop();
+                        }
+                    }
+                }
+            }
+            return out;
+        }
         if segs.len() <= 16 {
             for (seg, into) in segs.iter().zip(&mut out) {
-                if let (Some(h), Some(range)) = (hits, self.segment_range(*seg))
-                    && !holds_hit(h, range.start, range.end)
-                {
-                    continue;
-                }
-                self.walk(*seg, root, &wanted, |n, up| {
+                self.walk(*seg, root, |n, up| {
                     if into.block.is_none() && matches!(seg, Seg::Body(_)) {
                         into.block = Some(n);
                         into.block_ancestors = up.to_vec();
@@ -300,11 +353,6 @@ impl Layout {
                 });
             }
             return out;
-        }
-        // Which output each segment goes to: index 0 is the outer segment, k + 1 body k.
-        let mut slot = vec![None; self.bodies.len() + 1];
-        for (i, seg) in segs.iter().enumerate() {
-            slot[match seg { Seg::Outer => 0, Seg::Body(k) => k + 1 }] = Some(i);
         }
         let mut cursor = root.walk();
         let mut stack: Vec<Node<'t>> = Vec::new();
@@ -323,13 +371,10 @@ impl Layout {
                 }
             }
             let current = segs_open.last().map_or(0, |s| s.1);
-            let inside = wanted(node);
-            if let Some(i) = slot[current]
-                && inside
-            {
+            if let Some(i) = slot[current] {
                 keep(&mut out[i], node, &stack);
             }
-            if inside && cursor.goto_first_child() {
+            if cursor.goto_first_child() {
                 stack.push(node);
                 continue;
             }
@@ -349,12 +394,10 @@ impl Layout {
         }
     }
 
-    /// A body segment's range; `None` for the outer segment (it has gaps).
-    fn segment_range(&self, seg: Seg) -> Option<TextRange> {
-        match seg {
-            Seg::Outer => None,
-            Seg::Body(k) => Some(self.bodies[k].range),
-        }
+    /// The body that holds a byte offset.
+    fn body_index(&self, at: usize) -> Option<usize> {
+        let k = self.bodies.partition_point(|b| b.range.start <= at).checked_sub(1)?;
+        (at < self.bodies[k].range.end).then_some(k)
     }
 
     fn is_body(&self, n: Node<'_>) -> bool {
@@ -363,15 +406,9 @@ impl Layout {
     }
 }
 
-/// Whether a sorted list of offsets has one in `start..end`.
-fn holds_hit(hits: &[usize], start: usize, end: usize) -> bool {
-    let i = hits.partition_point(|&h| h < start);
-    hits.get(i).is_some_and(|&h| h < end)
-}
-
 /// Where any of `words` occurs in `text`, sorted: the hits for [`Layout::collect`].
 pub(crate) fn word_hits(text: &str, words: &[&str]) -> Vec<usize> {
-    let mut hits: Vec<usize> = words.iter().filter(|w| !w.is_empty()).flat_map(|w| text.match_indices(*w).map(|(i, _)| i)).collect();
+    let mut hits: Vec<usize> = words.iter().filter(|w| !w.is_empty()).flat_map(|w| memchr::memmem::find_iter(text.as_bytes(), w.as_bytes())).collect();
     hits.sort_unstable();
     hits.dedup();
     hits
@@ -515,23 +552,24 @@ impl<T> Memo<T> {
         let mut out = Vec::with_capacity(all.len());
         for (seg, key) in all {
             let result = match previous.get(&key) {
-                Some(found) => SegResult::Encoded(found.clone()),
+                Some(found) => {
+                    remembered.insert(key, found.clone());
+                    SegResult::Encoded(found.clone())
+                }
                 None => {
                     let nodes = nodes.next().expect("one node list per missing segment");
                     if let Some(block) = nodes.block {
                         infer.remember_body(block, &nodes.block_ancestors);
                     }
                     let value = compute(seg, nodes);
-                    match encode(seg, &value) {
-                        Some(encoded) => SegResult::Encoded(Arc::new(encoded)),
-                        // Points into another body: kept for this run only, as it is.
-                        None => SegResult::Plain(value),
+                    // Remembered encoded; this run takes the value as it is (no decoding).
+                    // A value that points into another body is not remembered.
+                    if let Some(encoded) = encode(seg, &value) {
+                        remembered.insert(key, Arc::new(encoded));
                     }
+                    SegResult::Plain(value)
                 }
             };
-            if let SegResult::Encoded(found) = &result {
-                remembered.insert(key, found.clone());
-            }
             out.push((seg, result));
         }
         self.remember(path, remembered);
@@ -737,11 +775,27 @@ export default {
         let total: usize = layout.collect(&segs, root, None).iter().map(|n| n.calls.len()).sum();
         assert_eq!(total, 2 + 40 * 4 + 1, "every call is in exactly one segment");
 
-        // With hits, both ways find the same calls: exactly those whose text holds a hit.
+        // With hits: exactly the calls of a full walk whose text holds a hit, with the same
+        // ancestors, for all segments at once and for each alone.
         let hits = word_hits(&src.text, &["h(", "y("]);
+        let holds = |n: &Node<'_>| hits.iter().any(|&h| n.start_byte() <= h && h < n.end_byte());
+        let expected: Vec<String> = layout
+            .collect(&segs, root, None)
+            .into_iter()
+            .map(|mut n| {
+                let keep: Vec<bool> = n.calls.iter().map(holds).collect();
+                let mut k = keep.iter();
+                n.calls.retain(|_| *k.next().unwrap());
+                let mut k = keep.iter();
+                n.ancestors.retain(|_| *k.next().unwrap());
+                n.news.retain(holds);
+                describe(&n)
+            })
+            .collect();
         let together: Vec<String> = layout.collect(&segs, root, Some(&hits)).iter().map(describe).collect();
         let one_by_one: Vec<String> = segs.iter().map(|s| describe(&layout.collect(&[*s], root, Some(&hits))[0])).collect();
-        assert_eq!(together, one_by_one);
+        assert_eq!(together, expected);
+        assert_eq!(one_by_one, expected);
         let found: Vec<&str> = layout
             .collect(&segs, root, Some(&hits))
             .iter()

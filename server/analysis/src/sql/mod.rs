@@ -266,14 +266,15 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
             SegResult::Plain(s) => s,
         })
         .collect();
+    let wrappers: Vec<Wrapper> = parts.iter().flat_map(|s| s.wrappers.iter().cloned()).collect();
+    let module_functions = parts.first().map(|s| s.module_functions.clone()).unwrap_or_default();
     let mut sites: Vec<SiteSql> = Vec::new();
-    for (_, r) in &segments {
+    for (_, r) in segments {
         match r {
             SegResult::Encoded(s) => sites.extend(s.sites.iter().map(|x| decode_site(&layout, x))),
-            SegResult::Plain(s) => sites.extend(s.sites.iter().cloned()),
+            SegResult::Plain(s) => sites.extend(s.sites),
         }
     }
-    let wrappers: Vec<Wrapper> = parts.iter().flat_map(|s| s.wrappers.iter().cloned()).collect();
     if !wrappers.is_empty() {
         let mut h = std::hash::DefaultHasher::new();
         std::hash::Hash::hash(&(&wrappers, cfg_key), &mut h);
@@ -303,7 +304,7 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
         texts: Vec::with_capacity(sites.len()),
         empties: Vec::new(),
         site_stmts: Vec::with_capacity(sites.len()),
-        module_functions: parts.first().map(|s| s.module_functions.clone()).unwrap_or_default(),
+        module_functions,
     };
     for (i, s) in sites.into_iter().enumerate() {
         let first = file.stmts.len();

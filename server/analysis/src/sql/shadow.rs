@@ -432,9 +432,18 @@ impl ShadowDb {
         // (name, shown, type, CREATE text): SQLite's own tables and the shadow tables of
         // virtual tables exist but are not worth listing in a message.
         let mut tables: Vec<(String, bool, String, String)> = Vec::new();
-        let list = "SELECT s.name, s.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND coalesce(l.type, '') <> 'shadow', s.type, coalesce(s.sql, '') \
-                    FROM sqlite_schema s LEFT JOIN pragma_table_list l ON l.schema = 'main' AND l.name = s.name \
-                    WHERE s.type IN ('table', 'view') ORDER BY s.rowid";
+        // Only virtual tables have shadow tables; asking `pragma_table_list` is dearer.
+        let virtual_tables = self
+            .conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL%')", [], |r| r.get::<_, bool>(0))
+            .unwrap_or(true);
+        let list = if virtual_tables {
+            "SELECT s.name, s.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND coalesce(l.type, '') <> 'shadow', s.type, coalesce(s.sql, '') \
+             FROM sqlite_schema s LEFT JOIN pragma_table_list l ON l.schema = 'main' AND l.name = s.name \
+             WHERE s.type IN ('table', 'view') ORDER BY s.rowid"
+        } else {
+            "SELECT name, name NOT LIKE 'sqlite\\_%' ESCAPE '\\', type, coalesce(sql, '') FROM sqlite_schema WHERE type IN ('table', 'view') ORDER BY rowid"
+        };
         if let Ok(mut s) = self.conn.prepare(list)
             && let Ok(rows) = s.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))) {
                 tables.extend(rows.flatten());

@@ -119,18 +119,25 @@ pub(crate) fn segment_sites<'t>(infer: &Infer<'t>, nodes: &SegmentNodes<'t>, cfg
         }
     }
     for (n, chain) in nodes.calls.iter().zip(&nodes.ancestors) {
-        let n = *n;
+        infer.with_anchor(*n, chain, || call_sites(infer, *n, chain, text, cfg, &mut out, &mut wrappers));
+    }
+    (out, wrappers)
+}
+
+/// The sites of one call (`exec`, a tag, a configured wrapper), and the wrapper it makes.
+fn call_sites<'t>(infer: &Infer<'t>, n: Node<'t>, chain: &[Node<'t>], text: &str, cfg: &SqlSettings, out: &mut Vec<ExecSite>, wrappers: &mut Vec<Wrapper>) {
+    {
         if let Some(t) = super::tags::tagged(n) {
             if let Some(site) = tag_site(infer, &t, cfg) {
                 out.push(site);
             }
-            continue;
+            return;
         }
         if !cfg.wrappers.is_empty()
             && let Some(site) = configured_wrapper_call(infer, n, text, cfg)
         {
             out.push(site);
-            continue;
+            return;
         }
         if let Some(mut sites) = exec_site_in(infer, n, chain, text) {
             if let [site] = sites.as_mut_slice()
@@ -148,13 +155,12 @@ pub(crate) fn segment_sites<'t>(infer: &Infer<'t>, nodes: &SegmentNodes<'t>, cfg
             out.extend(sites);
         }
     }
-    (out, wrappers)
 }
 
 /// The calls of one segment to the file's wrappers, as sites of their own.
 pub(crate) fn segment_wrapper_calls<'t>(infer: &Infer<'t>, nodes: &SegmentNodes<'t>, wrappers: &[Wrapper]) -> Vec<ExecSite> {
     let text = infer.text();
-    nodes.calls.iter().zip(&nodes.ancestors).filter_map(|(n, chain)| wrapper_call(infer, wrappers, *n, chain, text)).collect()
+    nodes.calls.iter().zip(&nodes.ancestors).filter_map(|(n, chain)| infer.with_anchor(*n, chain, || wrapper_call(infer, wrappers, *n, chain, text))).collect()
 }
 
 /// When `exec`'s query argument is a parameter of the enclosing function: that function as a
@@ -382,7 +388,7 @@ fn exec_site_in<'t>(infer: &Infer<'t>, call: Node<'t>, chain: &[Node<'t>], text:
         expects_failure: expects_failure(chain, text),
         wrapper: false,
         array_binding: rest.len() == 1 && rest[0].kind() == "array",
-        awaited: awaited(call),
+        awaited: awaited(chain),
         tagged: false,
         row: call.field("type_arguments").and_then(|t| super::rows::row_type_of_args(infer, t)),
         row_slot: call.field("type_arguments").is_none().then(|| TextRange::empty(callee.end_byte())),
@@ -542,11 +548,8 @@ fn loop_elements(arg: Node<'_>, text: &str) -> Option<Vec<(Query, TextRange)>> {
 }
 
 /// The `await` keyword directly applied to `call` (through parentheses), if any.
-fn awaited(call: Node<'_>) -> Option<TextRange> {
-    let mut cur = call.parent()?;
-    while cur.kind() == "parenthesized_expression" {
-        cur = cur.parent()?;
-    }
+fn awaited(ancestors: &[Node<'_>]) -> Option<TextRange> {
+    let cur = *ancestors.iter().rev().find(|n| n.kind() != "parenthesized_expression")?;
     if cur.kind() != "await_expression" {
         return None;
     }
