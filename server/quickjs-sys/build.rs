@@ -39,6 +39,7 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=patch/debug.c");
     println!("cargo:rerun-if-env-changed=DOLS_RQUICKJS_SYS_SRC");
+    println!("cargo:rerun-if-env-changed=DOLS_QUICKJS_NO_DISPATCH_CHECK");
     println!("cargo:rerun-if-env-changed=CARGO_CFG_SANITIZE");
     if env::var_os("CARGO_FEATURE_BINDGEN").is_some() {
         panic!("the dols build of rquickjs-sys uses the bindings shipped with the package; the `bindgen` feature is not supported");
@@ -166,6 +167,12 @@ fn patch_quickjs(src: &str, hook: &str) -> String {
         "",
         &format!("/* ---- dols debugger hook ---- */\n{hook}\n/* ---- end of the dols debugger hook ---- */\n\n"),
     );
+    // For measuring the hook's cost only: the interpreter as upstream has it (the hook's
+    // functions are there but never called).
+    if env::var("DOLS_QUICKJS_NO_DISPATCH_CHECK").as_deref() == Ok("1") {
+        println!("cargo:warning=QuickJS built without the debugger's dispatch check (DOLS_QUICKJS_NO_DISPATCH_CHECK=1)");
+        return s;
+    }
     // The check at the dispatch of every opcode (both dispatch styles).
     for tail in ["switch (opcode = *pc++)", "__extension__ ({ goto *dispatch_table[opcode = *pc++]; });"] {
         s = insert_after(&s, &format!("#define SWITCH(pc)      DUMP_BYTECODE_OR_DONT(pc) {tail}"), "");

@@ -215,7 +215,14 @@ JSValue JS_DebugFrameInfo(JSContext *ctx, int level)
         return obj;
     b = js_dbg_frame_bytecode(sf);
     if (b) {
-        JS_SetPropertyStr(ctx, obj, "name", JS_AtomToString(ctx, b->func_name));
+        /* the 'name' property as stack traces read it (methods have no name in their
+           bytecode), else the bytecode's */
+        name = get_func_name(ctx, sf->cur_func);
+        if (name && name[0])
+            JS_SetPropertyStr(ctx, obj, "name", JS_NewString(ctx, name));
+        else
+            JS_SetPropertyStr(ctx, obj, "name", JS_AtomToString(ctx, b->func_name));
+        JS_FreeCString(ctx, name);
         JS_SetPropertyStr(ctx, obj, "file",
                           b->filename ? JS_AtomToString(ctx, b->filename) : JS_UNDEFINED);
         if (sf->cur_pc) {
