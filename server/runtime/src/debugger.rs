@@ -301,10 +301,12 @@ fn bump(epoch: &AtomicU32) {
     }
 }
 
+type QueryFn = Box<dyn Fn(usize, &str) -> Result<DebugRows, String>>;
+
 /// What the hook needs from the engine: the objects' databases.
 pub(crate) struct HostAccess {
     pub objects: Box<dyn Fn() -> Vec<ObjectRef>>,
-    pub query: Box<dyn Fn(usize, &str) -> Result<DebugRows, String>>,
+    pub query: QueryFn,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -464,8 +466,7 @@ fn stop<'js>(st: &mut HookState, ctx: &Ctx<'js>, reason: StopReason) {
         detach(st);
         return;
     }
-    loop {
-        let Some((rx, _)) = st.channels.as_ref() else { break };
+    while let Some((rx, _)) = st.channels.as_ref() {
         let Ok((request, reply)) = rx.recv() else {
             detach(st);
             break;
