@@ -161,12 +161,16 @@ fn a_breakpoint_in_a_method_shows_frames_variables_storage_and_steps_across_awai
     assert_eq!(at(&frames[0]), ("add".into(), 12));
     d.resume(Resume::StepIn).unwrap();
     let (_, frames, _) = stopped(&d);
-    // Line 16 has no stop point: nothing on it can throw, and the engine's line table only
-    // records positions of instructions that can (see docs/runtime.md).
+    // The first statement of helper, before its constant is initialised.
     assert_eq!(at(&frames[0]), ("helper".into(), 17));
+    assert!(d.variables(0, Scope::Locals).unwrap().iter().all(|v| v.name != "doubled"));
     assert_eq!(at(&frames[1]), ("add".into(), 12));
     assert_eq!(var(&d.variables(0, Scope::Locals).unwrap(), "n").value, "5");
     assert_eq!(var(&d.variables(1, Scope::Locals).unwrap(), "after").value, "5");
+    d.resume(Resume::StepOver).unwrap();
+    let (_, frames, _) = stopped(&d);
+    assert_eq!(at(&frames[0]), ("helper".into(), 18));
+    assert_eq!(var(&d.variables(0, Scope::Locals).unwrap(), "doubled").value, "10");
     d.resume(Resume::StepOut).unwrap();
     let (_, frames, _) = stopped(&d);
     assert_eq!(at(&frames[0]), ("add".into(), 13));
