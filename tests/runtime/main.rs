@@ -14,6 +14,8 @@ use dols_runtime::{
     Limits, Output, Project, RunOptions, StateLocation, TestReport, run_tests, run_tests_with,
 };
 
+mod debugger;
+
 fn conformance_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance")
 }
@@ -59,6 +61,30 @@ fn conformance_cases_print_their_expected_lines() {
         if out != expected {
             failures.push(format!(
                 "{}: output differs\n--- expected\n{expected}--- actual\n{out}--- stderr\n{err}",
+                case.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The engine's debugger hook on (a debugger attached, no breakpoint) changes nothing a run
+/// prints. (`DOLS_DEBUG_HOOK=1` attaches one to every run of the other tests too.)
+#[test]
+fn conformance_cases_print_the_same_lines_with_a_debugger_attached() {
+    let mut failures = Vec::new();
+    for case in &conformance_cases() {
+        let expected = fs::read_to_string(case.join("expected.txt")).unwrap();
+        let (debugger, target) = dols_runtime::debugger::Debugger::new();
+        let options = RunOptions {
+            debugger: Some(target),
+            ..RunOptions::default()
+        };
+        let (report, out, err) = run_with(case, &options);
+        drop(debugger);
+        if report.is_err() || out != expected {
+            failures.push(format!(
+                "{}: {report:?}\n--- expected\n{expected}--- actual\n{out}--- stderr\n{err}",
                 case.display()
             ));
         }

@@ -15,6 +15,7 @@ use rquickjs::{
     Runtime, Value,
 };
 
+use crate::debugger::{DebugTarget, Debugger, HostAccess, ObjectRef};
 use crate::ids::{self, IdError, Rng};
 use crate::project::Project;
 use crate::storage::{Bind, ListOptions, ObjectDb, StateLocation};
@@ -619,8 +620,8 @@ impl Default for Limits {
     }
 }
 
-/// How a run is set up besides the project: limits and the clock.
-#[derive(Debug, Clone, Copy, Default)]
+/// How a run is set up besides the project: limits, the clock, a debugger.
+#[derive(Debug, Clone, Default)]
 pub struct RunOptions {
     pub limits: Limits,
     /// A virtual clock (`dols test --fake-time`): `Date.now()`, `new Date()` and
@@ -632,6 +633,10 @@ pub struct RunOptions {
     /// down, for a process that exits right after the run (`dols test`). Committed writes are
     /// in each database's write-ahead log, which SQLite replays on the next open.
     pub skip_teardown: bool,
+    /// A debugger to attach (see [`crate::debugger`]). Without one the engine's hook is off,
+    /// unless the environment variable `DOLS_DEBUG_HOOK=1` attaches an idle one (no
+    /// breakpoints), which is how the tests check that the run is the same with it on.
+    pub debugger: Option<DebugTarget>,
 }
 
 /// [`run_tests`] with explicit [`Limits`] and real time.
@@ -735,6 +740,16 @@ pub fn run_tests_with(
     boot.push_str(&format!("], {});\n", json_str(&root)));
 
     let setup = project.runtime_config_json();
+    // Declared after the runtime so that it is dropped (the hook removed) before it.
+    let mut hook = None;
+    let mut _idle_debugger = None;
+    let debug_target = options.debugger.clone().or_else(|| {
+        (std::env::var("DOLS_DEBUG_HOOK").as_deref() == Ok("1")).then(|| {
+            let (d, t) = Debugger::new();
+            _idle_debugger = Some(d);
+            t
+        })
+    });
     let cpu_ms = limits.cpu_time.as_millis();
     let memory_mb = limits.memory / (1024 * 1024);
     let promise = ctx.with(|ctx| -> Result<Persistent<Promise<'static>>, String> {
@@ -747,6 +762,9 @@ pub fn run_tests_with(
         };
         install_natives(&ctx, &host).map_err(|e| fail(&ctx, e))?;
         eval_prelude(&ctx).map_err(|e| format!("prelude: {}", fail(&ctx, e)))?;
+        if let Some(target) = &debug_target {
+            hook = Some(attach_debugger(&ctx, target, &host).map_err(|e| fail(&ctx, e))?);
+        }
         ctx.eval::<(), _>(format!(
             "__dols.setup({setup}, {{ memoryMb: {memory_mb} }});"
         ))
@@ -915,11 +933,47 @@ pub fn run_tests_with(
         // than the rest of a small run's shutdown. The databases are left open too: every
         // turn has been committed to the write-ahead log, which SQLite reads back on the next
         // open, and closing would checkpoint it (two fsyncs) only to recreate it next run.
+        drop(hook);
         std::mem::forget(ctx);
         std::mem::forget(rt);
         std::mem::forget(host);
     }
     Ok(report)
+}
+
+/// Installs the engine's debugger hook for `target`, with access to the objects' databases.
+fn attach_debugger(
+    ctx: &Ctx<'_>,
+    target: &DebugTarget,
+    host: &Rc<Host>,
+) -> rquickjs::Result<crate::debugger::Installed> {
+    let (h1, h2) = (host.clone(), host.clone());
+    let access = HostAccess {
+        objects: Box::new(move || {
+            let dbs = h1.dbs.borrow();
+            dbs.iter()
+                .enumerate()
+                .map(|(i, (_, label))| ObjectRef {
+                    label: label.clone(),
+                    handle: Some(i),
+                })
+                .collect()
+        }),
+        query: Box::new(move |handle, sql| {
+            let dbs = h2
+                .dbs
+                .try_borrow()
+                .map_err(|_| "the object's database is in use".to_string())?;
+            let (db, _) = dbs.get(handle).ok_or_else(|| format!("no object database {handle}"))?;
+            db.debug_query(sql)
+        }),
+    };
+    let installed = crate::debugger::install(ctx, target, access);
+    let d: Object = ctx.globals().get("__dols")?;
+    let dbg: Object = d.get("debug")?;
+    let state: Object = dbg.get("state")?;
+    state.set("active", true)?;
+    Ok(installed)
 }
 
 /// Evaluates the prelude in `ctx`, from the bytecode compiled at build time.

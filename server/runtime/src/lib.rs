@@ -3,6 +3,7 @@
 //! SQLite database per object. See `docs/runtime.md` for the structure and its decisions.
 
 mod bytecode;
+pub mod debugger;
 mod digest;
 mod engine;
 pub mod ids;

@@ -118,6 +118,23 @@ struct Flags {
     saw_transaction: AtomicBool,
 }
 
+/// A SQLite value as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SqlValue {
+    Null,
+    Integer(i64),
+    Real(f64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+/// The result of [`ObjectDb::debug_query`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DebugRows {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<SqlValue>>,
+}
+
 pub struct ObjectDb {
     /// Open cursors, by id. Declared before `conn` so they are finalized before it closes.
     cursors: std::collections::HashMap<u32, LiveCursor>,
@@ -703,6 +720,36 @@ impl ObjectDb {
 
     fn kv_table_exists(&self) -> Result<bool, String> {
         self.has_table(KV)
+    }
+
+    /// Runs one read-only statement for a debugger, trusted (the runtime's own tables can be
+    /// read) and inside the current turn's transaction (its uncommitted writes are seen). Writes
+    /// are refused: the statement must be read-only for SQLite.
+    pub fn debug_query(&self, sql: &str) -> Result<DebugRows, String> {
+        if !self.trusted(|c| c.prepare(sql).map(|s| s.readonly()))? {
+            return Err("the debugger only runs read-only statements".into());
+        }
+        self.trusted(|c| {
+            let mut stmt = c.prepare(sql)?;
+            let columns: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
+            let n = columns.len();
+            let mut rows = Vec::new();
+            let mut q = stmt.query([])?;
+            while let Some(r) = q.next()? {
+                let mut row = Vec::with_capacity(n);
+                for i in 0..n {
+                    row.push(match r.get_ref(i)? {
+                        rusqlite::types::ValueRef::Null => SqlValue::Null,
+                        rusqlite::types::ValueRef::Integer(v) => SqlValue::Integer(v),
+                        rusqlite::types::ValueRef::Real(v) => SqlValue::Real(v),
+                        rusqlite::types::ValueRef::Text(t) => SqlValue::Text(String::from_utf8_lossy(t).into_owned()),
+                        rusqlite::types::ValueRef::Blob(b) => SqlValue::Blob(b.to_vec()),
+                    });
+                }
+                rows.push(row);
+            }
+            Ok(DebugRows { columns, rows })
+        })
     }
 
     pub fn kv_get(&self, key: &str) -> Result<Option<Vec<u8>>, String> {

@@ -705,7 +705,10 @@
     // event has finished or is awaiting something other than storage (storage completes within
     // the same run of jobs). That is the platform's input gate.
     run(fn) {
-      return new Promise((resolve, reject) => { pendingEvents.push({ inst: this, fn, resolve, reject, generation: this.generation }); });
+      // With a debugger attached, the caller's frames are kept so that a stop in the event
+      // shows the stack across the stub call.
+      const callerFrames = debugState.active ? captureFrames() : null;
+      return new Promise((resolve, reject) => { pendingEvents.push({ inst: this, fn, resolve, reject, generation: this.generation, callerFrames }); });
     }
     // The object is broken by `error`: it is dropped and constructed again on its next event;
     // events of the old one that have not ended fail with `error`, and so do calls through
@@ -718,6 +721,7 @@
       this.generation++;
     }
     _start(d) {
+      this.lastEvent = d;
       if (d.generation !== this.generation) { outputs.push({ d, ok: false, v: this.breaks.get(d.generation) }); return; }
       try {
         if (this.obj === null) {
@@ -1011,7 +1015,43 @@
     report.done = true;
   }
 
+  // For the debugger (`debugger.rs`): value previews, properties, the object a frame runs in.
+  const debugState = { active: false };
+  function captureFrames() {
+    const out = [];
+    for (const line of String(new Error().stack).split("\n")) {
+      const m = /^\s*at (.*?) \((.*):(\d+):(\d+)\)$/.exec(line);
+      if (m && !m[2].startsWith("<")) out.push({ name: m[1] === "<anonymous>" ? "" : m[1], file: m[2], line: +m[3], column: +m[4] });
+    }
+    return out;
+  }
+  const debug = {
+    state: debugState,
+    inspect: (v) => inspect(v, 1, []),
+    properties(o) {
+      const out = [];
+      for (const k of Reflect.ownKeys(o)) {
+        const d = Object.getOwnPropertyDescriptor(o, k);
+        if (!d) continue;
+        out.push([typeof k === "symbol" ? k.toString() : k, "value" in d ? d.value : undefined, !("value" in d)]);
+      }
+      const proto = Object.getPrototypeOf(o);
+      if (proto !== null && proto !== Object.prototype && proto !== Function.prototype) out.push(["[[Prototype]]", proto, false]);
+      return out;
+    },
+    // [label, storage handle or null, frames of the caller of its latest event or null] for
+    // a live Durable Object, else null.
+    objectOf(v) {
+      if (v === null || typeof v !== "object") return null;
+      for (const inst of instances.values()) {
+        if (inst.obj === v) return [inst.ns._className + " " + inst.id.toString(), inst.handle, (inst.lastEvent && inst.lastEvent.callerFrames) || null];
+      }
+      return null;
+    },
+  };
+
   globalThis.__dols = {
+    debug,
     DurableObject, WorkerEntrypoint, RpcTarget, env,
     setup, runTests, report, nextTimer, runTimer, reportUncaught, deliver, failCurrent, failStalled, flushOutputs,
     setMain(ns) { mainExports = ns; },
