@@ -23,6 +23,8 @@ pub struct Phases {
     /// Per keystroke: the edit and every pass.
     pub total: Vec<Duration>,
     pub diagnostics: usize,
+    /// Completion inside the SQL string (the place the LSP benchmark asks at).
+    pub sql_completion: Vec<Duration>,
 }
 
 pub fn run(proj: &Project, iterations: usize, warmup: usize) -> Phases {
@@ -77,7 +79,12 @@ pub fn run(proj: &Project, iterations: usize, warmup: usize) -> Phases {
             total.push(sum);
         }
     }
-    Phases { load, cold, apply, passes, total, diagnostics }
+    let at = offset(&a, &index, proj.sql_edit.line, proj.sql_edit.col + 1);
+    let sql_completion = (0..iterations + warmup)
+        .map(|_| time(|| a.completion(&index, at).len()).0)
+        .skip(warmup)
+        .collect();
+    Phases { load, cold, apply, passes, total, diagnostics, sql_completion }
 }
 
 fn time<T>(f: impl FnOnce() -> T) -> (Duration, T) {
@@ -123,6 +130,7 @@ pub fn markdown(w: &mut String, ph: &Phases) {
         row(&format!("{} pass", p.name()), s);
     }
     row("edit and every pass", &ph.total);
+    row("completion inside SQL (no edit)", &ph.sql_completion);
     let _ = writeln!(w, "\n- The file had {} diagnostics after the last edit.", ph.diagnostics);
 }
 

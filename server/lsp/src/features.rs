@@ -30,13 +30,21 @@ pub fn completion(world: &World, params: lsp::CompletionParams) -> Option<lsp::C
     let items = world.analysis.completion(&at.path, at.offset);
     // A client that resolves items gets the documentation when it shows an item: a list of a
     // few hundred SQL names then costs a fraction to encode and send.
-    let lazy = world.caps.resolve_documentation.then(|| {
-        serde_json::json!({ "uri": params.text_document_position.text_document.uri.as_str(), "position": params.text_document_position.position })
-    });
+    let lazy = world.caps.resolve_documentation.then(|| serde_json::json!(world.completion_places.remember(params.text_document_position.clone())));
+    // Items mostly share one replaced range: convert each distinct range once.
+    let mut ranges: Vec<(dols_analysis::TextRange, lsp::Range)> = Vec::new();
     let items = items
         .into_iter()
         .map(|item| {
-            let mut out = completion_item(item, &at.rope, world.encoding, world.caps.snippets);
+            let range = match ranges.iter().find(|(r, _)| *r == item.replace) {
+                Some((_, known)) => *known,
+                None => {
+                    let known = range_at(&at.rope, item.replace, world.encoding);
+                    ranges.push((item.replace, known));
+                    known
+                }
+            };
+            let mut out = completion_item_in(item, range, world.caps.snippets);
             if let Some(data) = &lazy
                 && out.documentation.take().is_some()
             {
@@ -52,11 +60,7 @@ pub fn completion(world: &World, params: lsp::CompletionParams) -> Option<lsp::C
 /// is worked out again and the item of the same label and kind gives it.
 pub fn resolve_completion(world: &World, mut item: lsp::CompletionItem) -> lsp::CompletionItem {
     let Some(data) = item.data.as_ref() else { return item };
-    let place = (|| {
-        let uri: lsp::Uri = data.get("uri")?.as_str()?.parse().ok()?;
-        let position: lsp::Position = serde_json::from_value(data.get("position")?.clone()).ok()?;
-        Some(lsp::TextDocumentPositionParams { text_document: lsp::TextDocumentIdentifier { uri }, position })
-    })();
+    let place = data.as_u64().and_then(|id| world.completion_places.find(id));
     let Some(at) = place.as_ref().and_then(|p| locate(world, p)) else { return item };
     let found = world.analysis.completion(&at.path, at.offset).into_iter().find(|c| c.label == item.label && Some(completion_kind(c.kind)) == item.kind);
     if let Some(doc) = found.and_then(|c| c.documentation) {
@@ -66,18 +70,25 @@ pub fn resolve_completion(world: &World, mut item: lsp::CompletionItem) -> lsp::
     item
 }
 
-pub fn completion_item(item: ide::CompletionItem, rope: &Rope, enc: Encoding, snippets: bool) -> lsp::CompletionItem {
+#[cfg(test)]
+fn completion_item(item: ide::CompletionItem, rope: &Rope, enc: Encoding, snippets: bool) -> lsp::CompletionItem {
     let range = range_at(rope, item.replace, enc);
+    completion_item_in(item, range, snippets)
+}
+
+/// [`completion_item`] with the replaced range already converted.
+fn completion_item_in(item: ide::CompletionItem, range: lsp::Range, snippets: bool) -> lsp::CompletionItem {
+    // Plain text is the protocol's default format: said only for snippets.
     let (new_text, format) = match item.snippet {
-        Some(snippet) if snippets => (snippet, lsp::InsertTextFormat::SNIPPET),
-        _ => (item.label.clone(), lsp::InsertTextFormat::PLAIN_TEXT),
+        Some(snippet) if snippets => (snippet, Some(lsp::InsertTextFormat::SNIPPET)),
+        _ => (item.label.clone(), None),
     };
     lsp::CompletionItem {
         kind: Some(completion_kind(item.kind)),
         detail: item.detail,
         documentation: item.documentation.map(markdown_doc),
         sort_text: item.sort_text,
-        insert_text_format: Some(format),
+        insert_text_format: format,
         text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit { range, new_text })),
         label: item.label,
         ..Default::default()
@@ -470,7 +481,7 @@ mod tests {
         );
 
         let utf8 = completion_item(item(Some("getByName($1)")), &rope, Encoding::Utf8, false);
-        assert_eq!(utf8.insert_text_format, Some(lsp::InsertTextFormat::PLAIN_TEXT));
+        assert_eq!(utf8.insert_text_format, None, "plain text is the default");
         let Some(lsp::CompletionTextEdit::Edit(edit)) = &utf8.text_edit else {
             panic!("no text edit")
         };

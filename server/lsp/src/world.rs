@@ -5,12 +5,14 @@
 //! only while a snapshot is still in use.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 use std::path::{Path, PathBuf};
 
 use dols_analysis::{Analysis, Encoding, File, FileKind};
 use dols_vfs::{MAX_FILE_BYTES, SkipReason};
 use ropey::Rope;
 use serde_json::Value;
+use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::ls_types::{
     DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidChangeWorkspaceFoldersParams,
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, FileChangeType, Uri,
@@ -42,6 +44,40 @@ pub struct World {
     pub settings: Value,
     /// Counts changes; a newer world has a larger revision.
     pub revision: u64,
+    /// Shared by every snapshot (see [`CompletionPlaces`]).
+    pub completion_places: Arc<CompletionPlaces>,
+}
+
+/// Where the last completion lists were asked for. An item sent without its documentation
+/// carries only the number of its list as `data`, instead of the document and position in
+/// each of a few hundred items; `completionItem/resolve` finds the place again by it.
+#[derive(Default)]
+pub struct CompletionPlaces {
+    recent: std::sync::Mutex<(u64, std::collections::VecDeque<(u64, lsp::TextDocumentPositionParams)>)>,
+}
+
+impl CompletionPlaces {
+    /// Lists older than this many are no longer resolved (their items show no documentation).
+    const KEPT: usize = 32;
+
+    pub fn remember(&self, place: lsp::TextDocumentPositionParams) -> u64 {
+        let mut guard = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        let (next, recent) = &mut *guard;
+        *next += 1;
+        if let Some(same) = recent.iter_mut().find(|(_, p)| *p == place) {
+            return same.0;
+        }
+        recent.push_back((*next, place));
+        if recent.len() > Self::KEPT {
+            recent.pop_front();
+        }
+        *next
+    }
+
+    pub fn find(&self, id: u64) -> Option<lsp::TextDocumentPositionParams> {
+        let guard = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        guard.1.iter().find(|(n, _)| *n == id).map(|(_, p)| p.clone())
+    }
 }
 
 impl Default for World {
@@ -55,6 +91,7 @@ impl Default for World {
             caps: ClientCaps::default(),
             settings: Value::Null,
             revision: 0,
+            completion_places: Arc::default(),
         }
     }
 }
