@@ -215,7 +215,7 @@ impl Layout {
 
     /// Visits the nodes of a segment in source order (a body: its block and everything in it;
     /// the outer segment: the whole tree except the bodies), with each node's ancestors.
-    pub fn walk<'t>(&self, seg: Seg, root: Node<'t>, mut visit: impl FnMut(Node<'t>, &[Node<'t>])) {
+    pub fn walk<'t>(&self, seg: Seg, root: Node<'t>, inert: &[u16], mut visit: impl FnMut(Node<'t>, &[Node<'t>])) {
         let (start, mut stack) = match seg {
             Seg::Outer => (root, Vec::new()),
             Seg::Body(k) => {
@@ -236,7 +236,7 @@ impl Layout {
             if !skipped {
                 visit(node, &stack);
             }
-            if !skipped && cursor.goto_first_child() {
+            if !skipped && !inert.contains(&node.kind_id()) && cursor.goto_first_child() {
                 stack.push(node);
                 continue;
             }
@@ -272,6 +272,7 @@ impl Layout {
         let block = language.id_for_node_kind("statement_block", true);
         let binary = language.id_for_node_kind("binary_expression", true);
         let template = language.id_for_node_kind("template_string", true);
+        let inert: Vec<u16> = INERT.iter().map(|k| language.id_for_node_kind(k, true)).filter(|&id| id != 0).collect();
         let keep = |into: &mut SegmentNodes<'t>, n: Node<'t>, up: &[Node<'t>]| {
             let kind = n.kind_id();
             if kind == call {
@@ -344,7 +345,7 @@ impl Layout {
         }
         if segs.len() <= 16 {
             for (seg, into) in segs.iter().zip(&mut out) {
-                self.walk(*seg, root, |n, up| {
+                self.walk(*seg, root, &inert, |n, up| {
                     if into.block.is_none() && matches!(seg, Seg::Body(_)) {
                         into.block = Some(n);
                         into.block_ancestors = up.to_vec();
@@ -374,7 +375,7 @@ impl Layout {
             if let Some(i) = slot[current] {
                 keep(&mut out[i], node, &stack);
             }
-            if cursor.goto_first_child() {
+            if !inert.contains(&node.kind_id()) && cursor.goto_first_child() {
                 stack.push(node);
                 continue;
             }
@@ -405,6 +406,21 @@ impl Layout {
         self.bodies.binary_search_by_key(&s, |b| b.range.start).is_ok_and(|i| self.bodies[i].range.end == e)
     }
 }
+
+/// Kinds of nodes that never hold a call: types, comments and literals. Walks for calls do
+/// not go into them (a large module is a third types and punctuation).
+const INERT: &[&str] = &[
+    "type_annotation",
+    "type_arguments",
+    "type_parameters",
+    "interface_declaration",
+    "type_alias_declaration",
+    "import_statement",
+    "comment",
+    "string",
+    "number",
+    "regex",
+];
 
 /// Where any of `words` occurs in `text`, sorted: the hits for [`Layout::collect`].
 pub(crate) fn word_hits(text: &str, words: &[&str]) -> Vec<usize> {
