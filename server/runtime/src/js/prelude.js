@@ -343,13 +343,23 @@
   }
 
   // ---------------------------------------------------------------- timers and tasks
+  // Who runs now: the object whose macrotask (delivered event, timer, RPC result) this is, and
+  // the blockConcurrencyWhile() section it runs in, if any. A macrotask sets it and it stays for
+  // the jobs that follow (they descend from that macrotask); when a section's callback starts,
+  // the rest of the run of jobs counts as that section (its code after an immediate `await`
+  // cannot be told apart from other code of the object there). The test runner is `owner: null`.
+  let cur = { owner: null, section: null };
+  // Whether code of `owner` started in `section` must wait: the object is held by a
+  // blockConcurrencyWhile() section other than that one. As on the platform, a timer, or the
+  // result of an RPC call, that was started outside the running callback waits for it to settle.
+  const held = (owner, section) => owner !== null && owner.blockers.length > 0 && !owner.blockers.includes(section);
   const timers = new Map();
   let timerSeq = 0;
   function addTimer(fn, ms, args, repeat) {
     if (typeof fn !== "function") throw new TypeError("The \"callback\" argument must be of type function");
     const id = ++timerSeq;
     const delay = Math.max(0, Number(ms) || 0);
-    timers.set(id, { fn, args, at: Date.now() + delay, delay, repeat, seq: id });
+    timers.set(id, { fn, args, at: Date.now() + delay, delay, repeat, seq: id, owner: cur.owner, section: cur.section });
     return id;
   }
   define("setTimeout", (fn, ms, ...args) => addTimer(fn, ms, args, false));
@@ -361,18 +371,48 @@
     Promise.resolve().then(() => fn());
   });
   // Called by the event loop: milliseconds until the next timer, or -1 when there is none.
+  // A held timer is skipped until its object's section settles; then it fires (once, for an
+  // interval that missed several periods).
   function nextTimer() {
     let best = null;
-    for (const t of timers.values()) if (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)) best = t;
+    for (const t of timers.values()) if (!held(t.owner, t.section) && (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq))) best = t;
     return best ? Math.max(0, best.at - Date.now()) : -1;
   }
   // Runs the earliest due timer (one macrotask).
   function runTimer() {
     let best = null, bestId = 0;
-    for (const [id, t] of timers) if (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)) { best = t; bestId = id; }
+    for (const [id, t] of timers) if (!held(t.owner, t.section) && (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq))) { best = t; bestId = id; }
     if (!best || best.at > Date.now()) return;
-    if (best.repeat) { best.at = Date.now() + best.delay; best.seq = ++timerSeq; } else timers.delete(bestId);
-    try { best.fn(...best.args); } catch (e) { reportUncaught(e); }
+    fireTimer(bestId, best);
+  }
+  function fireTimer(id, t) {
+    t.released = false;
+    if (t.repeat) { t.at = Date.now() + t.delay; t.seq = ++timerSeq; } else timers.delete(id);
+    cur = { owner: t.owner, section: t.section };
+    try { t.fn(...t.args); } catch (e) { reportUncaught(e); }
+  }
+  // When a section settles, the object's earliest timer that came due while it was held has
+  // waited at its gate with its queued events: it goes in the order they began to wait (see
+  // `deliver`). Its other due timers were not waiting yet (the platform arms one timer at a time):
+  // they run as timers do, after the events queued by then.
+  function releaseTimers(owner) {
+    const now = Date.now();
+    let best = null;
+    for (const t of timers.values()) if (t.owner === owner && t.at <= now && held(t.owner, t.section) && (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq))) best = t;
+    if (best) { best.released = true; anyReleased = true; }
+  }
+  let anyReleased = false;
+  // The released timer that began to wait first, if it did so before `before` (a time).
+  function releasedTimer(before) {
+    if (!anyReleased) return null;
+    let best = null, bestId = 0, left = false;
+    for (const [id, t] of timers) {
+      if (!t.released) continue;
+      left = true;
+      if (!held(t.owner, t.section) && t.at <= before && (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq))) { best = t; bestId = id; }
+    }
+    anyReleased = left;
+    return best && [bestId, best];
   }
   function reportUncaught(e) {
     N.print(2, "Uncaught " + (e instanceof Error ? (e.stack ? e.name + ": " + e.message + "\n" + e.stack : e.name + ": " + e.message) : inspect(e, 0, [])));
@@ -648,9 +688,9 @@
         id,
         storage: new DurableObjectStorage(ctorKey, getHandle, ns._sqlite, this),
         blockConcurrencyWhile(fn) {
-          const p = Promise.resolve().then(() => fn());
+          const p = Promise.resolve().then(() => { cur = { owner: inst, section: p }; return fn(); });
           inst.blockers.push(p);
-          const done = () => { inst.blockers = inst.blockers.filter((b) => b !== p); };
+          const done = () => { releaseTimers(inst); inst.blockers = inst.blockers.filter((b) => b !== p); };
           // A failed callback breaks the object, as on the platform: it is reset, and the
           // event that called this fails with the error even if it catches it.
           p.then(done, (e) => { done(); inst._reset(e); });
@@ -705,7 +745,7 @@
     // event has finished or is awaiting something other than storage (storage completes within
     // the same run of jobs). That is the platform's input gate.
     run(fn) {
-      return new Promise((resolve, reject) => { pendingEvents.push({ inst: this, fn, resolve, reject, generation: this.generation }); });
+      return new Promise((resolve, reject) => { pendingEvents.push({ inst: this, fn, resolve, reject, generation: this.generation, caller: cur, queuedAt: Date.now() }); });
     }
     // The object is broken by `error`: it is dropped and constructed again on its next event;
     // events of the old one that have not ended fail with `error`, and so do calls through
@@ -718,6 +758,7 @@
       this.generation++;
     }
     _start(d) {
+      cur = { owner: this, section: null };
       if (d.generation !== this.generation) { outputs.push({ d, ok: false, v: this.breaks.get(d.generation) }); return; }
       try {
         if (this.obj === null) {
@@ -742,9 +783,13 @@
     for (const k in failures) for (const inst of instances.values()) {
       if (String(inst.handle) === k) inst._reset(new Error("internal error: the Durable Object's writes could not be committed (" + failures[k] + "), so it was reset"));
     }
-    if (outputs.length === 0) return false;
-    const out = outputs;
-    outputs = [];
+    // A result for a caller held by blockConcurrencyWhile() waits with it.
+    const out = outputs.filter((o) => !held(o.d.caller.owner, o.d.caller.section));
+    if (out.length === 0) return false;
+    outputs = outputs.filter((o) => !out.includes(o));
+    // The callers' code runs next: theirs is the context, when they share one.
+    const first = out[0].d.caller;
+    cur = out.every(({ d }) => d.caller.owner === first.owner && d.caller.section === first.section) ? first : { owner: null, section: null };
     for (const { d, ok, v } of out) {
       const broken = d.inst.breaks.get(d.generation);
       if (broken !== undefined) d.reject(broken);
@@ -754,12 +799,16 @@
     return true;
   }
   // Called by the event loop when no job is left: starts the first queued event whose object
-  // is not held by blockConcurrencyWhile(). Returns whether one was started.
+  // is not held by blockConcurrencyWhile() (or a timer that was held and began to wait before
+  // that event was queued). Returns whether one was started.
   let delivering = null;
   function deliver() {
-    for (let i = 0; i < pendingEvents.length; i++) {
+    for (let i = 0; i <= pendingEvents.length; i++) {
       const d = pendingEvents[i];
-      if (d.inst.blockers.length) continue;
+      if (d && d.inst.blockers.length) continue;
+      const timer = releasedTimer(d ? d.queuedAt : Infinity);
+      if (timer) { fireTimer(...timer); return true; }
+      if (!d) return false;
       pendingEvents.splice(i, 1);
       delivering = d;
       d.inst._start(d);
