@@ -368,12 +368,10 @@ fn install_natives<'js>(ctx: &Ctx<'js>, host: &Rc<Host>) -> rquickjs::Result<()>
                 // SAFETY: the bytes are hashed at once, before any JS runs that could detach
                 // the buffer.
                 let bytes = unsafe { data.as_bytes() }.unwrap_or_default();
-                let digest = match algorithm.as_str() {
-                    "SHA-1" => crate::digest::sha1(bytes).to_vec(),
-                    "MD5" => crate::digest::md5(bytes).to_vec(),
-                    _ => ids::sha256(bytes).to_vec(),
-                };
-                ArrayBuffer::new(ctx, digest)
+                match crate::digest::digest(&algorithm, bytes) {
+                    Some(digest) => ArrayBuffer::new(ctx, digest),
+                    None => Err(throw(&ctx, format!("no digest algorithm {algorithm}"))),
+                }
             },
         )?,
     )?;

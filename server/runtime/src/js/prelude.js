@@ -192,6 +192,7 @@
       Object.defineProperty(this, "name", { value: name, configurable: true, writable: true });
     }
     get code() { return DOM_CODES.indexOf(this.name) + 1; }
+    get [Symbol.toStringTag]() { return "DOMException"; }
   }
   define("DOMException", DOMException);
 
