@@ -356,19 +356,41 @@
   const held = (owner, section) => owner !== null && owner.blockers.length > 0 && !owner.blockers.includes(section);
   const timers = new Map();
   let timerSeq = 0;
+  // Node's wording for a value of the wrong type ("Received type string ('x')").
+  function received(v) {
+    if (v === undefined || v === null) return "Received " + v;
+    if (typeof v === "function") return "Received function " + (v.name || "<anonymous>");
+    if (typeof v === "object") return v.constructor && v.constructor.name ? "Received an instance of " + v.constructor.name : "Received " + inspect(v, 1, []);
+    let shown = inspect(v, 1, []);
+    if (shown.length > 28) shown = shown.slice(0, 25) + "...";
+    return "Received type " + typeof v + " (" + shown + ")";
+  }
+  // `setTimeout` and `setInterval` return a Timeout, as workerd does (Node's timer object): it
+  // converts to the timer's number, which `clearTimeout` also takes.
+  class Timeout {
+    #id;
+    constructor(key, id) { if (key !== ctorKey) throw new TypeError("Illegal constructor"); this.#id = id; }
+    [Symbol.toPrimitive]() { return this.#id; }
+    refresh() { const t = timers.get(this.#id); if (t) t.at = Date.now() + t.delay; return this; }
+    unref() { return this; }
+    ref() { return this; }
+    hasRef() { return true; }
+    close() { timers.delete(this.#id); return this; }
+  }
   function addTimer(fn, ms, args, repeat) {
-    if (typeof fn !== "function") throw new TypeError("The \"callback\" argument must be of type function");
+    if (typeof fn !== "function") throw new TypeError("The \"callback\" argument must be of type function. " + received(fn));
     const id = ++timerSeq;
     const delay = Math.max(0, Number(ms) || 0);
     timers.set(id, { fn, args, at: Date.now() + delay, delay, repeat, seq: id, owner: cur.owner, section: cur.section });
-    return id;
+    return new Timeout(ctorKey, id);
   }
+  const clearTimer = (t) => { if (t !== null && t !== undefined) timers.delete(Number(t)); };
   define("setTimeout", (fn, ms, ...args) => addTimer(fn, ms, args, false));
   define("setInterval", (fn, ms, ...args) => addTimer(fn, ms, args, true));
-  define("clearTimeout", (id) => { timers.delete(id); });
-  define("clearInterval", (id) => { timers.delete(id); });
+  define("clearTimeout", clearTimer);
+  define("clearInterval", clearTimer);
   define("queueMicrotask", (fn) => {
-    if (typeof fn !== "function") throw new TypeError("The \"callback\" argument must be of type function");
+    if (typeof fn !== "function") throw new TypeError("Failed to execute 'queueMicrotask' on 'ServiceWorkerGlobalScope': parameter 1 is not of type 'function'.");
     Promise.resolve().then(() => fn());
   });
   // Called by the event loop: milliseconds until the next timer, or -1 when there is none.
@@ -425,10 +447,23 @@
     const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     const time = (d) => pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()) + ":" + pad(d.getUTCSeconds()) + " GMT+0000 (Coordinated Universal Time)";
     const date = (d) => { const y = d.getUTCFullYear(); return DAYS[d.getUTCDay()] + " " + MONTHS[d.getUTCMonth()] + " " + pad(d.getUTCDate()) + " " + (y < 0 ? "-" + String(-y).padStart(6, "0") : String(y).padStart(4, "0")); };
+    // The default locale's (en-US) formats, as ICU gives them in UTC; other locales and
+    // options go to the engine's own methods.
+    const proto = Date.prototype, own = { toLocaleString: proto.toLocaleString, toLocaleDateString: proto.toLocaleDateString, toLocaleTimeString: proto.toLocaleTimeString };
+    const plain = (locales, options) => (locales === undefined || locales === "en-US") && (options === undefined || (Object.keys(options).length === 1 && /^(UTC|Etc\/UTC|GMT)$/.test(options.timeZone)));
+    const usDate = (d) => (d.getUTCMonth() + 1) + "/" + d.getUTCDate() + "/" + d.getUTCFullYear();
+    const usTime = (d) => ((d.getUTCHours() % 12) || 12) + ":" + pad(d.getUTCMinutes()) + ":" + pad(d.getUTCSeconds()) + " " + (d.getUTCHours() < 12 ? "AM" : "PM");
+    const local = (name, f) => function (locales, options) {
+      if (!plain(locales, options)) return own[name].call(this, locales, options);
+      return isNaN(this) ? "Invalid Date" : f(this);
+    };
     const methods = {
       toString() { return isNaN(this) ? "Invalid Date" : date(this) + " " + time(this); },
       toDateString() { return isNaN(this) ? "Invalid Date" : date(this); },
       toTimeString() { return isNaN(this) ? "Invalid Date" : time(this); },
+      toLocaleString: local("toLocaleString", (d) => usDate(d) + ", " + usTime(d)),
+      toLocaleDateString: local("toLocaleDateString", usDate),
+      toLocaleTimeString: local("toLocaleTimeString", usTime),
     };
     for (const k of Object.keys(methods)) Object.defineProperty(Date.prototype, k, { value: methods[k], writable: true, configurable: true, enumerable: false });
   }
@@ -526,11 +561,16 @@
   class SyncKvStorage {
     #h;
     constructor(key, h) { if (key !== ctorKey) throw new TypeError("Illegal constructor"); this.#h = h; }
-    get(key) { const v = N.kvGet(this.#h(), String(key)); return v === undefined ? undefined : de(v); }
-    put(key, value) { N.kvPut(this.#h(), String(key), ser(value)); }
-    delete(key) { return N.kvDelete(this.#h(), String(key)); }
+    get(key) { const v = N.kvGet(this.#h(), kvKey("get", key)); return v === undefined ? undefined : de(v); }
+    put(key, value) {
+      key = kvKey("put", key);
+      if (arguments.length < 2) throw new TypeError("Failed to execute 'put' on 'SyncKvStorage': parameter 2 is not of type 'Value'.");
+      N.kvPut(this.#h(), key, ser(value));
+    }
+    delete(key) { return N.kvDelete(this.#h(), kvKey("delete", key)); }
     #listGeneration = 0;
-    list(options = {}) {
+    list(options) {
+      options = listOptions(options, "SyncKvStorage");
       if (options.limit !== undefined && !(options.limit > 0)) throw new TypeError("List limit must be positive.");
       const rows = N.kvList(this.#h(), listOpts(options));
       // Only one list iterator may be live: starting another invalidates this one.
@@ -547,6 +587,22 @@
       };
     }
   }
+  // Argument checks with the platform's texts: a missing key is refused, others become strings.
+  function kvKey(method, key) {
+    if (key === undefined) throw new TypeError(`Failed to execute '${method}' on 'SyncKvStorage': parameter 1 is not of type 'string'.`);
+    return String(key);
+  }
+  function storageKeys(method, keys) {
+    if (keys === undefined) throw new TypeError(`Failed to execute '${method}' on 'DurableObjectStorage': parameter 1 is not of type 'string or Array'.`);
+    return Array.isArray(keys) ? keys.map(String) : String(keys);
+  }
+  function listOptions(o, on) {
+    if (o === undefined || o === null) return {};
+    if (typeof o !== "object" && typeof o !== "function") throw new TypeError(`Failed to execute 'list' on '${on}': parameter 1 is not of type 'ListOptions'.`);
+    if (o.start !== undefined && o.startAfter !== undefined) throw new TypeError("list() cannot be called with both start and startAfter values.");
+    return o;
+  }
+  const notFunction = (method, on) => new TypeError(`Failed to execute '${method}' on '${on}': parameter 1 is not of type 'function'.`);
   function listOpts(o) {
     const s = (x) => (x === undefined ? undefined : String(x));
     return { start: s(o.start), startAfter: s(o.startAfter), end: s(o.end), prefix: s(o.prefix), reverse: !!o.reverse, limit: o.limit === undefined ? undefined : Math.floor(o.limit) };
@@ -565,16 +621,18 @@
       return this.#kv;
     }
     async get(keys) {
+      keys = storageKeys("get", keys);
       if (Array.isArray(keys)) {
         const m = new Map();
-        for (const k of keys) { const v = N.kvGet(this.#h(), String(k)); if (v !== undefined) m.set(String(k), de(v)); }
+        for (const k of keys) { const v = N.kvGet(this.#h(), k); if (v !== undefined) m.set(k, de(v)); }
         return new Map([...m].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
       }
-      const v = N.kvGet(this.#h(), String(keys));
+      const v = N.kvGet(this.#h(), keys);
       return v === undefined ? undefined : de(v);
     }
     async put(key, value) {
-      if (key !== null && typeof key === "object") {
+      if (key === undefined) throw new TypeError("Failed to execute 'put' on 'DurableObjectStorage': parameter 1 is not of type 'string or object'.");
+      if (key !== null && typeof key === "object" && !Array.isArray(key)) {
         const entries = Object.keys(key).filter((k) => key[k] !== undefined).map((k) => [k, ser(key[k])]);
         for (const [k, v] of entries) N.kvPut(this.#h(), k, v);
         return;
@@ -583,23 +641,31 @@
       N.kvPut(this.#h(), String(key), ser(value));
     }
     async delete(keys) {
-      if (Array.isArray(keys)) { let n = 0; for (const k of keys) if (N.kvDelete(this.#h(), String(k))) n++; return n; }
-      return N.kvDelete(this.#h(), String(keys));
+      keys = storageKeys("delete", keys);
+      if (Array.isArray(keys)) { let n = 0; for (const k of keys) if (N.kvDelete(this.#h(), k)) n++; return n; }
+      return N.kvDelete(this.#h(), keys);
     }
-    async list(options = {}) {
+    async list(options) {
+      options = listOptions(options, "DurableObjectStorage");
       if (options.limit !== undefined && !(options.limit > 0)) throw new TypeError("List limit must be positive.");
       return new Map(N.kvList(this.#h(), listOpts(options)).map(([k, v]) => [k, de(v)]));
     }
     async deleteAll() { N.deleteAll(this.#h()); }
     transactionSync(fn) {
-      if (typeof fn !== "function") throw new TypeError("Failed to execute 'transactionSync' on 'DurableObjectStorage': parameter 1 is not of type 'function'.");
+      if (typeof fn !== "function") throw notFunction("transactionSync", "DurableObjectStorage");
       N.spBegin(this.#h());
       let r;
       try { r = fn(); } catch (e) { N.spEnd(this.#h(), false); throw e; }
       N.spEnd(this.#h(), true);
       return r;
     }
-    async transaction(fn) {
+    // The closure runs as blockConcurrencyWhile() callbacks do (a step later, holding the
+    // object's other events and timers), but a throw only rolls back: the object is not reset.
+    transaction(fn) {
+      if (typeof fn !== "function") return Promise.reject(notFunction("transaction", "DurableObjectStorage"));
+      return this.#inst.hold(() => this.#transaction(fn), false);
+    }
+    async #transaction(fn) {
       const h = this.#h();
       N.asyncTxn(h, 1);
       N.spBegin(h);
@@ -689,13 +755,8 @@
         id,
         storage: new DurableObjectStorage(ctorKey, getHandle, ns._sqlite, this),
         blockConcurrencyWhile(fn) {
-          const p = Promise.resolve().then(() => { cur = { owner: inst, section: p }; return fn(); });
-          inst.blockers.push(p);
-          const done = () => { releaseTimers(inst); inst.blockers = inst.blockers.filter((b) => b !== p); };
-          // A failed callback breaks the object, as on the platform: it is reset, and the
-          // event that called this fails with the error even if it catches it.
-          p.then(done, (e) => { done(); inst._reset(e); });
-          return p;
+          if (typeof fn !== "function") return Promise.reject(notFunction("blockConcurrencyWhile", "DurableObjectState"));
+          return inst.hold(fn, true);
         },
         waitUntil(p) { Promise.resolve(p).catch(reportUncaught); },
         abort(reason) {
@@ -706,6 +767,18 @@
         getWebSockets() { return []; },
         acceptWebSocket() { throw new Error("WebSockets are not supported by dols test yet."); },
       };
+    }
+    // Runs `fn` a step later as a section that holds the object's other events, and its timers
+    // and RPC results started outside `fn`, until the promise it returns settles. With
+    // `resetOnError` (blockConcurrencyWhile), a failed callback breaks the object, as on the
+    // platform: it is reset, and the event that called this fails with the error even if it
+    // catches it.
+    hold(fn, resetOnError) {
+      const p = Promise.resolve().then(() => { cur = { owner: this, section: p }; return fn(); });
+      this.blockers.push(p);
+      const done = () => { releaseTimers(this); this.blockers = this.blockers.filter((b) => b !== p); };
+      p.then(done, (e) => { done(); if (resetOnError) this._reset(e); });
+      return p;
     }
     // One alarm per object: a timer for the stored time. When it fires the stored time is read
     // again (a rolled-back setAlarm leaves nothing, a newer one moves it), cleared, and `alarm()`

@@ -444,8 +444,10 @@
     return Promise.reject(new Error(`Outbound fetch() is not available in dols test (fetch of ${url} refused): the embedded runtime has no network access.`));
   });
 
+  const signalKey = Symbol("signal");
   class AbortSignal {
     #aborted = false; #reason; #listeners = [];
+    constructor(key) { if (key !== signalKey) throw new TypeError("Illegal constructor"); }
     get aborted() { return this.#aborted; }
     get reason() { return this.#reason; }
     throwIfAborted() { if (this.#aborted) throw this.#reason; }
@@ -458,10 +460,25 @@
       for (const fn of this.#listeners) fn.call(this, { type: "abort", target: this });
       if (typeof this.onabort === "function") this.onabort({ type: "abort", target: this });
     }
-    static abort(reason) { const s = new AbortSignal(); s._abort(reason); return s; }
+    static abort(reason) { const s = new AbortSignal(signalKey); s._abort(reason); return s; }
+    static timeout(ms) {
+      const s = new AbortSignal(signalKey);
+      setTimeout(() => s._abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")), ms);
+      return s;
+    }
+    // Aborted when the first of `signals` is, with its reason.
+    static any(signals) {
+      if (signals === null || typeof signals !== "object" || typeof signals[Symbol.iterator] !== "function") throw new TypeError("Failed to execute 'any' on 'AbortSignal': parameter 1 is not of type 'Array'.");
+      signals = [...signals];
+      signals.forEach((x, i) => { if (!(x instanceof AbortSignal)) throw new TypeError(`Incorrect type for array element ${i}: the provided value is not of type 'AbortSignal'.`); });
+      const s = new AbortSignal(signalKey);
+      for (const x of signals) if (x.aborted) { s._abort(x.reason); return s; }
+      for (const x of signals) x.addEventListener("abort", () => s._abort(x.reason));
+      return s;
+    }
   }
   class AbortController {
-    #signal = new AbortSignal();
+    #signal = new AbortSignal(signalKey);
     get signal() { return this.#signal; }
     abort(reason) { this.#signal._abort(reason); }
   }
