@@ -628,7 +628,8 @@ pub struct RunOptions {
     pub fake_time: bool,
     /// Leave the engine and the databases to the operating system instead of tearing them
     /// down, for a process that exits right after the run (`dols test`). Committed writes are
-    /// in each database's write-ahead log, which SQLite replays on the next open.
+    /// in each database's write-ahead log, which SQLite replays on the next open (a log grown
+    /// past 1 MiB is first moved into the database file, without syncing).
     pub skip_teardown: bool,
 }
 
@@ -700,7 +701,11 @@ pub fn run_tests_with(
     rt.set_loader(FsResolver, FsLoader);
     rt.set_max_stack_size(1024 * 1024);
     rt.set_memory_limit(limits.memory);
-    let ctx = Context::full(&rt).map_err(|e| e.to_string())?;
+    // QuickJS collects garbage first at 256 KB of allocations, then at 1.5 times what is live:
+    // several collections while the prelude and a small project load. Starting at 4 MB leaves
+    // a small run without any.
+    rt.set_gc_threshold(4 * 1024 * 1024);
+    let ctx = new_context(&rt)?;
     let host = Rc::new(Host {
         out: out.clone(),
         location: state,
@@ -910,14 +915,28 @@ pub fn run_tests_with(
     if options.skip_teardown {
         // The process ends right after the run: the OS reclaims the memory at once, where
         // QuickJS's final garbage collection of every object and function would take longer
-        // than the rest of a small run's shutdown. The databases are left open too: every
-        // turn has been committed to the write-ahead log, which SQLite reads back on the next
-        // open, and closing would checkpoint it (two fsyncs) only to recreate it next run.
+        // than the rest of a small run's shutdown. The databases are left open too (closing
+        // would checkpoint with two fsyncs and delete the log, only for the next run to create
+        // it again); a log grown large is moved into its database file, unsynced, so that the
+        // next open does not replay it.
+        for (db, _) in host.dbs.borrow().iter() {
+            db.checkpoint_at_exit();
+        }
         std::mem::forget(ctx);
         std::mem::forget(rt);
         std::mem::forget(host);
     }
     Ok(report)
+}
+
+/// A context with QuickJS's standard intrinsics but its `atob`/`btoa` and `performance`, which
+/// the prelude defines as workerd has them (so building QuickJS's own would be wasted).
+fn new_context(rt: &Runtime) -> Result<Context, String> {
+    use rquickjs::context::intrinsic::{
+        Date, Eval, Json, MapSet, Promise, Proxy, RegExp, TypedArrays, WeakRef,
+    };
+    Context::custom::<(Date, Eval, RegExp, Json, Proxy, MapSet, TypedArrays, Promise, WeakRef)>(rt)
+        .map_err(|e| e.to_string())
 }
 
 /// Evaluates the prelude in `ctx`, from the bytecode compiled at build time.
@@ -933,7 +952,7 @@ fn json_str(s: &str) -> String {
 /// unit tests of the web APIs).
 pub fn eval_script(source: &str) -> Result<String, String> {
     let rt = Runtime::new().map_err(|e| e.to_string())?;
-    let ctx = Context::full(&rt).map_err(|e| e.to_string())?;
+    let ctx = new_context(&rt)?;
     let buf = Rc::new(RefCell::new((String::new(), String::new())));
     let host = Rc::new(Host {
         out: Output::Capture(buf.clone()),
