@@ -35,7 +35,10 @@ mod tests {
 
     #[test]
     fn known_digests() {
-        assert_eq!(d("SHA-1", b"abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
+        assert_eq!(
+            d("SHA-1", b"abc"),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
         assert_eq!(d("SHA-1", b""), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
         assert_eq!(d("MD5", b""), "d41d8cd98f00b204e9800998ecf8427e");
         assert_eq!(d("MD5", b"abc"), "900150983cd24fb0d6963f7d28e17f72");
@@ -43,7 +46,10 @@ mod tests {
             d("SHA-256", b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
-        assert_eq!(hex(&sha256(b"")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(
+            hex(&sha256(b"")),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
         assert_eq!(
             d("SHA-384", b"abc"),
             "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7"
