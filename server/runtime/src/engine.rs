@@ -24,6 +24,8 @@ use crate::strip::strip_types;
 const PRELUDE_BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/prelude.qjsbc"));
 /// The web platform part (`js/web.js`), evaluated the first time one of its globals is used.
 const WEB_BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/web.qjsbc"));
+/// The console's value formatting (`js/inspect.js`), evaluated the first time it is needed.
+const INSPECT_BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/inspect.qjsbc"));
 const WORKERS_MODULE: &str = "export const DurableObject = globalThis.__dols.DurableObject;\n\
 export const WorkerEntrypoint = globalThis.__dols.WorkerEntrypoint;\n\
 export const RpcTarget = globalThis.__dols.RpcTarget;\n\
@@ -349,6 +351,12 @@ fn install_natives<'js>(ctx: &Ctx<'js>, host: &Rc<Host>) -> rquickjs::Result<()>
         "loadWeb",
         Function::new(ctx.clone(), |ctx: Ctx<'js>| {
             crate::bytecode::run_script(&ctx, WEB_BYTECODE)
+        })?,
+    )?;
+    n.set(
+        "loadInspect",
+        Function::new(ctx.clone(), |ctx: Ctx<'js>| {
+            crate::bytecode::run_script(&ctx, INSPECT_BYTECODE)
         })?,
     )?;
     let h = host.clone();
@@ -993,6 +1001,7 @@ mod tests {
         for (source, name, embedded) in [
             (include_str!("js/prelude.js"), "<dols prelude>", PRELUDE_BYTECODE),
             (include_str!("js/web.js"), "<dols web>", WEB_BYTECODE),
+            (include_str!("js/inspect.js"), "<dols inspect>", INSPECT_BYTECODE),
         ] {
             let fresh = ctx
                 .with(|ctx| crate::bytecode::compile_script(&ctx, source, name))
