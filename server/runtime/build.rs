@@ -1,5 +1,6 @@
-//! Compiles the prelude (`src/js/prelude.js`) and its on-demand web part (`src/js/web.js`) to
-//! QuickJS bytecode, so that a run does not parse them (see `src/bytecode.rs`).
+//! Compiles the prelude (`src/js/prelude.js`) and its on-demand parts (`src/js/web.js`,
+//! `src/js/inspect.js`) to QuickJS bytecode, so that a run does not parse them (see
+//! `src/bytecode.rs`).
 
 #[path = "src/bytecode.rs"]
 mod bytecode;
@@ -12,6 +13,7 @@ fn main() {
     for (file, name, target) in [
         ("src/js/prelude.js", "<dols prelude>", "prelude.qjsbc"),
         ("src/js/web.js", "<dols web>", "web.qjsbc"),
+        ("src/js/inspect.js", "<dols inspect>", "inspect.qjsbc"),
     ] {
         println!("cargo:rerun-if-changed={file}");
         let source = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{file}: {e}"));

@@ -25,6 +25,8 @@ use crate::strip::strip_types;
 const PRELUDE_BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/prelude.qjsbc"));
 /// The web platform part (`js/web.js`), evaluated the first time one of its globals is used.
 const WEB_BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/web.qjsbc"));
+/// The console's value formatting (`js/inspect.js`), evaluated the first time it is needed.
+const INSPECT_BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/inspect.qjsbc"));
 const WORKERS_MODULE: &str = "export const DurableObject = globalThis.__dols.DurableObject;\n\
 export const WorkerEntrypoint = globalThis.__dols.WorkerEntrypoint;\n\
 export const RpcTarget = globalThis.__dols.RpcTarget;\n\
@@ -352,6 +354,12 @@ fn install_natives<'js>(ctx: &Ctx<'js>, host: &Rc<Host>) -> rquickjs::Result<()>
             crate::bytecode::run_script(&ctx, WEB_BYTECODE)
         })?,
     )?;
+    n.set(
+        "loadInspect",
+        Function::new(ctx.clone(), |ctx: Ctx<'js>| {
+            crate::bytecode::run_script(&ctx, INSPECT_BYTECODE)
+        })?,
+    )?;
     let h = host.clone();
     n.set(
         "random",
@@ -369,12 +377,10 @@ fn install_natives<'js>(ctx: &Ctx<'js>, host: &Rc<Host>) -> rquickjs::Result<()>
                 // SAFETY: the bytes are hashed at once, before any JS runs that could detach
                 // the buffer.
                 let bytes = unsafe { data.as_bytes() }.unwrap_or_default();
-                let digest = match algorithm.as_str() {
-                    "SHA-1" => crate::digest::sha1(bytes).to_vec(),
-                    "MD5" => crate::digest::md5(bytes).to_vec(),
-                    _ => ids::sha256(bytes).to_vec(),
-                };
-                ArrayBuffer::new(ctx, digest)
+                match crate::digest::digest(&algorithm, bytes) {
+                    Some(digest) => ArrayBuffer::new(ctx, digest),
+                    None => Err(throw(&ctx, format!("no digest algorithm {algorithm}"))),
+                }
             },
         )?,
     )?;
@@ -631,7 +637,8 @@ pub struct RunOptions {
     pub fake_time: bool,
     /// Leave the engine and the databases to the operating system instead of tearing them
     /// down, for a process that exits right after the run (`dols test`). Committed writes are
-    /// in each database's write-ahead log, which SQLite replays on the next open.
+    /// in each database's write-ahead log, which SQLite replays on the next open (a log grown
+    /// past 1 MiB is first moved into the database file, without syncing).
     pub skip_teardown: bool,
     /// A debugger to attach (see [`crate::debugger`]). Without one the engine's hook is off,
     /// unless the environment variable `DOLS_DEBUG_HOOK=1` attaches an idle one (no
@@ -707,7 +714,11 @@ pub fn run_tests_with(
     rt.set_loader(FsResolver, FsLoader);
     rt.set_max_stack_size(1024 * 1024);
     rt.set_memory_limit(limits.memory);
-    let ctx = Context::full(&rt).map_err(|e| e.to_string())?;
+    // QuickJS collects garbage first at 256 KB of allocations, then at 1.5 times what is live:
+    // several collections while the prelude and a small project load. Starting at 4 MB leaves
+    // a small run without any.
+    rt.set_gc_threshold(4 * 1024 * 1024);
+    let ctx = new_context(&rt)?;
     let host = Rc::new(Host {
         out: out.clone(),
         location: state,
@@ -930,9 +941,13 @@ pub fn run_tests_with(
     if options.skip_teardown {
         // The process ends right after the run: the OS reclaims the memory at once, where
         // QuickJS's final garbage collection of every object and function would take longer
-        // than the rest of a small run's shutdown. The databases are left open too: every
-        // turn has been committed to the write-ahead log, which SQLite reads back on the next
-        // open, and closing would checkpoint it (two fsyncs) only to recreate it next run.
+        // than the rest of a small run's shutdown. The databases are left open too (closing
+        // would checkpoint with two fsyncs and delete the log, only for the next run to create
+        // it again); a log grown large is moved into its database file, unsynced, so that the
+        // next open does not replay it.
+        for (db, _) in host.dbs.borrow().iter() {
+            db.checkpoint_at_exit();
+        }
         drop(hook);
         std::mem::forget(ctx);
         std::mem::forget(rt);
@@ -976,6 +991,16 @@ fn attach_debugger(
     Ok(installed)
 }
 
+/// A context with QuickJS's standard intrinsics but its `atob`/`btoa` and `performance`, which
+/// the prelude defines as workerd has them (so building QuickJS's own would be wasted).
+fn new_context(rt: &Runtime) -> Result<Context, String> {
+    use rquickjs::context::intrinsic::{
+        Date, Eval, Json, MapSet, Promise, Proxy, RegExp, TypedArrays, WeakRef,
+    };
+    Context::custom::<(Date, Eval, RegExp, Json, Proxy, MapSet, TypedArrays, Promise, WeakRef)>(rt)
+        .map_err(|e| e.to_string())
+}
+
 /// Evaluates the prelude in `ctx`, from the bytecode compiled at build time.
 fn eval_prelude(ctx: &Ctx<'_>) -> rquickjs::Result<()> {
     crate::bytecode::run_script(ctx, PRELUDE_BYTECODE).map(drop)
@@ -989,7 +1014,7 @@ fn json_str(s: &str) -> String {
 /// unit tests of the web APIs).
 pub fn eval_script(source: &str) -> Result<String, String> {
     let rt = Runtime::new().map_err(|e| e.to_string())?;
-    let ctx = Context::full(&rt).map_err(|e| e.to_string())?;
+    let ctx = new_context(&rt)?;
     let buf = Rc::new(RefCell::new((String::new(), String::new())));
     let host = Rc::new(Host {
         out: Output::Capture(buf.clone()),
@@ -1030,6 +1055,7 @@ mod tests {
         for (source, name, embedded) in [
             (include_str!("js/prelude.js"), "<dols prelude>", PRELUDE_BYTECODE),
             (include_str!("js/web.js"), "<dols web>", WEB_BYTECODE),
+            (include_str!("js/inspect.js"), "<dols inspect>", INSPECT_BYTECODE),
         ] {
             let fresh = ctx
                 .with(|ctx| crate::bytecode::compile_script(&ctx, source, name))

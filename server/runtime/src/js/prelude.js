@@ -30,150 +30,15 @@
   }
 
   // ---------------------------------------------------------------- console
-  // Node's quoting: single quotes unless the string has one, then double, then backticks.
-  function quote(str) {
-    const q = !str.includes("'") ? "'" : !str.includes('"') ? '"' : !str.includes("`") ? "`" : "'";
-    const esc = str.replace(/[\\\x00-\x1f\x7f]/g, (c) => ({ "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\b": "\\b", "\f": "\\f", "\v": "\\v" })[c] || "\\x" + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0"));
-    return q + (q === "'" ? esc.replace(/'/g, "\\'") : esc) + q;
-  }
-  // `state.circular` maps an object that is referenced from inside itself to its `*n` label;
-  // `indent` is the column the value starts at when its entries go on lines of their own.
-  function inspect(v, depth, seen, state = { circular: new Map() }, indent = 0) {
-    switch (typeof v) {
-      case "string": return depth === 0 ? v : quote(v);
-      case "number": return Object.is(v, -0) ? "-0" : String(v);
-      case "bigint": return v + "n";
-      case "undefined": return "undefined";
-      case "symbol": return v.toString();
-      case "function": return v.prototype && /^class\b/.test(Function.prototype.toString.call(v))
-        ? "[class " + (v.name || "(anonymous)") + "]" : v.name ? "[Function: " + v.name + "]" : "[Function (anonymous)]";
-      case "boolean": return String(v);
-    }
-    if (v === null) return "null";
-    if (seen.includes(v)) {
-      if (!state.circular.has(v)) state.circular.set(v, state.circular.size + 1);
-      return "[Circular *" + state.circular.get(v) + "]";
-    }
-    if (v instanceof Error) return v.stack ? v.name + ": " + v.message + "\n" + v.stack.replace(/\n$/, "") : v.name + ": " + v.message;
-    if (depth > 2) return Array.isArray(v) ? "[Array]" : "[Object]";
-    seen = seen.concat([v]);
-    const sub = (x) => inspect(x, depth + 1, seen, state, indent + 2);
-    const out = inspectObject(v, sub, indent);
-    return state.circular.has(v) ? "<ref *" + state.circular.get(v) + "> " + out : out;
-  }
-  const BREAK_LENGTH = 80, MAX_ITEMS = 100;
-  // Entries on one line when they fit in 80 columns, else one per line (arrays of more than
-  // six short items in aligned columns), as Node's `util.inspect` lays them out.
-  function layout(open, entries, close, indent, items) {
-    let lines = entries;
-    if (items && entries.length > 6) lines = columns(entries, indent, items);
-    if (lines === entries) {
-      const start = entries.length + indent + open.length + 10;
-      let total = entries.length + start;
-      let fits = total + entries.length <= BREAK_LENGTH;
-      for (let i = 0; fits && i < entries.length; i++) { total += entries[i].length; fits = total <= BREAK_LENGTH; }
-      const joined = entries.join(", ");
-      if (fits && !joined.includes("\n")) return open + " " + joined + " " + close;
-    }
-    const pad = "\n" + " ".repeat(indent);
-    return open + pad + "  " + lines.join("," + pad + "  ") + pad + close;
-  }
-  // Groups many short array items into aligned columns (numbers right-aligned).
-  function columns(entries, indent, items) {
-    const n = entries.length - (items.more ? 1 : 0);
-    let total = 0, max = 0;
-    for (let i = 0; i < n; i++) { total += entries[i].length + 2; max = Math.max(max, entries[i].length); }
-    const width = max + 2;
-    if (!(width * 3 + indent < BREAK_LENGTH && (total / width > 5 || max <= 6))) return entries;
-    const bias = Math.sqrt(width - total / entries.length);
-    const biased = Math.max(width - 3 - bias, 1);
-    const cols = Math.min(Math.round(Math.sqrt(2.5 * biased * n) / biased), Math.floor((BREAK_LENGTH - indent) / width), 12, 15);
-    if (cols <= 1) return entries;
-    const colWidth = [];
-    for (let c = 0; c < cols; c++) {
-      let w = 0;
-      for (let j = c; j < n; j += cols) w = Math.max(w, entries[j].length);
-      colWidth.push(w + 2);
-    }
-    const right = items.numeric;
-    const out = [];
-    for (let i = 0; i < n; i += cols) {
-      const end = Math.min(i + cols, n);
-      let line = "";
-      for (let j = i; j < end - 1; j++) line += right ? (entries[j] + ", ").padStart(colWidth[j - i]) : (entries[j] + ", ").padEnd(colWidth[j - i]);
-      line += right ? entries[end - 1].padStart(colWidth[end - 1 - i] - 2) : entries[end - 1];
-      out.push(line);
-    }
-    if (items.more) out.push(entries[entries.length - 1]);
-    return out;
-  }
-  function listItems(v, sub) {
-    const parts = [];
-    const shown = Math.min(v.length, MAX_ITEMS);
-    for (let i = 0; i < shown; i++) {
-      if (i in v) { parts.push(sub(v[i])); continue; }
-      let j = i;
-      while (j < shown && !(j in v)) j++;
-      parts.push("<" + (j - i) + " empty item" + (j - i > 1 ? "s" : "") + ">");
-      i = j - 1;
-    }
-    const more = v.length > MAX_ITEMS;
-    if (more) parts.push("... " + (v.length - MAX_ITEMS) + " more item" + (v.length - MAX_ITEMS > 1 ? "s" : ""));
-    let numeric = true;
-    for (let i = 0; i < shown && numeric; i++) numeric = typeof v[i] === "number" || typeof v[i] === "bigint";
-    return { parts, items: { more, numeric } };
-  }
-  function inspectObject(v, sub, indent) {
-    if (Array.isArray(v)) {
-      if (v.length === 0) return "[]";
-      const { parts, items } = listItems(v, sub);
-      return layout("[", parts, "]", indent, items);
-    }
-    if (v instanceof Date) return isNaN(v) ? "Invalid Date" : v.toISOString();
-    if (v instanceof RegExp) return String(v);
-    if (v instanceof Map) return v.size ? layout("Map(" + v.size + ") {", [...v].map(([k, x]) => sub(k) + " => " + sub(x)), "}", indent) : "Map(0) {}";
-    if (v instanceof Set) return v.size ? layout("Set(" + v.size + ") {", [...v].map(sub), "}", indent) : "Set(0) {}";
-    if (v instanceof WeakMap || v instanceof WeakSet) return (v instanceof WeakMap ? "WeakMap" : "WeakSet") + " { <items unknown> }";
-    if (v instanceof Promise) {
-      const [st, value] = N.promiseState(v);
-      return "Promise { " + (st === 0 ? "<pending>" : st === 2 ? "<rejected> " + sub(value) : sub(value)) + " }";
-    }
-    if (v instanceof ArrayBuffer) {
-      const bytes = Array.from(new Uint8Array(v, 0, Math.min(v.byteLength, MAX_ITEMS)), (b) => b.toString(16).padStart(2, "0"));
-      const more = v.byteLength > MAX_ITEMS ? " ... " + (v.byteLength - MAX_ITEMS) + " more byte" + (v.byteLength - MAX_ITEMS > 1 ? "s" : "") : "";
-      return layout("ArrayBuffer {", ["[Uint8Contents]: <" + bytes.join(" ") + more + ">", "byteLength: " + v.byteLength], "}", indent);
-    }
-    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
-      const open = v.constructor.name + "(" + v.length + ") [";
-      if (v.length === 0) return open + "]";
-      const { parts, items } = listItems(v, sub);
-      return layout(open, parts, "]", indent, items);
-    }
-    const keys = Object.keys(v);
-    const ctor = Object.getPrototypeOf(v) && Object.getPrototypeOf(v).constructor;
-    const prefix = ctor && ctor !== Object && ctor.name ? ctor.name + " " : Object.getPrototypeOf(v) === null ? "[Object: null prototype] " : "";
-    if (keys.length === 0) return prefix + "{}";
-    const key = (k) => /^[A-Za-z_$][\w$]*$/.test(k) ? k : quote(k);
-    return layout(prefix + "{", keys.map((k) => key(k) + ": " + sub(v[k])), "}", indent);
-  }
-  // `console.log("%s is %d", ...)`: printf-style directives in a first string argument.
+  // Formatting values (js/inspect.js, its own bytecode) is loaded the first time something other
+  // than plain strings is printed: a run that logs only strings never needs it.
+  let inspector = null;
+  const loadInspector = () => inspector || (inspector = N.loadInspect()(N));
+  const inspect = (v, depth, seen) => loadInspector().inspect(v, depth, seen);
   function format(args) {
-    if (typeof args[0] !== "string" || !args[0].includes("%")) return args.map((a) => inspect(a, 0, [])).join(" ");
-    let i = 1;
-    const first = args[0].replace(/%([sdifjoOc%])/g, (m, d) => {
-      if (d === "%") return "%";
-      if (i >= args.length) return m;
-      const a = args[i++];
-      switch (d) {
-        case "s": return typeof a === "string" ? a : typeof a === "bigint" ? a + "n" : typeof a === "object" && a !== null ? inspect(a, 1, []) : inspect(a, 0, []);
-        case "d": case "i": { if (typeof a === "bigint") return a + "n"; const n = Number(a); return String(d === "i" ? Math.trunc(n) : n); }
-        case "f": return String(parseFloat(a));
-        case "j": try { return JSON.stringify(a); } catch { return "[Circular]"; }
-        case "c": return "";
-        default: return inspect(a, 1, []);
-      }
-    });
-    return [first, ...args.slice(i).map((a) => inspect(a, 0, []))].join(" ");
+    let plain = typeof args[0] !== "string" || !args[0].includes("%");
+    for (let i = 0; plain && i < args.length; i++) plain = typeof args[i] === "string";
+    return plain ? args.join(" ") : loadInspector().format(args);
   }
   const console = {
     log: (...a) => N.print(1, format(a)),
@@ -192,6 +57,7 @@
       Object.defineProperty(this, "name", { value: name, configurable: true, writable: true });
     }
     get code() { return DOM_CODES.indexOf(this.name) + 1; }
+    get [Symbol.toStringTag]() { return "DOMException"; }
   }
   define("DOMException", DOMException);
 
@@ -343,36 +209,98 @@
   }
 
   // ---------------------------------------------------------------- timers and tasks
+  // Who runs now: the object whose macrotask (delivered event, timer, RPC result) this is, and
+  // the blockConcurrencyWhile() section it runs in, if any. A macrotask sets it and it stays for
+  // the jobs that follow (they descend from that macrotask); when a section's callback starts,
+  // the rest of the run of jobs counts as that section (its code after an immediate `await`
+  // cannot be told apart from other code of the object there). The test runner is `owner: null`.
+  let cur = { owner: null, section: null };
+  // Whether code of `owner` started in `section` must wait: the object is held by a
+  // blockConcurrencyWhile() section other than that one. As on the platform, a timer, or the
+  // result of an RPC call, that was started outside the running callback waits for it to settle.
+  const held = (owner, section) => owner !== null && owner.blockers.length > 0 && !owner.blockers.includes(section);
   const timers = new Map();
   let timerSeq = 0;
+  // Node's wording for a value of the wrong type ("Received type string ('x')").
+  function received(v) {
+    if (v === undefined || v === null) return "Received " + v;
+    if (typeof v === "function") return "Received function " + (v.name || "<anonymous>");
+    if (typeof v === "object") return v.constructor && v.constructor.name ? "Received an instance of " + v.constructor.name : "Received " + inspect(v, 1, []);
+    let shown = inspect(v, 1, []);
+    if (shown.length > 28) shown = shown.slice(0, 25) + "...";
+    return "Received type " + typeof v + " (" + shown + ")";
+  }
+  // `setTimeout` and `setInterval` return a Timeout, as workerd does (Node's timer object): it
+  // converts to the timer's number, which `clearTimeout` also takes.
+  class Timeout {
+    #id;
+    constructor(key, id) { if (key !== ctorKey) throw new TypeError("Illegal constructor"); this.#id = id; }
+    [Symbol.toPrimitive]() { return this.#id; }
+    refresh() { const t = timers.get(this.#id); if (t) t.at = Date.now() + t.delay; return this; }
+    unref() { return this; }
+    ref() { return this; }
+    hasRef() { return true; }
+    close() { timers.delete(this.#id); return this; }
+  }
   function addTimer(fn, ms, args, repeat) {
-    if (typeof fn !== "function") throw new TypeError("The \"callback\" argument must be of type function");
+    if (typeof fn !== "function") throw new TypeError("The \"callback\" argument must be of type function. " + received(fn));
     const id = ++timerSeq;
     const delay = Math.max(0, Number(ms) || 0);
-    timers.set(id, { fn, args, at: Date.now() + delay, delay, repeat, seq: id });
-    return id;
+    timers.set(id, { fn, args, at: Date.now() + delay, delay, repeat, seq: id, owner: cur.owner, section: cur.section });
+    return new Timeout(ctorKey, id);
   }
+  const clearTimer = (t) => { if (t !== null && t !== undefined) timers.delete(Number(t)); };
   define("setTimeout", (fn, ms, ...args) => addTimer(fn, ms, args, false));
   define("setInterval", (fn, ms, ...args) => addTimer(fn, ms, args, true));
-  define("clearTimeout", (id) => { timers.delete(id); });
-  define("clearInterval", (id) => { timers.delete(id); });
+  define("clearTimeout", clearTimer);
+  define("clearInterval", clearTimer);
   define("queueMicrotask", (fn) => {
-    if (typeof fn !== "function") throw new TypeError("The \"callback\" argument must be of type function");
+    if (typeof fn !== "function") throw new TypeError("Failed to execute 'queueMicrotask' on 'ServiceWorkerGlobalScope': parameter 1 is not of type 'function'.");
     Promise.resolve().then(() => fn());
   });
   // Called by the event loop: milliseconds until the next timer, or -1 when there is none.
+  // A held timer is skipped until its object's section settles; then it fires (once, for an
+  // interval that missed several periods).
   function nextTimer() {
     let best = null;
-    for (const t of timers.values()) if (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)) best = t;
+    for (const t of timers.values()) if (!held(t.owner, t.section) && (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq))) best = t;
     return best ? Math.max(0, best.at - Date.now()) : -1;
   }
   // Runs the earliest due timer (one macrotask).
   function runTimer() {
     let best = null, bestId = 0;
-    for (const [id, t] of timers) if (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)) { best = t; bestId = id; }
+    for (const [id, t] of timers) if (!held(t.owner, t.section) && (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq))) { best = t; bestId = id; }
     if (!best || best.at > Date.now()) return;
-    if (best.repeat) { best.at = Date.now() + best.delay; best.seq = ++timerSeq; } else timers.delete(bestId);
-    try { best.fn(...best.args); } catch (e) { reportUncaught(e); }
+    fireTimer(bestId, best);
+  }
+  function fireTimer(id, t) {
+    t.released = false;
+    if (t.repeat) { t.at = Date.now() + t.delay; t.seq = ++timerSeq; } else timers.delete(id);
+    cur = { owner: t.owner, section: t.section };
+    try { t.fn(...t.args); } catch (e) { reportUncaught(e); }
+  }
+  // When a section settles, the object's earliest timer that came due while it was held has
+  // waited at its gate with its queued events: it goes in the order they began to wait (see
+  // `deliver`). Its other due timers were not waiting yet (the platform arms one timer at a time):
+  // they run as timers do, after the events queued by then.
+  function releaseTimers(owner) {
+    const now = Date.now();
+    let best = null;
+    for (const t of timers.values()) if (t.owner === owner && t.at <= now && held(t.owner, t.section) && (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq))) best = t;
+    if (best) { best.released = true; anyReleased = true; }
+  }
+  let anyReleased = false;
+  // The released timer that began to wait first, if it did so before `before` (a time).
+  function releasedTimer(before) {
+    if (!anyReleased) return null;
+    let best = null, bestId = 0, left = false;
+    for (const [id, t] of timers) {
+      if (!t.released) continue;
+      left = true;
+      if (!held(t.owner, t.section) && t.at <= before && (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq))) { best = t; bestId = id; }
+    }
+    anyReleased = left;
+    return best && [bestId, best];
   }
   function reportUncaught(e) {
     N.print(2, "Uncaught " + (e instanceof Error ? (e.stack ? e.name + ": " + e.message + "\n" + e.stack : e.name + ": " + e.message) : inspect(e, 0, [])));
@@ -384,10 +312,23 @@
     const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     const time = (d) => pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()) + ":" + pad(d.getUTCSeconds()) + " GMT+0000 (Coordinated Universal Time)";
     const date = (d) => { const y = d.getUTCFullYear(); return DAYS[d.getUTCDay()] + " " + MONTHS[d.getUTCMonth()] + " " + pad(d.getUTCDate()) + " " + (y < 0 ? "-" + String(-y).padStart(6, "0") : String(y).padStart(4, "0")); };
+    // The default locale's (en-US) formats, as ICU gives them in UTC; other locales and
+    // options go to the engine's own methods.
+    const proto = Date.prototype, own = { toLocaleString: proto.toLocaleString, toLocaleDateString: proto.toLocaleDateString, toLocaleTimeString: proto.toLocaleTimeString };
+    const plain = (locales, options) => (locales === undefined || locales === "en-US") && (options === undefined || (Object.keys(options).length === 1 && /^(UTC|Etc\/UTC|GMT)$/.test(options.timeZone)));
+    const usDate = (d) => (d.getUTCMonth() + 1) + "/" + d.getUTCDate() + "/" + d.getUTCFullYear();
+    const usTime = (d) => ((d.getUTCHours() % 12) || 12) + ":" + pad(d.getUTCMinutes()) + ":" + pad(d.getUTCSeconds()) + " " + (d.getUTCHours() < 12 ? "AM" : "PM");
+    const local = (name, f) => function (locales, options) {
+      if (!plain(locales, options)) return own[name].call(this, locales, options);
+      return isNaN(this) ? "Invalid Date" : f(this);
+    };
     const methods = {
       toString() { return isNaN(this) ? "Invalid Date" : date(this) + " " + time(this); },
       toDateString() { return isNaN(this) ? "Invalid Date" : date(this); },
       toTimeString() { return isNaN(this) ? "Invalid Date" : time(this); },
+      toLocaleString: local("toLocaleString", (d) => usDate(d) + ", " + usTime(d)),
+      toLocaleDateString: local("toLocaleDateString", usDate),
+      toLocaleTimeString: local("toLocaleTimeString", usTime),
     };
     for (const k of Object.keys(methods)) Object.defineProperty(Date.prototype, k, { value: methods[k], writable: true, configurable: true, enumerable: false });
   }
@@ -485,11 +426,16 @@
   class SyncKvStorage {
     #h;
     constructor(key, h) { if (key !== ctorKey) throw new TypeError("Illegal constructor"); this.#h = h; }
-    get(key) { const v = N.kvGet(this.#h(), String(key)); return v === undefined ? undefined : de(v); }
-    put(key, value) { N.kvPut(this.#h(), String(key), ser(value)); }
-    delete(key) { return N.kvDelete(this.#h(), String(key)); }
+    get(key) { const v = N.kvGet(this.#h(), kvKey("get", key)); return v === undefined ? undefined : de(v); }
+    put(key, value) {
+      key = kvKey("put", key);
+      if (arguments.length < 2) throw new TypeError("Failed to execute 'put' on 'SyncKvStorage': parameter 2 is not of type 'Value'.");
+      N.kvPut(this.#h(), key, ser(value));
+    }
+    delete(key) { return N.kvDelete(this.#h(), kvKey("delete", key)); }
     #listGeneration = 0;
-    list(options = {}) {
+    list(options) {
+      options = listOptions(options, "SyncKvStorage");
       if (options.limit !== undefined && !(options.limit > 0)) throw new TypeError("List limit must be positive.");
       const rows = N.kvList(this.#h(), listOpts(options));
       // Only one list iterator may be live: starting another invalidates this one.
@@ -506,6 +452,22 @@
       };
     }
   }
+  // Argument checks with the platform's texts: a missing key is refused, others become strings.
+  function kvKey(method, key) {
+    if (key === undefined) throw new TypeError(`Failed to execute '${method}' on 'SyncKvStorage': parameter 1 is not of type 'string'.`);
+    return String(key);
+  }
+  function storageKeys(method, keys) {
+    if (keys === undefined) throw new TypeError(`Failed to execute '${method}' on 'DurableObjectStorage': parameter 1 is not of type 'string or Array'.`);
+    return Array.isArray(keys) ? keys.map(String) : String(keys);
+  }
+  function listOptions(o, on) {
+    if (o === undefined || o === null) return {};
+    if (typeof o !== "object" && typeof o !== "function") throw new TypeError(`Failed to execute 'list' on '${on}': parameter 1 is not of type 'ListOptions'.`);
+    if (o.start !== undefined && o.startAfter !== undefined) throw new TypeError("list() cannot be called with both start and startAfter values.");
+    return o;
+  }
+  const notFunction = (method, on) => new TypeError(`Failed to execute '${method}' on '${on}': parameter 1 is not of type 'function'.`);
   function listOpts(o) {
     const s = (x) => (x === undefined ? undefined : String(x));
     return { start: s(o.start), startAfter: s(o.startAfter), end: s(o.end), prefix: s(o.prefix), reverse: !!o.reverse, limit: o.limit === undefined ? undefined : Math.floor(o.limit) };
@@ -524,16 +486,18 @@
       return this.#kv;
     }
     async get(keys) {
+      keys = storageKeys("get", keys);
       if (Array.isArray(keys)) {
         const m = new Map();
-        for (const k of keys) { const v = N.kvGet(this.#h(), String(k)); if (v !== undefined) m.set(String(k), de(v)); }
+        for (const k of keys) { const v = N.kvGet(this.#h(), k); if (v !== undefined) m.set(k, de(v)); }
         return new Map([...m].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
       }
-      const v = N.kvGet(this.#h(), String(keys));
+      const v = N.kvGet(this.#h(), keys);
       return v === undefined ? undefined : de(v);
     }
     async put(key, value) {
-      if (key !== null && typeof key === "object") {
+      if (key === undefined) throw new TypeError("Failed to execute 'put' on 'DurableObjectStorage': parameter 1 is not of type 'string or object'.");
+      if (key !== null && typeof key === "object" && !Array.isArray(key)) {
         const entries = Object.keys(key).filter((k) => key[k] !== undefined).map((k) => [k, ser(key[k])]);
         for (const [k, v] of entries) N.kvPut(this.#h(), k, v);
         return;
@@ -542,23 +506,31 @@
       N.kvPut(this.#h(), String(key), ser(value));
     }
     async delete(keys) {
-      if (Array.isArray(keys)) { let n = 0; for (const k of keys) if (N.kvDelete(this.#h(), String(k))) n++; return n; }
-      return N.kvDelete(this.#h(), String(keys));
+      keys = storageKeys("delete", keys);
+      if (Array.isArray(keys)) { let n = 0; for (const k of keys) if (N.kvDelete(this.#h(), k)) n++; return n; }
+      return N.kvDelete(this.#h(), keys);
     }
-    async list(options = {}) {
+    async list(options) {
+      options = listOptions(options, "DurableObjectStorage");
       if (options.limit !== undefined && !(options.limit > 0)) throw new TypeError("List limit must be positive.");
       return new Map(N.kvList(this.#h(), listOpts(options)).map(([k, v]) => [k, de(v)]));
     }
     async deleteAll() { N.deleteAll(this.#h()); }
     transactionSync(fn) {
-      if (typeof fn !== "function") throw new TypeError("Failed to execute 'transactionSync' on 'DurableObjectStorage': parameter 1 is not of type 'function'.");
+      if (typeof fn !== "function") throw notFunction("transactionSync", "DurableObjectStorage");
       N.spBegin(this.#h());
       let r;
       try { r = fn(); } catch (e) { N.spEnd(this.#h(), false); throw e; }
       N.spEnd(this.#h(), true);
       return r;
     }
-    async transaction(fn) {
+    // The closure runs as blockConcurrencyWhile() callbacks do (a step later, holding the
+    // object's other events and timers), but a throw only rolls back: the object is not reset.
+    transaction(fn) {
+      if (typeof fn !== "function") return Promise.reject(notFunction("transaction", "DurableObjectStorage"));
+      return this.#inst.hold(() => this.#transaction(fn), false);
+    }
+    async #transaction(fn) {
       const h = this.#h();
       N.asyncTxn(h, 1);
       N.spBegin(h);
@@ -648,13 +620,8 @@
         id,
         storage: new DurableObjectStorage(ctorKey, getHandle, ns._sqlite, this),
         blockConcurrencyWhile(fn) {
-          const p = Promise.resolve().then(() => fn());
-          inst.blockers.push(p);
-          const done = () => { inst.blockers = inst.blockers.filter((b) => b !== p); };
-          // A failed callback breaks the object, as on the platform: it is reset, and the
-          // event that called this fails with the error even if it catches it.
-          p.then(done, (e) => { done(); inst._reset(e); });
-          return p;
+          if (typeof fn !== "function") return Promise.reject(notFunction("blockConcurrencyWhile", "DurableObjectState"));
+          return inst.hold(fn, true);
         },
         waitUntil(p) { Promise.resolve(p).catch(reportUncaught); },
         abort(reason) {
@@ -665,6 +632,18 @@
         getWebSockets() { return []; },
         acceptWebSocket() { throw new Error("WebSockets are not supported by dols test yet."); },
       };
+    }
+    // Runs `fn` a step later as a section that holds the object's other events, and its timers
+    // and RPC results started outside `fn`, until the promise it returns settles. With
+    // `resetOnError` (blockConcurrencyWhile), a failed callback breaks the object, as on the
+    // platform: it is reset, and the event that called this fails with the error even if it
+    // catches it.
+    hold(fn, resetOnError) {
+      const p = Promise.resolve().then(() => { cur = { owner: this, section: p }; return fn(); });
+      this.blockers.push(p);
+      const done = () => { releaseTimers(this); this.blockers = this.blockers.filter((b) => b !== p); };
+      p.then(done, (e) => { done(); if (resetOnError) this._reset(e); });
+      return p;
     }
     // One alarm per object: a timer for the stored time. When it fires the stored time is read
     // again (a rolled-back setAlarm leaves nothing, a newer one moves it), cleared, and `alarm()`
@@ -708,7 +687,7 @@
       // With a debugger attached, the caller's frames are kept so that a stop in the event
       // shows the stack across the stub call.
       const callerFrames = debugState.active ? captureFrames() : null;
-      return new Promise((resolve, reject) => { pendingEvents.push({ inst: this, fn, resolve, reject, generation: this.generation, callerFrames }); });
+      return new Promise((resolve, reject) => { pendingEvents.push({ inst: this, fn, resolve, reject, generation: this.generation, caller: cur, queuedAt: Date.now(), callerFrames }); });
     }
     // The object is broken by `error`: it is dropped and constructed again on its next event;
     // events of the old one that have not ended fail with `error`, and so do calls through
@@ -722,6 +701,7 @@
     }
     _start(d) {
       this.lastEvent = d;
+      cur = { owner: this, section: null };
       if (d.generation !== this.generation) { outputs.push({ d, ok: false, v: this.breaks.get(d.generation) }); return; }
       try {
         if (this.obj === null) {
@@ -746,9 +726,13 @@
     for (const k in failures) for (const inst of instances.values()) {
       if (String(inst.handle) === k) inst._reset(new Error("internal error: the Durable Object's writes could not be committed (" + failures[k] + "), so it was reset"));
     }
-    if (outputs.length === 0) return false;
-    const out = outputs;
-    outputs = [];
+    // A result for a caller held by blockConcurrencyWhile() waits with it.
+    const out = outputs.filter((o) => !held(o.d.caller.owner, o.d.caller.section));
+    if (out.length === 0) return false;
+    outputs = outputs.filter((o) => !out.includes(o));
+    // The callers' code runs next: theirs is the context, when they share one.
+    const first = out[0].d.caller;
+    cur = out.every(({ d }) => d.caller.owner === first.owner && d.caller.section === first.section) ? first : { owner: null, section: null };
     for (const { d, ok, v } of out) {
       const broken = d.inst.breaks.get(d.generation);
       if (broken !== undefined) d.reject(broken);
@@ -758,12 +742,16 @@
     return true;
   }
   // Called by the event loop when no job is left: starts the first queued event whose object
-  // is not held by blockConcurrencyWhile(). Returns whether one was started.
+  // is not held by blockConcurrencyWhile() (or a timer that was held and began to wait before
+  // that event was queued). Returns whether one was started.
   let delivering = null;
   function deliver() {
-    for (let i = 0; i < pendingEvents.length; i++) {
+    for (let i = 0; i <= pendingEvents.length; i++) {
       const d = pendingEvents[i];
-      if (d.inst.blockers.length) continue;
+      if (d && d.inst.blockers.length) continue;
+      const timer = releasedTimer(d ? d.queuedAt : Infinity);
+      if (timer) { fireTimer(...timer); return true; }
+      if (!d) return false;
       pendingEvents.splice(i, 1);
       delivering = d;
       d.inst._start(d);

@@ -123,17 +123,26 @@
       return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
     },
   };
-  const toBuffer = (data) => {
-    if (data instanceof ArrayBuffer) return data.slice(0);
-    if (ArrayBuffer.isView(data)) return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
-    throw new TypeError("Failed to execute 'digest' on 'SubtleCrypto': parameter 2 is not of type 'ArrayBuffer or ArrayBufferView'.");
-  };
+  // Arguments are converted (and the data copied) at the call, whose errors reject at once; the
+  // algorithm is looked up and the digest computed a step later, as on the platform.
+  const DIGESTS = ["SHA-1", "SHA-256", "SHA-384", "SHA-512", "MD5"];
   crypto.subtle = {
-    async digest(algorithm, data) {
-      const name = String(typeof algorithm === "object" && algorithm !== null ? algorithm.name : algorithm).toUpperCase();
-      if (name === "SHA-384" || name === "SHA-512") throw new DOMException(`dols test does not support ${name} in crypto.subtle.digest() yet (SHA-1, SHA-256 and MD5 work).`, "NotSupportedError");
-      if (name !== "SHA-256" && name !== "SHA-1" && name !== "MD5") throw new DOMException("Unrecognized or unimplemented digest algorithm requested.", "NotSupportedError");
-      return N.digest(name, toBuffer(data));
+    digest(algorithm, data) {
+      let name, bytes;
+      try {
+        if (arguments.length === 0) throw new TypeError("Failed to execute 'digest' on 'SubtleCrypto': parameter 1 is not of type 'string or HashAlgorithm'.");
+        if (algorithm === undefined || algorithm === null) throw new TypeError("Cannot initialize N7workerd3api12SubtleCrypto13HashAlgorithmE with required members from an undefined or null value.");
+        name = String(typeof algorithm === "object" || typeof algorithm === "function" ? algorithm.name : algorithm).toUpperCase();
+        if (data instanceof ArrayBuffer) bytes = data.slice(0);
+        else if (ArrayBuffer.isView(data)) bytes = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
+        else throw new TypeError("Failed to execute 'digest' on 'SubtleCrypto': parameter 2 is not of type 'BufferSource'.");
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return Promise.resolve().then(() => {
+        if (!DIGESTS.includes(name)) throw new DOMException("Unrecognized or unimplemented digest algorithm requested.", "NotSupportedError");
+        return N.digest(name, bytes);
+      });
     },
   };
   define("crypto", crypto);
@@ -435,8 +444,10 @@
     return Promise.reject(new Error(`Outbound fetch() is not available in dols test (fetch of ${url} refused): the embedded runtime has no network access.`));
   });
 
+  const signalKey = Symbol("signal");
   class AbortSignal {
     #aborted = false; #reason; #listeners = [];
+    constructor(key) { if (key !== signalKey) throw new TypeError("Illegal constructor"); }
     get aborted() { return this.#aborted; }
     get reason() { return this.#reason; }
     throwIfAborted() { if (this.#aborted) throw this.#reason; }
@@ -449,10 +460,25 @@
       for (const fn of this.#listeners) fn.call(this, { type: "abort", target: this });
       if (typeof this.onabort === "function") this.onabort({ type: "abort", target: this });
     }
-    static abort(reason) { const s = new AbortSignal(); s._abort(reason); return s; }
+    static abort(reason) { const s = new AbortSignal(signalKey); s._abort(reason); return s; }
+    static timeout(ms) {
+      const s = new AbortSignal(signalKey);
+      setTimeout(() => s._abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")), ms);
+      return s;
+    }
+    // Aborted when the first of `signals` is, with its reason.
+    static any(signals) {
+      if (signals === null || typeof signals !== "object" || typeof signals[Symbol.iterator] !== "function") throw new TypeError("Failed to execute 'any' on 'AbortSignal': parameter 1 is not of type 'Array'.");
+      signals = [...signals];
+      signals.forEach((x, i) => { if (!(x instanceof AbortSignal)) throw new TypeError(`Incorrect type for array element ${i}: the provided value is not of type 'AbortSignal'.`); });
+      const s = new AbortSignal(signalKey);
+      for (const x of signals) if (x.aborted) { s._abort(x.reason); return s; }
+      for (const x of signals) x.addEventListener("abort", () => s._abort(x.reason));
+      return s;
+    }
   }
   class AbortController {
-    #signal = new AbortSignal();
+    #signal = new AbortSignal(signalKey);
     get signal() { return this.#signal; }
     abort(reason) { this.#signal._abort(reason); }
   }
