@@ -38,15 +38,6 @@ pub fn run(proj: &Project, iterations: usize, warmup: usize) -> Phases {
         (index.clone(), proj.index_ts.clone()),
     ]);
     let load = t.elapsed();
-    if let Ok(n) = std::env::var("PROFILE_LINTS") {
-        let mut v: Vec<Analysis> = (0..n.parse::<usize>().unwrap()).map(|_| a.clone()).collect();
-        let _ = &mut v;
-        let mut fresh: Vec<Analysis> = (0..v.len()).map(|_| { let mut b = Analysis::new(); b.set_files([(root.join("wrangler.jsonc"), proj.wrangler_jsonc.clone()), (index.clone(), proj.index_ts.clone())]); b }).collect();
-        let t = Instant::now();
-        for b in &mut fresh { let _ = b.pass_diagnostics(&index, Pass::Lints); }
-        eprintln!("lints cold avg {:?}", t.elapsed() / fresh.len() as u32);
-        std::process::exit(0);
-    }
     let cold = Pass::ALL
         .iter()
         .map(|p| {
