@@ -1,5 +1,6 @@
 //! Project diagnostics: does the wrangler config agree with the code?
 
+use crate::syntax::NodeExt;
 use std::path::Path;
 
 use tree_sitter::{Query, QueryCursor, StreamingIterator};
@@ -213,7 +214,7 @@ impl Infer<'_> {
 
     /// [`Self::this_class_or_enclosing`] for a node with these ancestors (outermost first).
     pub(crate) fn enclosing_class_in(&self, ancestors: &[tree_sitter::Node<'_>]) -> Option<ClassKey> {
-        let i = ancestors.iter().rposition(|n| n.kind() == "class_body")?;
+        let i = ancestors.iter().rposition(|n| n.kind_name() == "class_body")?;
         self.class_key_of_node(*ancestors.get(i.checked_sub(1)?)?)
     }
 }

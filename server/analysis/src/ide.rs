@@ -143,7 +143,7 @@ fn expression_ending_at<'t>(root: Node<'t>, end: usize) -> Option<Node<'t>> {
         return None;
     }
     // Climb from a token (`)`, `this`) to the expression it closes.
-    while !is_expression(node.kind()) {
+    while !is_expression(node.kind_name()) {
         let parent = node.parent()?;
         if parent.end_byte() != end {
             return None;
@@ -151,7 +151,7 @@ fn expression_ending_at<'t>(root: Node<'t>, end: usize) -> Option<Node<'t>> {
         node = parent;
     }
     while let Some(parent) = node.parent() {
-        if parent.end_byte() != end || !is_expression(parent.kind()) {
+        if parent.end_byte() != end || !is_expression(parent.kind_name()) {
             break;
         }
         node = parent;
@@ -344,7 +344,7 @@ fn class_body_snippets(infer: &Infer<'_>, offset: usize) -> Vec<CompletionItem> 
         return Vec::new();
     }
     let class_body = loop {
-        match node.kind() {
+        match node.kind_name() {
             "class_body" => break node,
             "statement_block" | "formal_parameters" | "arguments" | "object" | "type_annotation" | "string"
             | "template_string" | "comment" | "program" => return Vec::new(),
@@ -384,17 +384,17 @@ fn class_body_snippets(infer: &Infer<'_>, offset: usize) -> Vec<CompletionItem> 
 /// The member being accessed when `offset` is on the property name of `recv.name`.
 fn property_at<'t>(root: Node<'t>, offset: usize) -> Option<(Node<'t>, Node<'t>)> {
     let node = root.descendant_for_byte_range(offset, offset)?;
-    let prop = if node.kind() == "property_identifier" {
+    let prop = if node.kind_name() == "property_identifier" {
         node
     } else {
         // The cursor may sit just after the name.
         let prev = root.descendant_for_byte_range(offset.saturating_sub(1), offset)?;
-        if prev.kind() != "property_identifier" {
+        if prev.kind_name() != "property_identifier" {
             return None;
         }
         prev
     };
-    let member = prop.parent().filter(|p| p.kind() == "member_expression")?;
+    let member = prop.parent().filter(|p| p.kind_name() == "member_expression")?;
     if member.field("property")?.id() != prop.id() {
         return None;
     }
@@ -436,9 +436,9 @@ pub(crate) fn hover(a: &Analysis, path: &Path, offset: usize) -> Option<Hover> {
     }
     // A handler's name in a Durable Object class.
     let node = root.descendant_for_byte_range(offset, offset)?;
-    if node.kind() == "property_identifier" {
-        let method = node.parent().filter(|m| m.kind() == "method_definition")?;
-        let class = method.parent().filter(|b| b.kind() == "class_body")?.parent()?;
+    if node.kind_name() == "property_identifier" {
+        let method = node.parent().filter(|m| m.kind_name() == "method_definition")?;
+        let class = method.parent().filter(|b| b.kind_name() == "class_body")?.parent()?;
         let key = infer.class_key_of_node(class)?;
         if !matches!(infer.do_kind(&key), DoKind::Extends | DoKind::Library) {
             return None;
@@ -457,13 +457,13 @@ pub(crate) fn hover(a: &Analysis, path: &Path, offset: usize) -> Option<Hover> {
 fn call_at<'t>(root: Node<'t>, text: &str, offset: usize) -> Option<(Node<'t>, usize)> {
     let mut node = root.descendant_for_byte_range(offset, offset)?;
     loop {
-        if node.kind() == "arguments" && node.start_byte() < offset {
+        if node.kind_name() == "arguments" && node.start_byte() < offset {
             let closed = text[..node.end_byte()].ends_with(')');
             if !closed || offset < node.end_byte() {
-                let call = node.parent().filter(|c| c.kind() == "call_expression")?;
+                let call = node.parent().filter(|c| c.kind_name() == "call_expression")?;
                 let callee = call.field("function")?;
                 let mut c = node.walk();
-                let index = node.children(&mut c).filter(|ch| ch.kind() == "," && ch.end_byte() <= offset).count();
+                let index = node.children(&mut c).filter(|ch| ch.kind_name() == "," && ch.end_byte() <= offset).count();
                 return Some((callee, index));
             }
         }
@@ -483,7 +483,7 @@ fn call_at_text<'t>(root: Node<'t>, text: &str, offset: usize) -> Option<(Node<'
         i -= 1;
         let in_string = root
             .descendant_for_byte_range(i, i + 1)
-            .is_some_and(|n| matches!(n.kind(), "string_fragment" | "template_string" | "string" | "comment" | "escape_sequence"));
+            .is_some_and(|n| matches!(n.kind_name(), "string_fragment" | "template_string" | "string" | "comment" | "escape_sequence"));
         if in_string {
             continue;
         }
@@ -510,7 +510,7 @@ pub(crate) fn signature_help(a: &Analysis, path: &Path, offset: usize) -> Option
     }
     let root = infer.src.tree.root_node();
     let (callee, index) = call_at(root, text, offset).or_else(|| call_at_text(root, text, offset))?;
-    if callee.kind() != "member_expression" {
+    if callee.kind_name() != "member_expression" {
         return None;
     }
     let name = node_text(callee.field("property")?, text);

@@ -106,7 +106,7 @@ impl<'a> Infer<'a> {
             return None;
         }
         let d = depth + 1;
-        match node.kind() {
+        match node.kind_name() {
             "parenthesized_expression" | "non_null_expression" | "await_expression" | "as_expression"
             | "satisfies_expression" => node.named_child(0).and_then(|n| self.type_at_depth(n, d)),
             "this" => self.this_class(node).map(Ty::Instance),
@@ -115,13 +115,13 @@ impl<'a> Infer<'a> {
                 let object = node.field("object")?;
                 let property = node.field("property")?;
                 // `c.env` in router handlers (Hono and friends) is the worker's env.
-                if object.kind() == "identifier" && self.t(object) == "c" && self.t(property) == "env" {
+                if object.kind_name() == "identifier" && self.t(object) == "c" && self.t(property) == "env" {
                     return Some(Ty::Env);
                 }
                 let written = self.t(node);
                 if written.starts_with("this.") && written.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'$')) {
                     let mut bottom = object;
-                    while bottom.kind() == "member_expression" {
+                    while bottom.kind_name() == "member_expression" {
                         bottom = bottom.field("object")?;
                     }
                     let key = (self.this_class(bottom)?, written);
@@ -145,11 +145,11 @@ impl<'a> Infer<'a> {
             // `new WebSocketPair()` holds two sockets, read by index or `Object.values`.
             "new_expression" => {
                 let ctor = node.field("constructor")?;
-                (ctor.kind() == "identifier" && self.t(ctor) == "WebSocketPair").then(|| Ty::ApiArray(WEBSOCKET.into()))
+                (ctor.kind_name() == "identifier" && self.t(ctor) == "WebSocketPair").then(|| Ty::ApiArray(WEBSOCKET.into()))
             }
             "call_expression" => {
                 let callee = node.field("function")?;
-                if callee.kind() != "member_expression" {
+                if callee.kind_name() != "member_expression" {
                     return None;
                 }
                 if self.t(callee) == "Object.values" {
@@ -350,7 +350,7 @@ impl<'a> Infer<'a> {
     /// [`Self::this_class`] for a node with these ancestors (outermost first).
     pub fn this_class_in(&self, ancestors: &[Node<'_>]) -> Option<ClassKey> {
         for (i, n) in ancestors.iter().enumerate().rev() {
-            match n.kind() {
+            match n.kind_name() {
                 // A plain function rebinds `this`; arrow functions do not.
                 "function_expression" | "function_declaration" | "generator_function"
                 | "generator_function_declaration" | "object" => return None,
@@ -508,14 +508,14 @@ impl<'a> Infer<'a> {
         let mut c = body.walk();
         let mut members: Vec<_> = body.named_children(&mut c).collect();
         members.sort_by_key(|m| {
-            let is_ctor = m.kind() == "method_definition"
+            let is_ctor = m.kind_name() == "method_definition"
                 && m.field("name").is_some_and(|n| infer.t(n) == "constructor");
             !is_ctor
         });
         let mut found = None;
         for member in members {
             // A field initialiser: `sql = this.ctx.storage.sql;`
-            if member.kind() == "public_field_definition" {
+            if member.kind_name() == "public_field_definition" {
                 if let (Some(field), Some(value)) = (member.field("name"), member.field("value"))
                     && infer.t(field) == name {
                         found = infer.type_at_depth(value, depth + 1);
@@ -535,10 +535,10 @@ impl<'a> Infer<'a> {
         let mut stack = vec![node];
         let mut found = None;
         while let Some(n) = stack.pop() {
-            if n.kind() == "assignment_expression"
+            if n.kind_name() == "assignment_expression"
                 && let (Some(left), Some(right)) = (n.field("left"), n.field("right"))
-                    && left.kind() == "member_expression"
-                        && left.field("object").is_some_and(|o| o.kind() == "this")
+                    && left.kind_name() == "member_expression"
+                        && left.field("object").is_some_and(|o| o.kind_name() == "this")
                         && left.field("property").is_some_and(|p| self.t(p) == name)
                         && let Some(ty) = self.type_at_depth(right, depth + 1) {
                             found = Some(ty);
@@ -569,7 +569,7 @@ impl<'a> Infer<'a> {
             chain.reverse();
         }
         for parent in chain.into_iter().rev() {
-            match parent.kind() {
+            match parent.kind_name() {
                 "statement_block" | "program" | "class_static_block" | "switch_case" | "switch_default" => {
                     let mut c = parent.walk();
                     let stmts: Vec<_> = parent.named_children(&mut c).filter(|s| s.start_byte() < at).collect();
@@ -581,7 +581,7 @@ impl<'a> Infer<'a> {
                 }
                 "for_in_statement" => {
                     if let Some(left) = parent.field("left")
-                        && left.kind() == "identifier" && self.t(left) == name && left.id() != cur.id() {
+                        && left.kind_name() == "identifier" && self.t(left) == name && left.id() != cur.id() {
                             let right = parent.field("right")?;
                             return match self.type_at_depth(right, depth)? {
                                 Ty::ApiArray(r) => Some(Ty::Api(r)),
@@ -632,10 +632,10 @@ impl<'a> Infer<'a> {
 
     /// If `stmt` declares `name`: `Some(type)`; `None` when it does not declare it.
     fn declared_in(&self, stmt: Node<'a>, name: &str, usage: Node<'a>, depth: usize) -> Option<Option<Ty>> {
-        match stmt.kind() {
+        match stmt.kind_name() {
             "lexical_declaration" | "variable_declaration" => {
                 let mut c = stmt.walk();
-                let decls: Vec<_> = stmt.named_children(&mut c).filter(|d| d.kind() == "variable_declarator").collect();
+                let decls: Vec<_> = stmt.named_children(&mut c).filter(|d| d.kind_name() == "variable_declarator").collect();
                 for decl in decls.into_iter().rev() {
                     let Some(pattern) = decl.field("name") else { continue };
                     // A use inside its own initialiser does not see the declaration.
@@ -643,7 +643,7 @@ impl<'a> Infer<'a> {
                         continue;
                     }
                     let value = decl.field("value");
-                    match pattern.kind() {
+                    match pattern.kind_name() {
                         "identifier" if self.t(pattern) == name => {
                             if let Some(t) = decl.field("type") {
                                 return Some(self.type_from_annotation(&type_annotation_text(t, self.text()), self.path));
@@ -658,7 +658,7 @@ impl<'a> Infer<'a> {
                         }
                         "array_pattern" => {
                             let mut c2 = pattern.walk();
-                            if pattern.named_children(&mut c2).any(|n| n.kind() == "identifier" && self.t(n) == name) {
+                            if pattern.named_children(&mut c2).any(|n| n.kind_name() == "identifier" && self.t(n) == name) {
                                 // `const [client, server] = Object.values(new WebSocketPair())`
                                 return Some(match value.and_then(|v| self.type_at_depth(v, depth)) {
                                     Some(Ty::ApiArray(r)) => Some(Ty::Api(r)),
@@ -690,23 +690,23 @@ impl<'a> Infer<'a> {
         // Field names are not kept inside ERROR nodes; find the parameter list by kind there.
         let params = func
             .field("parameters")
-            .or_else(|| (func.kind() == "ERROR").then(|| crate::model::first_named_child_of_kind(func, "formal_parameters")).flatten())?;
+            .or_else(|| (func.kind_name() == "ERROR").then(|| crate::model::first_named_child_of_kind(func, "formal_parameters")).flatten())?;
         let mut c = params.walk();
         let list: Vec<_> = params
             .named_children(&mut c)
-            .filter(|p| matches!(p.kind(), "required_parameter" | "optional_parameter"))
+            .filter(|p| matches!(p.kind_name(), "required_parameter" | "optional_parameter"))
             .collect();
         let (index, param) = list.iter().enumerate().find_map(|(i, p)| {
             let pat = p.field("pattern").or_else(|| p.field("name"))?;
-            (pat.kind() == "identifier" && self.t(pat) == name).then_some((i, *p))
+            (pat.kind_name() == "identifier" && self.t(pat) == name).then_some((i, *p))
         })?;
         if let Some(t) = param.field("type") {
             return Some(self.type_from_annotation(&type_annotation_text(t, self.text()), self.path));
         }
-        if func.kind() == "method_definition" {
+        if func.kind_name() == "method_definition" {
             let method = func.field("name").map(|n| self.t(n)).unwrap_or("");
             let container = func.parent();
-            if container.is_some_and(|b| b.kind() == "class_body") {
+            if container.is_some_and(|b| b.kind_name() == "class_body") {
                 let class = container.and_then(|b| b.parent()).and_then(|c| self.class_key_of_node(c));
                 if let Some(class) = class {
                     let kind = self.do_kind(&class);
@@ -741,9 +741,9 @@ impl<'a> Infer<'a> {
 
     /// The type of parameter `index` of a callback passed to a DO API method.
     fn callback_param_type(&self, func: Node<'a>, index: usize, depth: usize) -> Option<Ty> {
-        let args = func.parent().filter(|p| p.kind() == "arguments")?;
-        let call = args.parent().filter(|c| c.kind() == "call_expression")?;
-        let callee = call.field("function").filter(|f| f.kind() == "member_expression")?;
+        let args = func.parent().filter(|p| p.kind_name() == "arguments")?;
+        let call = args.parent().filter(|c| c.kind_name() == "call_expression")?;
+        let callee = call.field("function").filter(|f| f.kind_name() == "member_expression")?;
         let method = self.t(callee.field("property")?);
         let obj = self.type_at_depth(callee.field("object")?, depth + 1)?;
         match (&obj, method, index) {
@@ -771,17 +771,17 @@ pub(crate) enum DoKind {
 fn destructured_key(pattern: Node<'_>, name: &str, text: &str) -> Option<String> {
     let mut c = pattern.walk();
     for p in pattern.named_children(&mut c) {
-        match p.kind() {
+        match p.kind_name() {
             "shorthand_property_identifier_pattern" if node_text(p, text) == name => return Some(name.to_string()),
             "pair_pattern" => {
                 let value = p.field("value")?;
-                if value.kind() == "identifier" && node_text(value, text) == name {
+                if value.kind_name() == "identifier" && node_text(value, text) == name {
                     return Some(node_text(p.field("key")?, text).to_string());
                 }
             }
             "object_assignment_pattern" => {
                 let left = p.field("left")?;
-                if left.kind() == "shorthand_property_identifier_pattern" && node_text(left, text) == name {
+                if left.kind_name() == "shorthand_property_identifier_pattern" && node_text(left, text) == name {
                     return Some(name.to_string());
                 }
             }

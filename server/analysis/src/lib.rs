@@ -23,6 +23,7 @@ mod infer;
 mod segments;
 pub mod sql;
 
+use crate::syntax::NodeExt;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -464,7 +465,7 @@ fn reuse_model(old: &SourceFile, edited: &Tree, new: &Tree, edit: &TextEdit) -> 
     }
     // The body must still be one block ending where it did (no brace typed or removed).
     let block = new.root_node().descendant_for_byte_range(body.start, body_end)?;
-    if block.kind() != "statement_block" || block.start_byte() != body.start || block.end_byte() != body_end {
+    if block.kind_name() != "statement_block" || block.start_byte() != body.start || block.end_byte() != body_end {
         return None;
     }
     #[cfg(test)]

@@ -213,7 +213,7 @@ impl FileModel {
     }
 
     fn top_level(&mut self, stmt: Node<'_>, text: &str) {
-        match stmt.kind() {
+        match stmt.kind_name() {
             "class_declaration" | "abstract_class_declaration" => {
                 if let Some(c) = class_info(stmt, text) {
                     self.classes.push(c);
@@ -227,7 +227,7 @@ impl FileModel {
             "type_alias_declaration" => {
                 if let (Some(name), Some(value)) =
                     (stmt.field("name"), stmt.field("value"))
-                    && value.kind() == "object_type" {
+                    && value.kind_name() == "object_type" {
                         self.interfaces.push(InterfaceInfo {
                             name: node_text(name, text).to_string(),
                             range: node_range(stmt),
@@ -241,7 +241,7 @@ impl FileModel {
                 // `declare global { interface Env { … } }`, `declare namespace Cloudflare { … }`.
                 let mut stack = vec![stmt];
                 while let Some(n) = stack.pop() {
-                    if n.kind() == "interface_declaration" {
+                    if n.kind_name() == "interface_declaration" {
                         if let Some(i) = interface_info(n, text) {
                             self.interfaces.push(i);
                         }
@@ -257,7 +257,7 @@ impl FileModel {
                 for decl in stmt.named_children(&mut c) {
                     if let (Some(name), Some(value)) =
                         (decl.field("name"), decl.field("value"))
-                        && value.kind() == "class" && name.kind() == "identifier"
+                        && value.kind_name() == "class" && name.kind_name() == "identifier"
                             && let Some(mut ci) = class_info(value, text) {
                                 ci.name = node_text(name, text).to_string();
                                 ci.name_range = node_range(name);
@@ -274,10 +274,10 @@ impl FileModel {
             return;
         };
         let mut c = stmt.walk();
-        for clause in stmt.named_children(&mut c).filter(|n| n.kind() == "import_clause") {
+        for clause in stmt.named_children(&mut c).filter(|n| n.kind_name() == "import_clause") {
             let mut c2 = clause.walk();
             for part in clause.named_children(&mut c2) {
-                match part.kind() {
+                match part.kind_name() {
                     "identifier" => self.imports.push(ImportInfo {
                         local: node_text(part, text).to_string(),
                         imported: "default".into(),
@@ -294,7 +294,7 @@ impl FileModel {
                     }
                     "named_imports" => {
                         let mut c3 = part.walk();
-                        for spec in part.named_children(&mut c3).filter(|n| n.kind() == "import_specifier") {
+                        for spec in part.named_children(&mut c3).filter(|n| n.kind_name() == "import_specifier") {
                             let Some(name) = spec.field("name") else { continue };
                             let imported = name_value(name, text);
                             let local = spec
@@ -317,7 +317,7 @@ impl FileModel {
         if let Some(decl) = stmt.field("declaration") {
             let before = self.classes.len();
             self.top_level(decl, text);
-            match decl.kind() {
+            match decl.kind_name() {
                 "class_declaration" | "abstract_class_declaration" => {
                     if let Some(c) = self.classes.get(before) {
                         let exported = if is_default { "default".to_string() } else { c.name.clone() };
@@ -334,7 +334,7 @@ impl FileModel {
                 "lexical_declaration" | "variable_declaration" => {
                     let mut c = decl.walk();
                     for d in decl.named_children(&mut c) {
-                        if let Some(name) = d.field("name").filter(|n| n.kind() == "identifier") {
+                        if let Some(name) = d.field("name").filter(|n| n.kind_name() == "identifier") {
                             let name = node_text(name, text).to_string();
                             self.exports.push(ExportInfo { exported: name.clone(), local: Some(name), source: None, range });
                         }
@@ -348,9 +348,9 @@ impl FileModel {
             // `export default Foo;`, `export default { fetch … }`, `export default class { … }`.
             let value = stmt.field("value").or_else(|| {
                 let mut c = stmt.walk();
-                stmt.named_children(&mut c).find(|n| n.kind() != "comment" && n.kind() != "decorator")
+                stmt.named_children(&mut c).find(|n| n.kind_name() != "comment" && n.kind_name() != "decorator")
             });
-            let local = value.and_then(|v| match v.kind() {
+            let local = value.and_then(|v| match v.kind_name() {
                 "identifier" => Some(node_text(v, text).to_string()),
                 "class" => {
                     let mut ci = class_info(v, text)?;
@@ -368,10 +368,10 @@ impl FileModel {
         }
         let mut c = stmt.walk();
         for child in stmt.named_children(&mut c) {
-            match child.kind() {
+            match child.kind_name() {
                 "export_clause" => {
                     let mut c2 = child.walk();
-                    for spec in child.named_children(&mut c2).filter(|n| n.kind() == "export_specifier") {
+                    for spec in child.named_children(&mut c2).filter(|n| n.kind_name() == "export_specifier") {
                         let Some(name) = spec.field("name") else { continue };
                         let local = name_value(name, text);
                         let exported = spec
@@ -421,7 +421,7 @@ fn class_info(node: Node<'_>, text: &str) -> Option<ClassInfo> {
     let mut c = body.walk();
     let mut pending_doc: Option<String> = None;
     for member in body.named_children(&mut c) {
-        match member.kind() {
+        match member.kind_name() {
             "comment" => {
                 let t = node_text(member, text);
                 pending_doc = t.starts_with("/**").then(|| clean_jsdoc(t));
@@ -457,7 +457,7 @@ fn class_info(node: Node<'_>, text: &str) -> Option<ClassInfo> {
                                 name: f.name.clone(),
                                 name_range: f.name_range,
                                 range: f.range,
-                                body: value.field("body").filter(|b| b.kind() == "statement_block").map(node_range),
+                                body: value.field("body").filter(|b| b.kind_name() == "statement_block").map(node_range),
                                 params: value
                                     .field("parameters")
                                     .map(|p| params_info(p, text))
@@ -498,7 +498,7 @@ fn method_info(node: Node<'_>, text: &str, doc: Option<String>) -> Option<Method
     let params = node.field("parameters").map(|p| params_info(p, text)).unwrap_or_default();
     let return_type = node.field("return_type").map(|t| type_annotation_text(t, text));
     let accessibility = first_named_child_of_kind(node, "accessibility_modifier").map(|a| node_text(a, text));
-    let is_private = name_node.kind() == "private_property_identifier"
+    let is_private = name_node.kind_name() == "private_property_identifier"
         || matches!(accessibility, Some("private") | Some("protected"));
     let accessor = if has_child_token(node, "get") {
         Some(Accessor::Get)
@@ -532,9 +532,9 @@ fn field_info(node: Node<'_>, text: &str) -> Option<FieldInfo> {
         range: node_range(node),
         type_text: node.field("type").map(|t| type_annotation_text(t, text)),
         is_static: has_child_token(node, "static"),
-        is_private: name_node.kind() == "private_property_identifier"
+        is_private: name_node.kind_name() == "private_property_identifier"
             || matches!(accessibility, Some("private") | Some("protected")),
-        is_function: value.is_some_and(|v| matches!(v.kind(), "arrow_function" | "function_expression")),
+        is_function: value.is_some_and(|v| matches!(v.kind_name(), "arrow_function" | "function_expression")),
     })
 }
 
@@ -542,14 +542,14 @@ pub(crate) fn params_info(params: Node<'_>, text: &str) -> Vec<ParamInfo> {
     let mut out = Vec::new();
     let mut c = params.walk();
     for p in params.named_children(&mut c) {
-        let optional = match p.kind() {
+        let optional = match p.kind_name() {
             "required_parameter" => false,
             "optional_parameter" => true,
             _ => continue,
         };
         let pattern = p.field("pattern").or_else(|| p.field("name"));
         let name = pattern
-            .filter(|n| n.kind() == "identifier")
+            .filter(|n| n.kind_name() == "identifier")
             .map(|n| node_text(n, text).to_string())
             .unwrap_or_default();
         let type_text = p.field("type").map(|t| type_annotation_text(t, text));
@@ -582,7 +582,7 @@ fn interface_info(node: Node<'_>, text: &str) -> Option<InterfaceInfo> {
 fn property_signatures(body: Node<'_>, text: &str) -> Vec<PropertyInfo> {
     let mut out = Vec::new();
     let mut c = body.walk();
-    for m in body.named_children(&mut c).filter(|m| m.kind() == "property_signature") {
+    for m in body.named_children(&mut c).filter(|m| m.kind_name() == "property_signature") {
         if let Some(name) = m.field("name") {
             out.push(PropertyInfo {
                 name: name_value(name, text),
@@ -618,17 +618,17 @@ fn unquote(t: &str) -> &str {
 
 /// A property or specifier name: identifiers as written, string names without quotes.
 fn name_value(node: Node<'_>, text: &str) -> String {
-    if node.kind() == "string" { string_value(node, text) } else { node_text(node, text).to_string() }
+    if node.kind_name() == "string" { string_value(node, text) } else { node_text(node, text).to_string() }
 }
 
 pub(crate) fn has_child_token(node: Node<'_>, token: &str) -> bool {
     let mut c = node.walk();
-    node.children(&mut c).any(|ch| !ch.is_named() && ch.kind() == token)
+    node.children(&mut c).any(|ch| !ch.is_named() && ch.kind_name() == token)
 }
 
 pub(crate) fn first_named_child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
     let mut c = node.walk();
-    node.named_children(&mut c).find(|n| n.kind() == kind)
+    node.named_children(&mut c).find(|n| n.kind_name() == kind)
 }
 
 fn collapse_ws(s: &str) -> String {

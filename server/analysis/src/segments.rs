@@ -227,7 +227,7 @@ impl Layout {
                 (block, crate::syntax::ancestors(root, block))
             }
         };
-        let skip = |n: Node<'_>| seg == Seg::Outer && n.kind() == "statement_block" && self.is_body(n);
+        let skip = |n: Node<'_>| seg == Seg::Outer && n.kind_name() == "statement_block" && self.is_body(n);
         let mut cursor = start.walk();
         let depth0 = stack.len();
         loop {
@@ -485,7 +485,7 @@ fn text_without_sql(src: &SourceFile, body: TextRange) -> u64 {
     let mut cursor = block.walk();
     'walk: loop {
         let n = cursor.node();
-        if matches!(n.kind(), "string" | "template_string") && looks_like_sql(&text[n.start_byte()..n.end_byte()]) {
+        if matches!(n.kind_name(), "string" | "template_string") && looks_like_sql(&text[n.start_byte()..n.end_byte()]) {
             text[at..n.start_byte()].hash(&mut h);
             at = n.end_byte();
         } else if cursor.goto_first_child() {
@@ -781,7 +781,7 @@ export default {
         let segs: Vec<Seg> = layout.segments().collect();
         assert!(segs.len() > 16, "the one-walk path must be taken");
         let describe = |nodes: &SegmentNodes<'_>| {
-            let calls: Vec<String> = nodes.calls.iter().zip(&nodes.ancestors).map(|(c, up)| format!("{:?}<{}", crate::syntax::node_range(*c), up.iter().map(|n| n.kind()).collect::<Vec<_>>().join("/"))).collect();
+            let calls: Vec<String> = nodes.calls.iter().zip(&nodes.ancestors).map(|(c, up)| format!("{:?}<{}", crate::syntax::node_range(*c), up.iter().map(|n| n.kind_name()).collect::<Vec<_>>().join("/"))).collect();
             let news: Vec<_> = nodes.news.iter().map(|n| crate::syntax::node_range(*n)).collect();
             format!("{calls:?} {news:?}")
         };

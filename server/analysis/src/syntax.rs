@@ -3,7 +3,6 @@
 use std::cell::RefCell;
 use std::sync::LazyLock;
 
-use std::collections::HashMap;
 use std::num::NonZeroU16;
 
 use tree_sitter::{InputEdit, Language, Node, Parser, Point, Query, Tree};
@@ -100,10 +99,10 @@ pub fn keeps_tokens_in_string(old: &str, tree: &Tree, edit: &TextEdit) -> bool {
         return false;
     }
     let Some(node) = tree.root_node().descendant_for_byte_range(start, end) else { return false };
-    node.kind() == "string_fragment"
+    node.kind_name() == "string_fragment"
         && node.start_byte() < start
         && end < node.end_byte()
-        && node.parent().is_some_and(|p| matches!(p.kind(), "string" | "template_string"))
+        && node.parent().is_some_and(|p| matches!(p.kind_name(), "string" | "template_string"))
 }
 
 pub fn apply_edit(text: &mut String, tree: &mut Tree, edit: &TextEdit, lines: Option<&crate::LineIndex>) {
@@ -171,7 +170,9 @@ pub fn member_access_query(kind: SourceKind) -> &'static Query {
 /// that string search dominated building the file model.
 struct FieldTable {
     kind_count: usize,
-    ids: HashMap<String, NonZeroU16>,
+    ids: rustc_hash::FxHashMap<String, NonZeroU16>,
+    /// Node kind names by kind id.
+    names: Vec<String>,
 }
 
 impl FieldTable {
@@ -180,7 +181,8 @@ impl FieldTable {
         let ids = (1..=language.field_count() as u16)
             .filter_map(|id| Some((language.field_name_for_id(id)?.to_string(), NonZeroU16::new(id)?)))
             .collect();
-        FieldTable { kind_count: language.node_kind_count(), ids }
+        let names = (0..language.node_kind_count() as u16).map(|id| language.node_kind_for_id(id).unwrap_or("").to_string()).collect();
+        FieldTable { kind_count: language.node_kind_count(), ids, names }
     }
 }
 
@@ -191,18 +193,33 @@ static FIELDS: LazyLock<[FieldTable; 2]> = LazyLock::new(|| {
     tables
 });
 
-/// Field access by name, with the name resolved through a per-grammar table.
+/// Field access by name, with the name resolved through a per-grammar table; and the node's
+/// kind from a table (`Node::kind` measures and checks the C string on every call, and the
+/// analysis asks for kinds more than for anything else).
 pub trait NodeExt<'t> {
     fn field(&self, name: &str) -> Option<Node<'t>>;
+    fn kind_name(&self) -> &'t str;
+}
+
+fn table_of(node: &Node<'_>) -> Option<&'static FieldTable> {
+    let kinds = node.language().node_kind_count();
+    FIELDS.iter().find(|t| t.kind_count == kinds)
 }
 
 impl<'t> NodeExt<'t> for Node<'t> {
     fn field(&self, name: &str) -> Option<Node<'t>> {
-        let kinds = self.language().node_kind_count();
-        let table = FIELDS.iter().find(|t| t.kind_count == kinds)?;
+        let table = table_of(self)?;
         // A name the grammar does not have is a programming error; treat it as absent.
         let id = *table.ids.get(name)?;
         self.child_by_field_id(id.get())
+    }
+
+    fn kind_name(&self) -> &'t str {
+        let id = self.kind_id() as usize;
+        match table_of(self).and_then(|t| t.names.get(id)) {
+            Some(name) => name.as_str(),
+            None => self.kind(),
+        }
     }
 }
 

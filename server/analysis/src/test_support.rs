@@ -3,6 +3,7 @@
 //! A fixture holds one or more files, each introduced by a `//- /path` line; a `$0` marks the
 //! cursor. Text without any `//- ` line is one file, `/w/src/index.ts`.
 
+use crate::syntax::NodeExt;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostic;
@@ -104,7 +105,7 @@ pub fn dump(tree: &tree_sitter::Tree) -> String {
     let mut cursor = tree.walk();
     'walk: loop {
         let n = cursor.node();
-        out.push_str(&format!("{}@{}..{} ", n.kind(), n.start_byte(), n.end_byte()));
+        out.push_str(&format!("{}@{}..{} ", n.kind_name(), n.start_byte(), n.end_byte()));
         if cursor.goto_first_child() {
             continue;
         }

@@ -3,6 +3,7 @@
 //! in the same block as another, in a method that never reads `getAlarm()`. Calls in
 //! different branches (`if … else`) are not reported: only one of them runs.
 
+use crate::syntax::NodeExt;
 use crate::infer::{Ty, STORAGE};
 
 use super::Ctx;
@@ -25,13 +26,13 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         }
         let within: Vec<_> = cx.ancestors[i].iter().rev().take_while(|n| n.id() != method.id()).copied().collect();
         // In a loop, unless the block around the call leaves it (`setAlarm(…); return;`).
-        let in_loop = match within.iter().position(|n| LOOPS.contains(&n.kind())) {
-            Some(l) => !within[..l].iter().any(|b| b.kind() == "statement_block" && leaves(*b)),
+        let in_loop = match within.iter().position(|n| LOOPS.contains(&n.kind_name())) {
+            Some(l) => !within[..l].iter().any(|b| b.kind_name() == "statement_block" && leaves(*b)),
             None => false,
         };
         // Only a block that the call is directly in, not through a nested function.
-        let block = within.iter().find(|n| n.kind() == "statement_block" || super::is_function(n.kind()));
-        let block_id = block.filter(|b| b.kind() == "statement_block").map(|b| b.id());
+        let block = within.iter().find(|n| n.kind_name() == "statement_block" || super::is_function(n.kind_name()));
+        let block_id = block.filter(|b| b.kind_name() == "statement_block").map(|b| b.id());
         let repeated = block_id.is_some_and(|b| seen.contains(&(b, method.id())));
         if let Some(b) = block_id {
             seen.push((b, method.id()));
@@ -55,5 +56,5 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
 fn leaves(block: tree_sitter::Node<'_>) -> bool {
     let mut c = block.walk();
     
-    block.named_children(&mut c).any(|s| matches!(s.kind(), "return_statement" | "break_statement" | "throw_statement"))
+    block.named_children(&mut c).any(|s| matches!(s.kind_name(), "return_statement" | "break_statement" | "throw_statement"))
 }

@@ -12,6 +12,7 @@
 //!
 //! Body-local: it reads the block around the second write and nothing else.
 
+use crate::syntax::NodeExt;
 use crate::diagnostics::Related;
 use crate::syntax::node_range;
 
@@ -78,7 +79,7 @@ fn pair_before<'a>(cx: &Ctx<'a>, i: usize) -> Option<(usize, usize, tree_sitter:
     let mut awaited: Option<(usize, tree_sitter::Node<'a>, &'static str)> = None;
     for k in (at.saturating_sub(WINDOW)..at).rev() {
         let s = stmts[k];
-        if matches!(s.kind(), "return_statement" | "throw_statement" | "break_statement" | "continue_statement") {
+        if matches!(s.kind_name(), "return_statement" | "throw_statement" | "break_statement" | "continue_statement") {
             return None;
         }
         let ops = cx.ops_in(s, func);

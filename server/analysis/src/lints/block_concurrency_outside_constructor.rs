@@ -37,7 +37,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
             let mut c = body.walk();
             
             body.named_children(&mut c).any(|m| {
-                m.kind() == "method_definition" && method_name(m, text) == "constructor" && {
+                m.kind_name() == "method_definition" && method_name(m, text) == "constructor" && {
                     let t = cx.t(m);
                     t.contains(&format!("this.{name}(")) || t.contains(&format!("this.{name}.bind"))
                 }
@@ -64,7 +64,7 @@ fn early_if(method: tree_sitter::Node<'_>, at: usize) -> bool {
         if n.start_byte() >= at {
             continue;
         }
-        if n.kind() == "if_statement" {
+        if n.kind_name() == "if_statement" {
             return true;
         }
         let mut c = n.walk();
@@ -80,10 +80,10 @@ fn guarded(ancestors: &[tree_sitter::Node<'_>], method: tree_sitter::Node<'_>) -
         if n.id() == method.id() {
             return false;
         }
-        match n.kind() {
+        match n.kind_name() {
             "if_statement" | "ternary_expression" | "switch_statement" | "catch_clause" => return true,
             "binary_expression" => {
-                let op = n.field("operator").map(|o| o.kind());
+                let op = n.field("operator").map(|o| o.kind_name());
                 if matches!(op, Some("&&" | "||" | "??")) {
                     return true;
                 }

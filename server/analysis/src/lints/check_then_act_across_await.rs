@@ -52,7 +52,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         // Cheap first: the value is declared, and a test and an `await` follow in its block.
         let Some((block, stmt)) = cx.direct_statement(i) else { continue };
         let after = &text[stmt.end_byte()..block.end_byte()];
-        if !matches!(stmt.kind(), "lexical_declaration" | "variable_declaration") || !after.contains("await") || !after.contains("if") {
+        if !matches!(stmt.kind_name(), "lexical_declaration" | "variable_declaration") || !after.contains("await") || !after.contains("if") {
             continue;
         }
         let Some(op) = cx.storage_op(i) else { continue };
@@ -89,7 +89,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
 
 fn after_read<'a>(cx: &Ctx<'a>, i: usize) -> Option<Finding<'a>> {
     let (block, stmt) = cx.direct_statement(i)?;
-    if !matches!(stmt.kind(), "lexical_declaration" | "variable_declaration") || cx.in_exclusive_callback(i) {
+    if !matches!(stmt.kind_name(), "lexical_declaration" | "variable_declaration") || cx.in_exclusive_callback(i) {
         return None;
     }
     let func = cx.enclosing_function(i)?;
@@ -99,7 +99,7 @@ fn after_read<'a>(cx: &Ctx<'a>, i: usize) -> Option<Finding<'a>> {
     let at = stmts.iter().position(|s| s.id() == stmt.id())?;
     for k in at + 1..stmts.len().min(at + 1 + WINDOW) {
         let s = stmts[k];
-        match s.kind() {
+        match s.kind_name() {
             "lexical_declaration" | "variable_declaration" if flow::mentions(cx, s, &names) => {
                 names.extend(flow::declared_names(cx, s));
                 continue;
@@ -121,7 +121,7 @@ fn after_read<'a>(cx: &Ctx<'a>, i: usize) -> Option<Finding<'a>> {
                 let cons = s.field("consequence")?;
                 let region: Vec<Node<'a>> = if s.field("alternative").is_none() && flow::exits(cons) {
                     stmts[k + 1..].to_vec()
-                } else if cons.kind() == "statement_block" {
+                } else if cons.kind_name() == "statement_block" {
                     flow::statements(cons)
                 } else {
                     vec![cons]
@@ -189,21 +189,21 @@ fn act_in<'a>(cx: &Ctx<'a>, func: Node<'a>, region: &[Node<'a>], read: &StorageO
 fn is_statement_of_its_own(cx: &Ctx<'_>, i: usize) -> bool {
     let anc = &cx.ancestors[i];
     let mut k = anc.len();
-    while k > 0 && matches!(anc[k - 1].kind(), "await_expression" | "parenthesized_expression") {
+    while k > 0 && matches!(anc[k - 1].kind_name(), "await_expression" | "parenthesized_expression") {
         k -= 1;
     }
-    k > 0 && anc[k - 1].kind() == "expression_statement"
+    k > 0 && anc[k - 1].kind_name() == "expression_statement"
 }
 
 /// A test for a missing value: `!v`, `v === undefined`, `v == null`, `typeof v === "undefined"`,
 /// `v.length === 0`, or an `||`/`&&` of tests one of which is such (all of which, with `only`).
 fn is_absence_test(cx: &Ctx<'_>, cond: Node<'_>, names: &[&str], only: bool) -> bool {
     let mut e = cond;
-    while e.kind() == "parenthesized_expression" {
+    while e.kind_name() == "parenthesized_expression" {
         let Some(inner) = e.named_child(0) else { return false };
         e = inner;
     }
-    match e.kind() {
+    match e.kind_name() {
         "unary_expression" => {
             let op = e.field("operator").map(|o| cx.t(o));
             op == Some("!") && e.field("argument").is_some_and(|a| is_value_of(cx, a, names))
@@ -227,7 +227,7 @@ fn is_absence_test(cx: &Ctx<'_>, cond: Node<'_>, names: &[&str], only: bool) -> 
 
 /// `v`, `v.length`, `typeof v`, `v?.x` for a tracked `v`.
 fn is_value_of(cx: &Ctx<'_>, n: Node<'_>, names: &[&str]) -> bool {
-    match n.kind() {
+    match n.kind_name() {
         "identifier" => names.contains(&cx.t(n)),
         "member_expression" => n.field("object").is_some_and(|o| is_value_of(cx, o, names)),
         "unary_expression" => {

@@ -123,7 +123,7 @@ impl<'a> Ctx<'a> {
 
     /// A key argument as written; `None` for an array of keys or an entries object.
     fn key_text(&self, node: Node<'_>) -> Option<String> {
-        match node.kind() {
+        match node.kind_name() {
             "array" | "object" | "spread_element" => None,
             "string" => {
                 let t = self.t(node);
@@ -139,7 +139,7 @@ impl<'a> Ctx<'a> {
         let anc = &self.ancestors[i];
         for j in (0..anc.len()).rev() {
             let n = anc[j];
-            if n.kind() == "statement_block" {
+            if n.kind_name() == "statement_block" {
                 let stmt = *anc.get(j + 1)?;
                 return Some((n, stmt));
             }
@@ -171,9 +171,9 @@ impl<'a> Ctx<'a> {
     pub fn in_exclusive_callback(&self, i: usize) -> bool {
         let anc = &self.ancestors[i];
         anc.iter().enumerate().any(|(j, n)| {
-            n.kind() == "arguments"
+            n.kind_name() == "arguments"
                 && j > 0
-                && anc[j - 1].kind() == "call_expression"
+                && anc[j - 1].kind_name() == "call_expression"
                 && anc[j - 1].field("function").and_then(|f| f.field("property")).is_some_and(|p| {
                     matches!(self.t(p), "transaction" | "transactionSync" | "blockConcurrencyWhile")
                 })
@@ -183,12 +183,12 @@ impl<'a> Ctx<'a> {
 
 /// Nodes below which code may not run, or runs more than once, or later.
 pub(crate) fn breaks_straight_line(n: Node<'_>) -> bool {
-    match n.kind() {
+    match n.kind_name() {
         "if_statement" | "for_statement" | "for_in_statement" | "while_statement" | "do_statement"
         | "switch_statement" | "ternary_expression" | "try_statement" | "catch_clause" | "finally_clause" => true,
-        "binary_expression" => matches!(n.field("operator").map(|o| o.kind()), Some("&&" | "||" | "??")),
+        "binary_expression" => matches!(n.field("operator").map(|o| o.kind_name()), Some("&&" | "||" | "??")),
         "augmented_assignment_expression" => {
-            matches!(n.field("operator").map(|o| o.kind()), Some("&&=" | "||=" | "??="))
+            matches!(n.field("operator").map(|o| o.kind_name()), Some("&&=" | "||=" | "??="))
         }
         k => super::is_function(k) || k == "class_body",
     }
@@ -205,7 +205,7 @@ pub(crate) fn direct_external_await<'t>(cx: &Ctx<'t>, stmt: Node<'t>) -> Option<
         if n.id() != stmt.id() && breaks_straight_line(n) {
             continue;
         }
-        if n.kind() == "await_expression"
+        if n.kind_name() == "await_expression"
             && let Some(what) = external_io(cx, n)
             && found.is_none_or(|(f, _)| n.start_byte() < f.start_byte())
         {
@@ -225,10 +225,10 @@ pub(crate) fn any_external_await<'t>(cx: &Ctx<'t>, node: Node<'t>) -> bool {
     }
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
-        if n.id() != node.id() && super::is_function(n.kind()) {
+        if n.id() != node.id() && super::is_function(n.kind_name()) {
             continue;
         }
-        if n.kind() == "await_expression" && external_io(cx, n).is_some() {
+        if n.kind_name() == "await_expression" && external_io(cx, n).is_some() {
             return true;
         }
         let mut c = n.walk();
@@ -241,16 +241,16 @@ pub(crate) fn any_external_await<'t>(cx: &Ctx<'t>, node: Node<'t>) -> bool {
 /// call through a Durable Object stub, or a timer.
 pub(crate) fn external_io<'t>(cx: &Ctx<'t>, await_expr: Node<'t>) -> Option<&'static str> {
     let mut e = await_expr.named_child(0)?;
-    while e.kind() == "parenthesized_expression" {
+    while e.kind_name() == "parenthesized_expression" {
         e = e.named_child(0)?;
     }
-    match e.kind() {
+    match e.kind_name() {
         "call_expression" => {
             let callee = e.field("function")?;
-            if callee.kind() == "identifier" && cx.t(callee) == "fetch" {
+            if callee.kind_name() == "identifier" && cx.t(callee) == "fetch" {
                 return Some("`fetch(…)`");
             }
-            if callee.kind() != "member_expression" {
+            if callee.kind_name() != "member_expression" {
                 return None;
             }
             let object = callee.field("object")?;
@@ -272,17 +272,17 @@ pub(crate) fn external_io<'t>(cx: &Ctx<'t>, await_expr: Node<'t>) -> Option<&'st
 /// The statements of a block, without comments.
 pub(crate) fn statements(block: Node<'_>) -> Vec<Node<'_>> {
     let mut c = block.walk();
-    block.named_children(&mut c).filter(|s| s.kind() != "comment").collect()
+    block.named_children(&mut c).filter(|s| s.kind_name() != "comment").collect()
 }
 
 /// The names a statement declares (`const a = …`, `let { b, c: d } = …`, `[e] = …`) or assigns
 /// at its top level (`x = …`).
 pub(crate) fn declared_names<'t>(cx: &Ctx<'t>, stmt: Node<'_>) -> Vec<&'t str> {
     let mut out = Vec::new();
-    match stmt.kind() {
+    match stmt.kind_name() {
         "lexical_declaration" | "variable_declaration" => {
             let mut c = stmt.walk();
-            for d in stmt.named_children(&mut c).filter(|d| d.kind() == "variable_declarator") {
+            for d in stmt.named_children(&mut c).filter(|d| d.kind_name() == "variable_declarator") {
                 if let Some(p) = d.field("name") {
                     pattern_names(cx, p, &mut out);
                 }
@@ -291,7 +291,7 @@ pub(crate) fn declared_names<'t>(cx: &Ctx<'t>, stmt: Node<'_>) -> Vec<&'t str> {
         "expression_statement" => {
             let mut e = stmt.named_child(0);
             while let Some(n) = e {
-                match n.kind() {
+                match n.kind_name() {
                     "assignment_expression" | "augmented_assignment_expression" => {
                         if let Some(l) = n.field("left") {
                             pattern_names(cx, l, &mut out);
@@ -311,7 +311,7 @@ pub(crate) fn declared_names<'t>(cx: &Ctx<'t>, stmt: Node<'_>) -> Vec<&'t str> {
 fn pattern_names<'t>(cx: &Ctx<'t>, p: Node<'_>, out: &mut Vec<&'t str>) {
     let mut stack = vec![p];
     while let Some(n) = stack.pop() {
-        match n.kind() {
+        match n.kind_name() {
             "identifier" | "shorthand_property_identifier_pattern" => out.push(cx.t(n)),
             // `{ key: value }`: only the value binds.
             "pair_pattern" => stack.extend(n.field("value")),
@@ -336,7 +336,7 @@ pub(crate) fn mentions(cx: &Ctx<'_>, node: Node<'_>, names: &[&str]) -> bool {
     }
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
-        if matches!(n.kind(), "identifier" | "shorthand_property_identifier") && names.contains(&cx.t(n)) {
+        if matches!(n.kind_name(), "identifier" | "shorthand_property_identifier") && names.contains(&cx.t(n)) {
             return true;
         }
         let mut c = n.walk();
@@ -347,7 +347,7 @@ pub(crate) fn mentions(cx: &Ctx<'_>, node: Node<'_>, names: &[&str]) -> bool {
 
 /// Whether the statement leaves the block: `return`, `throw`, or a block ending in one.
 pub(crate) fn exits(stmt: Node<'_>) -> bool {
-    match stmt.kind() {
+    match stmt.kind_name() {
         "return_statement" | "throw_statement" => true,
         "statement_block" => statements(stmt).last().is_some_and(|s| exits(*s)),
         _ => false,

@@ -23,10 +23,10 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         }
         let Some(arg) = args.named_child(0) else { continue };
         // Only a plain string literal; a template with `${…}` or a variable is a per-entity key.
-        let literal = arg.kind() == "string" || (arg.kind() == "template_string" && {
+        let literal = arg.kind_name() == "string" || (arg.kind_name() == "template_string" && {
             let mut c = arg.walk();
             
-            arg.named_children(&mut c).all(|n| n.kind() != "template_substitution")
+            arg.named_children(&mut c).all(|n| n.kind_name() != "template_substitution")
         });
         if !literal {
             continue;

@@ -14,7 +14,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         let call = cx.calls[i];
         let Some((_, "blockConcurrencyWhile")) = cx.member_call(i) else { continue };
         let Some(callback) = call.field("arguments").and_then(|a| a.named_child(0)) else { continue };
-        if !matches!(callback.kind(), "arrow_function" | "function_expression") {
+        if !matches!(callback.kind_name(), "arrow_function" | "function_expression") {
             continue;
         }
         if !matches!(cx.recv_ty(i), Some(Ty::Api(r)) if r == STATE) {
@@ -23,10 +23,10 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         let mut stack = vec![callback];
         let mut found = Vec::new();
         while let Some(n) = stack.pop() {
-            if n.id() != callback.id() && super::is_function(n.kind()) {
+            if n.id() != callback.id() && super::is_function(n.kind_name()) {
                 continue;
             }
-            if n.kind() == "await_expression"
+            if n.kind_name() == "await_expression"
                 && let Some(what) = super::flow::external_io(cx, n) {
                     found.push((n, what));
                 }

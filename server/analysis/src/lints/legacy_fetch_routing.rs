@@ -42,7 +42,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
             continue;
         }
         let Some(method) = root.descendant_for_byte_range(m.name_range.start, m.name_range.end).and_then(|n| n.parent()) else { continue };
-        if method.kind() != "method_definition" {
+        if method.kind_name() != "method_definition" {
             continue;
         }
         let routes = routes(cx, method);
@@ -77,14 +77,14 @@ fn routes(cx: &Ctx<'_>, method: Node<'_>) -> Vec<String> {
     let mut stack = vec![body];
     let mut nodes = Vec::new();
     while let Some(n) = stack.pop() {
-        if n.id() != body.id() && super::is_function(n.kind()) {
+        if n.id() != body.id() && super::is_function(n.kind_name()) {
             continue;
         }
-        if n.kind() == "variable_declarator"
+        if n.kind_name() == "variable_declarator"
             && let (Some(name), Some(value)) = (n.field("name"), n.field("value"))
         {
             let v = node_text(value, text);
-            match name.kind() {
+            match name.kind_name() {
                 "identifier" if v.trim_end().ends_with(".pathname") => path_names.push(node_text(name, text)),
                 "object_pattern" if node_text(name, text).contains("pathname") && v.contains("URL") => path_names.push("pathname"),
                 _ => {}
@@ -97,11 +97,11 @@ fn routes(cx: &Ctx<'_>, method: Node<'_>) -> Vec<String> {
     nodes.sort_by_key(|n| n.start_byte());
     let is_path = |n: Node<'_>| {
         let t = node_text(n, text).trim();
-        t.ends_with(".pathname") || (n.kind() == "identifier" && path_names.contains(&t))
+        t.ends_with(".pathname") || (n.kind_name() == "identifier" && path_names.contains(&t))
     };
     let literal = |n: Node<'_>| -> Option<String> {
         let t = node_text(n, text);
-        (n.kind() == "string" && t.len() > 3 && t[1..].starts_with('/')).then(|| t[1..t.len() - 1].to_string())
+        (n.kind_name() == "string" && t.len() > 3 && t[1..].starts_with('/')).then(|| t[1..t.len() - 1].to_string())
     };
     let mut out: Vec<String> = Vec::new();
     let mut add = |r: String| {
@@ -110,7 +110,7 @@ fn routes(cx: &Ctx<'_>, method: Node<'_>) -> Vec<String> {
         }
     };
     for n in nodes {
-        match n.kind() {
+        match n.kind_name() {
             "binary_expression" => {
                 let op = n.field("operator").map(|o| node_text(o, text));
                 if !matches!(op, Some("===" | "==" | "!==" | "!=")) {
@@ -125,7 +125,7 @@ fn routes(cx: &Ctx<'_>, method: Node<'_>) -> Vec<String> {
             }
             "switch_statement" => {
                 let Some(value) = n.field("value") else { continue };
-                let value = if value.kind() == "parenthesized_expression" { value.named_child(0).unwrap_or(value) } else { value };
+                let value = if value.kind_name() == "parenthesized_expression" { value.named_child(0).unwrap_or(value) } else { value };
                 if !is_path(value) {
                     continue;
                 }
@@ -138,7 +138,7 @@ fn routes(cx: &Ctx<'_>, method: Node<'_>) -> Vec<String> {
                 }
             }
             "call_expression" => {
-                let Some(callee) = n.field("function").filter(|f| f.kind() == "member_expression") else { continue };
+                let Some(callee) = n.field("function").filter(|f| f.kind_name() == "member_expression") else { continue };
                 let (Some(obj), Some(prop)) = (callee.field("object"), callee.field("property")) else { continue };
                 if matches!(node_text(prop, text), "startsWith" | "endsWith")
                     && is_path(obj)

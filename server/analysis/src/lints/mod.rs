@@ -225,7 +225,7 @@ impl<'a> Ctx<'a> {
 
     /// The nearest function-like node around call `i`.
     pub fn enclosing_function(&self, i: usize) -> Option<Node<'a>> {
-        self.ancestors[i].iter().rev().find(|n| is_function(n.kind())).copied()
+        self.ancestors[i].iter().rev().find(|n| is_function(n.kind_name())).copied()
     }
 
     /// The class method whose body holds call `i`, looking through arrow functions only (a
@@ -233,9 +233,9 @@ impl<'a> Ctx<'a> {
     pub fn enclosing_method(&self, i: usize) -> Option<Node<'a>> {
         let anc = &self.ancestors[i];
         for (j, n) in anc.iter().enumerate().rev() {
-            match n.kind() {
+            match n.kind_name() {
                 "method_definition" => {
-                    return (j > 0 && anc[j - 1].kind() == "class_body").then_some(*n);
+                    return (j > 0 && anc[j - 1].kind_name() == "class_body").then_some(*n);
                 }
                 "arrow_function" => {}
                 k if is_function(k) => return None,
@@ -256,7 +256,7 @@ impl<'a> Ctx<'a> {
     fn this_class_node(&self, i: usize) -> Option<usize> {
         let anc = &self.ancestors[i];
         for (j, n) in anc.iter().enumerate().rev() {
-            match n.kind() {
+            match n.kind_name() {
                 "function_expression" | "function_declaration" | "generator_function"
                 | "generator_function_declaration" | "object" => return None,
                 "class_body" => return Some(anc.get(j.checked_sub(1)?)?.id()),
@@ -289,7 +289,7 @@ impl<'a> Ctx<'a> {
     pub fn recv_ty(&self, i: usize) -> Option<Ty> {
         let (object, _) = self.members[i]?;
         // `a.b(…).c(…)`: the receiver is another call of the file, typed from its own receiver.
-        if object.kind() == "call_expression"
+        if object.kind_name() == "call_expression"
             && let Some(&j) = self.call_index.get(&object.id())
                 && let Some((inner, method)) = self.members[j]
                     && self.t(inner) != "Object" {
@@ -297,7 +297,7 @@ impl<'a> Ctx<'a> {
                     }
         if !is_this_chain(object) {
             // `Date.now()`, `JSON.stringify(…)`: built-ins never lead to the DO API.
-            if chain_root(object).is_some_and(|r| r.kind() == "identifier" && BUILTINS.contains(&self.t(r))) {
+            if chain_root(object).is_some_and(|r| r.kind_name() == "identifier" && BUILTINS.contains(&self.t(r))) {
                 return None;
             }
             return self.ty(object);
@@ -326,7 +326,7 @@ impl<'a> Ctx<'a> {
     /// For `name(...)`: the plain function name.
     pub fn plain_call(&self, call: Node<'a>) -> Option<&'a str> {
         let callee = call.field("function")?;
-        (callee.kind() == "identifier").then(|| self.t(callee))
+        (callee.kind_name() == "identifier").then(|| self.t(callee))
     }
 
     /// Whether `class` and all its base classes are in the project, so that "it has no such
@@ -375,11 +375,11 @@ impl<'a> Ctx<'a> {
             let Some(node) = root.descendant_for_byte_range(info.range.start, info.range.end) else { return true };
             let mut stack = vec![node];
             while let Some(n) = stack.pop() {
-                match n.kind() {
+                match n.kind_name() {
                     "decorator" => return true,
                     "arguments" => {
                         let mut c = n.walk();
-                        if n.named_children(&mut c).any(|a| a.kind() == "this") {
+                        if n.named_children(&mut c).any(|a| a.kind_name() == "this") {
                             return true;
                         }
                     }
@@ -389,7 +389,7 @@ impl<'a> Ctx<'a> {
                 stack.extend(n.children(&mut c));
             }
             // Decorators sit before the class body, possibly outside the class node.
-            node.prev_named_sibling().is_some_and(|p| p.kind() == "decorator")
+            node.prev_named_sibling().is_some_and(|p| p.kind_name() == "decorator")
         })
     }
 
@@ -402,7 +402,7 @@ impl<'a> Ctx<'a> {
     /// The property name of call `i`'s callee (`exec` in `sql.exec(…)`).
     pub fn callee_property(&self, i: usize) -> Option<Node<'a>> {
         let mut f = self.calls[i].field("function")?;
-        if f.kind() == "await_expression" {
+        if f.kind_name() == "await_expression" {
             f = f.named_child(0)?;
         }
         f.field("property")
@@ -441,20 +441,20 @@ impl<'a> Ctx<'a> {
 
 fn member_call_of<'t>(call: Node<'t>, text: &'t str) -> Option<(Node<'t>, &'t str)> {
     // Tagged templates have a template string where calls have `arguments`.
-    if call.field("arguments")?.kind() != "arguments" {
+    if call.field("arguments")?.kind_name() != "arguments" {
         return None;
     }
     let mut callee = call.field("function")?;
     // `await a.b<T>(…)` parses as a call of `await a.b` with type arguments.
-    if callee.kind() == "await_expression" {
+    if callee.kind_name() == "await_expression" {
         callee = callee.named_child(0)?;
     }
-    if callee.kind() != "member_expression" {
+    if callee.kind_name() != "member_expression" {
         return None;
     }
     let object = callee.field("object")?;
     let property = callee.field("property")?;
-    if property.kind() != "property_identifier" {
+    if property.kind_name() != "property_identifier" {
         return None;
     }
     Some((object, node_text(property, text)))
@@ -469,7 +469,7 @@ const BUILTINS: &[&str] = &[
 
 /// The leftmost expression of a member chain (`a` in `a.b.c`, `a(…)` in `a(…).b`).
 fn chain_root(mut node: Node<'_>) -> Option<Node<'_>> {
-    while node.kind() == "member_expression" {
+    while node.kind_name() == "member_expression" {
         node = node.child(0)?;
     }
     Some(node)
@@ -478,12 +478,12 @@ fn chain_root(mut node: Node<'_>) -> Option<Node<'_>> {
 /// `this.a.b`: plain properties on `this`.
 fn is_this_chain(mut node: Node<'_>) -> bool {
     loop {
-        match node.kind() {
+        match node.kind_name() {
             "this" => return true,
             "member_expression" => {
                 let Some(object) = node.child(0) else { return false };
                 let last = node.child(node.child_count().saturating_sub(1));
-                if last.is_none_or(|p| p.kind() != "property_identifier") {
+                if last.is_none_or(|p| p.kind_name() != "property_identifier") {
                     return false;
                 }
                 node = object;
@@ -504,7 +504,7 @@ pub(crate) fn is_function(kind: &str) -> bool {
 pub(crate) fn is_async(func: Node<'_>) -> bool {
     let mut c = func.walk();
     
-    func.children(&mut c).take_while(|n| n.kind() != "formal_parameters" && n.kind() != "statement_block").any(|n| n.kind() == "async")
+    func.children(&mut c).take_while(|n| n.kind_name() != "formal_parameters" && n.kind_name() != "statement_block").any(|n| n.kind_name() == "async")
 }
 
 /// The method's name (`constructor`, `fetch`, …).
@@ -629,7 +629,7 @@ fn segment_members<'t>(infer: &'t Infer<'t>, layout: &Layout, seg: Seg, method: 
         Seg::Body(k) => {
             let r = layout.bodies[k].range;
             let class = classes.iter().find(|c| c.name == layout.bodies[k].class && c.range.start <= r.start && r.end <= c.range.end);
-            let method = method.filter(|m| m.kind() == "method_definition");
+            let method = method.filter(|m| m.kind_name() == "method_definition");
             class.zip(method).into_iter().collect()
         }
         Seg::Outer => {
@@ -639,7 +639,7 @@ fn segment_members<'t>(infer: &'t Infer<'t>, layout: &Layout, seg: Seg, method: 
                 let mut c = body.walk();
                 // Field definitions, and methods whose body is not a segment (none, or inside
                 // another segment).
-                let outer = |m: &Node<'_>| match m.kind() {
+                let outer = |m: &Node<'_>| match m.kind_name() {
                     "public_field_definition" => true,
                     "method_definition" => m.field("body").is_none_or(|b| !layout.bodies.iter().any(|x| x.range.start == b.start_byte())),
                     _ => false,

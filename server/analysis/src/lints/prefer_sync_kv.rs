@@ -37,7 +37,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         let Some(args) = call.field("arguments") else { continue };
         let want = if method == "put" { 2 } else { 1 };
         let mut c = args.walk();
-        let list: Vec<Node<'_>> = args.named_children(&mut c).filter(|n| n.kind() != "comment").collect();
+        let list: Vec<Node<'_>> = args.named_children(&mut c).filter(|n| n.kind_name() != "comment").collect();
         if list.len() != want || !is_string_key(cx, list[0]) {
             continue;
         }
@@ -50,8 +50,8 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         }
         // `await x.get<T>(…)` parses with the `await` inside the call.
         let await_start = match call.field("function") {
-            Some(f) if f.kind() == "await_expression" => Some(f.start_byte()),
-            _ => cx.parent(i).filter(|p| p.kind() == "await_expression").map(|p| p.start_byte()),
+            Some(f) if f.kind_name() == "await_expression" => Some(f.start_byte()),
+            _ => cx.parent(i).filter(|p| p.kind_name() == "await_expression").map(|p| p.start_byte()),
         };
         let receiver = cx.t(object);
         let fix = await_start.map(|start| {
@@ -82,7 +82,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
 
 /// A key that is surely one string: a literal, a template, or a concatenation with one.
 fn is_string_key(cx: &Ctx<'_>, n: Node<'_>) -> bool {
-    match n.kind() {
+    match n.kind_name() {
         "string" | "template_string" => true,
         "binary_expression" => {
             cx.t(n.field("operator").unwrap_or(n)) == "+"

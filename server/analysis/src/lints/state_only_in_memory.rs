@@ -99,7 +99,7 @@ pub(super) fn member_facts<'t>(cx: &Ctx<'t>, class: &ClassInfo, member: Node<'t>
             }
         }
     }
-    let is_method = member.kind() == "method_definition";
+    let is_method = member.kind_name() == "method_definition";
     let entry = is_method
         && class.methods.iter().find(|m| m.range.start == member.start_byte()).is_some_and(|info| is_entry_point(cx, info, member));
     let changes = if entry {
@@ -260,7 +260,7 @@ fn in_method<'t>(cx: &Ctx<'t>, class: &ClassInfo, method: Node<'t>) -> Vec<(Node
         }
         let start = base + at;
         let Some(member) = method.descendant_for_byte_range(start, start + 5 + field.len()) else { continue };
-        if member.kind() != "member_expression" || member.start_byte() != start {
+        if member.kind_name() != "member_expression" || member.start_byte() != start {
             continue;
         }
         // Down from the method, not up with `parent()`: climbing starts from the root every
@@ -270,7 +270,7 @@ fn in_method<'t>(cx: &Ctx<'t>, class: &ClassInfo, method: Node<'t>) -> Vec<(Node
             continue;
         }
         let Some(&parent) = chain.last() else { continue };
-        let changed = match parent.kind() {
+        let changed = match parent.kind_name() {
             "update_expression" => true,
             "augmented_assignment_expression" => {
                 parent.field("left").is_some_and(|l| l.id() == member.id())
@@ -292,7 +292,7 @@ fn in_method<'t>(cx: &Ctx<'t>, class: &ClassInfo, method: Node<'t>) -> Vec<(Node
 /// Whether `this` at a node is the method's `this`: between the method (first of `chain`, the
 /// node's ancestors from the method down) and the node there are only arrow functions.
 fn runs_with_this(chain: &[Node<'_>]) -> bool {
-    chain.iter().skip(1).all(|p| !super::is_function(p.kind()) || p.kind() == "arrow_function")
+    chain.iter().skip(1).all(|p| !super::is_function(p.kind_name()) || p.kind_name() == "arrow_function")
 }
 
 /// The method's parameters whose type (if written) is data, not a handle.
@@ -303,7 +303,7 @@ fn params_of<'t>(cx: &Ctx<'t>, method: Node<'_>) -> Vec<&'t str> {
         .named_children(&mut c)
         .filter_map(|p| {
             let pat = p.field("pattern")?;
-            if pat.kind() != "identifier" {
+            if pat.kind_name() != "identifier" {
                 return None;
             }
             let handle = p.field("type").is_some_and(|t| HANDLE_TYPES.iter().any(|h| cx.t(t).contains(h)));
@@ -315,7 +315,7 @@ fn params_of<'t>(cx: &Ctx<'t>, method: Node<'_>) -> Vec<&'t str> {
 /// A value made of the caller's data: a parameter, a property of one, a literal object or
 /// array holding one, or arithmetic on the field itself and such values.
 fn is_callers_data(cx: &Ctx<'_>, n: Node<'_>, params: &[&str], field: &str) -> bool {
-    match n.kind() {
+    match n.kind_name() {
         "identifier" => params.contains(&cx.t(n)),
         "member_expression" => {
             let t = cx.t(n);
@@ -326,7 +326,7 @@ fn is_callers_data(cx: &Ctx<'_>, n: Node<'_>, params: &[&str], field: &str) -> b
         }
         "binary_expression" => {
             let (Some(l), Some(r)) = (n.field("left"), n.field("right")) else { return false };
-            let literal = |x: Node<'_>| matches!(x.kind(), "number" | "string");
+            let literal = |x: Node<'_>| matches!(x.kind_name(), "number" | "string");
             (is_callers_data(cx, l, params, field) || literal(l)) && (is_callers_data(cx, r, params, field) || literal(r))
                 && (is_callers_data(cx, l, params, field) || is_callers_data(cx, r, params, field))
         }

@@ -15,12 +15,12 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         let call = cx.calls[i];
         // Only a call that is a statement on its own floats; `void stub.m()` says so on purpose,
         // and `stub.m().then(…)`/`.catch(…)` handles the result.
-        if cx.parent(i).is_none_or(|p| p.kind() != "expression_statement") {
+        if cx.parent(i).is_none_or(|p| p.kind_name() != "expression_statement") {
             continue;
         }
         let Some((_, method)) = cx.member_call(i) else { continue };
         // `await stub.m<T>(…)` parses as a call of `await stub.m`: awaited.
-        if call.field("function").is_some_and(|f| f.kind() == "await_expression") {
+        if call.field("function").is_some_and(|f| f.kind_name() == "await_expression") {
             continue;
         }
         if !matches!(cx.recv_ty(i), Some(Ty::Stub(_))) {

@@ -47,13 +47,13 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
 
 /// The value of a constant delay: `5000`, `60_000`, `5 * 60 * 1000`.
 fn constant_ms(cx: &Ctx<'_>, node: tree_sitter::Node<'_>) -> Option<f64> {
-    match node.kind() {
+    match node.kind_name() {
         "number" => cx.t(node).replace('_', "").parse().ok(),
         "parenthesized_expression" => constant_ms(cx, node.named_child(0)?),
         "binary_expression" => {
             let l = constant_ms(cx, node.field("left")?)?;
             let r = constant_ms(cx, node.field("right")?)?;
-            match node.field("operator")?.kind() {
+            match node.field("operator")?.kind_name() {
                 "*" => Some(l * r),
                 "+" => Some(l + r),
                 _ => None,
@@ -66,10 +66,10 @@ fn constant_ms(cx: &Ctx<'_>, node: tree_sitter::Node<'_>) -> Option<f64> {
 /// `new Promise(resolve => setTimeout(resolve, ms))`: a sleep, not scheduled work.
 fn inside_promise_executor(cx: &Ctx<'_>, ancestors: &[tree_sitter::Node<'_>]) -> bool {
     for n in ancestors.iter().rev() {
-        if n.kind() == "new_expression" {
+        if n.kind_name() == "new_expression" {
             return n.field("constructor").is_some_and(|c| cx.t(c) == "Promise");
         }
-        if n.kind() == "method_definition" || n.kind() == "class_body" {
+        if n.kind_name() == "method_definition" || n.kind_name() == "class_body" {
             return false;
         }
     }

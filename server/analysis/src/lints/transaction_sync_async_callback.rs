@@ -25,11 +25,11 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
             continue;
         }
         let Some(callback) = cx.calls[i].field("arguments").and_then(|a| a.named_child(0)) else { continue };
-        if !matches!(callback.kind(), "arrow_function" | "function_expression") {
+        if !matches!(callback.kind_name(), "arrow_function" | "function_expression") {
             continue;
         }
         let mut c = callback.walk();
-        let Some(keyword) = callback.children(&mut c).find(|n| n.kind() == "async") else { continue };
+        let Some(keyword) = callback.children(&mut c).find(|n| n.kind_name() == "async") else { continue };
         let next = keyword.next_sibling().map_or(keyword.end_byte(), |n| n.start_byte());
         let fix = (!awaits_in(callback)).then(|| Fix {
             title: "Make the callback synchronous".to_string(),
@@ -50,10 +50,10 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
 fn awaits_in(func: Node<'_>) -> bool {
     let mut stack = vec![func];
     while let Some(n) = stack.pop() {
-        if n.id() != func.id() && super::is_function(n.kind()) {
+        if n.id() != func.id() && super::is_function(n.kind_name()) {
             continue;
         }
-        if matches!(n.kind(), "await_expression" | "for_in_statement") && (n.kind() == "await_expression" || n.child(1).is_some_and(|c| c.kind() == "await")) {
+        if matches!(n.kind_name(), "await_expression" | "for_in_statement") && (n.kind_name() == "await_expression" || n.child(1).is_some_and(|c| c.kind_name() == "await")) {
             return true;
         }
         let mut c = n.walk();

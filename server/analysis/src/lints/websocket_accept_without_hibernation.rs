@@ -24,7 +24,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
     for i in 0..cx.calls.len() {
         let call = cx.calls[i];
         let Some((object, "accept")) = cx.member_call(i) else { continue };
-        if object.kind() != "identifier" || call.field("arguments").is_none_or(|a| a.named_child_count() != 0) {
+        if object.kind_name() != "identifier" || call.field("arguments").is_none_or(|a| a.named_child_count() != 0) {
             continue;
         }
         let Some(method) = cx.enclosing_method(i) else { continue };
@@ -74,14 +74,14 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
 fn declared_from_pair<'t>(cx: &Ctx<'t>, method: Node<'t>, name: &str) -> bool {
     let mut stack = vec![method];
     while let Some(n) = stack.pop() {
-        if n.kind() == "variable_declarator"
+        if n.kind_name() == "variable_declarator"
             && let (Some(pattern), Some(value)) = (n.field("name"), n.field("value")) {
-                let binds = match pattern.kind() {
+                let binds = match pattern.kind_name() {
                     "identifier" => cx.t(pattern) == name,
                     "array_pattern" => {
                         let mut c = pattern.walk();
                         
-                        pattern.named_children(&mut c).any(|p| p.kind() == "identifier" && cx.t(p) == name)
+                        pattern.named_children(&mut c).any(|p| p.kind_name() == "identifier" && cx.t(p) == name)
                     }
                     _ => false,
                 };
@@ -108,10 +108,10 @@ fn uses_of<'t>(cx: &Ctx<'_>, method: Node<'t>, name: &str) -> Vec<Node<'t>> {
     let mut stack: Vec<(Node<'t>, Option<Node<'t>>)> = vec![(method, None)];
     while let Some((n, parent)) = stack.pop() {
         let is_decl = parent.is_some_and(|p| {
-            (p.kind() == "variable_declarator" && p.field("name").is_some_and(|x| x.id() == n.id()))
-                || p.kind() == "array_pattern"
+            (p.kind_name() == "variable_declarator" && p.field("name").is_some_and(|x| x.id() == n.id()))
+                || p.kind_name() == "array_pattern"
         });
-        if matches!(n.kind(), "identifier" | "shorthand_property_identifier") && cx.t(n) == name && !is_decl {
+        if matches!(n.kind_name(), "identifier" | "shorthand_property_identifier") && cx.t(n) == name && !is_decl {
             out.push(n);
         }
         let mut c = n.walk();

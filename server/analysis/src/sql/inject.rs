@@ -23,7 +23,7 @@ pub const CODE: &str = "sql-injection";
 pub(crate) fn spliced_values(infer: &Infer<'_>, arg: Node<'_>, list: &[Node<'_>], index: usize) -> Vec<Diagnostic> {
     let text = infer.text();
     let mut node = arg;
-    while matches!(node.kind(), "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression") {
+    while matches!(node.kind_name(), "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression") {
         match node.named_child(0) {
             Some(n) => node = n,
             None => return Vec::new(),
@@ -31,16 +31,16 @@ pub(crate) fn spliced_values(infer: &Infer<'_>, arg: Node<'_>, list: &[Node<'_>]
     }
     // The template itself, or a `const` holding it (then the fix would have to change
     // every use of the constant: reported without one).
-    let (template, direct) = match node.kind() {
+    let (template, direct) = match node.kind_name() {
         "template_string" => (node, true),
         "identifier" => match const_value(node, text) {
-            Some(v) if v.kind() == "template_string" => (v, false),
+            Some(v) if v.kind_name() == "template_string" => (v, false),
             _ => return Vec::new(),
         },
         _ => return Vec::new(),
     };
     let mut c = template.walk();
-    let subs: Vec<Node<'_>> = template.named_children(&mut c).filter(|n| n.kind() == "template_substitution").collect();
+    let subs: Vec<Node<'_>> = template.named_children(&mut c).filter(|n| n.kind_name() == "template_substitution").collect();
     if subs.is_empty() {
         return Vec::new();
     }
@@ -111,10 +111,10 @@ pub(crate) fn spliced_values(infer: &Infer<'_>, arg: Node<'_>, list: &[Node<'_>]
 /// query reader resolves it.
 fn query_of_sub(sub: Node<'_>, text: &str) -> Option<String> {
     let e = sub.named_child(0)?;
-    match e.kind() {
+    match e.kind_name() {
         "identifier" => {
             let v = const_value(e, text)?;
-            if v.kind() == "number" {
+            if v.kind_name() == "number" {
                 return Some(node_text(v, text).replace('_', ""));
             }
             match query_of(v, text, 1) {
@@ -199,11 +199,11 @@ fn safe(infer: &Infer<'_>, e: Node<'_>, depth: usize) -> bool {
     }
     let text = infer.text();
     let d = depth + 1;
-    match e.kind() {
+    match e.kind_name() {
         "number" | "string" | "true" | "false" | "null" | "undefined" | "regex" => true,
         "template_string" => {
             let mut c = e.walk();
-            let subs: Vec<Node<'_>> = e.named_children(&mut c).filter(|n| n.kind() == "template_substitution").collect();
+            let subs: Vec<Node<'_>> = e.named_children(&mut c).filter(|n| n.kind_name() == "template_substitution").collect();
             subs.iter().all(|s| s.named_child(0).is_none_or(|x| safe(infer, x, d)))
         }
         "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression" | "await_expression" => {
@@ -211,7 +211,7 @@ fn safe(infer: &Infer<'_>, e: Node<'_>, depth: usize) -> bool {
         }
         "unary_expression" => true,
         "binary_expression" => {
-            let op = e.field("operator").map(|o| o.kind()).unwrap_or("");
+            let op = e.field("operator").map(|o| o.kind_name()).unwrap_or("");
             match op {
                 "+" | "&&" | "||" | "??" => {
                     e.field("left").is_none_or(|x| safe(infer, x, d)) && e.field("right").is_none_or(|x| safe(infer, x, d))
@@ -226,17 +226,17 @@ fn safe(infer: &Infer<'_>, e: Node<'_>, depth: usize) -> bool {
         "call_expression" => safe_call(infer, e, d),
         "member_expression" | "subscript_expression" => {
             let prop = e.field("property").map(|p| node_text(p, text)).unwrap_or("");
-            if e.kind() == "member_expression" && matches!(prop, "length" | "size" | "byteLength") {
+            if e.kind_name() == "member_expression" && matches!(prop, "length" | "size" | "byteLength") {
                 return true;
             }
             let Some(object) = e.field("object") else { return true };
             // `STATUS.active` with `const STATUS = { active: "a", … }`.
-            if object.kind() == "identifier" && const_value(object, text).is_some_and(|v| literal_table(infer, v, d)) {
+            if object.kind_name() == "identifier" && const_value(object, text).is_some_and(|v| literal_table(infer, v, d)) {
                 return true;
             }
             // A field of a parameter or of what a request gave is a value; a field of `this`,
             // of an import or an enum is not known to be one.
-            match object.kind() {
+            match object.kind_name() {
                 "this" => true,
                 _ => safe(infer, object, d),
             }
@@ -250,16 +250,16 @@ fn safe(infer: &Infer<'_>, e: Node<'_>, depth: usize) -> bool {
 
 /// A `const` array or object whose every value is safe: a lookup in it picks a constant.
 fn literal_table(infer: &Infer<'_>, mut v: Node<'_>, depth: usize) -> bool {
-    while matches!(v.kind(), "as_expression" | "satisfies_expression" | "parenthesized_expression") {
+    while matches!(v.kind_name(), "as_expression" | "satisfies_expression" | "parenthesized_expression") {
         match v.named_child(0) {
             Some(n) => v = n,
             None => return false,
         }
     }
     let mut c = v.walk();
-    match v.kind() {
-        "array" => v.named_children(&mut c).all(|x| x.kind() == "comment" || safe(infer, x, depth)),
-        "object" => v.named_children(&mut c).all(|p| match p.kind() {
+    match v.kind_name() {
+        "array" => v.named_children(&mut c).all(|x| x.kind_name() == "comment" || safe(infer, x, depth)),
+        "object" => v.named_children(&mut c).all(|p| match p.kind_name() {
             "pair" => p.field("value").is_some_and(|x| safe(infer, x, depth)),
             "comment" => true,
             _ => false,
@@ -278,14 +278,14 @@ fn safe_call(infer: &Infer<'_>, call: Node<'_>, depth: usize) -> bool {
     let Some(mut callee) = call.field("function") else { return true };
     // `request.json<Body>()`: the parser may wrap the callee in an instantiation, or read
     // `await request.json<Body>()` as a call of `await request.json`.
-    while matches!(callee.kind(), "non_null_expression" | "instantiation_expression" | "await_expression" | "parenthesized_expression") {
+    while matches!(callee.kind_name(), "non_null_expression" | "instantiation_expression" | "await_expression" | "parenthesized_expression") {
         match callee.named_child(0) {
             Some(c) => callee = c,
             None => return true,
         }
     }
     let first_arg = || call.field("arguments").and_then(|a| a.named_child(0));
-    match callee.kind() {
+    match callee.kind_name() {
         "identifier" => match node_text(callee, text) {
             "String" | "decodeURIComponent" | "decodeURI" => first_arg().is_none_or(|a| safe(infer, a, depth)),
             _ => true,
@@ -318,18 +318,18 @@ fn identifier_safe(infer: &Infer<'_>, ident: Node<'_>, depth: usize) -> bool {
     let at = ident.start_byte();
     let mut cur = ident;
     while let Some(parent) = cur.parent() {
-        if matches!(parent.kind(), "statement_block" | "program" | "class_static_block") {
+        if matches!(parent.kind_name(), "statement_block" | "program" | "class_static_block") {
             let mut c = parent.walk();
             for stmt in parent.named_children(&mut c) {
                 if stmt.start_byte() > at {
                     break;
                 }
-                let decl = match stmt.kind() {
+                let decl = match stmt.kind_name() {
                     "lexical_declaration" | "variable_declaration" => stmt,
                     _ => continue,
                 };
                 let mut c2 = decl.walk();
-                for d in decl.named_children(&mut c2).filter(|d| d.kind() == "variable_declarator") {
+                for d in decl.named_children(&mut c2).filter(|d| d.kind_name() == "variable_declarator") {
                     let Some(pattern) = d.field("name") else { continue };
                     if !binds(pattern, name, text) {
                         continue;
@@ -345,7 +345,7 @@ fn identifier_safe(infer: &Infer<'_>, ident: Node<'_>, depth: usize) -> bool {
                 }
             }
         }
-        if matches!(parent.kind(), "function_declaration" | "function_expression" | "arrow_function" | "method_definition") {
+        if matches!(parent.kind_name(), "function_declaration" | "function_expression" | "arrow_function" | "method_definition") {
             if let Some(p) = parent.field("parameter") {
                 if node_text(p, text) == name {
                     return false;
@@ -367,16 +367,16 @@ fn identifier_safe(infer: &Infer<'_>, ident: Node<'_>, depth: usize) -> bool {
 
 /// Whether a binding pattern binds `name`.
 fn binds(pattern: Node<'_>, name: &str, text: &str) -> bool {
-    match pattern.kind() {
+    match pattern.kind_name() {
         "identifier" | "shorthand_property_identifier_pattern" => node_text(pattern, text) == name,
         "object_pattern" | "array_pattern" | "pair_pattern" | "assignment_pattern" | "rest_pattern" | "object_assignment_pattern" => {
             let mut c = pattern.walk();
             pattern.named_children(&mut c).any(|n| {
                 // In `{ key: local }` only the value side binds.
-                if pattern.kind() == "pair_pattern" && pattern.field("key").is_some_and(|k| k.id() == n.id()) {
+                if pattern.kind_name() == "pair_pattern" && pattern.field("key").is_some_and(|k| k.id() == n.id()) {
                     return false;
                 }
-                if matches!(pattern.kind(), "assignment_pattern" | "object_assignment_pattern") && pattern.field("right").is_some_and(|k| k.id() == n.id()) {
+                if matches!(pattern.kind_name(), "assignment_pattern" | "object_assignment_pattern") && pattern.field("right").is_some_and(|k| k.id() == n.id()) {
                     return false;
                 }
                 binds(n, name, text)
@@ -414,8 +414,8 @@ fn alias_value(infer: &Infer<'_>, name: &str) -> Option<String> {
     let root = infer.src.tree.root_node();
     let mut c = root.walk();
     root.named_children(&mut c).find_map(|stmt| {
-        let decl = if stmt.kind() == "export_statement" { stmt.field("declaration")? } else { stmt };
-        (decl.kind() == "type_alias_declaration" && decl.field("name").is_some_and(|n| node_text(n, text) == name))
+        let decl = if stmt.kind_name() == "export_statement" { stmt.field("declaration")? } else { stmt };
+        (decl.kind_name() == "type_alias_declaration" && decl.field("name").is_some_and(|n| node_text(n, text) == name))
             .then(|| decl.field("value").map(|v| node_text(v, text).to_string()))
             .flatten()
     })
@@ -449,7 +449,7 @@ fn binding_fix(
         return None;
     }
     let bindings = &list[index + 1..];
-    if bindings.iter().any(|b| b.kind() == "spread_element") || params.len() != bindings.len() {
+    if bindings.iter().any(|b| b.kind_name() == "spread_element") || params.len() != bindings.len() {
         return None;
     }
     let before = params.iter().filter(|t| t.end <= tok.start).count();

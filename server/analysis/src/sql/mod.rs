@@ -119,10 +119,10 @@ pub fn package_schema(files: &[(PathBuf, String)]) -> PackageSchema {
         // Depth-first over the whole tree, visiting every literal.
         'walk: loop {
             let n = cursor.node();
-            if matches!(n.kind(), "string" | "template_string") {
+            if matches!(n.kind_name(), "string" | "template_string") {
                 visit(n);
             }
-            if !matches!(n.kind(), "string") && cursor.goto_first_child() {
+            if !matches!(n.kind_name(), "string") && cursor.goto_first_child() {
                 continue;
             }
             while !cursor.goto_next_sibling() {
@@ -714,8 +714,8 @@ fn module_sql_functions(infer: &Infer<'_>, outer_sites: &[ExecSite]) -> Vec<Stri
     let mut c = root.walk();
     root.named_children(&mut c)
         .filter_map(|n| {
-            let n = if n.kind() == "export_statement" { n.field("declaration")? } else { n };
-            if n.kind() != "function_declaration" {
+            let n = if n.kind_name() == "export_statement" { n.field("declaration")? } else { n };
+            if n.kind_name() != "function_declaration" {
                 return None;
             }
             let runs_sql = outer_sites.iter().any(|s| s.class.is_none() && n.start_byte() <= s.call.start && s.call.end <= n.end_byte());
@@ -764,8 +764,8 @@ fn hands_out(infer: &Infer<'_>, file: &FileSql) -> Vec<String> {
 fn hands_out_in<'t>(infer: &Infer<'t>, layout: &Layout, seg: Seg, nodes: &SegmentNodes<'t>, module_functions: &[String]) -> Vec<String> {
     let text = infer.text();
     let typed_storage = |n: Node<'t>| -> bool {
-        n.kind() == "this"
-            || matches!(n.kind(), "identifier" | "member_expression" | "non_null_expression" | "as_expression")
+        n.kind_name() == "this"
+            || matches!(n.kind_name(), "identifier" | "member_expression" | "non_null_expression" | "as_expression")
                 && matches!(infer.type_of(n), Some(Ty::Api(r)) if r == "SqlStorage" || r == crate::infer::STORAGE || r == crate::infer::STATE)
     };
     // Also inside an options object or array: `new DODialect({ ctx })`, `drizzle({ storage: this.ctx.storage })`.
@@ -773,11 +773,11 @@ fn hands_out_in<'t>(infer: &Infer<'t>, layout: &Layout, seg: Seg, nodes: &Segmen
         if typed_storage(n) {
             return true;
         }
-        if !matches!(n.kind(), "object" | "array") {
+        if !matches!(n.kind_name(), "object" | "array") {
             return false;
         }
         let mut c = n.walk();
-        n.named_children(&mut c).any(|item| match item.kind() {
+        n.named_children(&mut c).any(|item| match item.kind_name() {
             "shorthand_property_identifier" => matches!(node_text(item, text), "ctx" | "state" | "storage" | "sql"),
             "pair" => item.field("value").is_some_and(typed_storage),
             _ => typed_storage(item),
@@ -801,7 +801,7 @@ fn hands_out_in<'t>(infer: &Infer<'t>, layout: &Layout, seg: Seg, nodes: &Segmen
             continue;
         }
         let callee = n.field("function").or_else(|| n.field("constructor"));
-        let local_helper = callee.is_some_and(|c| c.kind() == "super" || (c.kind() == "identifier" && module_functions.iter().any(|f| f == node_text(c, text))));
+        let local_helper = callee.is_some_and(|c| c.kind_name() == "super" || (c.kind_name() == "identifier" && module_functions.iter().any(|f| f == node_text(c, text))));
         if !local_helper
             && let Some(args) = n.field("arguments")
         {

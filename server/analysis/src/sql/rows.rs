@@ -36,7 +36,7 @@ pub(crate) struct RowProp {
 /// The single type argument of a call (`<Row>`), as a row type.
 pub(crate) fn row_type_of_args(infer: &Infer<'_>, args: Node<'_>) -> Option<RowType> {
     let mut c = args.walk();
-    let list: Vec<Node<'_>> = args.named_children(&mut c).filter(|n| n.kind() != "comment").collect();
+    let list: Vec<Node<'_>> = args.named_children(&mut c).filter(|n| n.kind_name() != "comment").collect();
     match list.as_slice() {
         [one] => row_type(infer, *one),
         _ => None,
@@ -49,7 +49,7 @@ pub(crate) fn row_type_of_args(infer: &Infer<'_>, args: Node<'_>) -> Option<RowT
 pub(crate) fn row_type(infer: &Infer<'_>, arg: Node<'_>) -> Option<RowType> {
     let text = infer.text();
     let range = node_range(arg);
-    match arg.kind() {
+    match arg.kind_name() {
         "object_type" => {
             let (props, open) = members(arg, text)?;
             Some(RowType { range, body: range, name: None, props, open })
@@ -71,9 +71,9 @@ fn declared_object<'t>(infer: &Infer<'t>, name: &str) -> Option<Node<'t>> {
     let mut c = root.walk();
     let mut found = None;
     for stmt in root.named_children(&mut c) {
-        let decl = if stmt.kind() == "export_statement" { stmt.field("declaration") } else { Some(stmt) };
+        let decl = if stmt.kind_name() == "export_statement" { stmt.field("declaration") } else { Some(stmt) };
         let Some(decl) = decl else { continue };
-        if !matches!(decl.kind(), "interface_declaration" | "type_alias_declaration") {
+        if !matches!(decl.kind_name(), "interface_declaration" | "type_alias_declaration") {
             continue;
         }
         if decl.field("name").is_none_or(|n| node_text(n, text) != name) {
@@ -83,15 +83,15 @@ fn declared_object<'t>(infer: &Infer<'t>, name: &str) -> Option<Node<'t>> {
             // Declared twice (merged interfaces) or generic: not ours to read.
             return None;
         }
-        let body = match decl.kind() {
+        let body = match decl.kind_name() {
             "interface_declaration" => {
                 let mut c2 = decl.walk();
-                if decl.named_children(&mut c2).any(|n| n.kind() == "extends_type_clause") {
+                if decl.named_children(&mut c2).any(|n| n.kind_name() == "extends_type_clause") {
                     return None;
                 }
                 decl.field("body")?
             }
-            _ => decl.field("value").filter(|v| v.kind() == "object_type")?,
+            _ => decl.field("value").filter(|v| v.kind_name() == "object_type")?,
         };
         found = Some(body);
     }
@@ -103,10 +103,10 @@ fn members(body: Node<'_>, text: &str) -> Option<(Vec<RowProp>, bool)> {
     let mut open = false;
     let mut c = body.walk();
     for m in body.named_children(&mut c) {
-        match m.kind() {
+        match m.kind_name() {
             "property_signature" => {
                 let name_node = m.field("name")?;
-                let name = match name_node.kind() {
+                let name = match name_node.kind_name() {
                     "property_identifier" => node_text(name_node, text).to_string(),
                     "string" => {
                         let t = node_text(name_node, text);
@@ -115,7 +115,7 @@ fn members(body: Node<'_>, text: &str) -> Option<(Vec<RowProp>, bool)> {
                     _ => return None,
                 };
                 let mut c2 = m.walk();
-                let optional = m.children(&mut c2).any(|ch| ch.kind() == "?");
+                let optional = m.children(&mut c2).any(|ch| ch.kind_name() == "?");
                 let ty = m.field("type").and_then(|t| t.named_child(0)).map(|t| node_text(t, text).to_string());
                 props.push(RowProp { name, range: node_range(name_node), ty, optional });
             }

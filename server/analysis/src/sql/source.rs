@@ -172,54 +172,54 @@ fn pattern_of(p: Node<'_>) -> Option<Node<'_>> {
 fn wrapper_of(exec_call: Node<'_>, text: &str) -> Option<(Wrapper, bool)> {
     let args = exec_call.field("arguments")?;
     let mut c = args.walk();
-    let list: Vec<Node<'_>> = args.named_children(&mut c).filter(|n| n.kind() != "comment").collect();
+    let list: Vec<Node<'_>> = args.named_children(&mut c).filter(|n| n.kind_name() != "comment").collect();
     let first = *list.first()?;
-    if first.kind() != "identifier" {
+    if first.kind_name() != "identifier" {
         return None;
     }
     let name = node_text(first, text);
     let mut func = exec_call.parent()?;
-    while !matches!(func.kind(), "method_definition" | "function_declaration" | "arrow_function" | "function_expression") {
+    while !matches!(func.kind_name(), "method_definition" | "function_declaration" | "arrow_function" | "function_expression") {
         func = func.parent()?;
     }
     let params = func.field("parameters")?;
     let mut c = params.walk();
-    let plist: Vec<Node<'_>> = params.named_children(&mut c).filter(|p| matches!(p.kind(), "required_parameter" | "optional_parameter")).collect();
-    let index = plist.iter().position(|p| pattern_of(*p).is_some_and(|x| x.kind() == "identifier" && node_text(x, text) == name))?;
+    let plist: Vec<Node<'_>> = params.named_children(&mut c).filter(|p| matches!(p.kind_name(), "required_parameter" | "optional_parameter")).collect();
+    let index = plist.iter().position(|p| pattern_of(*p).is_some_and(|x| x.kind_name() == "identifier" && node_text(x, text) == name))?;
     // `exec(q, ...rest)` where `rest` is the wrapper's rest parameter right after `q`.
     let rest = match (&list[1..], plist.get(index + 1).and_then(|p| pattern_of(*p))) {
-        ([spread], Some(rp)) if spread.kind() == "spread_element" && rp.kind() == "rest_pattern" && plist.len() == index + 2 => {
+        ([spread], Some(rp)) if spread.kind_name() == "spread_element" && rp.kind_name() == "rest_pattern" && plist.len() == index + 2 => {
             let inner = spread.named_child(0).map(|n| node_text(n, text));
             let rest_name = rp.named_child(0).map(|n| node_text(n, text));
             inner.is_some() && inner == rest_name
         }
         _ => false,
     };
-    let (fname, hidden) = match func.kind() {
+    let (fname, hidden) = match func.kind_name() {
         "method_definition" => {
             let n = func.field("name")?;
-            let private = n.kind() == "private_property_identifier"
+            let private = n.kind_name() == "private_property_identifier"
                 || crate::model::first_named_child_of_kind(func, "accessibility_modifier")
                     .is_some_and(|a| matches!(node_text(a, text), "private" | "protected"));
             (node_text(n, text).to_string(), private)
         }
         "function_declaration" => {
             let n = func.field("name")?;
-            (node_text(n, text).to_string(), func.parent().is_some_and(|p| p.kind() == "program"))
+            (node_text(n, text).to_string(), func.parent().is_some_and(|p| p.kind_name() == "program"))
         }
         _ => {
             let holder = func.parent()?;
-            match holder.kind() {
+            match holder.kind_name() {
                 "public_field_definition" => {
                     let n = holder.field("name")?;
-                    let private = n.kind() == "private_property_identifier"
+                    let private = n.kind_name() == "private_property_identifier"
                         || crate::model::first_named_child_of_kind(holder, "accessibility_modifier")
                             .is_some_and(|a| matches!(node_text(a, text), "private" | "protected"));
                     (node_text(n, text).to_string(), private)
                 }
                 "variable_declarator" => {
-                    let n = holder.field("name").filter(|n| n.kind() == "identifier")?;
-                    let top = holder.parent().and_then(|d| d.parent()).is_some_and(|p| p.kind() == "program");
+                    let n = holder.field("name").filter(|n| n.kind_name() == "identifier")?;
+                    let top = holder.parent().and_then(|d| d.parent()).is_some_and(|p| p.kind_name() == "program");
                     (node_text(n, text).to_string(), top)
                 }
                 _ => return None,
@@ -233,9 +233,9 @@ fn wrapper_of(exec_call: Node<'_>, text: &str) -> Option<(Wrapper, bool)> {
 fn wrapper_call(infer: &Infer<'_>, wrappers: &[Wrapper], call: Node<'_>, chain: &[Node<'_>], text: &str) -> Option<ExecSite> {
     let callee = call.field("function")?;
     let class = infer.this_class_or_enclosing(call).map(|k| k.name);
-    let w = match callee.kind() {
+    let w = match callee.kind_name() {
         "member_expression" => {
-            if callee.field("object")?.kind() != "this" {
+            if callee.field("object")?.kind_name() != "this" {
                 return None;
             }
             let name = node_text(callee.field("property")?, text);
@@ -249,13 +249,13 @@ fn wrapper_call(infer: &Infer<'_>, wrappers: &[Wrapper], call: Node<'_>, chain: 
     };
     let args = call.field("arguments")?;
     let mut c = args.walk();
-    let list: Vec<Node<'_>> = args.named_children(&mut c).filter(|n| n.kind() != "comment").collect();
-    if list[..list.len().min(w.index + 1)].iter().any(|n| n.kind() == "spread_element") {
+    let list: Vec<Node<'_>> = args.named_children(&mut c).filter(|n| n.kind_name() != "comment").collect();
+    if list[..list.len().min(w.index + 1)].iter().any(|n| n.kind_name() == "spread_element") {
         return None;
     }
     let arg = *list.get(w.index)?;
     let rest = &list[w.index + 1..];
-    let bindings = (w.rest && !rest.iter().any(|n| n.kind() == "spread_element")).then_some(rest.len());
+    let bindings = (w.rest && !rest.iter().any(|n| n.kind_name() == "spread_element")).then_some(rest.len());
     let (in_try, failure_swallowed) = try_context(chain, call);
     let notes = if w.rest { super::inject::spliced_values(infer, arg, &list, w.index) } else { Vec::new() };
     Some(ExecSite {
@@ -268,7 +268,7 @@ fn wrapper_call(infer: &Infer<'_>, wrappers: &[Wrapper], call: Node<'_>, chain: 
         failure_swallowed,
         expects_failure: expects_failure(chain, text),
         wrapper: false,
-        array_binding: rest.len() == 1 && rest[0].kind() == "array",
+        array_binding: rest.len() == 1 && rest[0].kind_name() == "array",
         awaited: None,
         tagged: false,
         row: None,
@@ -281,17 +281,17 @@ fn wrapper_call(infer: &Infer<'_>, wrappers: &[Wrapper], call: Node<'_>, chain: 
 /// first, then its bindings.
 fn configured_wrapper_call(infer: &Infer<'_>, call: Node<'_>, text: &str, cfg: &SqlSettings) -> Option<ExecSite> {
     let callee = call.field("function")?;
-    if !matches!(callee.kind(), "identifier" | "member_expression") {
+    if !matches!(callee.kind_name(), "identifier" | "member_expression") {
         return None;
     }
     let written = crate::settings::compact(node_text(callee, text));
     if !cfg.wrappers.contains(&written) {
         return None;
     }
-    let args = call.field("arguments").filter(|a| a.kind() == "arguments")?;
+    let args = call.field("arguments").filter(|a| a.kind_name() == "arguments")?;
     let mut c = args.walk();
-    let list: Vec<Node<'_>> = args.named_children(&mut c).filter(|n| n.kind() != "comment").collect();
-    let first = *list.first().filter(|f| f.kind() != "spread_element")?;
+    let list: Vec<Node<'_>> = args.named_children(&mut c).filter(|n| n.kind_name() != "comment").collect();
+    let first = *list.first().filter(|f| f.kind_name() != "spread_element")?;
     let rest = &list[1..];
     let chain = crate::syntax::ancestors(infer.src.tree.root_node(), call);
     let (in_try, failure_swallowed) = try_context(&chain, call);
@@ -299,13 +299,13 @@ fn configured_wrapper_call(infer: &Infer<'_>, call: Node<'_>, text: &str, cfg: &
         call: crate::syntax::node_range(call),
         query: query_of(first, text, 0),
         arg: crate::syntax::node_range(first),
-        bindings: (!rest.iter().any(|n| n.kind() == "spread_element")).then_some(rest.len()),
+        bindings: (!rest.iter().any(|n| n.kind_name() == "spread_element")).then_some(rest.len()),
         class: infer.enclosing_class_in(&chain).map(|k| k.name),
         in_try,
         failure_swallowed,
         expects_failure: expects_failure(&chain, text),
         wrapper: false,
-        array_binding: rest.len() == 1 && rest[0].kind() == "array",
+        array_binding: rest.len() == 1 && rest[0].kind_name() == "array",
         awaited: None,
         tagged: false,
         row: call.field("type_arguments").and_then(|t| super::rows::row_type_of_args(infer, t)),
@@ -355,7 +355,7 @@ pub(crate) fn exec_site<'t>(infer: &Infer<'t>, call: Node<'t>, text: &str) -> Op
 /// [`exec_site`] with the call's ancestors (outermost first) already at hand.
 fn exec_site_in<'t>(infer: &Infer<'t>, call: Node<'t>, chain: &[Node<'t>], text: &str) -> Option<Vec<ExecSite>> {
     let callee = call.field("function")?;
-    if callee.kind() != "member_expression" {
+    if callee.kind_name() != "member_expression" {
         return None;
     }
     let prop = callee.field("property")?;
@@ -368,14 +368,14 @@ fn exec_site_in<'t>(infer: &Infer<'t>, call: Node<'t>, chain: &[Node<'t>], text:
     }
     let args = call.field("arguments")?;
     let mut c = args.walk();
-    let list: Vec<Node<'_>> = args.named_children(&mut c).filter(|n| n.kind() != "comment").collect();
+    let list: Vec<Node<'_>> = args.named_children(&mut c).filter(|n| n.kind_name() != "comment").collect();
     let first = *list.first()?;
-    let mut query = if first.kind() == "spread_element" { Query::Unknown } else { query_of(first, text, 0) };
+    let mut query = if first.kind_name() == "spread_element" { Query::Unknown } else { query_of(first, text, 0) };
     if query == Query::Unknown {
         query = imported_query(infer, first).unwrap_or(Query::Unknown);
     }
     let rest = &list[1..];
-    let bindings = (!rest.iter().any(|n| n.kind() == "spread_element") && first.kind() != "spread_element").then_some(rest.len());
+    let bindings = (!rest.iter().any(|n| n.kind_name() == "spread_element") && first.kind_name() != "spread_element").then_some(rest.len());
     let (in_try, failure_swallowed) = try_context(chain, call);
     let site = ExecSite {
         call: crate::syntax::node_range(call),
@@ -387,12 +387,12 @@ fn exec_site_in<'t>(infer: &Infer<'t>, call: Node<'t>, chain: &[Node<'t>], text:
         failure_swallowed,
         expects_failure: expects_failure(chain, text),
         wrapper: false,
-        array_binding: rest.len() == 1 && rest[0].kind() == "array",
+        array_binding: rest.len() == 1 && rest[0].kind_name() == "array",
         awaited: awaited(chain),
         tagged: false,
         row: call.field("type_arguments").and_then(|t| super::rows::row_type_of_args(infer, t)),
         row_slot: call.field("type_arguments").is_none().then(|| TextRange::empty(callee.end_byte())),
-        notes: if first.kind() == "spread_element" { Vec::new() } else { super::inject::spliced_values(infer, first, &list, 0) },
+        notes: if first.kind_name() == "spread_element" { Vec::new() } else { super::inject::spliced_values(infer, first, &list, 0) },
     };
     if site.query == Query::Unknown {
         // `for (const m of MIGRATIONS) sql.exec(m)`: one site per element of the array.
@@ -413,17 +413,17 @@ fn exec_site_in<'t>(infer: &Infer<'t>, call: Node<'t>, chain: &[Node<'t>], text:
 /// position in it maps to the argument here (the other module is not this file).
 fn imported_query(infer: &Infer<'_>, arg: Node<'_>) -> Option<Query> {
     let text = infer.text();
-    let (local, field) = match arg.kind() {
+    let (local, field) = match arg.kind_name() {
         "identifier" => (node_text(arg, text), None),
         "member_expression" => {
-            let obj = arg.field("object").filter(|o| o.kind() == "identifier")?;
-            let prop = arg.field("property").filter(|p| p.kind() == "property_identifier")?;
+            let obj = arg.field("object").filter(|o| o.kind_name() == "identifier")?;
+            let prop = arg.field("property").filter(|p| p.kind_name() == "property_identifier")?;
             (node_text(obj, text), Some(node_text(prop, text)))
         }
         _ => return None,
     };
     // A local binding of the same name shadows the import.
-    if arg.kind() == "identifier" && const_value(arg, text).is_some() {
+    if arg.kind_name() == "identifier" && const_value(arg, text).is_some() {
         return None;
     }
     let import = infer.src.model.imports.iter().find(|i| i.local == local && i.imported != "*" && i.imported != "default")?;
@@ -437,26 +437,26 @@ fn imported_query(infer: &Infer<'_>, arg: Node<'_>) -> Option<Query> {
     let mut c = root.walk();
     let mut value = None;
     for stmt in root.named_children(&mut c) {
-        let decl = if stmt.kind() == "export_statement" { stmt.field("declaration") } else { Some(stmt) };
-        let Some(decl) = decl.filter(|d| d.kind() == "lexical_declaration" && crate::model::has_child_token(*d, "const")) else { continue };
+        let decl = if stmt.kind_name() == "export_statement" { stmt.field("declaration") } else { Some(stmt) };
+        let Some(decl) = decl.filter(|d| d.kind_name() == "lexical_declaration" && crate::model::has_child_token(*d, "const")) else { continue };
         let mut c2 = decl.walk();
-        for d in decl.named_children(&mut c2).filter(|d| d.kind() == "variable_declarator") {
-            if d.field("name").is_some_and(|n| n.kind() == "identifier" && node_text(n, ttext) == name) {
+        for d in decl.named_children(&mut c2).filter(|d| d.kind_name() == "variable_declarator") {
+            if d.field("name").is_some_and(|n| n.kind_name() == "identifier" && node_text(n, ttext) == name) {
                 value = d.field("value");
             }
         }
     }
     let mut value = value?;
     if let Some(f) = field {
-        while matches!(value.kind(), "as_expression" | "satisfies_expression" | "parenthesized_expression") {
+        while matches!(value.kind_name(), "as_expression" | "satisfies_expression" | "parenthesized_expression") {
             value = value.named_child(0)?;
         }
-        if value.kind() != "object" {
+        if value.kind_name() != "object" {
             return None;
         }
         let mut c = value.walk();
         let pair = value.named_children(&mut c).find(|p| {
-            p.kind() == "pair" && p.field("key").is_some_and(|k| node_text(k, ttext).trim_matches(['"', '\'']) == f)
+            p.kind_name() == "pair" && p.field("key").is_some_and(|k| node_text(k, ttext).trim_matches(['"', '\'']) == f)
         })?;
         value = pair.field("value")?;
     }
@@ -474,10 +474,10 @@ fn imported_query(infer: &Infer<'_>, arg: Node<'_>) -> Option<Query> {
 /// `ARRAY.forEach((m) => …)`, or `m.sql` when the elements are objects. Each with the source
 /// range of its element.
 fn loop_elements(arg: Node<'_>, text: &str) -> Option<Vec<(Query, TextRange)>> {
-    let (name, field) = match arg.kind() {
+    let (name, field) = match arg.kind_name() {
         "identifier" => (node_text(arg, text), None),
         "member_expression" => {
-            let obj = arg.field("object").filter(|o| o.kind() == "identifier")?;
+            let obj = arg.field("object").filter(|o| o.kind_name() == "identifier")?;
             (node_text(obj, text), Some(node_text(arg.field("property")?, text)))
         }
         _ => return None,
@@ -485,10 +485,10 @@ fn loop_elements(arg: Node<'_>, text: &str) -> Option<Vec<(Query, TextRange)>> {
     let mut cur = arg;
     let mut array = None;
     while let Some(p) = cur.parent() {
-        match p.kind() {
+        match p.kind_name() {
             "for_in_statement" if crate::model::has_child_token(p, "of") => {
                 let left = p.field("left")?;
-                if left.kind() == "identifier" && node_text(left, text) == name {
+                if left.kind_name() == "identifier" && node_text(left, text) == name {
                     array = p.field("right");
                     break;
                 }
@@ -500,8 +500,8 @@ fn loop_elements(arg: Node<'_>, text: &str) -> Option<Vec<(Query, TextRange)>> {
                     first.field("pattern")
                 });
                 if param.is_some_and(|x| node_text(x, text) == name) {
-                    let call = p.parent().filter(|a| a.kind() == "arguments")?.parent()?;
-                    let callee = call.field("function").filter(|f| f.kind() == "member_expression")?;
+                    let call = p.parent().filter(|a| a.kind_name() == "arguments")?.parent()?;
+                    let callee = call.field("function").filter(|f| f.kind_name() == "member_expression")?;
                     if node_text(callee.field("property")?, text) != "forEach" {
                         return None;
                     }
@@ -517,25 +517,25 @@ fn loop_elements(arg: Node<'_>, text: &str) -> Option<Vec<(Query, TextRange)>> {
     }
     let mut array = array?;
     for _ in 0..4 {
-        match array.kind() {
+        match array.kind_name() {
             "identifier" => array = const_value(array, text)?,
             "as_expression" | "satisfies_expression" | "parenthesized_expression" => array = array.named_child(0)?,
             _ => break,
         }
     }
-    if array.kind() != "array" {
+    if array.kind_name() != "array" {
         return None;
     }
     let mut c = array.walk();
-    let elements: Vec<Node<'_>> = array.named_children(&mut c).filter(|n| n.kind() != "comment").collect();
+    let elements: Vec<Node<'_>> = array.named_children(&mut c).filter(|n| n.kind_name() != "comment").collect();
     let mut out = Vec::new();
     for el in elements {
         let value = match field {
             None => Some(el),
-            Some(f) if el.kind() == "object" => {
+            Some(f) if el.kind_name() == "object" => {
                 let mut c2 = el.walk();
                 let pair = el.named_children(&mut c2).find(|p| {
-                    p.kind() == "pair" && p.field("key").is_some_and(|k| node_text(k, text).trim_matches(['"', '\'']) == f)
+                    p.kind_name() == "pair" && p.field("key").is_some_and(|k| node_text(k, text).trim_matches(['"', '\'']) == f)
                 });
                 pair.and_then(|p| p.field("value"))
             }
@@ -549,12 +549,12 @@ fn loop_elements(arg: Node<'_>, text: &str) -> Option<Vec<(Query, TextRange)>> {
 
 /// The `await` keyword directly applied to `call` (through parentheses), if any.
 fn awaited(ancestors: &[Node<'_>]) -> Option<TextRange> {
-    let cur = *ancestors.iter().rev().find(|n| n.kind() != "parenthesized_expression")?;
-    if cur.kind() != "await_expression" {
+    let cur = *ancestors.iter().rev().find(|n| n.kind_name() != "parenthesized_expression")?;
+    if cur.kind_name() != "await_expression" {
         return None;
     }
     let mut c = cur.walk();
-    let kw = cur.children(&mut c).find(|n| n.kind() == "await")?;
+    let kw = cur.children(&mut c).find(|n| n.kind_name() == "await")?;
     Some(crate::syntax::node_range(kw))
 }
 
@@ -562,9 +562,9 @@ fn awaited(ancestors: &[Node<'_>]) -> Option<TextRange> {
 /// `expect(…)`, `assert.throws(…)` and the like.
 fn expects_failure(ancestors: &[Node<'_>], text: &str) -> bool {
     ancestors.iter().rev().any(|p| {
-        p.kind() == "call_expression"
+        p.kind_name() == "call_expression"
             && p.field("function").is_some_and(|callee| {
-                let name = match callee.kind() {
+                let name = match callee.kind_name() {
                     "identifier" => node_text(callee, text),
                     "member_expression" => callee.field("property").map_or("", |n| node_text(n, text)),
                     _ => "",
@@ -580,14 +580,14 @@ fn try_context(ancestors: &[Node<'_>], node: Node<'_>) -> (bool, bool) {
     let (mut in_try, mut swallowed) = (false, false);
     let mut cur = node;
     for p in ancestors.iter().rev().copied() {
-        match p.kind() {
+        match p.kind_name() {
             "try_statement"
                 if p.field("body").is_some_and(|b| b.id() == cur.id()) => {
                     in_try = true;
                     let handler = p.field("handler").and_then(|h| h.field("body"));
                     if handler.is_some_and(|b| {
                         let mut c = b.walk();
-                        b.named_children(&mut c).all(|n| n.kind() == "comment")
+                        b.named_children(&mut c).all(|n| n.kind_name() == "comment")
                     }) {
                         swallowed = true;
                     }
@@ -607,7 +607,7 @@ pub(crate) fn query_of(node: Node<'_>, text: &str, depth: usize) -> Query {
     if depth > MAX_DEPTH {
         return Query::Unknown;
     }
-    match node.kind() {
+    match node.kind_name() {
         "string" => match string_literal(node, text) {
             Some(s) => Query::Known(s),
             None => Query::Unknown,
@@ -635,21 +635,21 @@ pub(crate) fn query_of(node: Node<'_>, text: &str, depth: usize) -> Query {
             let (Some(obj), Some(prop)) = (node.field("object"), node.field("property")) else {
                 return Query::Unknown;
             };
-            if obj.kind() != "identifier" || prop.kind() != "property_identifier" {
+            if obj.kind_name() != "identifier" || prop.kind_name() != "property_identifier" {
                 return Query::Unknown;
             }
             let Some(mut value) = const_value(obj, text) else { return Query::Unknown };
-            while matches!(value.kind(), "as_expression" | "satisfies_expression" | "parenthesized_expression") {
+            while matches!(value.kind_name(), "as_expression" | "satisfies_expression" | "parenthesized_expression") {
                 let Some(inner) = value.named_child(0) else { return Query::Unknown };
                 value = inner;
             }
-            if value.kind() != "object" {
+            if value.kind_name() != "object" {
                 return Query::Unknown;
             }
             let name = node_text(prop, text);
             let mut c = value.walk();
             let pair = value.named_children(&mut c).find(|p| {
-                p.kind() == "pair" && p.field("key").is_some_and(|k| node_text(k, text).trim_matches(['"', '\'']) == name)
+                p.kind_name() == "pair" && p.field("key").is_some_and(|k| node_text(k, text).trim_matches(['"', '\'']) == name)
             });
             match pair.and_then(|p| p.field("value")) {
                 Some(v) => query_of(v, text, depth + 1),
@@ -692,7 +692,7 @@ fn template(node: Node<'_>, text: &str, depth: usize) -> Query {
     let mut out = SqlText::default();
     let mut pos = start + 1;
     let mut c = node.walk();
-    let subs: Vec<Node<'_>> = node.named_children(&mut c).filter(|n| n.kind() == "template_substitution").collect();
+    let subs: Vec<Node<'_>> = node.named_children(&mut c).filter(|n| n.kind_name() == "template_substitution").collect();
     for sub in subs {
         if decode(text, pos, sub.start_byte(), true, &mut out).is_none() {
             return Query::Unknown;
@@ -713,12 +713,12 @@ fn template(node: Node<'_>, text: &str, depth: usize) -> Query {
 
 /// The text a `${…}` substitution splices in, when it is a string or integer constant.
 fn substitution_value(sub: Node<'_>, text: &str, depth: usize) -> Option<String> {
-    sub.named_child(0).and_then(|e| match e.kind() {
+    sub.named_child(0).and_then(|e| match e.kind_name() {
         "identifier" => {
             let v = const_value(e, text)?;
             // Only plain literals are spliced: the name of a table, a column list, a
             // page size.
-            if v.kind() == "number" {
+            if v.kind_name() == "number" {
                 return integer_text(node_text(v, text));
             }
             match query_of(v, text, depth + 1) {
@@ -735,14 +735,14 @@ fn substitution_value(sub: Node<'_>, text: &str, depth: usize) -> Option<String>
 /// substitutions spliced in, each unknown one replaced by the name `_` (so that the
 /// statement still reads as one). For the IDE only, never for checking.
 pub(crate) fn template_with_holes(node: Node<'_>, text: &str) -> Option<SqlText> {
-    if node.kind() != "template_string" {
+    if node.kind_name() != "template_string" {
         return None;
     }
     let (start, end) = (node.start_byte(), node.end_byte());
     let mut out = SqlText::default();
     let mut pos = start + 1;
     let mut c = node.walk();
-    let subs: Vec<Node<'_>> = node.named_children(&mut c).filter(|n| n.kind() == "template_substitution").collect();
+    let subs: Vec<Node<'_>> = node.named_children(&mut c).filter(|n| n.kind_name() == "template_substitution").collect();
     for sub in subs {
         decode(text, pos, sub.start_byte(), true, &mut out)?;
         let span = (sub.start_byte() as u32, sub.end_byte() as u32);
@@ -839,13 +839,13 @@ pub(crate) fn const_value<'t>(ident: Node<'t>, text: &str) -> Option<Node<'t>> {
     let at = ident.start_byte();
     let mut cur = ident;
     while let Some(parent) = cur.parent() {
-        if matches!(parent.kind(), "statement_block" | "program" | "class_static_block") {
+        if matches!(parent.kind_name(), "statement_block" | "program" | "class_static_block") {
             let mut c = parent.walk();
             for stmt in parent.named_children(&mut c) {
-                let decl = match stmt.kind() {
+                let decl = match stmt.kind_name() {
                     "lexical_declaration" => stmt,
                     "export_statement" => match stmt.field("declaration") {
-                        Some(d) if d.kind() == "lexical_declaration" => d,
+                        Some(d) if d.kind_name() == "lexical_declaration" => d,
                         _ => continue,
                     },
                     _ => continue,
@@ -854,12 +854,12 @@ pub(crate) fn const_value<'t>(ident: Node<'t>, text: &str) -> Option<Node<'t>> {
                     continue;
                 }
                 let mut c2 = decl.walk();
-                for d in decl.named_children(&mut c2).filter(|d| d.kind() == "variable_declarator") {
+                for d in decl.named_children(&mut c2).filter(|d| d.kind_name() == "variable_declarator") {
                     let Some(n) = d.field("name") else { continue };
-                    if n.kind() == "identifier" && node_text(n, text) == name {
+                    if n.kind_name() == "identifier" && node_text(n, text) == name {
                         // A block-level const must be declared before the use; a module const
                         // may be used by functions declared above it.
-                        if parent.kind() != "program" && d.start_byte() > at {
+                        if parent.kind_name() != "program" && d.start_byte() > at {
                             return None;
                         }
                         if d.byte_range().contains(&at) {
@@ -872,7 +872,7 @@ pub(crate) fn const_value<'t>(ident: Node<'t>, text: &str) -> Option<Node<'t>> {
         }
         // Parameters and other declarations shadow outer consts: stop at a function whose
         // parameters bind the name.
-        if matches!(parent.kind(), "function_declaration" | "function_expression" | "arrow_function" | "method_definition") {
+        if matches!(parent.kind_name(), "function_declaration" | "function_expression" | "arrow_function" | "method_definition") {
             if let Some(params) = parent.field("parameters")
                 && node_text(params, text).contains(name) && binds_name(params, name, text) {
                     return None;
@@ -889,10 +889,10 @@ pub(crate) fn const_value<'t>(ident: Node<'t>, text: &str) -> Option<Node<'t>> {
 fn binds_name(params: Node<'_>, name: &str, text: &str) -> bool {
     let mut stack = vec![params];
     while let Some(n) = stack.pop() {
-        if matches!(n.kind(), "identifier" | "shorthand_property_identifier_pattern") && node_text(n, text) == name {
+        if matches!(n.kind_name(), "identifier" | "shorthand_property_identifier_pattern") && node_text(n, text) == name {
             return true;
         }
-        if n.kind() == "type_annotation" {
+        if n.kind_name() == "type_annotation" {
             continue;
         }
         let mut c = n.walk();
@@ -912,8 +912,8 @@ pub(crate) fn site_at(infer: &Infer<'_>, offset: usize) -> Option<(ExecSite, Tex
     let node = root.descendant_for_byte_range(offset, offset)?;
     let mut chain = crate::syntax::ancestors(root, node);
     chain.push(node);
-    let at = chain.iter().rposition(|n| matches!(n.kind(), "string" | "template_string"))?;
-    if chain[at..].iter().any(|n| n.kind() == "template_substitution") {
+    let at = chain.iter().rposition(|n| matches!(n.kind_name(), "string" | "template_string"))?;
+    if chain[at..].iter().any(|n| n.kind_name() == "template_substitution") {
         return None;
     }
     let lit = chain[at];
@@ -924,38 +924,38 @@ pub(crate) fn site_at(infer: &Infer<'_>, offset: usize) -> Option<(ExecSite, Tex
     let covers = |site: &ExecSite| match &site.query {
         Query::Known(sql) => sql.spans.iter().any(|&(a, b)| lit_range.start <= a as usize && b as usize <= lit_range.end),
         // A template with a run-time part, passed as is: read with holes by the caller.
-        Query::Partial { .. } => site.arg == lit_range && lit.kind() == "template_string",
+        Query::Partial { .. } => site.arg == lit_range && lit.kind_name() == "template_string",
         Query::Unknown => false,
     };
     // Up through concatenations and type assertions to what holds the value.
     let mut i = at;
-    while i > 0 && matches!(chain[i - 1].kind(), "binary_expression" | "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression") {
+    while i > 0 && matches!(chain[i - 1].kind_name(), "binary_expression" | "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression") {
         i -= 1;
     }
     let holder = if i > 0 { chain[i - 1] } else { return None };
-    match holder.kind() {
+    match holder.kind_name() {
         "arguments" => {
             let call = *chain.get(i.checked_sub(2)?)?;
             exec_site(infer, call, text)?.into_iter().find(|s| covers(s)).map(|s| (s, lit_range))
         }
         "variable_declarator" | "pair" => {
             // `const Q = "…"` or `const Q = { byId: "…" }`: the calls that pass it to `exec`.
-            let decl = if holder.kind() == "pair" {
+            let decl = if holder.kind_name() == "pair" {
                 let mut j = (i - 1).checked_sub(1)?;
-                if chain[j].kind() != "object" {
+                if chain[j].kind_name() != "object" {
                     return None;
                 }
-                while j > 0 && matches!(chain[j - 1].kind(), "as_expression" | "satisfies_expression" | "parenthesized_expression") {
+                while j > 0 && matches!(chain[j - 1].kind_name(), "as_expression" | "satisfies_expression" | "parenthesized_expression") {
                     j -= 1;
                 }
                 *chain.get(j.checked_sub(1)?)?
             } else {
                 holder
             };
-            if decl.kind() != "variable_declarator" {
+            if decl.kind_name() != "variable_declarator" {
                 return None;
             }
-            let name = decl.field("name").filter(|n| n.kind() == "identifier")?;
+            let name = decl.field("name").filter(|n| n.kind_name() == "identifier")?;
             let name = node_text(name, text);
             uses_of_const(infer, name, decl)
                 .into_iter()
@@ -982,17 +982,17 @@ fn uses_of_const<'t>(infer: &Infer<'t>, name: &str, decl: Node<'t>) -> Vec<Node<
         if decl.start_byte() <= pos && end <= decl.end_byte() {
             continue;
         }
-        let Some(ident) = root.descendant_for_byte_range(pos, end).filter(|n| n.kind() == "identifier") else { continue };
+        let Some(ident) = root.descendant_for_byte_range(pos, end).filter(|n| n.kind_name() == "identifier") else { continue };
         if const_value(ident, text).is_none_or(|v| v.start_byte() < decl.start_byte() || v.end_byte() > decl.end_byte()) {
             continue;
         }
         let mut chain = crate::syntax::ancestors(root, ident);
         chain.push(ident);
         let mut i = chain.len() - 1;
-        while i > 0 && matches!(chain[i - 1].kind(), "member_expression" | "binary_expression" | "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression") {
+        while i > 0 && matches!(chain[i - 1].kind_name(), "member_expression" | "binary_expression" | "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression") {
             i -= 1;
         }
-        if i >= 2 && chain[i - 1].kind() == "arguments" && chain[i - 2].kind() == "call_expression" {
+        if i >= 2 && chain[i - 1].kind_name() == "arguments" && chain[i - 2].kind_name() == "call_expression" {
             out.push(chain[i - 2]);
             if out.len() >= 32 {
                 break;
@@ -1012,7 +1012,7 @@ pub(crate) fn sites_in(infer: &Infer<'_>, range: TextRange) -> Vec<ExecSite> {
         if n.end_byte() < range.start || n.start_byte() > range.end {
             continue;
         }
-        if n.kind() == "call_expression"
+        if n.kind_name() == "call_expression"
             && let Some(sites) = exec_site(infer, n, text) {
                 out.extend(sites);
             }

@@ -29,15 +29,15 @@ pub(crate) struct Tagged<'t> {
 /// statement as two comparisons (`(tag < T) > `…``), and elsewhere as an instantiation
 /// with a missing `!`; both shapes are recognised.
 pub(crate) fn tagged(node: Node<'_>) -> Option<Tagged<'_>> {
-    match node.kind() {
+    match node.kind_name() {
         "call_expression" => {
-            let template = node.field("arguments").filter(|a| a.kind() == "template_string")?;
+            let template = node.field("arguments").filter(|a| a.kind_name() == "template_string")?;
             let mut tag = node.field("function")?;
             let mut type_args = node.field("type_arguments");
-            if tag.kind() == "non_null_expression" && tag.named_child(0).is_some_and(|i| i.kind() == "instantiation_expression") {
+            if tag.kind_name() == "non_null_expression" && tag.named_child(0).is_some_and(|i| i.kind_name() == "instantiation_expression") {
                 tag = tag.named_child(0)?;
             }
-            if tag.kind() == "instantiation_expression" {
+            if tag.kind_name() == "instantiation_expression" {
                 type_args = tag.field("type_arguments");
                 tag = tag.named_child(0)?;
             }
@@ -45,14 +45,14 @@ pub(crate) fn tagged(node: Node<'_>) -> Option<Tagged<'_>> {
             Some(Tagged { whole: node, tag, template, type_arg })
         }
         "binary_expression" => {
-            let template = node.field("right").filter(|r| r.kind() == "template_string")?;
-            let left = node.field("left").filter(|l| l.kind() == "binary_expression")?;
-            let op = |n: Node<'_>| n.field("operator").map(|o| o.kind().to_string());
+            let template = node.field("right").filter(|r| r.kind_name() == "template_string")?;
+            let left = node.field("left").filter(|l| l.kind_name() == "binary_expression")?;
+            let op = |n: Node<'_>| n.field("operator").map(|o| o.kind_name().to_string());
             if op(node).as_deref() != Some(">") || op(left).as_deref() != Some("<") {
                 return None;
             }
             let tag = left.field("left")?;
-            let type_arg = left.field("right").filter(|t| matches!(t.kind(), "identifier" | "member_expression"))?;
+            let type_arg = left.field("right").filter(|t| matches!(t.kind_name(), "identifier" | "member_expression"))?;
             Some(Tagged { whole: node, tag, template, type_arg: Some(type_arg) })
         }
         _ => None,
@@ -61,7 +61,7 @@ pub(crate) fn tagged(node: Node<'_>) -> Option<Tagged<'_>> {
 
 fn single_type_argument(args: Node<'_>) -> Option<Node<'_>> {
     let mut c = args.walk();
-    let list: Vec<Node<'_>> = args.named_children(&mut c).filter(|n| n.kind() != "comment").collect();
+    let list: Vec<Node<'_>> = args.named_children(&mut c).filter(|n| n.kind_name() != "comment").collect();
     match list.as_slice() {
         [one] => Some(*one),
         _ => None,
@@ -76,10 +76,10 @@ pub(crate) fn is_binding_tag(infer: &Infer<'_>, t: &Tagged<'_>, class: Option<&C
     if configured.contains(&written) {
         return true;
     }
-    match t.tag.kind() {
+    match t.tag.kind_name() {
         "member_expression" => {
             let (Some(obj), Some(prop)) = (t.tag.field("object"), t.tag.field("property")) else { return false };
-            if obj.kind() != "this" {
+            if obj.kind_name() != "this" {
                 return false;
             }
             let Some(class) = class else { return false };
@@ -142,8 +142,8 @@ fn module_tag(infer: &Infer<'_>, ident: Node<'_>) -> bool {
     let root = infer.src.tree.root_node();
     let mut c = root.walk();
     for stmt in root.named_children(&mut c) {
-        let decl = if stmt.kind() == "export_statement" { stmt.field("declaration") } else { Some(stmt) };
-        if let Some(d) = decl.filter(|d| d.kind() == "function_declaration")
+        let decl = if stmt.kind_name() == "export_statement" { stmt.field("declaration") } else { Some(stmt) };
+        if let Some(d) = decl.filter(|d| d.kind_name() == "function_declaration")
             && d.field("name").is_some_and(|n| node_text(n, text) == name)
         {
             return binds_like_a_tag(d, text);
@@ -156,7 +156,7 @@ fn module_tag(infer: &Infer<'_>, ident: Node<'_>) -> bool {
 pub(crate) fn inside_binding_tag(node: Node<'_>, text: &str) -> bool {
     let mut cur = node;
     while let Some(p) = cur.parent() {
-        if matches!(p.kind(), "method_definition" | "function_declaration" | "function_expression" | "arrow_function") {
+        if matches!(p.kind_name(), "method_definition" | "function_declaration" | "function_expression" | "arrow_function") {
             return binds_like_a_tag(p, text);
         }
         cur = p;
@@ -168,10 +168,10 @@ pub(crate) fn inside_binding_tag(node: Node<'_>, text: &str) -> bool {
 /// with a `?` joined in: `(strings: TemplateStringsArray, ...values) =>
 /// sql.exec(strings.join("?"), ...values)`.
 fn binds_like_a_tag(func: Node<'_>, text: &str) -> bool {
-    let func = match func.kind() {
+    let func = match func.kind_name() {
         "method_definition" | "function_declaration" | "function_expression" | "arrow_function" => func,
         "public_field_definition" => match func.field("value") {
-            Some(v) if matches!(v.kind(), "arrow_function" | "function_expression") => v,
+            Some(v) if matches!(v.kind_name(), "arrow_function" | "function_expression") => v,
             _ => return false,
         },
         _ => return false,
@@ -194,7 +194,7 @@ pub(crate) fn tagged_query(template: Node<'_>, text: &str) -> (Query, usize) {
     let mut out = SqlText::default();
     let mut pos = start + 1;
     let mut c = template.walk();
-    let subs: Vec<Node<'_>> = template.named_children(&mut c).filter(|n| n.kind() == "template_substitution").collect();
+    let subs: Vec<Node<'_>> = template.named_children(&mut c).filter(|n| n.kind_name() == "template_substitution").collect();
     for sub in &subs {
         if decode_span(text, pos, sub.start_byte(), &mut out).is_none() {
             return (Query::Unknown, subs.len());
