@@ -358,9 +358,11 @@ fn watched_files_that_are_not_open_are_reloaded() {
         .map(|w| w["globPattern"].as_str().unwrap())
         .collect();
     assert_eq!(
-        globs,
+        globs[..3],
         ["**/*.{ts,tsx,mts,cts,js,mjs,cjs,jsx}", "**/wrangler.{json,jsonc,toml}", "**/dols.toml"]
     );
+    assert!(globs.contains(&"**/node_modules/agents/package.json"), "{globs:?}");
+    assert!(globs.iter().any(|g| g.contains("package-lock.json")), "{globs:?}");
 
     let created = ws.write("src/new.ts", "export const n = 1;\n");
     let ignored = ws.write("node_modules/x/y.ts", "export {};\n");
@@ -530,4 +532,31 @@ fn sql_diagnostics_follow_edits_to_the_schema() {
     let published = s.notification("textDocument/publishDiagnostics", |p| p["uri"] == uri.as_str() && p["version"] == 2);
     let left: Vec<&Value> = published["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"].as_str().is_some_and(|c| c.starts_with("sql-"))).collect();
     assert!(left.is_empty(), "{published}");
+}
+
+/// Installing a library whose base class creates tables (here `agents`) is noticed through its
+/// lock file: the class's queries are checked against the library's tables from then on.
+#[test]
+fn an_install_brings_the_library_tables() {
+    let src = "import { Agent } from \"agents\";\nexport class Store extends Agent<Env> {\n  typo() { return this.sql`SELECT * FROM cf_agents_stat`; }\n}\n";
+    let ws = Workspace::new("install")
+        .file("wrangler.jsonc", r#"{ "main": "src/index.ts", "durable_objects": { "bindings": [{ "name": "S", "class_name": "Store" }] }, "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Store"] }] }"#)
+        .file("src/index.ts", src);
+    let mut s = Server::builder().root(&ws).dynamic_watchers().start();
+    let doc = s.open(&ws.path("src/index.ts"), src);
+    let before = s.diagnostics(&doc.uri);
+    assert_eq!(before["diagnostics"], json!([]), "not installed: nothing to say about tables: {before}");
+    ws.write("node_modules/agents/package.json", r#"{ "name": "agents", "main": "dist/index.js" }"#);
+    ws.write(
+        "node_modules/agents/dist/index.js",
+        "export class Agent {\n  constructor(ctx) { this.sql`CREATE TABLE IF NOT EXISTS cf_agents_state (id TEXT PRIMARY KEY NOT NULL, state TEXT)`; }\n  sql(strings, ...values) { return [...this.ctx.storage.sql.exec(strings.join(\"?\"), ...values)]; }\n}\n",
+    );
+    let lock = ws.write("package-lock.json", "{}");
+    s.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri_of(&lock), "type": 1 }] }),
+    );
+    let after = s.diagnostics(&doc.uri);
+    let codes: Vec<&str> = after["diagnostics"].as_array().unwrap().iter().filter_map(|d| d["code"].as_str()).collect();
+    assert_eq!(codes, ["sql-unknown-table"], "{after}");
 }

@@ -193,11 +193,14 @@ fn initialized(shared: &Shared) {
             kind: None,
         };
         let options = lsp::DidChangeWatchedFilesRegistrationOptions {
-            watchers: vec![
+            watchers: [
                 watcher("**/*.{ts,tsx,mts,cts,js,mjs,cjs,jsx}"),
                 watcher("**/wrangler.{json,jsonc,toml}"),
                 watcher("**/dols.toml"),
-            ],
+            ]
+            .into_iter()
+            .chain(dols_vfs::install_marker_globs().iter().map(|g| watcher(g)))
+            .collect(),
         };
         let registration = lsp::Registration {
             id: "dols-watched-files".to_string(),

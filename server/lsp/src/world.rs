@@ -311,6 +311,22 @@ impl World {
     }
 
     pub fn did_change_watched_files(&mut self, params: DidChangeWatchedFilesParams) -> Option<Touched> {
+        // An install (a lock file or a schema package's manifest changed): the tables that
+        // library base classes create are read again, and every file is checked again.
+        if params.changes.iter().any(|c| uri_to_path(&c.uri).is_some_and(|p| dols_vfs::is_install_marker(&p))) {
+            log::debug!("packages changed on disk; reading the schema packages again");
+            for root in self.roots.clone() {
+                dols_vfs::load_packages(&mut self.analysis, &root);
+            }
+            let mut touched = self.touch(Vec::new());
+            touched.everything = true;
+            let rest = DidChangeWatchedFilesParams { changes: params.changes.into_iter().filter(|c| uri_to_path(&c.uri).is_none_or(|p| !dols_vfs::is_install_marker(&p))).collect() };
+            if let Some(more) = self.did_change_watched_files(rest) {
+                touched.paths = more.paths;
+                touched.keys_before = more.keys_before;
+            }
+            return Some(touched);
+        }
         let mut events = Vec::new();
         for change in params.changes {
             let Some(path) = analysable_path(&change.uri) else {

@@ -96,16 +96,40 @@ pub fn load_tree(
     n
 }
 
+/// Files whose change means the installed packages may have changed: a schema package's
+/// manifest, or a package manager's lock file (written by every install, and outside
+/// `node_modules`, which editors often do not watch).
+pub fn is_install_marker(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return false };
+    if matches!(name, "package-lock.json" | "npm-shrinkwrap.json" | "pnpm-lock.yaml" | "yarn.lock" | "bun.lock" | "bun.lockb") {
+        return !path.components().any(|c| c.as_os_str() == "node_modules");
+    }
+    if name == ".package-lock.json" {
+        return path.parent().is_some_and(|p| p.ends_with("node_modules"));
+    }
+    name == "package.json"
+        && dols_analysis::sql::SCHEMA_PACKAGES.iter().any(|p| path.parent().is_some_and(|dir| dir.ends_with(Path::new("node_modules").join(p))))
+}
+
+/// The globs that find [`is_install_marker`] files, for editors' file watchers.
+pub fn install_marker_globs() -> Vec<String> {
+    let mut globs = vec!["**/{package-lock.json,npm-shrinkwrap.json,pnpm-lock.yaml,yarn.lock,bun.lock,bun.lockb}".to_string(), "**/node_modules/.package-lock.json".to_string()];
+    globs.extend(dols_analysis::sql::SCHEMA_PACKAGES.iter().map(|p| format!("**/node_modules/{p}/package.json")));
+    globs
+}
+
 /// JavaScript files read per package, at most.
 const MAX_PACKAGE_FILES: usize = 400;
 
 /// Hands the analysis the JavaScript files of the installed packages whose base classes
 /// create tables (`dols_analysis::sql::SCHEMA_PACKAGES`), from the nearest `node_modules`
-/// at or above `root` that has them. Returns how many packages were found.
+/// at or above `root` that has them. A package no longer installed is forgotten. Returns how
+/// many packages were found.
 pub fn load_packages(analysis: &mut Analysis, root: &Path) -> usize {
     let mut found = 0;
     for package in dols_analysis::sql::SCHEMA_PACKAGES {
         let Some(dir) = root.ancestors().map(|d| d.join("node_modules").join(package)).find(|d| d.join("package.json").is_file()) else {
+            analysis.set_package_sources(package, Vec::new());
             continue;
         };
         let mut files = Vec::new();
@@ -153,6 +177,16 @@ pub fn find_project_root(start: &Path) -> Option<PathBuf> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn install_markers_are_lock_files_and_schema_package_manifests() {
+        for yes in ["/w/package-lock.json", "/w/app/pnpm-lock.yaml", "/w/node_modules/.package-lock.json", "/w/node_modules/agents/package.json", "/w/node_modules/@cloudflare/ai-chat/package.json"] {
+            assert!(is_install_marker(Path::new(yes)), "{yes}");
+        }
+        for no in ["/w/package.json", "/w/node_modules/left-pad/package.json", "/w/node_modules/x/package-lock.json", "/w/node_modules/agents/dist/package.json"] {
+            assert!(!is_install_marker(Path::new(no)), "{no}");
+        }
+    }
+
     use super::*;
 
     #[test]
