@@ -936,7 +936,19 @@ pub(crate) fn site_at(infer: &Infer<'_>, offset: usize) -> Option<(ExecSite, Tex
     match holder.kind_name() {
         "arguments" => {
             let call = *chain.get(i.checked_sub(2)?)?;
-            exec_site(infer, call, text)?.into_iter().find(|s| covers(s)).map(|s| (s, lit_range))
+            if let Some(site) = exec_site(infer, call, text).and_then(|sites| sites.into_iter().find(|s| covers(s))) {
+                return Some((site, lit_range));
+            }
+            // A call of one of the file's own wrappers (a function that hands its parameter to
+            // `exec`): a site of its own among the file's.
+            let range = crate::syntax::node_range(call);
+            let file = super::read_file(infer);
+            let i = file.sites.iter().position(|s| s.call == range)?;
+            let mut site = file.sites[i].clone();
+            if let Some((sql, _)) = &file.texts[i] {
+                site.query = Query::Known(sql.clone());
+            }
+            covers(&site).then_some((site, lit_range))
         }
         "variable_declarator" | "pair" => {
             // `const Q = "…"` or `const Q = { byId: "…" }`: the calls that pass it to `exec`.

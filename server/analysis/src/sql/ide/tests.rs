@@ -494,3 +494,27 @@ fn clause_keywords_are_sqlite_keywords() {
     let items = completions(&store(r#"  q() { this.sql.exec("ALTER TABLE users ADD COLUMN age $0"); }"#));
     assert!(items.iter().any(|i| i.label == "INTEGER" && i.kind == CompletionKind::Keyword));
 }
+
+#[test]
+fn calls_through_the_files_own_wrappers_get_completion_and_hover() {
+    let body = r#"  private query(q: string, ...params: SqlStorageValue[]) { return this.sql.exec(q, ...params).toArray(); }
+  find(id: number) { return this.query("SELECT u.$0 FROM users u WHERE u.id = ?", id); }"#;
+    check_names(
+        &store(body),
+        expect![[r#"
+            Column id — INTEGER PRIMARY KEY — users
+            Column email — TEXT NOT NULL UNIQUE — users
+            Column name — TEXT — users
+            Column created_at — INTEGER DEFAULT unixepoch() — users
+        "#]],
+    );
+    let body = r#"  private query(q: string, ...params: SqlStorageValue[]) { return this.sql.exec(q, ...params).toArray(); }
+  find(id: number) { return this.query("SELECT title FROM po$0sts WHERE id = ?", id); }"#;
+    let f = fixture(&store(body));
+    let hover = f.analysis.hover(&f.cursor_file, f.offset).expect("a hover on the table");
+    assert!(hover.markdown.contains("**table** `posts`"), "{}", hover.markdown);
+    // A call of some other function is not SQL.
+    let body = r#"  private log(q: string) { console.log(q); }
+  find() { this.log("SELECT u.$0 FROM users u"); }"#;
+    assert!(completions(&store(body)).is_empty());
+}
