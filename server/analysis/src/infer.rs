@@ -343,8 +343,39 @@ impl<'a> Infer<'a> {
     }
 
     pub fn this_class(&self, node: Node<'a>) -> Option<ClassKey> {
+        // Under an anchor: only the short path from the anchor down is looked at here; the
+        // anchor's own ancestors answer the rest, once per anchor.
+        let under_anchor = {
+            let anchor = self.anchor.borrow();
+            match &*anchor {
+                Some((a, up)) if a.start_byte() <= node.start_byte() && node.end_byte() <= a.end_byte() => {
+                    let path = if a.id() == node.id() { Vec::new() } else { crate::syntax::ancestors(*a, node) };
+                    Some(self.this_class_on_path(&path, up))
+                }
+                _ => None,
+            }
+        };
+        if let Some(found) = under_anchor {
+            return found;
+        }
         let ancestors = self.ancestors(node);
         self.this_class_in(&ancestors)
+    }
+
+    /// [`Self::this_class_in`] for `up` followed by `path`, without joining them.
+    fn this_class_on_path(&self, path: &[Node<'a>], up: &[Node<'a>]) -> Option<ClassKey> {
+        for (i, n) in path.iter().enumerate().rev() {
+            match n.kind_name() {
+                "function_expression" | "function_declaration" | "generator_function"
+                | "generator_function_declaration" | "object" => return None,
+                "class_body" => {
+                    let class = if i > 0 { path[i - 1] } else { *up.last()? };
+                    return self.class_key_of_node(class);
+                }
+                _ => {}
+            }
+        }
+        self.this_class_in(up)
     }
 
     /// [`Self::this_class`] for a node with these ancestors (outermost first).

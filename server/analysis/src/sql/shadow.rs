@@ -432,22 +432,28 @@ impl ShadowDb {
         // (name, shown, type, CREATE text): SQLite's own tables and the shadow tables of
         // virtual tables exist but are not worth listing in a message.
         let mut tables: Vec<(String, bool, String, String)> = Vec::new();
-        // Only virtual tables have shadow tables; asking `pragma_table_list` is dearer.
-        let virtual_tables = self
-            .conn
-            .query_row("SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL%')", [], |r| r.get::<_, bool>(0))
-            .unwrap_or(true);
-        let list = if virtual_tables {
-            "SELECT s.name, s.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND coalesce(l.type, '') <> 'shadow', s.type, coalesce(s.sql, '') \
-             FROM sqlite_schema s LEFT JOIN pragma_table_list l ON l.schema = 'main' AND l.name = s.name \
-             WHERE s.type IN ('table', 'view') ORDER BY s.rowid"
-        } else {
-            "SELECT name, name NOT LIKE 'sqlite\\_%' ESCAPE '\\', type, coalesce(sql, '') FROM sqlite_schema WHERE type IN ('table', 'view') ORDER BY rowid"
-        };
-        if let Ok(mut s) = self.conn.prepare(list)
-            && let Ok(rows) = s.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))) {
+        // Only virtual tables have shadow tables, and asking `pragma_table_list` which ones are
+        // is dearer: it is asked only when the plain list shows a virtual table.
+        let read = |list: &str, tables: &mut Vec<(String, bool, String, String)>| {
+            tables.clear();
+            if let Ok(mut s) = self.conn.prepare(list)
+                && let Ok(rows) = s.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))
+            {
                 tables.extend(rows.flatten());
             }
+        };
+        read(
+            "SELECT name, name NOT LIKE 'sqlite\\_%' ESCAPE '\\', type, coalesce(sql, '') FROM sqlite_schema WHERE type IN ('table', 'view') ORDER BY rowid",
+            &mut tables,
+        );
+        if tables.iter().any(|(.., sql)| sql.get(..14).is_some_and(|w| w.eq_ignore_ascii_case("CREATE VIRTUAL"))) {
+            read(
+                "SELECT s.name, s.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND coalesce(l.type, '') <> 'shadow', s.type, coalesce(s.sql, '') \
+                 FROM sqlite_schema s LEFT JOIN pragma_table_list l ON l.schema = 'main' AND l.name = s.name \
+                 WHERE s.type IN ('table', 'view') ORDER BY s.rowid",
+                &mut tables,
+            );
+        }
         facts.columns.clear();
         for (t, shown, kind, sql) in &tables {
             facts.ever_tables.insert(t.to_lowercase());

@@ -772,8 +772,18 @@ pub(crate) fn decode_span(text: &str, from: usize, to: usize, out: &mut SqlText)
 fn decode(text: &str, from: usize, to: usize, template: bool, out: &mut SqlText) -> Option<()> {
     let b = text.as_bytes();
     let mut i = from;
+    out.text.reserve(to.saturating_sub(from));
+    out.spans.reserve(to.saturating_sub(from));
     while i < to {
         let c = b[i];
+        // A run of plain ASCII (nearly all SQL) is copied at once, each byte its own span.
+        if c.is_ascii() && c != b'\\' && c != b'\r' {
+            let run = b[i..to].iter().position(|&x| !x.is_ascii() || x == b'\\' || x == b'\r').map_or(to, |k| i + k);
+            out.text.push_str(&text[i..run]);
+            out.spans.extend((i..run).map(|k| (k as u32, k as u32 + 1)));
+            i = run;
+            continue;
+        }
         if c == b'\\' {
             let e = *b.get(i + 1)?;
             let (ch, end): (Option<char>, usize) = match e {
