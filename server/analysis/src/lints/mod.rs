@@ -300,7 +300,8 @@ impl<'a> Ctx<'a> {
             if chain_root(object).is_some_and(|r| r.kind_name() == "identifier" && BUILTINS.contains(&self.t(r))) {
                 return None;
             }
-            return self.ty(object);
+            // The walk found the call's ancestors: typing its receiver starts from them.
+            return self.infer.with_anchor(self.calls[i], &self.ancestors[i], || self.ty(object));
         }
         let key = (self.this_class_node(i), self.t(object));
         if let Some(t) = self.shared.this_chains.borrow().get(&key) {
