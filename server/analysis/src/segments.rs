@@ -236,7 +236,7 @@ impl Layout {
             if !skipped {
                 visit(node, &stack);
             }
-            if !skipped && !inert.contains(&node.kind_id()) && cursor.goto_first_child() {
+            if !skipped && node.child_count() > 0 && !inert.contains(&node.kind_id()) && cursor.goto_first_child() {
                 stack.push(node);
                 continue;
             }
@@ -375,7 +375,7 @@ impl Layout {
             if let Some(i) = slot[current] {
                 keep(&mut out[i], node, &stack);
             }
-            if !inert.contains(&node.kind_id()) && cursor.goto_first_child() {
+            if node.child_count() > 0 && !inert.contains(&node.kind_id()) && cursor.goto_first_child() {
                 stack.push(node);
                 continue;
             }
