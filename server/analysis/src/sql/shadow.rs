@@ -77,17 +77,6 @@ pub(crate) struct SchemaFacts {
     pub column_origin: HashMap<(String, String), usize>,
 }
 
-impl SchemaFacts {
-    fn pairs(&self) -> HashSet<(String, String)> {
-        let mut out = HashSet::new();
-        for (t, cols) in &self.columns {
-            let t = t.to_lowercase();
-            out.insert((t.clone(), String::new()));
-            out.extend(cols.iter().map(|c| (t.clone(), c.to_lowercase())));
-        }
-        out
-    }
-}
 
 /// A class: the file that declares it and its name.
 pub(crate) type ClassId = (PathBuf, String);
@@ -237,22 +226,20 @@ impl ShadowDb {
         configure(&mut conn, &auth, &ops).ok()?;
         let mut db = ShadowDb { key, conn, auth, ops, ddl: Vec::new(), facts: Arc::default(), cache: HashMap::new(), detail: None, statements: ddl.to_vec() };
         let mut facts = SchemaFacts::default();
-        let mut before = HashSet::new();
         let mut known = HashMap::new();
         for (i, stmt) in ddl.iter().enumerate() {
             let outcome = db.run_ddl(stmt);
             if matches!(outcome, Outcome::Ok { .. }) {
-                db.record_schema(&mut facts, &mut known);
                 // What this statement brought in: tables created or renamed, columns added.
-                let after = facts.pairs();
-                for (t, c) in after.difference(&before) {
-                    if c.is_empty() {
-                        facts.table_origin.insert(t.clone(), i);
-                    } else {
-                        facts.column_origin.insert((t.clone(), c.clone()), i);
+                for (table, columns, before) in db.record_schema(&mut facts, &mut known) {
+                    let had = |c: &str| before.as_ref().is_some_and(|b| b.iter().any(|x| x.eq_ignore_ascii_case(c)));
+                    if before.is_none() {
+                        facts.table_origin.insert(table.clone(), i);
+                    }
+                    for c in columns.iter().filter(|c| !had(c)) {
+                        facts.column_origin.insert((table.clone(), c.to_lowercase()), i);
                     }
                 }
-                before = after;
             }
             db.ddl.push(outcome);
         }
@@ -427,7 +414,11 @@ impl ShadowDb {
     /// table's columns by its `CREATE` text between calls: a table whose text did not change
     /// kept its columns, so only new and altered tables (and views, whose columns follow
     /// their tables) are read again.
-    fn record_schema(&mut self, facts: &mut SchemaFacts, known: &mut HashMap<String, (String, Vec<String>)>) {
+    ///
+    /// Returns the shown tables read again (lower-case name, columns), each with the columns it
+    /// had before (`None`: a table that did not exist).
+    #[allow(clippy::type_complexity)]
+    fn record_schema(&mut self, facts: &mut SchemaFacts, known: &mut HashMap<String, (String, Vec<String>)>) -> Vec<(String, Vec<String>, Option<Vec<String>>)> {
         self.auth.lock().unwrap_or_else(|e| e.into_inner()).trusted = true;
         // (name, shown, type, CREATE text): SQLite's own tables and the shadow tables of
         // virtual tables exist but are not worth listing in a message.
@@ -455,16 +446,24 @@ impl ShadowDb {
             );
         }
         facts.columns.clear();
+        let mut fresh = Vec::new();
+        // Tables gone since the last call (dropped, renamed) are new again if they come back.
+        known.retain(|name, _| tables.iter().any(|(t, ..)| t.eq_ignore_ascii_case(name)));
         for (t, shown, kind, sql) in &tables {
-            facts.ever_tables.insert(t.to_lowercase());
-            let cols = match known.get(t) {
+            let lower = t.to_lowercase();
+            facts.ever_tables.insert(lower.clone());
+            let cols = match known.get(&lower) {
                 Some((was, cols)) if was == sql && kind == "table" => cols.clone(),
-                _ => {
+                previous => {
+                    let before = previous.map(|(_, cols)| cols.clone());
                     let Ok(mut s) = self.conn.prepare("SELECT name FROM pragma_table_info(?1)") else { continue };
                     let Ok(rows) = s.query_map([t], |r| r.get::<_, String>(0)) else { continue };
                     let cols: Vec<String> = rows.flatten().collect();
                     facts.ever_columns.extend(cols.iter().map(|c| c.to_lowercase()));
-                    known.insert(t.clone(), (sql.clone(), cols.clone()));
+                    known.insert(lower.clone(), (sql.clone(), cols.clone()));
+                    if *shown {
+                        fresh.push((lower, cols.clone(), before));
+                    }
                     cols
                 }
             };
@@ -474,6 +473,7 @@ impl ShadowDb {
         }
         facts.tables = tables.into_iter().filter(|(_, shown, ..)| *shown).map(|(t, ..)| t).collect();
         self.auth.lock().unwrap_or_else(|e| e.into_inner()).trusted = false;
+        fresh
     }
 }
 
@@ -577,6 +577,35 @@ mod tests {
             ("c".into(), None),
         ];
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn each_table_and_column_is_credited_to_the_statement_that_last_brought_it_in() {
+        let r = engine_check(
+            &[
+                "CREATE TABLE a(x)",
+                "ALTER TABLE a ADD COLUMN y",
+                "CREATE TABLE b(z)",
+                "DROP TABLE b",
+                "CREATE TABLE B(w)",
+                "ALTER TABLE a RENAME TO c",
+                "CREATE INDEX i ON c(x)",
+                "CREATE VIRTUAL TABLE docs USING fts5(body)",
+                "ALTER TABLE c RENAME COLUMN y TO y2",
+            ],
+            &[],
+        );
+        let mut tables: Vec<(String, usize)> = r.facts.table_origin.iter().map(|(t, i)| (t.clone(), *i)).collect();
+        tables.sort();
+        assert_eq!(tables, [("a".to_string(), 0), ("b".to_string(), 4), ("c".to_string(), 5), ("docs".to_string(), 7)]);
+        let mut columns: Vec<(String, String, usize)> = r.facts.column_origin.iter().map(|((t, c), i)| (t.clone(), c.clone(), *i)).collect();
+        columns.sort();
+        let want: Vec<(String, String, usize)> = [("a", "x", 0), ("a", "y", 1), ("b", "w", 4), ("b", "z", 2), ("c", "x", 5), ("c", "y", 5), ("c", "y2", 8), ("docs", "body", 7)]
+            .iter()
+            .map(|(t, c, i)| (t.to_string(), c.to_string(), *i))
+            .collect();
+        assert_eq!(columns, want);
+        assert_eq!(r.facts.tables, ["c", "B", "docs"], "in creation order (a renamed table keeps its place), without the virtual table's shadow tables");
     }
 
     fn engine_check(ddl: &[&str], queries: &[&str]) -> ClassResult {
