@@ -349,8 +349,15 @@ impl<'a> Infer<'a> {
             let anchor = self.anchor.borrow();
             match &*anchor {
                 Some((a, up)) if a.start_byte() <= node.start_byte() && node.end_byte() <= a.end_byte() => {
-                    let path = if a.id() == node.id() { Vec::new() } else { crate::syntax::ancestors(*a, node) };
-                    Some(self.this_class_on_path(&path, up))
+                    // Whatever rebinds `this` between the anchor and the node (a function, an
+                    // object literal, a class body) opens a brace before the node: without one,
+                    // the anchor's own ancestors decide.
+                    if !self.src.text[a.start_byte()..node.start_byte()].contains('{') {
+                        Some(self.this_class_on_path(&[*a], up))
+                    } else {
+                        let path = if a.id() == node.id() { Vec::new() } else { crate::syntax::ancestors(*a, node) };
+                        Some(self.this_class_on_path(&path, up))
+                    }
                 }
                 _ => None,
             }
