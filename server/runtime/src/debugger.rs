@@ -307,6 +307,9 @@ type QueryFn = Box<dyn Fn(usize, &str) -> Result<DebugRows, String>>;
 pub(crate) struct HostAccess {
     pub objects: Box<dyn Fn() -> Vec<ObjectRef>>,
     pub query: QueryFn,
+    /// Called on the run's thread when it is about to stop (before it waits for the client):
+    /// with objects on threads of their own, the others go on meanwhile.
+    pub on_stop: Box<dyn Fn()>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -320,8 +323,10 @@ enum Mode {
 struct HookState {
     shared: Arc<Shared>,
     mode: Mode,
-    /// `None` once the client is gone: the run goes on undisturbed.
-    channels: Option<Channels>,
+    /// `None` once the client is gone: the run goes on undisturbed. Shared by the runtimes of
+    /// a run (objects on threads of their own): one stopped thread at a time talks to the
+    /// client, another one that stops meanwhile waits for it to resume.
+    channels: Arc<Mutex<Option<Channels>>>,
     host: HostAccess,
     /// Objects handed out as [`Variable::handle`] during the current stop.
     handles: Vec<Persistent<Value<'static>>>,
@@ -349,7 +354,7 @@ impl Drop for Installed {
 
 /// Installs the hook for `target` on the runtime of `ctx`.
 pub(crate) fn install(ctx: &Ctx<'_>, target: &DebugTarget, host: HostAccess) -> Installed {
-    let channels = target.channels.lock().unwrap().take();
+    let channels = target.channels.clone();
     let state = Box::into_raw(Box::new(HookState {
         shared: target.shared.clone(),
         mode: Mode::Run,
@@ -405,7 +410,8 @@ unsafe extern "C" fn on_frame_exit(
 unsafe extern "C" fn on_stop(ctx: *mut rquickjs_sys::JSContext, opaque: *mut c_void, at_breakpoint: c_int) -> c_int {
     // SAFETY: see `on_frame_exit`.
     let st = unsafe { &mut *(opaque as *mut HookState) };
-    if st.channels.is_none() {
+    // (Held by another runtime's thread that is stopped: this one will wait for it in `stop`.)
+    if st.channels.try_lock().is_ok_and(|c| c.is_none()) {
         return 0;
     }
     let top = unsafe { dbg::JS_DebugFrameId(ctx, 0) };
@@ -429,7 +435,7 @@ unsafe extern "C" fn on_stop(ctx: *mut rquickjs_sys::JSContext, opaque: *mut c_v
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| stop(st, &ctx, reason)));
     if r.is_err() {
         // A panic in the debugger must not unwind through C: detach.
-        st.channels = None;
+        *st.channels.lock().unwrap_or_else(|e| e.into_inner()) = None;
         set_mode(st, Mode::Run);
     }
     0
@@ -450,9 +456,14 @@ fn stop<'js>(st: &mut HookState, ctx: &Ctx<'js>, reason: StopReason) {
     let (object, callers) = current_object(ctx, &frames);
     frames.extend(callers);
     let top = unsafe { dbg::JS_DebugFrameId(ctx.as_raw().as_ptr(), 0) };
+    (st.host.on_stop)();
+    let channels = st.channels.clone();
+    let mut guard = channels.lock().unwrap_or_else(|e| e.into_inner());
+    if guard.is_none() {
+        return;
+    }
     st.shared.stopped.store(true, Ordering::Release);
-    let sent = st
-        .channels
+    let sent = guard
         .as_ref()
         .is_some_and(|(_, ev)| {
             ev.send(Event::Stopped {
@@ -463,12 +474,12 @@ fn stop<'js>(st: &mut HookState, ctx: &Ctx<'js>, reason: StopReason) {
             .is_ok()
         });
     if !sent {
-        detach(st);
+        detach(st, &mut guard);
         return;
     }
-    while let Some((rx, _)) = st.channels.as_ref() {
+    while let Some((rx, _)) = guard.as_ref() {
         let Ok((request, reply)) = rx.recv() else {
-            detach(st);
+            detach(st, &mut guard);
             break;
         };
         let answer = match request {
@@ -500,8 +511,8 @@ fn stop<'js>(st: &mut HookState, ctx: &Ctx<'js>, reason: StopReason) {
     st.shared.stopped.store(false, Ordering::Release);
 }
 
-fn detach(st: &mut HookState) {
-    st.channels = None;
+fn detach(st: &mut HookState, channels: &mut Option<Channels>) {
+    *channels = None;
     st.handles.clear();
     st.shared.breakpoints.lock().unwrap().clear();
     bump(&st.shared.epoch);
