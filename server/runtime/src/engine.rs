@@ -42,6 +42,8 @@ pub enum Output {
     Std,
     /// Captured, for tests: stdout and stderr text.
     Capture(Rc<RefCell<(String, String)>>),
+    /// Captured where another thread can read it while the run goes on (a debugger's client).
+    Shared(Arc<std::sync::Mutex<(String, String)>>),
 }
 
 impl Output {
@@ -59,6 +61,12 @@ impl Output {
             }
             Output::Capture(buf) => {
                 let mut b = buf.borrow_mut();
+                let s = if stream == 2 { &mut b.1 } else { &mut b.0 };
+                s.push_str(text);
+                s.push('\n');
+            }
+            Output::Shared(buf) => {
+                let mut b = buf.lock().unwrap_or_else(|e| e.into_inner());
                 let s = if stream == 2 { &mut b.1 } else { &mut b.0 };
                 s.push_str(text);
                 s.push('\n');
