@@ -11,14 +11,15 @@
 //! runtime's thread, that thread says so before it waits: the coordinator no longer waits for
 //! it and goes on with the other runtimes; messages for the stopped one wait until it is done.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
-use rquickjs::{Ctx, Function, Object};
+use rquickjs::{Ctx, Function, Object, Persistent, Promise};
 
 use crate::debugger::DebugTarget;
 use crate::engine::{
@@ -47,15 +48,27 @@ struct ObjectState {
 /// A runtime's link to the run (the natives `seq`, `post`, `object*`).
 pub(crate) struct Link {
     shared: Shared,
-    tx: mpsc::Sender<ToCoord>,
+    outbox: Outbox,
 }
 
-enum ToCoord {
+/// What a runtime sends out during a step, handed to the coordinator with the step's end (one
+/// wake-up of the coordinating thread per step, not one per line printed or message sent).
+type Outbox = Rc<RefCell<Vec<Outgoing>>>;
+
+enum Outgoing {
     Print(i32, String),
     Post { to: String, text: String },
-    Done { rt: usize, status: Result<Status, String> },
-    /// The runtime's thread stops in the debugger.
-    Stopping { rt: usize },
+}
+
+/// Flushed early past this many items (a step printing a lot), to keep memory bounded.
+const OUTBOX_LIMIT: usize = 256;
+
+enum ToCoord {
+    /// Part of a step's output, ahead of its end.
+    Out { items: Vec<Outgoing> },
+    Done { rt: usize, items: Vec<Outgoing>, status: Result<Status, String> },
+    /// The runtime's thread stops in the debugger (with what it sent until then).
+    Stopping { rt: usize, items: Vec<Outgoing> },
 }
 
 #[derive(Default)]
@@ -73,7 +86,9 @@ struct Status {
 }
 
 enum Command {
-    Receive(Vec<String>),
+    /// Messages to take in; then, when the first event that could start has an order key
+    /// below the bound, start it in the same step (what the coordinator would ask next).
+    Receive(Vec<String>, f64),
     Deliver,
     Timer,
     FailStalled(String),
@@ -92,11 +107,11 @@ pub(crate) fn install_link_natives<'js>(
             seq.fetch_add(1, Ordering::Relaxed) as f64 + 1.0
         })?,
     )?;
-    let tx = link.tx.clone();
+    let outbox = link.outbox.clone();
     n.set(
         "post",
         Function::new(ctx.clone(), move |to: String, text: String| {
-            let _ = tx.send(ToCoord::Post { to, text });
+            outbox.borrow_mut().push(Outgoing::Post { to, text });
         })?,
     )?;
     let objects = link.shared.objects.clone();
@@ -130,7 +145,7 @@ pub(crate) fn install_link_natives<'js>(
     Ok(())
 }
 
-/// What a runtime's thread needs to start.
+/// What a runtime needs to start.
 struct Start {
     rt: usize,
     /// `""` for the main runtime, else the object's key.
@@ -142,42 +157,55 @@ struct Start {
     debug: Option<DebugTarget>,
     clock: Option<Clock>,
     shared: Shared,
-    tx: mpsc::Sender<ToCoord>,
+    /// To the coordinator, for a runtime on a thread of its own (`None`: on the coordinator's).
+    tx: Option<mpsc::Sender<ToCoord>>,
 }
 
-fn runtime_thread(start: Start, commands: mpsc::Receiver<Command>) {
-    let Start { rt, key, project, tests, state, options, debug, clock, shared, tx } = start;
-    let main = key.is_empty();
-    let print_tx = tx.clone();
-    let host = Host {
-        out: Sink::Forward(
-            Box::new(move |stream, text| {
-                let _ = print_tx.send(ToCoord::Print(stream, text.to_string()));
-            }),
-            // An object's runtime evaluates the modules again: what they print at the top
-            // level was printed by the main runtime already.
-            Cell::new(!main),
-        ),
-        location: state,
-        dbs: Default::default(),
-        rng: std::cell::RefCell::new(Rng::from_entropy()),
-        fake_now: clock,
-        link: Some(Link { shared, tx: tx.clone() }),
-    };
-    let done = |status| {
-        let _ = tx.send(ToCoord::Done { rt, status });
-    };
-    let mut engine = match Engine::new(options.limits, host) {
-        Ok(e) => e,
-        Err(e) => return done(Err(e)),
-    };
-    let started = (|| -> Result<_, String> {
+/// A runtime of the run and the promise of its bootstrap module.
+struct Actor {
+    main: bool,
+    engine: Engine,
+    promise: Persistent<Promise<'static>>,
+    outbox: Outbox,
+    skip_teardown: bool,
+}
+
+impl Actor {
+    fn start(start: Start, outbox: Outbox) -> Result<Actor, String> {
+        let Start { rt, key, project, tests, state, options, debug, clock, shared, tx } = start;
+        let main = key.is_empty();
+        let (print_box, print_tx) = (outbox.clone(), tx.clone());
+        let host = Host {
+            out: Sink::Forward(
+                Box::new(move |stream, text| {
+                    let mut b = print_box.borrow_mut();
+                    b.push(Outgoing::Print(stream, text.to_string()));
+                    if b.len() > OUTBOX_LIMIT {
+                        if let Some(tx) = &print_tx {
+                            let _ = tx.send(ToCoord::Out { items: std::mem::take(&mut *b) });
+                        }
+                    }
+                }),
+                // An object's runtime evaluates the modules again: what they print at the top
+                // level was printed by the main runtime already.
+                Cell::new(!main),
+            ),
+            location: state,
+            dbs: Default::default(),
+            rng: RefCell::new(Rng::from_entropy()),
+            fake_now: clock,
+            link: Some(Link { shared, outbox: outbox.clone() }),
+        };
+        let mut engine = Engine::new(options.limits, host)?;
         if let Some(target) = &debug {
-            let stop_tx = tx.clone();
+            let (stop_box, stop_tx) = (outbox.clone(), tx.clone());
             engine.attach(
                 target,
                 Box::new(move || {
-                    let _ = stop_tx.send(ToCoord::Stopping { rt });
+                    if let Some(tx) = &stop_tx {
+                        let items = std::mem::take(&mut *stop_box.borrow_mut());
+                        let _ = tx.send(ToCoord::Stopping { rt, items });
+                    }
                 }),
             )?;
         }
@@ -197,16 +225,14 @@ fn runtime_thread(start: Start, commands: mpsc::Receiver<Command>) {
                 quiet.set(false);
             }
         }
-        Ok(promise)
-    })();
-    let promise = match started {
-        Ok(p) => p,
-        Err(e) => return done(Err(e)),
-    };
-    let status = |engine: &mut Engine, stall_handled: bool| -> Result<Status, String> {
+        Ok(Actor { main, engine, promise, outbox, skip_teardown: options.skip_teardown })
+    }
+
+    fn status(&mut self, stall_handled: bool) -> Result<Status, String> {
+        let engine = &mut self.engine;
         let next_event: f64 = engine.call("nextEvent", ())?;
         let timer: Option<Vec<f64>> = engine.call("timerKey", ())?;
-        let settled = if main { engine.settled(&promise)? } else { None };
+        let settled = if self.main { engine.settled(&self.promise)? } else { None };
         let report = if settled.is_some() { Some(engine.report()?) } else { None };
         Ok(Status {
             next_event,
@@ -216,50 +242,167 @@ fn runtime_thread(start: Start, commands: mpsc::Receiver<Command>) {
             job_interrupted: std::mem::take(&mut engine.job_interrupted),
             stall_handled,
         })
-    };
-    done(status(&mut engine, false));
-    while let Ok(command) = commands.recv() {
-        if matches!(command, Command::Finish) {
-            break;
-        }
-        let mut handled = false;
-        let r = || -> Result<(), String> {
-            match command {
-                Command::Receive(texts) => {
-                    engine.arm();
-                    for text in texts {
-                        engine.call::<_, ()>("receive", (text,))?;
-                    }
-                }
-                Command::Deliver => {
-                    engine.deliver()?;
-                }
-                Command::Timer => engine.run_timer()?,
-                Command::FailStalled(msg) => {
-                    engine.arm();
-                    handled = engine.call("failStalled", (msg,))?;
-                }
-                Command::Finish => unreachable!(),
-            }
-            engine.settle_turn()
-        };
-        let r = r();
-        done(r.and_then(|()| status(&mut engine, handled)));
     }
-    drop(promise);
-    if options.skip_teardown {
-        engine.leak();
+
+    /// One step: a command, the jobs it leads to, the turn's commit and released results.
+    fn run(&mut self, command: Command) -> Result<Status, String> {
+        let engine = &mut self.engine;
+        let mut handled = false;
+        match command {
+            Command::Receive(texts, deliver_below) => {
+                engine.arm();
+                for text in texts {
+                    engine.call::<_, ()>("receive", (text,))?;
+                }
+                engine.settle_turn()?;
+                let next: f64 = engine.call("nextEvent", ())?;
+                if next >= 0.0 && next < deliver_below && engine.deliver()? {
+                    engine.settle_turn()?;
+                }
+            }
+            Command::Deliver => {
+                engine.deliver()?;
+                engine.settle_turn()?;
+            }
+            Command::Timer => {
+                engine.run_timer()?;
+                engine.settle_turn()?;
+            }
+            Command::FailStalled(msg) => {
+                engine.arm();
+                handled = engine.call("failStalled", (msg,))?;
+                engine.settle_turn()?;
+            }
+            Command::Finish => {}
+        }
+        self.status(handled)
+    }
+
+    fn take_out(&self) -> Vec<Outgoing> {
+        std::mem::take(&mut *self.outbox.borrow_mut())
+    }
+
+    fn finish(self) {
+        let Actor { engine, promise, skip_teardown, .. } = self;
+        drop(promise);
+        if skip_teardown {
+            engine.leak();
+        }
     }
 }
 
+/// Waits for a message, spinning a little first: the other side usually answers within
+/// microseconds, and putting a thread to sleep and waking it costs more than that.
+fn recv_spin<T>(rx: &mpsc::Receiver<T>) -> Result<T, mpsc::RecvError> {
+    let start = Instant::now();
+    loop {
+        match rx.try_recv() {
+            Ok(v) => return Ok(v),
+            Err(mpsc::TryRecvError::Disconnected) => return Err(mpsc::RecvError),
+            Err(mpsc::TryRecvError::Empty) => {}
+        }
+        if start.elapsed() > SPIN {
+            return rx.recv();
+        }
+        std::hint::spin_loop();
+    }
+}
+
+const SPIN: Duration = Duration::from_micros(100);
+
+fn runtime_thread(start: Start, commands: mpsc::Receiver<Command>) {
+    let rt = start.rt;
+    let tx = start.tx.clone().expect("a runtime on a thread has a sender");
+    let outbox = Outbox::default();
+    let mut actor = match Actor::start(start, outbox.clone()) {
+        Ok(a) => a,
+        Err(e) => {
+            let items = std::mem::take(&mut *outbox.borrow_mut());
+            let _ = tx.send(ToCoord::Done { rt, items, status: Err(e) });
+            return;
+        }
+    };
+    let status = actor.status(false);
+    let _ = tx.send(ToCoord::Done { rt, items: actor.take_out(), status });
+    while let Ok(command) = recv_spin(&commands) {
+        if matches!(command, Command::Finish) {
+            break;
+        }
+        let status = actor.run(command);
+        let _ = tx.send(ToCoord::Done { rt, items: actor.take_out(), status });
+    }
+    actor.finish();
+}
+
 struct Slot {
-    commands: mpsc::Sender<Command>,
+    /// `None` for the main runtime run on the coordinator's thread.
+    commands: Option<mpsc::Sender<Command>>,
     thread: Option<std::thread::JoinHandle<()>>,
     /// A command is out (no `Done` yet).
     busy: bool,
     /// Stopped in the debugger while busy: the others go on.
     stopped: bool,
     status: Status,
+}
+
+/// The coordinator's view of the run.
+struct Coordinator<'a> {
+    out: &'a Output,
+    slots: Vec<Slot>,
+    by_key: HashMap<String, usize>,
+    mail: VecDeque<(String, String)>,
+    job_interrupted: bool,
+    /// The main runtime when it runs on this thread (no debugger attached).
+    inline_main: Option<Actor>,
+    rx: mpsc::Receiver<ToCoord>,
+}
+
+impl Coordinator<'_> {
+    fn take(&mut self, items: Vec<Outgoing>) {
+        for item in items {
+            match item {
+                Outgoing::Print(stream, text) => self.out.print(stream, &text),
+                Outgoing::Post { to, text } => self.mail.push_back((to, text)),
+            }
+        }
+    }
+
+    fn handle(&mut self, m: ToCoord) -> Result<(), String> {
+        match m {
+            ToCoord::Out { items } => self.take(items),
+            ToCoord::Stopping { rt, items } => {
+                self.take(items);
+                self.slots[rt].stopped = true;
+            }
+            ToCoord::Done { rt, items, status } => {
+                self.take(items);
+                let s = &mut self.slots[rt];
+                s.busy = false;
+                s.stopped = false;
+                s.status = status?;
+                self.job_interrupted |= s.status.job_interrupted;
+            }
+        }
+        Ok(())
+    }
+
+    fn recv(&mut self) -> Result<(), String> {
+        let m = recv_spin(&self.rx).map_err(|_| "a runtime's thread ended unexpectedly".to_string())?;
+        self.handle(m)
+    }
+
+    /// Gives a runtime its next step (at once, for the main runtime on this thread).
+    fn dispatch(&mut self, rt: usize, command: Command) -> Result<(), String> {
+        self.slots[rt].busy = true;
+        if let Some(commands) = &self.slots[rt].commands {
+            let _ = commands.send(command);
+            return Ok(());
+        }
+        let actor = self.inline_main.as_mut().expect("the main runtime runs here");
+        let status = actor.run(command);
+        let items = actor.take_out();
+        self.handle(ToCoord::Done { rt, items, status })
+    }
 }
 
 /// The run with each object on a thread of its own (see the module's documentation).
@@ -277,31 +420,30 @@ pub(crate) fn run(
     };
     let clock = options.fake_time.then(|| Clock::new(now_ms()));
     let (debug, _idle_debugger) = debug_target(options);
-    let mut slots: Vec<Slot> = Vec::new();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let start = |rt: usize, key: String, on_thread: bool| Start {
+        rt,
+        key,
+        project: project.clone(),
+        tests: tests.to_vec(),
+        state: state.clone(),
+        options: RunOptions { debugger: None, ..options.clone() },
+        debug: debug.clone(),
+        clock: clock.clone(),
+        shared: shared.clone(),
+        tx: on_thread.then(|| tx.clone()),
+    };
     let spawn = |slots: &mut Vec<Slot>, key: String| -> Result<usize, String> {
         let rt = slots.len();
         let (ctx_tx, ctx_rx) = mpsc::channel();
-        let start = Start {
-            rt,
-            key: key.clone(),
-            project: project.clone(),
-            tests: tests.to_vec(),
-            state: state.clone(),
-            options: RunOptions { debugger: None, ..options.clone() },
-            debug: debug.clone(),
-            clock: clock.clone(),
-            shared: shared.clone(),
-            tx: tx.clone(),
-        };
         let name = if key.is_empty() { "dols main".to_string() } else { format!("dols {key}") };
+        let start = start(rt, key, true);
         let thread = std::thread::Builder::new()
             .name(name)
             .stack_size(8 << 20)
             .spawn(move || runtime_thread(start, ctx_rx))
             .map_err(|e| format!("cannot start a thread: {e}"))?;
         slots.push(Slot {
-            commands: ctx_tx,
+            commands: Some(ctx_tx),
             thread: Some(thread),
             busy: true,
             stopped: false,
@@ -309,103 +451,129 @@ pub(crate) fn run(
         });
         Ok(rt)
     };
-    by_key.insert(String::new(), spawn(&mut slots, String::new())?);
-    let mut mail: VecDeque<(String, String)> = VecDeque::new();
-    let mut job_interrupted = false;
+    let mut c = Coordinator {
+        out: &out,
+        slots: Vec::new(),
+        by_key: HashMap::new(),
+        mail: VecDeque::new(),
+        job_interrupted: false,
+        inline_main: None,
+        rx,
+    };
+    // Without a debugger nothing stops, and the main runtime can run on this thread (one
+    // thread less to hand each step to); with one, it has a thread of its own so that a stop
+    // in the tests' code leaves the objects going.
+    if debug.is_some() {
+        spawn(&mut c.slots, String::new())?;
+    } else {
+        let outbox = Outbox::default();
+        let actor = Actor::start(start(0, String::new(), false), outbox.clone());
+        let items = std::mem::take(&mut *outbox.borrow_mut());
+        c.slots.push(Slot {
+            commands: None,
+            thread: None,
+            busy: true,
+            stopped: false,
+            status: Status::default(),
+        });
+        let status = match actor {
+            Ok(mut a) => {
+                let status = a.status(false);
+                c.inline_main = Some(a);
+                status
+            }
+            Err(e) => Err(e),
+        };
+        c.handle(ToCoord::Done { rt: 0, items, status })?;
+    }
+    c.by_key.insert(String::new(), 0);
     let started = Instant::now();
     let cpu_ms = options.limits.cpu_time.as_millis();
 
-    // Handles one message from the runtimes' threads.
-    let handle = |m: ToCoord,
-                      slots: &mut Vec<Slot>,
-                      mail: &mut VecDeque<(String, String)>,
-                      job_interrupted: &mut bool|
-     -> Result<(), String> {
-        match m {
-            ToCoord::Print(stream, text) => out.print(stream, &text),
-            ToCoord::Post { to, text } => mail.push_back((to, text)),
-            ToCoord::Stopping { rt } => slots[rt].stopped = true,
-            ToCoord::Done { rt, status } => {
-                let s = &mut slots[rt];
-                s.busy = false;
-                s.stopped = false;
-                s.status = status?;
-                *job_interrupted |= s.status.job_interrupted;
-            }
-        }
-        Ok(())
-    };
-    let recv = |rx: &mpsc::Receiver<ToCoord>| {
-        rx.recv()
-            .map_err(|_| "a runtime's thread ended unexpectedly".to_string())
-    };
     let result = (|| -> Result<(), String> {
         loop {
             // One runtime at a time runs (unless stopped in the debugger).
-            while slots.iter().any(|s| s.busy && !s.stopped) {
-                let m = recv(&rx)?;
-                handle(m, &mut slots, &mut mail, &mut job_interrupted)?;
+            while c.slots.iter().any(|s| s.busy && !s.stopped) {
+                c.recv()?;
             }
             // Messages first, in the order they were sent, to runtimes that are free.
             let mut sent = false;
-            for i in 0..mail.len() {
-                let to = mail[i].0.clone();
-                let rt = match by_key.get(&to) {
+            for i in 0..c.mail.len() {
+                let to = c.mail[i].0.clone();
+                let rt = match c.by_key.get(&to) {
                     Some(&rt) => rt,
                     None => {
-                        let rt = spawn(&mut slots, to.clone())?;
-                        by_key.insert(to, rt);
+                        let rt = spawn(&mut c.slots, to.clone())?;
+                        c.by_key.insert(to, rt);
                         sent = true;
                         break;
                     }
                 };
-                if slots[rt].busy {
+                if c.slots[rt].busy {
                     continue;
                 }
                 // This one and the ones after it for the same runtime that follow at once.
-                let mut batch = vec![mail.remove(i).expect("index in range").1];
-                while mail.get(i).is_some_and(|(t, _)| by_key.get(t) == Some(&rt)) {
-                    batch.push(mail.remove(i).expect("index in range").1);
+                let mut batch = vec![c.mail.remove(i).expect("index in range").1];
+                while c.mail.get(i).is_some_and(|(t, _)| c.by_key.get(t) == Some(&rt)) {
+                    batch.push(c.mail.remove(i).expect("index in range").1);
                 }
-                slots[rt].busy = true;
-                let _ = slots[rt].commands.send(Command::Receive(batch));
+                // With no other message waiting, the runtime may start its first event at
+                // once when no other runtime has one to start before it (the next thing this
+                // loop would ask for).
+                let deliver_below = if c.mail.is_empty() && c.slots[0].status.settled.is_none() {
+                    c.slots
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, s)| *j != rt && !s.busy && s.status.next_event >= 0.0)
+                        .map(|(_, s)| s.status.next_event)
+                        .fold(f64::INFINITY, f64::min)
+                } else {
+                    -1.0
+                };
+                c.dispatch(rt, Command::Receive(batch, deliver_below))?;
                 sent = true;
                 break;
             }
             if sent {
                 continue;
             }
-            if let Some(r) = &slots[0].status.settled {
+            if let Some(r) = &c.slots[0].status.settled {
                 return r.clone();
             }
             // The next event, in the order events were sent.
-            let free = || slots.iter().enumerate().filter(|(_, s)| !s.busy);
-            if let Some((rt, _)) = free()
-                .filter(|(_, s)| s.status.next_event >= 0.0)
+            let next = c
+                .slots
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| !s.busy && s.status.next_event >= 0.0)
                 .min_by(|a, b| a.1.status.next_event.total_cmp(&b.1.status.next_event))
-            {
-                slots[rt].busy = true;
-                let _ = slots[rt].commands.send(Command::Deliver);
+                .map(|(rt, _)| rt);
+            if let Some(rt) = next {
+                c.dispatch(rt, Command::Deliver)?;
                 continue;
             }
             // Else the earliest timer.
-            if let Some((rt, (at, _))) = free()
+            let timer = c
+                .slots
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| !s.busy)
                 .filter_map(|(rt, s)| s.status.timer.map(|t| (rt, t)))
-                .min_by(|a, b| a.1.0.total_cmp(&b.1.0).then(a.1.1.total_cmp(&b.1.1)))
-            {
+                .min_by(|a, b| a.1.0.total_cmp(&b.1.0).then(a.1.1.total_cmp(&b.1.1)));
+            if let Some((rt, (at, _))) = timer {
                 match &clock {
-                    Some(c) => {
-                        if at > c.get() {
-                            c.set(at);
+                    Some(clock) => {
+                        if at > clock.get() {
+                            clock.set(at);
                         }
                     }
                     None => {
                         let delay = at - now_ms();
                         if delay > 0.0 {
-                            // A stopped runtime may go on meanwhile.
-                            match rx.recv_timeout(Duration::from_secs_f64(delay / 1000.0)) {
+                            // A runtime stopped in the debugger may go on meanwhile.
+                            match c.rx.recv_timeout(Duration::from_secs_f64(delay / 1000.0)) {
                                 Ok(m) => {
-                                    handle(m, &mut slots, &mut mail, &mut job_interrupted)?;
+                                    c.handle(m)?;
                                     continue;
                                 }
                                 Err(mpsc::RecvTimeoutError::Timeout) => {}
@@ -416,25 +584,21 @@ pub(crate) fn run(
                         }
                     }
                 }
-                slots[rt].busy = true;
-                let _ = slots[rt].commands.send(Command::Timer);
+                c.dispatch(rt, Command::Timer)?;
                 continue;
             }
             // Nothing can run now; a runtime stopped in the debugger may go on later.
-            if slots.iter().any(|s| s.busy) {
-                let m = recv(&rx)?;
-                handle(m, &mut slots, &mut mail, &mut job_interrupted)?;
+            if c.slots.iter().any(|s| s.busy) {
+                c.recv()?;
                 continue;
             }
             // The running test waits for a promise that never settles: fail it, go on.
-            let msg = Engine::stall_message(std::mem::take(&mut job_interrupted), cpu_ms);
-            slots[0].busy = true;
-            let _ = slots[0].commands.send(Command::FailStalled(msg.clone()));
-            while slots[0].busy {
-                let m = recv(&rx)?;
-                handle(m, &mut slots, &mut mail, &mut job_interrupted)?;
+            let msg = Engine::stall_message(std::mem::take(&mut c.job_interrupted), cpu_ms);
+            c.dispatch(0, Command::FailStalled(msg.clone()))?;
+            while c.slots[0].busy {
+                c.recv()?;
             }
-            if !slots[0].status.stall_handled {
+            if !c.slots[0].status.stall_handled {
                 return Err(format!(
                     "the tests stopped making progress after {} ms: {msg}",
                     started.elapsed().as_millis()
@@ -442,23 +606,34 @@ pub(crate) fn run(
             }
         }
     })();
-    for s in &mut slots {
-        let _ = s.commands.send(Command::Finish);
+    for s in &c.slots {
+        if let Some(commands) = &s.commands {
+            let _ = commands.send(Command::Finish);
+        }
     }
-    // What the runtimes print while they finish.
     drop(tx);
-    for s in &mut slots {
+    for s in &mut c.slots {
         if let Some(t) = s.thread.take() {
             let _ = t.join();
         }
     }
-    while let Ok(m) = rx.try_recv() {
-        if let ToCoord::Print(stream, text) = m {
-            out.print(stream, &text);
+    // What the runtimes printed while they finished.
+    while let Ok(m) = c.rx.try_recv() {
+        match m {
+            ToCoord::Out { items } | ToCoord::Done { items, .. } | ToCoord::Stopping { items, .. } => {
+                for item in items {
+                    if let Outgoing::Print(stream, text) = item {
+                        out.print(stream, &text);
+                    }
+                }
+            }
         }
     }
+    if let Some(actor) = c.inline_main.take() {
+        actor.finish();
+    }
     result?;
-    let report = slots[0].status.report.unwrap_or(TestReport { passed: 0, failed: 0 });
+    let report = c.slots[0].status.report.unwrap_or(TestReport { passed: 0, failed: 0 });
     out.print(1, &format!("{} passed, {} failed", report.passed, report.failed));
     Ok(report)
 }
