@@ -230,13 +230,15 @@ impl Actor {
 
     fn status(&mut self, stall_handled: bool) -> Result<Status, String> {
         let engine = &mut self.engine;
-        let next_event: f64 = engine.call("nextEvent", ())?;
-        let timer: Option<Vec<f64>> = engine.call("timerKey", ())?;
+        let [next_event, at, order]: [f64; 3] = engine.call::<_, Vec<f64>>("stepStatus", ())?
+            .try_into()
+            .map_err(|_| "bad step status".to_string())?;
+        let timer = (!at.is_nan()).then_some((at, order));
         let settled = if self.main { engine.settled(&self.promise)? } else { None };
         let report = if settled.is_some() { Some(engine.report()?) } else { None };
         Ok(Status {
             next_event,
-            timer: timer.map(|t| (t[0], t[1])),
+            timer,
             settled,
             report,
             job_interrupted: std::mem::take(&mut engine.job_interrupted),

@@ -1135,6 +1135,12 @@
       : msg.kind === "get" ? (obj) => performGet(obj, msg.prop) : (obj) => performCall(obj, msg.prop, args);
     pendingEvents.push({ inst, fn, resolve: reply.resolve, reject: reply.reject, generation: msg.gen === null ? inst.generation : msg.gen, caller: reply.caller, queuedAt: msg.at, order: msg.seq, callerFrames: msg.frames });
   }
+  // For the engine after each step of a runtime: [the order key of `nextEvent`, the time and
+  // order key of `timerKey` (NaN and 0 without a timer)].
+  function stepStatus() {
+    const t = timerKey();
+    return [nextEvent(), t ? t[0] : NaN, t ? t[1] : 0];
+  }
   // For the engine: the order key of the first event (or released timer) that `deliver` would
   // start, or -1.
   function nextEvent() {
@@ -1250,7 +1256,7 @@
   globalThis.__dols = {
     debug,
     DurableObject, WorkerEntrypoint, RpcTarget, env,
-    setup, runTests, report, nextTimer, runTimer, timerKey, receive, nextEvent, reportUncaught, deliver, failCurrent, failStalled, flushOutputs,
+    setup, runTests, report, nextTimer, runTimer, timerKey, receive, nextEvent, stepStatus, reportUncaught, deliver, failCurrent, failStalled, flushOutputs,
     setMain(ns) { mainExports = ns; },
   };
   Object.defineProperty(globalThis, "__dols", { enumerable: false });
