@@ -354,8 +354,9 @@ struct Coordinator<'a> {
     by_key: HashMap<String, usize>,
     mail: VecDeque<(String, String)>,
     job_interrupted: bool,
-    /// The main runtime when it runs on this thread (no debugger attached).
-    inline_main: Option<Actor>,
+    /// The runtimes that run on this thread (all of them when no debugger is attached), by
+    /// their index.
+    inline: HashMap<usize, Actor>,
     rx: mpsc::Receiver<ToCoord>,
 }
 
@@ -400,7 +401,7 @@ impl Coordinator<'_> {
             let _ = commands.send(command);
             return Ok(());
         }
-        let actor = self.inline_main.as_mut().expect("the main runtime runs here");
+        let actor = self.inline.get_mut(&rt).expect("the runtime runs here");
         let status = actor.run(command);
         let items = actor.take_out();
         self.handle(ToCoord::Done { rt, items, status })
@@ -434,23 +435,41 @@ pub(crate) fn run(
         shared: shared.clone(),
         tx: on_thread.then(|| tx.clone()),
     };
-    let spawn = |slots: &mut Vec<Slot>, key: String| -> Result<usize, String> {
-        let rt = slots.len();
-        let (ctx_tx, ctx_rx) = mpsc::channel();
-        let name = if key.is_empty() { "dols main".to_string() } else { format!("dols {key}") };
-        let start = start(rt, key, true);
-        let thread = std::thread::Builder::new()
-            .name(name)
-            .stack_size(8 << 20)
-            .spawn(move || runtime_thread(start, ctx_rx))
-            .map_err(|e| format!("cannot start a thread: {e}"))?;
-        slots.push(Slot {
-            commands: Some(ctx_tx),
-            thread: Some(thread),
+    // With a debugger attached, each runtime has a thread of its own, so that one can stop
+    // while the others go on. Without one nothing can stop, and every runtime runs on this
+    // thread: the same steps in the same order, without handing each step to another thread.
+    let on_threads = debug.is_some();
+    let open = |c: &mut Coordinator, key: String| -> Result<usize, String> {
+        let rt = c.slots.len();
+        c.slots.push(Slot {
+            commands: None,
+            thread: None,
             busy: true,
             stopped: false,
             status: Status { next_event: -1.0, ..Status::default() },
         });
+        c.by_key.insert(key.clone(), rt);
+        if on_threads {
+            let (ctx_tx, ctx_rx) = mpsc::channel();
+            let name = if key.is_empty() { "dols main".to_string() } else { format!("dols {key}") };
+            let start = start(rt, key, true);
+            let thread = std::thread::Builder::new()
+                .name(name)
+                .stack_size(8 << 20)
+                .spawn(move || runtime_thread(start, ctx_rx))
+                .map_err(|e| format!("cannot start a thread: {e}"))?;
+            c.slots[rt].commands = Some(ctx_tx);
+            c.slots[rt].thread = Some(thread);
+        } else {
+            let outbox = Outbox::default();
+            let status = Actor::start(start(rt, key, false), outbox.clone()).and_then(|mut a| {
+                let status = a.status(false);
+                c.inline.insert(rt, a);
+                status
+            });
+            let items = std::mem::take(&mut *outbox.borrow_mut());
+            c.handle(ToCoord::Done { rt, items, status })?;
+        }
         Ok(rt)
     };
     let mut c = Coordinator {
@@ -459,36 +478,10 @@ pub(crate) fn run(
         by_key: HashMap::new(),
         mail: VecDeque::new(),
         job_interrupted: false,
-        inline_main: None,
+        inline: HashMap::new(),
         rx,
     };
-    // Without a debugger nothing stops, and the main runtime can run on this thread (one
-    // thread less to hand each step to); with one, it has a thread of its own so that a stop
-    // in the tests' code leaves the objects going.
-    if debug.is_some() {
-        spawn(&mut c.slots, String::new())?;
-    } else {
-        let outbox = Outbox::default();
-        let actor = Actor::start(start(0, String::new(), false), outbox.clone());
-        let items = std::mem::take(&mut *outbox.borrow_mut());
-        c.slots.push(Slot {
-            commands: None,
-            thread: None,
-            busy: true,
-            stopped: false,
-            status: Status::default(),
-        });
-        let status = match actor {
-            Ok(mut a) => {
-                let status = a.status(false);
-                c.inline_main = Some(a);
-                status
-            }
-            Err(e) => Err(e),
-        };
-        c.handle(ToCoord::Done { rt: 0, items, status })?;
-    }
-    c.by_key.insert(String::new(), 0);
+    open(&mut c, String::new())?;
     let started = Instant::now();
     let cpu_ms = options.limits.cpu_time.as_millis();
 
@@ -505,8 +498,7 @@ pub(crate) fn run(
                 let rt = match c.by_key.get(&to) {
                     Some(&rt) => rt,
                     None => {
-                        let rt = spawn(&mut c.slots, to.clone())?;
-                        c.by_key.insert(to, rt);
+                        open(&mut c, to)?;
                         sent = true;
                         break;
                     }
@@ -631,7 +623,7 @@ pub(crate) fn run(
             }
         }
     }
-    if let Some(actor) = c.inline_main.take() {
+    for (_, actor) in c.inline.drain() {
         actor.finish();
     }
     result?;
