@@ -1082,7 +1082,9 @@ pub fn run_tests_with(
     out: Output,
     options: &RunOptions,
 ) -> Result<TestReport, String> {
-    if options.object_threads || std::env::var("DOLS_OBJECT_THREADS").as_deref() == Ok("1") {
+    if options.object_threads
+        || matches!(std::env::var("DOLS_OBJECT_THREADS").as_deref(), Ok("1" | "threads"))
+    {
         return crate::threads::run(project, tests, state, out, options);
     }
     let host = Host {

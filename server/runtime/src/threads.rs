@@ -306,11 +306,13 @@ fn recv_spin<T>(rx: &mpsc::Receiver<T>) -> Result<T, mpsc::RecvError> {
         if start.elapsed() > SPIN {
             return rx.recv();
         }
-        std::hint::spin_loop();
+        // Yielding, not spinning on the spot: on a loaded machine the thread this one waits
+        // for may need this core.
+        std::thread::yield_now();
     }
 }
 
-const SPIN: Duration = Duration::from_micros(100);
+const SPIN: Duration = Duration::from_micros(500);
 
 fn runtime_thread(start: Start, commands: mpsc::Receiver<Command>) {
     let rt = start.rt;
@@ -438,7 +440,9 @@ pub(crate) fn run(
     // With a debugger attached, each runtime has a thread of its own, so that one can stop
     // while the others go on. Without one nothing can stop, and every runtime runs on this
     // thread: the same steps in the same order, without handing each step to another thread.
-    let on_threads = debug.is_some();
+    // (`DOLS_OBJECT_THREADS=threads` puts them on threads always, to measure what that costs.)
+    let on_threads =
+        debug.is_some() || std::env::var("DOLS_OBJECT_THREADS").as_deref() == Ok("threads");
     let open = |c: &mut Coordinator, key: String| -> Result<usize, String> {
         let rt = c.slots.len();
         c.slots.push(Slot {
