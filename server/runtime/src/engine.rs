@@ -99,12 +99,15 @@ impl Clock {
     }
 }
 
+/// Prints a line to a stream (1: stdout, 2: stderr).
+pub(crate) type PrintFn = Box<dyn Fn(i32, &str)>;
+
 /// Where a runtime's printing goes.
 pub(crate) enum Sink {
     Out(Output),
-    /// To the thread that owns the run's output (objects on threads of their own); `quiet`
-    /// drops the text (an object's runtime evaluating the modules again).
-    Forward(Box<dyn Fn(i32, &str)>, std::cell::Cell<bool>),
+    /// To the coordinator, which owns the run's output (a runtime per object); `quiet` drops
+    /// the text (an object's runtime evaluating the modules again).
+    Forward(PrintFn, std::cell::Cell<bool>),
 }
 
 pub(crate) struct Host {

@@ -1,13 +1,14 @@
-//! Objects on threads of their own: the worker's code (the tests) runs in a main runtime on a
-//! thread, each live Durable Object in a runtime of its own (QuickJS runtime, context, prelude,
-//! database connection) on another, and events, their results and calls of functions passed
-//! by reference travel between them as messages (JSON texts of the prelude's wire form).
+//! A runtime per object: the worker's code (the tests) runs in a main runtime, each live
+//! Durable Object in a runtime of its own (QuickJS runtime, context, prelude, database
+//! connection), and events, their results and calls of functions passed by reference travel
+//! between them as messages (JSON texts of the prelude's wire form).
 //!
-//! The thread that called the run coordinates: it holds the output, routes messages, spawns an
-//! object's thread on its first event, and hands out the next macrotask — a batch of messages,
-//! an event, a timer — to one runtime at a time, in the order one shared runtime would run them
-//! (events by the global order of their sending, timers by time and then order). So a run gives
-//! the same results with the debugging machinery on or off. When the debugger stops a
+//! The thread that called the run coordinates: it holds the output, routes messages, starts an
+//! object's runtime on its first event, and hands out the next step — a batch of messages, an
+//! event, a timer — to one runtime at a time, in the order one shared runtime would run them
+//! (events by the global order of their sending, timers by time and then order). With a
+//! debugger attached every runtime has a thread of its own; without one they all run on the
+//! coordinating thread. Either way a run gives the same results. When the debugger stops a
 //! runtime's thread, that thread says so before it waits: the coordinator no longer waits for
 //! it and goes on with the other runtimes; messages for the stopped one wait until it is done.
 
@@ -180,10 +181,8 @@ impl Actor {
                 Box::new(move |stream, text| {
                     let mut b = print_box.borrow_mut();
                     b.push(Outgoing::Print(stream, text.to_string()));
-                    if b.len() > OUTBOX_LIMIT {
-                        if let Some(tx) = &print_tx {
-                            let _ = tx.send(ToCoord::Out { items: std::mem::take(&mut *b) });
-                        }
+                    if let Some(tx) = print_tx.as_ref().filter(|_| b.len() > OUTBOX_LIMIT) {
+                        let _ = tx.send(ToCoord::Out { items: std::mem::take(&mut *b) });
                     }
                 }),
                 // An object's runtime evaluates the modules again: what they print at the top
