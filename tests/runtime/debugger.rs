@@ -247,6 +247,15 @@ export default { async test(_c: unknown, env: any) { console.log(await env.COUNT
 
 #[test]
 fn dropping_the_debugger_lets_a_stopped_run_finish() {
+    detach_while_stopped(false);
+}
+
+#[test]
+fn dropping_the_debugger_lets_a_stopped_object_on_its_thread_finish() {
+    detach_while_stopped(true);
+}
+
+fn detach_while_stopped(object_threads: bool) {
     let p = TempProject::new(&[("wrangler.jsonc", CONFIG), ("src/index.ts", INDEX)]);
     let file = main_path(&p.root);
     let (d, target) = Debugger::new();
@@ -255,6 +264,7 @@ fn dropping_the_debugger_lets_a_stopped_run_finish() {
         p.root.clone(),
         RunOptions {
             debugger: Some(target),
+            object_threads,
             ..RunOptions::default()
         },
     );

@@ -316,6 +316,19 @@ const SPIN: Duration = Duration::from_micros(500);
 fn runtime_thread(start: Start, commands: mpsc::Receiver<Command>) {
     let rt = start.rt;
     let tx = start.tx.clone().expect("a runtime on a thread has a sender");
+    // A panic must not leave the coordinator waiting for a step that never ends.
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        runtime_loop(start, commands)
+    }));
+    if run.is_err() {
+        let status = Err(format!("the runtime's thread {rt} failed (a panic in dols)"));
+        let _ = tx.send(ToCoord::Done { rt, items: Vec::new(), status });
+    }
+}
+
+fn runtime_loop(start: Start, commands: mpsc::Receiver<Command>) {
+    let rt = start.rt;
+    let tx = start.tx.clone().expect("a runtime on a thread has a sender");
     let outbox = Outbox::default();
     let mut actor = match Actor::start(start, outbox.clone()) {
         Ok(a) => a,
