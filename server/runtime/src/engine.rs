@@ -748,7 +748,10 @@ pub(crate) fn now_ms() -> f64 {
 /// CPU-time budget: the whole run when one runtime runs everything, or one of the runtimes of
 /// a run whose objects are on threads of their own.
 pub(crate) struct Engine {
-    // Dropped in this order: the hook before the context and the runtime.
+    // Dropped in this order: the saved functions and the hook before the context and the
+    // runtime.
+    /// `__dols`'s functions the loop calls, looked up once.
+    fns: RefCell<Vec<(&'static str, Persistent<Function<'static>>)>>,
     hook: Option<crate::debugger::Installed>,
     pub(crate) ctx: Context,
     pub(crate) rt: Runtime,
@@ -800,6 +803,7 @@ impl Engine {
             eval_prelude(&ctx).map_err(|e| format!("prelude: {}", fail(&ctx, e)))
         })?;
         Ok(Engine {
+            fns: RefCell::new(Vec::new()),
             hook: None,
             ctx,
             rt,
@@ -809,6 +813,17 @@ impl Engine {
             limits,
             job_interrupted: false,
         })
+    }
+
+    /// `__dols[name]`, looked up on first use.
+    fn function<'js>(&self, ctx: &Ctx<'js>, name: &'static str) -> rquickjs::Result<Function<'js>> {
+        if let Some((_, f)) = self.fns.borrow().iter().find(|(n, _)| *n == name) {
+            return f.clone().restore(ctx);
+        }
+        let d: Object = ctx.globals().get("__dols")?;
+        let f: Function = d.get(name)?;
+        self.fns.borrow_mut().push((name, Persistent::save(ctx, f.clone())));
+        Ok(f)
     }
 
     pub(crate) fn attach(
@@ -870,14 +885,13 @@ impl Engine {
     }
 
     /// Calls `__dols[name](args)`.
-    pub(crate) fn call<A, R>(&self, name: &str, args: A) -> Result<R, String>
+    pub(crate) fn call<A, R>(&self, name: &'static str, args: A) -> Result<R, String>
     where
         A: for<'js> rquickjs::function::IntoArgs<'js>,
         R: for<'js> rquickjs::FromJs<'js>,
     {
         self.ctx.with(|ctx| -> Result<R, String> {
-            let d: Object = ctx.globals().get("__dols").map_err(|e| fail(&ctx, e))?;
-            let f: Function = d.get(name).map_err(|e| fail(&ctx, e))?;
+            let f = self.function(&ctx, name).map_err(|e| fail(&ctx, e))?;
             f.call(args).map_err(|e| fail(&ctx, e))
         })
     }
@@ -915,8 +929,7 @@ impl Engine {
             // The output gate: results of the events of this turn go out only now that their
             // writes are committed (or are replaced by an error when the commit failed).
             let flushed = self.ctx.with(|ctx| -> rquickjs::Result<bool> {
-                let d: Object = ctx.globals().get("__dols")?;
-                let f: Function = d.get("flushOutputs")?;
+                let f = self.function(&ctx, "flushOutputs")?;
                 let failures = Object::new(ctx.clone())?;
                 for (handle, e) in &failed {
                     failures.set(handle.to_string(), e.as_str())?;
@@ -936,8 +949,7 @@ impl Engine {
         let (deadline, interrupted) = (&self.deadline, &self.interrupted);
         let limits = self.limits;
         self.ctx.with(|ctx| -> Result<bool, String> {
-            let d: Object = ctx.globals().get("__dols").map_err(|e| e.to_string())?;
-            let f: Function = d.get("deliver").map_err(|e| e.to_string())?;
+            let f = self.function(&ctx, "deliver").map_err(|e| e.to_string())?;
             match f.call::<_, bool>(()) {
                 Ok(b) => Ok(b),
                 Err(rquickjs::Error::Exception) => {
@@ -952,7 +964,7 @@ impl Engine {
                     } else {
                         what
                     };
-                    let fail: Function = d.get("failCurrent").map_err(|e| e.to_string())?;
+                    let fail = self.function(&ctx, "failCurrent").map_err(|e| e.to_string())?;
                     fail.call::<_, ()>((msg,)).map_err(|e| e.to_string())?;
                     Ok(true)
                 }
@@ -968,8 +980,7 @@ impl Engine {
         let interrupted = &self.interrupted;
         let host = &self.host;
         self.ctx.with(|ctx| -> Result<(), String> {
-            let d: Object = ctx.globals().get("__dols").map_err(|e| e.to_string())?;
-            let f: Function = d.get("runTimer").map_err(|e| e.to_string())?;
+            let f = self.function(&ctx, "runTimer").map_err(|e| e.to_string())?;
             match f.call::<_, ()>(()) {
                 Ok(()) => Ok(()),
                 Err(rquickjs::Error::Exception) => {
@@ -1023,7 +1034,8 @@ impl Engine {
         for (db, _) in self.host.dbs.borrow().iter() {
             db.checkpoint_at_exit();
         }
-        let Engine { hook, ctx, rt, host, .. } = self;
+        let Engine { fns, hook, ctx, rt, host, .. } = self;
+        drop(fns);
         drop(hook);
         std::mem::forget(ctx);
         std::mem::forget(rt);

@@ -1123,9 +1123,9 @@
       return;
     }
     // An event for this runtime's object.
-    const [nsKey, hex] = [home.slice(0, home.lastIndexOf("/")), home.slice(home.lastIndexOf("/") + 1)];
     let inst = instances.get(home);
     if (!inst) {
+      const cut = home.lastIndexOf("/"), nsKey = home.slice(0, cut), hex = home.slice(cut + 1);
       const ns = Object.values(env).find((b) => b instanceof DurableObjectNamespace && b._key === nsKey);
       inst = new Instance(ns, new DurableObjectId(ctorKey, ns, hex, msg.name));
       instances.set(home, inst);
