@@ -64,7 +64,7 @@ fn main_path(root: &std::path::Path) -> String {
 
 fn stopped(d: &Debugger) -> (StopReason, Vec<Frame>, Option<dols_runtime::debugger::ObjectRef>) {
     match d.next_event(Duration::from_secs(20)) {
-        Some(Event::Stopped { reason, frames, object }) => (reason, frames, object),
+        Some(Event::Stopped { reason, frames, object, .. }) => (reason, frames, object),
         None => panic!("the run did not stop"),
     }
 }
@@ -369,4 +369,62 @@ fn with_one_runtime_a_stopped_object_stops_them_all() {
     d.resume(Resume::Continue).unwrap();
     assert_eq!(run.join().unwrap(), Ok(TestReport { passed: 1, failed: 0 }));
     assert_eq!(buf.lock().unwrap().0, "b: pong b\na: 14 pong a\nok default\n1 passed, 0 failed\n");
+}
+
+/// Two objects stopped at once, each on its thread: the client gets a `Stopped` event for
+/// each, talks to either by selecting its thread (its own variables and storage), and resumes
+/// them one after the other.
+#[test]
+fn two_objects_stopped_at_once_are_two_threads() {
+    let index = TWO_OBJECTS.replace(
+        r#"    const pa = a.work(7);
+    console.log("b:", await b.ping());
+    const pa2 = a.ping();
+    console.log("a:", await pa, await pa2);"#,
+        r#"    console.log(...(await Promise.all([a.work(7), b.work(8)])));"#,
+    );
+    let p = TempProject::new(&[("wrangler.jsonc", CONFIG), ("src/index.ts", &index)]);
+    let file = main_path(&p.root);
+    let (d, target) = Debugger::new();
+    d.set_breakpoints(&file, &[6]);
+    let run = start(
+        p.root.clone(),
+        RunOptions {
+            debugger: Some(target),
+            object_threads: true,
+            ..RunOptions::default()
+        },
+    );
+    let mut threads = Vec::new();
+    for _ in 0..2 {
+        match d.next_event(Duration::from_secs(20)) {
+            Some(Event::Stopped { thread, reason, frames, .. }) => {
+                assert_eq!((reason, at(&frames[0])), (StopReason::Breakpoint, ("work".into(), 6)));
+                threads.push(thread);
+            }
+            None => panic!("both objects did not stop: {threads:?}"),
+        }
+    }
+    assert_ne!(threads[0], threads[1]);
+    let mut stopped = d.stopped_threads();
+    stopped.sort();
+    let mut expected = threads.clone();
+    expected.sort();
+    assert_eq!(stopped, expected);
+    for (thread, n) in threads.iter().zip([7, 8]) {
+        d.select_thread(*thread);
+        assert_eq!(var(&d.variables(0, Scope::Locals).unwrap(), "n").value, n.to_string());
+        let objects = d.objects().unwrap();
+        assert_eq!(objects.len(), 1, "{objects:?}");
+        let rows = d.query(objects[0].handle.unwrap(), "SELECT v FROM t").unwrap();
+        assert_eq!(rows.rows, [[SqlValue::Integer(n)]]);
+    }
+    d.select_thread(threads[1]);
+    d.resume(Resume::Continue).unwrap();
+    assert_eq!(d.stopped_threads(), [threads[0]]);
+    d.select_thread(threads[0]);
+    d.resume(Resume::Continue).unwrap();
+    let (report, out, err) = run.join().unwrap();
+    assert_eq!(report, Ok(TestReport { passed: 1, failed: 0 }), "{err}");
+    assert_eq!(out, "14 16\nok default\n1 passed, 0 failed\n");
 }

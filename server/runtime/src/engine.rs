@@ -826,15 +826,17 @@ impl Engine {
         Ok(f)
     }
 
+    /// Installs the debugger's hook; `thread` names this runtime in its events.
     pub(crate) fn attach(
         &mut self,
         target: &DebugTarget,
         on_stop: Box<dyn Fn()>,
+        thread: u32,
     ) -> Result<(), String> {
         let host = self.host.clone();
-        let installed = self
-            .ctx
-            .with(|ctx| attach_debugger(&ctx, target, &host, on_stop).map_err(|e| fail(&ctx, e)))?;
+        let installed = self.ctx.with(|ctx| {
+            attach_debugger(&ctx, target, &host, on_stop, thread).map_err(|e| fail(&ctx, e))
+        })?;
         self.hook = Some(installed);
         Ok(())
     }
@@ -1113,7 +1115,7 @@ pub fn run_tests_with(
     let (debug_target, _idle_debugger) = debug_target(options);
     let mut engine = Engine::new(options.limits, host)?;
     if let Some(target) = &debug_target {
-        engine.attach(target, Box::new(|| {}))?;
+        engine.attach(target, Box::new(|| {}), 0)?;
     }
     engine.setup(&project.runtime_config_json(), None)?;
     let promise = engine.evaluate(BOOTSTRAP_NAME, bootstrap(project, tests, true))?;
@@ -1169,6 +1171,7 @@ fn attach_debugger(
     target: &DebugTarget,
     host: &Rc<Host>,
     on_stop: Box<dyn Fn()>,
+    thread: u32,
 ) -> rquickjs::Result<crate::debugger::Installed> {
     let (h1, h2) = (host.clone(), host.clone());
     let access = HostAccess {
@@ -1192,7 +1195,7 @@ fn attach_debugger(
         }),
         on_stop,
     };
-    let installed = crate::debugger::install(ctx, target, access);
+    let installed = crate::debugger::install(ctx, target, access, thread);
     let d: Object = ctx.globals().get("__dols")?;
     let dbg: Object = d.get("debug")?;
     let state: Object = dbg.get("state")?;

@@ -206,6 +206,7 @@ impl Actor {
                         let _ = tx.send(ToCoord::Stopping { rt, items });
                     }
                 }),
+                rt as u32,
             )?;
         }
         engine.setup(&project.runtime_config_json(), Some(&key))?;
