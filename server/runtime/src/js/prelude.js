@@ -1052,6 +1052,9 @@
       N.post(to, JSON.stringify(msg));
     });
   }
+  // When the last reference to a function of another runtime is gone, that runtime may forget
+  // the function.
+  const remoteRegistry = new FinalizationRegistry(({ rt, id }) => N.post(rt, JSON.stringify({ t: "drop", id })));
   // A function (or RpcTarget stub) of another runtime: calling it, calling a method of it or
   // awaiting one of its properties asks that runtime.
   function remoteFunction(rt, id) {
@@ -1060,7 +1063,7 @@
       try { wired = wireOut(args); } catch (e) { return rpcPromise(Promise.reject(e)); }
       return rpcPromise(request(rt, { t: "ref", id, kind, prop, args: wired }, cur));
     };
-    return new Proxy(function () {}, {
+    const proxy = new Proxy(function () {}, {
       apply(_, __, args) { return send("call", null, args); },
       get(_, prop) {
         if (typeof prop === "symbol" || prop === "then") return undefined;
@@ -1069,6 +1072,8 @@
         return c;
       },
     });
+    remoteRegistry.register(proxy, { rt, id });
+    return proxy;
   }
   // An object that lives in another runtime, as stubs see it.
   const remotes = new Map();
@@ -1109,6 +1114,7 @@
       if (c) outputs.push({ d: { caller: c.caller, resolve: c.resolve, reject: c.reject, inst: null }, ok: msg.ok, v: wireIn(msg.v) });
       return;
     }
+    if (msg.t === "drop") { exported.delete(msg.id); return; }
     const reply = { caller: { owner: null, section: null }, resolve: (v) => answer(msg, true, v), reject: (e) => answer(msg, false, e), inst: null };
     if (msg.t === "ref") {
       const f = exported.get(msg.id);
