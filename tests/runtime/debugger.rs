@@ -64,7 +64,7 @@ fn main_path(root: &std::path::Path) -> String {
 
 fn stopped(d: &Debugger) -> (StopReason, Vec<Frame>, Option<dols_runtime::debugger::ObjectRef>) {
     match d.next_event(Duration::from_secs(20)) {
-        Some(Event::Stopped { reason, frames, object }) => (reason, frames, object),
+        Some(Event::Stopped { reason, frames, object, .. }) => (reason, frames, object),
         None => panic!("the run did not stop"),
     }
 }
@@ -81,6 +81,15 @@ fn at(frame: &Frame) -> (String, u32) {
 
 #[test]
 fn a_breakpoint_in_a_method_shows_frames_variables_storage_and_steps_across_await() {
+    breakpoint_frames_variables_storage_steps(false);
+}
+
+#[test]
+fn the_same_with_objects_on_threads() {
+    breakpoint_frames_variables_storage_steps(true);
+}
+
+fn breakpoint_frames_variables_storage_steps(object_threads: bool) {
     let p = TempProject::new(&[("wrangler.jsonc", CONFIG), ("src/index.ts", INDEX)]);
     let file = main_path(&p.root);
     let (d, target) = Debugger::new();
@@ -89,6 +98,7 @@ fn a_breakpoint_in_a_method_shows_frames_variables_storage_and_steps_across_awai
         p.root.clone(),
         RunOptions {
             debugger: Some(target),
+            object_threads,
             ..RunOptions::default()
         },
     );
@@ -184,6 +194,15 @@ fn a_breakpoint_in_a_method_shows_frames_variables_storage_and_steps_across_awai
 
 #[test]
 fn a_pause_request_stops_a_running_loop_and_evaluation_can_end_it() {
+    pause_stops_a_loop(false);
+}
+
+#[test]
+fn a_pause_request_stops_a_loop_in_an_object_on_its_own_thread() {
+    pause_stops_a_loop(true);
+}
+
+fn pause_stops_a_loop(object_threads: bool) {
     let p = TempProject::new(&[
         ("wrangler.jsonc", CONFIG),
         (
@@ -208,6 +227,7 @@ export default { async test(_c: unknown, env: any) { console.log(await env.COUNT
         p.root.clone(),
         RunOptions {
             debugger: Some(target),
+            object_threads,
             ..RunOptions::default()
         },
     );
@@ -227,6 +247,15 @@ export default { async test(_c: unknown, env: any) { console.log(await env.COUNT
 
 #[test]
 fn dropping_the_debugger_lets_a_stopped_run_finish() {
+    detach_while_stopped(false);
+}
+
+#[test]
+fn dropping_the_debugger_lets_a_stopped_object_on_its_thread_finish() {
+    detach_while_stopped(true);
+}
+
+fn detach_while_stopped(object_threads: bool) {
     let p = TempProject::new(&[("wrangler.jsonc", CONFIG), ("src/index.ts", INDEX)]);
     let file = main_path(&p.root);
     let (d, target) = Debugger::new();
@@ -235,6 +264,7 @@ fn dropping_the_debugger_lets_a_stopped_run_finish() {
         p.root.clone(),
         RunOptions {
             debugger: Some(target),
+            object_threads,
             ..RunOptions::default()
         },
     );
@@ -244,4 +274,157 @@ fn dropping_the_debugger_lets_a_stopped_run_finish() {
     let (report, out, _) = run.join().unwrap();
     assert_eq!(report, Ok(TestReport { passed: 1, failed: 0 }));
     assert_eq!(out, "result 10\nok default\n1 passed, 0 failed\n");
+}
+
+const TWO_OBJECTS: &str = r#"import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+  work(n: number): number {
+    this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS t (v INTEGER)");
+    this.ctx.storage.sql.exec("INSERT INTO t VALUES (?)", n);
+    const doubled = n * 2;
+    return doubled;
+  }
+  ping(): string {
+    return "pong " + this.ctx.id.name;
+  }
+}
+export default {
+  async test(_c: unknown, env: any) {
+    const a = env.COUNTER.getByName("a");
+    const b = env.COUNTER.getByName("b");
+    const pa = a.work(7);
+    console.log("b:", await b.ping());
+    const pa2 = a.ping();
+    console.log("a:", await pa, await pa2);
+  },
+};
+"#;
+
+/// With objects on threads of their own, a breakpoint in object A stops A alone: the tests'
+/// RPC call to object B completes while A is stopped, A's storage can be read meanwhile, and a
+/// call into A waits until A goes on.
+#[test]
+fn a_stopped_object_does_not_stop_the_others() {
+    let p = TempProject::new(&[("wrangler.jsonc", CONFIG), ("src/index.ts", TWO_OBJECTS)]);
+    let file = main_path(&p.root);
+    let (d, target) = Debugger::new();
+    d.set_breakpoints(&file, &[6]);
+    let buf = std::sync::Arc::new(std::sync::Mutex::new((String::new(), String::new())));
+    let out = buf.clone();
+    let root = p.root.clone();
+    let run = std::thread::spawn(move || {
+        let project = Project::load(&root).expect("project loads");
+        let options = RunOptions {
+            debugger: Some(target),
+            object_threads: true,
+            ..RunOptions::default()
+        };
+        run_tests_with(&project, &[], StateLocation::Memory, Output::Shared(out), &options)
+    });
+    let (reason, frames, object) = stopped(&d);
+    assert_eq!((reason, at(&frames[0])), (StopReason::Breakpoint, ("work".into(), 6)));
+    let printed = || buf.lock().unwrap().0.clone();
+    // B answers while A stays stopped.
+    let waited = std::time::Instant::now();
+    while !printed().contains("b: pong b") {
+        assert!(waited.elapsed() < Duration::from_secs(20), "B did not answer while A was stopped: {:?}", buf.lock().unwrap());
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(d.is_stopped());
+    // A's storage, with the write of the stopped turn.
+    let handle = object.expect("the stopped object").handle.expect("its database is open");
+    let rows = d.query(handle, "SELECT v FROM t").unwrap();
+    assert_eq!(rows.rows, [[SqlValue::Integer(7)]]);
+    assert_eq!(var(&d.variables(0, Scope::Locals).unwrap(), "n").value, "7");
+    // The call into A made after B's answer waits for A.
+    std::thread::sleep(Duration::from_millis(50));
+    assert_eq!(printed(), "b: pong b\n");
+    d.resume(Resume::Continue).unwrap();
+    let report = run.join().unwrap();
+    let (out, err) = buf.lock().unwrap().clone();
+    assert_eq!(report, Ok(TestReport { passed: 1, failed: 0 }), "{err}");
+    assert_eq!(out, "b: pong b\na: 14 pong a\nok default\n1 passed, 0 failed\n");
+}
+
+/// Without threads of their own, the same breakpoint stops everything (all-stop): B's answer
+/// comes only after A goes on. (What the test above shows is the threads' doing.)
+#[test]
+fn with_one_runtime_a_stopped_object_stops_them_all() {
+    let p = TempProject::new(&[("wrangler.jsonc", CONFIG), ("src/index.ts", TWO_OBJECTS)]);
+    let file = main_path(&p.root);
+    let (d, target) = Debugger::new();
+    d.set_breakpoints(&file, &[6]);
+    let buf = std::sync::Arc::new(std::sync::Mutex::new((String::new(), String::new())));
+    let out = buf.clone();
+    let root = p.root.clone();
+    let run = std::thread::spawn(move || {
+        let project = Project::load(&root).expect("project loads");
+        let options = RunOptions { debugger: Some(target), ..RunOptions::default() };
+        run_tests_with(&project, &[], StateLocation::Memory, Output::Shared(out), &options)
+    });
+    let (reason, _, _) = stopped(&d);
+    assert_eq!(reason, StopReason::Breakpoint);
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(buf.lock().unwrap().0, "");
+    d.resume(Resume::Continue).unwrap();
+    assert_eq!(run.join().unwrap(), Ok(TestReport { passed: 1, failed: 0 }));
+    assert_eq!(buf.lock().unwrap().0, "b: pong b\na: 14 pong a\nok default\n1 passed, 0 failed\n");
+}
+
+/// Two objects stopped at once, each on its thread: the client gets a `Stopped` event for
+/// each, talks to either by selecting its thread (its own variables and storage), and resumes
+/// them one after the other.
+#[test]
+fn two_objects_stopped_at_once_are_two_threads() {
+    let index = TWO_OBJECTS.replace(
+        r#"    const pa = a.work(7);
+    console.log("b:", await b.ping());
+    const pa2 = a.ping();
+    console.log("a:", await pa, await pa2);"#,
+        r#"    console.log(...(await Promise.all([a.work(7), b.work(8)])));"#,
+    );
+    let p = TempProject::new(&[("wrangler.jsonc", CONFIG), ("src/index.ts", &index)]);
+    let file = main_path(&p.root);
+    let (d, target) = Debugger::new();
+    d.set_breakpoints(&file, &[6]);
+    let run = start(
+        p.root.clone(),
+        RunOptions {
+            debugger: Some(target),
+            object_threads: true,
+            ..RunOptions::default()
+        },
+    );
+    let mut threads = Vec::new();
+    for _ in 0..2 {
+        match d.next_event(Duration::from_secs(20)) {
+            Some(Event::Stopped { thread, reason, frames, .. }) => {
+                assert_eq!((reason, at(&frames[0])), (StopReason::Breakpoint, ("work".into(), 6)));
+                threads.push(thread);
+            }
+            None => panic!("both objects did not stop: {threads:?}"),
+        }
+    }
+    assert_ne!(threads[0], threads[1]);
+    let mut stopped = d.stopped_threads();
+    stopped.sort();
+    let mut expected = threads.clone();
+    expected.sort();
+    assert_eq!(stopped, expected);
+    for (thread, n) in threads.iter().zip([7, 8]) {
+        d.select_thread(*thread);
+        assert_eq!(var(&d.variables(0, Scope::Locals).unwrap(), "n").value, n.to_string());
+        let objects = d.objects().unwrap();
+        assert_eq!(objects.len(), 1, "{objects:?}");
+        let rows = d.query(objects[0].handle.unwrap(), "SELECT v FROM t").unwrap();
+        assert_eq!(rows.rows, [[SqlValue::Integer(n)]]);
+    }
+    d.select_thread(threads[1]);
+    d.resume(Resume::Continue).unwrap();
+    assert_eq!(d.stopped_threads(), [threads[0]]);
+    d.select_thread(threads[0]);
+    d.resume(Resume::Continue).unwrap();
+    let (report, out, err) = run.join().unwrap();
+    assert_eq!(report, Ok(TestReport { passed: 1, failed: 0 }), "{err}");
+    assert_eq!(out, "14 16\nok default\n1 passed, 0 failed\n");
 }

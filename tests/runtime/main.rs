@@ -92,6 +92,58 @@ fn conformance_cases_print_the_same_lines_with_a_debugger_attached() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Cases whose objects share a module-level variable. With objects on threads of their own,
+/// each object's runtime has its own copy of the modules, so these print other counts (as on
+/// the platform when objects run in different isolates); workerd runs them in one.
+const SHARED_MODULE_STATE: [&str; 2] = ["instances", "object-reset"];
+
+/// With objects on threads of their own: every case prints the same lines with the debugger
+/// machinery on (an idle debugger attached to every runtime) and off, on the real and on the
+/// fake clock, and those of `expected.txt` but for the cases that share module state.
+#[test]
+fn conformance_cases_with_objects_on_threads() {
+    let mut failures = Vec::new();
+    let threads = RunOptions {
+        object_threads: true,
+        ..RunOptions::default()
+    };
+    for case in &conformance_cases() {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let expected = fs::read_to_string(case.join("expected.txt")).unwrap();
+        let (report, out, err) = run_with(case, &threads);
+        let (debugger, target) = dols_runtime::debugger::Debugger::new();
+        let debugged = RunOptions {
+            debugger: Some(target),
+            ..threads.clone()
+        };
+        let (report_d, out_d, err_d) = run_with(case, &debugged);
+        drop(debugger);
+        let fake = RunOptions {
+            fake_time: true,
+            ..threads.clone()
+        };
+        let (report_f, out_f, err_f) = run_with(case, &fake);
+        if report.is_err() || report != report_d || out != out_d {
+            failures.push(format!(
+                "{name}: debugger on and off differ: {report:?} {report_d:?}\n--- off\n{out}--- on\n{out_d}--- stderr\n{err}{err_d}"
+            ));
+        }
+        if report_f != report || out_f != out {
+            failures.push(format!(
+                "{name}: fake time differs: {report_f:?}\n--- real\n{out}--- fake\n{out_f}--- stderr\n{err_f}"
+            ));
+        }
+        let shares = SHARED_MODULE_STATE.contains(&name.as_str());
+        if (out == expected) == shares {
+            failures.push(format!(
+                "{name}: {}\n--- expected\n{expected}--- actual\n{out}--- stderr\n{err}",
+                if shares { "prints its expected lines: take it off SHARED_MODULE_STATE" } else { "output differs" }
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 /// A project in a fresh temporary directory, removed when dropped.
 struct TempProject {
     root: PathBuf,
@@ -909,4 +961,95 @@ fn conformance_cases_print_the_same_lines_with_fake_time() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Values that cross an RPC call keep what the structured clone keeps, the same with one
+/// runtime and with a runtime per object (where they travel in the wire form between runtimes).
+#[test]
+fn rpc_values_are_the_same_between_runtimes() {
+    let p = TempProject::new(&[
+        ("wrangler.jsonc", CONFIG),
+        (
+            "src/index.ts",
+            r#"import { DurableObject, RpcTarget } from "cloudflare:workers";
+class Box extends RpcTarget { get size() { return 3; } grow(n: number) { return n + 1; } }
+export class Counter extends DurableObject {
+  echo(v: unknown): unknown { return v; }
+  box(): Box { return new Box(); }
+  twice(f: (n: number) => Promise<number>): Promise<number> { return f(2).then((n) => n * 2); }
+  fail(): never { const e: any = new RangeError("bad"); e.code = 7; throw e; }
+  async fetch(req: Request): Promise<Response> { return new Response("got " + (await req.text()), { status: 201, headers: { "x-a": "1" } }); }
+}
+export default {
+  async test(_c: unknown, env: any) {
+    const s = env.C.getByName("v");
+    const buf = new ArrayBuffer(8);
+    const shared = { k: 1 };
+    const v: any = [1, , -0, NaN, 10n ** 20n, new Uint8Array(buf, 2, 3), new DataView(buf, 4), new Map<unknown, unknown>([[shared, shared]]), Object(5), Object("s"), new Set([shared])];
+    v.push(v);
+    const b: any = await s.echo(v);
+    console.log(b.length, 1 in b, Object.is(b[2], -0), Number.isNaN(b[3]), b[4] === 10n ** 20n);
+    console.log(b[5].buffer === b[6].buffer, b[5].byteOffset, b[5].length, b[6].byteOffset, b[6].byteLength);
+    const [[mk, mv]] = [...b[7]];
+    console.log(mk === mv, [...b[10]][0] === mk, typeof b[8], b[8] instanceof Number, b[9].valueOf(), b[11] === b);
+    try { await s.fail(); } catch (e: any) { console.log(e instanceof RangeError, e.name, e.message, e.code); }
+    console.log(await s.twice(async (n: number) => n + 1));
+    const box = await s.box();
+    console.log(typeof box, await box.size, await box.grow(4));
+    const r = await s.fetch("https://x.test/", { method: "POST", body: "hi" });
+    console.log(r.status, r.headers.get("x-a"), await r.text());
+  },
+};
+"#,
+        ),
+    ]);
+    let expected = "12 false true true true\n\
+true 2 3 4 4\n\
+true true object true s true\n\
+true RangeError bad 7\n\
+6\n\
+function 3 5\n\
+201 1 got hi\n\
+ok default\n1 passed, 0 failed\n";
+    for object_threads in [false, true] {
+        let options = RunOptions { object_threads, ..RunOptions::default() };
+        let (report, out, err) = run_with(&p.root, &options);
+        assert_eq!(report, Ok(TestReport { passed: 1, failed: 0 }), "threads {object_threads}: {out}{err}");
+        assert_eq!(out, expected, "threads {object_threads}: {err}");
+    }
+}
+
+/// A function passed over RPC is released once the other side no longer holds it: 2,000 calls
+/// each pass a callback holding 100 KB, 200 MB in all, over a runtime's 128 MB.
+#[test]
+fn functions_passed_over_rpc_are_released() {
+    let p = TempProject::new(&[
+        ("wrangler.jsonc", CONFIG),
+        (
+            "src/index.ts",
+            r#"import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+  async call(f: () => Promise<number>): Promise<number> { return await f(); }
+}
+export default {
+  async test(_c: unknown, env: any) {
+    const s = env.C.getByName("f");
+    let total = 0;
+    for (let i = 0; i < 2000; i++) {
+      const held = new Uint8Array(100_000);
+      held[0] = 1;
+      total += await s.call(async () => held[0]);
+    }
+    console.log(total);
+  },
+};
+"#,
+        ),
+    ]);
+    for object_threads in [false, true] {
+        let options = RunOptions { object_threads, ..RunOptions::default() };
+        let (report, out, err) = run_with(&p.root, &options);
+        assert_eq!(report, Ok(TestReport { passed: 1, failed: 0 }), "threads {object_threads}: {out}{err}");
+        assert_eq!(out, "2000\nok default\n1 passed, 0 failed\n", "threads {object_threads}: {err}");
+    }
 }

@@ -21,9 +21,10 @@ Usage:
                                        print each Durable Object class's shadow schema
                                        (the tables its own SQL creates)
   dols test [DIR] [--test FILE]... [--in-memory | --persist-to DIR] [--fake-time]
-                                       run the project's test exports on the embedded
+            [--object-threads]         run the project's test exports on the embedded
                                        runtime (state in DIR/.dols/state by default;
-                                       --fake-time: timers and alarms on a virtual clock)
+                                       --fake-time: timers and alarms on a virtual clock;
+                                       --object-threads: each object on a thread of its own)
   dols help                            show this help
   dols --version                       print the version
 

@@ -1,4 +1,5 @@
-//! `dols test [DIR] [--test FILE]... [--in-memory] [--persist-to DIR] [--fake-time]`: runs the
+//! `dols test [DIR] [--test FILE]... [--in-memory] [--persist-to DIR] [--fake-time]
+//! [--object-threads]`: runs the
 //! project's test exports on the embedded runtime (see `docs/runtime.md`).
 
 use std::path::PathBuf;
@@ -29,6 +30,7 @@ pub fn run(args: &[String]) -> ExitCode {
             },
             "--in-memory" => in_memory = true,
             "--fake-time" => options.fake_time = true,
+            "--object-threads" => options.object_threads = true,
             "--persist-to" => match it.next() {
                 Some(d) => persist_to = Some(PathBuf::from(d)),
                 None => return usage("--persist-to needs a DIR"),
@@ -80,7 +82,7 @@ pub fn run(args: &[String]) -> ExitCode {
 
 fn usage(msg: &str) -> ExitCode {
     eprintln!(
-        "dols test: {msg}\nusage: dols test [DIR] [--test FILE]... [--in-memory | --persist-to DIR] [--fake-time]"
+        "dols test: {msg}\nusage: dols test [DIR] [--test FILE]... [--in-memory | --persist-to DIR] [--fake-time] [--object-threads]"
     );
     ExitCode::from(2)
 }

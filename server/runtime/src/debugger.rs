@@ -7,7 +7,9 @@
 //! breakpoint, a step or a pause request needs it. To stop, the hook sends [`Event::Stopped`]
 //! and then serves [`Request`]s from the client on that thread, inside the interpreter, until
 //! one resumes the run: the frames, their variables and the objects' databases are read where
-//! they live, so a storage read sees the current turn's uncommitted writes.
+//! they live, so a storage read sees the current turn's uncommitted writes. With a runtime per
+//! object (`crate::RunOptions::object_threads`) every runtime has the hook and a thread of its
+//! own; each stopped thread serves its own requests, named by [`Event::Stopped`]'s `thread`.
 
 use std::collections::{BTreeSet, HashMap};
 use std::ffi::{CStr, CString, c_char, c_int, c_void};
@@ -84,6 +86,11 @@ pub struct ObjectRef {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     Stopped {
+        /// The thread that stopped: `0` for a run with one runtime (and for the main runtime
+        /// of a run with a runtime per object), the object's runtime otherwise. Requests go to
+        /// the thread of the latest `Stopped` event unless [`Debugger::select_thread`] says
+        /// otherwise.
+        thread: u32,
         reason: StopReason,
         frames: Vec<Frame>,
         /// The Durable Object the innermost user frame runs in (its `this`), if any.
@@ -130,39 +137,54 @@ pub enum Reply {
     Error(String),
 }
 
-const STEP_BIT: u32 = 1;
-const PAUSE_BIT: u32 = 2;
+const PAUSE_BIT: u32 = 1;
+/// Added to `stepping` for each runtime in a step mode (several may be, each on its thread).
+const STEP_UNIT: u32 = 2;
+
+type RequestSender = mpsc::Sender<(Request, mpsc::Sender<Reply>)>;
 
 struct Shared {
     breakpoints: Mutex<HashMap<String, BTreeSet<u32>>>,
     /// Bumped whenever breakpoints change: functions rebuild their stop points.
     epoch: AtomicU32,
-    /// Non-zero while the hook must look at every stop point (`STEP_BIT`, `PAUSE_BIT`).
+    /// Non-zero while the hook must look at every stop point: `PAUSE_BIT`, plus `STEP_UNIT`
+    /// per runtime that steps.
     stepping: AtomicU32,
-    /// Whether the run is stopped (requests are only served then).
-    stopped: AtomicBool,
+    /// The threads stopped now (several, with a runtime per object), each with where its
+    /// requests go; a stopped thread serves only its own.
+    stops: Mutex<Vec<(u32, RequestSender)>>,
+    /// Cleared when the client is dropped: the run goes on undisturbed.
+    attached: AtomicBool,
 }
-
-type Channels = (mpsc::Receiver<(Request, mpsc::Sender<Reply>)>, mpsc::Sender<Event>);
 
 /// The client's end of a debugging session. Drop it to detach: a stopped run goes on and
 /// breakpoints are forgotten.
 pub struct Debugger {
     shared: Arc<Shared>,
-    requests: mpsc::Sender<(Request, mpsc::Sender<Reply>)>,
     events: mpsc::Receiver<Event>,
+    /// Where requests go: the thread of the latest `Stopped` event, or one selected.
+    thread: std::cell::Cell<Option<u32>>,
 }
 
-/// The run's end, for [`crate::RunOptions::debugger`]. Only one run may use it.
+/// The run's end, for [`crate::RunOptions::debugger`]. Only one run may use it (with a
+/// runtime per object, all of that run's runtimes).
 #[derive(Clone)]
 pub struct DebugTarget {
     shared: Arc<Shared>,
-    channels: Arc<Mutex<Option<Channels>>>,
+    events: mpsc::Sender<Event>,
 }
 
 impl std::fmt::Debug for DebugTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("DebugTarget")
+    }
+}
+
+impl Drop for Debugger {
+    fn drop(&mut self) {
+        self.shared.attached.store(false, Ordering::Release);
+        // Stopped threads see their requests' channel close, detach and go on.
+        self.shared.stops.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 }
 
@@ -172,19 +194,19 @@ impl Debugger {
             breakpoints: Mutex::new(HashMap::new()),
             epoch: AtomicU32::new(1),
             stepping: AtomicU32::new(0),
-            stopped: AtomicBool::new(false),
+            stops: Mutex::new(Vec::new()),
+            attached: AtomicBool::new(true),
         });
-        let (req_tx, req_rx) = mpsc::channel();
         let (ev_tx, ev_rx) = mpsc::channel();
         (
             Debugger {
                 shared: shared.clone(),
-                requests: req_tx,
                 events: ev_rx,
+                thread: std::cell::Cell::new(None),
             },
             DebugTarget {
                 shared,
-                channels: Arc::new(Mutex::new(Some((req_rx, ev_tx)))),
+                events: ev_tx,
             },
         )
     }
@@ -209,23 +231,46 @@ impl Debugger {
         self.shared.stepping.fetch_or(PAUSE_BIT, Ordering::Relaxed);
     }
 
-    /// Whether the run is stopped now.
+    /// Whether the run (a thread of it) is stopped now.
     pub fn is_stopped(&self) -> bool {
-        self.shared.stopped.load(Ordering::Acquire)
+        !self.shared.stops.lock().unwrap().is_empty()
+    }
+
+    /// The threads stopped now.
+    pub fn stopped_threads(&self) -> Vec<u32> {
+        self.shared.stops.lock().unwrap().iter().map(|(t, _)| *t).collect()
+    }
+
+    /// Sends the next requests to this stopped thread.
+    pub fn select_thread(&self, thread: u32) {
+        self.thread.set(Some(thread));
     }
 
     /// The next event, waiting at most `timeout`; `None` on timeout or when the run has ended.
+    /// A `Stopped` event selects its thread for the requests that follow.
     pub fn next_event(&self, timeout: Duration) -> Option<Event> {
-        self.events.recv_timeout(timeout).ok()
+        let event = self.events.recv_timeout(timeout).ok()?;
+        let Event::Stopped { thread, .. } = &event;
+        self.thread.set(Some(*thread));
+        Some(event)
     }
 
-    /// Sends a request to the stopped run and waits for its answer.
+    /// Sends a request to the selected stopped thread (see [`Debugger::select_thread`]) and
+    /// waits for its answer.
     pub fn request(&self, request: Request) -> Reply {
-        if !self.is_stopped() {
+        let to = {
+            let stops = self.shared.stops.lock().unwrap();
+            let wanted = self.thread.get();
+            stops
+                .iter()
+                .find(|(t, _)| wanted.is_none_or(|w| w == *t))
+                .map(|(_, tx)| tx.clone())
+        };
+        let Some(to) = to else {
             return Reply::Error("the run is not stopped".into());
-        }
+        };
         let (tx, rx) = mpsc::channel();
-        if self.requests.send((request, tx)).is_err() {
+        if to.send((request, tx)).is_err() {
             return Reply::Error("the run has ended".into());
         }
         rx.recv().unwrap_or_else(|_| Reply::Error("the run has ended".into()))
@@ -307,6 +352,9 @@ type QueryFn = Box<dyn Fn(usize, &str) -> Result<DebugRows, String>>;
 pub(crate) struct HostAccess {
     pub objects: Box<dyn Fn() -> Vec<ObjectRef>>,
     pub query: QueryFn,
+    /// Called on the run's thread when it is about to stop (before it waits for the client):
+    /// with objects on threads of their own, the others go on meanwhile.
+    pub on_stop: Box<dyn Fn()>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -321,7 +369,9 @@ struct HookState {
     shared: Arc<Shared>,
     mode: Mode,
     /// `None` once the client is gone: the run goes on undisturbed.
-    channels: Option<Channels>,
+    events: Option<mpsc::Sender<Event>>,
+    /// This runtime's thread, as [`Event::Stopped`] names it.
+    thread: u32,
     host: HostAccess,
     /// Objects handed out as [`Variable::handle`] during the current stop.
     handles: Vec<Persistent<Value<'static>>>,
@@ -339,7 +389,9 @@ impl Drop for Installed {
         // SAFETY: `rt` is the runtime the hooks were installed on and outlives `self`.
         unsafe {
             dbg::JS_SetDebugHooks(self.rt, std::ptr::null());
-            let state = Box::from_raw(self.state);
+            let mut state = Box::from_raw(self.state);
+            // No longer counted among the runtimes that step.
+            set_mode(&mut state, Mode::Run);
             // Persistent values must go while the runtime lives.
             drop(state);
         }
@@ -348,12 +400,12 @@ impl Drop for Installed {
 }
 
 /// Installs the hook for `target` on the runtime of `ctx`.
-pub(crate) fn install(ctx: &Ctx<'_>, target: &DebugTarget, host: HostAccess) -> Installed {
-    let channels = target.channels.lock().unwrap().take();
+pub(crate) fn install(ctx: &Ctx<'_>, target: &DebugTarget, host: HostAccess, thread: u32) -> Installed {
     let state = Box::into_raw(Box::new(HookState {
         shared: target.shared.clone(),
         mode: Mode::Run,
-        channels,
+        events: Some(target.events.clone()),
+        thread,
         host,
         handles: Vec::new(),
     }));
@@ -405,7 +457,7 @@ unsafe extern "C" fn on_frame_exit(
 unsafe extern "C" fn on_stop(ctx: *mut rquickjs_sys::JSContext, opaque: *mut c_void, at_breakpoint: c_int) -> c_int {
     // SAFETY: see `on_frame_exit`.
     let st = unsafe { &mut *(opaque as *mut HookState) };
-    if st.channels.is_none() {
+    if st.events.is_none() || !st.shared.attached.load(Ordering::Acquire) {
         return 0;
     }
     let top = unsafe { dbg::JS_DebugFrameId(ctx, 0) };
@@ -429,18 +481,19 @@ unsafe extern "C" fn on_stop(ctx: *mut rquickjs_sys::JSContext, opaque: *mut c_v
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| stop(st, &ctx, reason)));
     if r.is_err() {
         // A panic in the debugger must not unwind through C: detach.
-        st.channels = None;
+        st.events = None;
         set_mode(st, Mode::Run);
     }
     0
 }
 
 fn set_mode(st: &mut HookState, mode: Mode) {
+    let (was, is) = (st.mode != Mode::Run, mode != Mode::Run);
     st.mode = mode;
-    if mode == Mode::Run {
-        st.shared.stepping.fetch_and(!STEP_BIT, Ordering::Relaxed);
-    } else {
-        st.shared.stepping.fetch_or(STEP_BIT, Ordering::Relaxed);
+    if is && !was {
+        st.shared.stepping.fetch_add(STEP_UNIT, Ordering::Relaxed);
+    } else if was && !is {
+        st.shared.stepping.fetch_sub(STEP_UNIT, Ordering::Relaxed);
     }
 }
 
@@ -450,26 +503,33 @@ fn stop<'js>(st: &mut HookState, ctx: &Ctx<'js>, reason: StopReason) {
     let (object, callers) = current_object(ctx, &frames);
     frames.extend(callers);
     let top = unsafe { dbg::JS_DebugFrameId(ctx.as_raw().as_ptr(), 0) };
-    st.shared.stopped.store(true, Ordering::Release);
-    let sent = st
-        .channels
-        .as_ref()
-        .is_some_and(|(_, ev)| {
-            ev.send(Event::Stopped {
-                reason,
-                frames: frames.clone(),
-                object,
-            })
-            .is_ok()
-        });
+    (st.host.on_stop)();
+    let (req_tx, requests) = mpsc::channel();
+    let thread = st.thread;
+    st.shared.stops.lock().unwrap_or_else(|e| e.into_inner()).push((thread, req_tx));
+    let unregister = |st: &HookState| {
+        st.shared.stops.lock().unwrap_or_else(|e| e.into_inner()).retain(|(t, _)| *t != thread);
+    };
+    let sent = st.events.as_ref().is_some_and(|ev| {
+        ev.send(Event::Stopped {
+            thread,
+            reason,
+            frames: frames.clone(),
+            object,
+        })
+        .is_ok()
+    });
     if !sent {
+        unregister(st);
         detach(st);
         return;
     }
-    while let Some((rx, _)) = st.channels.as_ref() {
-        let Ok((request, reply)) = rx.recv() else {
+    loop {
+        // The client dropped: its channel is gone.
+        let Ok((request, reply)) = requests.recv() else {
+            unregister(st);
             detach(st);
-            break;
+            return;
         };
         let answer = match request {
             Request::StackTrace => Reply::Frames(frames.clone()),
@@ -481,7 +541,7 @@ fn stop<'js>(st: &mut HookState, ctx: &Ctx<'js>, reason: StopReason) {
                     Resume::StepOut => Mode::StepOut { frame: top, returned: false },
                 };
                 st.handles.clear();
-                st.shared.stopped.store(false, Ordering::Release);
+                unregister(st);
                 set_mode(st, mode);
                 let _ = reply.send(Reply::Resumed);
                 return;
@@ -497,11 +557,10 @@ fn stop<'js>(st: &mut HookState, ctx: &Ctx<'js>, reason: StopReason) {
         };
         let _ = reply.send(answer);
     }
-    st.shared.stopped.store(false, Ordering::Release);
 }
 
 fn detach(st: &mut HookState) {
-    st.channels = None;
+    st.events = None;
     st.handles.clear();
     st.shared.breakpoints.lock().unwrap().clear();
     bump(&st.shared.epoch);

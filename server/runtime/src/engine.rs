@@ -6,6 +6,8 @@ use std::cell::RefCell;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use rquickjs::loader::{ImportAttributes, Loader, Resolver};
@@ -40,10 +42,12 @@ pub enum Output {
     Std,
     /// Captured, for tests: stdout and stderr text.
     Capture(Rc<RefCell<(String, String)>>),
+    /// Captured where another thread can read it while the run goes on (a debugger's client).
+    Shared(Arc<std::sync::Mutex<(String, String)>>),
 }
 
 impl Output {
-    fn print(&self, stream: i32, text: &str) {
+    pub(crate) fn print(&self, stream: i32, text: &str) {
         match self {
             Output::Std => {
                 if stream == 2 {
@@ -61,6 +65,12 @@ impl Output {
                 s.push_str(text);
                 s.push('\n');
             }
+            Output::Shared(buf) => {
+                let mut b = buf.lock().unwrap_or_else(|e| e.into_inner());
+                let s = if stream == 2 { &mut b.1 } else { &mut b.0 };
+                s.push_str(text);
+                s.push('\n');
+            }
         }
     }
 }
@@ -72,23 +82,64 @@ pub struct TestReport {
     pub failed: u32,
 }
 
-struct Host {
-    out: Output,
-    location: StateLocation,
-    dbs: RefCell<Vec<(ObjectDb, String)>>,
-    rng: RefCell<Rng>,
-    /// The virtual clock of `--fake-time` (milliseconds since the epoch), or `None` for real time.
-    fake_now: Option<std::cell::Cell<f64>>,
+/// The virtual clock of `--fake-time`: milliseconds since the epoch (an `f64`'s bits), shared
+/// by the runtimes of a run.
+#[derive(Clone)]
+pub(crate) struct Clock(Arc<AtomicU64>);
+
+impl Clock {
+    pub(crate) fn new(ms: f64) -> Clock {
+        Clock(Arc::new(AtomicU64::new(ms.to_bits())))
+    }
+    pub(crate) fn get(&self) -> f64 {
+        f64::from_bits(self.0.load(Ordering::Acquire))
+    }
+    pub(crate) fn set(&self, ms: f64) {
+        self.0.store(ms.to_bits(), Ordering::Release)
+    }
+}
+
+/// Prints a line to a stream (1: stdout, 2: stderr).
+pub(crate) type PrintFn = Box<dyn Fn(i32, &str)>;
+
+/// Where a runtime's printing goes.
+pub(crate) enum Sink {
+    Out(Output),
+    /// To the coordinator, which owns the run's output (a runtime per object); `quiet` drops
+    /// the text (an object's runtime evaluating the modules again).
+    Forward(PrintFn, std::cell::Cell<bool>),
+}
+
+pub(crate) struct Host {
+    pub(crate) out: Sink,
+    pub(crate) location: StateLocation,
+    pub(crate) dbs: RefCell<Vec<(ObjectDb, String)>>,
+    pub(crate) rng: RefCell<Rng>,
+    /// The virtual clock of `--fake-time`, or `None` for real time.
+    pub(crate) fake_now: Option<Clock>,
+    /// Set when objects run on threads of their own: this runtime's link to the others.
+    pub(crate) link: Option<crate::threads::Link>,
 }
 
 impl Host {
+    pub(crate) fn print(&self, stream: i32, text: &str) {
+        match &self.out {
+            Sink::Out(o) => o.print(stream, text),
+            Sink::Forward(f, quiet) => {
+                if !quiet.get() {
+                    f(stream, text)
+                }
+            }
+        }
+    }
+
     /// Commits every object's turn; returns the handles whose commit failed, with the error
     /// (their writes of the turn are rolled back).
     fn commit_all(&self) -> Vec<(usize, String)> {
         let mut failed = Vec::new();
         for (handle, (db, label)) in self.dbs.borrow_mut().iter_mut().enumerate() {
             if let Err(e) = db.commit() {
-                self.out.print(2, &format!("dols: commit of {label} failed, its writes of this turn were rolled back: {e}"));
+                self.print(2, &format!("dols: commit of {label} failed, its writes of this turn were rolled back: {e}"));
                 failed.push((handle, e));
             }
         }
@@ -309,7 +360,7 @@ fn install_natives<'js>(ctx: &Ctx<'js>, host: &Rc<Host>) -> rquickjs::Result<()>
     n.set(
         "print",
         Function::new(ctx.clone(), move |stream: i32, text: String| {
-            h.out.print(stream, &text)
+            h.print(stream, &text)
         })?,
     )?;
     if host.fake_now.is_some() {
@@ -317,7 +368,7 @@ fn install_natives<'js>(ctx: &Ctx<'js>, host: &Rc<Host>) -> rquickjs::Result<()>
         n.set(
             "now",
             Function::new(ctx.clone(), move || {
-                h.fake_now.as_ref().map_or(0.0, std::cell::Cell::get)
+                h.fake_now.as_ref().map_or(0.0, Clock::get)
             })?,
         )?;
     }
@@ -570,6 +621,9 @@ fn install_natives<'js>(ctx: &Ctx<'js>, host: &Rc<Host>) -> rquickjs::Result<()>
             },
         )?,
     )?;
+    if let Some(link) = &host.link {
+        crate::threads::install_link_natives(ctx, &n, link)?;
+    }
     ctx.globals().set("__native", n)?;
     Ok(())
 }
@@ -644,6 +698,10 @@ pub struct RunOptions {
     /// unless the environment variable `DOLS_DEBUG_HOOK=1` attaches an idle one (no
     /// breakpoints), which is how the tests check that the run is the same with it on.
     pub debugger: Option<DebugTarget>,
+    /// Run each live Durable Object on a thread of its own, with its own QuickJS runtime and
+    /// database connection (the worker's tests in another), events and results passing as
+    /// messages (see `docs/runtime.md`). `DOLS_OBJECT_THREADS=1` sets it for every run.
+    pub object_threads: bool,
 }
 
 /// [`run_tests`] with explicit [`Limits`] and real time.
@@ -680,53 +738,316 @@ fn thread_cpu_time() -> Duration {
     START.get_or_init(Instant::now).elapsed()
 }
 
-fn now_ms() -> f64 {
+pub(crate) fn now_ms() -> f64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0.0, |d| d.as_millis() as f64)
 }
 
-/// [`run_tests`] with explicit [`RunOptions`].
-pub fn run_tests_with(
-    project: &Project,
-    tests: &[PathBuf],
-    state: StateLocation,
-    out: Output,
-    options: &RunOptions,
-) -> Result<TestReport, String> {
-    let limits = options.limits;
-    let rt = Runtime::new().map_err(|e| e.to_string())?;
-    // The CPU-time budget of the current macrotask: interrupted once the thread's CPU clock
-    // passes `deadline`.
-    let deadline = Rc::new(std::cell::Cell::new(thread_cpu_time() + limits.cpu_time));
-    let interrupted = Rc::new(std::cell::Cell::new(false));
-    let (d, hit) = (deadline.clone(), interrupted.clone());
-    rt.set_interrupt_handler(Some(Box::new(move || {
-        let over = thread_cpu_time() > d.get();
-        if over {
-            hit.set(true);
-        }
-        over
-    })));
-    let arm = |deadline: &std::cell::Cell<Duration>| {
-        deadline.set(thread_cpu_time() + limits.cpu_time)
-    };
-    rt.set_loader(FsResolver, FsLoader);
-    rt.set_max_stack_size(1024 * 1024);
-    rt.set_memory_limit(limits.memory);
-    // QuickJS collects garbage first at 256 KB of allocations, then at 1.5 times what is live:
-    // several collections while the prelude and a small project load. Starting at 4 MB leaves
-    // a small run without any.
-    rt.set_gc_threshold(4 * 1024 * 1024);
-    let ctx = new_context(&rt)?;
-    let host = Rc::new(Host {
-        out: out.clone(),
-        location: state,
-        dbs: RefCell::new(Vec::new()),
-        rng: RefCell::new(Rng::from_entropy()),
-        fake_now: options.fake_time.then(|| std::cell::Cell::new(now_ms())),
-    });
+/// One QuickJS runtime and context with the prelude, its host (storage, output, clock) and its
+/// CPU-time budget: the whole run when one runtime runs everything, or one of the runtimes of
+/// a run whose objects are on threads of their own.
+pub(crate) struct Engine {
+    // Dropped in this order: the saved functions and the hook before the context and the
+    // runtime.
+    /// `__dols`'s functions the loop calls, looked up once.
+    fns: RefCell<Vec<(&'static str, Persistent<Function<'static>>)>>,
+    hook: Option<crate::debugger::Installed>,
+    pub(crate) ctx: Context,
+    pub(crate) rt: Runtime,
+    pub(crate) host: Rc<Host>,
+    deadline: Rc<std::cell::Cell<Duration>>,
+    interrupted: Rc<std::cell::Cell<bool>>,
+    limits: Limits,
+    /// Set when a job was interrupted: whatever it was computing never finishes, which is the
+    /// likely reason a test stops making progress.
+    pub(crate) job_interrupted: bool,
+}
 
+/// An exception taken out of the context as text.
+fn fail(ctx: &Ctx<'_>, e: rquickjs::Error) -> String {
+    if matches!(e, rquickjs::Error::Exception) {
+        describe_exception(ctx, ctx.catch())
+    } else {
+        e.to_string()
+    }
+}
+
+impl Engine {
+    /// A runtime with the loader, the limits, the natives and the prelude.
+    pub(crate) fn new(limits: Limits, host: Host) -> Result<Engine, String> {
+        let rt = Runtime::new().map_err(|e| e.to_string())?;
+        // The CPU-time budget of the current macrotask: interrupted once the thread's CPU clock
+        // passes `deadline`.
+        let deadline = Rc::new(std::cell::Cell::new(thread_cpu_time() + limits.cpu_time));
+        let interrupted = Rc::new(std::cell::Cell::new(false));
+        let (d, hit) = (deadline.clone(), interrupted.clone());
+        rt.set_interrupt_handler(Some(Box::new(move || {
+            let over = thread_cpu_time() > d.get();
+            if over {
+                hit.set(true);
+            }
+            over
+        })));
+        rt.set_loader(FsResolver, FsLoader);
+        rt.set_max_stack_size(1024 * 1024);
+        rt.set_memory_limit(limits.memory);
+        // QuickJS collects garbage first at 256 KB of allocations, then at 1.5 times what is
+        // live: several collections while the prelude and a small project load. Starting at
+        // 4 MB leaves a small run without any.
+        rt.set_gc_threshold(4 * 1024 * 1024);
+        let ctx = new_context(&rt)?;
+        let host = Rc::new(host);
+        ctx.with(|ctx| -> Result<(), String> {
+            install_natives(&ctx, &host).map_err(|e| fail(&ctx, e))?;
+            eval_prelude(&ctx).map_err(|e| format!("prelude: {}", fail(&ctx, e)))
+        })?;
+        Ok(Engine {
+            fns: RefCell::new(Vec::new()),
+            hook: None,
+            ctx,
+            rt,
+            host,
+            deadline,
+            interrupted,
+            limits,
+            job_interrupted: false,
+        })
+    }
+
+    /// `__dols[name]`, looked up on first use.
+    fn function<'js>(&self, ctx: &Ctx<'js>, name: &'static str) -> rquickjs::Result<Function<'js>> {
+        if let Some((_, f)) = self.fns.borrow().iter().find(|(n, _)| *n == name) {
+            return f.clone().restore(ctx);
+        }
+        let d: Object = ctx.globals().get("__dols")?;
+        let f: Function = d.get(name)?;
+        self.fns.borrow_mut().push((name, Persistent::save(ctx, f.clone())));
+        Ok(f)
+    }
+
+    /// Installs the debugger's hook; `thread` names this runtime in its events.
+    pub(crate) fn attach(
+        &mut self,
+        target: &DebugTarget,
+        on_stop: Box<dyn Fn()>,
+        thread: u32,
+    ) -> Result<(), String> {
+        let host = self.host.clone();
+        let installed = self.ctx.with(|ctx| {
+            attach_debugger(&ctx, target, &host, on_stop, thread).map_err(|e| fail(&ctx, e))
+        })?;
+        self.hook = Some(installed);
+        Ok(())
+    }
+
+    /// `__dols.setup`: the bindings, the limits, and which runtime this is (`None` when one
+    /// runtime runs everything).
+    pub(crate) fn setup(&self, setup: &str, home: Option<&str>) -> Result<(), String> {
+        let memory_mb = self.limits.memory / (1024 * 1024);
+        let home = home.map_or("undefined".to_string(), json_str);
+        self.ctx.with(|ctx| {
+            ctx.eval::<(), _>(format!(
+                "__dols.setup({setup}, {{ memoryMb: {memory_mb} }}, {home});"
+            ))
+            .map_err(|e| fail(&ctx, e))
+        })
+    }
+
+    /// Evaluates a module given as text; its promise.
+    pub(crate) fn evaluate(&self, name: &str, source: String) -> Result<Persistent<Promise<'static>>, String> {
+        self.ctx.with(|ctx| {
+            let p = Module::evaluate(ctx.clone(), name, source).map_err(|e| fail(&ctx, e))?;
+            Ok(Persistent::save(&ctx, p))
+        })
+    }
+
+    /// The state of a promise: `None` while pending.
+    pub(crate) fn settled(&self, promise: &Persistent<Promise<'static>>) -> Result<Option<Result<(), String>>, String> {
+        self.ctx.with(|ctx| {
+            let p = promise.clone().restore(&ctx).map_err(|e| e.to_string())?;
+            Ok(match p.state() {
+                PromiseState::Pending => None,
+                PromiseState::Resolved => Some(Ok(())),
+                PromiseState::Rejected => {
+                    let _ = p.result::<Value>();
+                    Some(Err(describe_exception(&ctx, ctx.catch())))
+                }
+            })
+        })
+    }
+
+    fn cpu_ms(&self) -> u128 {
+        self.limits.cpu_time.as_millis()
+    }
+
+    /// Starts the CPU-time budget of a new macrotask.
+    pub(crate) fn arm(&self) {
+        self.deadline.set(thread_cpu_time() + self.limits.cpu_time)
+    }
+
+    /// Calls `__dols[name](args)`.
+    pub(crate) fn call<A, R>(&self, name: &'static str, args: A) -> Result<R, String>
+    where
+        A: for<'js> rquickjs::function::IntoArgs<'js>,
+        R: for<'js> rquickjs::FromJs<'js>,
+    {
+        self.ctx.with(|ctx| -> Result<R, String> {
+            let f = self.function(&ctx, name).map_err(|e| fail(&ctx, e))?;
+            f.call(args).map_err(|e| fail(&ctx, e))
+        })
+    }
+
+    /// Runs QuickJS jobs until none is left.
+    fn run_jobs(&mut self) {
+        loop {
+            match self.rt.execute_pending_job() {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    let msg = e.0.with(|ctx| describe_exception(&ctx, ctx.catch()));
+                    if self.interrupted.replace(false) {
+                        self.job_interrupted = true;
+                        self.host.print(
+                            2,
+                            &format!("dols: a job was interrupted after using more than {} ms of CPU time", self.cpu_ms()),
+                        );
+                    } else {
+                        self.host.print(2, &format!("Uncaught {msg}"));
+                    }
+                    // An interrupted job must not take the jobs after it down too.
+                    self.arm();
+                }
+            }
+        }
+    }
+
+    /// Runs jobs, commits every object's turn and releases the results of the events that
+    /// ended in it (the output gate), until nothing more is released.
+    pub(crate) fn settle_turn(&mut self) -> Result<(), String> {
+        loop {
+            self.run_jobs();
+            let failed = self.host.commit_all();
+            // The output gate: results of the events of this turn go out only now that their
+            // writes are committed (or are replaced by an error when the commit failed).
+            let flushed = self.ctx.with(|ctx| -> rquickjs::Result<bool> {
+                let f = self.function(&ctx, "flushOutputs")?;
+                let failures = Object::new(ctx.clone())?;
+                for (handle, e) in &failed {
+                    failures.set(handle.to_string(), e.as_str())?;
+                }
+                f.call((failures,))
+            });
+            if !flushed.map_err(|e| e.to_string())? {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Starts the next queued Durable Object event (a macrotask); whether there was one.
+    pub(crate) fn deliver(&mut self) -> Result<bool, String> {
+        self.arm();
+        let cpu_ms = self.cpu_ms();
+        let (deadline, interrupted) = (&self.deadline, &self.interrupted);
+        let limits = self.limits;
+        self.ctx.with(|ctx| -> Result<bool, String> {
+            let f = self.function(&ctx, "deliver").map_err(|e| e.to_string())?;
+            match f.call::<_, bool>(()) {
+                Ok(b) => Ok(b),
+                Err(rquickjs::Error::Exception) => {
+                    // Interrupted (or an engine-level failure) while the event's synchronous
+                    // part ran: fail that event and go on.
+                    let what = describe_exception(&ctx, ctx.catch());
+                    deadline.set(thread_cpu_time() + limits.cpu_time);
+                    let msg = if interrupted.replace(false) {
+                        format!(
+                            "the event was interrupted after using more than {cpu_ms} ms of CPU time (an endless loop?)"
+                        )
+                    } else {
+                        what
+                    };
+                    let fail = self.function(&ctx, "failCurrent").map_err(|e| e.to_string())?;
+                    fail.call::<_, ()>((msg,)).map_err(|e| e.to_string())?;
+                    Ok(true)
+                }
+                Err(e) => Err(e.to_string()),
+            }
+        })
+    }
+
+    /// Runs the earliest due timer (a macrotask).
+    pub(crate) fn run_timer(&mut self) -> Result<(), String> {
+        self.arm();
+        let cpu_ms = self.cpu_ms();
+        let interrupted = &self.interrupted;
+        let host = &self.host;
+        self.ctx.with(|ctx| -> Result<(), String> {
+            let f = self.function(&ctx, "runTimer").map_err(|e| e.to_string())?;
+            match f.call::<_, ()>(()) {
+                Ok(()) => Ok(()),
+                Err(rquickjs::Error::Exception) => {
+                    let what = describe_exception(&ctx, ctx.catch());
+                    if interrupted.replace(false) {
+                        host.print(2, &format!("dols: a timer callback was interrupted after using more than {cpu_ms} ms of CPU time"));
+                    } else {
+                        host.print(2, &format!("Uncaught {what}"));
+                    }
+                    Ok(())
+                }
+                Err(e) => Err(e.to_string()),
+            }
+        })
+    }
+
+    /// Why a test stops making progress, for `failStalled`.
+    pub(crate) fn stall_message(job_interrupted: bool, cpu_ms: u128) -> String {
+        let mut msg = "the test stopped making progress: it waits for a promise that never settles (nothing is left to run: no pending job, event or timer)".to_string();
+        if job_interrupted {
+            msg.push_str(&format!(
+                "; a job was interrupted after using more than {cpu_ms} ms of CPU time (an endless loop?), so what it computed never finished"
+            ));
+        } else {
+            msg.push_str(". (An event to a Durable Object held by blockConcurrencyWhile() waits until that callback settles.)");
+        }
+        msg
+    }
+
+    /// The test runner's counts.
+    pub(crate) fn report(&self) -> Result<TestReport, String> {
+        self.ctx
+            .with(|ctx| -> rquickjs::Result<TestReport> {
+                let d: Object = ctx.globals().get("__dols")?;
+                let r: Object = d.get("report")?;
+                Ok(TestReport {
+                    passed: r.get("passed")?,
+                    failed: r.get("failed")?,
+                })
+            })
+            .map_err(|e| e.to_string())
+    }
+
+    /// For a process that exits right after the run: the OS reclaims the memory at once, where
+    /// QuickJS's final garbage collection of every object and function would take longer than
+    /// the rest of a small run's shutdown. The databases are left open too (closing would
+    /// checkpoint with two fsyncs and delete the log, only for the next run to create it
+    /// again); a log grown large is moved into its database file, unsynced, so that the next
+    /// open does not replay it.
+    pub(crate) fn leak(self) {
+        for (db, _) in self.host.dbs.borrow().iter() {
+            db.checkpoint_at_exit();
+        }
+        let Engine { fns, hook, ctx, rt, host, .. } = self;
+        drop(fns);
+        drop(hook);
+        std::mem::forget(ctx);
+        std::mem::forget(rt);
+        std::mem::forget(host);
+    }
+}
+
+/// The generated module that imports the main module (and the `--test` files), hands the main
+/// module's namespace to the prelude and, with `run`, awaits the test runner.
+pub(crate) fn bootstrap(project: &Project, tests: &[PathBuf], run: bool) -> String {
     let root = format!("{}/", project.root.to_string_lossy().trim_end_matches('/'));
     let test_files: Vec<PathBuf> = if tests.is_empty() {
         vec![project.main.clone()]
@@ -738,6 +1059,10 @@ pub fn run_tests_with(
         "import * as main from {};\n",
         json_str(&project.main.to_string_lossy())
     ));
+    if !run {
+        boot.push_str("__dols.setMain(main);\n");
+        return boot;
+    }
     for (i, t) in test_files.iter().enumerate() {
         boot.push_str(&format!(
             "import * as t{i} from {};\n",
@@ -749,149 +1074,70 @@ pub fn run_tests_with(
         boot.push_str(&format!("[{}, t{i}], ", json_str(&t.to_string_lossy())));
     }
     boot.push_str(&format!("], {});\n", json_str(&root)));
+    boot
+}
 
-    let setup = project.runtime_config_json();
-    // Declared after the runtime so that it is dropped (the hook removed) before it.
-    let mut hook = None;
-    let mut _idle_debugger = None;
-    let debug_target = options.debugger.clone().or_else(|| {
+/// The debugger target of a run: the options' one, or an idle one with `DOLS_DEBUG_HOOK=1`
+/// (whose client is returned to be kept alive for the run).
+pub(crate) fn debug_target(options: &RunOptions) -> (Option<DebugTarget>, Option<Debugger>) {
+    let mut idle = None;
+    let target = options.debugger.clone().or_else(|| {
         (std::env::var("DOLS_DEBUG_HOOK").as_deref() == Ok("1")).then(|| {
             let (d, t) = Debugger::new();
-            _idle_debugger = Some(d);
+            idle = Some(d);
             t
         })
     });
-    let cpu_ms = limits.cpu_time.as_millis();
-    let memory_mb = limits.memory / (1024 * 1024);
-    let promise = ctx.with(|ctx| -> Result<Persistent<Promise<'static>>, String> {
-        let fail = |ctx: &Ctx<'_>, e: rquickjs::Error| -> String {
-            if matches!(e, rquickjs::Error::Exception) {
-                describe_exception(ctx, ctx.catch())
-            } else {
-                e.to_string()
-            }
-        };
-        install_natives(&ctx, &host).map_err(|e| fail(&ctx, e))?;
-        eval_prelude(&ctx).map_err(|e| format!("prelude: {}", fail(&ctx, e)))?;
-        if let Some(target) = &debug_target {
-            hook = Some(attach_debugger(&ctx, target, &host).map_err(|e| fail(&ctx, e))?);
-        }
-        ctx.eval::<(), _>(format!(
-            "__dols.setup({setup}, {{ memoryMb: {memory_mb} }});"
-        ))
-        .map_err(|e| fail(&ctx, e))?;
-        let p = Module::evaluate(ctx.clone(), BOOTSTRAP_NAME, boot).map_err(|e| fail(&ctx, e))?;
-        Ok(Persistent::save(&ctx, p))
-    })?;
+    (target, idle)
+}
+
+/// [`run_tests`] with explicit [`RunOptions`].
+pub fn run_tests_with(
+    project: &Project,
+    tests: &[PathBuf],
+    state: StateLocation,
+    out: Output,
+    options: &RunOptions,
+) -> Result<TestReport, String> {
+    if options.object_threads
+        || matches!(std::env::var("DOLS_OBJECT_THREADS").as_deref(), Ok("1" | "threads"))
+    {
+        return crate::threads::run(project, tests, state, out, options);
+    }
+    let host = Host {
+        out: Sink::Out(out.clone()),
+        location: state,
+        dbs: RefCell::new(Vec::new()),
+        rng: RefCell::new(Rng::from_entropy()),
+        fake_now: options.fake_time.then(|| Clock::new(now_ms())),
+        link: None,
+    };
+    let (debug_target, _idle_debugger) = debug_target(options);
+    let mut engine = Engine::new(options.limits, host)?;
+    if let Some(target) = &debug_target {
+        engine.attach(target, Box::new(|| {}), 0)?;
+    }
+    engine.setup(&project.runtime_config_json(), None)?;
+    let promise = engine.evaluate(BOOTSTRAP_NAME, bootstrap(project, tests, true))?;
 
     let started = Instant::now();
-    // Set when a job was interrupted: whatever it was computing never finishes, which is the
-    // likely reason a test stops making progress.
-    let mut job_interrupted = false;
     loop {
-        loop {
-            match rt.execute_pending_job() {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => {
-                    let msg = e.0.with(|ctx| describe_exception(&ctx, ctx.catch()));
-                    if interrupted.replace(false) {
-                        job_interrupted = true;
-                        out.print(
-                            2,
-                            &format!("dols: a job was interrupted after using more than {cpu_ms} ms of CPU time"),
-                        );
-                    } else {
-                        out.print(2, &format!("Uncaught {msg}"));
-                    }
-                    // An interrupted job must not take the jobs after it down too.
-                    arm(&deadline);
-                }
-            }
-        }
-        let failed = host.commit_all();
-        // The output gate: results of the events of this turn go out only now that their
-        // writes are committed (or are replaced by an error when the commit failed).
-        let flushed = ctx.with(|ctx| -> rquickjs::Result<bool> {
-            let d: Object = ctx.globals().get("__dols")?;
-            let f: Function = d.get("flushOutputs")?;
-            let failures = Object::new(ctx.clone())?;
-            for (handle, e) in &failed {
-                failures.set(handle.to_string(), e.as_str())?;
-            }
-            f.call((failures,))
-        });
-        if flushed.map_err(|e| e.to_string())? {
-            continue;
-        }
-        let settled = ctx.with(|ctx| -> Result<Option<Result<(), String>>, String> {
-            let p = promise.clone().restore(&ctx).map_err(|e| e.to_string())?;
-            Ok(match p.state() {
-                PromiseState::Pending => None,
-                PromiseState::Resolved => Some(Ok(())),
-                PromiseState::Rejected => {
-                    let _ = p.result::<Value>();
-                    Some(Err(describe_exception(&ctx, ctx.catch())))
-                }
-            })
-        })?;
-        match settled {
+        engine.settle_turn()?;
+        match engine.settled(&promise)? {
             Some(Ok(())) => break,
             Some(Err(e)) => return Err(e),
             None => {}
         }
         // Queued Durable Object events are the next macrotasks, one at a time.
-        arm(&deadline);
-        let delivered = ctx.with(|ctx| -> Result<bool, String> {
-            let d: Object = ctx.globals().get("__dols").map_err(|e| e.to_string())?;
-            let f: Function = d.get("deliver").map_err(|e| e.to_string())?;
-            match f.call::<_, bool>(()) {
-                Ok(b) => Ok(b),
-                Err(rquickjs::Error::Exception) => {
-                    // Interrupted (or an engine-level failure) while the event's synchronous
-                    // part ran: fail that event and go on.
-                    let what = describe_exception(&ctx, ctx.catch());
-                    arm(&deadline);
-                    let msg = if interrupted.replace(false) {
-                        format!(
-                            "the event was interrupted after using more than {cpu_ms} ms of CPU time (an endless loop?)"
-                        )
-                    } else {
-                        what
-                    };
-                    let fail: Function = d.get("failCurrent").map_err(|e| e.to_string())?;
-                    fail.call::<_, ()>((msg,)).map_err(|e| e.to_string())?;
-                    Ok(true)
-                }
-                Err(e) => Err(e.to_string()),
-            }
-        });
-        if delivered? {
+        if engine.deliver()? {
             continue;
         }
-        let delay = ctx.with(|ctx| -> rquickjs::Result<f64> {
-            let d: Object = ctx.globals().get("__dols")?;
-            let f: Function = d.get("nextTimer")?;
-            f.call(())
-        });
-        let delay = delay.map_err(|e| e.to_string())?;
+        let delay: f64 = engine.call("nextTimer", ())?;
         if delay < 0.0 {
             // Nothing can run and the tests have not finished: the running test waits for a
             // promise that never settles. Fail that test and go on with the next one.
-            let mut msg = "the test stopped making progress: it waits for a promise that never settles (nothing is left to run: no pending job, event or timer)".to_string();
-            if std::mem::take(&mut job_interrupted) {
-                msg.push_str(&format!(
-                    "; a job was interrupted after using more than {cpu_ms} ms of CPU time (an endless loop?), so what it computed never finished"
-                ));
-            } else {
-                msg.push_str(". (An event to a Durable Object held by blockConcurrencyWhile() waits until that callback settles.)");
-            }
-            let failed = ctx.with(|ctx| -> rquickjs::Result<bool> {
-                let d: Object = ctx.globals().get("__dols")?;
-                let f: Function = d.get("failStalled")?;
-                f.call((msg.clone(),))
-            });
-            if failed.map_err(|e| e.to_string())? {
+            let msg = Engine::stall_message(std::mem::take(&mut engine.job_interrupted), engine.cpu_ms());
+            if engine.call::<_, bool>("failStalled", (msg.clone(),))? {
                 continue;
             }
             return Err(format!(
@@ -900,58 +1146,21 @@ pub fn run_tests_with(
             ));
         }
         if delay > 0.0 {
-            match &host.fake_now {
+            match &engine.host.fake_now {
                 Some(now) => now.set(now.get() + delay),
                 None => std::thread::sleep(Duration::from_secs_f64(delay / 1000.0)),
             }
         }
-        arm(&deadline);
-        ctx.with(|ctx| -> Result<(), String> {
-            let d: Object = ctx.globals().get("__dols").map_err(|e| e.to_string())?;
-            let f: Function = d.get("runTimer").map_err(|e| e.to_string())?;
-            match f.call::<_, ()>(()) {
-                Ok(()) => Ok(()),
-                Err(rquickjs::Error::Exception) => {
-                    let what = describe_exception(&ctx, ctx.catch());
-                    if interrupted.replace(false) {
-                        out.print(2, &format!("dols: a timer callback was interrupted after using more than {cpu_ms} ms of CPU time"));
-                    } else {
-                        out.print(2, &format!("Uncaught {what}"));
-                    }
-                    Ok(())
-                }
-                Err(e) => Err(e.to_string()),
-            }
-        })?;
+        engine.run_timer()?;
     }
-    let report = ctx.with(|ctx| -> rquickjs::Result<TestReport> {
-        let d: Object = ctx.globals().get("__dols")?;
-        let r: Object = d.get("report")?;
-        Ok(TestReport {
-            passed: r.get("passed")?,
-            failed: r.get("failed")?,
-        })
-    });
-    let report = report.map_err(|e| e.to_string())?;
+    let report = engine.report()?;
     out.print(
         1,
         &format!("{} passed, {} failed", report.passed, report.failed),
     );
     drop(promise);
     if options.skip_teardown {
-        // The process ends right after the run: the OS reclaims the memory at once, where
-        // QuickJS's final garbage collection of every object and function would take longer
-        // than the rest of a small run's shutdown. The databases are left open too (closing
-        // would checkpoint with two fsyncs and delete the log, only for the next run to create
-        // it again); a log grown large is moved into its database file, unsynced, so that the
-        // next open does not replay it.
-        for (db, _) in host.dbs.borrow().iter() {
-            db.checkpoint_at_exit();
-        }
-        drop(hook);
-        std::mem::forget(ctx);
-        std::mem::forget(rt);
-        std::mem::forget(host);
+        engine.leak();
     }
     Ok(report)
 }
@@ -961,6 +1170,8 @@ fn attach_debugger(
     ctx: &Ctx<'_>,
     target: &DebugTarget,
     host: &Rc<Host>,
+    on_stop: Box<dyn Fn()>,
+    thread: u32,
 ) -> rquickjs::Result<crate::debugger::Installed> {
     let (h1, h2) = (host.clone(), host.clone());
     let access = HostAccess {
@@ -982,14 +1193,16 @@ fn attach_debugger(
             let (db, _) = dbs.get(handle).ok_or_else(|| format!("no object database {handle}"))?;
             db.debug_query(sql)
         }),
+        on_stop,
     };
-    let installed = crate::debugger::install(ctx, target, access);
+    let installed = crate::debugger::install(ctx, target, access, thread);
     let d: Object = ctx.globals().get("__dols")?;
     let dbg: Object = d.get("debug")?;
     let state: Object = dbg.get("state")?;
     state.set("active", true)?;
     Ok(installed)
 }
+
 
 /// A context with QuickJS's standard intrinsics but its `atob`/`btoa` and `performance`, which
 /// the prelude defines as workerd has them (so building QuickJS's own would be wasted).
@@ -1017,11 +1230,12 @@ pub fn eval_script(source: &str) -> Result<String, String> {
     let ctx = new_context(&rt)?;
     let buf = Rc::new(RefCell::new((String::new(), String::new())));
     let host = Rc::new(Host {
-        out: Output::Capture(buf.clone()),
+        out: Sink::Out(Output::Capture(buf.clone())),
         location: StateLocation::Memory,
         dbs: RefCell::new(Vec::new()),
         rng: RefCell::new(Rng::from_entropy()),
         fake_now: None,
+        link: None,
     });
     ctx.with(|ctx| -> Result<(), String> {
         let fail = |e: rquickjs::Error| {

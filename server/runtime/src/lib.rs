@@ -8,6 +8,7 @@ mod digest;
 mod engine;
 pub mod ids;
 mod project;
+mod threads;
 pub mod storage;
 pub mod strip;
 pub mod workerd;
