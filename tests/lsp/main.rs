@@ -559,4 +559,12 @@ fn an_install_brings_the_library_tables() {
     let after = s.diagnostics(&doc.uri);
     let codes: Vec<&str> = after["diagnostics"].as_array().unwrap().iter().filter_map(|d| d["code"].as_str()).collect();
     assert_eq!(codes, ["sql-unknown-table"], "{after}");
+    // Uninstalled: the library's tables are unknown again, and nothing is said.
+    ws.remove("node_modules/agents/package.json");
+    s.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri_of(&lock), "type": 2 }] }),
+    );
+    let gone = s.diagnostics(&doc.uri);
+    assert_eq!(gone["diagnostics"], json!([]), "{gone}");
 }

@@ -315,9 +315,7 @@ impl World {
         // library base classes create are read again, and every file is checked again.
         if params.changes.iter().any(|c| uri_to_path(&c.uri).is_some_and(|p| dols_vfs::is_install_marker(&p))) {
             log::debug!("packages changed on disk; reading the schema packages again");
-            for root in self.roots.clone() {
-                dols_vfs::load_packages(&mut self.analysis, &root);
-            }
+            dols_vfs::reload_packages(&mut self.analysis, &self.roots);
             let mut touched = self.touch(Vec::new());
             touched.everything = true;
             let rest = DidChangeWatchedFilesParams { changes: params.changes.into_iter().filter(|c| uri_to_path(&c.uri).is_none_or(|p| !dols_vfs::is_install_marker(&p))).collect() };

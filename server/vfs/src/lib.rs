@@ -96,6 +96,17 @@ pub fn load_tree(
     n
 }
 
+/// Reads the schema packages again for every root (after an install): a package that none
+/// of them has any more is forgotten.
+pub fn reload_packages(analysis: &mut Analysis, roots: &[PathBuf]) {
+    for package in dols_analysis::sql::SCHEMA_PACKAGES {
+        analysis.set_package_sources(package, Vec::new());
+    }
+    for root in roots {
+        load_packages(analysis, root);
+    }
+}
+
 /// Files whose change means the installed packages may have changed: a schema package's
 /// manifest, or a package manager's lock file (written by every install, and outside
 /// `node_modules`, which editors often do not watch).
@@ -123,13 +134,11 @@ const MAX_PACKAGE_FILES: usize = 400;
 
 /// Hands the analysis the JavaScript files of the installed packages whose base classes
 /// create tables (`dols_analysis::sql::SCHEMA_PACKAGES`), from the nearest `node_modules`
-/// at or above `root` that has them. A package no longer installed is forgotten. Returns how
-/// many packages were found.
+/// at or above `root` that has them. Returns how many packages were found.
 pub fn load_packages(analysis: &mut Analysis, root: &Path) -> usize {
     let mut found = 0;
     for package in dols_analysis::sql::SCHEMA_PACKAGES {
         let Some(dir) = root.ancestors().map(|d| d.join("node_modules").join(package)).find(|d| d.join("package.json").is_file()) else {
-            analysis.set_package_sources(package, Vec::new());
             continue;
         };
         let mut files = Vec::new();
