@@ -289,6 +289,25 @@ impl Layout {
         for (i, seg) in segs.iter().enumerate() {
             slot[match seg { Seg::Outer => 0, Seg::Body(k) => k + 1 }] = Some(i);
         }
+        // Entering a node of a walk over several segments: a body's block opens its segment
+        // (closed again when the walk leaves that depth), and the node is kept for the
+        // segment it is in.
+        let enter = |node: Node<'t>, stack: &[Node<'t>], segs_open: &mut Vec<(usize, usize)>, out: &mut [SegmentNodes<'t>]| {
+            if node.kind_id() == block
+                && let Ok(k) = self.bodies.binary_search_by_key(&node.start_byte(), |b| b.range.start)
+                && self.bodies[k].range.end == node.end_byte()
+            {
+                segs_open.push((stack.len(), k + 1));
+                if let Some(i) = slot[k + 1] {
+                    out[i].block = Some(node);
+                    out[i].block_ancestors = stack.to_vec();
+                }
+            }
+            let current = segs_open.last().map_or(0, |s| s.1);
+            if let Some(i) = slot[current] {
+                keep(&mut out[i], node, stack);
+            }
+        };
         if let Some(hits) = hits {
             // Straight down to each hit: a node's children are not stepped through one by one
             // (a class with hundreds of members), the child holding the next hit is looked up.
@@ -301,20 +320,7 @@ impl Layout {
             let mut next = Some(root);
             loop {
                 if let Some(node) = next.take() {
-                    if node.kind_id() == block
-                        && let Ok(k) = self.bodies.binary_search_by_key(&node.start_byte(), |b| b.range.start)
-                        && self.bodies[k].range.end == node.end_byte()
-                    {
-                        segs_open.push((stack.len(), k + 1));
-                        if let Some(i) = slot[k + 1] {
-                            out[i].block = Some(node);
-                            out[i].block_ancestors = stack.clone();
-                        }
-                    }
-                    let current = segs_open.last().map_or(0, |s| s.1);
-                    if let Some(i) = slot[current] {
-                        keep(&mut out[i], node, &stack);
-                    }
+                    enter(node, &stack, &mut segs_open, &mut out);
                     stack.push(node);
                     from.push(node.start_byte());
                 }
@@ -361,20 +367,7 @@ impl Layout {
         let mut segs_open: Vec<(usize, usize)> = vec![(0, 0)];
         loop {
             let node = cursor.node();
-            if node.kind_id() == block
-                && let Ok(k) = self.bodies.binary_search_by_key(&node.start_byte(), |b| b.range.start)
-                && self.bodies[k].range.end == node.end_byte()
-            {
-                segs_open.push((stack.len(), k + 1));
-                if let Some(i) = slot[k + 1] {
-                    out[i].block = Some(node);
-                    out[i].block_ancestors = stack.clone();
-                }
-            }
-            let current = segs_open.last().map_or(0, |s| s.1);
-            if let Some(i) = slot[current] {
-                keep(&mut out[i], node, &stack);
-            }
+            enter(node, &stack, &mut segs_open, &mut out);
             if node.child_count() > 0 && !inert.contains(&node.kind_id()) && cursor.goto_first_child() {
                 stack.push(node);
                 continue;
