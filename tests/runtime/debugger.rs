@@ -58,6 +58,35 @@ fn start(root: PathBuf, options: RunOptions) -> JoinHandle<RunResult> {
     })
 }
 
+/// Starts the tests of `p` with a debugger holding breakpoints at `lines` of the main module;
+/// returns the debugger and the main module's path.
+fn start_debugged(p: &TempProject, lines: &[u32], object_threads: bool) -> (Debugger, String, JoinHandle<RunResult>) {
+    let file = main_path(&p.root);
+    let (d, target) = Debugger::new();
+    d.set_breakpoints(&file, lines);
+    let run = start(p.root.clone(), RunOptions { debugger: Some(target), object_threads, ..RunOptions::default() });
+    (d, file, run)
+}
+
+/// Output a test can read while the run goes on (stdout, stderr).
+type SharedOutput = std::sync::Arc<std::sync::Mutex<(String, String)>>;
+
+/// [`start_debugged`] with the output readable while the run goes on.
+fn start_debugged_shared(p: &TempProject, lines: &[u32], object_threads: bool) -> (Debugger, SharedOutput, JoinHandle<Result<TestReport, String>>) {
+    let file = main_path(&p.root);
+    let (d, target) = Debugger::new();
+    d.set_breakpoints(&file, lines);
+    let buf = SharedOutput::default();
+    let out = buf.clone();
+    let root = p.root.clone();
+    let run = std::thread::spawn(move || {
+        let project = Project::load(&root).expect("project loads");
+        let options = RunOptions { debugger: Some(target), object_threads, ..RunOptions::default() };
+        run_tests_with(&project, &[], StateLocation::Memory, Output::Shared(out), &options)
+    });
+    (d, buf, run)
+}
+
 fn main_path(root: &std::path::Path) -> String {
     Project::load(root).unwrap().main.to_string_lossy().into_owned()
 }
@@ -91,17 +120,7 @@ fn the_same_with_objects_on_threads() {
 
 fn breakpoint_frames_variables_storage_steps(object_threads: bool) {
     let p = TempProject::new(&[("wrangler.jsonc", CONFIG), ("src/index.ts", INDEX)]);
-    let file = main_path(&p.root);
-    let (d, target) = Debugger::new();
-    d.set_breakpoints(&file, &[9]);
-    let run = start(
-        p.root.clone(),
-        RunOptions {
-            debugger: Some(target),
-            object_threads,
-            ..RunOptions::default()
-        },
-    );
+    let (d, file, run) = start_debugged(&p, &[9], object_threads);
 
     // Hit: the method's frame on top, and the caller's frames across the stub call.
     let (reason, frames, object) = stopped(&d);
@@ -257,17 +276,7 @@ fn dropping_the_debugger_lets_a_stopped_object_on_its_thread_finish() {
 
 fn detach_while_stopped(object_threads: bool) {
     let p = TempProject::new(&[("wrangler.jsonc", CONFIG), ("src/index.ts", INDEX)]);
-    let file = main_path(&p.root);
-    let (d, target) = Debugger::new();
-    d.set_breakpoints(&file, &[9, 17]);
-    let run = start(
-        p.root.clone(),
-        RunOptions {
-            debugger: Some(target),
-            object_threads,
-            ..RunOptions::default()
-        },
-    );
+    let (d, _, run) = start_debugged(&p, &[9, 17], object_threads);
     let (reason, _, _) = stopped(&d);
     assert_eq!(reason, StopReason::Breakpoint);
     drop(d);
@@ -306,21 +315,7 @@ export default {
 #[test]
 fn a_stopped_object_does_not_stop_the_others() {
     let p = TempProject::new(&[("wrangler.jsonc", CONFIG), ("src/index.ts", TWO_OBJECTS)]);
-    let file = main_path(&p.root);
-    let (d, target) = Debugger::new();
-    d.set_breakpoints(&file, &[6]);
-    let buf = std::sync::Arc::new(std::sync::Mutex::new((String::new(), String::new())));
-    let out = buf.clone();
-    let root = p.root.clone();
-    let run = std::thread::spawn(move || {
-        let project = Project::load(&root).expect("project loads");
-        let options = RunOptions {
-            debugger: Some(target),
-            object_threads: true,
-            ..RunOptions::default()
-        };
-        run_tests_with(&project, &[], StateLocation::Memory, Output::Shared(out), &options)
-    });
+    let (d, buf, run) = start_debugged_shared(&p, &[6], true);
     let (reason, frames, object) = stopped(&d);
     assert_eq!((reason, at(&frames[0])), (StopReason::Breakpoint, ("work".into(), 6)));
     let printed = || buf.lock().unwrap().0.clone();
@@ -351,17 +346,7 @@ fn a_stopped_object_does_not_stop_the_others() {
 #[test]
 fn with_one_runtime_a_stopped_object_stops_them_all() {
     let p = TempProject::new(&[("wrangler.jsonc", CONFIG), ("src/index.ts", TWO_OBJECTS)]);
-    let file = main_path(&p.root);
-    let (d, target) = Debugger::new();
-    d.set_breakpoints(&file, &[6]);
-    let buf = std::sync::Arc::new(std::sync::Mutex::new((String::new(), String::new())));
-    let out = buf.clone();
-    let root = p.root.clone();
-    let run = std::thread::spawn(move || {
-        let project = Project::load(&root).expect("project loads");
-        let options = RunOptions { debugger: Some(target), ..RunOptions::default() };
-        run_tests_with(&project, &[], StateLocation::Memory, Output::Shared(out), &options)
-    });
+    let (d, buf, run) = start_debugged_shared(&p, &[6], false);
     let (reason, _, _) = stopped(&d);
     assert_eq!(reason, StopReason::Breakpoint);
     std::thread::sleep(Duration::from_millis(200));
@@ -384,17 +369,7 @@ fn two_objects_stopped_at_once_are_two_threads() {
         r#"    console.log(...(await Promise.all([a.work(7), b.work(8)])));"#,
     );
     let p = TempProject::new(&[("wrangler.jsonc", CONFIG), ("src/index.ts", &index)]);
-    let file = main_path(&p.root);
-    let (d, target) = Debugger::new();
-    d.set_breakpoints(&file, &[6]);
-    let run = start(
-        p.root.clone(),
-        RunOptions {
-            debugger: Some(target),
-            object_threads: true,
-            ..RunOptions::default()
-        },
-    );
+    let (d, _, run) = start_debugged(&p, &[6], true);
     let mut threads = Vec::new();
     for _ in 0..2 {
         match d.next_event(Duration::from_secs(20)) {
