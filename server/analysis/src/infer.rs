@@ -7,6 +7,9 @@
 
 use std::path::Path;
 
+use std::rc::Rc;
+
+use rustc_hash::FxHashMap;
 use tree_sitter::Node;
 
 use crate::syntax::NodeExt;
@@ -76,10 +79,11 @@ pub(crate) struct Infer<'a> {
     /// part of the ancestors of every node in that body.
     body_ancestors: std::cell::RefCell<std::collections::HashMap<usize, Vec<Node<'a>>>>,
     /// A node whose ancestors a walk already found (see [`Self::with_anchor`]).
-    anchor: std::cell::RefCell<Option<(Node<'a>, Vec<Node<'a>>)>>,
+    anchor: std::cell::RefCell<Option<(Node<'a>, Rc<[Node<'a>]>)>>,
     /// Types of plain `this.a.b` chains by class: the same few (`this.ctx.storage.sql`) are
     /// written at nearly every call.
-    this_chains: std::cell::RefCell<std::collections::HashMap<(ClassKey, &'a str), Option<Ty>>>,
+    /// Keyed by the id of the class node that `this` means there.
+    this_chains: std::cell::RefCell<FxHashMap<(usize, &'a str), Option<Ty>>>,
 }
 
 impl<'a> Infer<'a> {
@@ -120,11 +124,9 @@ impl<'a> Infer<'a> {
                 }
                 let written = self.t(node);
                 if written.starts_with("this.") && written.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'$')) {
-                    let mut bottom = object;
-                    while bottom.kind_name() == "member_expression" {
-                        bottom = bottom.field("object")?;
-                    }
-                    let key = (self.this_class(bottom)?, written);
+                    // `this` starts the chain and nothing between them rebinds it: the class
+                    // it means there is the one it means at `node`.
+                    let key = (self.this_class_node(node)?.id(), written);
                     if let Some(known) = self.this_chains.borrow().get(&key) {
                         return known.clone();
                     }
@@ -292,7 +294,7 @@ impl<'a> Infer<'a> {
             && anchor.start_byte() <= node.start_byte()
             && node.end_byte() <= anchor.end_byte()
         {
-            let mut out = up.clone();
+            let mut out = up.to_vec();
             if anchor.id() != node.id() {
                 out.extend(crate::syntax::ancestors(*anchor, node));
             }
@@ -325,15 +327,28 @@ impl<'a> Infer<'a> {
 
     /// Runs `f` knowing `node`'s ancestors (outermost first, from a walk): questions about
     /// nodes inside it (the receiver of a call, `this`) then climb only from `node`.
-    pub fn with_anchor<R>(&self, node: Node<'a>, ancestors: &[Node<'a>], f: impl FnOnce() -> R) -> R {
-        let previous = self.anchor.replace(Some((node, ancestors.to_vec())));
-        let result = f();
-        self.anchor.replace(previous);
-        result
+    pub fn with_anchor<R>(&self, node: Node<'a>, ancestors: &Rc<[Node<'a>]>, f: impl FnOnce() -> R) -> R {
+        /// Puts the previous anchor back, also when `f` unwinds.
+        struct Restore<'s, 'a>(&'s std::cell::RefCell<Option<(Node<'a>, Rc<[Node<'a>]>)>>, Option<(Node<'a>, Rc<[Node<'a>]>)>);
+        impl Drop for Restore<'_, '_> {
+            fn drop(&mut self) {
+                *self.0.borrow_mut() = self.1.take();
+            }
+        }
+        let previous = self.anchor.replace(Some((node, ancestors.clone())));
+        let _restore = Restore(&self.anchor, previous);
+        f()
     }
 
     /// Hands over a method body's ancestors found by a walk, so that [`Self::ancestors`] does
     /// not have to look for them.
+    /// [`Self::remember_body`] for a segment's block, when it has one.
+    pub fn remember_nodes(&self, nodes: &crate::segments::SegmentNodes<'a>) {
+        if let Some(block) = nodes.block {
+            self.remember_body(block, &nodes.block_ancestors);
+        }
+    }
+
     pub fn remember_body(&self, block: Node<'a>, ancestors: &[Node<'a>]) {
         self.body_ancestors.borrow_mut().entry(block.start_byte()).or_insert_with(|| {
             let mut v = ancestors.to_vec();
@@ -343,6 +358,11 @@ impl<'a> Infer<'a> {
     }
 
     pub fn this_class(&self, node: Node<'a>) -> Option<ClassKey> {
+        self.class_key_of_node(self.this_class_node(node)?)
+    }
+
+    /// The class node whose instance `this` means at `node` (see [`Self::this_class`]).
+    fn this_class_node(&self, node: Node<'a>) -> Option<Node<'a>> {
         // Under an anchor: only the short path from the anchor down is looked at here; the
         // anchor's own ancestors answer the rest, once per anchor.
         let under_anchor = {
@@ -353,10 +373,10 @@ impl<'a> Infer<'a> {
                     // object literal, a class body) opens a brace before the node: without one,
                     // the anchor's own ancestors decide.
                     if !self.src.text[a.start_byte()..node.start_byte()].contains('{') {
-                        Some(self.this_class_on_path(&[*a], up))
+                        Some(this_class_on_path(up, &[*a]))
                     } else {
                         let path = if a.id() == node.id() { Vec::new() } else { crate::syntax::ancestors(*a, node) };
-                        Some(self.this_class_on_path(&path, up))
+                        Some(this_class_on_path(up, &path))
                     }
                 }
                 _ => None,
@@ -366,40 +386,12 @@ impl<'a> Infer<'a> {
             return found;
         }
         let ancestors = self.ancestors(node);
-        self.this_class_in(&ancestors)
-    }
-
-    /// [`Self::this_class_in`] for `up` followed by `path`, without joining them.
-    fn this_class_on_path(&self, path: &[Node<'a>], up: &[Node<'a>]) -> Option<ClassKey> {
-        for (i, n) in path.iter().enumerate().rev() {
-            match n.kind_name() {
-                "function_expression" | "function_declaration" | "generator_function"
-                | "generator_function_declaration" | "object" => return None,
-                "class_body" => {
-                    let class = if i > 0 { path[i - 1] } else { *up.last()? };
-                    return self.class_key_of_node(class);
-                }
-                _ => {}
-            }
-        }
-        self.this_class_in(up)
+        this_class_on_path(&ancestors, &[])
     }
 
     /// [`Self::this_class`] for a node with these ancestors (outermost first).
     pub fn this_class_in(&self, ancestors: &[Node<'_>]) -> Option<ClassKey> {
-        for (i, n) in ancestors.iter().enumerate().rev() {
-            match n.kind_name() {
-                // A plain function rebinds `this`; arrow functions do not.
-                "function_expression" | "function_declaration" | "generator_function"
-                | "generator_function_declaration" | "object" => return None,
-                "class_body" => {
-                    let class = *ancestors.get(i.checked_sub(1)?)?;
-                    return self.class_key_of_node(class);
-                }
-                _ => {}
-            }
-        }
-        None
+        self.class_key_of_node(this_class_on_path(ancestors, &[])?)
     }
 
     /// The class model entry for a class node of this file.
@@ -835,4 +827,20 @@ pub(crate) fn returns_ty(returns: &str) -> Option<Ty> {
         Some(inner) => Some(Ty::ApiArray(inner.to_string())),
         None => Some(Ty::Api(returns.to_string())),
     }
+}
+
+/// The class node whose instance `this` means below the ancestors `up` followed by `path`
+/// (outermost first), without joining them: a plain function or an object literal rebinds
+/// `this`, an arrow function does not.
+fn this_class_on_path<'t>(up: &[Node<'t>], path: &[Node<'t>]) -> Option<Node<'t>> {
+    let at = |i: usize| if i < up.len() { up.get(i) } else { path.get(i - up.len()) };
+    for i in (0..up.len() + path.len()).rev() {
+        match at(i)?.kind_name() {
+            "function_expression" | "function_declaration" | "generator_function"
+            | "generator_function_declaration" | "object" => return None,
+            "class_body" => return at(i.checked_sub(1)?).copied(),
+            _ => {}
+        }
+    }
+    None
 }

@@ -59,7 +59,8 @@ pub(crate) struct SegmentNodes<'t> {
     pub block: Option<Node<'t>>,
     pub block_ancestors: Vec<Node<'t>>,
     pub calls: Vec<Node<'t>>,
-    pub ancestors: Vec<Vec<Node<'t>>>,
+    /// Shared, so that questions about a call can hold them without copying.
+    pub ancestors: Vec<std::rc::Rc<[Node<'t>]>>,
     pub news: Vec<Node<'t>>,
     /// `tag<T>\`…\`` read as comparisons (`binary_expression`s ending in a template).
     pub binary_templates: Vec<Node<'t>>,
@@ -277,7 +278,7 @@ impl Layout {
             let kind = n.kind_id();
             if kind == call {
                 into.calls.push(n);
-                into.ancestors.push(up.to_vec());
+                into.ancestors.push(std::rc::Rc::from(up));
             } else if kind == new {
                 into.news.push(n);
             } else if kind == binary && n.field("right").is_some_and(|r| r.kind_id() == template) {
@@ -361,6 +362,22 @@ impl Layout {
             }
             return out;
         }
+        // Only subtrees that hold text of a wanted segment are entered: a thread given some of
+        // the bodies does not walk the others.
+        let wanted_bodies: Vec<TextRange> = segs.iter().filter_map(|s| match s { Seg::Body(k) => Some(self.bodies[*k].range), Seg::Outer => None }).collect();
+        let outer_wanted = slot[0].is_some();
+        let all_wanted = outer_wanted && wanted_bodies.len() == self.bodies.len();
+        let wanted = |n: Node<'_>| {
+            if all_wanted {
+                return true;
+            }
+            let (s, e) = (n.start_byte(), n.end_byte());
+            if outer_wanted && self.body_around(s, e).is_none() {
+                return true;
+            }
+            let i = wanted_bodies.partition_point(|r| r.end <= s);
+            wanted_bodies.get(i).is_some_and(|r| r.start < e)
+        };
         let mut cursor = root.walk();
         let mut stack: Vec<Node<'t>> = Vec::new();
         // The segment of each open node on the stack, innermost last.
@@ -368,7 +385,7 @@ impl Layout {
         loop {
             let node = cursor.node();
             enter(node, &stack, &mut segs_open, &mut out);
-            if node.child_count() > 0 && !inert.contains(&node.kind_id()) && cursor.goto_first_child() {
+            if node.child_count() > 0 && !inert.contains(&node.kind_id()) && wanted(node) && cursor.goto_first_child() {
                 stack.push(node);
                 continue;
             }
@@ -386,6 +403,35 @@ impl Layout {
                 stack.pop();
             }
         }
+    }
+
+    /// `segs` (in file order) cut into at most `n` runs of neighbouring segments with about as
+    /// much text each; one run when there is too little text for threads to pay off.
+    pub fn runs(&self, segs: &[Seg], n: usize) -> Vec<Vec<Seg>> {
+        // Below this much text, starting threads costs more than it saves.
+        const MIN_BYTES: usize = 48 * 1024;
+        let outer = self.pieces.iter().step_by(2).map(|p| p.len()).sum::<usize>();
+        let size = |s: &Seg| match s {
+            Seg::Outer => outer,
+            Seg::Body(k) => self.bodies[*k].range.len(),
+        };
+        let total: usize = segs.iter().map(size).sum();
+        if n <= 1 || total < MIN_BYTES || segs.len() < 2 {
+            return vec![segs.to_vec()];
+        }
+        let share = total.div_ceil(n);
+        let mut runs = vec![Vec::new()];
+        let mut filled = 0;
+        for s in segs {
+            let last = runs.last_mut().expect("one run at least");
+            if filled >= share && !last.is_empty() {
+                runs.push(Vec::new());
+                filled = 0;
+            }
+            runs.last_mut().expect("one run at least").push(*s);
+            filled += size(s);
+        }
+        runs
     }
 
     /// The body that holds a byte offset.
@@ -542,21 +588,52 @@ impl<T> Memo<T> {
     /// segment's key (`extra`: whatever else the pass depends on) is taken as it is; the other
     /// segments are walked together, computed, and remembered when `encode` can make their
     /// positions relative to the segment. Afterwards only this run's results are remembered.
+    ///
+    /// `compute` gets the segments to compute, in order, with their nodes, and returns one
+    /// result per segment. When there are many (a file's first run), they are cut into runs of
+    /// neighbouring segments computed on several threads, each run walked by its own thread.
     pub fn run<'t>(
         &self,
         infer: &Infer<'t>,
         layout: &Layout,
         extra: u64,
         hits: Option<&[usize]>,
-        mut compute: impl FnMut(Seg, SegmentNodes<'t>) -> T,
-        encode: impl Fn(Seg, &T) -> Option<T>,
-    ) -> Vec<(Seg, SegResult<T>)> {
+        compute: impl Fn(Vec<(Seg, SegmentNodes<'t>)>) -> Vec<T> + Sync,
+        encode: impl Fn(Seg, &T) -> Option<T> + Sync,
+    ) -> Vec<(Seg, SegResult<T>)>
+    where
+        T: Send + Sync,
+    {
         let path = infer.path;
         let context = layout.context(infer.a, path);
         let previous = self.previous(path);
         let all: Vec<(Seg, u64)> = layout.segments().map(|seg| (seg, layout.key(seg, context, extra))).collect();
         let missing: Vec<Seg> = all.iter().filter(|(_, key)| !previous.contains_key(key)).map(|(seg, _)| *seg).collect();
-        let mut nodes = layout.collect(&missing, infer.src.tree.root_node(), hits).into_iter();
+        let root = infer.src.tree.root_node();
+        // Each run: its segments' values, and what is remembered of them.
+        let work = |segs: &[Seg]| -> Vec<(T, Option<T>)> {
+            let nodes = layout.collect(segs, root, hits);
+            let values = compute(segs.iter().copied().zip(nodes).collect());
+            assert_eq!(values.len(), segs.len(), "one result per segment");
+            values.into_iter().zip(segs).map(|(v, seg)| {
+                let e = encode(*seg, &v);
+                (v, e)
+            }).collect()
+        };
+        let runs = layout.runs(&missing, threads());
+        let computed: Vec<(T, Option<T>)> = if runs.len() <= 1 {
+            work(&missing)
+        } else {
+            std::thread::scope(|scope| {
+                let others: Vec<_> = runs[1..].iter().map(|r| scope.spawn(|| work(r))).collect();
+                let mut out = work(&runs[0]);
+                for h in others {
+                    out.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+                }
+                out
+            })
+        };
+        let mut computed = computed.into_iter();
         let mut remembered = HashMap::new();
         let mut out = Vec::with_capacity(all.len());
         for (seg, key) in all {
@@ -566,14 +643,10 @@ impl<T> Memo<T> {
                     SegResult::Encoded(found.clone())
                 }
                 None => {
-                    let nodes = nodes.next().expect("one node list per missing segment");
-                    if let Some(block) = nodes.block {
-                        infer.remember_body(block, &nodes.block_ancestors);
-                    }
-                    let value = compute(seg, nodes);
+                    let (value, encoded) = computed.next().expect("one result per missing segment");
                     // Remembered encoded; this run takes the value as it is (no decoding).
                     // A value that points into another body is not remembered.
-                    if let Some(encoded) = encode(seg, &value) {
+                    if let Some(encoded) = encoded {
                         remembered.insert(key, Arc::new(encoded));
                     }
                     SegResult::Plain(value)
@@ -584,6 +657,26 @@ impl<T> Memo<T> {
         self.remember(path, remembered);
         out
     }
+}
+
+/// How many threads a file's first run may use.
+pub(crate) fn threads() -> usize {
+    #[cfg(test)]
+    if let Some(n) = THREADS.get() {
+        return n;
+    }
+    static N: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *N.get_or_init(|| {
+        // `DOLS_ANALYSIS_THREADS=1` keeps the analysis on the thread that asks.
+        let chosen = std::env::var("DOLS_ANALYSIS_THREADS").ok().and_then(|v| v.parse::<usize>().ok()).filter(|&n| n > 0);
+        chosen.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()).min(4))
+    })
+}
+
+#[cfg(test)]
+thread_local! {
+    /// A test's choice of thread count for the runs it starts.
+    static THREADS: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
 }
 
 /// A segment's result from [`Memo::run`].
@@ -814,6 +907,66 @@ export default {
         // Per method: `g(x, () => h(i))` and `h(i)`; and `y()` inside the nested class.
         assert_eq!(found.len(), 40 * 2 + 1, "{found:?}");
         assert!(found.iter().all(|c| c.contains("h(") || c.contains("y(")), "{found:?}");
+
+        // A thread given some of the segments walks only their part of the tree, and finds
+        // what the walk of all of them finds there.
+        for hits in [None, Some(hits.as_slice())] {
+            let together: Vec<String> = layout.collect(&segs, root, hits).iter().map(describe).collect();
+            for parts in [2, 3, 7] {
+                let size = segs.len().div_ceil(parts);
+                let apart: Vec<String> = segs.chunks(size).flat_map(|part| layout.collect(part, root, hits)).map(|n| describe(&n)).collect();
+                assert_eq!(apart, together, "{parts} parts");
+            }
+        }
+    }
+
+    #[test]
+    fn runs_are_neighbours_with_about_as_much_text_each() {
+        let mut text = String::from("export class A {\n");
+        for i in 0..400 {
+            text.push_str(&format!("  m{i}() {{ {} }}\n", "x(); ".repeat(30)));
+        }
+        text.push_str("}\n");
+        let path = Path::new("/w/src/index.ts");
+        let mut a = Analysis::new();
+        a.set_file(path, text);
+        let layout = Layout::of(a.source(path).unwrap());
+        let segs: Vec<Seg> = layout.segments().collect();
+        assert_eq!(layout.runs(&segs, 1), vec![segs.clone()]);
+        let runs = layout.runs(&segs, 3);
+        assert_eq!(runs.len(), 3);
+        assert_eq!(runs.concat(), segs, "every segment once, in order");
+        let bodies = |r: &Vec<Seg>| r.iter().filter(|s| matches!(s, Seg::Body(_))).count();
+        assert!(runs.iter().all(|r| (110..=150).contains(&bodies(r))), "{:?}", runs.iter().map(bodies).collect::<Vec<_>>());
+        // Little text is not worth a thread.
+        assert_eq!(layout.runs(&segs[..20], 3).len(), 1);
+    }
+
+    /// A file's first run on several threads gives exactly what one thread gives.
+    #[test]
+    fn threads_give_the_diagnostics_of_one_thread() {
+        // Many copies of the module's methods, with the reports they make, in one large class.
+        let start = MODULE.find("  setup() {").unwrap();
+        let end = MODULE.find("  async fetch(request").unwrap();
+        let mut methods = String::new();
+        for i in 0..120 {
+            let copy = MODULE[start..end].replace("setup()", &format!("setup{i}()")).replace("#q(", &format!("#q{i}(")).replace("this.#q(", &format!("this.#q{i}("));
+            methods.push_str(&copy.replace("  get(", &format!("  get{i}(")).replace("  find(", &format!("  find{i}(")).replace("  all(", &format!("  all{i}(")).replace("  titles(", &format!("  titles{i}(")).replace("  rename(", &format!("  rename{i}(")).replace("  async later(", &format!("  async later{i}(")).replace("  async block(", &format!("  async block{i}(")).replace("  count(", &format!("  count{i}(")).replace("  seen = 0;", &format!("  seen{i} = 0;")).replace("  note(", &format!("  note{i}(")).replace("this.seen = n", &format!("this.seen{i} = n")).replace("  async join(", &format!("  async join{i}(")));
+        }
+        let module = format!("{}{}{}", &MODULE[..end], methods, &MODULE[end..]);
+        assert!(module.len() > 64 * 1024, "large enough for threads: {}", module.len());
+        let run = |threads: usize| {
+            THREADS.set(Some(threads));
+            let mut a = Analysis::new();
+            a.set_files([(PathBuf::from("/w/wrangler.jsonc"), WRANGLER.to_string()), (PathBuf::from("/w/src/index.ts"), module.clone())]);
+            let found = diagnostics_of(&a);
+            THREADS.set(None);
+            found
+        };
+        let one = run(1);
+        assert!(one.lines().count() > 120 * 5, "the copies report too: {}", one.lines().count());
+        assert_eq!(run(2), one);
+        assert_eq!(run(3), one);
     }
 
     #[test]

@@ -19,7 +19,7 @@ use std::path::Path;
 use tree_sitter::Node;
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::segments::{decode_diagnostic, encode_diagnostic, Layout, SegResult, Seg};
+use crate::segments::{decode_diagnostic, encode_diagnostic, Layout, SegResult, Seg, SegmentNodes};
 use crate::infer::{DoKind, Infer, Ty};
 use crate::project::ClassKey;
 use crate::settings::Level;
@@ -193,7 +193,7 @@ pub(crate) struct Ctx<'a> {
     pub calls: Vec<Node<'a>>,
     /// The ancestors of each call (outermost first), found in the same walk: climbing with
     /// `parent()` is slow in large files.
-    pub ancestors: Vec<Vec<Node<'a>>>,
+    pub ancestors: Vec<std::rc::Rc<[Node<'a>]>>,
     pub out: Vec<Diagnostic>,
     /// `member_call` of each call.
     members: Vec<Option<(Node<'a>, &'a str)>>,
@@ -536,6 +536,7 @@ const CHECKS: &[(&str, Check)] = &[
 
 /// What the lints remember of one segment: reports (ranges encoded for the segment) and the
 /// facts of the class members written there, for the class-wide rule.
+#[derive(Default)]
 pub(crate) struct SegmentLints {
     diags: Vec<Diagnostic>,
     members: Vec<state_only_in_memory::MemberFacts>,
@@ -561,36 +562,18 @@ pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
         std::hash::Hasher::finish(&h)
     };
     let layout = Layout::of(infer.src);
-    let shared = Shared::default();
     let text = infer.text();
     let results = a.memo.lints.run(
         &infer,
         &layout,
         extra,
         None,
-        |seg, nodes| {
-            let calls = nodes.calls;
-            let members = calls.iter().map(|c| member_call_of(*c, text)).collect();
-            let call_index = calls.iter().enumerate().map(|(i, c)| (c.id(), i)).collect();
-            let ops = calls.iter().map(|_| Default::default()).collect();
-            let segment = match seg {
-                Seg::Outer => None,
-                Seg::Body(k) => Some(layout.bodies[k].range),
-            };
-            let ancestors = nodes.ancestors;
-            let mut cx = Ctx { infer: &infer, shared: &shared, segment, calls, ancestors, out: Vec::new(), members, call_index, ops };
-            for ((_, check), on) in CHECKS.iter().zip(&enabled) {
-                if *on {
-                    check(&mut cx);
-                }
-            }
-            let members = if state_rule {
-                let method = nodes.block_ancestors.last().copied();
-                segment_members(&infer, &layout, seg, method).into_iter().map(|(class, m)| state_only_in_memory::member_facts(&cx, class, m)).collect()
-            } else {
-                Vec::new()
-            };
-            SegmentLints { diags: cx.out, members }
+        |batch| {
+            // Each thread asks its own questions (the inference context and `Shared` remember
+            // answers).
+            let Some(infer) = Infer::new(a, path) else { return batch.iter().map(|_| SegmentLints::default()).collect() };
+            let shared = Shared::default();
+            batch.into_iter().map(|(seg, nodes)| lint_segment(&infer, &shared, &layout, &enabled, state_rule, seg, nodes)).collect()
         },
         |seg, found| {
             let diags = found.diags.iter().map(|d| encode_diagnostic(&layout, seg, path, d)).collect::<Option<Vec<_>>>()?;
@@ -619,6 +602,34 @@ pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
     let suppress = Suppressions::read(text);
     let index = &infer.src.line_index;
     finish(out, &levels, |d| suppress.covers(d.code, index.line_col(text, d.range.start, crate::Encoding::Utf8).line as usize))
+}
+
+/// The rules over one segment.
+fn lint_segment<'a>(infer: &'a Infer<'a>, shared: &'a Shared<'a>, layout: &Layout, enabled: &[bool], state_rule: bool, seg: Seg, nodes: SegmentNodes<'a>) -> SegmentLints {
+    infer.remember_nodes(&nodes);
+    let text = infer.text();
+    let calls = nodes.calls;
+    let members = calls.iter().map(|c| member_call_of(*c, text)).collect();
+    let call_index = calls.iter().enumerate().map(|(i, c)| (c.id(), i)).collect();
+    let ops = calls.iter().map(|_| Default::default()).collect();
+    let segment = match seg {
+        Seg::Outer => None,
+        Seg::Body(k) => Some(layout.bodies[k].range),
+    };
+    let ancestors = nodes.ancestors;
+    let mut cx = Ctx { infer, shared, segment, calls, ancestors, out: Vec::new(), members, call_index, ops };
+    for ((_, check), on) in CHECKS.iter().zip(enabled) {
+        if *on {
+            check(&mut cx);
+        }
+    }
+    let members = if state_rule {
+        let method = nodes.block_ancestors.last().copied();
+        segment_members(infer, layout, seg, method).into_iter().map(|(class, m)| state_only_in_memory::member_facts(&cx, class, m)).collect()
+    } else {
+        Vec::new()
+    };
+    SegmentLints { diags: cx.out, members }
 }
 
 /// The class members whose code lies in a segment: for a method body (`method` is the node

@@ -176,6 +176,7 @@ struct SiteSql {
 }
 
 /// What one segment of a file contributes, with its positions encoded for the segment.
+#[derive(Default)]
 pub(crate) struct SegmentSql {
     sites: Vec<SiteSql>,
     wrappers: Vec<Wrapper>,
@@ -229,7 +230,6 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
     let a = infer.a;
     let path = infer.path;
     let layout = Layout::of(infer.src);
-    let context = layout.context(a, path);
     let cfg = a.sql_settings_for(path);
     // The settings that change what a segment finds are part of its key.
     let cfg_key = {
@@ -238,9 +238,6 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
         std::hash::Hasher::finish(&h)
     };
     let memo = &a.memo.sql;
-    // Bodies need the module's SQL-running functions, which the outer segment (first) knows.
-    let outer_key = layout.key(Seg::Outer, context, cfg_key);
-    let mut module_functions: Option<Vec<String>> = memo.segments.previous(path).get(&outer_key).map(|o| o.module_functions.clone());
     // Only calls whose text names `exec`, a configured wrapper or holds a template (a tag) can
     // be sites: the walk skips everything else.
     let mut words: Vec<&str> = vec!["exec", "`"];
@@ -251,11 +248,19 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
         &layout,
         cfg_key,
         Some(&hits),
-        |seg, nodes| {
-            let (sites, wrappers) = source::segment_sites(infer, &nodes, &cfg);
-            let functions = module_functions.get_or_insert_with(|| module_sql_functions(infer, &sites)).clone();
-            let module_functions = if seg == Seg::Outer { functions } else { Vec::new() };
-            SegmentSql { sites: sites.into_iter().map(read_site).collect(), wrappers, module_functions }
+        |batch| {
+            // Each thread asks its own questions (the inference context remembers answers).
+            let Some(infer) = Infer::new(a, path) else { return batch.iter().map(|_| SegmentSql::default()).collect() };
+            batch
+                .into_iter()
+                .map(|(seg, nodes)| {
+                    infer.remember_nodes(&nodes);
+                    let (sites, wrappers) = source::segment_sites(&infer, &nodes, &cfg);
+                    // The module's SQL-running functions are what the outer segment's code defines.
+                    let module_functions = if seg == Seg::Outer { module_sql_functions(&infer, &sites) } else { Vec::new() };
+                    SegmentSql { sites: sites.into_iter().map(read_site).collect(), wrappers, module_functions }
+                })
+                .collect()
         },
         |seg, found| encode_segment(&layout, seg, found),
     );
@@ -285,7 +290,16 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
             &layout,
             std::hash::Hasher::finish(&h),
             Some(&hits),
-            |_, nodes| source::segment_wrapper_calls(infer, &nodes, &wrappers).into_iter().map(read_site).collect::<Vec<_>>(),
+            |batch| {
+                let Some(infer) = Infer::new(a, path) else { return batch.iter().map(|_| Vec::new()).collect() };
+                batch
+                    .into_iter()
+                    .map(|(_, nodes)| {
+                        infer.remember_nodes(&nodes);
+                        source::segment_wrapper_calls(&infer, &nodes, &wrappers).into_iter().map(read_site).collect::<Vec<_>>()
+                    })
+                    .collect()
+            },
             |seg, calls| calls.iter().map(|c| encode_site(&layout, seg, c)).collect(),
         );
         for (_, r) in calls {
@@ -502,6 +516,14 @@ fn check_file(a: &Analysis, path: &Path, mut assists: Option<(TextRange, &mut Ve
         groups.entry(s.class.clone()).or_default().push(i);
     }
     let mut other_files: HashMap<PathBuf, FileSql> = HashMap::new();
+    // Each class's plan and queries; then every class checked on its own database.
+    struct Group<'f> {
+        in_group: Vec<bool>,
+        plan: ClassPlan,
+        id: shadow::ClassId,
+        queries: Vec<&'f Stmt>,
+    }
+    let mut planned: Vec<Group<'_>> = Vec::with_capacity(groups.len());
     for (class, site_ids) in &groups {
         let mut in_group = vec![false; file.sites.len()];
         for i in site_ids {
@@ -514,8 +536,27 @@ fn check_file(a: &Analysis, path: &Path, mut assists: Option<(TextRange, &mut Ve
             .iter()
             .filter(|s| in_group[s.site] && !lex::is_ddl_verb(&s.verb) && !lex::TRANSACTION_VERBS.contains(&s.verb.as_str()))
             .collect();
-        let texts: Vec<&str> = queries.iter().map(|s| s.prepared.as_str()).collect();
-        let result = a.sql.check(&id, &plan.ddl, &texts);
+        planned.push(Group { in_group, plan, id, queries });
+    }
+    let check = |g: &Group<'_>| {
+        let texts: Vec<&str> = g.queries.iter().map(|s| s.prepared.as_str()).collect();
+        a.sql.check(&g.id, &g.plan.ddl, &texts)
+    };
+    // Building databases and preparing many new statements is worth a thread per class;
+    // a keystroke's one new statement is not.
+    let work: usize = planned.iter().map(|g| a.sql.pending(&g.id, &g.plan.ddl, g.queries.iter().map(|s| s.prepared.as_str()))).sum();
+    let results: Vec<shadow::ClassResult> = if planned.len() > 1 && work >= 64 && crate::segments::threads() > 1 {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = planned[1..].iter().map(|g| scope.spawn(move || check(g))).collect();
+            let mut out = vec![check(&planned[0])];
+            out.extend(handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))));
+            out
+        })
+    } else {
+        planned.iter().map(check).collect()
+    };
+    for ((class, site_ids), (g, result)) in groups.iter().zip(planned.iter().zip(results)) {
+        let (in_group, plan, queries) = (&g.in_group, &g.plan, &g.queries);
         // A schema statement that failed leaves its tables out: judging queries against the
         // rest would only echo that failure.
         let ddl_ok = result.ddl.iter().all(|o| match o {
@@ -739,7 +780,16 @@ fn hands_out(infer: &Infer<'_>, file: &FileSql) -> Vec<String> {
         &layout,
         key,
         None,
-        |seg, nodes| hands_out_in(infer, &layout, seg, &nodes, &file.module_functions),
+        |batch| {
+            let Some(infer) = Infer::new(infer.a, infer.path) else { return batch.iter().map(|_| Vec::new()).collect() };
+            batch
+                .into_iter()
+                .map(|(seg, nodes)| {
+                    infer.remember_nodes(&nodes);
+                    hands_out_in(&infer, &layout, seg, &nodes, &file.module_functions)
+                })
+                .collect()
+        },
         |_, classes| Some(classes.clone()),
     );
     let mut out: Vec<String> = Vec::new();

@@ -84,7 +84,9 @@ pub(crate) type ClassId = (PathBuf, String);
 /// All shadow databases, shared by every clone of an `Analysis`.
 #[derive(Default)]
 pub(crate) struct Engine {
-    classes: Mutex<HashMap<ClassId, ShadowDb>>,
+    /// Each class's database behind a lock of its own: classes are checked on several
+    /// threads at once.
+    classes: Mutex<HashMap<ClassId, Arc<Mutex<Option<ShadowDb>>>>>,
     /// How many query statements were prepared (cache misses), for tests and benchmarks.
     prepares: AtomicUsize,
     /// How many times a class's schema was rebuilt.
@@ -140,8 +142,9 @@ impl Engine {
     /// Builds (or reuses) the class's shadow database for `ddl` and prepares `queries`
     /// against it, reusing earlier results for statements already prepared on this schema.
     pub fn check(&self, id: &ClassId, ddl: &[String], queries: &[&str]) -> ClassResult {
-        let mut classes = self.classes.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(db) = self.ensure(&mut classes, id, ddl) else {
+        let slot = self.slot(id);
+        let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(db) = self.ensure(&mut slot, ddl) else {
             return ClassResult { ddl: Vec::new(), queries: Vec::new(), facts: Arc::default() };
         };
         if db.cache.len() > MAX_CACHED {
@@ -163,37 +166,46 @@ impl Engine {
         ClassResult { ddl: db.ddl.clone(), queries: results, facts: db.facts.clone() }
     }
 
+    /// About how much work checking these queries for the class would take: the statements not
+    /// prepared yet on its schema, and the DDL when the database must be built first.
+    pub fn pending<'q>(&self, id: &ClassId, ddl: &[String], queries: impl Iterator<Item = &'q str>) -> usize {
+        let key = ddl_key(ddl);
+        let slot = self.classes.lock().unwrap_or_else(|e| e.into_inner()).get(id).cloned();
+        let Some(slot) = slot else { return ddl.len() + queries.count() };
+        let slot = slot.lock().unwrap_or_else(|e| e.into_inner());
+        match slot.as_ref() {
+            Some(db) if db.key == key => queries.filter(|q| !db.cache.contains_key(*q)).count(),
+            _ => ddl.len() + queries.count(),
+        }
+    }
+
     /// The class's shadow database for `ddl`, built (replayed) when it has none or one for
     /// other DDL.
-    fn ensure<'m>(&self, classes: &'m mut HashMap<ClassId, ShadowDb>, id: &ClassId, ddl: &[String]) -> Option<&'m mut ShadowDb> {
-        let key = {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            ddl.hash(&mut h);
-            h.finish()
-        };
+    fn ensure<'m>(&self, slot: &'m mut Option<ShadowDb>, ddl: &[String]) -> Option<&'m mut ShadowDb> {
+        let key = ddl_key(ddl);
+        let rebuild = slot.as_ref().is_none_or(|db| db.key != key);
+        if rebuild {
+            self.replays.fetch_add(1, Ordering::Relaxed);
+            *slot = ShadowDb::build(key, ddl);
+        }
+        slot.as_mut()
+    }
+
+    /// The place of a class's database (empty until it is first built).
+    fn slot(&self, id: &ClassId) -> Arc<Mutex<Option<ShadowDb>>> {
+        let mut classes = self.classes.lock().unwrap_or_else(|e| e.into_inner());
         if classes.len() > MAX_CLASSES && !classes.contains_key(id) {
             // Classes renamed or deleted leave their databases behind; start afresh.
             classes.clear();
         }
-        let rebuild = classes.get(id).is_none_or(|db| db.key != key);
-        if rebuild {
-            self.replays.fetch_add(1, Ordering::Relaxed);
-            match ShadowDb::build(key, ddl) {
-                Some(db) => {
-                    classes.insert(id.clone(), db);
-                }
-                None => {
-                    classes.remove(id);
-                }
-            }
-        }
-        classes.get_mut(id)
+        classes.entry(id.clone()).or_default().clone()
     }
 
     /// The schema (as data) and replay facts of the class's database for `ddl`.
     pub fn schema(&self, id: &ClassId, ddl: &[String]) -> (Arc<Schema>, Arc<SchemaFacts>) {
-        let mut classes = self.classes.lock().unwrap_or_else(|e| e.into_inner());
-        match self.ensure(&mut classes, id, ddl) {
+        let slot = self.slot(id);
+        let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
+        match self.ensure(&mut slot, ddl) {
             Some(db) => (db.detail(), db.facts.clone()),
             None => Default::default(),
         }
@@ -202,10 +214,18 @@ impl Engine {
     /// The schema of the class's database as last built (by the checks or an IDE request),
     /// without working out the class's DDL again: for answers that must be quick.
     pub fn last_schema(&self, id: &ClassId) -> Option<(Arc<Schema>, Arc<SchemaFacts>)> {
-        let mut classes = self.classes.lock().unwrap_or_else(|e| e.into_inner());
-        let db = classes.get_mut(id)?;
+        let slot = self.classes.lock().unwrap_or_else(|e| e.into_inner()).get(id)?.clone();
+        let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
+        let db = slot.as_mut()?;
         Some((db.detail(), db.facts.clone()))
     }
+}
+
+/// What a database built from `ddl` is known by.
+fn ddl_key(ddl: &[String]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    ddl.hash(&mut h);
+    h.finish()
 }
 
 /// Math functions the platform builds in (`SQLITE_ENABLE_MATH_FUNCTIONS`) but the bundled
