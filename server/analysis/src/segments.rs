@@ -461,6 +461,17 @@ const INERT: &[&str] = &[
     "regex",
 ];
 
+/// The hits for [`Layout::collect`] that find every call and `new` with arguments: each `(`
+/// and backquote (a tagged template is a call without parentheses), and each body's start, so
+/// that a body without calls still has its block found.
+pub(crate) fn call_hits(text: &str, layout: &Layout) -> Vec<usize> {
+    let mut hits: Vec<usize> = memchr::memchr2_iter(b'(', b'`', text.as_bytes()).collect();
+    hits.extend(layout.bodies.iter().map(|b| b.range.start));
+    hits.sort_unstable();
+    hits.dedup();
+    hits
+}
+
 /// Where any of `words` occurs in `text`, sorted: the hits for [`Layout::collect`].
 pub(crate) fn word_hits(text: &str, words: &[&str]) -> Vec<usize> {
     let mut hits: Vec<usize> = words.iter().filter(|w| !w.is_empty()).flat_map(|w| memchr::memmem::find_iter(text.as_bytes(), w.as_bytes())).collect();
@@ -907,6 +918,25 @@ export default {
         // Per method: `g(x, () => h(i))` and `h(i)`; and `y()` inside the nested class.
         assert_eq!(found.len(), 40 * 2 + 1, "{found:?}");
         assert!(found.iter().all(|c| c.contains("h(") || c.contains("y(")), "{found:?}");
+
+        // The lints' hits find every call a full walk finds, with the same ancestors, and
+        // every body's block, also in a body without calls.
+        let mut text2 = src.text.to_string();
+        text2.insert_str(text2.rfind("  n() {").unwrap(), "  quiet() { this.x = 1; }\n  tagged() { return t`a${1}`; }\n");
+        let mut a2 = Analysis::new();
+        a2.set_file(path, text2);
+        let src2 = a2.source(path).unwrap();
+        let layout2 = Layout::of(src2);
+        let root2 = src2.tree.root_node();
+        let segs2: Vec<Seg> = layout2.segments().collect();
+        let hits2 = call_hits(&src2.text, &layout2);
+        let block = |n: &SegmentNodes<'_>| (n.block.map(crate::syntax::node_range), n.block_ancestors.iter().map(|b| b.kind_name().to_string()).collect::<Vec<_>>());
+        let full = layout2.collect(&segs2, root2, None);
+        let hit = layout2.collect(&segs2, root2, Some(&hits2));
+        assert_eq!(full.iter().map(describe).collect::<Vec<_>>(), hit.iter().map(describe).collect::<Vec<_>>());
+        assert_eq!(full.iter().map(block).collect::<Vec<_>>(), hit.iter().map(block).collect::<Vec<_>>());
+        assert!(hit.iter().any(|n| n.calls.is_empty() && n.block.is_some()), "a body without calls has its block");
+        assert!(hit.iter().flat_map(|n| &n.calls).any(|c| src2.text[c.byte_range()].starts_with("t`")), "a tagged template is a call");
 
         // A thread given some of the segments walks only their part of the tree, and finds
         // what the walk of all of them finds there.

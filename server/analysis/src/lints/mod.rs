@@ -563,11 +563,13 @@ pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
     };
     let layout = Layout::of(infer.src);
     let text = infer.text();
+    // Rules look at calls only: the walk goes straight to them (and to each body's block).
+    let hits = crate::segments::call_hits(text, &layout);
     let results = a.memo.lints.run(
         &infer,
         &layout,
         extra,
-        None,
+        Some(&hits),
         |batch| {
             // Each thread asks its own questions (the inference context and `Shared` remember
             // answers).
