@@ -194,27 +194,38 @@ pub(crate) fn breaks_straight_line(n: Node<'_>) -> bool {
     }
 }
 
+/// The `await` expressions in `node`, in source order, each with the nodes between `node`
+/// and it (outermost first, without `node` itself). Found from the keyword's text: walking
+/// every node of a large statement costs far more.
+fn awaits_in<'t>(cx: &Ctx<'t>, node: Node<'t>) -> Vec<(Node<'t>, Vec<Node<'t>>)> {
+    let text = cx.infer.text();
+    let (start, end) = (node.start_byte(), node.end_byte());
+    let mut out = Vec::new();
+    for at in memchr::memmem::find_iter(&text.as_bytes()[start..end], b"await").map(|i| start + i) {
+        let Some(keyword) = node.descendant_for_byte_range(at, at + 5) else { continue };
+        if keyword.kind_name() != "await" || keyword.start_byte() != at {
+            continue;
+        }
+        let mut path = crate::syntax::ancestors(node, keyword);
+        // `ancestors` starts at `node` itself and ends at the keyword's parent.
+        if path.first().is_some_and(|n| n.id() == node.id()) {
+            path.remove(0);
+        }
+        let Some(expr) = path.pop().or(Some(node)).filter(|e| e.kind_name() == "await_expression") else { continue };
+        out.push((expr, path));
+    }
+    out
+}
+
 /// The first `await` of external I/O that runs whenever `stmt` runs, with what it waits on.
 pub(crate) fn direct_external_await<'t>(cx: &Ctx<'t>, stmt: Node<'t>) -> Option<(Node<'t>, &'static str)> {
     if breaks_straight_line(stmt) || !cx.t(stmt).contains("await") {
         return None;
     }
-    let mut stack = vec![stmt];
-    let mut found: Option<(Node<'t>, &'static str)> = None;
-    while let Some(n) = stack.pop() {
-        if n.id() != stmt.id() && breaks_straight_line(n) {
-            continue;
-        }
-        if n.kind_name() == "await_expression"
-            && let Some(what) = external_io(cx, n)
-            && found.is_none_or(|(f, _)| n.start_byte() < f.start_byte())
-        {
-            found = Some((n, what));
-        }
-        let mut c = n.walk();
-        stack.extend(n.named_children(&mut c));
-    }
-    found
+    awaits_in(cx, stmt)
+        .into_iter()
+        .filter(|(expr, path)| !path.iter().chain(std::iter::once(expr)).any(|n| n.id() != stmt.id() && breaks_straight_line(*n)))
+        .find_map(|(expr, _)| Some((expr, external_io(cx, expr)?)))
 }
 
 /// Whether an `await` of external I/O may run in `node` (in any branch, not in a nested
@@ -223,18 +234,10 @@ pub(crate) fn any_external_await<'t>(cx: &Ctx<'t>, node: Node<'t>) -> bool {
     if !cx.t(node).contains("await") {
         return false;
     }
-    let mut stack = vec![node];
-    while let Some(n) = stack.pop() {
-        if n.id() != node.id() && super::is_function(n.kind_name()) {
-            continue;
-        }
-        if n.kind_name() == "await_expression" && external_io(cx, n).is_some() {
-            return true;
-        }
-        let mut c = n.walk();
-        stack.extend(n.named_children(&mut c));
-    }
-    false
+    awaits_in(cx, node)
+        .into_iter()
+        .filter(|(_, path)| !path.iter().any(|n| n.id() != node.id() && super::is_function(n.kind_name())))
+        .any(|(expr, _)| external_io(cx, expr).is_some())
 }
 
 /// What kind of external I/O an awaited expression is, if it is one for sure: `fetch(…)`, a

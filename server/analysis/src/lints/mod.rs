@@ -201,6 +201,8 @@ pub(crate) struct Ctx<'a> {
     call_index: std::collections::HashMap<usize, usize>,
     /// What each call does to storage, worked out on first use (`flow::storage_op`).
     ops: Vec<std::cell::OnceCell<Option<flow::StorageOp>>>,
+    /// The type of each call's receiver, worked out on first use: most rules ask.
+    receivers: Vec<std::cell::OnceCell<Option<Ty>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -287,6 +289,10 @@ impl<'a> Ctx<'a> {
     /// properties on `this` (`this.ctx.storage`) has the same type everywhere in a class, so
     /// it is worked out once per class.
     pub fn recv_ty(&self, i: usize) -> Option<Ty> {
+        self.receivers[i].get_or_init(|| self.recv_ty_uncached(i)).clone()
+    }
+
+    fn recv_ty_uncached(&self, i: usize) -> Option<Ty> {
         let (object, _) = self.members[i]?;
         // `a.b(…).c(…)`: the receiver is another call of the file, typed from its own receiver.
         if object.kind_name() == "call_expression"
@@ -614,12 +620,13 @@ fn lint_segment<'a>(infer: &'a Infer<'a>, shared: &'a Shared<'a>, layout: &Layou
     let members = calls.iter().map(|c| member_call_of(*c, text)).collect();
     let call_index = calls.iter().enumerate().map(|(i, c)| (c.id(), i)).collect();
     let ops = calls.iter().map(|_| Default::default()).collect();
+    let receivers = calls.iter().map(|_| Default::default()).collect();
     let segment = match seg {
         Seg::Outer => None,
         Seg::Body(k) => Some(layout.bodies[k].range),
     };
     let ancestors = nodes.ancestors;
-    let mut cx = Ctx { infer, shared, segment, calls, ancestors, out: Vec::new(), members, call_index, ops };
+    let mut cx = Ctx { infer, shared, segment, calls, ancestors, out: Vec::new(), members, call_index, ops, receivers };
     for ((_, check), on) in CHECKS.iter().zip(enabled) {
         if *on {
             check(&mut cx);
@@ -655,7 +662,10 @@ fn segment_members<'t>(infer: &'t Infer<'t>, layout: &Layout, seg: Seg, method: 
                 // another segment).
                 let outer = |m: &Node<'_>| match m.kind_name() {
                     "public_field_definition" => true,
-                    "method_definition" => m.field("body").is_none_or(|b| !layout.bodies.iter().any(|x| x.range.start == b.start_byte())),
+                    "method_definition" => m.field("body").is_none_or(|b| {
+                        let start = b.start_byte();
+                        layout.bodies.binary_search_by_key(&start, |x| x.range.start).is_err()
+                    }),
                     _ => false,
                 };
                 out.extend(body.named_children(&mut c).filter(outer).map(|m| (class, m)));

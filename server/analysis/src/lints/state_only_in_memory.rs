@@ -100,8 +100,8 @@ pub(super) fn member_facts<'t>(cx: &Ctx<'t>, class: &ClassInfo, member: Node<'t>
         }
     }
     let is_method = member.kind_name() == "method_definition";
-    let entry = is_method
-        && class.methods.iter().find(|m| m.range.start == member.start_byte()).is_some_and(|info| is_entry_point(cx, info, member));
+    let start = member.start_byte();
+    let entry = is_method && class.methods.iter().find(|m| m.range.start == start).is_some_and(|info| is_entry_point(cx, info, member));
     let changes = if entry {
         in_method(cx, class, member).into_iter().map(|(n, f)| (crate::syntax::node_range(n), f)).collect()
     } else {
