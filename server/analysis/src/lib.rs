@@ -63,6 +63,12 @@ impl FileKind {
 }
 
 /// A parsed TypeScript/JavaScript file.
+/// How many threads the analysis uses for a file's first run (`DOLS_ANALYSIS_THREADS`, or
+/// the machine's cores up to 4).
+pub fn analysis_threads() -> usize {
+    segments::threads()
+}
+
 #[derive(Clone)]
 pub struct SourceFile {
     pub kind: SourceKind,

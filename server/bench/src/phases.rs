@@ -16,6 +16,10 @@ pub struct Phases {
     pub load: Duration,
     /// Each pass over `src/index.ts` on first use (cold caches), then again unchanged.
     pub cold: Vec<(Pass, Duration, Duration)>,
+    /// A full check from nothing (load, then every pass), and the same without the lints:
+    /// medians of [`FULL_RUNS`] runs each, taken in turns.
+    pub full_check: Duration,
+    pub full_check_without_lints: Duration,
     /// Per keystroke inside one SQL string: applying the edit.
     pub apply: Vec<Duration>,
     /// Per keystroke: each pass after the edit.
@@ -26,6 +30,9 @@ pub struct Phases {
     /// Completion inside the SQL string (the place the LSP benchmark asks at).
     pub sql_completion: Vec<Duration>,
 }
+
+/// How many times each full check is run (the median is reported).
+const FULL_RUNS: usize = 7;
 
 pub fn run(proj: &Project, iterations: usize, warmup: usize) -> Phases {
     // Paths only name the files: the analysis does no I/O.
@@ -46,6 +53,24 @@ pub fn run(proj: &Project, iterations: usize, warmup: usize) -> Phases {
             (*p, first, again)
         })
         .collect();
+
+    let full = |with_lints: bool| {
+        let root = PathBuf::from("/bench-full");
+        let index = root.join("src/index.ts");
+        let t = Instant::now();
+        let mut a = Analysis::new();
+        a.set_files([(root.join("wrangler.jsonc"), proj.wrangler_jsonc.clone()), (index.clone(), proj.index_ts.clone())]);
+        for p in Pass::ALL.iter().filter(|p| with_lints || **p != Pass::Lints) {
+            let _ = a.pass_diagnostics(&index, *p);
+        }
+        t.elapsed()
+    };
+    let (mut with, mut without) = (Vec::new(), Vec::new());
+    for _ in 0..FULL_RUNS {
+        with.push(full(true));
+        without.push(full(false));
+    }
+    let (full_check, full_check_without_lints) = (median(with), median(without));
 
     let mut apply = Vec::new();
     let mut passes: Vec<(Pass, Vec<Duration>)> = Pass::ALL.iter().map(|p| (*p, Vec::new())).collect();
@@ -84,7 +109,12 @@ pub fn run(proj: &Project, iterations: usize, warmup: usize) -> Phases {
         .map(|_| time(|| a.completion(&index, at).len()).0)
         .skip(warmup)
         .collect();
-    Phases { load, cold, apply, passes, total, diagnostics, sql_completion }
+    Phases { load, cold, full_check, full_check_without_lints, apply, passes, total, diagnostics, sql_completion }
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
 }
 
 fn time<T>(f: impl FnOnce() -> T) -> (Duration, T) {
@@ -102,10 +132,20 @@ pub fn markdown(w: &mut String, ph: &Phases) {
     let _ = writeln!(w, "\n### In process: where the time goes\n");
     let _ = writeln!(
         w,
-        "The same project loaded straight into the analysis library (no protocol, no threads), on \
+        "The same project loaded straight into the analysis library (no protocol), on \
          the same keystroke inside one SQL string. Loading it (parse, file and project models) took \
          {} ms.\n",
         fmt_ms(ms(ph.load))
+    );
+    let _ = writeln!(
+        w,
+        "A full check of the file from nothing (parse, models, every pass) took {} ms; without the \
+         lints {} ms: the lints add {} ms (medians of {FULL_RUNS} runs each; the analysis uses {} \
+         threads for a file's first run).\n",
+        fmt_ms(ms(ph.full_check)),
+        fmt_ms(ms(ph.full_check_without_lints)),
+        fmt_ms(ms(ph.full_check) - ms(ph.full_check_without_lints)),
+        dols_analysis::analysis_threads()
     );
     let _ = writeln!(w, "| Pass over `src/index.ts` | first run ms | unchanged file ms |");
     let _ = writeln!(w, "| --- | ---: | ---: |");

@@ -279,10 +279,11 @@ pub fn markdown(w: &mut String, r: &SqlResults) {
     let ratio = ms(r.cold_check) / ms(r.floor).max(1e-9);
     let _ = writeln!(
         w,
-        "- Cold check of the module (SQL pass, empty caches): {} ms; preparing the same {} statements on an already built schema: {} ms; ratio {ratio:.1}× the floor (medians of {COLD_RUNS} runs each).",
+        "- Cold check of the module (SQL pass, empty caches): {} ms; preparing the same {} statements on an already built schema: {} ms; ratio {ratio:.1}× the floor (medians of {COLD_RUNS} runs each; the analysis uses {} threads for a file's first run, the floor one).",
         fmt_ms(ms(r.cold_check)),
         r.queries,
-        fmt_ms(ms(r.floor))
+        fmt_ms(ms(r.floor)),
+        dols_analysis::analysis_threads()
     );
     let _ = writeln!(
         w,

@@ -209,7 +209,9 @@ pub(crate) fn split(sql: &str, tokens: &[Token]) -> Split {
 }
 
 fn out_push(out: &mut Split, sql: &str, tokens: &[Token], span: Span, terminated: bool) {
-    let inner: Vec<&Token> = tokens.iter().filter(|t| t.start >= span.start && t.end <= span.end).collect();
+    // Tokens are in order: those of the span are one run of them.
+    let from = tokens.partition_point(|t| t.start < span.start);
+    let inner: Vec<&Token> = tokens[from..].iter().take_while(|t| t.end <= span.end).collect();
     let has_code = inner.iter().any(|t| !t.is_trivia());
     if has_code {
         out.statements.push(span);
@@ -236,7 +238,8 @@ fn complete(piece: &str) -> bool {
 
 /// The code tokens of a statement span (no whitespace or comments).
 pub(crate) fn code_tokens(tokens: &[Token], span: Span) -> Vec<Token> {
-    tokens.iter().filter(|t| t.start >= span.start && t.end <= span.end && !t.is_trivia()).copied().collect()
+    let from = tokens.partition_point(|t| t.start < span.start);
+    tokens[from..].iter().take_while(|t| t.end <= span.end).filter(|t| !t.is_trivia()).copied().collect()
 }
 
 /// The statement's verb: its first keyword, upper-cased (`SELECT`, `CREATE`, `PRAGMA`, …);

@@ -200,9 +200,11 @@ impl SqlMemo {
     }
 }
 
-fn read_site(site: ExecSite) -> SiteSql {
-    let Query::Known(sql) = &site.query else {
-        return SiteSql { site, text: None, stmts: Vec::new(), empties: Vec::new() };
+fn read_site(mut site: ExecSite) -> SiteSql {
+    // The text is kept once, in `text`; the site only says that it is known.
+    let sql = match &mut site.query {
+        Query::Known(sql) => std::mem::take(sql),
+        _ => return SiteSql { site, text: None, stmts: Vec::new(), empties: Vec::new() },
     };
     let tokens = lex::tokenize(&sql.text);
     let split = lex::split(&sql.text, &tokens);
@@ -218,9 +220,7 @@ fn read_site(site: ExecSite) -> SiteSql {
             Stmt { site: 0, span: *span, prepared, params_unknown, verb, is_last: k + 1 == n }
         })
         .collect();
-    let text = Some((sql.clone(), Arc::new(tokens)));
-    // The text is kept once, in `text`; the site only says that it is known.
-    let site = ExecSite { query: Query::Known(SqlText::default()), ..site };
+    let text = Some((sql, Arc::new(tokens)));
     SiteSql { site, text, stmts, empties: split.empty }
 }
 
