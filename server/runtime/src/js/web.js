@@ -531,7 +531,7 @@
       send();
     });
   }
-  // A `data:` URL is answered here, without the network.
+  // A `data:` URL is answered here, without the network (and is never refused).
   function fetchData(req, url) {
     const text = url.href.slice(5);
     const comma = text.indexOf(",");
@@ -549,7 +549,8 @@
       try { bytes = b64ToBytes(String.fromCharCode(...bytes)); } catch { return Promise.reject(new TypeError("Fetch API cannot load: " + req.url)); }
     }
     if (type === "" || type.startsWith(";")) type = "text/plain" + (type || ";charset=US-ASCII");
-    const res = Response._fetched({ status: 200, statusText: "OK", headers: [["content-type", type]], body: new Uint8Array(bytes).buffer }, req.url, false, req.method === "HEAD");
+    // As workerd answers it: no URL on the response, and a body only for a GET.
+    const res = Response._fetched({ status: 200, statusText: "OK", headers: [["content-type", type]], body: new Uint8Array(bytes).buffer }, "", false, req.method !== "GET");
     return Promise.resolve(res);
   }
   define("fetch", fetch);
