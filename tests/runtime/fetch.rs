@@ -192,6 +192,15 @@ export class Fetcher extends DurableObject {
     });
   }
   ping(): void { console.log("ping"); }
+  // A response to a request started outside the section waits until the section ends.
+  async heldResponse(): Promise<void> {
+    const response = fetch(BASE + "/delay").then((r) => r.text()).then((t) => console.log("response started outside the section: " + t));
+    await this.ctx.blockConcurrencyWhile(async () => {
+      await new Promise((r) => setTimeout(r, 300));
+      console.log("section ends");
+    });
+    await response;
+  }
 }
 
 export const inputGate = { async test(_c: unknown, env: any) {
@@ -202,6 +211,7 @@ export const inputGate = { async test(_c: unknown, env: any) {
 export const blockConcurrency = { async test(_c: unknown, env: any) {
   const stub = env.F.getByName("b");
   await Promise.all([stub.held(), stub.ping()]);
+  await stub.heldResponse();
 } };
 
 export const roundTrip = { async test() {
@@ -269,6 +279,8 @@ fn expected(port: u16) -> String {
         "ok abort".into(),
         "blockConcurrencyWhile: slow answer".into(),
         "ping".into(),
+        "section ends".into(),
+        "response started outside the section: slow answer".into(),
         "ok blockConcurrency".into(),
         "first event: fetch starts".to_string(),
         "second event runs while the first awaits its fetch".into(),

@@ -294,7 +294,9 @@ impl Net {
             let spawned = std::thread::Builder::new()
                 .name("dols fetch".into())
                 .spawn(move || {
-                    let result = send(&config, req);
+                    // The run waits for this answer: a panic must still give one.
+                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| send(&config, req)))
+                        .unwrap_or_else(|_| Err("the request failed inside dols (a panic)".to_string()));
                     sink(Done { id, result });
                 });
             if let Err(e) = spawned {
