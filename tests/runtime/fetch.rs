@@ -432,9 +432,31 @@ fn a_bad_test_section_in_dols_toml_is_an_error() {
     }
 }
 
-/// A host that is allowed but does not answer: the fetch fails with the URL and the reason.
+/// A host that is allowed but does not answer, or does not finish the TLS handshake of an
+/// `https:` URL (the client's first bytes are a TLS handshake record): the fetch fails with
+/// the URL and the reason.
 #[test]
 fn a_failed_connection_rejects_with_the_reason() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let first_bytes = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut b = [0u8; 3];
+        stream.read_exact(&mut b).unwrap();
+        b
+    });
+    let https = format!("https://127.0.0.1:{port}/");
+    let p = TempProject::new(&[
+        ("wrangler.jsonc", r#"{ "name": "tls", "main": "src/index.ts" }"#),
+        ("src/index.ts", &format!("export const t = {{ async test() {{ try {{ await fetch('{https}'); }} catch (e: any) {{ console.log(e.name + ': ' + e.message); }} }} }};\n")),
+    ]);
+    let options = RunOptions { allow_fetch: vec![HostPattern::parse("127.0.0.1").unwrap()], ..RunOptions::default() };
+    let (_, out, _) = run_with(&p.root, &options);
+    assert!(out.starts_with(&format!("Error: fetch() of {https} failed: ")), "{out}");
+    // A TLS record of type handshake (22), version 3.x.
+    assert_eq!(first_bytes.join().unwrap()[..2], [22, 3]);
+
     let port = {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
