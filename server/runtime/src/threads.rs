@@ -4,9 +4,11 @@
 //! between them as messages (JSON texts of the prelude's wire form).
 //!
 //! The thread that called the run coordinates: it holds the output, routes messages, starts an
-//! object's runtime on its first event, and hands out the next step — a batch of messages, an
-//! event, a timer — to one runtime at a time, in the order one shared runtime would run them
-//! (events by the global order of their sending, timers by time and then order). With a
+//! object's runtime on its first event, and hands out the next step — a batch of messages, the
+//! responses of a runtime's outbound requests, an event, a timer — to one runtime at a time, in
+//! the order one shared runtime would run them (events by the global order of their sending,
+//! timers by time and then order). The worker threads of outbound requests send their results
+//! here too, so a request under way wakes the coordinator when it ends. With a
 //! debugger attached every runtime has a thread of its own; without one they all run on the
 //! coordinating thread. Either way a run gives the same results. When the debugger stops a
 //! runtime's thread, that thread says so before it waits: the coordinator no longer waits for
