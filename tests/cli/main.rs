@@ -423,6 +423,89 @@ fn test_command_usage_errors_exit_two() {
 }
 
 
+/// An HTTP server on 127.0.0.1 that answers every request with its method and path, for as
+/// many requests as `count` (then its thread ends).
+fn answering_server(count: usize) -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(count) {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(10)));
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            let _ = reader.read_line(&mut line);
+            // The request's headers (GET: no body).
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim_end().is_empty() {
+                    break;
+                }
+            }
+            let body = format!("answered {}", line.split_whitespace().take(2).collect::<Vec<_>>().join(" "));
+            let _ = write!(stream, "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
+        }
+    });
+    port
+}
+
+fn fetch_test(port: u16) -> Vec<u8> {
+    format!(
+        "export const fetches = {{ async test() {{\n  try {{ console.log(await (await fetch('http://127.0.0.1:{port}/hello')).text()); }} catch (e: any) {{ console.log(e.message); }}\n}} }};\n"
+    )
+    .into_bytes()
+}
+
+#[test]
+fn test_command_allows_fetch_by_flag_and_by_dols_toml() {
+    let port = answering_server(4);
+    let source = fetch_test(port);
+    let p = Project::new(&[("wrangler.jsonc", CLEAN_JSONC), ("src/index.ts", TEST_PROJECT_INDEX), ("src/fetch.ts", &source)]);
+    let run = |extra: &[&str]| {
+        let mut args = vec!["test", "--in-memory", "--test", "src/fetch.ts"];
+        args.extend_from_slice(extra);
+        p.run(&args)
+    };
+    // Refused without configuration: the error says how to allow the host.
+    let r = run(&[]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, format!("Outbound fetch() of http://127.0.0.1:{port}/hello refused: dols test sends no request to the network unless its host is allowed. To allow it, run `dols test --allow-fetch 127.0.0.1:{port}`, or add \"127.0.0.1:{port}\" to `allow_fetch` in the `[test]` section of dols.toml.\nok fetches\n1 passed, 0 failed\n").as_str()),
+        "{}",
+        r.stderr
+    );
+    let answered = "answered GET /hello\nok fetches\n1 passed, 0 failed\n";
+    let host_port = format!("127.0.0.1:{port}");
+    let list = format!("api.example.com,{host_port}");
+    for flags in [vec!["--allow-fetch", host_port.as_str()], vec!["--allow-fetch", list.as_str()], vec!["--allow-fetch", "api.example.com", "--allow-fetch", "*"]] {
+        let r = run(&flags);
+        assert_eq!((r.code, r.stdout.as_str()), (0, answered), "{flags:?}: {}", r.stderr);
+    }
+    fs::write(p.root.join("dols.toml"), format!("[test]\nallow_fetch = [\"{host_port}\"]\n")).unwrap();
+    let r = run(&[]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, answered), "{}", r.stderr);
+}
+
+#[test]
+fn test_command_rejects_bad_fetch_configuration() {
+    let p = Project::new(&[("wrangler.jsonc", CLEAN_JSONC), ("src/index.ts", TEST_PROJECT_INDEX)]);
+    let r = p.run(&["test", "--allow-fetch"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--allow-fetch needs a HOST"), "{}", r.stderr);
+    let r = p.run(&["test", "--allow-fetch", "https://api.example.com/v1"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("--allow-fetch: `https://api.example.com/v1` is not a host pattern for fetch: give the host only, without a scheme or a path"),
+        "{}",
+        r.stderr
+    );
+    fs::write(p.root.join("dols.toml"), "[test]\nallow_fetch = [\"api.example.com:http\"]\n").unwrap();
+    let r = p.run(&["test"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("dols.toml: `allow_fetch` in `[test]`: `api.example.com:http` is not a host pattern for fetch: the port must be a number"), "{}", r.stderr);
+}
+
 #[test]
 fn sql_mistakes_are_reported_by_check() {
     let p = Project::new(&[

@@ -15,6 +15,7 @@ use dols_runtime::{
 };
 
 mod debugger;
+mod fetch;
 
 fn conformance_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance")
@@ -341,27 +342,6 @@ fn an_object_that_never_answers_is_reported_not_hung() {
     .unwrap();
     let (r, _, _) = run(&p.root, StateLocation::Memory);
     assert!(r.unwrap_err().contains("stopped making progress"));
-}
-
-#[test]
-fn outbound_fetch_is_refused_with_a_clear_error() {
-    let p = TempProject::new(&[
-        (
-            "wrangler.jsonc",
-            r#"{ "name": "f", "main": "src/index.ts" }"#,
-        ),
-        (
-            "src/index.ts",
-            "export const t = { async test() { try { await fetch('https://example.com/'); } catch (e) { console.log(e.message); } } };\n",
-        ),
-    ]);
-    let (_, out, _) = run(&p.root, StateLocation::Memory);
-    assert!(
-        out.starts_with(
-            "Outbound fetch() is not available in dols test (fetch of https://example.com/ refused)"
-        ),
-        "{out}"
-    );
 }
 
 /// The pinned workerd of `tests/conformance/workerd` (install with `npm install` there), or

@@ -21,10 +21,14 @@ Usage:
                                        print each Durable Object class's shadow schema
                                        (the tables its own SQL creates)
   dols test [DIR] [--test FILE]... [--in-memory | --persist-to DIR] [--fake-time]
-            [--object-threads]         run the project's test exports on the embedded
+            [--object-threads] [--allow-fetch HOST[,HOST]...]...
+                                       run the project's test exports on the embedded
                                        runtime (state in DIR/.dols/state by default;
                                        --fake-time: timers and alarms on a virtual clock;
-                                       --object-threads: each object on a thread of its own)
+                                       --object-threads: each object on a thread of its own;
+                                       --allow-fetch: hosts outbound fetch may reach, as
+                                       api.example.com, 127.0.0.1:8787, *.example.org or *,
+                                       besides [test] allow_fetch in dols.toml)
   dols help                            show this help
   dols --version                       print the version
 

@@ -1,11 +1,12 @@
 //! `dols test [DIR] [--test FILE]... [--in-memory] [--persist-to DIR] [--fake-time]
-//! [--object-threads]`: runs the
-//! project's test exports on the embedded runtime (see `docs/runtime.md`).
+//! [--object-threads] [--allow-fetch HOST[,HOST]...]...`: runs the project's test exports on
+//! the embedded runtime (see `docs/runtime.md`). Outbound `fetch` reaches only the hosts
+//! allowed by `--allow-fetch` and by `allow_fetch` in the `[test]` section of `dols.toml`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use dols_runtime::{Output, Project, RunOptions, StateLocation, run_tests_with};
+use dols_runtime::{Output, Project, RunOptions, StateLocation, parse_host_list, run_tests_with};
 
 pub fn run(args: &[String]) -> ExitCode {
     // workerd runs in UTC, so the local-time `Date` methods (`getHours()`, `toLocaleString()`,
@@ -31,6 +32,11 @@ pub fn run(args: &[String]) -> ExitCode {
             "--in-memory" => in_memory = true,
             "--fake-time" => options.fake_time = true,
             "--object-threads" => options.object_threads = true,
+            "--allow-fetch" => match it.next().map(|h| parse_host_list(h)) {
+                Some(Ok(hosts)) if !hosts.is_empty() => options.allow_fetch.extend(hosts),
+                Some(Err(e)) => return usage(&format!("--allow-fetch: {e}")),
+                _ => return usage("--allow-fetch needs a HOST (or HOST,HOST...; `*` for every host)"),
+            },
             "--persist-to" => match it.next() {
                 Some(d) => persist_to = Some(PathBuf::from(d)),
                 None => return usage("--persist-to needs a DIR"),
@@ -82,7 +88,7 @@ pub fn run(args: &[String]) -> ExitCode {
 
 fn usage(msg: &str) -> ExitCode {
     eprintln!(
-        "dols test: {msg}\nusage: dols test [DIR] [--test FILE]... [--in-memory | --persist-to DIR] [--fake-time] [--object-threads]"
+        "dols test: {msg}\nusage: dols test [DIR] [--test FILE]... [--in-memory | --persist-to DIR] [--fake-time] [--object-threads] [--allow-fetch HOST[,HOST]...]..."
     );
     ExitCode::from(2)
 }

@@ -119,6 +119,8 @@ pub(crate) struct Host {
     pub(crate) fake_now: Option<Clock>,
     /// Set when objects run on threads of their own: this runtime's link to the others.
     pub(crate) link: Option<crate::threads::Link>,
+    /// Outbound `fetch`: the hosts allowed, the requests in flight.
+    pub(crate) net: crate::fetch::Net,
 }
 
 impl Host {
@@ -621,6 +623,39 @@ fn install_natives<'js>(ctx: &Ctx<'js>, host: &Rc<Host>) -> rquickjs::Result<()>
             },
         )?,
     )?;
+    let h = host.clone();
+    n.set(
+        "fetchStart",
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>,
+                  url: String,
+                  method: String,
+                  headers: Vec<Vec<String>>,
+                  body: Option<ArrayBuffer<'js>>|
+                  -> rquickjs::Result<Value<'js>> {
+                let headers = headers
+                    .into_iter()
+                    .filter_map(|mut pair| {
+                        let value = pair.pop()?;
+                        Some((pair.pop()?, value))
+                    })
+                    .collect();
+                // SAFETY: the bytes are copied at once, before any JS runs that could detach
+                // the buffer.
+                let body = body.map(|b| unsafe { b.as_bytes() }.map(<[u8]>::to_vec).unwrap_or_default());
+                Ok(match h.net.start(url, method, headers, body) {
+                    Ok(id) => Value::new_number(ctx, id as f64),
+                    Err(refused) => rquickjs::String::from_str(ctx, &refused)?.into_value(),
+                })
+            },
+        )?,
+    )?;
+    let h = host.clone();
+    n.set(
+        "fetchCancel",
+        Function::new(ctx.clone(), move |id: f64| h.net.cancel(id as u64))?,
+    )?;
     if let Some(link) = &host.link {
         crate::threads::install_link_natives(ctx, &n, link)?;
     }
@@ -702,6 +737,17 @@ pub struct RunOptions {
     /// database connection (the worker's tests in another), events and results passing as
     /// messages (see `docs/runtime.md`). `DOLS_OBJECT_THREADS=1` sets it for every run.
     pub object_threads: bool,
+    /// Hosts that outbound `fetch` may reach (`dols test --allow-fetch`), besides those of the
+    /// project's `dols.toml` ([`Project::allow_fetch`]): see [`crate::HostPattern`]. Any other
+    /// request is refused with an error that says how to allow it.
+    pub allow_fetch: Vec<crate::HostPattern>,
+}
+
+/// The hosts a run may fetch from: the project's and the options'.
+pub(crate) fn fetch_config(project: &Project, options: &RunOptions) -> Arc<crate::fetch::FetchConfig> {
+    let mut allow = project.allow_fetch.clone();
+    allow.extend(options.allow_fetch.iter().cloned());
+    Arc::new(crate::fetch::FetchConfig::new(allow, options.limits.memory as u64))
 }
 
 /// [`run_tests`] with explicit [`Limits`] and real time.
@@ -928,6 +974,8 @@ impl Engine {
         loop {
             self.run_jobs();
             let failed = self.host.commit_all();
+            // Outgoing requests leave once the turn's writes are committed (the output gate).
+            self.host.net.send_queued();
             // The output gate: results of the events of this turn go out only now that their
             // writes are committed (or are replaced by an error when the commit failed).
             let flushed = self.ctx.with(|ctx| -> rquickjs::Result<bool> {
@@ -996,6 +1044,48 @@ impl Engine {
                 }
                 Err(e) => Err(e.to_string()),
             }
+        })
+    }
+
+    /// Delivers finished outbound requests (a macrotask): each settles the promise its `fetch`
+    /// awaits, through the output gate's list (so a caller held by `blockConcurrencyWhile()`
+    /// gets it when released). A request aborted meanwhile is dropped.
+    pub(crate) fn fetched(&mut self, done: Vec<crate::fetch::Done>) -> Result<(), String> {
+        self.arm();
+        let host = self.host.clone();
+        self.ctx.with(|ctx| -> Result<(), String> {
+            let f = self.function(&ctx, "hostDone").map_err(|e| fail(&ctx, e))?;
+            for d in done {
+                if !host.net.take(d.id) {
+                    continue;
+                }
+                let value = match d.result {
+                    Ok(r) => {
+                        let o = Object::new(ctx.clone()).map_err(|e| fail(&ctx, e))?;
+                        (|| -> rquickjs::Result<()> {
+                            o.set("status", r.status)?;
+                            o.set("statusText", r.status_text)?;
+                            let headers = Array::new(ctx.clone())?;
+                            for (i, (k, v)) in r.headers.into_iter().enumerate() {
+                                headers.set(i, vec![k, v])?;
+                            }
+                            o.set("headers", headers)?;
+                            o.set("body", ArrayBuffer::new(ctx.clone(), r.body)?)?;
+                            Ok(())
+                        })()
+                        .map_err(|e| fail(&ctx, e))?;
+                        (true, o.into_value())
+                    }
+                    Err(e) => (
+                        false,
+                        rquickjs::String::from_str(ctx.clone(), &e)
+                            .map_err(|e| fail(&ctx, e))?
+                            .into_value(),
+                    ),
+                };
+                f.call::<_, ()>((d.id as f64, value.0, value.1)).map_err(|e| fail(&ctx, e))?;
+            }
+            Ok(())
         })
     }
 
@@ -1104,6 +1194,8 @@ pub fn run_tests_with(
     {
         return crate::threads::run(project, tests, state, out, options);
     }
+    // Finished outbound requests come back here from their worker threads.
+    let (net_tx, net_rx) = std::sync::mpsc::channel::<crate::fetch::Done>();
     let host = Host {
         out: Sink::Out(out.clone()),
         location: state,
@@ -1111,6 +1203,12 @@ pub fn run_tests_with(
         rng: RefCell::new(Rng::from_entropy()),
         fake_now: options.fake_time.then(|| Clock::new(now_ms())),
         link: None,
+        net: crate::fetch::Net::new(
+            fetch_config(project, options),
+            Arc::new(move |done| {
+                let _ = net_tx.send(done);
+            }),
+        ),
     };
     let (debug_target, _idle_debugger) = debug_target(options);
     let mut engine = Engine::new(options.limits, host)?;
@@ -1128,11 +1226,47 @@ pub fn run_tests_with(
             Some(Err(e)) => return Err(e),
             None => {}
         }
-        // Queued Durable Object events are the next macrotasks, one at a time.
+        // Finished outbound requests (I/O completions), then queued Durable Object events, are
+        // the next macrotasks.
+        let done: Vec<_> = net_rx.try_iter().collect();
+        if !done.is_empty() {
+            engine.fetched(done)?;
+            continue;
+        }
         if engine.deliver()? {
             continue;
         }
         let delay: f64 = engine.call("nextTimer", ())?;
+        if engine.host.net.pending() > 0 {
+            // A request is under way: wait for it, until the next timer is due. Real I/O is not
+            // on the virtual clock: while the run waits for the network, the fake clock moves
+            // as much as real time does.
+            let waited = Instant::now();
+            let got = if delay < 0.0 {
+                net_rx.recv().ok()
+            } else {
+                net_rx.recv_timeout(Duration::from_secs_f64(delay / 1000.0)).ok()
+            };
+            if let Some(now) = &engine.host.fake_now {
+                let elapsed = waited.elapsed().as_secs_f64() * 1000.0;
+                let moved = if delay < 0.0 {
+                    elapsed
+                } else if got.is_some() {
+                    elapsed.min(delay)
+                } else {
+                    delay
+                };
+                now.set(now.get() + moved);
+            }
+            if let Some(first) = got {
+                let mut done = vec![first];
+                done.extend(net_rx.try_iter());
+                engine.fetched(done)?;
+                continue;
+            }
+            engine.run_timer()?;
+            continue;
+        }
         if delay < 0.0 {
             // Nothing can run and the tests have not finished: the running test waits for a
             // promise that never settles. Fail that test and go on with the next one.
@@ -1236,6 +1370,7 @@ pub fn eval_script(source: &str) -> Result<String, String> {
         rng: RefCell::new(Rng::from_entropy()),
         fake_now: None,
         link: None,
+        net: crate::fetch::Net::offline(),
     });
     ctx.with(|ctx| -> Result<(), String> {
         let fail = |e: rquickjs::Error| {

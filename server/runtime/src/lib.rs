@@ -6,6 +6,7 @@ mod bytecode;
 pub mod debugger;
 mod digest;
 mod engine;
+mod fetch;
 pub mod ids;
 mod project;
 mod threads;
@@ -16,5 +17,6 @@ pub mod workerd;
 pub use engine::{
     Limits, Output, RunOptions, TestReport, eval_script, run_tests, run_tests_with, run_tests_with_limits,
 };
+pub use fetch::{HostPattern, parse_host_list};
 pub use project::{Binding, Project};
 pub use storage::StateLocation;

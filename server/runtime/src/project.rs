@@ -1,9 +1,13 @@
 //! The project a test run loads: its wrangler config (read with the analysis crate's model),
-//! its main module and its Durable Object bindings.
+//! its main module and its Durable Object bindings, and the `[test]` section of its
+//! `dols.toml`.
 
 use std::path::{Path, PathBuf};
 
 use dols_analysis::config::{CONFIG_FILE_NAMES, ConfigFormat, parse_wrangler};
+use dols_analysis::settings::SETTINGS_FILE_NAME;
+
+use crate::fetch::HostPattern;
 
 /// A Durable Object binding of the worker being tested.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +24,9 @@ pub struct Project {
     pub main: PathBuf,
     pub worker_name: String,
     pub bindings: Vec<Binding>,
+    /// Hosts that outbound `fetch` may reach: `allow_fetch` in the `[test]` section of the
+    /// `dols.toml` next to the wrangler config.
+    pub allow_fetch: Vec<HostPattern>,
 }
 
 impl Project {
@@ -84,11 +91,13 @@ impl Project {
             .name
             .as_ref()
             .map_or_else(|| "worker".to_string(), |n| n.value.clone());
+        let allow_fetch = read_test_settings(&root.join(SETTINGS_FILE_NAME))?;
         Ok(Project {
             root,
             main,
             worker_name,
             bindings,
+            allow_fetch,
         })
     }
 
@@ -101,4 +110,55 @@ impl Project {
             .collect();
         serde_json::json!({ "workerName": self.worker_name, "bindings": bindings }).to_string()
     }
+}
+
+/// The keys of `dols.toml`'s `[test]` section.
+const TEST_KEYS: &[&str] = &["allow_fetch"];
+
+/// Reads the `[test]` section of a `dols.toml` (none when the file does not exist):
+///
+/// ```toml
+/// [test]
+/// allow_fetch = ["api.example.com", "127.0.0.1:8787", "*.example.org"]
+/// ```
+///
+/// Anything in that section that cannot be used is an error naming the file, so that a
+/// misspelt key does not leave requests refused for no visible reason. Other sections are the
+/// checker's (see `dols_analysis::settings`).
+fn read_test_settings(path: &Path) -> Result<Vec<HostPattern>, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    let fail = |msg: String| format!("{}: {msg}", path.display());
+    let doc: toml::Table = toml::from_str(&text)
+        .map_err(|e| fail(format!("not valid TOML: {}", e.message())))?;
+    let Some(section) = doc.get("test") else {
+        return Ok(Vec::new());
+    };
+    let toml::Value::Table(section) = section else {
+        return Err(fail("`test` must be a table (`[test]`)".into()));
+    };
+    let mut allow = Vec::new();
+    for (key, value) in section {
+        if !TEST_KEYS.contains(&key.as_str()) {
+            return Err(fail(format!(
+                "unknown key `{key}` in `[test]` (known: {})",
+                TEST_KEYS.join(", ")
+            )));
+        }
+        let list: Option<Vec<&str>> = value
+            .as_array()
+            .and_then(|items| items.iter().map(toml::Value::as_str).collect());
+        let Some(list) = list else {
+            return Err(fail(format!(
+                "`{key}` in `[test]` must be a list of strings (`{key} = [\"api.example.com\"]`)"
+            )));
+        };
+        for p in list {
+            allow.push(HostPattern::parse(p).map_err(|e| fail(format!("`{key}` in `[test]`: {e}")))?);
+        }
+    }
+    Ok(allow)
 }

@@ -4,9 +4,11 @@
 //! between them as messages (JSON texts of the prelude's wire form).
 //!
 //! The thread that called the run coordinates: it holds the output, routes messages, starts an
-//! object's runtime on its first event, and hands out the next step — a batch of messages, an
-//! event, a timer — to one runtime at a time, in the order one shared runtime would run them
-//! (events by the global order of their sending, timers by time and then order). With a
+//! object's runtime on its first event, and hands out the next step — a batch of messages, the
+//! responses of a runtime's outbound requests, an event, a timer — to one runtime at a time, in
+//! the order one shared runtime would run them (events by the global order of their sending,
+//! timers by time and then order). The worker threads of outbound requests send their results
+//! here too, so a request under way wakes the coordinator when it ends. With a
 //! debugger attached every runtime has a thread of its own; without one they all run on the
 //! coordinating thread. Either way a run gives the same results. When the debugger stops a
 //! runtime's thread, that thread says so before it waits: the coordinator no longer waits for
@@ -70,6 +72,8 @@ enum ToCoord {
     Done { rt: usize, items: Vec<Outgoing>, status: Result<Status, String> },
     /// The runtime's thread stops in the debugger (with what it sent until then).
     Stopping { rt: usize, items: Vec<Outgoing> },
+    /// An outbound request of the runtime has finished (from the request's worker thread).
+    Fetched { rt: usize, done: crate::fetch::Done },
 }
 
 #[derive(Default)]
@@ -84,6 +88,8 @@ struct Status {
     job_interrupted: bool,
     /// The answer of `failStalled`.
     stall_handled: bool,
+    /// Outbound requests under way.
+    fetches: usize,
 }
 
 enum Command {
@@ -92,6 +98,8 @@ enum Command {
     Receive(Vec<String>, f64),
     Deliver,
     Timer,
+    /// Finished outbound requests to deliver.
+    Fetched(Vec<crate::fetch::Done>),
     FailStalled(String),
     Finish,
 }
@@ -160,6 +168,9 @@ struct Start {
     shared: Shared,
     /// To the coordinator, for a runtime on a thread of its own (`None`: on the coordinator's).
     tx: Option<mpsc::Sender<ToCoord>>,
+    /// To the coordinator, from the worker threads of outbound requests.
+    net_tx: mpsc::Sender<ToCoord>,
+    fetch: Arc<crate::fetch::FetchConfig>,
 }
 
 /// A runtime of the run and the promise of its bootstrap module.
@@ -173,7 +184,7 @@ struct Actor {
 
 impl Actor {
     fn start(start: Start, outbox: Outbox) -> Result<Actor, String> {
-        let Start { rt, key, project, tests, state, options, debug, clock, shared, tx } = start;
+        let Start { rt, key, project, tests, state, options, debug, clock, shared, tx, net_tx, fetch } = start;
         let main = key.is_empty();
         let (print_box, print_tx) = (outbox.clone(), tx.clone());
         let host = Host {
@@ -194,6 +205,12 @@ impl Actor {
             rng: RefCell::new(Rng::from_entropy()),
             fake_now: clock,
             link: Some(Link { shared, outbox: outbox.clone() }),
+            net: crate::fetch::Net::new(
+                fetch,
+                Arc::new(move |done| {
+                    let _ = net_tx.send(ToCoord::Fetched { rt, done });
+                }),
+            ),
         };
         let mut engine = Engine::new(options.limits, host)?;
         if let Some(target) = &debug {
@@ -243,6 +260,7 @@ impl Actor {
             report,
             job_interrupted: std::mem::take(&mut engine.job_interrupted),
             stall_handled,
+            fetches: engine.host.net.pending(),
         })
     }
 
@@ -268,6 +286,10 @@ impl Actor {
             }
             Command::Timer => {
                 engine.run_timer()?;
+                engine.settle_turn()?;
+            }
+            Command::Fetched(done) => {
+                engine.fetched(done)?;
                 engine.settle_turn()?;
             }
             Command::FailStalled(msg) => {
@@ -368,6 +390,8 @@ struct Coordinator<'a> {
     slots: Vec<Slot>,
     by_key: HashMap<String, usize>,
     mail: VecDeque<(String, String)>,
+    /// Finished outbound requests, by runtime, in the order they finished.
+    fetched: VecDeque<(usize, crate::fetch::Done)>,
     job_interrupted: bool,
     /// The runtimes that run on this thread (all of them when no debugger is attached), by
     /// their index.
@@ -400,6 +424,7 @@ impl Coordinator<'_> {
                 s.status = status?;
                 self.job_interrupted |= s.status.job_interrupted;
             }
+            ToCoord::Fetched { rt, done } => self.fetched.push_back((rt, done)),
         }
         Ok(())
     }
@@ -438,6 +463,7 @@ pub(crate) fn run(
     };
     let clock = options.fake_time.then(|| Clock::new(now_ms()));
     let (debug, _idle_debugger) = debug_target(options);
+    let fetch = crate::engine::fetch_config(project, options);
     let start = |rt: usize, key: String, on_thread: bool| Start {
         rt,
         key,
@@ -449,6 +475,8 @@ pub(crate) fn run(
         clock: clock.clone(),
         shared: shared.clone(),
         tx: on_thread.then(|| tx.clone()),
+        net_tx: tx.clone(),
+        fetch: fetch.clone(),
     };
     // With a debugger attached, each runtime has a thread of its own, so that one can stop
     // while the others go on. Without one nothing can stop, and every runtime runs on this
@@ -494,6 +522,7 @@ pub(crate) fn run(
         slots: Vec::new(),
         by_key: HashMap::new(),
         mail: VecDeque::new(),
+        fetched: VecDeque::new(),
         job_interrupted: false,
         inline: HashMap::new(),
         rx,
@@ -551,6 +580,22 @@ pub(crate) fn run(
             if let Some(r) = &c.slots[0].status.settled {
                 return r.clone();
             }
+            // Finished outbound requests (I/O completions), for a runtime that is free: all of
+            // its finished ones in one step.
+            if let Some(i) = c.fetched.iter().position(|(rt, _)| !c.slots[*rt].busy) {
+                let rt = c.fetched[i].0;
+                let mut done = Vec::new();
+                let mut j = i;
+                while j < c.fetched.len() {
+                    if c.fetched[j].0 == rt {
+                        done.push(c.fetched.remove(j).expect("index in range").1);
+                    } else {
+                        j += 1;
+                    }
+                }
+                c.dispatch(rt, Command::Fetched(done))?;
+                continue;
+            }
             // The next event, in the order events were sent.
             let next = c
                 .slots
@@ -571,8 +616,26 @@ pub(crate) fn run(
                 .filter(|(_, s)| !s.busy)
                 .filter_map(|(rt, s)| s.status.timer.map(|t| (rt, t)))
                 .min_by(|a, b| a.1.0.total_cmp(&b.1.0).then(a.1.1.total_cmp(&b.1.1)));
+            // Outbound requests under way: the run waits for them (real I/O is not on the
+            // virtual clock, which moves with real time while the run waits for the network).
+            let fetching = c.slots.iter().any(|s| s.status.fetches > 0);
             if let Some((rt, (at, _))) = timer {
                 match &clock {
+                    Some(clock) if fetching && at > clock.get() => {
+                        let waited = Instant::now();
+                        match c.rx.recv_timeout(Duration::from_secs_f64((at - clock.get()) / 1000.0)) {
+                            Ok(m) => {
+                                let now = clock.get() + waited.elapsed().as_secs_f64() * 1000.0;
+                                clock.set(now.min(at));
+                                c.handle(m)?;
+                                continue;
+                            }
+                            Err(mpsc::RecvTimeoutError::Timeout) => clock.set(at),
+                            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                                return Err("a runtime's thread ended unexpectedly".into());
+                            }
+                        }
+                    }
                     Some(clock) => {
                         if at > clock.get() {
                             clock.set(at);
@@ -598,7 +661,16 @@ pub(crate) fn run(
                 c.dispatch(rt, Command::Timer)?;
                 continue;
             }
-            // Nothing can run now; a runtime stopped in the debugger may go on later.
+            // Nothing can run now; a runtime stopped in the debugger may go on later, and a
+            // request under way will finish.
+            if fetching {
+                let waited = Instant::now();
+                c.recv()?;
+                if let Some(clock) = &clock {
+                    clock.set(clock.get() + waited.elapsed().as_secs_f64() * 1000.0);
+                }
+                continue;
+            }
             if c.slots.iter().any(|s| s.busy) {
                 c.recv()?;
                 continue;
@@ -638,6 +710,7 @@ pub(crate) fn run(
                     }
                 }
             }
+            ToCoord::Fetched { .. } => {}
         }
     }
     for (_, actor) in c.inline.drain() {

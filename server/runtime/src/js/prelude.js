@@ -197,7 +197,7 @@
     if (webLoaded) return;
     webLoaded = true;
     for (const name of WEB_GLOBALS) delete globalThis[name];
-    N.loadWeb()(N, define, DOMException, bytesToB64, b64ToBytes);
+    N.loadWeb()(N, define, DOMException, bytesToB64, b64ToBytes, hostWork);
   }
   for (const name of WEB_GLOBALS) {
     Object.defineProperty(globalThis, name, {
@@ -752,6 +752,20 @@
     }
     return true;
   }
+  // Work the host does off the JavaScript thread (an outbound fetch): a promise per id, settled
+  // when the engine delivers the result (`hostDone`, a macrotask) through the output gate's
+  // list, as an RPC result is — so it waits while its caller is held by blockConcurrencyWhile().
+  const hostWaits = new Map();
+  const hostWork = {
+    wait(id) { return new Promise((resolve, reject) => { hostWaits.set(id, { caller: cur, resolve, reject, inst: null }); }); },
+    forget(id) { hostWaits.delete(id); },
+  };
+  function hostDone(id, ok, v) {
+    const d = hostWaits.get(id);
+    if (!d) return;
+    hostWaits.delete(id);
+    outputs.push({ d, ok, v });
+  }
   // Called by the event loop when no job is left: starts the first queued event whose object
   // is not held by blockConcurrencyWhile() (or a timer that was held and began to wait before
   // that event was queued). Returns whether one was started.
@@ -1262,7 +1276,7 @@
   globalThis.__dols = {
     debug,
     DurableObject, WorkerEntrypoint, RpcTarget, env,
-    setup, runTests, report, nextTimer, runTimer, timerKey, receive, nextEvent, stepStatus, reportUncaught, deliver, failCurrent, failStalled, flushOutputs,
+    setup, runTests, report, nextTimer, runTimer, timerKey, receive, nextEvent, stepStatus, reportUncaught, deliver, failCurrent, failStalled, flushOutputs, hostDone,
     setMain(ns) { mainExports = ns; },
   };
   Object.defineProperty(globalThis, "__dols", { enumerable: false });

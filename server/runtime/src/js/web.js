@@ -3,7 +3,7 @@
 // and evaluated on first use: the prelude defines their globals as accessors that run this
 // script (see `loadWeb` in prelude.js). Its value is a function that takes the prelude's
 // internals and defines the globals.
-(function (N, define, DOMException, bytesToB64, b64ToBytes) {
+(function (N, define, DOMException, bytesToB64, b64ToBytes, host) {
   "use strict";
   // ---------------------------------------------------------------- encoding
   class TextEncoder {
@@ -357,6 +357,7 @@
       if (type && !headers.has("content-type")) headers.set("content-type", type);
     }
     _bytes() { return this.#bytes; }
+    _setBytes(bytes) { this.#bytes = bytes; }
     // Hands the body over to a new Request built from this one.
     _transfer() {
       if (this.#used) throw new TypeError("Cannot reconstruct a Request with a used body.");
@@ -376,8 +377,9 @@
     json() { return this.text().then((t) => JSON.parse(t)); }
   }
   const METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"];
+  const REDIRECT_MODES = ["follow", "manual"];
   class Request extends Body {
-    #url; #method; #headers; #signal;
+    #url; #method; #headers; #signal; #redirect;
     constructor(input, init = {}) {
       super();
       const from = input instanceof Request ? input : null;
@@ -389,7 +391,10 @@
       if (METHODS.includes(method.toUpperCase())) method = method.toUpperCase();
       this.#method = method;
       this.#headers = new Headers(init.headers !== undefined ? init.headers : from ? from.headers : undefined);
-      this.#signal = init.signal || null;
+      this.#signal = init.signal || (from && init.signal === undefined ? from.signal : null);
+      const redirect = init.redirect !== undefined ? String(init.redirect) : from ? from.redirect : "follow";
+      if (!REDIRECT_MODES.includes(redirect)) throw new TypeError(`Invalid redirect value, must be one of "follow" or "manual" ("error" won't be implemented since it does not make sense at the edge; use "manual" and check the response status code).`);
+      this.#redirect = redirect;
       const body = init.body !== undefined ? init.body : from ? from._transfer() : null;
       if (body !== null && body !== undefined && (method === "GET" || method === "HEAD")) throw new TypeError("Request with a GET or HEAD method cannot have a body.");
       this._initBody(body, this.#headers);
@@ -398,15 +403,15 @@
     get method() { return this.#method; }
     get headers() { return this.#headers; }
     get signal() { return this.#signal; }
-    get redirect() { return "follow"; }
+    get redirect() { return this.#redirect; }
     clone() {
       if (this.bodyUsed) throw new TypeError("Body has already been used. It can only be used once. Use tee() first if you need to read it twice.");
       const b = this._bytes();
-      return new Request(this.#url, { method: this.#method, headers: this.#headers, body: b === null ? null : b.slice(), signal: this.#signal });
+      return new Request(this.#url, { method: this.#method, headers: this.#headers, body: b === null ? null : b.slice(), signal: this.#signal, redirect: this.#redirect });
     }
   }
   class Response extends Body {
-    #status; #statusText; #headers; #type = "default"; #url = "";
+    #status; #statusText; #headers; #type = "default"; #url = ""; #redirected = false;
     constructor(body = null, init = {}) {
       super();
       const status = init.status === undefined ? 200 : Number(init.status);
@@ -428,21 +433,127 @@
       return new Response(null, { status, headers: { location: new URL(url).href } });
     }
     static error() { const r = new Response(null, { status: 200 }); r.#status = 0; r.#type = "error"; return r; }
+    // The response of an outbound fetch, from what the engine received: `raw` has the status,
+    // the status text, the header pairs and the body's bytes.
+    static _fetched(raw, url, redirected, nullBody) {
+      const r = new Response(null, { status: 200 });
+      r.#status = raw.status;
+      r.#statusText = raw.statusText;
+      r.#headers = new Headers(raw.headers);
+      r.#url = url;
+      r.#redirected = redirected;
+      r._setBytes(nullBody || NULL_BODY_STATUSES.includes(raw.status) ? null : new Uint8Array(raw.body));
+      return r;
+    }
     get status() { return this.#status; }
     get statusText() { return this.#statusText; }
     get ok() { return this.#status >= 200 && this.#status < 300; }
     get headers() { return this.#headers; }
     get type() { return this.#type; }
     get url() { return this.#url; }
-    get redirected() { return false; }
-    clone() { return new Response(this._bytes(), { status: this.#status, statusText: this.#statusText, headers: this.#headers }); }
+    get redirected() { return this.#redirected; }
+    clone() {
+      const c = new Response(null, { status: 200 });
+      c.#status = this.#status; c.#statusText = this.#statusText; c.#headers = new Headers(this.#headers);
+      c.#type = this.#type; c.#url = this.#url; c.#redirected = this.#redirected;
+      const b = this._bytes();
+      c._setBytes(b === null ? null : b.slice());
+      return c;
+    }
   }
+  const NULL_BODY_STATUSES = [101, 204, 205, 304];
   define("Request", Request);
   define("Response", Response);
-  define("fetch", (input) => {
-    const url = input instanceof Request ? input.url : String(input);
-    return Promise.reject(new Error(`Outbound fetch() is not available in dols test (fetch of ${url} refused): the embedded runtime has no network access.`));
-  });
+
+  // ---------------------------------------------------------------- fetch
+  // An outbound request is refused unless its host is allowed (the engine checks, and its
+  // refusal says how to allow it). An allowed one is sent by the engine on a worker thread once
+  // the turn's writes are committed, and its response arrives as a macrotask of its own, so
+  // the object's input gate is open meanwhile (other events may run), as for any I/O that is
+  // not storage. Redirects are followed here, each hop checked again.
+  const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
+  const BODY_HEADERS = ["content-encoding", "content-language", "content-location", "content-type", "content-length"];
+  const MAX_REDIRECTS = 20;
+  const httpScheme = (u) => u.protocol === "http:" || u.protocol === "https:";
+  function fetch(input, init) {
+    let req;
+    try { req = new Request(input, init); } catch (e) { return Promise.reject(e); }
+    const target = new URL(req.url);
+    target.hash = "";
+    if (target.protocol === "data:") return fetchData(req, target);
+    if (!httpScheme(target)) return Promise.reject(new TypeError("Fetch API cannot load: " + req.url));
+    const signal = req.signal;
+    if (signal && signal.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      let url = target.href, method = req.method, body = req._bytes(), hops = 0, id = null, done = false;
+      const headers = new Headers(req.headers);
+      const finish = () => { done = true; if (signal) signal.removeEventListener("abort", onAbort); };
+      const fail = (e) => { if (!done) { finish(); reject(e); } };
+      // An abort rejects at once with the signal's reason; the request's result is dropped.
+      function onAbort() {
+        if (id !== null) { N.fetchCancel(id); host.forget(id); id = null; }
+        fail(signal.reason);
+      }
+      if (signal) signal.addEventListener("abort", onAbort);
+      const send = () => {
+        const bytes = body === null ? null : body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength);
+        const r = N.fetchStart(url, method, [...headers], bytes);
+        if (typeof r === "string") { fail(new Error(r)); return; }
+        id = r;
+        host.wait(r).then(received, (message) => { id = null; fail(new Error(message)); });
+      };
+      const received = (raw) => {
+        id = null;
+        if (done) return;
+        const location = raw.headers.find(([k]) => k === "location");
+        if (req.redirect === "follow" && REDIRECT_STATUSES.includes(raw.status) && location) {
+          let next;
+          try { next = new URL(location[1], url); } catch { fail(new TypeError(`fetch() of ${url} failed: the redirect's location ${location[1]} is not a URL.`)); return; }
+          if (!httpScheme(next)) { fail(new TypeError("Fetch API cannot load: " + next.href)); return; }
+          if (++hops > MAX_REDIRECTS) { fail(new Error(`fetch() of ${req.url} failed: more than ${MAX_REDIRECTS} redirects.`)); return; }
+          // The fetch standard's rules: 301 and 302 turn a POST into a GET, 303 turns anything
+          // but GET and HEAD into a GET, each without its body; another origin does not get
+          // the credentials.
+          if (((raw.status === 301 || raw.status === 302) && method === "POST") || (raw.status === 303 && method !== "GET" && method !== "HEAD")) {
+            method = "GET";
+            body = null;
+            for (const h of BODY_HEADERS) headers.delete(h);
+          }
+          if (new URL(url).origin !== next.origin) headers.delete("authorization");
+          next.hash = "";
+          url = next.href;
+          send();
+          return;
+        }
+        finish();
+        resolve(Response._fetched(raw, url, hops > 0, method === "HEAD"));
+      };
+      send();
+    });
+  }
+  // A `data:` URL is answered here, without the network (and is never refused).
+  function fetchData(req, url) {
+    const text = url.href.slice(5);
+    const comma = text.indexOf(",");
+    if (comma < 0) return Promise.reject(new TypeError("Fetch API cannot load: " + req.url));
+    let type = text.slice(0, comma).trim();
+    const base64 = /;[\t\n\f\r ]*base64$/i.test(type);
+    if (base64) type = type.replace(/;[\t\n\f\r ]*base64$/i, "");
+    const raw = text.slice(comma + 1);
+    let bytes = [];
+    for (let i = 0; i < raw.length; i++) {
+      if (raw[i] === "%" && /^[0-9a-fA-F]{2}$/.test(raw.slice(i + 1, i + 3))) { bytes.push(parseInt(raw.slice(i + 1, i + 3), 16)); i += 2; }
+      else bytes.push(...new TextEncoder().encode(raw[i]));
+    }
+    if (base64) {
+      try { bytes = b64ToBytes(String.fromCharCode(...bytes)); } catch { return Promise.reject(new TypeError("Fetch API cannot load: " + req.url)); }
+    }
+    if (type === "" || type.startsWith(";")) type = "text/plain" + (type || ";charset=US-ASCII");
+    // As workerd answers it: no URL on the response, and a body only for a GET.
+    const res = Response._fetched({ status: 200, statusText: "OK", headers: [["content-type", type]], body: new Uint8Array(bytes).buffer }, "", false, req.method !== "GET");
+    return Promise.resolve(res);
+  }
+  define("fetch", fetch);
 
   const signalKey = Symbol("signal");
   class AbortSignal {
