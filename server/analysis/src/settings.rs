@@ -9,7 +9,13 @@
 //! exclude = ["test/**", "**/*.spec.ts"]   # files whose SQL is not checked
 //! tags = ["db.sql"]                      # tagged templates whose `${}` become bindings
 //! wrappers = ["this.query"]              # calls that run `(query, ...bindings)` like `exec`
+//!
+//! [test]
+//! allow_fetch = ["api.example.com"]      # hosts `dols test` may send requests to
 //! ```
+//!
+//! `[test]` is read by `dols test`; here it is only checked for its shape, so that a mistake
+//! shows in the editor.
 //!
 //! Each section is read on its own. Unknown sections are reported, never fatal: whatever
 //! could be read is used.
@@ -95,8 +101,9 @@ impl SqlSettings {
     }
 }
 
-const SECTIONS: &[&str] = &["lint", "sql"];
+const SECTIONS: &[&str] = &["lint", "sql", "test"];
 const SQL_KEYS: &[&str] = &["exclude", "tags", "wrappers"];
+const TEST_KEYS: &[&str] = &["allow_fetch"];
 
 /// Reads a `dols.toml`. Never fails: a broken file yields the entries that could be read.
 pub fn parse_settings(text: &str) -> Settings {
@@ -123,6 +130,7 @@ pub fn parse_settings(text: &str) -> Settings {
         };
         match section.as_str() {
             "lint" => read_lint(table, &spans, &mut out),
+            "test" => check_test(table, &spans, &mut out),
             _ => read_sql(table, &spans, &mut out),
         }
     }
@@ -167,6 +175,20 @@ fn read_sql(table: &toml::Table, spans: &BTreeMap<String, TextRange>, out: &mut 
             "exclude" => out.sql.exclude = list,
             "tags" => out.sql.tags = list,
             _ => out.sql.wrappers = list,
+        }
+    }
+}
+
+/// Checks the shape of `[test]` (what `dols test` reads): known keys, lists of strings.
+fn check_test(table: &toml::Table, spans: &BTreeMap<String, TextRange>, out: &mut Settings) {
+    for (key, value) in table {
+        let range = spans.get(&format!("test.{key}")).copied().unwrap_or(TextRange::new(0, 0));
+        if !TEST_KEYS.contains(&key.as_str()) {
+            out.problems.push((range, Severity::Warning, format!("Unknown key `{key}` in `[test]` (known: {}).", TEST_KEYS.join(", "))));
+            continue;
+        }
+        if !value.as_array().is_some_and(|items| items.iter().all(|v| v.is_str())) {
+            out.problems.push((range, Severity::Error, format!("`{key}` must be a list of strings (`{key} = [\"api.example.com\"]`).")));
         }
     }
 }
@@ -301,6 +323,17 @@ mod tests {
         assert_eq!(problems, ["nope = 1"]);
         let s = parse_settings("[sql]\ntags = \"sql\"\n");
         assert!(s.problems[0].2.contains("must be a list of strings"), "{:?}", s.problems);
+    }
+
+    #[test]
+    fn the_test_section_is_known_and_checked() {
+        assert!(parse_settings("[test]\nallow_fetch = [\"api.example.com\", \"*\"]\n").problems.is_empty());
+        let text = "[test]\nallow_fetch = \"api.example.com\"\nallow = []\n";
+        let s = parse_settings(text);
+        let problems: Vec<(&str, &str)> = s.problems.iter().map(|(r, _, m)| (&text[r.as_range()], m.as_str())).collect();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].1.contains("must be a list of strings"), "{problems:?}");
+        assert_eq!(problems[1].0, "allow = []");
     }
 
     #[test]
