@@ -544,8 +544,10 @@ fn check_file(a: &Analysis, path: &Path, mut assists: Option<(TextRange, &mut Ve
     };
     // Building databases and preparing many new statements is worth a thread per class;
     // a keystroke's one new statement is not.
-    let work: usize = planned.iter().map(|g| a.sql.pending(&g.id, &g.plan.ddl, g.queries.iter().map(|s| s.prepared.as_str()))).sum();
-    let results: Vec<shadow::ClassResult> = if planned.len() > 1 && work >= 64 && crate::segments::threads() > 1 {
+    let parallel = planned.len() > 1
+        && crate::segments::threads() > 1
+        && planned.iter().map(|g| a.sql.pending(&g.id, &g.plan.ddl, g.queries.iter().map(|s| s.prepared.as_str()))).sum::<usize>() >= 64;
+    let results: Vec<shadow::ClassResult> = if parallel {
         std::thread::scope(|scope| {
             let handles: Vec<_> = planned[1..].iter().map(|g| scope.spawn(move || check(g))).collect();
             let mut out = vec![check(&planned[0])];
