@@ -461,23 +461,57 @@ const INERT: &[&str] = &[
     "regex",
 ];
 
-/// The hits for [`Layout::collect`] that find every call and `new` with arguments: each `(`
-/// and backquote (a tagged template is a call without parentheses), and each body's start, so
-/// that a body without calls still has its block found.
-pub(crate) fn call_hits(text: &str, layout: &Layout) -> Vec<usize> {
-    let mut hits: Vec<usize> = memchr::memchr2_iter(b'(', b'`', text.as_bytes()).collect();
-    hits.extend(layout.bodies.iter().map(|b| b.range.start));
-    hits.sort_unstable();
-    hits.dedup();
-    hits
+/// What a pass's walk looks for (see [`Layout::collect`]).
+#[derive(Clone, Copy)]
+pub(crate) enum Look<'w> {
+    /// Every node.
+    Everything,
+    /// Nodes whose text holds one of these words.
+    Words(&'w [&'w str]),
+    /// Every call and `new` with arguments: each `(` and backquote (a tagged template is a
+    /// call without parentheses), and each body's start, so that a body without calls still
+    /// has its block found.
+    Calls,
 }
 
-/// Where any of `words` occurs in `text`, sorted: the hits for [`Layout::collect`].
-pub(crate) fn word_hits(text: &str, words: &[&str]) -> Vec<usize> {
-    let mut hits: Vec<usize> = words.iter().filter(|w| !w.is_empty()).flat_map(|w| memchr::memmem::find_iter(text.as_bytes(), w.as_bytes())).collect();
-    hits.sort_unstable();
-    hits.dedup();
-    hits
+impl Layout {
+    /// The hits for [`Layout::collect`] of `segs`, found in their text only: a keystroke's
+    /// run looks through one body, not the whole file. `None`: walk every node.
+    pub fn hits(&self, text: &str, segs: &[Seg], look: Look<'_>) -> Option<Vec<usize>> {
+        let mut ranges: Vec<TextRange> = Vec::new();
+        for seg in segs {
+            match seg {
+                Seg::Outer => ranges.extend(self.pieces.iter().step_by(2).copied()),
+                Seg::Body(k) => ranges.push(self.bodies[*k].range),
+            }
+        }
+        ranges.sort_by_key(|r| r.start);
+        let bytes = text.as_bytes();
+        let mut hits: Vec<usize> = Vec::new();
+        for r in &ranges {
+            let part = &bytes[r.start..r.end];
+            match look {
+                Look::Everything => return None,
+                Look::Words(words) => {
+                    // A word may end past its range's end only where the next range begins.
+                    let tail = &bytes[r.start..];
+                    for w in words.iter().filter(|w| !w.is_empty()) {
+                        hits.extend(memchr::memmem::find_iter(tail, w.as_bytes()).take_while(|&i| i < part.len()).map(|i| r.start + i));
+                    }
+                }
+                Look::Calls => hits.extend(memchr::memchr2_iter(b'(', b'`', part).map(|i| r.start + i)),
+            }
+        }
+        if matches!(look, Look::Calls) {
+            hits.extend(segs.iter().filter_map(|s| match s {
+                Seg::Body(k) => Some(self.bodies[*k].range.start),
+                Seg::Outer => None,
+            }));
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        Some(hits)
+    }
 }
 
 /// Whether code outside a method body may read what it does: it assigns `this.<field>` (field
@@ -608,7 +642,7 @@ impl<T> Memo<T> {
         infer: &Infer<'t>,
         layout: &Layout,
         extra: u64,
-        hits: Option<&[usize]>,
+        look: Look<'_>,
         compute: impl Fn(Vec<(Seg, SegmentNodes<'t>)>) -> Vec<T> + Sync,
         encode: impl Fn(Seg, &T) -> Option<T> + Sync,
     ) -> Vec<(Seg, SegResult<T>)>
@@ -621,9 +655,11 @@ impl<T> Memo<T> {
         let all: Vec<(Seg, u64)> = layout.segments().map(|seg| (seg, layout.key(seg, context, extra))).collect();
         let missing: Vec<Seg> = all.iter().filter(|(_, key)| !previous.contains_key(key)).map(|(seg, _)| *seg).collect();
         let root = infer.src.tree.root_node();
+        let text = infer.text();
         // Each run: its segments' values, and what is remembered of them.
         let work = |segs: &[Seg]| -> Vec<(T, Option<T>)> {
-            let nodes = layout.collect(segs, root, hits);
+            let hits = layout.hits(text, segs, look);
+            let nodes = layout.collect(segs, root, hits.as_deref());
             let values = compute(segs.iter().copied().zip(nodes).collect());
             assert_eq!(values.len(), segs.len(), "one result per segment");
             values.into_iter().zip(segs).map(|(v, seg)| {
@@ -890,7 +926,7 @@ export default {
 
         // With hits: exactly the calls of a full walk whose text holds a hit, with the same
         // ancestors, for all segments at once and for each alone.
-        let hits = word_hits(&src.text, &["h(", "y("]);
+        let hits = layout.hits(&src.text, &segs, Look::Words(&["h(", "y("])).unwrap();
         let holds = |n: &Node<'_>| hits.iter().any(|&h| n.start_byte() <= h && h < n.end_byte());
         let expected: Vec<String> = layout
             .collect(&segs, root, None)
@@ -929,7 +965,7 @@ export default {
         let layout2 = Layout::of(src2);
         let root2 = src2.tree.root_node();
         let segs2: Vec<Seg> = layout2.segments().collect();
-        let hits2 = call_hits(&src2.text, &layout2);
+        let hits2 = layout2.hits(&src2.text, &segs2, Look::Calls).unwrap();
         let block = |n: &SegmentNodes<'_>| (n.block.map(crate::syntax::node_range), n.block_ancestors.iter().map(|b| b.kind_name().to_string()).collect::<Vec<_>>());
         let full = layout2.collect(&segs2, root2, None);
         let hit = layout2.collect(&segs2, root2, Some(&hits2));
@@ -937,6 +973,19 @@ export default {
         assert_eq!(full.iter().map(block).collect::<Vec<_>>(), hit.iter().map(block).collect::<Vec<_>>());
         assert!(hit.iter().any(|n| n.calls.is_empty() && n.block.is_some()), "a body without calls has its block");
         assert!(hit.iter().flat_map(|n| &n.calls).any(|c| src2.text[c.byte_range()].starts_with("t`")), "a tagged template is a call");
+
+        // The hits of some segments are those of all segments that lie in them.
+        for look in [Look::Calls, Look::Words(&["h(", "y("])] {
+            let all = layout2.hits(&src2.text, &segs2, look).unwrap();
+            for part in segs2.chunks(5) {
+                let inside = |h: usize| match layout2.body_index(h) {
+                    Some(k) => part.contains(&Seg::Body(k)),
+                    None => part.contains(&Seg::Outer),
+                };
+                let expected: Vec<usize> = all.iter().copied().filter(|&h| inside(h)).collect();
+                assert_eq!(layout2.hits(&src2.text, part, look).unwrap(), expected);
+            }
+        }
 
         // A thread given some of the segments walks only their part of the tree, and finds
         // what the walk of all of them finds there.

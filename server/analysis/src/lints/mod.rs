@@ -19,7 +19,7 @@ use std::path::Path;
 use tree_sitter::Node;
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::segments::{decode_diagnostic, encode_diagnostic, Layout, SegResult, Seg, SegmentNodes};
+use crate::segments::{decode_diagnostic, encode_diagnostic, Layout, Look, SegResult, Seg, SegmentNodes};
 use crate::infer::{DoKind, Infer, Ty};
 use crate::project::ClassKey;
 use crate::settings::Level;
@@ -570,12 +570,11 @@ pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
     let layout = Layout::of(infer.src);
     let text = infer.text();
     // Rules look at calls only: the walk goes straight to them (and to each body's block).
-    let hits = crate::segments::call_hits(text, &layout);
     let results = a.memo.lints.run(
         &infer,
         &layout,
         extra,
-        Some(&hits),
+        Look::Calls,
         |batch| {
             // Each thread asks its own questions (the inference context and `Shared` remember
             // answers).

@@ -36,7 +36,7 @@ pub(crate) use lex::Access;
 use lex::{Tok, Token};
 use shadow::{Denial, Outcome, SchemaFacts};
 use source::{ExecSite, Query, SqlText, Wrapper};
-use crate::segments::{Layout, Memo, SegResult, Seg, SegmentNodes};
+use crate::segments::{Layout, Look, Memo, SegResult, Seg, SegmentNodes};
 use std::sync::Arc;
 
 pub const SYNTAX: &str = "sql-syntax";
@@ -242,12 +242,11 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
     // be sites: the walk skips everything else.
     let mut words: Vec<&str> = vec!["exec", "`"];
     words.extend(cfg.wrappers.iter().map(|w| w.rsplit('.').next().unwrap_or(w)));
-    let hits = crate::segments::word_hits(infer.text(), &words);
     let segments = memo.segments.run(
         infer,
         &layout,
         cfg_key,
-        Some(&hits),
+        Look::Words(&words),
         |batch| {
             // Each thread asks its own questions (the inference context remembers answers).
             let Some(infer) = Infer::new(a, path) else { return batch.iter().map(|_| SegmentSql::default()).collect() };
@@ -284,12 +283,11 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
         let mut h = std::hash::DefaultHasher::new();
         std::hash::Hash::hash(&(&wrappers, cfg_key), &mut h);
         let names: Vec<&str> = wrappers.iter().map(|w| w.name.as_str()).collect();
-        let hits = crate::segments::word_hits(infer.text(), &names);
         let calls = memo.wrapper_calls.run(
             infer,
             &layout,
             std::hash::Hasher::finish(&h),
-            Some(&hits),
+            Look::Words(&names),
             |batch| {
                 let Some(infer) = Infer::new(a, path) else { return batch.iter().map(|_| Vec::new()).collect() };
                 batch
@@ -781,7 +779,7 @@ fn hands_out(infer: &Infer<'_>, file: &FileSql) -> Vec<String> {
         infer,
         &layout,
         key,
-        None,
+        Look::Everything,
         |batch| {
             let Some(infer) = Infer::new(infer.a, infer.path) else { return batch.iter().map(|_| Vec::new()).collect() };
             batch
