@@ -145,16 +145,23 @@
     }
     return out;
   }
+  // The JSON form of a primitive, shared by stored values (`ser`) and messages between
+  // runtimes (`wireOut`); `NOT_PRIMITIVE` for objects, functions and symbols.
+  const NOT_PRIMITIVE = Symbol("not a primitive");
+  function encPrimitive(v) {
+    switch (typeof v) {
+      case "undefined": return { u: 1 };
+      case "number": return Number.isFinite(v) && !Object.is(v, -0) ? v : { n: Object.is(v, -0) ? "-0" : String(v) };
+      case "string": case "boolean": return v;
+      case "bigint": return { b: String(v) };
+    }
+    return v === null ? null : NOT_PRIMITIVE;
+  }
   function ser(v) {
     const enc = (v) => {
-      switch (typeof v) {
-        case "undefined": return { u: 1 };
-        case "number": return Number.isFinite(v) && !Object.is(v, -0) ? v : { n: Object.is(v, -0) ? "-0" : String(v) };
-        case "string": case "boolean": return v;
-        case "bigint": return { b: String(v) };
-        case "function": case "symbol": throw new DOMException(describe(v) + " could not be cloned.", "DataCloneError");
-      }
-      if (v === null) return null;
+      const p = encPrimitive(v);
+      if (p !== NOT_PRIMITIVE) return p;
+      if (typeof v === "function" || typeof v === "symbol") throw new DOMException(describe(v) + " could not be cloned.", "DataCloneError");
       if (Array.isArray(v)) return { a: v.map(enc) };
       if (v instanceof Date) return { d: v.getTime() };
       if (v instanceof RegExp) return { r: [v.source, v.flags] };
@@ -988,15 +995,10 @@
     const memo = new Map();
     let n = 0;
     const enc = (v) => {
-      switch (typeof v) {
-        case "undefined": return { u: 1 };
-        case "number": return Number.isFinite(v) && !Object.is(v, -0) ? v : { n: Object.is(v, -0) ? "-0" : String(v) };
-        case "string": case "boolean": return v;
-        case "bigint": return { b: String(v) };
-        case "symbol": throw new DOMException(describe(v) + " could not be cloned.", "DataCloneError");
-        case "function": { const id = ++exportSeq; exported.set(id, v); return { f: id, rt: home }; }
-      }
-      if (v === null) return null;
+      const p = encPrimitive(v);
+      if (p !== NOT_PRIMITIVE) return p;
+      if (typeof v === "symbol") throw new DOMException(describe(v) + " could not be cloned.", "DataCloneError");
+      if (typeof v === "function") { const id = ++exportSeq; exported.set(id, v); return { f: id, rt: home }; }
       if (memo.has(v)) return { ref: memo.get(v) };
       const i = n++;
       memo.set(v, i);
