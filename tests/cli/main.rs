@@ -709,3 +709,34 @@ fn schema_usage_errors() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("no class `Nope`"), "{}", r.stderr);
 }
+
+#[test]
+fn migration_files_named_in_dols_toml_feed_check_and_schema() {
+    let source: &[u8] = br#"import { DurableObject } from "cloudflare:workers";
+export class Store extends DurableObject {
+  posts() { return this.ctx.storage.sql.exec("SELECT id, titel FROM posts").toArray(); }
+}
+export default { fetch() { return new Response("ok"); } };
+"#;
+    let p = Project::new(&[
+        ("wrangler.jsonc", br#"{ "name": "app", "main": "src/index.ts", "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "STORE", "class_name": "Store" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Store"] }] }"#),
+        ("src/index.ts", source),
+        ("drizzle/0000_init.sql", b"CREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT);\n"),
+        ("drizzle/0001_tags.sql", b"ALTER TABLE posts ADD COLUMN tags TEXT;\nDROP TABLE nope;\n"),
+        // A D1 database's migrations: not named, so never read.
+        ("migrations/0001_d1.sql", b"CREATE TABLE d1 (id);\nCREATE TABLE d1 (id);\n"),
+        ("dols.toml", b"[sql]\nmigrations = [\"drizzle\"]\n"),
+    ]);
+    let r = p.run(&["check"]);
+    assert_eq!(r.code, 1, "stdout: {}\nstderr: {}", r.stdout, r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", r.stdout);
+    assert!(lines[0].starts_with("drizzle/0001_tags.sql:2:1: error[sql-ddl-failed]"), "{}", r.stdout);
+    assert!(lines[1].starts_with("src/index.ts:3:58: error[sql-unknown-column]") && lines[1].contains("(id, title, tags)"), "{}", r.stdout);
+    let r = p.run(&["schema"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("CREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT, tags TEXT)"), "{}", r.stdout);
+    assert!(!r.stdout.contains("d1"), "{}", r.stdout);
+}

@@ -110,6 +110,8 @@ pub(crate) fn pass_diagnostics(a: &Analysis, path: &Path, pass: Pass) -> Vec<Dia
         (Pass::Checks, Some(crate::File::Config(_))) => crate::checks::config_checks(a, path),
         (Pass::Checks, Some(crate::File::Source(_))) => crate::checks::source_checks(a, path),
         (Pass::Sql, Some(crate::File::Source(_))) => crate::sql::diagnostics(a, path),
+        (Pass::Sql, Some(crate::File::Sql(_))) => crate::sql::script_diagnostics(a, path),
+        (Pass::Checks, Some(crate::File::Settings(_))) => crate::sql::migration_setting_checks(a, path),
         (Pass::Lints, Some(crate::File::Config(_))) => crate::lints::lint_config(a, path),
         (Pass::Lints, Some(crate::File::Source(_))) => crate::lints::lint_file(a, path),
         _ => Vec::new(),

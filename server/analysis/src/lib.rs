@@ -46,6 +46,8 @@ pub enum FileKind {
     Config(ConfigFormat),
     /// `dols.toml`: dols's own project settings.
     Settings,
+    /// A `.sql` file: schema statements when `[sql] migrations` names it, else unread.
+    Sql,
 }
 
 impl FileKind {
@@ -58,6 +60,9 @@ impl FileKind {
             return Some(FileKind::Config(f));
         }
         let ext = path.extension()?.to_str()?;
+        if ext.eq_ignore_ascii_case("sql") {
+            return Some(FileKind::Sql);
+        }
         SourceKind::from_extension(ext).map(FileKind::Source)
     }
 }
@@ -103,11 +108,20 @@ pub struct SettingsFile {
     pub settings: Arc<settings::Settings>,
 }
 
+/// A `.sql` file, split into statements.
+#[derive(Clone)]
+pub struct SqlFile {
+    pub text: Arc<str>,
+    pub line_index: Arc<LineIndex>,
+    pub(crate) script: Arc<sql::Script>,
+}
+
 #[derive(Clone)]
 pub enum File {
     Source(SourceFile),
     Config(ConfigFile),
     Settings(SettingsFile),
+    Sql(SqlFile),
 }
 
 impl File {
@@ -116,6 +130,7 @@ impl File {
             File::Source(s) => &s.text,
             File::Config(c) => &c.text,
             File::Settings(s) => &s.text,
+            File::Sql(s) => &s.text,
         }
     }
     pub fn line_index(&self) -> &LineIndex {
@@ -123,6 +138,7 @@ impl File {
             File::Source(s) => &s.line_index,
             File::Config(c) => &c.line_index,
             File::Settings(s) => &s.line_index,
+            File::Sql(s) => &s.line_index,
         }
     }
 }
@@ -196,6 +212,7 @@ impl Analysis {
             }
             FileKind::Config(format) => File::Config(make_config(format, text)),
             FileKind::Settings => File::Settings(make_settings(text)),
+            FileKind::Sql => File::Sql(make_sql(path, text)),
         };
         self.files.insert(path.to_path_buf(), file);
         self.revisions.insert(path.to_path_buf(), next_revision());
@@ -267,6 +284,15 @@ impl Analysis {
                     text.replace_range(e.range.as_range(), &e.new_text);
                 }
                 File::Settings(make_settings(text))
+            }
+            File::Sql(_) => {
+                for e in edits {
+                    if !valid(&text, e) {
+                        return false;
+                    }
+                    text.replace_range(e.range.as_range(), &e.new_text);
+                }
+                File::Sql(make_sql(path, text))
             }
         };
         self.files.insert(path.to_path_buf(), new_file);
@@ -352,6 +378,74 @@ impl Analysis {
         match self.settings_for(path) {
             Some(s) => s.settings.sql.merged(&self.sql_overrides),
             None => (*self.sql_overrides).clone(),
+        }
+    }
+
+    /// The `[sql] migrations` entries that apply at a path, each with the directory its path
+    /// is relative to: the nearest `dols.toml`'s, then the editor's (relative to the project).
+    pub(crate) fn migration_sources(&self, path: &Path) -> Vec<(PathBuf, settings::MigrationSource)> {
+        let mut out = Vec::new();
+        let file_dir = path.ancestors().skip(1).find_map(|dir| match self.files.get(&dir.join(settings::SETTINGS_FILE_NAME))? {
+            File::Settings(s) => Some((dir, s)),
+            _ => None,
+        });
+        if let Some((dir, s)) = file_dir {
+            out.extend(s.settings.sql.migrations.iter().map(|m| (dir.to_path_buf(), m.clone())));
+        }
+        if !self.sql_overrides.migrations.is_empty() {
+            let base = self.projects.for_file(path).map(|p| p.root.clone()).or(file_dir.map(|(d, _)| d.to_path_buf()));
+            if let Some(base) = base {
+                for m in &self.sql_overrides.migrations {
+                    if !out.iter().any(|(d, o)| *d == base && o == m) {
+                        out.push((base.clone(), m.clone()));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The `.sql` files one migrations entry names, in the order they run: a file itself; a
+    /// folder's `.sql` files by name; a glob's matches by path.
+    pub(crate) fn migration_files(&self, base: &Path, source: &settings::MigrationSource) -> Vec<PathBuf> {
+        let rel = source.path.trim_start_matches("./");
+        let sql_files = || self.files.iter().filter(|(_, f)| matches!(f, File::Sql(_))).map(|(p, _)| p);
+        if rel.contains(['*', '?']) {
+            let mut out: Vec<PathBuf> = sql_files()
+                .filter(|p| p.strip_prefix(base).is_ok_and(|r| settings::glob_matches(rel, &r.to_string_lossy().replace('\\', "/"))))
+                .cloned()
+                .collect();
+            out.sort();
+            return out;
+        }
+        let target = base.join(rel.trim_end_matches('/'));
+        if matches!(self.files.get(&target), Some(File::Sql(_))) {
+            return vec![target];
+        }
+        // BTreeMap order is path order, which within one folder is name order.
+        sql_files().filter(|p| p.parent() == Some(target.as_path())).cloned().collect()
+    }
+
+    /// The `.sql` files replayed before a class's own schema statements (`None`: code outside
+    /// classes), in order, without repeats.
+    pub(crate) fn migrations_for(&self, path: &Path, class: Option<&str>) -> Vec<PathBuf> {
+        let mut out: Vec<PathBuf> = Vec::new();
+        for (base, source) in self.migration_sources(path) {
+            if source.applies_to(class) {
+                for f in self.migration_files(&base, &source) {
+                    if !out.contains(&f) {
+                        out.push(f);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    pub(crate) fn sql_file(&self, path: &Path) -> Option<&SqlFile> {
+        match self.files.get(path)? {
+            File::Sql(s) => Some(s),
+            _ => None,
         }
     }
 
@@ -477,6 +571,12 @@ fn reuse_model(old: &SourceFile, edited: &Tree, new: &Tree, edit: &TextEdit) -> 
     #[cfg(test)]
     tests::MODELS_REUSED.with(|n| n.set(n.get() + 1));
     Some(Arc::new(old.model.shifted(edit.range.end, delta)))
+}
+
+fn make_sql(path: &Path, text: String) -> SqlFile {
+    let script = Arc::new(sql::read_script(path, &text));
+    let line_index = Arc::new(LineIndex::new(&text));
+    SqlFile { text: text.into(), line_index, script }
 }
 
 fn make_settings(text: String) -> SettingsFile {

@@ -141,7 +141,8 @@ impl Layout {
         let mut h = FxHasher::default();
         self.text_context.hash(&mut h);
         for (p, rev) in a.revisions() {
-            if p != path {
+            // `.sql` files change schemas, never what a segment finds.
+            if p != path && !p.extension().is_some_and(|e| e.eq_ignore_ascii_case("sql")) {
                 (p, rev).hash(&mut h);
             }
         }

@@ -9,6 +9,8 @@
 //! exclude = ["test/**", "**/*.spec.ts"]   # files whose SQL is not checked
 //! tags = ["db.sql"]                      # tagged templates whose `${}` become bindings
 //! wrappers = ["this.query"]              # calls that run `(query, ...bindings)` like `exec`
+//! migrations = ["migrations", { path = "sql/chat", classes = ["ChatRoom"] }]
+//!                                        # `.sql` files replayed before each class's own DDL
 //!
 //! [test]
 //! allow_fetch = ["api.example.com"]      # hosts `dols test` may send requests to
@@ -83,6 +85,26 @@ pub struct SqlSettings {
     /// Functions and methods called like `exec`: the query first, then its bindings, as
     /// written at the call (`runQuery`, `this.query`).
     pub wrappers: Vec<String>,
+    /// `.sql` files whose schema statements run before a class's own: migration files that
+    /// the class's code applies (a migrations library, a build step), in order.
+    pub migrations: Vec<MigrationSource>,
+}
+
+/// One `[sql] migrations` entry.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct MigrationSource {
+    /// A folder (its `.sql` files, in name order), a `.sql` file, or a glob of `.sql` files
+    /// (in path order), relative to the directory of the `dols.toml` (from the editor: to the
+    /// project's directory).
+    pub path: String,
+    /// The classes it applies to; empty for every class of the project.
+    pub classes: Vec<String>,
+}
+
+impl MigrationSource {
+    pub fn applies_to(&self, class: Option<&str>) -> bool {
+        self.classes.is_empty() || class.is_some_and(|c| self.classes.iter().any(|x| x == c))
+    }
 }
 
 impl SqlSettings {
@@ -93,16 +115,23 @@ impl SqlSettings {
             out.extend(b.iter().filter(|x| !a.contains(x)).cloned());
             out
         };
-        SqlSettings { exclude: join(&self.exclude, &other.exclude), tags: join(&self.tags, &other.tags), wrappers: join(&self.wrappers, &other.wrappers) }
+        let mut migrations = self.migrations.clone();
+        migrations.extend(other.migrations.iter().filter(|m| !self.migrations.contains(m)).cloned());
+        SqlSettings {
+            exclude: join(&self.exclude, &other.exclude),
+            tags: join(&self.tags, &other.tags),
+            wrappers: join(&self.wrappers, &other.wrappers),
+            migrations,
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.exclude.is_empty() && self.tags.is_empty() && self.wrappers.is_empty()
+        self.exclude.is_empty() && self.tags.is_empty() && self.wrappers.is_empty() && self.migrations.is_empty()
     }
 }
 
 const SECTIONS: &[&str] = &["lint", "sql", "test"];
-const SQL_KEYS: &[&str] = &["exclude", "tags", "wrappers"];
+const SQL_KEYS: &[&str] = &["exclude", "tags", "wrappers", "migrations"];
 const TEST_KEYS: &[&str] = &["allow_fetch"];
 
 /// Reads a `dols.toml`. Never fails: a broken file yields the entries that could be read.
@@ -165,6 +194,14 @@ fn read_sql(table: &toml::Table, spans: &BTreeMap<String, TextRange>, out: &mut 
             out.problems.push((range, Severity::Warning, format!("Unknown key `{key}` in `[sql]` (known: {}).", SQL_KEYS.join(", "))));
             continue;
         }
+        if key == "migrations" {
+            match value.as_array().map(|items| items.iter().map(migration_from_toml).collect::<Result<Vec<_>, String>>()) {
+                Some(Ok(list)) => out.sql.migrations = list,
+                Some(Err(problem)) => out.problems.push((range, Severity::Error, problem)),
+                None => out.problems.push((range, Severity::Error, MIGRATIONS_SHAPE.to_string())),
+            }
+            continue;
+        }
         let list: Option<Vec<String>> = value.as_array().and_then(|items| items.iter().map(|v| v.as_str().map(str::to_string)).collect());
         let Some(list) = list else {
             out.problems.push((range, Severity::Error, format!("`{key}` must be a list of strings (`{key} = [\"…\"]`).")));
@@ -177,6 +214,30 @@ fn read_sql(table: &toml::Table, spans: &BTreeMap<String, TextRange>, out: &mut 
             _ => out.sql.wrappers = list,
         }
     }
+}
+
+const MIGRATIONS_SHAPE: &str =
+    "`migrations` must be a list of paths or tables (`migrations = [\"migrations\", { path = \"sql/chat\", classes = [\"ChatRoom\"] }]`).";
+
+/// One `migrations` entry: a path, or `{ path = "…", classes = ["…"] }` (`class = "…"` for one).
+fn migration_from_toml(v: &toml::Value) -> Result<MigrationSource, String> {
+    if let Some(path) = v.as_str() {
+        return Ok(MigrationSource { path: path.to_string(), classes: Vec::new() });
+    }
+    let table = v.as_table().ok_or_else(|| MIGRATIONS_SHAPE.to_string())?;
+    if let Some(k) = table.keys().find(|k| !["path", "classes", "class"].contains(&k.as_str())) {
+        return Err(format!("Unknown key `{k}` in a `migrations` entry (known: path, classes, class)."));
+    }
+    let path = table.get("path").and_then(|p| p.as_str()).ok_or_else(|| "A `migrations` entry needs a `path` (a folder, a `.sql` file or a glob).".to_string())?;
+    let mut classes = Vec::new();
+    if let Some(c) = table.get("class") {
+        classes.push(c.as_str().ok_or_else(|| "`class` must be a class name.".to_string())?.to_string());
+    }
+    if let Some(list) = table.get("classes") {
+        let names: Option<Vec<String>> = list.as_array().and_then(|l| l.iter().map(|c| c.as_str().map(str::to_string)).collect());
+        classes.extend(names.ok_or_else(|| "`classes` must be a list of class names.".to_string())?);
+    }
+    Ok(MigrationSource { path: path.to_string(), classes })
 }
 
 /// Checks the shape of `[test]` (what `dols test` reads): known keys, lists of strings.
@@ -198,8 +259,9 @@ pub(crate) fn compact(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-/// Reads the editor's SQL settings: `{ "exclude": [...], "tags": [...], "wrappers": [...] }`
-/// (the value of `dols.sql`). Entries that are not strings are skipped.
+/// Reads the editor's SQL settings: `{ "exclude": [...], "tags": [...], "wrappers": [...],
+/// "migrations": ["folder", { "path": "…", "classes": [...] }] }` (the value of `dols.sql`).
+/// Entries of the wrong shape are skipped.
 pub fn sql_settings_from_json(value: &serde_json::Value) -> SqlSettings {
     let list = |key: &str, raw: bool| -> Vec<String> {
         value
@@ -208,7 +270,27 @@ pub fn sql_settings_from_json(value: &serde_json::Value) -> SqlSettings {
             .map(|items| items.iter().filter_map(|v| v.as_str()).map(|s| if raw { s.to_string() } else { compact(s) }).filter(|s| !s.is_empty()).collect())
             .unwrap_or_default()
     };
-    SqlSettings { exclude: list("exclude", true), tags: list("tags", false), wrappers: list("wrappers", false) }
+    let migrations = value
+        .get("migrations")
+        .and_then(|v| v.as_array())
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|v| match v {
+                    serde_json::Value::String(path) => Some(MigrationSource { path: path.clone(), classes: Vec::new() }),
+                    serde_json::Value::Object(o) => {
+                        let path = o.get("path")?.as_str()?.to_string();
+                        let mut classes: Vec<String> = o.get("class").and_then(|c| c.as_str()).map(str::to_string).into_iter().collect();
+                        classes.extend(o.get("classes").and_then(|c| c.as_array()).into_iter().flatten().filter_map(|c| c.as_str()).map(str::to_string));
+                        Some(MigrationSource { path, classes })
+                    }
+                    _ => None,
+                })
+                .filter(|m| !m.path.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    SqlSettings { exclude: list("exclude", true), tags: list("tags", false), wrappers: list("wrappers", false), migrations }
 }
 
 /// Whether `rel` (a `/`-separated path relative to the glob's base) matches `glob`: `*` and
@@ -334,6 +416,30 @@ mod tests {
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems[0].1.contains("must be a list of strings"), "{problems:?}");
         assert_eq!(problems[1].0, "allow = []");
+    }
+
+    #[test]
+    fn migrations_are_paths_or_tables() {
+        let s = parse_settings("[sql]\nmigrations = [\"migrations\", { path = \"sql/chat\", classes = [\"ChatRoom\", \"Lobby\"] }, { path = \"x.sql\", class = \"Store\" }]\n");
+        assert!(s.problems.is_empty(), "{:?}", s.problems);
+        let got: Vec<(&str, Vec<&str>)> = s.sql.migrations.iter().map(|m| (m.path.as_str(), m.classes.iter().map(String::as_str).collect())).collect();
+        assert_eq!(got, [("migrations", vec![]), ("sql/chat", vec!["ChatRoom", "Lobby"]), ("x.sql", vec!["Store"])]);
+        assert!(s.sql.migrations[1].applies_to(Some("Lobby")) && !s.sql.migrations[1].applies_to(Some("Store")) && !s.sql.migrations[1].applies_to(None));
+        assert!(s.sql.migrations[0].applies_to(None));
+        for (text, problem) in [
+            ("[sql]\nmigrations = \"migrations\"\n", "must be a list of paths or tables"),
+            ("[sql]\nmigrations = [{ classes = [\"A\"] }]\n", "needs a `path`"),
+            ("[sql]\nmigrations = [{ path = \"m\", folder = \"x\" }]\n", "Unknown key `folder`"),
+            ("[sql]\nmigrations = [{ path = \"m\", classes = \"A\" }]\n", "`classes` must be a list"),
+        ] {
+            let s = parse_settings(text);
+            assert_eq!(s.problems.len(), 1, "{text}: {:?}", s.problems);
+            assert!(s.problems[0].2.contains(problem), "{text}: {:?}", s.problems);
+            assert_eq!(&text[s.problems[0].0.as_range()], text.lines().nth(1).unwrap());
+        }
+        let json = serde_json::json!({ "migrations": ["migrations", { "path": "sql/chat", "class": "ChatRoom" }, 3, { "classes": [] }] });
+        let from_editor = sql_settings_from_json(&json);
+        assert_eq!(from_editor.migrations, [MigrationSource { path: "migrations".into(), classes: vec![] }, MigrationSource { path: "sql/chat".into(), classes: vec!["ChatRoom".into()] }]);
     }
 
     #[test]

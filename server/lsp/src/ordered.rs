@@ -197,6 +197,7 @@ fn initialized(shared: &Shared) {
                 watcher("**/*.{ts,tsx,mts,cts,js,mjs,cjs,jsx}"),
                 watcher("**/wrangler.{json,jsonc,toml}"),
                 watcher("**/dols.toml"),
+                watcher("**/*.sql"),
             ]
             .into_iter()
             .chain(dols_vfs::install_marker_globs().iter().map(|g| watcher(g)))

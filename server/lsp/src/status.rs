@@ -133,6 +133,9 @@ fn loaded_files(analysis: &Analysis) -> String {
                 File::Settings(_) => {
                     let _ = writeln!(out, "- settings `{}`", path.display());
                 }
+                File::Sql(s) => {
+                    let _ = writeln!(out, "- SQL `{}` ({} bytes)", path.display(), s.text.len());
+                }
             }
         }
         out.push('\n');

@@ -461,7 +461,8 @@ struct DdlSource {
 
 struct ClassDdl {
     ddl: Vec<String>,
-    sources: Vec<DdlSource>,
+    /// For each statement of `ddl`: where it is written, when that is in the project.
+    sources: Vec<Option<DdlSource>>,
     complete: bool,
 }
 
@@ -471,8 +472,11 @@ fn class_ddl(a: &Analysis, infer: &Infer<'_>, file: &FileSql, class: Option<&str
     let sources = plan
         .ddl_source
         .iter()
-        .filter_map(|(path, _, ix)| {
-            let f = if *path == file.path { file } else { others.get(path)? };
+        .map(|at| {
+            let (path, f, ix) = match at.as_ref()? {
+                super::DdlAt::Code(path, ix) => (path, if *path == file.path { file } else { others.get(path)? }, ix),
+                super::DdlAt::Script(path, ix) => (path, &a.sql_file(path)?.script.0, ix),
+            };
             let stmt = f.stmts.get(*ix)?;
             let (sql, tokens) = f.texts.get(stmt.site)?.as_ref()?;
             Some(DdlSource { file: path.clone(), sql: sql.clone(), tokens: tokens.clone(), span: stmt.span })
@@ -842,7 +846,7 @@ fn declaration(schema: &Schema, ddl: &ClassDdl, target: &Target) -> Option<NavTa
     // The statement that brought the name in, then earlier ones (a renamed table keeps the
     // columns its CREATE declared).
     for k in (0..=stmt_ix.min(ddl.sources.len().saturating_sub(1))).rev() {
-        let src = ddl.sources.get(k)?;
+        let Some(src) = ddl.sources.get(k)?.as_ref() else { break };
         let p = Parsed::new(&src.sql.text, &src.tokens, src.span);
         let hit = (0..p.toks.len()).find(|&i| {
             let Some(name) = p.ident(i) else { return false };
@@ -939,7 +943,7 @@ pub(crate) fn references(a: &Analysis, path: &Path, offset: usize, include_decla
         }
     }
     // Schema statements elsewhere (module-level helpers, base classes).
-    for src in &ddl.sources {
+    for src in ddl.sources.iter().flatten() {
         scan(&src.file, &src.sql, &src.tokens, src.span);
     }
     if !include_declaration

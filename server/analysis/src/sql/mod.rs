@@ -446,16 +446,155 @@ struct ClassPlan {
     ddl: Vec<String>,
     /// For each DDL statement: where it is in this file (site, span), when it is.
     ddl_origin: Vec<Option<(usize, usize)>>,
-    /// For each DDL statement: its file, site and statement there (in this file or a base
-    /// class's), for navigation.
-    ddl_source: Vec<(PathBuf, usize, usize)>,
+    /// For each DDL statement: where it is written (`None` for an installed package's), for
+    /// navigation.
+    ddl_source: Vec<Option<DdlAt>>,
     complete: bool,
     /// Some statement creates a table, view or virtual table.
     creates: bool,
+    /// Migration files named in the settings apply: the user says where the schema comes
+    /// from, so code that is handed the storage is taken to be what applies them.
+    migrations: bool,
+}
+
+/// Where a schema statement is written.
+#[derive(Clone, Debug)]
+enum DdlAt {
+    /// An `exec` call: the file (this one or a base class's) and the statement's index there.
+    Code(PathBuf, usize),
+    /// A `.sql` migration file and the statement's index in it.
+    Script(PathBuf, usize),
 }
 
 pub(crate) fn diagnostics(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
     check_file(a, path, None)
+}
+
+/// A `.sql` file read as one known query: its statements, with positions in the file.
+pub(crate) struct Script(FileSql);
+
+pub(crate) fn read_script(path: &Path, text: &str) -> Script {
+    let mut sql = SqlText { text: text.to_string(), spans: Vec::with_capacity(text.len()) };
+    sql.spans.extend((0..text.len() as u32).map(|i| (i, i + 1)));
+    let tokens = lex::tokenize(&sql.text);
+    let split = lex::split(&sql.text, &tokens);
+    let n = split.statements.len();
+    let stmts = split
+        .statements
+        .iter()
+        .enumerate()
+        .map(|(k, span)| {
+            let code = lex::code_tokens(&tokens, *span);
+            let verb = lex::verb(&sql.text, &code);
+            let (prepared, params_unknown) = blank_limit_tail(&sql.text, *span, &code);
+            Stmt { site: 0, span: *span, prepared, params_unknown, verb, is_last: k + 1 == n }
+        })
+        .collect();
+    Script(FileSql {
+        path: path.to_path_buf(),
+        sites: Vec::new(),
+        stmts,
+        texts: vec![Some((sql, Arc::new(tokens)))],
+        empties: Vec::new(),
+        site_stmts: Vec::new(),
+        module_functions: Vec::new(),
+    })
+}
+
+impl Script {
+    /// The schema statements (CREATE, ALTER, DROP), with their index among all statements.
+    fn ddl(&self) -> impl Iterator<Item = (usize, &Stmt)> {
+        self.0.stmts.iter().enumerate().filter(|(_, s)| lex::is_ddl_verb(&s.verb))
+    }
+}
+
+/// Replays the migration files that apply to `class` up to `upto`, and adds the failures of
+/// `upto`'s own statements.
+fn script_failures(a: &Analysis, upto: &Path, class: Option<&str>, out: &mut Vec<Diagnostic>) {
+    let files = a.migrations_for(upto, class);
+    let Some(end) = files.iter().position(|f| f == upto) else { return };
+    let mut ddl: Vec<String> = Vec::new();
+    let mut mine: Vec<Option<usize>> = Vec::new();
+    for f in &files[..=end] {
+        let Some(file) = a.sql_file(f) else { continue };
+        for (ix, st) in file.script.ddl() {
+            ddl.push(st.prepared.clone());
+            mine.push((f == upto).then_some(ix));
+        }
+    }
+    let Some(here) = a.sql_file(upto) else { return };
+    let id = (upto.to_path_buf(), class.unwrap_or_default().to_string());
+    let result = a.sql.check(&id, &ddl, &[]);
+    let ctx = Ctx { path: upto, file: &here.script.0, facts: &result.facts, complete: true, class };
+    // After one statement fails, later failures of that kind may only echo it.
+    let mut echoes = false;
+    for (outcome, ix) in result.ddl.iter().zip(&mine) {
+        let Outcome::Err(e) = outcome else { continue };
+        let follows = e.denial.is_none() && !is_syntax(&e.message) && is_state_dependent(&e.message);
+        let seen_before = echoes;
+        echoes |= follows;
+        if let Some(ix) = ix {
+            let stmt = &here.script.0.stmts[*ix];
+            // In code a failure may hang on which branch ran first; a migration file runs
+            // after the same files every time, so a first failure is real.
+            if follows && seen_before {
+                continue;
+            }
+            if follows {
+                let range = e.offset.map_or_else(|| ctx.stmt_range(stmt), |o| ctx.offset_range(stmt, o));
+                out.push(ctx.diag(range, DDL_FAILED, format!("This schema statement fails: `{}`, after the migration files before it. Fix the statement or the order of the files.", e.message)));
+            } else {
+                out.extend(ctx.ddl_error(stmt, e, false));
+            }
+        }
+    }
+}
+
+/// In a `dols.toml`: each `[sql] migrations` entry that names no `.sql` file.
+pub(crate) fn migration_setting_checks(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
+    let Some(crate::File::Settings(s)) = a.file(path) else { return Vec::new() };
+    let Some(dir) = path.parent() else { return Vec::new() };
+    let text = &*s.text;
+    let key = text.find("migrations").unwrap_or(0);
+    s.settings
+        .sql
+        .migrations
+        .iter()
+        .filter(|m| a.migration_files(dir, m).is_empty())
+        .map(|m| {
+            let range = ["\"", "'"]
+                .iter()
+                .find_map(|q| text[key..].find(&format!("{q}{}{q}", m.path)).map(|at| TextRange::new(key + at, key + at + m.path.len() + 2)))
+                .unwrap_or_else(|| TextRange::new(key, key + "migrations".len().min(text.len() - key)));
+            Diagnostic::new(
+                path,
+                range,
+                Severity::Warning,
+                crate::settings::SETTINGS_INVALID,
+                format!("`{}` names no `.sql` file, so no schema is read from it. The path is relative to this file's folder: a folder (its `.sql` files run in name order), a `.sql` file, or a glob.", m.path),
+            )
+        })
+        .collect()
+}
+
+/// The diagnostics of a `.sql` file: when `[sql] migrations` names it, the schema statements
+/// that fail, replayed after the files before it (once for the entries of every class, once
+/// for each class that has entries of its own). A file no entry names is not read: it may
+/// be a D1 database's migration, or anything else.
+pub(crate) fn script_diagnostics(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
+    let sources = a.migration_sources(path);
+    let mut classes: Vec<Option<&str>> = vec![None];
+    for (_, source) in &sources {
+        classes.extend(source.classes.iter().map(|c| Some(c.as_str())));
+    }
+    classes.dedup();
+    let mut out = Vec::new();
+    for class in classes.iter().copied().collect::<std::collections::BTreeSet<_>>() {
+        script_failures(a, path, class, &mut out);
+    }
+    out.sort_by(|x, y| x.range.cmp(&y.range).then(x.code.cmp(y.code)));
+    out.dedup_by(|x, y| x.range == y.range && x.code == y.code);
+    out
 }
 
 /// Code actions over `range` that are not fixes of a diagnostic: "Add the row type" on an
@@ -568,6 +707,7 @@ fn check_file(a: &Analysis, path: &Path, mut assists: Option<(TextRange, &mut Ve
         // matters only where completeness decides a report: a failed query, a `"word"` read
         // as a string, a row type.
         if complete
+            && !plan.migrations
             && let Some(name) = class.as_deref()
             && (result.queries.iter().any(|o| matches!(o, Outcome::Err(_) | Outcome::Ok { quoted_string: Some(_), .. }))
                 || site_ids.iter().any(|&i| file.sites[i].row.is_some()))
@@ -630,7 +770,7 @@ fn class_plan(
     class: Option<&str>,
     other_files: &mut HashMap<PathBuf, FileSql>,
 ) -> ClassPlan {
-    let mut plan = ClassPlan { ddl: Vec::new(), ddl_origin: Vec::new(), ddl_source: Vec::new(), complete: true, creates: false };
+    let mut plan = ClassPlan { ddl: Vec::new(), ddl_origin: Vec::new(), ddl_source: Vec::new(), complete: true, creates: false, migrations: false };
     let mut chain: Vec<ClassKey> = Vec::new();
     match class {
         Some(name) => {
@@ -647,6 +787,7 @@ fn class_plan(
                         plan.creates |= stmt.trim_start().get(..6).is_some_and(|w| w.eq_ignore_ascii_case("CREATE"));
                         plan.ddl.push(stmt.clone());
                         plan.ddl_origin.push(None);
+                        plan.ddl_source.push(None);
                     }
                 }
             } else if !(kind == DoKind::Extends || (kind == DoKind::Legacy && !unseen_base)) {
@@ -659,6 +800,17 @@ fn class_plan(
             }
         }
         None => plan.complete = false,
+    }
+    // Migration files named in the settings run before the class's own statements.
+    for f in a.migrations_for(&file.path, class) {
+        let Some(script) = a.sql_file(&f) else { continue };
+        plan.migrations = true;
+        for (ix, st) in script.script.ddl() {
+            plan.creates |= st.verb == "CREATE";
+            plan.ddl.push(st.prepared.clone());
+            plan.ddl_origin.push(None);
+            plan.ddl_source.push(Some(DdlAt::Script(f.clone(), ix)));
+        }
     }
     // Deepest base first, then the class; module-level helpers of each file in source order
     // among that file's class code.
@@ -729,7 +881,7 @@ fn add_ddl(plan: &mut ClassPlan, f: &FileSql, is_here: bool, wanted: impl Fn(&Ex
                 plan.creates |= st.verb == "CREATE";
                 plan.ddl.push(st.prepared.clone());
                 plan.ddl_origin.push(is_here.then_some((i, ix)));
-                plan.ddl_source.push((f.path.clone(), i, ix));
+                plan.ddl_source.push(Some(DdlAt::Code(f.path.clone(), ix)));
             }
         }
     }
@@ -918,6 +1070,13 @@ impl Ctx<'_> {
     }
 
     fn class_label(&self) -> String {
+        if self.file.sites.is_empty() && self.file.texts.len() == 1 {
+            // A migration file.
+            return match self.class {
+                Some(c) => format!("`{c}`"),
+                None => "every class that replays this file".to_string(),
+            };
+        }
         match self.class {
             Some(c) => format!("`{c}`"),
             None => "this module".to_string(),

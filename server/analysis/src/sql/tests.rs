@@ -1257,3 +1257,115 @@ fn spliced_request_values_and_unknown_sources() {
         .collect();
     assert_eq!(got, ["${q}", "${body.name.trim()}", "${JSON.stringify(body)}"]);
 }
+
+#[test]
+fn migration_files_named_in_the_settings_are_replayed_before_the_class() {
+    // A class whose tables come only from `.sql` files that a migrations library applies.
+    let src = r#"import { DurableObject } from "cloudflare:workers";
+import { migrate } from "./migrate";
+export class Store extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.blockConcurrencyWhile(async () => migrate(ctx.storage));
+    ctx.storage.sql.exec("CREATE INDEX IF NOT EXISTS users_email ON users(email)");
+  }
+  byEmail(email: string) { return this.ctx.storage.sql.exec("SELECT id, name, nickname FROM users WHERE email = ?", email).one(); }
+  posts() { return this.ctx.storage.sql.exec("SELECT id, titel FROM posts").toArray(); }
+}
+"#;
+    let first = "-- first\nCREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT);\n--> statement-breakpoint\nCREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT, author INTEGER REFERENCES users(id));\n";
+    // Drizzle's way of changing a table: build a new one, copy, drop, rename.
+    let second = "PRAGMA foreign_keys=OFF;\nCREATE TABLE `__new_users` (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT, nickname TEXT);\nINSERT INTO `__new_users`(id, name, email) SELECT id, name, email FROM `users`;\nDROP TABLE `users`;\nALTER TABLE `__new_users` RENAME TO `users`;\nPRAGMA foreign_keys=ON;\n";
+    // Not named in the settings: a D1 database's migration, never read.
+    let d1 = "CREATE TABLE accounts (id INTEGER PRIMARY KEY);\nCREATE TABLE accounts (id INTEGER PRIMARY KEY);\n";
+    let files = [
+        (INDEX, src),
+        ("/w/drizzle/0001_second.sql", second),
+        ("/w/drizzle/0000_first.sql", first),
+        ("/w/migrations/0001_d1.sql", d1),
+        ("/w/dols.toml", "[sql]\nmigrations = [\"drizzle\"]\n"),
+    ];
+    let a = with_files(&files);
+    expect![[r#"
+        10  |   posts() { return this.ctx.storage.sql.exec("SELECT id, titel FROM posts").toArray(); }
+            |                                                          ^^^^^ error[sql-unknown-column] No column `titel` in `posts` (id, title, author): fix the name, or add the column (ALTER TABLE … ADD COLUMN) in the schema code.
+    "#]]
+    .assert_eq(&render(&a));
+    assert!(a.diagnostics(Path::new("/w/migrations/0001_d1.sql")).is_empty());
+    assert!(a.diagnostics(Path::new("/w/drizzle/0000_first.sql")).is_empty());
+    assert!(a.diagnostics(Path::new("/w/dols.toml")).is_empty(), "{:?}", a.diagnostics(Path::new("/w/dols.toml")));
+
+    // Navigation reaches the migration files.
+    let at = |needle: &str| src.find(needle).unwrap() + 1;
+    let targets = a.definition(Path::new(INDEX), at("nickname FROM"));
+    assert_eq!(targets.len(), 1);
+    assert_eq!(targets[0].file, Path::new("/w/drizzle/0001_second.sql"));
+    assert_eq!(&second[targets[0].focus.as_range()], "nickname");
+    let targets = a.definition(Path::new(INDEX), at("posts\")"));
+    assert_eq!((targets[0].file.as_path(), &first[targets[0].focus.as_range()]), (Path::new("/w/drizzle/0000_first.sql"), "posts"));
+    let refs = a.references(Path::new(INDEX), at("users WHERE"), true);
+    assert!(refs.iter().any(|(f, _)| f.ends_with("0000_first.sql")) && refs.iter().any(|(f, _)| f.ends_with("0001_second.sql")), "{refs:?}");
+    let hover = a.hover(Path::new(INDEX), at("titel")).map(|h| h.markdown);
+    assert!(a.hover(Path::new(INDEX), at("posts\")")).unwrap().markdown.contains("title"), "{hover:?}");
+
+    // Without the entry the tables are unknown to us, and nothing is reported.
+    let without: Vec<(&str, &str)> = files.iter().copied().filter(|(p, _)| !p.ends_with("dols.toml")).collect();
+    assert_eq!(render(&with_files(&without)), "no diagnostics\n");
+
+    // A failing statement in a migration file is reported in that file, at its place.
+    let broken = second.replace("DROP TABLE `users`", "DROP TABLE `user`");
+    let mut a = with_files(&files);
+    a.set_file(Path::new("/w/drizzle/0001_second.sql"), broken);
+    expect![[r#"
+        4   | DROP TABLE `user`;
+            | ^^^^^^^^^^^^^^^^^ error[sql-ddl-failed] This schema statement fails: `no such table: user`, after the migration files before it. Fix the statement or the order of the files.
+    "#]]
+    .assert_eq(&render_diagnostics(&a, Path::new("/w/drizzle/0001_second.sql"), |_| true, "no diagnostics"));
+    // A syntax error there leaves the class's schema unknown: its queries stay silent.
+    let mut a = with_files(&files);
+    a.set_file(Path::new("/w/drizzle/0000_first.sql"), first.replace("title TEXT,", "title TEXT,,"));
+    assert!(render_diagnostics(&a, Path::new("/w/drizzle/0000_first.sql"), |_| true, "").contains("error[sql-syntax]"));
+    assert_eq!(render(&a), "no diagnostics\n");
+
+    // An entry that names no file is reported in the settings.
+    let a = with_files(&[(INDEX, src), ("/w/dols.toml", "[sql]\nmigrations = [\"drizzle\"]\n")]);
+    expect![[r#"
+        2   | migrations = ["drizzle"]
+            |               ^^^^^^^^^ warning[settings-invalid] `drizzle` names no `.sql` file, so no schema is read from it. The path is relative to this file's folder: a folder (its `.sql` files run in name order), a `.sql` file, or a glob.
+    "#]]
+    .assert_eq(&render_diagnostics(&a, Path::new("/w/dols.toml"), |_| true, "no diagnostics"));
+}
+
+#[test]
+fn migration_entries_can_name_their_classes_and_come_from_the_editor() {
+    let wrangler = r#"{
+  "name": "app", "main": "src/index.ts", "compatibility_date": "2026-11-01",
+  "durable_objects": { "bindings": [{ "name": "A", "class_name": "Chat" }, { "name": "B", "class_name": "Lobby" }] },
+  "migrations": [{ "tag": "v1", "new_sqlite_classes": ["Chat", "Lobby"] }]
+}"#;
+    let src = r#"import { DurableObject } from "cloudflare:workers";
+export class Chat extends DurableObject {
+  list() { return this.ctx.storage.sql.exec("SELECT body FROM messages").toArray(); }
+}
+export class Lobby extends DurableObject {
+  list() { return this.ctx.storage.sql.exec("SELECT body FROM messages").toArray(); }
+}
+"#;
+    let mut a = Analysis::new();
+    a.set_file(Path::new("/w/wrangler.jsonc"), wrangler.to_string());
+    a.set_file(Path::new(INDEX), src.to_string());
+    a.set_file(Path::new("/w/sql/chat.sql"), "CREATE TABLE messages (id INTEGER PRIMARY KEY, body TEXT);".to_string());
+    a.set_file(Path::new("/w/sql/lobby.sql"), "CREATE TABLE rooms (id INTEGER PRIMARY KEY);\nCREATE TABLE messages (id INTEGER PRIMARY KEY, text TEXT);".to_string());
+    a.set_sql_overrides(crate::settings::SqlSettings {
+        migrations: vec![
+            crate::settings::MigrationSource { path: "sql/chat.sql".into(), classes: vec!["Chat".into()] },
+            crate::settings::MigrationSource { path: "sql/lobby.sql".into(), classes: vec!["Lobby".into()] },
+        ],
+        ..Default::default()
+    });
+    expect![[r#"
+        6   |   list() { return this.ctx.storage.sql.exec("SELECT body FROM messages").toArray(); }
+            |                                                     ^^^^ error[sql-unknown-column] No column `body` in `messages` (id, text): fix the name, or add the column (ALTER TABLE … ADD COLUMN) in the schema code.
+    "#]]
+    .assert_eq(&render(&a));
+}
