@@ -494,10 +494,11 @@ impl Layout {
             match look {
                 Look::Everything => return None,
                 Look::Words(words) => {
-                    // A word may end past its range's end only where the next range begins.
-                    let tail = &bytes[r.start..];
+                    // A word that starts in the range may end in the next one; the search
+                    // stops there (searching on to the file's end made the search quadratic).
                     for w in words.iter().filter(|w| !w.is_empty()) {
-                        hits.extend(memchr::memmem::find_iter(tail, w.as_bytes()).take_while(|&i| i < part.len()).map(|i| r.start + i));
+                        let tail = &bytes[r.start..(r.end + w.len() - 1).min(bytes.len())];
+                        hits.extend(memchr::memmem::find_iter(tail, w.as_bytes()).map(|i| r.start + i));
                     }
                 }
                 Look::Calls => hits.extend(memchr::memchr2_iter(b'(', b'`', part).map(|i| r.start + i)),

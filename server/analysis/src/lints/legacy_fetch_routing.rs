@@ -29,12 +29,13 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
     if !(rpc_flag || (date.len() == 10 && date.as_str() >= RPC_FROM)) {
         return;
     }
+    // Reported while linting the handler's own body.
+    let Some(segment) = cx.segment else { return };
     let root = cx.infer.src.tree.root_node();
     let mut found = Vec::new();
-    for class in &cx.infer.src.model.classes {
-        let Some(m) = class.methods.iter().find(|m| m.name == "fetch" && !m.is_static) else { continue };
-        // Reported while linting the handler's own body.
-        if m.body.is_none() || cx.segment != m.body {
+    for class in cx.infer.src.model.classes.iter().filter(|c| c.range.start <= segment.start && segment.end <= c.range.end) {
+        let Some(m) = class.methods.iter().find(|m| m.body == Some(segment)) else { continue };
+        if m.name != "fetch" || m.is_static {
             continue;
         }
         let key = ClassKey { file: cx.infer.path.to_path_buf(), name: class.name.clone() };

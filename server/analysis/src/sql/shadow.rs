@@ -238,6 +238,38 @@ const MATH_FUNCTIONS: &[(&str, i32)] = &[
     ("trunc", 1),
 ];
 
+/// Whether a schema statement may add, remove or change a table, view or column: not an
+/// index or a trigger, after which the tables need not be read again.
+fn changes_tables(stmt: &str) -> bool {
+    let mut rest = stmt;
+    let mut words: Vec<&str> = Vec::with_capacity(3);
+    while words.len() < 3 {
+        rest = rest.trim_start();
+        if let Some(r) = rest.strip_prefix("--") {
+            rest = r.find('\n').map_or("", |i| &r[i..]);
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            rest = r.find("*/").map_or("", |i| &r[i + 2..]);
+        } else {
+            let end = rest.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(rest.len());
+            if end == 0 {
+                break;
+            }
+            words.push(&rest[..end]);
+            rest = &rest[end..];
+        }
+    }
+    let is = |i: usize, w: &str| words.get(i).is_some_and(|x| x.eq_ignore_ascii_case(w));
+    let object = if is(0, "CREATE") {
+        // CREATE [UNIQUE] INDEX, CREATE [TEMP|TEMPORARY] TRIGGER
+        if is(1, "UNIQUE") || is(1, "TEMP") || is(1, "TEMPORARY") { 2 } else { 1 }
+    } else if is(0, "DROP") {
+        1
+    } else {
+        return true;
+    };
+    !(is(object, "INDEX") || is(object, "TRIGGER"))
+}
+
 impl ShadowDb {
     fn build(key: u64, ddl: &[String]) -> Option<ShadowDb> {
         let mut conn = Connection::open_in_memory().ok()?;
@@ -249,7 +281,7 @@ impl ShadowDb {
         let mut known = HashMap::new();
         for (i, stmt) in ddl.iter().enumerate() {
             let outcome = db.run_ddl(stmt);
-            if matches!(outcome, Outcome::Ok { .. }) {
+            if matches!(outcome, Outcome::Ok { .. }) && changes_tables(stmt) {
                 // What this statement brought in: tables created or renamed, columns added.
                 for (table, columns, before) in db.record_schema(&mut facts, &mut known) {
                     let had = |c: &str| before.as_ref().is_some_and(|b| b.iter().any(|x| x.eq_ignore_ascii_case(c)));
@@ -566,6 +598,26 @@ fn configure(conn: &mut Connection, auth: &Arc<Mutex<AuthState>>, ops: &Arc<Atom
 /// The PRAGMA allowlist (sql-rules §3).
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn indexes_and_triggers_change_no_table() {
+        for (stmt, changes) in [
+            ("CREATE TABLE t (a)", true),
+            ("  -- note\n CREATE INDEX i ON t(a)", false),
+            ("/* x */ create unique index i ON t(a)", false),
+            ("CREATE TEMP TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END", false),
+            ("CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END", false),
+            ("DROP INDEX i", false),
+            ("DROP TRIGGER IF EXISTS tr", false),
+            ("DROP TABLE t", true),
+            ("DROP VIEW v", true),
+            ("ALTER TABLE t ADD COLUMN b", true),
+            ("CREATE VIRTUAL TABLE f USING fts5(x)", true),
+            ("CREATE TEMP VIEW v AS SELECT 1", true),
+        ] {
+            assert_eq!(super::changes_tables(stmt), changes, "{stmt}");
+        }
+    }
+
     use super::*;
 
     /// What an outcome says about parameters and quoted strings.
