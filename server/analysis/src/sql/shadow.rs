@@ -591,11 +591,6 @@ fn configure(conn: &mut Connection, auth: &Arc<Mutex<AuthState>>, ops: &Arc<Atom
     Ok(())
 }
 
-/// `_cf_` names (case-insensitive) belong to the platform.
-
-
-
-/// The PRAGMA allowlist (sql-rules §3).
 #[cfg(test)]
 mod tests {
     #[test]
