@@ -10,6 +10,9 @@
 //!   `editors/nvim` with `require("dols").setup{}` and, through it, sees the diagnostic of a
 //!   broken query, completes inside a SQL string, hovers a column, and runs `:DolsSchema`,
 //!   `:DolsStatus` and `:DolsRestart`.
+//! - `lsp_config_and_lspconfig_definition`: `editors/nvim/lsp/dols.lua` through Neovim 0.11+'s
+//!   `vim.lsp.config`/`vim.lsp.enable` (`tests/nvim/lsp_config.lua`), and the root detection
+//!   of the nvim-lspconfig definition.
 //! - `injection_queries`: compiles the TypeScript and TSX parsers from the C source of the
 //!   `tree-sitter-typescript` crate this workspace builds with (found with `cargo metadata`)
 //!   and runs `tests/nvim/injections.lua`, which checks that Neovim's own injection machinery,
@@ -259,6 +262,56 @@ fn plugin_counter_project_on(nvim: &Nvim) {
     let after = r["restart"]["after"].as_array().cloned().unwrap_or_default();
     if before.len() != 1 || after.len() != 1 || before == after {
         fail("`:DolsRestart` did not replace the one client with a new one");
+    }
+}
+
+/// `editors/nvim/lsp/dols.lua` through `vim.lsp.config`/`vim.lsp.enable` (Neovim 0.11+), and
+/// the root detection of the nvim-lspconfig definition, on the counter example with a query
+/// broken so that a diagnostic shows.
+#[test]
+fn lsp_config_and_lspconfig_definition() {
+    let recent: Vec<Nvim> = nvims().into_iter().filter(|n| n.version >= (0, 11, 0)).collect();
+    if recent.is_empty() {
+        tool_missing("no Neovim 0.11 or later is listed in DOLS_NVIM (default `nvim`); vim.lsp.config needs one");
+        return;
+    }
+    let repo = repo_root();
+    for nvim in recent {
+        eprintln!("lsp_config: using {}", nvim.version_line);
+        let scratch = Scratch::new("lsp-config");
+        let project = scratch.path.join("project");
+        copy_dir(&repo.join("docs/examples/counter"), &project)
+            .unwrap_or_else(|e| panic!("copying the counter example: {e}"));
+        let index = project.join("src/index.ts");
+        let text = fs::read_to_string(&index).expect("the counter example has src/index.ts");
+        let broken = text.replacen("SELECT value FROM counter", "SELECT value FROM no_such_table", 1);
+        assert_ne!(broken, text, "the counter example no longer has the query this test breaks");
+        fs::write(&index, broken).expect("writing src/index.ts");
+
+        let (r, text) = run_script(
+            &nvim,
+            &scratch,
+            &repo.join("tests/nvim/lsp_config.lua"),
+            &project,
+            &[],
+            &[
+                ("DOLS_BIN", env!("CARGO_BIN_EXE_dols").into()),
+                ("DOLS_E2E_PROJECT", project.clone().into()),
+                ("DOLS_PLUGIN_DIR", repo.join("editors/nvim").into()),
+            ],
+        );
+        let report = || scratch.report();
+        let root = project.to_string_lossy().to_string();
+        assert_eq!(r["source_root"], root.as_str(), "vim.lsp.enable rooted dols elsewhere: {text}\n{}", report());
+        let codes = strings(&r["diagnostic_codes"], &text);
+        assert!(codes.contains(&"sql-unknown-table"), "no sql-unknown-table diagnostic: {text}\n{}", report());
+        assert_eq!(r["package_json_attached"], false, "dols attached to package.json: {text}");
+        let roots = &r["lspconfig_roots"];
+        assert_eq!(roots["src/index.ts"], root.as_str(), "lspconfig root of a source: {text}");
+        assert_eq!(roots["wrangler.jsonc"], root.as_str(), "lspconfig root of the config: {text}");
+        assert!(roots["package.json"].is_null(), "lspconfig took package.json: {text}");
+        assert!(roots["tsconfig.json"].is_null(), "lspconfig took tsconfig.json: {text}");
+        assert!(roots["../elsewhere.ts"].is_null(), "lspconfig found a root outside the project: {text}");
     }
 }
 

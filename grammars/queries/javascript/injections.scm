@@ -9,7 +9,8 @@
 ; one statement.
 
 ; The query passed to `exec` on a SQL handle: a variable named `sql` or any expression that
-; ends in `.sql` (`this.sql`, `ctx.storage.sql`, `this.ctx.storage.sql`).
+; ends in `.sql` (`this.sql`, `ctx.storage.sql`, `this.ctx.storage.sql`). The query is the
+; first argument; comments before it (`exec(/* sql */ "...")`) are passed over.
 (call_expression
   function: (member_expression
     object: [
@@ -19,6 +20,8 @@
     ]
     property: (property_identifier) @_method)
   arguments: (arguments
+    .
+    (comment)*
     .
     [
       (string)

@@ -60,13 +60,22 @@ function M.find_root(dir, markers)
   end
 end
 
+-- The extensions of the sources the server reads.
+local source_extensions = { ts = true, mts = true, cts = true, tsx = true, js = true, mjs = true, cjs = true, jsx = true }
+
 -- Whether dols serves the file at `path` with file type `filetype`: any source file, and among
--- data files only the wrangler config and `dols.toml`.
+-- data files only the wrangler config and `dols.toml`. Without a file type the name decides.
 function M.wants_file(path, filetype, markers)
   if path == nil or path == "" then
     return false
   end
-  if data_filetypes[filetype] or filetype == nil or filetype == "" then
+  if filetype == nil or filetype == "" then
+    if source_extensions[vim.fn.fnamemodify(path, ":e")] then
+      return true
+    end
+    filetype = "json" -- then only the config names below
+  end
+  if data_filetypes[filetype] then
     local name = basename(path)
     if name == M.settings_file then
       return true

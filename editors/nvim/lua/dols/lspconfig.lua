@@ -15,10 +15,8 @@ return {
     cmd = { "dols", "lsp" },
     filetypes = config.filetypes,
     root_dir = function(fname, bufnr)
-      local filetype = bufnr and vim.bo[bufnr].filetype or nil
-      if filetype == nil or filetype == "" then
-        filetype = vim.filetype and vim.filetype.match({ filename = fname }) or nil
-      end
+      -- Without a buffer, the file name decides (see config.wants_file).
+      local filetype = bufnr and vim.api.nvim_buf_is_valid(bufnr) and vim.bo[bufnr].filetype or nil
       return config.root_for_file(fname, filetype)
     end,
     single_file_support = false,
