@@ -7,7 +7,8 @@ local M = {}
 -- the project root the server is started in.
 M.root_markers = { "wrangler.jsonc", "wrangler.json", "wrangler.toml" }
 
--- Sources, the wrangler config (JSON, JSONC or TOML) and `dols.toml`.
+-- Sources, the wrangler config (JSON, JSONC or TOML), `dols.toml`, and `.sql` files (the
+-- server reads those that `[sql] migrations` names, so edits there re-check the queries).
 M.filetypes = {
   "typescript",
   "typescriptreact",
@@ -16,6 +17,7 @@ M.filetypes = {
   "json",
   "jsonc",
   "toml",
+  "sql",
 }
 
 -- Data file types: of these, only the wrangler config and `dols.toml` go to dols (not
@@ -61,7 +63,7 @@ function M.find_root(dir, markers)
 end
 
 -- The extensions of the sources the server reads.
-local source_extensions = { ts = true, mts = true, cts = true, tsx = true, js = true, mjs = true, cjs = true, jsx = true }
+local source_extensions = { ts = true, mts = true, cts = true, tsx = true, js = true, mjs = true, cjs = true, jsx = true, sql = true }
 
 -- Whether dols serves the file at `path` with file type `filetype`: any source file, and among
 -- data files only the wrangler config and `dols.toml`. Without a file type the name decides.
