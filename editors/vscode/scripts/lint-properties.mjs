@@ -1,13 +1,14 @@
 // The `dols.lint.<code>` settings for the output of `dols rules`: one line per rule,
-// `<code> <level> <description>`, separated by runs of spaces.
+// `<code> <level> <description>` separated by runs of spaces, then a blank line and a note.
 
 /** Levels a user can pick; "default" keeps the rule's own level (or the one in dols.toml). */
 export const LEVELS = ["default", "off", "hint", "info", "warning", "error"];
 
 export function parseRules(output) {
-  return output
-    .split("\n")
-    .map((line) => line.trim())
+  const lines = output.split("\n").map((line) => line.trim());
+  const end = lines.indexOf("", lines.findIndex((line) => line !== ""));
+  return lines
+    .slice(0, end < 0 ? lines.length : end)
     .filter((line) => line.length > 0)
     .map((line) => {
       const match = /^(\S+)\s+(\S+)\s+(.*)$/.exec(line);

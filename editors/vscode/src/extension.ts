@@ -10,7 +10,6 @@ import {
   LanguageClient,
   type LanguageClientOptions,
   type ServerOptions,
-  TransportKind,
 } from "vscode-languageclient/node";
 
 import { resolveBinary, type Resolution } from "./binary";
@@ -77,8 +76,9 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const serverOptions: ServerOptions = {
     command: found.path,
+    // No `transport`: the client would add `--stdio`, which `dols lsp` does not take
+    // (it always speaks over stdio).
     args: ["lsp"],
-    transport: TransportKind.stdio,
     options: cwd ? { cwd } : {},
   };
   const clientOptions: LanguageClientOptions = {
@@ -156,7 +156,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         await stopClient();
         await startClient(context);
       } else if (client?.isRunning()) {
-        await client.sendNotification(DidChangeConfigurationNotification.type, { settings: currentSettings() });
+        const settings = currentSettings();
+        output.info(`settings changed: ${JSON.stringify(settings)}`);
+        await client.sendNotification(DidChangeConfigurationNotification.type, { settings });
       }
     }),
   );

@@ -23,7 +23,7 @@ test("the store answers the text it was given, and says when it forgot", () => {
 });
 
 test("lint settings are made from the lines of `dols rules`", () => {
-  const output = "stub-call-not-awaited                  warning  A stub call whose promise is dropped.\nkv-backend-class   hint     A class on the key-value backend.\n";
+  const output = "stub-call-not-awaited                  warning  A stub call whose promise is dropped.\nkv-backend-class   hint     A class on the key-value backend.\n\nSet a level per rule in dols.toml.\n";
   assert.deepEqual(parseRules(output).map((r) => [r.code, r.level]), [
     ["stub-call-not-awaited", "warning"],
     ["kv-backend-class", "hint"],
