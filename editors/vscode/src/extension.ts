@@ -12,7 +12,7 @@ import {
   type ServerOptions,
 } from "vscode-languageclient/node";
 
-import { resolveBinary, type Resolution } from "./binary";
+import { resolveBinary, type Resolution, shippedBinary } from "./binary";
 import { isSchemaAnswer, SCHEME, SchemaStore, schemaPath } from "./schema";
 import { lintCodesOf, needsRestart, serverSettings } from "./settings";
 
@@ -40,6 +40,15 @@ function isExecutable(file: string): boolean {
 }
 
 function findBinary(context: vscode.ExtensionContext): Resolution {
+  // An archive tool may have dropped the shipped binary's executable bit.
+  const shipped = shippedBinary(context.extensionPath, process.platform);
+  if (process.platform !== "win32" && fs.existsSync(shipped) && !isExecutable(shipped)) {
+    try {
+      fs.chmodSync(shipped, 0o755);
+    } catch (e) {
+      output.appendLine(`cannot make ${shipped} executable: ${String(e)}`);
+    }
+  }
   const config = vscode.workspace.getConfiguration("dols");
   return resolveBinary({
     configured: config.get<string>("server.path") ?? "",
