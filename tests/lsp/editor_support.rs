@@ -92,11 +92,15 @@ fn has(list: &[String], want: &str) -> bool {
     list.iter().any(|l| l == want)
 }
 
+fn auto() -> Value {
+    json!({ "dols": { "completion": { "apiMembers": "auto" } } })
+}
+
 #[test]
 fn api_members_auto_follows_the_workers_types() {
     // No Workers types: TypeScript knows nothing of `ctx`, so dols lists every member.
     let ws = Workspace::new("api-members-auto").file("wrangler.jsonc", WRANGLER).file("src/index.ts", INDEX);
-    let mut s = Server::builder().root(&ws).dynamic_watchers().start();
+    let mut s = Server::builder().root(&ws).dynamic_watchers().init_options(auto()).start();
     let doc = s.open(&ws.path("src/index.ts"), INDEX);
     let mut version = 1;
     let before = lists(&mut s, &doc.uri, &mut version);
@@ -125,8 +129,22 @@ fn api_members_auto_follows_the_workers_types() {
     let never = lists(&mut s, &doc.uri, &mut version);
     assert!(never.storage.is_empty() && never.room.is_empty(), "{:?} {:?}", never.storage, never.room);
     assert_eq!(never.log, ["append"]);
-    s.notify("workspace/didChangeConfiguration", json!({ "settings": {} }));
+    s.notify("workspace/didChangeConfiguration", json!({ "settings": auto() }));
     assert_eq!(lists(&mut s, &doc.uri, &mut version).storage, before.storage, "back to auto, without types");
+}
+
+#[test]
+fn without_the_setting_every_member_is_listed() {
+    // A client that did not say it runs TypeScript beside dols (Neovim without a TypeScript
+    // server, say) gets every member, even in a project with the Workers types.
+    let ws = Workspace::new("api-members-unset")
+        .file("wrangler.jsonc", WRANGLER)
+        .file("src/index.ts", INDEX)
+        .file("worker-configuration.d.ts", "declare namespace Cloudflare { interface Env {} }\n");
+    let mut s = Server::builder().root(&ws).start();
+    let doc = s.open(&ws.path("src/index.ts"), INDEX);
+    let got = lists(&mut s, &doc.uri, &mut 1);
+    assert!(has(&got.storage, "setAlarm") && has(&got.room, "fetch"), "{:?} {:?}", got.storage, got.room);
 }
 
 #[test]
@@ -136,7 +154,7 @@ fn api_members_auto_reads_package_json_and_tsconfig() {
         ("tsconfig.json", r#"{ "compilerOptions": { "types": ["@cloudflare/workers-types"] } }"#),
     ] {
         let ws = Workspace::new("api-members-manifest").file("wrangler.jsonc", WRANGLER).file("src/index.ts", INDEX).file(file, text);
-        let mut s = Server::builder().root(&ws).start();
+        let mut s = Server::builder().root(&ws).init_options(auto()).start();
         let doc = s.open(&ws.path("src/index.ts"), INDEX);
         let got = lists(&mut s, &doc.uri, &mut 1);
         assert!(got.storage.is_empty(), "{file}: {:?}", got.storage);

@@ -1,6 +1,7 @@
 // The dols extension: starts `dols lsp` for the TypeScript and JavaScript files and the
 // wrangler configs of a workspace that holds a wrangler config, and adds its commands.
 
+import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as vscode from "vscode";
@@ -14,9 +15,11 @@ import {
 
 import { resolveBinary, type Resolution, shippedBinary } from "./binary";
 import { isSchemaAnswer, SCHEME, SchemaStore, schemaPath } from "./schema";
+import { LineSplitter, parseLogLine } from "./serverlog";
 import { lintCodesOf, needsRestart, serverSettings } from "./settings";
 
 let client: LanguageClient | undefined;
+let serverProcess: ChildProcess | undefined;
 let output: vscode.LogOutputChannel;
 
 /** The files dols analyses: sources, wrangler configs and dols.toml, on disk. */
@@ -83,12 +86,25 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   }
   output.appendLine(`starting ${found.path} lsp (found through ${found.source})`);
   const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  const serverOptions: ServerOptions = {
-    command: found.path,
-    // No `transport`: the client would add `--stdio`, which `dols lsp` does not take
-    // (it always speaks over stdio).
-    args: ["lsp"],
-    options: cwd ? { cwd } : {},
+  // The server is started here rather than by the client, so that its log (stderr) reaches
+  // the output channel line by line at each line's own level.
+  const serverOptions: ServerOptions = async () => {
+    const child = spawn(found.path, ["lsp"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
+    serverProcess = child;
+    const lines = new LineSplitter();
+    const log = (line: string) => {
+      const { level, message } = parseLogLine(line);
+      output[level](message);
+    };
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk: string) => lines.push(chunk).forEach(log));
+    child.stderr.on("end", () => lines.flush().forEach(log));
+    child.on("exit", (code, signal) => output.info(`dols lsp exited (${signal ?? `code ${code}`})`));
+    await new Promise<void>((resolve, reject) => {
+      child.once("spawn", resolve);
+      child.once("error", reject);
+    });
+    return { reader: child.stdout, writer: child.stdin };
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENTS,
@@ -108,9 +124,15 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
 
 async function stopClient(): Promise<void> {
   const running = client;
+  const child = serverProcess;
   client = undefined;
+  serverProcess = undefined;
   if (running) {
     await running.stop().catch((e: unknown) => output.appendLine(`stopping dols: ${String(e)}`));
+  }
+  // `exit` makes the server leave; one that did not is ended.
+  if (child && child.exitCode === null && child.signalCode === null) {
+    child.kill();
   }
 }
 

@@ -145,18 +145,24 @@ pub fn sql_settings(settings: &Value) -> dols_analysis::settings::SqlSettings {
 
 /// `dols.completion.apiMembers`: whether completion after `.` lists the Durable Objects API
 /// members that TypeScript's own completion lists too.
+///
+/// Only the client knows whether TypeScript's language service runs beside dols, so a client
+/// that does (the VS Code extension) sends "auto", its default. Without the setting the server
+/// lists every member, as for an editor without TypeScript.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ApiMembersSetting {
     /// As `Never` in a TypeScript or JavaScript file of a project with the Workers types,
     /// as `Always` elsewhere.
-    #[default]
     Auto,
+    /// Every member (also when the client did not send the setting).
+    #[default]
     Always,
     Never,
 }
 
 /// The `apiMembers` setting: `{ "dols": { "completion": { "apiMembers": "never" } } }`, the
-/// same without the `dols` wrapper, or with dotted keys. An unknown value means "auto".
+/// same without the `dols` wrapper, or with dotted keys. Absent means "always"; an unknown
+/// value is logged and read as "auto".
 pub fn api_members_setting(settings: &Value) -> ApiMembersSetting {
     let value = settings
         .pointer("/dols/completion/apiMembers")
@@ -164,9 +170,10 @@ pub fn api_members_setting(settings: &Value) -> ApiMembersSetting {
         .or_else(|| settings.get("dols.completion.apiMembers"))
         .or_else(|| settings.pointer("/completion/apiMembers"));
     match value.and_then(Value::as_str) {
+        None => ApiMembersSetting::Always,
         Some("always") => ApiMembersSetting::Always,
         Some("never") => ApiMembersSetting::Never,
-        Some("auto") | None => ApiMembersSetting::Auto,
+        Some("auto") => ApiMembersSetting::Auto,
         Some(other) => {
             log::warning!("dols.completion.apiMembers: unknown value {other:?} (expected auto, always or never); using auto");
             ApiMembersSetting::Auto
