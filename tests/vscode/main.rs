@@ -9,8 +9,8 @@
 //!   build, checks that the SQL of an `exec` string is coloured as SQL, and types into
 //!   `src/index.ts`: SQL completion inside a `sql.exec` string, the
 //!   diagnostic of a query with an unknown column, member completion where TypeScript lists
-//!   the members too (each member once by default, twice with `apiMembers` = "always"), and a
-//!   hover. It writes what it saw to a JSON file, checked here.
+//!   the members too (each member once by default, twice with `apiMembers` = "always"), a
+//!   hover, and the command that shows the shadow schema of the class under the cursor. It writes what it saw to a JSON file, checked here.
 //!
 //! - `sql_grammar_in_vscode_tokenizer`: tokenizes TypeScript with VS Code's own TextMate
 //!   engine and grammars (from the code-server installation) plus the extension's SQL
@@ -194,6 +194,8 @@ fn counter_project_in_code_server() {
     }
     let always = &result["members_always"][0];
     assert_eq!(always["rows"], 2, "with apiMembers = always both TypeScript and dols list the member: {always}");
+    let schema = result["schema"].as_str().unwrap_or_default();
+    assert!(schema.contains("-- Counter (src/index.ts)") && schema.contains("CREATE TABLE counter"), "the shadow schema document: {schema:?}");
     let hover = result["hover"].as_str().unwrap_or_default();
     assert!(hover.contains("SQLite-backed classes only"), "dols's hover on `kv` is missing: {hover:?}");
 }

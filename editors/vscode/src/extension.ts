@@ -187,9 +187,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         await stopClient();
         await startClient(context);
       } else if (client?.isRunning()) {
-        const settings = currentSettings();
-        output.info(`settings changed: ${JSON.stringify(settings)}`);
-        await client.sendNotification(DidChangeConfigurationNotification.type, { settings });
+        await client.sendNotification(DidChangeConfigurationNotification.type, { settings: currentSettings() });
       }
     }),
   );

@@ -367,6 +367,23 @@ async function main() {
     step("hover", hover.slice(0, 200));
     await screenshot(page, "vscode-hover.png");
     await page.keyboard.press("Escape");
+
+    // 5. The shadow schema of the class under the cursor (RateLimiter: no tables; then Counter).
+    await goToLineEnd(page, lineOf(text, "reset(): number {"));
+    await page.keyboard.press("Control+Shift+P");
+    const palette = page.locator(".quick-input-widget input");
+    await palette.waitFor({ state: "visible", timeout });
+    await palette.fill(">dols: Show Shadow Schema");
+    await waitFor("the command in the palette", async () => (await page.locator(".quick-input-list .monaco-list-row").count()) > 0);
+    await page.keyboard.press("Enter");
+    result.schema = await waitFor("the schema document", async () => {
+      // The schema opens beside the source: the view lines of the page hold both.
+      const lines = await page.locator(".view-line").allTextContents();
+      const joined = lines.map((l) => l.replace(/\u00a0/g, " ")).join("\n");
+      return joined.includes("-- Counter (src/index.ts)") ? joined.slice(joined.indexOf("-- Counter (src/index.ts)")) : null;
+    });
+    await screenshot(page, "vscode-schema.png");
+    step("shadow schema", result.schema.slice(0, 120));
   } catch (e) {
     result.error = e instanceof Error ? `${e.message}\n${e.stack}` : String(e);
     if (browser) {
