@@ -663,6 +663,30 @@ mod tests {
     }
 
     #[test]
+    fn api_members_setting_forms() {
+        use serde_json::json;
+        assert_eq!(api_members_setting(&Value::Null), ApiMembersSetting::Always, "no setting: every member");
+        assert_eq!(api_members_setting(&json!({ "dols": { "completion": { "apiMembers": "auto" } } })), ApiMembersSetting::Auto);
+        assert_eq!(api_members_setting(&json!({ "dols.completion": { "apiMembers": "never" } })), ApiMembersSetting::Never);
+        assert_eq!(api_members_setting(&json!({ "dols.completion.apiMembers": "always" })), ApiMembersSetting::Always);
+        assert_eq!(api_members_setting(&json!({ "completion": { "apiMembers": "never" } })), ApiMembersSetting::Never);
+        assert_eq!(api_members_setting(&json!({ "dols.completion.apiMembers": "sometimes" })), ApiMembersSetting::Auto);
+
+        // "auto" follows the project's Workers types, and only in sources.
+        let mut w = World::default();
+        w.analysis.set_file(Path::new("/w/wrangler.jsonc"), "{}".into());
+        w.analysis.set_file(Path::new("/w/src/index.ts"), "let x;".into());
+        w.settings = json!({ "dols": { "completion": { "apiMembers": "auto" } } });
+        w.workers_types = Arc::new(BTreeMap::from([(PathBuf::from("/w"), true)]));
+        use dols_analysis::ide::ApiMembers;
+        assert_eq!(w.api_members(Path::new("/w/src/index.ts")), ApiMembers::UnknownToTypeScript);
+        assert_eq!(w.api_members(Path::new("/w/wrangler.jsonc")), ApiMembers::All);
+        assert_eq!(w.api_members(Path::new("/elsewhere/a.ts")), ApiMembers::All);
+        w.workers_types = Arc::new(BTreeMap::from([(PathBuf::from("/w"), false)]));
+        assert_eq!(w.api_members(Path::new("/w/src/index.ts")), ApiMembers::All);
+    }
+
+    #[test]
     fn ignored_directories_match_the_loader() {
         assert!(in_ignored_dir(Path::new("node_modules/x/index.ts")));
         assert!(in_ignored_dir(Path::new("apps/a/.wrangler/tmp/bundle.js")));
