@@ -6,7 +6,7 @@ import { type BinaryInputs, expandConfigured, resolveBinary, shippedBinary } fro
 function inputs(executables: string[], over: Partial<BinaryInputs> = {}): BinaryInputs {
   return {
     configured: "",
-    workspaceFolder: "/work/app",
+    workspaceFolder: "/home/me/app",
     extensionPath: "/ext/dols-0.1.0",
     platform: "linux",
     searchPath: "/usr/local/bin:/usr/bin",
@@ -51,10 +51,10 @@ test("no binary anywhere: the message says how to fix it", () => {
 });
 
 test("the setting expands ~, ${workspaceFolder} and relative paths", () => {
-  const where = { workspaceFolder: "/work/app", home: "/home/me", platform: "linux" as const };
+  const where = { workspaceFolder: "/home/me/app", home: "/home/me", platform: "linux" as const };
   assert.equal(expandConfigured("~/.cargo/bin/dols", where), "/home/me/.cargo/bin/dols");
-  assert.equal(expandConfigured("${workspaceFolder}/target/release/dols", where), "/work/app/target/release/dols");
-  assert.equal(expandConfigured("target/debug/dols", where), "/work/app/target/debug/dols");
+  assert.equal(expandConfigured("${workspaceFolder}/target/release/dols", where), "/home/me/app/target/release/dols");
+  assert.equal(expandConfigured("target/debug/dols", where), "/home/me/app/target/debug/dols");
   assert.equal(expandConfigured(" /abs/dols ", where), "/abs/dols");
 });
 
