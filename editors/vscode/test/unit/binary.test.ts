@@ -39,7 +39,7 @@ test("PATH is searched in order, skipping empty entries", () => {
 test("a setting that names nothing is an error, not a silent fallback", () => {
   const found = resolveBinary(inputs(["/usr/bin/dols"], { configured: "bin/dols" }));
   assert.equal(found.ok, false);
-  assert.match(!found.ok ? found.message : "", /dols\.server\.path names \/work\/app\/bin\/dols/);
+  assert.match(!found.ok ? found.message : "", /dols\.server\.path names \/home\/me\/app\/bin\/dols/);
 });
 
 test("no binary anywhere: the message says how to fix it", () => {
