@@ -1,5 +1,6 @@
 //! End-to-end tests of `dols lsp`: the real binary, spoken to over its stdio.
 
+mod editor_support;
 mod features;
 mod support;
 

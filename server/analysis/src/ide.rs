@@ -41,6 +41,23 @@ pub struct CompletionItem {
     pub sort_text: Option<String>,
 }
 
+/// Which members of the Durable Objects API completion after `.` offers.
+///
+/// An editor may run dols beside TypeScript's own language service, which already lists the
+/// members of every receiver it can type (with the Workers types installed: `ctx`, `storage`,
+/// `sql`, `kv`, namespaces, stubs of a typed namespace, a typed `env`). Offering them again
+/// would show each member twice in one list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ApiMembers {
+    /// Every member dols knows (the behaviour of an editor without TypeScript).
+    #[default]
+    All,
+    /// Only what TypeScript cannot know: the RPC methods of a stub whose class no `Env`
+    /// declaration names, and the bindings of the wrangler config that no `Env` declares.
+    /// Completion inside SQL strings and configs and the class-body snippets are unchanged.
+    UnknownToTypeScript,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hover {
     pub range: TextRange,
@@ -186,7 +203,7 @@ fn member_access_at<'t>(root: Node<'t>, text: &str, offset: usize) -> Option<(No
     Some((recv, TextRange::new(start, offset)))
 }
 
-pub(crate) fn completion(a: &Analysis, path: &Path, offset: usize) -> Vec<CompletionItem> {
+pub(crate) fn completion(a: &Analysis, path: &Path, offset: usize, members: ApiMembers) -> Vec<CompletionItem> {
     let Some(infer) = Infer::new(a, path) else { return Vec::new() };
     let text = infer.text();
     if offset > text.len() || !text.is_char_boundary(offset) {
@@ -198,7 +215,7 @@ pub(crate) fn completion(a: &Analysis, path: &Path, offset: usize) -> Vec<Comple
     let root = infer.src.tree.root_node();
     if let Some((recv, replace)) = member_access_at(root, text, offset) {
         if let Some(ty) = infer.type_of(recv) {
-            return member_items(&infer, &ty, replace);
+            return member_items(&infer, &ty, replace, members);
         }
         return Vec::new();
     }
@@ -227,30 +244,65 @@ fn catalog_items(receiver: &Receiver, replace: TextRange, include_experimental: 
         .collect()
 }
 
-fn member_items(infer: &Infer<'_>, ty: &Ty, replace: TextRange) -> Vec<CompletionItem> {
+fn member_items(infer: &Infer<'_>, ty: &Ty, replace: TextRange, members: ApiMembers) -> Vec<CompletionItem> {
     let cat = catalog();
     let experimental = experimental_enabled(infer);
+    let all = members == ApiMembers::All;
     match ty {
-        Ty::Api(r) => cat.receiver(r).map(|r| catalog_items(r, replace, experimental, &[])).unwrap_or_default(),
-        Ty::Namespace(_) => cat.receiver(NAMESPACE).map(|r| catalog_items(r, replace, experimental, &[])).unwrap_or_default(),
+        Ty::Api(r) if all => cat.receiver(r).map(|r| catalog_items(r, replace, experimental, &[])).unwrap_or_default(),
+        Ty::Namespace(_) if all => cat.receiver(NAMESPACE).map(|r| catalog_items(r, replace, experimental, &[])).unwrap_or_default(),
+        Ty::Api(_) | Ty::Namespace(_) => Vec::new(),
         Ty::Stub(class) => {
             let mut items = Vec::new();
             let mut own: Vec<String> = Vec::new();
-            if let Some(class) = class {
+            if let Some(class) = class.as_ref().filter(|c| all || !env_declares_class(infer, c)) {
                 for (key, m) in rpc_methods(infer, class) {
                     own.push(m.name.clone());
                     items.push(rpc_item(&key, m, replace));
                 }
             }
             let skip: Vec<&str> = own.iter().map(String::as_str).collect();
-            if let Some(r) = cat.receiver(STUB) {
+            if all && let Some(r) = cat.receiver(STUB) {
                 items.extend(catalog_items(r, replace, experimental, &skip));
             }
             items
         }
-        Ty::Env => env_items(infer, replace),
+        Ty::Env => {
+            let mut items = env_items(infer, replace);
+            if !all {
+                let declared = env_declared_names(infer);
+                items.retain(|i| !declared.contains(&i.label.as_str()));
+            }
+            items
+        }
         Ty::ApiArray(_) | Ty::Instance(_) => Vec::new(),
     }
+}
+
+/// The `Env` interfaces of the project (its own, or the one `wrangler types` writes to
+/// `worker-configuration.d.ts`): what TypeScript knows of `env`.
+fn env_interfaces<'a>(infer: &Infer<'a>) -> Vec<(&'a Path, &'a crate::model::InterfaceInfo)> {
+    infer
+        .project_models()
+        .into_iter()
+        .flat_map(|(path, model)| model.interfaces.iter().filter(|i| i.name == "Env").map(move |i| (path, i)))
+        .collect()
+}
+
+/// The members some `Env` interface of the project declares.
+fn env_declared_names<'a>(infer: &Infer<'a>) -> Vec<&'a str> {
+    env_interfaces(infer).into_iter().flat_map(|(_, i)| i.members.iter().map(|m| m.name.as_str())).collect()
+}
+
+/// Whether an `Env` interface types a binding as a namespace of `class`
+/// (`DurableObjectNamespace<Room>`): then TypeScript knows the RPC methods of its stubs.
+fn env_declares_class(infer: &Infer<'_>, class: &ClassKey) -> bool {
+    env_interfaces(infer).into_iter().any(|(path, i)| {
+        i.members.iter().any(|m| {
+            let ty = m.type_text.as_deref().and_then(|t| infer.type_from_annotation(t, path));
+            matches!(ty, Some(Ty::Namespace(Some(k))) if k.name == class.name)
+        })
+    })
 }
 
 /// The public methods a stub of `class` can call, nearest class first, without duplicates.

@@ -231,7 +231,7 @@ impl<'a> Infer<'a> {
         None
     }
 
-    fn project_models(&self) -> Vec<(&'a Path, &'a crate::model::FileModel)> {
+    pub(crate) fn project_models(&self) -> Vec<(&'a Path, &'a crate::model::FileModel)> {
         match self.project {
             Some(p) => p
                 .sources

@@ -507,7 +507,13 @@ impl Analysis {
 
     /// Completion items at a byte offset.
     pub fn completion(&self, path: &Path, offset: usize) -> Vec<CompletionItem> {
-        ide::completion(self, path, offset)
+        ide::completion(self, path, offset, ide::ApiMembers::All)
+    }
+
+    /// Completion items at a byte offset, with the members of the Durable Objects API after
+    /// `.` limited as `members` says (see [`ide::ApiMembers`]).
+    pub fn completion_with(&self, path: &Path, offset: usize, members: ide::ApiMembers) -> Vec<CompletionItem> {
+        ide::completion(self, path, offset, members)
     }
 
     pub fn hover(&self, path: &Path, offset: usize) -> Option<Hover> {
@@ -537,6 +543,12 @@ impl Analysis {
     /// The shadow schema of every class that has one.
     pub fn class_schemas(&self) -> Vec<ClassSchema> {
         sql::ide::class_schemas(self)
+    }
+
+    /// The shadow schema of the class at a byte offset: the class around it, else the file's
+    /// only class with a schema.
+    pub fn class_schema_at(&self, path: &Path, offset: usize) -> Option<ClassSchema> {
+        sql::ide::class_schema_at(self, path, offset)
     }
 
     /// Code actions over a range that do not fix a diagnostic (refactorings): for now, adding

@@ -107,14 +107,7 @@ pub fn run(args: &[String]) -> ExitCode {
                 if i > 0 {
                     out.push('\n');
                 }
-                out.push_str(&format!("-- {} ({})\n", s.class, shown(&s.file)));
-                if !s.complete {
-                    out.push_str("-- Part of this schema may come from code dols cannot see (a library base class, DDL built at run time).\n");
-                }
-                for o in &s.schema.objects {
-                    out.push_str(&reindent(&o.sql));
-                    out.push_str(";\n");
-                }
+                out.push_str(&s.to_sql(&shown(&s.file)));
             }
             print!("{out}");
         }
@@ -137,29 +130,4 @@ pub fn run(args: &[String]) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
-}
-
-/// A statement as SQLite stored it (with the indentation of the TypeScript around it),
-/// its continuation lines moved to a two-space indent.
-fn reindent(sql: &str) -> String {
-    let mut lines = sql.trim().lines();
-    let first = lines.next().unwrap_or_default().to_string();
-    let rest: Vec<&str> = lines.collect();
-    let common = rest
-        .iter()
-        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with(')'))
-        .map(|l| l.len() - l.trim_start().len())
-        .min()
-        .unwrap_or(0);
-    let mut out = first;
-    for l in rest {
-        let trimmed = l.trim_start();
-        let body = if trimmed.starts_with(')') { trimmed } else { l.get(common..).unwrap_or(trimmed) };
-        out.push('\n');
-        if !body.starts_with(')') {
-            out.push_str("  ");
-        }
-        out.push_str(body);
-    }
-    out
 }

@@ -27,7 +27,7 @@ fn locate(world: &World, pos: &lsp::TextDocumentPositionParams) -> Option<At> {
 
 pub fn completion(world: &World, params: lsp::CompletionParams) -> Option<lsp::CompletionResponse> {
     let at = locate(world, &params.text_document_position)?;
-    let items = world.analysis.completion(&at.path, at.offset);
+    let items = world.analysis.completion_with(&at.path, at.offset, world.api_members(&at.path));
     // A client that resolves items gets the documentation when it shows an item: a list of a
     // few hundred SQL names then costs a fraction to encode and send.
     let lazy = world.caps.resolve_documentation.then(|| serde_json::json!(world.completion_places.remember(params.text_document_position.clone())));
@@ -62,7 +62,7 @@ pub fn resolve_completion(world: &World, mut item: lsp::CompletionItem) -> lsp::
     let Some(data) = item.data.as_ref() else { return item };
     let place = data.as_u64().and_then(|id| world.completion_places.find(id));
     let Some(at) = place.as_ref().and_then(|p| locate(world, p)) else { return item };
-    let found = world.analysis.completion(&at.path, at.offset).into_iter().find(|c| c.label == item.label && Some(completion_kind(c.kind)) == item.kind);
+    let found = world.analysis.completion_with(&at.path, at.offset, world.api_members(&at.path)).into_iter().find(|c| c.label == item.label && Some(completion_kind(c.kind)) == item.kind);
     if let Some(doc) = found.and_then(|c| c.documentation) {
         item.documentation = Some(markdown_doc(doc));
     }
@@ -306,6 +306,45 @@ pub fn encode_tokens(rope: &Rope, tokens: &[dols_analysis::SqlToken], enc: Encod
         }
     }
     out
+}
+
+/// The commands `workspace/executeCommand` runs.
+pub const COMMANDS: [&str; 1] = [SHOW_SCHEMA];
+
+/// `dols.showSchema`, with the arguments `[uri, position]` (a `TextDocumentPositionParams`
+/// as one object also works): the shadow schema of the Durable Object class at that position
+/// as SQL, in the form `dols schema` prints. Answers `{ "class", "uri", "sql" }`, or `null`
+/// when no class is there.
+pub const SHOW_SCHEMA: &str = "dols.showSchema";
+
+pub fn execute_command(world: &World, params: lsp::ExecuteCommandParams) -> Result<Option<serde_json::Value>, String> {
+    match params.command.as_str() {
+        SHOW_SCHEMA => {
+            let place = position_argument(&params.arguments).ok_or_else(|| format!("{SHOW_SCHEMA} takes a document URI and a position"))?;
+            let Some(at) = locate(world, &place) else { return Ok(None) };
+            let Some(schema) = world.analysis.class_schema_at(&at.path, at.offset) else { return Ok(None) };
+            let root = world.analysis.projects().for_file(&at.path).map(|p| p.root.clone());
+            let shown = root.as_deref().and_then(|r| schema.file.strip_prefix(r).ok()).unwrap_or(&schema.file).display().to_string();
+            Ok(Some(serde_json::json!({
+                "class": schema.class,
+                "uri": world.uri(&schema.file).map(|u| u.as_str().to_string()),
+                "sql": schema.to_sql(&shown),
+            })))
+        }
+        other => Err(format!("unknown command `{other}` (dols runs {})", COMMANDS.join(", "))),
+    }
+}
+
+/// A document and position given as `[uri, position]` or as one `{ textDocument, position }`.
+fn position_argument(args: &[serde_json::Value]) -> Option<lsp::TextDocumentPositionParams> {
+    match args {
+        [one] => serde_json::from_value(one.clone()).ok(),
+        [uri, position] => Some(lsp::TextDocumentPositionParams {
+            text_document: lsp::TextDocumentIdentifier { uri: uri.as_str()?.parse().ok()? },
+            position: serde_json::from_value(position.clone()).ok()?,
+        }),
+        _ => None,
+    }
 }
 
 /// The texts of files, for converting ranges in files other than the one asked about.

@@ -201,6 +201,7 @@ fn initialized(shared: &Shared) {
             ]
             .into_iter()
             .chain(dols_vfs::install_marker_globs().iter().map(|g| watcher(g)))
+            .chain(dols_vfs::workers_types_globs().iter().map(|g| watcher(g)))
             .collect(),
         };
         let registration = lsp::Registration {

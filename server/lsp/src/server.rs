@@ -129,6 +129,10 @@ pub fn server_capabilities(enc: Encoding) -> lsp::ServerCapabilities {
             resolve_provider: Some(false),
             ..Default::default()
         })),
+        execute_command_provider: Some(lsp::ExecuteCommandOptions {
+            commands: features::COMMANDS.iter().map(|c| c.to_string()).collect(),
+            ..Default::default()
+        }),
         workspace: Some(lsp::WorkspaceServerCapabilities {
             workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {
                 supported: Some(true),
@@ -231,6 +235,16 @@ impl LanguageServer for Backend {
             features::semantic_tokens(&world, &params.text_document.uri, Some(params.range)).map(lsp::SemanticTokensRangeResult::Tokens)
         })
         .await
+    }
+
+    async fn execute_command(&self, params: lsp::ExecuteCommandParams) -> Result<Option<Value>> {
+        let world = self.snapshot();
+        let command = params.command.clone();
+        let answer = guard::compute("workspace/executeCommand", move || features::execute_command(&world, params)).await?;
+        answer.map_err(|message| {
+            log::warning!("workspace/executeCommand {command}: {message}");
+            tower_lsp_server::jsonrpc::Error::invalid_params(message)
+        })
     }
 
     async fn goto_definition(&self, params: lsp::GotoDefinitionParams) -> Result<Option<lsp::GotoDefinitionResponse>> {

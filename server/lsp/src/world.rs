@@ -4,7 +4,7 @@
 //! writer (the ordered notification path) changes it through `Arc::make_mut`, which copies
 //! only while a snapshot is still in use.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::path::{Path, PathBuf};
 
@@ -46,6 +46,9 @@ pub struct World {
     pub revision: u64,
     /// Shared by every snapshot (see [`CompletionPlaces`]).
     pub completion_places: Arc<CompletionPlaces>,
+    /// Whether TypeScript sees the Workers types in each project, by project root
+    /// (`dols_vfs::has_workers_types`), for `dols.completion.apiMembers` = "auto".
+    pub workers_types: Arc<BTreeMap<PathBuf, bool>>,
 }
 
 /// Where the last completion lists were asked for. An item sent without its documentation
@@ -92,6 +95,7 @@ impl Default for World {
             settings: Value::Null,
             revision: 0,
             completion_places: Arc::default(),
+            workers_types: Arc::default(),
         }
     }
 }
@@ -137,6 +141,44 @@ pub fn sql_settings(settings: &Value) -> dols_analysis::settings::SqlSettings {
         out = out.merged(&dols_analysis::settings::sql_settings_from_json(&Value::Object(dotted)));
     }
     out
+}
+
+/// `dols.completion.apiMembers`: whether completion after `.` lists the Durable Objects API
+/// members that TypeScript's own completion lists too.
+///
+/// Only the client knows whether TypeScript's language service runs beside dols, so a client
+/// that does (the VS Code extension) sends "auto", its default. Without the setting the server
+/// lists every member, as for an editor without TypeScript.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ApiMembersSetting {
+    /// As `Never` in a TypeScript or JavaScript file of a project with the Workers types,
+    /// as `Always` elsewhere.
+    Auto,
+    /// Every member (also when the client did not send the setting).
+    #[default]
+    Always,
+    Never,
+}
+
+/// The `apiMembers` setting: `{ "dols": { "completion": { "apiMembers": "never" } } }`, the
+/// same without the `dols` wrapper, or with dotted keys. Absent means "always"; an unknown
+/// value is logged and read as "auto".
+pub fn api_members_setting(settings: &Value) -> ApiMembersSetting {
+    let value = settings
+        .pointer("/dols/completion/apiMembers")
+        .or_else(|| settings.get("dols.completion").and_then(|c| c.get("apiMembers")))
+        .or_else(|| settings.get("dols.completion.apiMembers"))
+        .or_else(|| settings.pointer("/completion/apiMembers"));
+    match value.and_then(Value::as_str) {
+        None => ApiMembersSetting::Always,
+        Some("always") => ApiMembersSetting::Always,
+        Some("never") => ApiMembersSetting::Never,
+        Some("auto") => ApiMembersSetting::Auto,
+        Some(other) => {
+            log::warning!("dols.completion.apiMembers: unknown value {other:?} (expected auto, always or never); using auto");
+            ApiMembersSetting::Auto
+        }
+    }
 }
 
 /// The files a change touched, for deciding whose diagnostics to refresh.
@@ -221,7 +263,11 @@ impl World {
         } else {
             self.analysis.set_file(&path, doc.text);
         }
+        let is_config = matches!(FileKind::of(&path), Some(FileKind::Config(_)));
         self.docs.insert(path, document);
+        if is_config {
+            self.refresh_workers_types(false);
+        }
         Some(touched)
     }
 
@@ -274,6 +320,9 @@ impl World {
             }
             self.analysis.set_file(&path, text());
         }
+        if matches!(FileKind::of(&path), Some(FileKind::Config(_))) {
+            self.refresh_workers_types(false);
+        }
         Some(Touched {
             paths: touched_paths,
             keys_before,
@@ -311,6 +360,51 @@ impl World {
     }
 
     pub fn did_change_watched_files(&mut self, params: DidChangeWatchedFilesParams) -> Option<Touched> {
+        let types_changed = params.changes.iter().any(|c| uri_to_path(&c.uri).is_some_and(|p| dols_vfs::is_workers_types_marker(&p)));
+        let touched = self.apply_watched_files(params);
+        self.refresh_workers_types(types_changed);
+        touched
+    }
+
+    /// Works out again whether each project sees the Workers types: every project when
+    /// `all`, else only projects not seen before.
+    pub fn refresh_workers_types(&mut self, all: bool) {
+        let projects = self.analysis.projects();
+        let known = |root: &Path| !all && self.workers_types.contains_key(root);
+        if projects.list.iter().all(|p| known(&p.root)) && projects.list.len() == self.workers_types.len() {
+            return;
+        }
+        let mut map = BTreeMap::new();
+        for p in &projects.list {
+            let typed = match self.workers_types.get(&p.root) {
+                Some(&typed) if !all => typed,
+                _ => {
+                    let generated = p.sources.iter().any(|f| f.file_name().is_some_and(|n| n == dols_vfs::WORKERS_TYPES_FILE));
+                    let typed = generated || dols_vfs::has_workers_types(&p.root);
+                    log::debug!("{}: Workers types {}", p.root.display(), if typed { "found" } else { "not found" });
+                    typed
+                }
+            };
+            map.insert(p.root.clone(), typed);
+        }
+        self.workers_types = Arc::new(map);
+    }
+
+    /// How completion lists the API members in `path` (see [`ApiMembersSetting`]).
+    pub fn api_members(&self, path: &Path) -> dols_analysis::ide::ApiMembers {
+        use dols_analysis::ide::ApiMembers;
+        match api_members_setting(&self.settings) {
+            ApiMembersSetting::Always => ApiMembers::All,
+            ApiMembersSetting::Never => ApiMembers::UnknownToTypeScript,
+            ApiMembersSetting::Auto => {
+                let source = matches!(FileKind::of(path), Some(FileKind::Source(_)));
+                let typed = project_key(&self.analysis, path).is_some_and(|root| self.workers_types.get(&root).copied().unwrap_or(false));
+                if source && typed { ApiMembers::UnknownToTypeScript } else { ApiMembers::All }
+            }
+        }
+    }
+
+    fn apply_watched_files(&mut self, params: DidChangeWatchedFilesParams) -> Option<Touched> {
         // An install (a lock file or a schema package's manifest changed): the tables that
         // library base classes create are read again, and every file is checked again.
         if params.changes.iter().any(|c| uri_to_path(&c.uri).is_some_and(|p| dols_vfs::is_install_marker(&p))) {
@@ -319,7 +413,7 @@ impl World {
             let mut touched = self.touch(Vec::new());
             touched.everything = true;
             let rest = DidChangeWatchedFilesParams { changes: params.changes.into_iter().filter(|c| uri_to_path(&c.uri).is_none_or(|p| !dols_vfs::is_install_marker(&p))).collect() };
-            if let Some(more) = self.did_change_watched_files(rest) {
+            if let Some(more) = self.apply_watched_files(rest) {
                 touched.paths = more.paths;
                 touched.keys_before = more.keys_before;
             }
@@ -404,6 +498,7 @@ impl World {
             let Some(root) = uri_to_path(&folder.uri) else { continue };
             self.load_root(&root);
         }
+        self.refresh_workers_types(false);
         Some(touched)
     }
 
@@ -422,6 +517,7 @@ impl World {
             }
         }
         self.roots.push(root.to_path_buf());
+        self.refresh_workers_types(false);
         log::info!(
             "loaded {loaded} files under {} in {:?}",
             root.display(),
@@ -564,6 +660,30 @@ mod tests {
         assert!(w.did_change_configuration(serde_json::json!({ "dols.sql.wrappers": ["this.query"] })).is_some());
         assert_eq!(w.analysis.sql_overrides().wrappers, ["this.query"]);
         assert!(w.analysis.sql_overrides().tags.is_empty());
+    }
+
+    #[test]
+    fn api_members_setting_forms() {
+        use serde_json::json;
+        assert_eq!(api_members_setting(&Value::Null), ApiMembersSetting::Always, "no setting: every member");
+        assert_eq!(api_members_setting(&json!({ "dols": { "completion": { "apiMembers": "auto" } } })), ApiMembersSetting::Auto);
+        assert_eq!(api_members_setting(&json!({ "dols.completion": { "apiMembers": "never" } })), ApiMembersSetting::Never);
+        assert_eq!(api_members_setting(&json!({ "dols.completion.apiMembers": "always" })), ApiMembersSetting::Always);
+        assert_eq!(api_members_setting(&json!({ "completion": { "apiMembers": "never" } })), ApiMembersSetting::Never);
+        assert_eq!(api_members_setting(&json!({ "dols.completion.apiMembers": "sometimes" })), ApiMembersSetting::Auto);
+
+        // "auto" follows the project's Workers types, and only in sources.
+        let mut w = World::default();
+        w.analysis.set_file(Path::new("/w/wrangler.jsonc"), "{}".into());
+        w.analysis.set_file(Path::new("/w/src/index.ts"), "let x;".into());
+        w.settings = json!({ "dols": { "completion": { "apiMembers": "auto" } } });
+        w.workers_types = Arc::new(BTreeMap::from([(PathBuf::from("/w"), true)]));
+        use dols_analysis::ide::ApiMembers;
+        assert_eq!(w.api_members(Path::new("/w/src/index.ts")), ApiMembers::UnknownToTypeScript);
+        assert_eq!(w.api_members(Path::new("/w/wrangler.jsonc")), ApiMembers::All);
+        assert_eq!(w.api_members(Path::new("/elsewhere/a.ts")), ApiMembers::All);
+        w.workers_types = Arc::new(BTreeMap::from([(PathBuf::from("/w"), false)]));
+        assert_eq!(w.api_members(Path::new("/w/src/index.ts")), ApiMembers::All);
     }
 
     #[test]

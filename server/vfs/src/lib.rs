@@ -172,6 +172,52 @@ pub fn load_packages(analysis: &mut Analysis, root: &Path) -> usize {
     found
 }
 
+/// The npm package of the Workers runtime's type declarations.
+const WORKERS_TYPES_PACKAGE: &str = "@cloudflare/workers-types";
+
+/// The file `wrangler types` writes, which declares the runtime's types and the `Env` of the
+/// project.
+pub const WORKERS_TYPES_FILE: &str = "worker-configuration.d.ts";
+
+/// Whether TypeScript sees the Workers runtime's types in the project at `root` (the
+/// directory of a wrangler config): a `worker-configuration.d.ts` there, or the package
+/// `@cloudflare/workers-types` named by a `package.json` or `tsconfig.json`/`jsconfig.json`
+/// there or above, or installed in a `node_modules` there or above.
+pub fn has_workers_types(root: &Path) -> bool {
+    if root.join(WORKERS_TYPES_FILE).is_file() {
+        return true;
+    }
+    root.ancestors().any(|dir| {
+        let names_it = |file: &str| fs::read_to_string(dir.join(file)).is_ok_and(|text| text.contains(WORKERS_TYPES_PACKAGE));
+        dir.join("node_modules").join(WORKERS_TYPES_PACKAGE).join("package.json").is_file()
+            || names_it("package.json")
+            || names_it("tsconfig.json")
+            || names_it("jsconfig.json")
+    })
+}
+
+/// Whether a change to this file can change [`has_workers_types`].
+pub fn is_workers_types_marker(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return false };
+    match name {
+        WORKERS_TYPES_FILE | "tsconfig.json" | "jsconfig.json" => true,
+        "package.json" => {
+            !path.components().any(|c| c.as_os_str() == "node_modules")
+                || path.parent().is_some_and(|dir| dir.ends_with(Path::new("node_modules").join(WORKERS_TYPES_PACKAGE)))
+        }
+        _ => is_install_marker(path),
+    }
+}
+
+/// The globs that find [`is_workers_types_marker`] files (besides the sources and lock files
+/// watched anyway), for editors' file watchers.
+pub fn workers_types_globs() -> Vec<String> {
+    vec![
+        "**/{package.json,tsconfig.json,jsconfig.json}".to_string(),
+        format!("**/node_modules/{WORKERS_TYPES_PACKAGE}/package.json"),
+    ]
+}
+
 /// The directory of the nearest wrangler config at or above `start` (a file or directory).
 pub fn find_project_root(start: &Path) -> Option<PathBuf> {
     let mut dir = if start.is_dir() { Some(start) } else { start.parent() };
@@ -197,6 +243,34 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn workers_types_come_from_the_generated_file_a_manifest_or_node_modules() {
+        let base = std::env::temp_dir().join(format!("dols-vfs-types-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&base);
+        let root = base.join("app");
+        fs::create_dir_all(&root).unwrap();
+        fs::write(root.join("package.json"), r#"{ "devDependencies": { "wrangler": "4" } }"#).unwrap();
+        assert!(!has_workers_types(&root));
+        fs::write(root.join("tsconfig.json"), r#"{ "compilerOptions": { "types": ["@cloudflare/workers-types/2023-07-01"] } }"#).unwrap();
+        assert!(has_workers_types(&root));
+        fs::remove_file(root.join("tsconfig.json")).unwrap();
+        fs::write(root.join(WORKERS_TYPES_FILE), "interface Env {}").unwrap();
+        assert!(has_workers_types(&root));
+        fs::remove_file(root.join(WORKERS_TYPES_FILE)).unwrap();
+        // Hoisted into the node_modules of a monorepo's root.
+        let hoisted = base.join("node_modules/@cloudflare/workers-types");
+        fs::create_dir_all(&hoisted).unwrap();
+        fs::write(hoisted.join("package.json"), "{}").unwrap();
+        assert!(has_workers_types(&root));
+        fs::remove_dir_all(&base).unwrap();
+
+        assert!(is_workers_types_marker(Path::new("/w/package.json")));
+        assert!(is_workers_types_marker(Path::new("/w/node_modules/@cloudflare/workers-types/package.json")));
+        assert!(!is_workers_types_marker(Path::new("/w/node_modules/left-pad/package.json")));
+        assert!(is_workers_types_marker(Path::new("/w/worker-configuration.d.ts")));
+        assert!(!is_workers_types_marker(Path::new("/w/src/index.ts")));
+    }
 
     #[test]
     fn installed_packages_reach_the_analysis() {

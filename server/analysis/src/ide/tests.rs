@@ -523,3 +523,90 @@ fn legacy_module_style_classes() {
     let l = labels("export class Counter {\n  constructor(state, env) { this.state = state; }\n  async fetch(request) { this.state.storage.$0 }\n}");
     assert!(l.is_empty(), "{l:?}");
 }
+
+fn labels_beside_typescript(src: &str) -> Vec<String> {
+    let f = fixture(src);
+    f.analysis
+        .completion_with(&f.cursor_file, f.offset, crate::ide::ApiMembers::UnknownToTypeScript)
+        .into_iter()
+        .map(|i| i.label)
+        .collect()
+}
+
+#[test]
+fn beside_typescript_only_members_it_cannot_know() {
+    // `Env` types COUNTER with its class: TypeScript lists the API and the RPC methods itself.
+    let typed = |body: &str| {
+        let (in_class, in_fetch) = if body.starts_with("this.") { (body, "") } else { ("", body) };
+        with_counter(&format!(
+            r#"
+import {{ DurableObject }} from "cloudflare:workers";
+export interface Env {{ COUNTER: DurableObjectNamespace<Counter>; }}
+export class Counter extends DurableObject<Env> {{
+  async increment(): Promise<number> {{ return 1; }}
+  run() {{ {in_class} }}
+}}
+export default {{
+  async fetch(request: Request, env: Env) {{ const stub = env.COUNTER.getByName("a"); {in_fetch} }},
+}};
+"#
+        ))
+    };
+    for body in ["this.ctx.$0", "this.ctx.storage.$0", "this.ctx.storage.sql.$0", "this.ctx.storage.kv.$0", "env.COUNTER.$0", "stub.$0", "env.$0"] {
+        let all = labels(&typed(body));
+        assert!(!all.is_empty(), "`{body}`: nothing offered even with every member");
+        let beside = labels_beside_typescript(&typed(body));
+        assert!(beside.is_empty(), "`{body}`: TypeScript already offers {beside:?}");
+    }
+
+    // An `Env` without the class (a plain `DurableObjectNamespace`): the stub's RPC methods are
+    // dols's alone; its API members (`fetch`, `id`) are TypeScript's.
+    let untyped = with_counter(
+        r#"
+import { DurableObject } from "cloudflare:workers";
+export interface Env { COUNTER: DurableObjectNamespace; }
+export class Counter extends DurableObject<Env> { async increment(): Promise<number> { return 1; } }
+export default {
+  async fetch(request: Request, env: Env) { const stub = env.COUNTER.getByName("a"); await stub.$0 },
+};
+"#,
+    );
+    assert_eq!(labels_beside_typescript(&untyped), ["increment"]);
+    assert!(labels(&untyped).contains(&"fetch".to_string()));
+
+    // A binding of the wrangler config that `Env` does not declare (types not regenerated).
+    let stale = with_counter(
+        r#"
+interface Env { OTHER: KVNamespace; }
+export default { async fetch(request: Request, env: Env) { env.$0 } };
+"#,
+    );
+    assert_eq!(labels_beside_typescript(&stale), ["COUNTER"]);
+}
+
+#[test]
+fn beside_typescript_sql_and_snippets_stay() {
+    let src = with_counter(
+        r#"
+import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec("CREATE TABLE hits (n INTEGER)");
+  }
+  count() { return this.ctx.storage.sql.exec("SELECT $0 FROM hits"); }
+}
+"#,
+    );
+    assert!(labels_beside_typescript(&src).contains(&"n".to_string()));
+    let body = with_counter(
+        r#"
+import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+  $0
+}
+"#,
+    );
+    assert_eq!(labels_beside_typescript(&body), labels(&body));
+    assert!(!labels(&body).is_empty());
+}

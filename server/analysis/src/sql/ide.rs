@@ -1076,5 +1076,71 @@ pub(crate) fn class_schemas(a: &Analysis) -> Vec<ClassSchema> {
     out
 }
 
+/// The shadow schema of the class at `offset` in `path`: the class whose text holds it, else
+/// the file's only class that has a schema. A class without DDL gets an empty schema.
+pub(crate) fn class_schema_at(a: &Analysis, path: &Path, offset: usize) -> Option<ClassSchema> {
+    let infer = Infer::new(a, path)?;
+    let file = super::read_file(&infer);
+    let classes = &infer.src.model.classes;
+    let schema_of = |name: &str| {
+        let ddl = class_ddl(a, &infer, &file, Some(name));
+        let (schema, _) = a.sql.schema(&class_id(path, Some(name)), &ddl.ddl);
+        let complete = ddl.complete && !super::hands_out(&infer, &file).iter().any(|c| c == name);
+        (ddl.ddl.is_empty(), ClassSchema { file: path.to_path_buf(), class: name.to_string(), complete, schema })
+    };
+    if let Some(class) = classes.iter().find(|c| c.range.contains_inclusive(offset)) {
+        return Some(schema_of(&class.name).1);
+    }
+    let mut with_ddl = classes.iter().map(|c| schema_of(&c.name)).filter(|(empty, _)| !empty);
+    match (with_ddl.next(), with_ddl.next()) {
+        (Some((_, one)), None) => Some(one),
+        _ => None,
+    }
+}
+
+impl ClassSchema {
+    /// The schema as SQL, as `dols schema` prints it: a comment naming the class and
+    /// `file` (as the caller wants it shown), then each statement SQLite stored, re-indented.
+    pub fn to_sql(&self, file: &str) -> String {
+        let mut out = format!("-- {} ({file})\n", self.class);
+        if !self.complete {
+            out.push_str("-- Part of this schema may come from code dols cannot see (a library base class, DDL built at run time).\n");
+        }
+        if self.schema.objects.is_empty() {
+            out.push_str("-- No tables: the class creates none in the code dols reads.\n");
+        }
+        for o in &self.schema.objects {
+            out.push_str(&reindent(&o.sql));
+            out.push_str(";\n");
+        }
+        out
+    }
+}
+
+/// A statement as SQLite stored it (with the indentation of the TypeScript around it),
+/// its continuation lines moved to a two-space indent.
+fn reindent(sql: &str) -> String {
+    let mut lines = sql.trim().lines();
+    let first = lines.next().unwrap_or_default().to_string();
+    let rest: Vec<&str> = lines.collect();
+    let common = rest
+        .iter()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with(')'))
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let mut out = first;
+    for l in rest {
+        let trimmed = l.trim_start();
+        let body = if trimmed.starts_with(')') { trimmed } else { l.get(common..).unwrap_or(trimmed) };
+        out.push('\n');
+        if !body.starts_with(')') {
+            out.push_str("  ");
+        }
+        out.push_str(body);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests;
