@@ -247,6 +247,9 @@ fn plugin_counter_project_on(nvim: &Nvim) {
     if r["schema"]["filetype"] != "sql" || !schema.contains("CREATE TABLE counter") {
         fail("`:DolsSchema` did not show Counter's schema");
     }
+    if r["schema_source"] != "server" {
+        fail("`:DolsSchema` did not get the schema from the server's `dols.showSchema`");
+    }
     if schema.contains("RateLimiter") {
         fail("`:DolsSchema` showed more than the class under the cursor");
     }

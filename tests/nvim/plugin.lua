@@ -248,6 +248,7 @@ local function main()
   local row = find_row(source, "reset(): number {")
   vim.api.nvim_win_set_cursor(0, { row + 1, 4 })
   result.schema = scratch_of("DolsSchema")
+  result.schema_source = vim.b[source].dols_schema_source or vim.NIL
 
   result.status = scratch_of("DolsStatus").lines
 

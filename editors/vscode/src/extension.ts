@@ -22,7 +22,8 @@ let client: LanguageClient | undefined;
 let serverProcess: ChildProcess | undefined;
 let output: vscode.LogOutputChannel;
 
-/** The files dols analyses: sources, wrangler configs and dols.toml, on disk. */
+/** The files dols analyses: sources, wrangler configs, dols.toml and `.sql` files (the
+ * migration files dols.toml names, so that editing one re-checks the queries), on disk. */
 const DOCUMENTS: LanguageClientOptions["documentSelector"] = [
   { scheme: "file", language: "typescript" },
   { scheme: "file", language: "typescriptreact" },
@@ -30,6 +31,7 @@ const DOCUMENTS: LanguageClientOptions["documentSelector"] = [
   { scheme: "file", language: "javascriptreact" },
   { scheme: "file", pattern: "**/wrangler.{json,jsonc,toml}" },
   { scheme: "file", pattern: "**/dols.toml" },
+  { scheme: "file", pattern: "**/*.sql" },
 ];
 
 function isExecutable(file: string): boolean {

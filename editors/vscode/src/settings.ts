@@ -13,13 +13,30 @@ export interface SettingsSource {
 export interface ServerSettings {
   dols: {
     lint: Record<string, string>;
-    sql: { tags: string[]; wrappers: string[]; exclude: string[]; migrations: string[] };
+    sql: { tags: string[]; wrappers: string[]; exclude: string[]; migrations: Migration[] };
     completion: { apiMembers: string };
   };
 }
 
 const LEVELS = new Set(["off", "hint", "info", "warning", "error"]);
 const API_MEMBERS = new Set(["auto", "always", "never"]);
+
+/** A `dols.sql.migrations` entry: a path, or a path for some classes only. */
+export type Migration = string | { path: string; classes: string[] };
+
+function migrations(value: unknown): Migration[] {
+  if (!Array.isArray(value)) return [];
+  const out: Migration[] = [];
+  for (const v of value) {
+    if (typeof v === "string" && v.trim() !== "") {
+      out.push(v.trim());
+    } else if (typeof v === "object" && v !== null && typeof (v as { path?: unknown }).path === "string") {
+      const entry = v as { path: string; classes?: unknown };
+      if (entry.path.trim() !== "") out.push({ path: entry.path.trim(), classes: strings(entry.classes) });
+    }
+  }
+  return out;
+}
 
 function strings(value: unknown): string[] {
   if (!Array.isArray(value)) return [];
@@ -42,7 +59,7 @@ export function serverSettings(source: SettingsSource): ServerSettings {
         tags: strings(source.get("sql.tags")),
         wrappers: strings(source.get("sql.wrappers")),
         exclude: strings(source.get("sql.exclude")),
-        migrations: strings(source.get("sql.migrations")),
+        migrations: migrations(source.get("sql.migrations")),
       },
       completion: { apiMembers: typeof apiMembers === "string" && API_MEMBERS.has(apiMembers) ? apiMembers : "auto" },
     },

@@ -227,6 +227,7 @@ local function schema_from_cli(root, class, bufnr)
     notify(table.concat(cmd, " ") .. " failed:\n" .. output, vim.log.levels.ERROR)
     return nil
   end
+  vim.b[bufnr].dols_schema_source = "cli"
   return show_scratch("dols://schema/" .. (class or vim.fn.fnamemodify(root, ":t")), "sql", split_lines(output))
 end
 
@@ -261,7 +262,7 @@ function M.show_schema(bufnr)
   if provider and vim.tbl_contains(provider.commands or {}, "dols.showSchema") then
     local params = {
       command = "dols.showSchema",
-      arguments = { { uri = vim.uri_from_bufnr(bufnr), position = cursor_position(client, bufnr) } },
+      arguments = { vim.uri_from_bufnr(bufnr), cursor_position(client, bufnr) },
     }
     client_request(client, "workspace/executeCommand", params, function(err, result)
       local text = err == nil and schema_text(result) or nil
@@ -272,6 +273,8 @@ function M.show_schema(bufnr)
         schema_from_cli(root, class, bufnr)
         return
       end
+      -- Which way the schema came, for the user's scripts and the tests.
+      vim.b[bufnr].dols_schema_source = "server"
       show_scratch("dols://schema/" .. (class or "project"), "sql", split_lines(text))
     end, bufnr)
     return

@@ -33,6 +33,8 @@ test("SQL lists keep trimmed strings only, migrations included", () => {
     source({ "sql.tags": [" db.sql ", "", 3], "sql.wrappers": "this.query", "sql.exclude": ["test/**"], "sql.migrations": ["migrations", "schema.sql"] }),
   );
   assert.deepEqual(settings.dols.sql, { tags: ["db.sql"], wrappers: [], exclude: ["test/**"], migrations: ["migrations", "schema.sql"] });
+  const scoped = serverSettings(source({ "sql.migrations": [" drizzle ", { path: "sql/chat", classes: ["ChatRoom", 1] }, { classes: ["X"] }, 7] }));
+  assert.deepEqual(scoped.dols.sql.migrations, ["drizzle", { path: "sql/chat", classes: ["ChatRoom"] }]);
 });
 
 test("apiMembers passes known values and falls back to auto", () => {
