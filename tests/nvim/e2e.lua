@@ -36,13 +36,9 @@ local result = {
 
 local timeout_ms = tonumber(os.getenv("DOLS_E2E_TIMEOUT_MS") or "") or 15000
 
-local function required_env(name)
-  local value = os.getenv(name)
-  if value == nil or value == "" then
-    error(name .. " is not set", 0)
-  end
-  return value
-end
+-- The helpers every test script shares, from this script's directory.
+local support = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h") .. "/support.lua")
+local required_env = support.required_env
 
 -- Set by on_exit when the server process ends, so waits fail at once instead of timing out.
 local server_exit = nil
@@ -226,29 +222,4 @@ local function main()
   check_config_diagnostics(client_id, project)
 end
 
-local function write_result(path)
-  local file, open_err = io.open(path, "w")
-  if file == nil then
-    io.stderr:write("e2e.lua: cannot write " .. tostring(path) .. ": " .. tostring(open_err) .. "\n")
-    return false
-  end
-  file:write(vim.fn.json_encode(result), "\n")
-  file:close()
-  return true
-end
-
-local ok, err = pcall(main)
-if not ok then
-  result.error = tostring(err)
-end
-local out = os.getenv("DOLS_E2E_OUT")
-local written = out ~= nil and out ~= "" and write_result(out)
-if not written then
-  io.stderr:write("e2e.lua: DOLS_E2E_OUT is not usable; result: " .. vim.fn.json_encode(result) .. "\n")
-end
--- Quitting also shuts the server down (shutdown request, then exit notification).
-if ok and written then
-  vim.cmd("qa!")
-else
-  vim.cmd("cquit 1")
-end
+support.finish("e2e.lua", result, main)

@@ -27,13 +27,9 @@ do
   result.nvim = string.format("%d.%d.%d", v.major, v.minor, v.patch)
 end
 
-local function required_env(name)
-  local value = os.getenv(name)
-  if value == nil or value == "" then
-    error(name .. " is not set", 0)
-  end
-  return value
-end
+-- The helpers every test script shares, from this script's directory.
+local support = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h") .. "/support.lua")
+local required_env = support.required_env
 
 -- The text between the quotes of the string that starts at or after (row, 0): the first `"`,
 -- `'` or backquote from there, up to the matching unescaped one.
@@ -143,25 +139,4 @@ local function main()
   end
 end
 
-local ok, err = pcall(main)
-if not ok then
-  result.error = tostring(err)
-end
-local out = os.getenv("DOLS_E2E_OUT")
-local written = false
-if out ~= nil and out ~= "" then
-  local file = io.open(out, "w")
-  if file ~= nil then
-    file:write(vim.fn.json_encode(result), "\n")
-    file:close()
-    written = true
-  end
-end
-if not written then
-  io.stderr:write("injections.lua: DOLS_E2E_OUT is not usable; result: " .. vim.fn.json_encode(result) .. "\n")
-end
-if ok and written then
-  vim.cmd("qa!")
-else
-  vim.cmd("cquit 1")
-end
+support.finish("injections.lua", result, main)

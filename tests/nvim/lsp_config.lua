@@ -32,13 +32,9 @@ end
 
 local timeout_ms = tonumber(os.getenv("DOLS_E2E_TIMEOUT_MS") or "") or 15000
 
-local function required_env(name)
-  local value = os.getenv(name)
-  if value == nil or value == "" then
-    error(name .. " is not set", 0)
-  end
-  return value
-end
+-- The helpers every test script shares, from this script's directory.
+local support = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h") .. "/support.lua")
+local required_env = support.required_env
 
 local function dols_client(bufnr)
   return vim.lsp.get_clients({ name = "dols", bufnr = bufnr })[1]
@@ -88,25 +84,4 @@ local function main()
   result.package_json_attached = dols_client(package_json) ~= nil
 end
 
-local ok, err = pcall(main)
-if not ok then
-  result.error = tostring(err)
-end
-local out = os.getenv("DOLS_E2E_OUT")
-local written = false
-if out ~= nil and out ~= "" then
-  local file = io.open(out, "w")
-  if file ~= nil then
-    file:write(vim.fn.json_encode(result), "\n")
-    file:close()
-    written = true
-  end
-end
-if not written then
-  io.stderr:write("lsp_config.lua: DOLS_E2E_OUT is not usable; result: " .. vim.fn.json_encode(result) .. "\n")
-end
-if ok and written then
-  vim.cmd("qa!")
-else
-  vim.cmd("cquit 1")
-end
+support.finish("lsp_config.lua", result, main)

@@ -49,13 +49,17 @@
 
 use std::ffi::OsString;
 use std::fs;
-use std::io;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{Command, Stdio};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
+
+#[allow(dead_code)]
+#[path = "../e2e_support.rs"]
+mod e2e_support;
+use e2e_support::{copy_dir, file, run_with_timeout, tail, tool_missing, Scratch};
 
 /// How long one Neovim run may take before it is killed.
 const NVIM_TIMEOUT: Duration = Duration::from_secs(60);
@@ -108,7 +112,7 @@ fn run_case_on(nvim: &Nvim, case: &Case) {
     let repo = repo_root();
     let script = repo.join("tests/nvim/e2e.lua");
 
-    let scratch = Scratch::new(case.example);
+    let scratch = Scratch::new("nvim", case.example, report);
     let project = scratch.path.join("project");
     copy_dir(&repo.join("docs/examples").join(case.example), &project)
         .unwrap_or_else(|e| panic!("copying the {} example: {e}", case.example));
@@ -168,7 +172,7 @@ fn plugin_counter_project_on(nvim: &Nvim) {
     eprintln!("plugin: using {}", nvim.version_line);
     let repo = repo_root();
     let script = repo.join("tests/nvim/plugin.lua");
-    let scratch = Scratch::new("plugin");
+    let scratch = Scratch::new("nvim", "plugin", report);
     let project = scratch.path.join("project");
     copy_dir(&repo.join("docs/examples/counter"), &project)
         .unwrap_or_else(|e| panic!("copying the counter example: {e}"));
@@ -281,7 +285,7 @@ fn lsp_config_and_lspconfig_definition() {
     let repo = repo_root();
     for nvim in recent {
         eprintln!("lsp_config: using {}", nvim.version_line);
-        let scratch = Scratch::new("lsp-config");
+        let scratch = Scratch::new("nvim", "lsp-config", report);
         let project = scratch.path.join("project");
         copy_dir(&repo.join("docs/examples/counter"), &project)
             .unwrap_or_else(|e| panic!("copying the counter example: {e}"));
@@ -346,7 +350,7 @@ fn injection_queries() {
     let repo = repo_root();
     for nvim in recent {
         eprintln!("injections: using {}", nvim.version_line);
-        let scratch = Scratch::new("injections");
+        let scratch = Scratch::new("nvim", "injections", report);
         let mut vars = vec![
             ("DOLS_PLUGIN_DIR", repo.join("editors/nvim").into_os_string()),
             ("DOLS_FIXTURES", repo.join("tests/nvim/injections").into_os_string()),
@@ -402,14 +406,6 @@ fn nvims() -> Vec<Nvim> {
     out
 }
 
-/// Says that a tool is missing: a panic under `CI=true`, a message otherwise.
-fn tool_missing(what: &str) {
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{what}, and CI=true");
-    }
-    eprintln!("skipping: {what}");
-}
-
 /// The version and first line of `nvim --version`, or `None` when it cannot be run.
 fn nvim_version(program: &Path) -> Option<((u32, u32, u32), String)> {
     let output = Command::new(program).arg("--version").stdin(Stdio::null()).output().ok()?;
@@ -459,7 +455,7 @@ fn run_script(
     for (name, value) in vars {
         cmd.env(name, value);
     }
-    let status = run_with_timeout(cmd, NVIM_TIMEOUT, scratch);
+    let status = run_with_timeout(cmd, NVIM_TIMEOUT, "Neovim", scratch);
 
     let report = || scratch.report();
     let text = fs::read_to_string(&out).unwrap_or_else(|e| {
@@ -590,87 +586,17 @@ fn break_config(path: &Path, (from, to): (&str, &str)) -> usize {
     index
 }
 
-fn copy_dir(from: &Path, to: &Path) -> io::Result<()> {
-    fs::create_dir_all(to)?;
-    for entry in fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            fs::copy(entry.path(), &target)?;
-        }
-    }
-    Ok(())
+/// Neovim's output and log, for failure messages.
+fn report(path: &Path) -> String {
+    let read = |rel: &str| fs::read_to_string(path.join(rel)).unwrap_or_default();
+    // Neovim 0.7 to 0.9 write lsp.log to the cache directory, later versions to the state one.
+    let lsp_log = read("xdg/cache/nvim/lsp.log") + &read("xdg/state/nvim/lsp.log");
+    format!(
+        "--- nvim stdout\n{}\n--- nvim stderr\n{}\n--- lsp.log\n{}\n--- kept {}",
+        tail(&read("nvim.stdout")),
+        tail(&read("nvim.stderr")),
+        tail(&lsp_log),
+        path.display()
+    )
 }
 
-fn file(path: &Path) -> fs::File {
-    fs::File::create(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn run_with_timeout(mut cmd: Command, timeout: Duration, scratch: &Scratch) -> ExitStatus {
-    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start nvim: {e}"));
-    let start = Instant::now();
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => return status,
-            Ok(None) if start.elapsed() < timeout => thread::sleep(Duration::from_millis(50)),
-            Ok(None) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("Neovim did not finish within {timeout:?}; killed it\n{}", scratch.report());
-            }
-            Err(e) => panic!("waiting for nvim: {e}"),
-        }
-    }
-}
-
-/// A temporary directory, removed when the test passes and kept when it fails.
-struct Scratch {
-    path: PathBuf,
-}
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let path = std::env::temp_dir()
-            .join(format!("dols-nvim-e2e-{name}-{}-{nanos}", std::process::id()));
-        fs::create_dir_all(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        Scratch { path }
-    }
-
-    /// Neovim's output and log, for failure messages.
-    fn report(&self) -> String {
-        let read = |rel: &str| fs::read_to_string(self.path.join(rel)).unwrap_or_default();
-        // Neovim 0.7 to 0.9 write lsp.log to the cache directory, later versions to the state one.
-        let lsp_log = read("xdg/cache/nvim/lsp.log") + &read("xdg/state/nvim/lsp.log");
-        format!(
-            "--- nvim stdout\n{}\n--- nvim stderr\n{}\n--- lsp.log\n{}\n--- kept {}",
-            tail(&read("nvim.stdout")),
-            tail(&read("nvim.stderr")),
-            tail(&lsp_log),
-            self.path.display()
-        )
-    }
-}
-
-/// The end of a long text (that is where a failure shows), or "(empty)".
-fn tail(text: &str) -> &str {
-    let text = text.trim();
-    match text.char_indices().rev().nth(6000) {
-        Some((i, _)) => &text[i..],
-        None if text.is_empty() => "(empty)",
-        None => text,
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if !thread::panicking() {
-            let _ = fs::remove_dir_all(&self.path);
-        }
-    }
-}

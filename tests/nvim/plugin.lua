@@ -51,13 +51,9 @@ end
 
 local timeout_ms = tonumber(os.getenv("DOLS_E2E_TIMEOUT_MS") or "") or 15000
 
-local function required_env(name)
-  local value = os.getenv(name)
-  if value == nil or value == "" then
-    error(name .. " is not set", 0)
-  end
-  return value
-end
+-- The helpers every test script shares, from this script's directory.
+local support = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h") .. "/support.lua")
+local required_env = support.required_env
 
 local function wait_for(what, condition)
   if not vim.wait(timeout_ms, condition, 20) then
@@ -275,28 +271,4 @@ local function main()
   result.restart = { before = before, after = client_ids() }
 end
 
-local function write_result(path)
-  local file, open_err = io.open(path, "w")
-  if file == nil then
-    io.stderr:write("plugin.lua: cannot write " .. tostring(path) .. ": " .. tostring(open_err) .. "\n")
-    return false
-  end
-  file:write(vim.fn.json_encode(result), "\n")
-  file:close()
-  return true
-end
-
-local ok, err = pcall(main)
-if not ok then
-  result.error = tostring(err)
-end
-local out = os.getenv("DOLS_E2E_OUT")
-local written = out ~= nil and out ~= "" and write_result(out)
-if not written then
-  io.stderr:write("plugin.lua: DOLS_E2E_OUT is not usable; result: " .. vim.fn.json_encode(result) .. "\n")
-end
-if ok and written then
-  vim.cmd("qa!")
-else
-  vim.cmd("cquit 1")
-end
+support.finish("plugin.lua", result, main)

@@ -28,13 +28,16 @@
 //! ```
 
 use std::fs;
-use std::io;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use serde_json::Value;
+
+#[allow(dead_code)]
+#[path = "../e2e_support.rs"]
+mod e2e_support;
+use e2e_support::{copy_dir, file, run_with_timeout, tail, Scratch};
 
 /// How long one run of the script may take before it is killed.
 const E2E_TIMEOUT: Duration = Duration::from_secs(300);
@@ -149,7 +152,7 @@ fn sql_grammar_in_vscode_tokenizer() {
 fn counter_project_in_code_server() {
     let repo = repo_root();
     let Some(tools) = tools_or_skip(&repo) else { return };
-    let scratch = Scratch::new("counter");
+    let scratch = Scratch::new("vscode", "counter", report);
     let project = scratch.path.join("project");
     copy_dir(&repo.join("docs/examples/counter"), &project).expect("copying the counter example");
     let out = scratch.path.join("result.json");
@@ -169,7 +172,7 @@ fn counter_project_in_code_server() {
     if let Some(dir) = &tools.node_dir {
         cmd.env("DOLS_E2E_NODE_DIR", dir);
     }
-    let status = run_with_timeout(cmd, E2E_TIMEOUT, &scratch);
+    let status = run_with_timeout(cmd, E2E_TIMEOUT, "the VS Code script", &scratch);
 
     let report = || scratch.report();
     let text = fs::read_to_string(&out).unwrap_or_else(|e| panic!("the script ({status}) wrote no result: {e}\n{}", report()));
@@ -200,66 +203,17 @@ fn counter_project_in_code_server() {
     assert!(hover.contains("SQLite-backed classes only"), "dols's hover on `kv` is missing: {hover:?}");
 }
 
-fn copy_dir(from: &Path, to: &Path) -> io::Result<()> {
-    fs::create_dir_all(to)?;
-    for entry in fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            fs::copy(entry.path(), &target)?;
-        }
-    }
-    Ok(())
-}
-
-fn file(path: &Path) -> fs::File {
-    fs::File::create(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn run_with_timeout(mut cmd: Command, timeout: Duration, scratch: &Scratch) -> ExitStatus {
-    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start node: {e}"));
-    let start = Instant::now();
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => return status,
-            Ok(None) if start.elapsed() < timeout => thread::sleep(Duration::from_millis(100)),
-            Ok(None) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("the VS Code script did not finish within {timeout:?}; killed it\n{}", scratch.report());
-            }
-            Err(e) => panic!("waiting for node: {e}"),
-        }
-    }
-}
-
-/// A temporary directory, removed when the test passes and kept when it fails.
-struct Scratch {
-    path: PathBuf,
-}
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-        let path = std::env::temp_dir().join(format!("dols-vscode-e2e-{name}-{}-{nanos}", std::process::id()));
-        fs::create_dir_all(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        Scratch { path }
-    }
-
-    /// The script's output and the extension's log, for failure messages.
-    fn report(&self) -> String {
-        let read = |p: &Path| fs::read_to_string(p).unwrap_or_default();
-        let dols_log = find_file(&self.path.join("run/user-data/logs"), "dols.log").map(|p| read(&p)).unwrap_or_default();
-        format!(
-            "--- script stdout\n{}\n--- script stderr\n{}\n--- dols output channel\n{}\n--- kept {} (failure.png, code-server.log)",
-            tail(&read(&self.path.join("e2e.stdout"))),
-            tail(&read(&self.path.join("e2e.stderr"))),
-            tail(&dols_log),
-            self.path.display()
-        )
-    }
+/// The script's output and the extension's log, for failure messages.
+fn report(path: &Path) -> String {
+    let read = |p: &Path| fs::read_to_string(p).unwrap_or_default();
+    let dols_log = find_file(&path.join("run/user-data/logs"), "dols.log").map(|p| read(&p)).unwrap_or_default();
+    format!(
+        "--- script stdout\n{}\n--- script stderr\n{}\n--- dols output channel\n{}\n--- kept {} (failure.png, code-server.log)",
+        tail(&read(&path.join("e2e.stdout"))),
+        tail(&read(&path.join("e2e.stderr"))),
+        tail(&dols_log),
+        path.display()
+    )
 }
 
 fn find_file(dir: &Path, name: &str) -> Option<PathBuf> {
@@ -276,19 +230,3 @@ fn find_file(dir: &Path, name: &str) -> Option<PathBuf> {
     None
 }
 
-fn tail(text: &str) -> &str {
-    let text = text.trim();
-    match text.char_indices().rev().nth(6000) {
-        Some((i, _)) => &text[i..],
-        None if text.is_empty() => "(empty)",
-        None => text,
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if !thread::panicking() {
-            let _ = fs::remove_dir_all(&self.path);
-        }
-    }
-}
