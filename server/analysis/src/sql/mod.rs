@@ -208,20 +208,25 @@ fn read_site(mut site: ExecSite) -> SiteSql {
     };
     let tokens = lex::tokenize(&sql.text);
     let split = lex::split(&sql.text, &tokens);
+    let stmts = statements(&sql.text, &tokens, &split);
+    let text = Some((sql, Arc::new(tokens)));
+    SiteSql { site, text, stmts, empties: split.empty }
+}
+
+/// The statements of one SQL text, classified (their `site` is 0).
+fn statements(sql: &str, tokens: &[Token], split: &lex::Split) -> Vec<Stmt> {
     let n = split.statements.len();
-    let stmts = split
+    split
         .statements
         .iter()
         .enumerate()
         .map(|(k, span)| {
-            let code = lex::code_tokens(&tokens, *span);
-            let verb = lex::verb(&sql.text, &code);
-            let (prepared, params_unknown) = blank_limit_tail(&sql.text, *span, &code);
+            let code = lex::code_tokens(tokens, *span);
+            let verb = lex::verb(sql, &code);
+            let (prepared, params_unknown) = blank_limit_tail(sql, *span, &code);
             Stmt { site: 0, span: *span, prepared, params_unknown, verb, is_last: k + 1 == n }
         })
-        .collect();
-    let text = Some((sql, Arc::new(tokens)));
-    SiteSql { site, text, stmts, empties: split.empty }
+        .collect()
 }
 
 /// Reads the SQL of a file, re-reading only the segments whose text or context changed since
@@ -477,19 +482,7 @@ pub(crate) fn read_script(path: &Path, text: &str) -> Script {
     let mut sql = SqlText { text: text.to_string(), spans: Vec::with_capacity(text.len()) };
     sql.spans.extend((0..text.len() as u32).map(|i| (i, i + 1)));
     let tokens = lex::tokenize(&sql.text);
-    let split = lex::split(&sql.text, &tokens);
-    let n = split.statements.len();
-    let stmts = split
-        .statements
-        .iter()
-        .enumerate()
-        .map(|(k, span)| {
-            let code = lex::code_tokens(&tokens, *span);
-            let verb = lex::verb(&sql.text, &code);
-            let (prepared, params_unknown) = blank_limit_tail(&sql.text, *span, &code);
-            Stmt { site: 0, span: *span, prepared, params_unknown, verb, is_last: k + 1 == n }
-        })
-        .collect();
+    let stmts = statements(&sql.text, &tokens, &lex::split(&sql.text, &tokens));
     Script(FileSql {
         path: path.to_path_buf(),
         sites: Vec::new(),
@@ -583,13 +576,12 @@ pub(crate) fn migration_setting_checks(a: &Analysis, path: &Path) -> Vec<Diagnos
 /// be a D1 database's migration, or anything else.
 pub(crate) fn script_diagnostics(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
     let sources = a.migration_sources(path);
-    let mut classes: Vec<Option<&str>> = vec![None];
+    let mut classes: std::collections::BTreeSet<Option<&str>> = [None].into();
     for (_, source) in &sources {
         classes.extend(source.classes.iter().map(|c| Some(c.as_str())));
     }
-    classes.dedup();
     let mut out = Vec::new();
-    for class in classes.iter().copied().collect::<std::collections::BTreeSet<_>>() {
+    for class in classes {
         script_failures(a, path, class, &mut out);
     }
     out.sort_by(|x, y| x.range.cmp(&y.range).then(x.code.cmp(y.code)));
@@ -1070,8 +1062,8 @@ impl Ctx<'_> {
     }
 
     fn class_label(&self) -> String {
-        if self.file.sites.is_empty() && self.file.texts.len() == 1 {
-            // A migration file.
+        if self.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("sql")) {
+            // A migration file, replayed by every class its entry names.
             return match self.class {
                 Some(c) => format!("`{c}`"),
                 None => "every class that replays this file".to_string(),
