@@ -34,11 +34,11 @@ local result = {
   error = vim.NIL,
 }
 
-local timeout_ms = tonumber(os.getenv("DOLS_E2E_TIMEOUT_MS") or "") or 15000
 
 -- The helpers every test script shares, from this script's directory.
 local support = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h") .. "/support.lua")
 local required_env = support.required_env
+local timeout_ms = support.timeout_ms
 
 -- Set by on_exit when the server process ends, so waits fail at once instead of timing out.
 local server_exit = nil

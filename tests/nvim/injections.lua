@@ -21,15 +21,12 @@
 -- Result: { "nvim": "...", "files": { "example.ts": { "language", "parser", "expected": [texts],
 --   "injected": [texts], "rows": [rows] }, ... }, "error": null or "what went wrong" }
 
-local result = { nvim = vim.NIL, files = {}, error = vim.NIL }
-do
-  local v = vim.version()
-  result.nvim = string.format("%d.%d.%d", v.major, v.minor, v.patch)
-end
-
 -- The helpers every test script shares, from this script's directory.
 local support = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h") .. "/support.lua")
 local required_env = support.required_env
+
+local result = { nvim = support.nvim_version(), files = {}, error = vim.NIL }
+
 
 -- The text between the quotes of the string that starts at or after (row, 0): the first `"`,
 -- `'` or backquote from there, up to the matching unescaped one.

@@ -16,8 +16,13 @@
 -- Result: { "nvim", "source_attached", "source_root", "diagnostic_codes": [...],
 --   "package_json_attached", "lspconfig_roots": { "<file>": root or null }, "error" }
 
+-- The helpers every test script shares, from this script's directory.
+local support = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h") .. "/support.lua")
+local required_env = support.required_env
+local timeout_ms = support.timeout_ms
+
 local result = {
-  nvim = vim.NIL,
+  nvim = support.nvim_version(),
   source_attached = false,
   source_root = vim.NIL,
   diagnostic_codes = {},
@@ -25,16 +30,8 @@ local result = {
   lspconfig_roots = {},
   error = vim.NIL,
 }
-do
-  local v = vim.version()
-  result.nvim = string.format("%d.%d.%d", v.major, v.minor, v.patch)
-end
 
-local timeout_ms = tonumber(os.getenv("DOLS_E2E_TIMEOUT_MS") or "") or 15000
 
--- The helpers every test script shares, from this script's directory.
-local support = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h") .. "/support.lua")
-local required_env = support.required_env
 
 local function dols_client(bufnr)
   return vim.lsp.get_clients({ name = "dols", bufnr = bufnr })[1]

@@ -27,8 +27,13 @@
 --     "restart": { "before": [ids], "after": [ids] },
 --     "error": null or "what went wrong" }
 
+-- The helpers every test script shares, from this script's directory.
+local support = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h") .. "/support.lua")
+local required_env = support.required_env
+local timeout_ms = support.timeout_ms
+
 local result = {
-  nvim = vim.NIL,
+  nvim = support.nvim_version(),
   has_lsp_start = vim.lsp.start ~= nil,
   source_attached = false,
   config_attached = false,
@@ -44,16 +49,8 @@ local result = {
   error = vim.NIL,
 }
 
-do
-  local v = vim.version()
-  result.nvim = string.format("%d.%d.%d", v.major, v.minor, v.patch)
-end
 
-local timeout_ms = tonumber(os.getenv("DOLS_E2E_TIMEOUT_MS") or "") or 15000
 
--- The helpers every test script shares, from this script's directory.
-local support = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h") .. "/support.lua")
-local required_env = support.required_env
 
 local function wait_for(what, condition)
   if not vim.wait(timeout_ms, condition, 20) then

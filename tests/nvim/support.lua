@@ -4,6 +4,15 @@
 
 local M = {}
 
+-- How long each wait may take (DOLS_E2E_TIMEOUT_MS, default 15 s).
+M.timeout_ms = tonumber(os.getenv("DOLS_E2E_TIMEOUT_MS") or "") or 15000
+
+-- The running Neovim's version, "major.minor.patch".
+function M.nvim_version()
+  local v = vim.version()
+  return string.format("%d.%d.%d", v.major, v.minor, v.patch)
+end
+
 function M.required_env(name)
   local value = os.getenv(name)
   if value == nil or value == "" then
