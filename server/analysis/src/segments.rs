@@ -407,8 +407,11 @@ impl Layout {
     }
 
     /// `segs` (in file order) cut into at most `n` runs of neighbouring segments with about as
-    /// much text each; one run when there is too little text for threads to pay off.
-    pub fn runs(&self, segs: &[Seg], n: usize) -> Vec<Vec<Seg>> {
+    /// much work each; one run when there is too little text for threads to pay off. The work
+    /// of a segment is what its walk looks at: with `hits` (sorted, see [`Layout::hits`]) the
+    /// hits in its text, otherwise its text. Hits measure it better: a body of types and
+    /// comments costs next to nothing, a run of calls a lot.
+    pub fn runs(&self, segs: &[Seg], n: usize, hits: Option<&[usize]>) -> Vec<Vec<Seg>> {
         // Below this much text, starting threads costs more than it saves.
         const MIN_BYTES: usize = 48 * 1024;
         let outer = self.pieces.iter().step_by(2).map(|p| p.len()).sum::<usize>();
@@ -420,17 +423,31 @@ impl Layout {
         if n <= 1 || total < MIN_BYTES || segs.len() < 2 {
             return vec![segs.to_vec()];
         }
-        let share = total.div_ceil(n);
+        let weights: Vec<usize> = match hits {
+            Some(hits) => {
+                let within = |r: TextRange| hits.partition_point(|&h| h < r.end) - hits.partition_point(|&h| h < r.start);
+                let in_body = |s: &Seg| match s {
+                    Seg::Body(k) => within(self.bodies[*k].range),
+                    Seg::Outer => 0,
+                };
+                // The outer segment's hits are the ones in no body.
+                let outer_hits = hits.len().saturating_sub(segs.iter().map(in_body).sum());
+                // A segment without hits still costs a little (its key, its empty result).
+                segs.iter().map(|s| 1 + if matches!(s, Seg::Outer) { outer_hits } else { in_body(s) }).collect()
+            }
+            None => segs.iter().map(size).collect(),
+        };
+        let share = weights.iter().sum::<usize>().div_ceil(n);
         let mut runs = vec![Vec::new()];
         let mut filled = 0;
-        for s in segs {
+        for (s, w) in segs.iter().zip(weights) {
             let last = runs.last_mut().expect("one run at least");
-            if filled >= share && !last.is_empty() {
+            if filled >= share && !last.is_empty() && runs.len() < n {
                 runs.push(Vec::new());
                 filled = 0;
             }
             runs.last_mut().expect("one run at least").push(*s);
-            filled += size(s);
+            filled += w;
         }
         runs
     }
@@ -669,7 +686,11 @@ impl<T> Memo<T> {
                 (v, e)
             }).collect()
         };
-        let runs = layout.runs(&missing, threads());
+        // The hits of all the missing segments weigh them for the threads (one pass over
+        // their text); each run then finds its own again, on its thread.
+        let n = threads();
+        let weighing = if n > 1 && missing.len() > 1 { layout.hits(text, &missing, look) } else { None };
+        let runs = layout.runs(&missing, n, weighing.as_deref());
         let computed: Vec<(T, Option<T>)> = if runs.len() <= 1 {
             work(&missing)
         } else {
@@ -1013,14 +1034,42 @@ export default {
         a.set_file(path, text);
         let layout = Layout::of(a.source(path).unwrap());
         let segs: Vec<Seg> = layout.segments().collect();
-        assert_eq!(layout.runs(&segs, 1), vec![segs.clone()]);
-        let runs = layout.runs(&segs, 3);
+        assert_eq!(layout.runs(&segs, 1, None), vec![segs.clone()]);
+        let runs = layout.runs(&segs, 3, None);
         assert_eq!(runs.len(), 3);
         assert_eq!(runs.concat(), segs, "every segment once, in order");
         let bodies = |r: &Vec<Seg>| r.iter().filter(|s| matches!(s, Seg::Body(_))).count();
         assert!(runs.iter().all(|r| (110..=150).contains(&bodies(r))), "{:?}", runs.iter().map(bodies).collect::<Vec<_>>());
         // Little text is not worth a thread.
-        assert_eq!(layout.runs(&segs[..20], 3).len(), 1);
+        assert_eq!(layout.runs(&segs[..20], 3, None).len(), 1);
+    }
+
+    /// With hits, a run's share is its hits: the bodies full of calls are spread over the
+    /// threads, whatever their length in bytes.
+    #[test]
+    fn runs_share_the_hits() {
+        let mut text = String::from("export class A {\n");
+        for i in 0..400 {
+            // The first half: long bodies of comments; the second: short bodies of calls.
+            let body = if i < 200 { format!("// {}", "y".repeat(600)) } else { "x(); ".repeat(20) };
+            text.push_str(&format!("  m{i}() {{\n {body}\n }}\n"));
+        }
+        text.push_str("}\n");
+        let path = Path::new("/w/src/index.ts");
+        let mut a = Analysis::new();
+        a.set_file(path, text.clone());
+        let layout = Layout::of(a.source(path).unwrap());
+        let segs: Vec<Seg> = layout.segments().collect();
+        let hits = layout.hits(&text, &segs, Look::Calls).expect("calls are looked for by their hits");
+        let runs = layout.runs(&segs, 2, Some(&hits));
+        assert_eq!(runs.concat(), segs, "every segment once, in order");
+        let calls = |r: &Vec<Seg>| r.iter().map(|s| match s { Seg::Body(k) => { let r = layout.bodies[*k].range; hits.iter().filter(|&&h| r.start <= h && h < r.end).count() } Seg::Outer => 0 }).sum::<usize>();
+        let shares: Vec<usize> = runs.iter().map(calls).collect();
+        assert_eq!(shares.len(), 2);
+        assert!(shares.iter().all(|&c| (1800..=2500).contains(&c)), "{shares:?}");
+        // By bytes alone, the first thread would get the comments and a few calls.
+        let by_bytes: Vec<usize> = layout.runs(&segs, 2, None).iter().map(calls).collect();
+        assert!(by_bytes[0] < 1000, "{by_bytes:?}");
     }
 
     /// A file's first run on several threads gives exactly what one thread gives.

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::config::DbConfig;
 use rusqlite::functions::FunctionFlags;
-use rusqlite::hooks::{AuthContext, Authorization};
+use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 use rusqlite::limits::Limit;
 use rusqlite::Connection;
 
@@ -111,6 +111,8 @@ struct ShadowDb {
 struct AuthState {
     trusted: bool,
     denial: Option<Denial>,
+    /// The tables and views the statement being prepared creates.
+    created: Vec<String>,
 }
 
 /// The answer for one class.
@@ -238,9 +240,19 @@ const MATH_FUNCTIONS: &[(&str, i32)] = &[
     ("trunc", 1),
 ];
 
-/// Whether a schema statement may add, remove or change a table, view or column: not an
-/// index or a trigger, after which the tables need not be read again.
-fn changes_tables(stmt: &str) -> bool {
+/// What a schema statement may do to the tables, views and their columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SchemaEffect {
+    /// Nothing: an index or a trigger (the tables need not be read again).
+    None,
+    /// Adds tables or views and nothing else: `CREATE TABLE`, `CREATE VIEW` (not virtual).
+    Creates,
+    /// Anything else: drops, renames, added columns, virtual tables (which bring shadow
+    /// tables), statements that are not schema statements.
+    Other,
+}
+
+fn schema_effect(stmt: &str) -> SchemaEffect {
     let mut rest = stmt;
     let mut words: Vec<&str> = Vec::with_capacity(3);
     while words.len() < 3 {
@@ -260,14 +272,20 @@ fn changes_tables(stmt: &str) -> bool {
     }
     let is = |i: usize, w: &str| words.get(i).is_some_and(|x| x.eq_ignore_ascii_case(w));
     let object = if is(0, "CREATE") {
-        // CREATE [UNIQUE] INDEX, CREATE [TEMP|TEMPORARY] TRIGGER
+        // CREATE [UNIQUE] INDEX, CREATE [TEMP|TEMPORARY] TRIGGER|TABLE|VIEW
         if is(1, "UNIQUE") || is(1, "TEMP") || is(1, "TEMPORARY") { 2 } else { 1 }
     } else if is(0, "DROP") {
         1
     } else {
-        return true;
+        return SchemaEffect::Other;
     };
-    !(is(object, "INDEX") || is(object, "TRIGGER"))
+    if is(object, "INDEX") || is(object, "TRIGGER") {
+        SchemaEffect::None
+    } else if is(0, "CREATE") && (is(object, "TABLE") || is(object, "VIEW")) {
+        SchemaEffect::Creates
+    } else {
+        SchemaEffect::Other
+    }
 }
 
 impl ShadowDb {
@@ -279,25 +297,51 @@ impl ShadowDb {
         let mut db = ShadowDb { key, conn, auth, ops, ddl: Vec::new(), facts: Arc::default(), cache: HashMap::new(), detail: None, statements: ddl.to_vec() };
         let mut facts = SchemaFacts::default();
         let mut known = HashMap::new();
+        // Tables and views created since the schema was last read (lower case), with the
+        // statement that created each. Reading the schema after every `CREATE TABLE` cost
+        // more than the replay itself; statements that only create are read together, when a
+        // statement that may drop, rename or alter comes, and at the end. Until then nothing
+        // can disappear, so what is read then is what each create brought in.
+        let mut created: HashMap<String, usize> = HashMap::new();
         for (i, stmt) in ddl.iter().enumerate() {
+            let effect = schema_effect(stmt);
+            if effect == SchemaEffect::Other && !created.is_empty() {
+                db.read_created(&mut facts, &mut known, &mut created, i);
+            }
             let outcome = db.run_ddl(stmt);
-            if matches!(outcome, Outcome::Ok { .. }) && changes_tables(stmt) {
-                // What this statement brought in: tables created or renamed, columns added.
-                for (table, columns, before) in db.record_schema(&mut facts, &mut known) {
-                    let had = |c: &str| before.as_ref().is_some_and(|b| b.iter().any(|x| x.eq_ignore_ascii_case(c)));
-                    if before.is_none() {
-                        facts.table_origin.insert(table.clone(), i);
+            let names = std::mem::take(&mut db.auth.lock().unwrap_or_else(|e| e.into_inner()).created);
+            if matches!(outcome, Outcome::Ok { .. }) {
+                match effect {
+                    SchemaEffect::None => {}
+                    SchemaEffect::Creates => {
+                        for name in names {
+                            created.entry(name.to_lowercase()).or_insert(i);
+                        }
                     }
-                    for c in columns.iter().filter(|c| !had(c)) {
-                        facts.column_origin.insert((table.clone(), c.to_lowercase()), i);
-                    }
+                    SchemaEffect::Other => db.read_created(&mut facts, &mut known, &mut created, i),
                 }
             }
             db.ddl.push(outcome);
         }
-        db.record_schema(&mut facts, &mut known);
+        db.read_created(&mut facts, &mut known, &mut created, ddl.len().saturating_sub(1));
         db.facts = Arc::new(facts);
         Some(db)
+    }
+
+    /// Reads the schema after statement `at` and notes where each new table and column came
+    /// from: the statement in `created` that made the table, or `at`.
+    fn read_created(&mut self, facts: &mut SchemaFacts, known: &mut HashMap<String, (String, Vec<String>)>, created: &mut HashMap<String, usize>, at: usize) {
+        for (table, columns, before) in self.record_schema(facts, known) {
+            let had = |c: &str| before.as_ref().is_some_and(|b| b.iter().any(|x| x.eq_ignore_ascii_case(c)));
+            let origin = if before.is_none() { created.get(&table).copied().unwrap_or(at) } else { at };
+            if before.is_none() {
+                facts.table_origin.insert(table.clone(), origin);
+            }
+            for c in columns.iter().filter(|c| !had(c)) {
+                facts.column_origin.insert((table.clone(), c.to_lowercase()), origin);
+            }
+        }
+        created.clear();
     }
 
     fn take_denial(&self) -> Option<Denial> {
@@ -344,6 +388,7 @@ impl ShadowDb {
 
     fn run_ddl(&mut self, sql: &str) -> Outcome {
         self.take_denial();
+        self.auth.lock().unwrap_or_else(|e| e.into_inner()).created.clear();
         self.ops.store(0, Ordering::Relaxed);
         let result = self.conn.prepare(sql).and_then(|mut s| {
             let params = s.parameter_count();
@@ -580,6 +625,9 @@ fn configure(conn: &mut Connection, auth: &Arc<Mutex<AuthState>>, ops: &Arc<Atom
         if st.trusted {
             return Authorization::Allow;
         }
+        if let AuthAction::CreateTable { table_name: name } | AuthAction::CreateView { view_name: name } = ctx.action {
+            st.created.push(name.to_string());
+        }
         match authorize(&ctx) {
             Ok(()) => Authorization::Allow,
             Err(d) => {
@@ -594,23 +642,62 @@ fn configure(conn: &mut Connection, auth: &Arc<Mutex<AuthState>>, ops: &Arc<Atom
 #[cfg(test)]
 mod tests {
     #[test]
-    fn indexes_and_triggers_change_no_table() {
-        for (stmt, changes) in [
-            ("CREATE TABLE t (a)", true),
-            ("  -- note\n CREATE INDEX i ON t(a)", false),
-            ("/* x */ create unique index i ON t(a)", false),
-            ("CREATE TEMP TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END", false),
-            ("CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END", false),
-            ("DROP INDEX i", false),
-            ("DROP TRIGGER IF EXISTS tr", false),
-            ("DROP TABLE t", true),
-            ("DROP VIEW v", true),
-            ("ALTER TABLE t ADD COLUMN b", true),
-            ("CREATE VIRTUAL TABLE f USING fts5(x)", true),
-            ("CREATE TEMP VIEW v AS SELECT 1", true),
+    fn schema_statements_say_what_they_may_change() {
+        use super::SchemaEffect::{Creates, None, Other};
+        for (stmt, effect) in [
+            ("CREATE TABLE t (a)", Creates),
+            ("create table if not exists t (a)", Creates),
+            ("/* x */ CREATE VIEW v AS SELECT 1", Creates),
+            ("CREATE TEMP VIEW v AS SELECT 1", Creates),
+            ("  -- note\n CREATE INDEX i ON t(a)", None),
+            ("/* x */ create unique index i ON t(a)", None),
+            ("CREATE TEMP TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END", None),
+            ("CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END", None),
+            ("DROP INDEX i", None),
+            ("DROP TRIGGER IF EXISTS tr", None),
+            ("DROP TABLE t", Other),
+            ("DROP VIEW v", Other),
+            ("ALTER TABLE t ADD COLUMN b", Other),
+            ("ALTER TABLE t RENAME TO u", Other),
+            ("CREATE VIRTUAL TABLE f USING fts5(x)", Other),
         ] {
-            assert_eq!(super::changes_tables(stmt), changes, "{stmt}");
+            assert_eq!(super::schema_effect(stmt), effect, "{stmt}");
         }
+    }
+
+    /// Creates read together give the same facts as creates read one by one: where each table
+    /// and column came from, and every name seen, across drops, renames and added columns.
+    #[test]
+    fn creates_read_together_keep_their_origins() {
+        let ddl = [
+            "CREATE TABLE a (x)",
+            "CREATE TABLE IF NOT EXISTS b (y, z)",
+            "CREATE INDEX ia ON a(x)",
+            "CREATE VIEW v AS SELECT x FROM a",
+            "CREATE TABLE IF NOT EXISTS a (x, other)",
+            "ALTER TABLE b ADD COLUMN w",
+            "CREATE TABLE c (k)",
+            "DROP TABLE c",
+            "CREATE TABLE d (q)",
+            "ALTER TABLE d RENAME TO e",
+            "CREATE TABLE f (r)",
+        ];
+        let r = engine_check(&ddl, &[]);
+        let f = &r.facts;
+        let origin = |t: &str| f.table_origin.get(t).copied();
+        assert_eq!((origin("a"), origin("b"), origin("v"), origin("c"), origin("d"), origin("e"), origin("f")), (Some(0), Some(1), Some(3), Some(6), Some(8), Some(9), Some(10)));
+        let col = |t: &str, c: &str| f.column_origin.get(&(t.to_string(), c.to_string())).copied();
+        assert_eq!((col("a", "x"), col("b", "y"), col("b", "w"), col("v", "x"), col("e", "q"), col("f", "r")), (Some(0), Some(1), Some(5), Some(3), Some(9), Some(10)));
+        assert_eq!(col("a", "other"), None, "the second create of `a` made nothing");
+        for t in ["a", "b", "v", "c", "d", "e", "f"] {
+            assert!(f.ever_tables.contains(t), "{t}");
+        }
+        for c in ["x", "y", "z", "w", "k", "q", "r"] {
+            assert!(f.ever_columns.contains(c), "{c}");
+        }
+        let mut tables = f.tables.clone();
+        tables.sort();
+        assert_eq!(tables, ["a", "b", "e", "f", "v"]);
     }
 
     use super::*;
