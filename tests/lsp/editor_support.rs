@@ -1,6 +1,6 @@
 //! What editors that run dols beside TypeScript need: `dols.completion.apiMembers`, which
-//! keeps the API members TypeScript already lists out of dols's completion, and the
-//! `dols.showSchema` command.
+//! keeps the API members and class-body handlers TypeScript already lists out of dols's
+//! completion, and the `dols.showSchema` command.
 
 use serde_json::{Value, json};
 
@@ -40,6 +40,7 @@ export class Log extends DurableObject<Env> {
   async append(text: string) {
     this.ctx.storage.sql.exec("SELECT  FROM lines");
   }
+  /*in-log-body*/
 }
 
 export default {
@@ -68,6 +69,8 @@ struct Lists {
     room: Vec<String>,
     log: Vec<String>,
     sql: Vec<String>,
+    /// In the body of Log (which has a constructor but no handler yet).
+    handlers: Vec<String>,
 }
 
 /// Types each half-written expression in its place (one at a time, the whole text sent
@@ -85,8 +88,18 @@ fn lists(s: &mut Server, uri: &str, version: &mut i32) -> Lists {
         log: after("/*in-fetch*/", "log.", "log.".len()),
         // Between SELECT and FROM in the query of `append`: the columns of `lines`.
         sql: after("/*in-fetch*/", "", INDEX.find("\"SELECT  FROM").unwrap() + "\"SELECT ".len()),
+        handlers: after("/*in-log-body*/", "webSocket", "webSocket".len()),
     }
 }
+
+/// dols's handler items in a class body without any handler (the constructor is defined).
+const HANDLERS: [&str; 5] = [
+    "async fetch(request)",
+    "async alarm(alarmInfo?)",
+    "async webSocketMessage(ws, message)",
+    "async webSocketClose(ws, code, reason, wasClean)",
+    "async webSocketError(ws, error)",
+];
 
 fn has(list: &[String], want: &str) -> bool {
     list.iter().any(|l| l == want)
@@ -108,6 +121,7 @@ fn api_members_auto_follows_the_workers_types() {
     assert!(has(&before.room, "post") && has(&before.room, "fetch"), "{:?}", before.room);
     assert!(has(&before.log, "append") && has(&before.log, "fetch"), "{:?}", before.log);
     assert!(has(&before.sql, "text"), "{:?}", before.sql);
+    assert_eq!(before.handlers, HANDLERS, "without the Workers types TypeScript cannot offer the handlers");
 
     // `wrangler types` writes worker-configuration.d.ts; the watcher reports it.
     let generated = ws.write("worker-configuration.d.ts", "declare namespace Cloudflare { interface Env {} }\n");
@@ -117,20 +131,24 @@ fn api_members_auto_follows_the_workers_types() {
     assert!(after.room.is_empty(), "`Env` names Room, so TypeScript lists its RPC methods: {:?}", after.room);
     assert_eq!(after.log, ["append"], "LOG's class is unknown to TypeScript; its RPC methods stay");
     assert_eq!(after.sql, before.sql, "SQL completion inside strings stays");
+    assert!(after.handlers.is_empty(), "TypeScript offers the handlers of DurableObject: {:?}", after.handlers);
 
     // "always" brings the members back; "never" takes them away without types.
     s.notify("workspace/didChangeConfiguration", json!({ "settings": { "dols": { "completion": { "apiMembers": "always" } } } }));
     let always = lists(&mut s, &doc.uri, &mut version);
     assert_eq!(always.storage, before.storage);
     assert_eq!(always.room, before.room);
+    assert_eq!(always.handlers, HANDLERS);
     ws.remove("worker-configuration.d.ts");
     s.notify("workspace/didChangeWatchedFiles", json!({ "changes": [{ "uri": uri_of(&generated), "type": 3 }] }));
     s.notify("workspace/didChangeConfiguration", json!({ "settings": { "dols.completion.apiMembers": "never" } }));
     let never = lists(&mut s, &doc.uri, &mut version);
     assert!(never.storage.is_empty() && never.room.is_empty(), "{:?} {:?}", never.storage, never.room);
     assert_eq!(never.log, ["append"]);
+    assert!(never.handlers.is_empty(), "{:?}", never.handlers);
     s.notify("workspace/didChangeConfiguration", json!({ "settings": auto() }));
-    assert_eq!(lists(&mut s, &doc.uri, &mut version).storage, before.storage, "back to auto, without types");
+    let back = lists(&mut s, &doc.uri, &mut version);
+    assert_eq!((back.storage, back.handlers), (before.storage, before.handlers), "back to auto, without types");
 }
 
 #[test]
@@ -145,6 +163,7 @@ fn without_the_setting_every_member_is_listed() {
     let doc = s.open(&ws.path("src/index.ts"), INDEX);
     let got = lists(&mut s, &doc.uri, &mut 1);
     assert!(has(&got.storage, "setAlarm") && has(&got.room, "fetch"), "{:?} {:?}", got.storage, got.room);
+    assert_eq!(got.handlers, HANDLERS);
 }
 
 #[test]
@@ -159,6 +178,7 @@ fn api_members_auto_reads_package_json_and_tsconfig() {
         let got = lists(&mut s, &doc.uri, &mut 1);
         assert!(got.storage.is_empty(), "{file}: {:?}", got.storage);
         assert_eq!(got.log, ["append"], "{file}");
+        assert!(got.handlers.is_empty(), "{file}: {:?}", got.handlers);
     }
 }
 

@@ -9,8 +9,10 @@
 //!   build, checks that the SQL of an `exec` string is coloured as SQL, and types into
 //!   `src/index.ts`: SQL completion inside a `sql.exec` string, the
 //!   diagnostic of a query with an unknown column, member completion where TypeScript lists
-//!   the members too (each member once by default, twice with `apiMembers` = "always"), a
-//!   hover, and the command that shows the shadow schema of the class under the cursor. It writes what it saw to a JSON file, checked here.
+//!   the members too (each member once by default, twice with `apiMembers` = "always"), the
+//!   `alarm` handler in a class body (once by default: TypeScript's, with no snippet or dols
+//!   item beside it), a hover, and the command that shows the shadow schema of the class
+//!   under the cursor. It writes what it saw to a JSON file, checked here.
 //!
 //! - `sql_grammar_in_vscode_tokenizer`: tokenizes TypeScript with VS Code's own TextMate
 //!   engine and grammars (from the code-server installation) plus the extension's SQL
@@ -197,6 +199,19 @@ fn counter_project_in_code_server() {
     }
     let always = &result["members_always"][0];
     assert_eq!(always["rows"], 2, "with apiMembers = always both TypeScript and dols list the member: {always}");
+    // `ala` in the body of Counter (extends DurableObject, no alarm yet).
+    let handler = strings(&result["handler_auto"]["labels"]);
+    let mut unique = handler.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), handler.len(), "a label is listed twice in the class body: {handler:?}");
+    let alarm: Vec<&String> = handler.iter().filter(|l| l.contains("alarm")).collect();
+    assert!(
+        alarm.len() == 1 && alarm[0].trim_end_matches('?') == "alarm",
+        "with the default setting the class body lists the `alarm` handler exactly once, as TypeScript's `alarm`: {handler:?}"
+    );
+    let handler = strings(&result["handler_always"]["labels"]);
+    assert!(handler.iter().any(|l| l == "async alarm(alarmInfo?)"), "with apiMembers = always dols lists its `alarm` item too: {handler:?}");
     let schema = result["schema"].as_str().unwrap_or_default();
     assert!(schema.contains("-- Counter (src/index.ts)") && schema.contains("CREATE TABLE counter"), "the shadow schema document: {schema:?}");
     let hover = result["hover"].as_str().unwrap_or_default();

@@ -368,6 +368,11 @@ mod tests {
             if !text.starts_with(&head) {
                 out.push(format!("{at}: body does not start with `{head}`"));
             }
+            // Completion beside TypeScript leaves the handler snippets to TypeScript, which
+            // knows them as the base class's members: every other snippet must be one.
+            if s.trigger != "constructor" && !crate::ide::is_base_class_handler(&s.trigger) {
+                out.push(format!("{at}: not a handler member of DurableObject"));
+            }
         }
         out
     }

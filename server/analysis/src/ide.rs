@@ -54,7 +54,9 @@ pub enum ApiMembers {
     All,
     /// Only what TypeScript cannot know: the RPC methods of a stub whose class no `Env`
     /// declaration names, and the bindings of the wrangler config that no `Env` declares.
-    /// Completion inside SQL strings and configs and the class-body snippets are unchanged.
+    /// In a class body the handlers (`fetch`, `alarm`, `webSocketMessage`, …) are left out
+    /// too: TypeScript offers them as members of the base class. Completion inside SQL
+    /// strings and configs and the constructor snippet are unchanged.
     UnknownToTypeScript,
 }
 
@@ -219,7 +221,7 @@ pub(crate) fn completion(a: &Analysis, path: &Path, offset: usize, members: ApiM
         }
         return Vec::new();
     }
-    class_body_snippets(&infer, offset)
+    class_body_snippets(&infer, offset, members)
 }
 
 fn experimental_enabled(infer: &Infer<'_>) -> bool {
@@ -388,8 +390,10 @@ fn binding_markdown(infer: &Infer<'_>, b: &crate::config::DoBinding) -> String {
     md
 }
 
-/// Handler and constructor snippets inside the body of a Durable Object class.
-fn class_body_snippets(infer: &Infer<'_>, offset: usize) -> Vec<CompletionItem> {
+/// Handler and constructor snippets inside the body of a Durable Object class. Beside
+/// TypeScript (`ApiMembers::UnknownToTypeScript`) only the constructor's: TypeScript lists the
+/// handlers the base class declares (`alarm?`, `fetch?`, …) among the members to override.
+fn class_body_snippets(infer: &Infer<'_>, offset: usize, members: ApiMembers) -> Vec<CompletionItem> {
     let text = infer.text();
     let start = ident_start(text, offset);
     let root = infer.src.tree.root_node();
@@ -421,7 +425,7 @@ fn class_body_snippets(infer: &Infer<'_>, offset: usize) -> Vec<CompletionItem> 
         .iter()
         .filter(|s| {
             let defined = if s.trigger == "constructor" { info.constructor.is_some() } else { info.methods.iter().any(|m| m.name == s.trigger) };
-            !defined
+            !defined && (members == ApiMembers::All || !is_base_class_handler(&s.trigger))
         })
         .map(|s| CompletionItem {
             label: s.label.clone(),
@@ -433,6 +437,12 @@ fn class_body_snippets(infer: &Infer<'_>, offset: usize) -> Vec<CompletionItem> 
             sort_text: Some(format!("0{}", s.trigger)),
         })
         .collect()
+}
+
+/// Whether `name` is a handler that the `DurableObject` base class declares, and so one that
+/// TypeScript offers in the body of a class extending it.
+pub(crate) fn is_base_class_handler(name: &str) -> bool {
+    catalog().member("DurableObject", name).is_some_and(|(_, m)| m.kind == MemberKind::Handler)
 }
 
 /// The member being accessed when `offset` is on the property name of `recv.name`.

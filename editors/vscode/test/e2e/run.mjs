@@ -7,7 +7,9 @@
 // 2. types a query with an unknown column and reads dols's diagnostic in the Problems panel;
 // 3. asks for completion after `this.ctx.storage.setAl` and `this.ctx.storage.sql.exe`, where
 //    TypeScript (with the Workers types) lists the members too, and counts each member's rows:
-//    exactly one with the default `dols.completion.apiMembers`, two with "always";
+//    exactly one with the default `dols.completion.apiMembers`, two with "always"; and after
+//    `ala` in the body of a class extending DurableObject, where TypeScript offers the
+//    base class's `alarm` handler: the labels of the list, with each setting;
 // 4. hovers a storage member and reads dols's part of the hover.
 //
 // What it saw goes to a JSON file; the Rust test tests/vscode/main.rs checks it. Variables:
@@ -185,6 +187,7 @@ async function typeLineAfter(page, line, text) {
 /** The labels of the suggest widget's rows (the rendered ones), after Ctrl+Space. */
 async function suggest(page, what, enough) {
   const widget = page.locator(".editor-widget.suggest-widget");
+  let seen = [];
   return waitFor(what, async () => {
     if (!(await widget.isVisible())) {
       await page.keyboard.press("Control+Space");
@@ -198,10 +201,13 @@ async function suggest(page, what, enough) {
       })),
     );
     if (rows.length > 0 && (!enough || enough(rows))) return rows;
+    if (rows.length > 0) seen = rows.map((r) => r.label);
     // Still loading, or an answer from before the servers were ready: ask again.
     await page.keyboard.press("Escape");
     await sleep(500);
     return null;
+  }).catch((e) => {
+    throw new Error(`${e.message}; the last list shown: ${JSON.stringify(seen)}`);
   });
 }
 
@@ -336,6 +342,18 @@ async function main() {
     };
     result.members_auto = [await counts("this.ctx.storage.setAl", "setAlarm"), await counts("this.ctx.storage.sql.exe", "exec")];
     step("members with apiMembers=auto", result.members_auto.map((m) => [m.member, m.rows]));
+    // A handler in the class body of Counter, which extends DurableObject and has no alarm
+    // yet: TypeScript lists the base class's `alarm` (labelled `alarm?`, an optional
+    // member), and dols leaves it to TypeScript.
+    const classBody = async (want) => {
+      await typeLineAfter(page, lineOf(text, "private sql: SqlStorage;"), "ala");
+      const rows = await suggest(page, "completion of `ala` in the class body", (rs) => rs.some(want));
+      await deleteLine(page);
+      return { typed: "ala", labels: rows.map((r) => r.label) };
+    };
+    const typescriptAlarm = (r) => r.label.replace(/\?$/, "") === "alarm";
+    result.handler_auto = await classBody(typescriptAlarm);
+    step("class body with apiMembers=auto", result.handler_auto.labels);
     // As workspace settings: the folder is watched, so VS Code sees the change at once.
     const workspaceSettings = join(project, ".vscode", "settings.json");
     mkdirSync(dirname(workspaceSettings), { recursive: true });
@@ -348,6 +366,8 @@ async function main() {
       }, 15000).catch(async () => counts("this.ctx.storage.setAl", "setAlarm")),
     ];
     step("members with apiMembers=always", result.members_always.map((m) => [m.member, m.rows]));
+    result.handler_always = await classBody((r) => r.label.startsWith("async alarm("));
+    step("class body with apiMembers=always", result.handler_always.labels);
     writeFileSync(workspaceSettings, "{}");
     await sleep(1000);
 

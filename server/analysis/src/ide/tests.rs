@@ -585,7 +585,7 @@ export default { async fetch(request: Request, env: Env) { env.$0 } };
 }
 
 #[test]
-fn beside_typescript_sql_and_snippets_stay() {
+fn beside_typescript_sql_and_the_constructor_snippet_stay() {
     let src = with_counter(
         r#"
 import { DurableObject } from "cloudflare:workers";
@@ -607,6 +607,22 @@ export class Counter extends DurableObject {
 }
 "#,
     );
-    assert_eq!(labels_beside_typescript(&body), labels(&body));
-    assert!(!labels(&body).is_empty());
+    // TypeScript offers the handlers as members of `DurableObject` to override; the
+    // constructor it offers only as a keyword, without the schema set-up.
+    assert_eq!(labels_beside_typescript(&body), ["constructor(ctx, env)"]);
+    let all = labels(&body);
+    assert!(all.contains(&"async alarm(alarmInfo?)".to_string()) && all.contains(&"async fetch(request)".to_string()), "{all:?}");
+}
+
+#[test]
+fn beside_typescript_no_handler_snippets_in_class_bodies() {
+    // Through a base class of the project and in a library's Durable Object class alike.
+    for src in [
+        "import { DurableObject } from \"cloudflare:workers\";\nclass Base extends DurableObject {}\nexport class Counter extends Base {\n  constructor(ctx: DurableObjectState, env: Env) { super(ctx, env); }\n  webSocket$0\n}\n",
+        "import { Agent } from \"agents\";\nexport class Counter extends Agent<Env> {\n  constructor(ctx: DurableObjectState, env: Env) { super(ctx, env); }\n  a$0\n}\n",
+    ] {
+        let src = with_counter(src);
+        assert!(labels(&src).iter().any(|l| l.starts_with("async ")), "{src}: no handler snippet even with every member");
+        assert_eq!(labels_beside_typescript(&src), Vec::<String>::new(), "{src}");
+    }
 }
