@@ -313,7 +313,23 @@ impl Layout {
         if let Some(hits) = hits {
             // Straight down to each hit: a node's children are not stepped through one by one
             // (a class with hundreds of members), the child holding the next hit is looked up.
-            let hits: Vec<usize> = hits.iter().copied().filter(|&h| slot[self.body_index(h).map_or(0, |k| k + 1)].is_some()).collect();
+            // The hits of the segments asked for. Hits and bodies are both in file order, so
+            // one pass tells each hit's segment (a binary search per hit cost more).
+            let mut kept: Vec<usize> = Vec::with_capacity(hits.len());
+            let mut body = 0;
+            for &h in hits {
+                while body < self.bodies.len() && self.bodies[body].range.end <= h {
+                    body += 1;
+                }
+                let inside = self.bodies.get(body).is_some_and(|b| b.range.start <= h);
+                if slot[if inside { body + 1 } else { 0 }].is_some() {
+                    kept.push(h);
+                }
+            }
+            let hits = kept;
+            // The first hit not looked at yet: positions only move forward, so it only moves
+            // forward too.
+            let mut next_hit = 0;
             let mut stack: Vec<Node<'t>> = Vec::new();
             // Per open node: the byte from which its next hit is looked for.
             let mut from: Vec<usize> = Vec::new();
@@ -327,8 +343,10 @@ impl Layout {
                     from.push(node.start_byte());
                 }
                 let (Some(&node), Some(pos)) = (stack.last(), from.last_mut()) else { break };
-                let i = hits.partition_point(|&h| h < *pos);
-                let child = hits.get(i).filter(|&&h| h < node.end_byte()).and_then(|&h| {
+                while hits.get(next_hit).is_some_and(|&h| h < *pos) {
+                    next_hit += 1;
+                }
+                let child = hits.get(next_hit).filter(|&&h| h < node.end_byte()).and_then(|&h| {
                     cursor.reset(node);
                     cursor.goto_first_child_for_byte(h)?;
                     Some((cursor.node(), h))
