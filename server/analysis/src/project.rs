@@ -327,3 +327,15 @@ pub fn class_info<'a>(files: &'a BTreeMap<PathBuf, File>, key: &ClassKey) -> Opt
         _ => None,
     }
 }
+
+/// Whether a module is a test by the usual conventions: `*.test.*`, `*.spec.*`, or a folder
+/// named `test`, `tests`, `__tests__`, `e2e`, `test-…` or `tests-…` on its path.
+pub(crate) fn is_test_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.contains(".test.")
+        || name.contains(".spec.")
+        || path.components().any(|c| {
+            let c = c.as_os_str().to_str().unwrap_or("");
+            matches!(c, "test" | "tests" | "__tests__" | "e2e") || c.starts_with("test-") || c.starts_with("tests-")
+        })
+}

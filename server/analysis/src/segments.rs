@@ -471,6 +471,7 @@ impl Layout {
     }
 
     /// The body that holds a byte offset.
+    #[cfg(test)]
     fn body_index(&self, at: usize) -> Option<usize> {
         let k = self.bodies.partition_point(|b| b.range.start <= at).checked_sub(1)?;
         (at < self.bodies[k].range.end).then_some(k)

@@ -179,6 +179,8 @@ pub(crate) struct Shared<'a> {
     /// Types of `this.a.b` chains, by class and text.
     /// Keyed by the id of the class node that `this` means there (see [`Ctx::this_class_node`]).
     this_chains: std::cell::RefCell<std::collections::HashMap<ThisChain<'a>, Option<Ty>>>,
+    /// Whether the file is a test module (asked by rules in every segment).
+    test_file: std::cell::OnceCell<bool>,
 }
 
 /// What every rule reads: the file's inference context and the call expressions of one
@@ -321,13 +323,7 @@ impl<'a> Ctx<'a> {
     /// Whether the file is a test (`*.test.ts`, `*.spec.ts`, under `test/`, `tests/`,
     /// `__tests__/`, `tests-e2e/`), where constant names and timers are the norm.
     pub fn is_test_file(&self) -> bool {
-        let path = self.infer.path;
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        name.contains(".test.") || name.contains(".spec.")
-            || path.components().any(|c| {
-                let c = c.as_os_str().to_str().unwrap_or("");
-                matches!(c, "test" | "tests" | "__tests__" | "e2e") || c.starts_with("test-") || c.starts_with("tests-")
-            })
+        *self.shared.test_file.get_or_init(|| crate::project::is_test_file(self.infer.path))
     }
 
     /// For `name(...)`: the plain function name.

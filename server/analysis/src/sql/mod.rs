@@ -741,7 +741,7 @@ fn check_file(a: &Analysis, path: &Path, mut assists: Option<(TextRange, &mut Ve
     }
     // Statements written to fail on purpose are fine: in a test's `expect(...).toThrow()`,
     // under a `try` whose `catch` swallows the failure, and under any `try` in a test file.
-    let test_file = is_test_file(path);
+    let test_file = crate::project::is_test_file(path);
     let on_purpose: Vec<TextRange> = file
         .sites
         .iter()
@@ -1407,13 +1407,6 @@ impl Ctx<'_> {
 fn capitalized(s: &str) -> String {
     let mut c = s.chars();
     c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
-}
-
-/// Test modules by the usual naming conventions.
-fn is_test_file(path: &Path) -> bool {
-    let p = path.to_string_lossy().replace('\\', "/");
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    name.contains(".test.") || name.contains(".spec.") || ["/test/", "/tests/", "/__tests__/"].iter().any(|d| p.contains(d))
 }
 
 /// Failures that depend on the state a schema statement meets (a table created twice on
