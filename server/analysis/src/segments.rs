@@ -525,16 +525,21 @@ impl Layout {
         ranges.sort_by_key(|r| r.start);
         let bytes = text.as_bytes();
         let mut hits: Vec<usize> = Vec::new();
+        // One searcher per word, built once for all the ranges.
+        let finders: Vec<memchr::memmem::Finder<'_>> = match look {
+            Look::Words(words) => words.iter().filter(|w| !w.is_empty()).map(|w| memchr::memmem::Finder::new(w.as_bytes())).collect(),
+            _ => Vec::new(),
+        };
         for r in &ranges {
             let part = &bytes[r.start..r.end];
             match look {
                 Look::Everything => return None,
-                Look::Words(words) => {
+                Look::Words(_) => {
                     // A word that starts in the range may end in the next one; the search
                     // stops there (searching on to the file's end made the search quadratic).
-                    for w in words.iter().filter(|w| !w.is_empty()) {
-                        let tail = &bytes[r.start..(r.end + w.len() - 1).min(bytes.len())];
-                        hits.extend(memchr::memmem::find_iter(tail, w.as_bytes()).map(|i| r.start + i));
+                    for f in &finders {
+                        let tail = &bytes[r.start..(r.end + f.needle().len() - 1).min(bytes.len())];
+                        hits.extend(f.find_iter(tail).map(|i| r.start + i));
                     }
                 }
                 Look::Calls => hits.extend(memchr::memchr2_iter(b'(', b'`', part).map(|i| r.start + i)),
