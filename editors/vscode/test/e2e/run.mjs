@@ -283,7 +283,7 @@ async function main() {
     // 0. The SQL of `this.sql.exec("DELETE FROM counter")` is coloured as SQL by the
     // injection grammar: DELETE's colour differs from the string's quote.
     await goToLineEnd(page, lineOf(text, 'this.sql.exec("DELETE FROM counter");'));
-    result.sql_colours = await waitFor("the DELETE line on screen", () =>
+    result.sql_colours = await waitFor("the DELETE line on screen, tokenized", () =>
       page.evaluate(() => {
         // Monaco renders spaces as no-break spaces.
         const text = (el) => el.textContent.replace(/\u00a0/g, " ");
@@ -293,7 +293,10 @@ async function main() {
           const span = [...line.querySelectorAll("span span")].find((s) => text(s).includes(word));
           return span ? getComputedStyle(span).color : null;
         };
-        return { quote: colour('"'), delete: colour("DELETE"), counter: colour("counter") };
+        const colours = { quote: colour('"'), delete: colour("DELETE"), counter: colour("counter"), plain: colour("this") };
+        // Until the tokenizer has run, every span has the editor's plain colour; the string's
+        // quote then takes the theme's string colour.
+        return colours.quote && colours.quote !== colours.plain ? colours : null;
       }),
     );
     step("colours of the DELETE line", result.sql_colours);
