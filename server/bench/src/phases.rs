@@ -32,7 +32,7 @@ pub struct Phases {
 }
 
 /// How many times each full check is run (the median is reported).
-const FULL_RUNS: usize = 7;
+const FULL_RUNS: usize = 15;
 
 pub fn run(proj: &Project, iterations: usize, warmup: usize) -> Phases {
     // Paths only name the files: the analysis does no I/O.

@@ -15,7 +15,7 @@ const CLASSES: usize = 3;
 const TABLES_PER_CLASS: usize = 10;
 const QUERIES: usize = 500;
 /// How many times the cold check and its floor are measured (the median is reported).
-const COLD_RUNS: usize = 11;
+const COLD_RUNS: usize = 31;
 
 fn median(mut d: Vec<Duration>) -> Duration {
     d.sort();
