@@ -74,10 +74,10 @@ pub(crate) struct Infer<'a> {
     pub project: Option<&'a Project>,
     /// `this.<name>` types already worked out: finding one walks the whole class, and a
     /// file asks about the same few fields (`this.ctx`, `this.sql`) at every call.
-    fields: std::cell::RefCell<std::collections::HashMap<(ClassKey, String), Option<Ty>>>,
+    fields: std::cell::RefCell<FxHashMap<(ClassKey, String), Option<Ty>>>,
     /// Each method body's ancestors (with the body itself last), by body start: the common
     /// part of the ancestors of every node in that body.
-    body_ancestors: std::cell::RefCell<std::collections::HashMap<usize, Vec<Node<'a>>>>,
+    body_ancestors: std::cell::RefCell<FxHashMap<usize, Vec<Node<'a>>>>,
     /// A node whose ancestors a walk already found (see [`Self::with_anchor`]).
     anchor: std::cell::RefCell<Option<(Node<'a>, Rc<[Node<'a>]>)>>,
     /// Types of plain `this.a.b` chains by class: the same few (`this.ctx.storage.sql`) are

@@ -170,15 +170,15 @@ type Check = fn(&mut Ctx<'_>);
 #[derive(Default)]
 pub(crate) struct Shared<'a> {
     /// `chain_open` answers by class: each walks the class body once.
-    open: std::cell::RefCell<std::collections::HashMap<ClassKey, bool>>,
+    open: std::cell::RefCell<rustc_hash::FxHashMap<ClassKey, bool>>,
     /// `chain_has_member` answers by class and name: each searches the class's text.
-    has_member: std::cell::RefCell<std::collections::HashMap<(ClassKey, String), bool>>,
+    has_member: std::cell::RefCell<rustc_hash::FxHashMap<(ClassKey, String), bool>>,
     /// Types of expressions already asked about, by node id: several rules ask about the
     /// same call's receiver.
-    types: std::cell::RefCell<std::collections::HashMap<usize, Option<Ty>>>,
+    types: std::cell::RefCell<rustc_hash::FxHashMap<usize, Option<Ty>>>,
     /// Types of `this.a.b` chains, by class and text.
     /// Keyed by the id of the class node that `this` means there (see [`Ctx::this_class_node`]).
-    this_chains: std::cell::RefCell<std::collections::HashMap<ThisChain<'a>, Option<Ty>>>,
+    this_chains: std::cell::RefCell<rustc_hash::FxHashMap<ThisChain<'a>, Option<Ty>>>,
     /// Whether the file is a test module (asked by rules in every segment).
     test_file: std::cell::OnceCell<bool>,
 }
@@ -200,7 +200,7 @@ pub(crate) struct Ctx<'a> {
     /// `member_call` of each call.
     members: Vec<Option<(Node<'a>, &'a str)>>,
     /// The index in `calls` of each call, by node id.
-    call_index: std::collections::HashMap<usize, usize>,
+    call_index: rustc_hash::FxHashMap<usize, usize>,
     /// What each call does to storage, worked out on first use (`flow::storage_op`).
     ops: Vec<std::cell::OnceCell<Option<flow::StorageOp>>>,
     /// The type of each call's receiver, worked out on first use: most rules ask.
