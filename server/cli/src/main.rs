@@ -1,6 +1,7 @@
 //! The `dols` command: language server, checker, and (later) runtime and debugger.
-// On Linux with glibc the process starts in `entry::main` below instead of Rust's runtime setup.
-#![cfg_attr(all(target_os = "linux", target_env = "gnu"), no_main)]
+// On Linux with glibc the process starts in `entry::main` below instead of Rust's runtime setup
+// (not in the unit tests, whose harness brings its own `main`).
+#![cfg_attr(all(target_os = "linux", target_env = "gnu", not(test)), no_main)]
 
 mod check;
 mod report;
@@ -67,7 +68,7 @@ fn run() -> ExitCode {
     }
 }
 
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+#[cfg(any(not(all(target_os = "linux", target_env = "gnu")), test))]
 fn main() -> ExitCode {
     run()
 }
@@ -80,7 +81,7 @@ fn main() -> ExitCode {
 /// exits with status 101 and stdout is flushed at the end. What is lost: a stack overflow ends
 /// the process with `SIGSEGV` instead of a message, and a panic of the main thread names it
 /// `<unnamed>` instead of `main`. (`std::env::args` works without the setup on glibc.)
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
 mod entry {
     use std::ffi::{c_char, c_int};
     use std::io::Write;
