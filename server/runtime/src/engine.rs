@@ -29,6 +29,9 @@ const PRELUDE_BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/prelud
 const WEB_BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/web.qjsbc"));
 /// The console's value formatting (`js/inspect.js`), evaluated the first time it is needed.
 const INSPECT_BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/inspect.qjsbc"));
+/// The machinery of objects on threads of their own (`js/threads.js`), evaluated the first time a
+/// run with objects on threads needs it.
+const THREADS_BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/threads.qjsbc"));
 const WORKERS_MODULE: &str = "export const DurableObject = globalThis.__dols.DurableObject;\n\
 export const WorkerEntrypoint = globalThis.__dols.WorkerEntrypoint;\n\
 export const RpcTarget = globalThis.__dols.RpcTarget;\n\
@@ -411,6 +414,12 @@ fn install_natives<'js>(ctx: &Ctx<'js>, host: &Rc<Host>) -> rquickjs::Result<()>
         "loadInspect",
         Function::new(ctx.clone(), |ctx: Ctx<'js>| {
             crate::bytecode::run_script(&ctx, INSPECT_BYTECODE)
+        })?,
+    )?;
+    n.set(
+        "loadThreads",
+        Function::new(ctx.clone(), |ctx: Ctx<'js>| {
+            crate::bytecode::run_script(&ctx, THREADS_BYTECODE)
         })?,
     )?;
     let h = host.clone();
@@ -1405,6 +1414,7 @@ mod tests {
             (include_str!("js/prelude.js"), "<dols prelude>", PRELUDE_BYTECODE),
             (include_str!("js/web.js"), "<dols web>", WEB_BYTECODE),
             (include_str!("js/inspect.js"), "<dols inspect>", INSPECT_BYTECODE),
+            (include_str!("js/threads.js"), "<dols threads>", THREADS_BYTECODE),
         ] {
             let fresh = ctx
                 .with(|ctx| crate::bytecode::compile_script(&ctx, source, name))
