@@ -32,6 +32,8 @@ const INSPECT_BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/inspec
 /// The machinery of objects on threads of their own (`js/threads.js`), evaluated the first time a
 /// run with objects on threads needs it.
 const THREADS_BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/threads.qjsbc"));
+/// The key-value storage API (`js/kv.js`), evaluated the first time it is used.
+const KV_BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/kv.qjsbc"));
 const WORKERS_MODULE: &str = "export const DurableObject = globalThis.__dols.DurableObject;\n\
 export const WorkerEntrypoint = globalThis.__dols.WorkerEntrypoint;\n\
 export const RpcTarget = globalThis.__dols.RpcTarget;\n\
@@ -420,6 +422,12 @@ fn install_natives<'js>(ctx: &Ctx<'js>, host: &Rc<Host>) -> rquickjs::Result<()>
         "loadThreads",
         Function::new(ctx.clone(), |ctx: Ctx<'js>| {
             crate::bytecode::run_script(&ctx, THREADS_BYTECODE)
+        })?,
+    )?;
+    n.set(
+        "loadKv",
+        Function::new(ctx.clone(), |ctx: Ctx<'js>| {
+            crate::bytecode::run_script(&ctx, KV_BYTECODE)
         })?,
     )?;
     let h = host.clone();
@@ -1415,6 +1423,7 @@ mod tests {
             (include_str!("js/web.js"), "<dols web>", WEB_BYTECODE),
             (include_str!("js/inspect.js"), "<dols inspect>", INSPECT_BYTECODE),
             (include_str!("js/threads.js"), "<dols threads>", THREADS_BYTECODE),
+            (include_str!("js/kv.js"), "<dols kv>", KV_BYTECODE),
         ] {
             let fresh = ctx
                 .with(|ctx| crate::bytecode::compile_script(&ctx, source, name))

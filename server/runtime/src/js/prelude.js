@@ -157,45 +157,6 @@
     }
     return v === null ? null : NOT_PRIMITIVE;
   }
-  function ser(v) {
-    const enc = (v) => {
-      const p = encPrimitive(v);
-      if (p !== NOT_PRIMITIVE) return p;
-      if (typeof v === "function" || typeof v === "symbol") throw new DOMException(describe(v) + " could not be cloned.", "DataCloneError");
-      if (Array.isArray(v)) return { a: v.map(enc) };
-      if (v instanceof Date) return { d: v.getTime() };
-      if (v instanceof RegExp) return { r: [v.source, v.flags] };
-      if (v instanceof Map) return { m: [...v].map(([k, x]) => [enc(k), enc(x)]) };
-      if (v instanceof Set) return { s: [...v].map(enc) };
-      if (v instanceof ArrayBuffer) return { ab: bytesToB64(new Uint8Array(v)) };
-      if (ArrayBuffer.isView(v)) return { v: v.constructor.name, ab: bytesToB64(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)) };
-      if (v instanceof Error) return { e: [v.name, v.message] };
-      const o = {};
-      for (const k of Object.keys(v)) o[k] = enc(v[k]);
-      return { o };
-    };
-    return JSON.stringify(enc(v));
-  }
-  function de(text) {
-    const dec = (x) => {
-      if (x === null || typeof x !== "object") return x;
-      if ("u" in x) return undefined;
-      if ("n" in x) return Number(x.n);
-      if ("b" in x) return BigInt(x.b);
-      if ("a" in x) return x.a.map(dec);
-      if ("d" in x) return new Date(x.d);
-      if ("r" in x) return new RegExp(x.r[0], x.r[1]);
-      if ("m" in x) return new Map(x.m.map(([k, v]) => [dec(k), dec(v)]));
-      if ("s" in x) return new Set(x.s.map(dec));
-      if ("ab" in x) { const b = b64ToBytes(x.ab).buffer; return x.v ? (x.v === "DataView" ? new DataView(b) : new globalThis[x.v](b)) : b; }
-      if ("e" in x) return cloneError({ name: x.e[0], message: x.e[1] });
-      const o = {};
-      for (const k of Object.keys(x.o)) o[k] = dec(x.o[k]);
-      return o;
-    };
-    return dec(JSON.parse(text));
-  }
-
   // ---------------------------------------------------------------- the web platform, on demand
   // `web.js` (its own bytecode) defines these globals the first time one of them is used.
   const WEB_GLOBALS = ["TextEncoder", "TextDecoder", "btoa", "atob", "crypto", "URL", "URLSearchParams", "Headers", "Request", "Response", "fetch", "AbortSignal", "AbortController"];
@@ -439,98 +400,28 @@
     get databaseSize() { this.#check(); return N.sqlSize(this.#h()); }
     get Cursor() { return SqlStorageCursor; }
   }
-  class SyncKvStorage {
-    #h;
-    constructor(key, h) { if (key !== ctorKey) throw new TypeError("Illegal constructor"); this.#h = h; }
-    get(key) { const v = N.kvGet(this.#h(), kvKey("get", key)); return v === undefined ? undefined : de(v); }
-    put(key, value) {
-      key = kvKey("put", key);
-      if (arguments.length < 2) throw new TypeError("Failed to execute 'put' on 'SyncKvStorage': parameter 2 is not of type 'Value'.");
-      N.kvPut(this.#h(), key, ser(value));
-    }
-    delete(key) { return N.kvDelete(this.#h(), kvKey("delete", key)); }
-    #listGeneration = 0;
-    list(options) {
-      options = listOptions(options, "SyncKvStorage");
-      if (options.limit !== undefined && !(options.limit > 0)) throw new TypeError("List limit must be positive.");
-      const rows = N.kvList(this.#h(), listOpts(options));
-      // Only one list iterator may be live: starting another invalidates this one.
-      const generation = ++this.#listGeneration;
-      const storage = this;
-      let i = 0;
-      return {
-        next() {
-          if (storage.#listGeneration !== generation) throw new Error("kv.list() iterator was invalidated because a new call to kv.list() was started. Only one kv.list() iterator can exist at a time.");
-          return i < rows.length ? { done: false, value: [rows[i][0], de(rows[i++][1])] } : { done: true, value: undefined };
-        },
-        [Symbol.iterator]() { return this; },
-        [Symbol.toStringTag]: "ListIterator",
-      };
-    }
-  }
-  // Argument checks with the platform's texts: a missing key is refused, others become strings.
-  function kvKey(method, key) {
-    if (key === undefined) throw new TypeError(`Failed to execute '${method}' on 'SyncKvStorage': parameter 1 is not of type 'string'.`);
-    return String(key);
-  }
-  function storageKeys(method, keys) {
-    if (keys === undefined) throw new TypeError(`Failed to execute '${method}' on 'DurableObjectStorage': parameter 1 is not of type 'string or Array'.`);
-    return Array.isArray(keys) ? keys.map(String) : String(keys);
-  }
-  function listOptions(o, on) {
-    if (o === undefined || o === null) return {};
-    if (typeof o !== "object" && typeof o !== "function") throw new TypeError(`Failed to execute 'list' on '${on}': parameter 1 is not of type 'ListOptions'.`);
-    if (o.start !== undefined && o.startAfter !== undefined) throw new TypeError("list() cannot be called with both start and startAfter values.");
-    return o;
-  }
   const notFunction = (method, on) => new TypeError(`Failed to execute '${method}' on '${on}': parameter 1 is not of type 'function'.`);
-  function listOpts(o) {
-    const s = (x) => (x === undefined ? undefined : String(x));
-    return { start: s(o.start), startAfter: s(o.startAfter), end: s(o.end), prefix: s(o.prefix), reverse: !!o.reverse, limit: o.limit === undefined ? undefined : Math.floor(o.limit) };
-  }
+  // The key-value API — the synchronous `storage.kv`, the asynchronous `get`/`put`/`delete`/`list`
+  // and the serialisation of stored values — is js/kv.js, its own bytecode, loaded the first time
+  // one of them is used.
+  let kvPart = null;
+  const kvApi = () => kvPart || (kvPart = N.loadKv()(N, { DOMException, describe, encPrimitive, NOT_PRIMITIVE, cloneError, bytesToB64, b64ToBytes, ctorKey }));
   class DurableObjectStorage {
     #h; #sql; #kv; #sqlite; #inst;
     constructor(key, h, sqlite, inst) {
       if (key !== ctorKey) throw new TypeError("Illegal constructor");
       this.#h = h; this.#sqlite = sqlite; this.#inst = inst;
       this.#sql = new SqlStorage(ctorKey, h, sqlite);
-      this.#kv = new SyncKvStorage(ctorKey, h);
     }
     get sql() { return this.#sql; }
     get kv() {
       if (!this.#sqlite) throw new Error("The storage.kv (synchronous KV) API is only available for SQLite-backed Durable Objects, but this object's namespace is not declared to use SQLite. You can use the older, asyncronous interface via methods of `storage` itself (e.g. `storage.get()`). Alternatively, to enable SQLite, change `new_classes` to `new_sqlite_classes` within the 'migrations' field in your wrangler.jsonc or wrangler.toml file. If using workerd directly, set `enableSql = true` in your workerd config for the class. Note that this change cannot be made after the class is already deployed to production.");
-      return this.#kv;
+      return this.#kv || (this.#kv = new (kvApi().SyncKvStorage)(ctorKey, this.#h));
     }
-    async get(keys) {
-      keys = storageKeys("get", keys);
-      if (Array.isArray(keys)) {
-        const m = new Map();
-        for (const k of keys) { const v = N.kvGet(this.#h(), k); if (v !== undefined) m.set(k, de(v)); }
-        return new Map([...m].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
-      }
-      const v = N.kvGet(this.#h(), keys);
-      return v === undefined ? undefined : de(v);
-    }
-    async put(key, value) {
-      if (key === undefined) throw new TypeError("Failed to execute 'put' on 'DurableObjectStorage': parameter 1 is not of type 'string or object'.");
-      if (key !== null && typeof key === "object" && !Array.isArray(key)) {
-        const entries = Object.keys(key).filter((k) => key[k] !== undefined).map((k) => [k, ser(key[k])]);
-        for (const [k, v] of entries) N.kvPut(this.#h(), k, v);
-        return;
-      }
-      if (value === undefined) throw new TypeError("put() called with undefined value.");
-      N.kvPut(this.#h(), String(key), ser(value));
-    }
-    async delete(keys) {
-      keys = storageKeys("delete", keys);
-      if (Array.isArray(keys)) { let n = 0; for (const k of keys) if (N.kvDelete(this.#h(), k)) n++; return n; }
-      return N.kvDelete(this.#h(), keys);
-    }
-    async list(options) {
-      options = listOptions(options, "DurableObjectStorage");
-      if (options.limit !== undefined && !(options.limit > 0)) throw new TypeError("List limit must be positive.");
-      return new Map(N.kvList(this.#h(), listOpts(options)).map(([k, v]) => [k, de(v)]));
-    }
+    async get(keys) { return kvApi().get(this.#h, keys); }
+    async put(key, value) { return kvApi().put(this.#h, key, value); }
+    async delete(keys) { return kvApi().delete(this.#h, keys); }
+    async list(options) { return kvApi().list(this.#h, options); }
     async deleteAll() { N.deleteAll(this.#h()); }
     transactionSync(fn) {
       if (typeof fn !== "function") throw notFunction("transactionSync", "DurableObjectStorage");
