@@ -744,7 +744,7 @@ pub struct RunOptions {
     /// Leave the engine and the databases to the operating system instead of tearing them
     /// down, for a process that exits right after the run (`dols test`). Committed writes are
     /// in each database's write-ahead log, which SQLite replays on the next open (a log grown
-    /// past 1 MiB is first moved into the database file, without syncing).
+    /// past 256 KiB is first moved into the database file, without syncing).
     pub skip_teardown: bool,
     /// A debugger to attach (see [`crate::debugger`]). Without one the engine's hook is off,
     /// unless the environment variable `DOLS_DEBUG_HOOK=1` attaches an idle one (no
