@@ -1,5 +1,5 @@
 //! Compiles the prelude (`src/js/prelude.js`) and its on-demand parts (`src/js/web.js`,
-//! `src/js/inspect.js`) to QuickJS bytecode, so that a run does not parse them (see
+//! `src/js/inspect.js`, `src/js/threads.js`, `src/js/kv.js`) to QuickJS bytecode, so that a run does not parse them (see
 //! `src/bytecode.rs`).
 
 #[path = "src/bytecode.rs"]
@@ -14,6 +14,8 @@ fn main() {
         ("src/js/prelude.js", "<dols prelude>", "prelude.qjsbc"),
         ("src/js/web.js", "<dols web>", "web.qjsbc"),
         ("src/js/inspect.js", "<dols inspect>", "inspect.qjsbc"),
+        ("src/js/threads.js", "<dols threads>", "threads.qjsbc"),
+        ("src/js/kv.js", "<dols kv>", "kv.qjsbc"),
     ] {
         println!("cargo:rerun-if-changed={file}");
         let source = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{file}: {e}"));

@@ -5,10 +5,15 @@
 //! across the rounds, as `.dols/state` is (workerd always stores on disk). The projects of
 //! `docs/performance.md` are in `examples/projects/`: `one-test` (cold start) and `rpc-10k`
 //! (10,000 sequential RPC calls).
-//! The `dols` binary is `DOLS_BIN` (default: `target/release/dols` next to this example);
+//! The `dols` binary is `DOLS_BIN` (default: `target/release/dols` next to this example); several,
+//! separated by commas (`DOLS_BIN=old/dols,new/dols`), run one after the other in each round, so
+//! that builds compare within one series. Each is copied into a temporary directory first, so
+//! that binaries written at different times are read through the page cache alike (a binary
+//! written long ago may sit there in smaller pieces, which makes faulting its code in slower).
 //! workerd is `DOLS_WORKERD` or the pinned one in `tests/conformance/workerd`. Prints, for each,
 //! the median and minimum wall time, the median CPU time (user + system, all threads; less
-//! sensitive to other load on the machine than wall time) and the largest maximum RSS.
+//! sensitive to other load on the machine than wall time) and the largest maximum RSS, then
+//! the load average.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -74,12 +79,13 @@ fn main() -> ExitCode {
     let rounds: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(20);
     let on_disk = args.iter().any(|a| a == "--on-disk");
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dols = std::env::var_os("DOLS_BIN").map(PathBuf::from).unwrap_or_else(|| {
-        std::env::current_exe()
+    let dols: Vec<PathBuf> = match std::env::var("DOLS_BIN") {
+        Ok(list) => list.split(',').map(PathBuf::from).collect(),
+        Err(_) => vec![std::env::current_exe()
             .ok()
             .and_then(|e| Some(e.parent()?.parent()?.join("dols")))
-            .unwrap_or_else(|| PathBuf::from("dols"))
-    });
+            .unwrap_or_else(|| PathBuf::from("dols"))],
+    };
     let workerd = std::env::var_os("DOLS_WORKERD").map(PathBuf::from).unwrap_or_else(|| {
         here.join("../../tests/conformance/workerd/node_modules/.bin/workerd")
     });
@@ -95,16 +101,27 @@ fn main() -> ExitCode {
         std::fs::create_dir_all(p.parent().expect("parent")).expect("dir");
         std::fs::write(p, m.text).expect("module");
     }
-    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    let copies: Vec<PathBuf> = dols
+        .iter()
+        .enumerate()
+        .map(|(i, bin)| {
+            let copy = tmp.join(format!("dols-{i}"));
+            std::fs::copy(bin, &copy).unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
+            copy
+        })
+        .collect();
+    let (mut ours, mut theirs) = (vec![Vec::new(); copies.len()], Vec::new());
     for _ in 0..rounds {
-        let mut cmd = Command::new(&dols);
-        cmd.arg("test").arg(&project.root);
-        if on_disk {
-            cmd.arg("--persist-to").arg(tmp.join("dols-state"));
-        } else {
-            cmd.arg("--in-memory");
+        for (i, bin) in copies.iter().enumerate() {
+            let mut cmd = Command::new(bin);
+            cmd.arg("test").arg(&project.root);
+            if on_disk {
+                cmd.arg("--persist-to").arg(tmp.join(format!("dols-state-{i}")));
+            } else {
+                cmd.arg("--in-memory");
+            }
+            ours[i].push(measure(&mut cmd));
         }
-        ours.push(measure(&mut cmd));
         theirs.push(measure(
             Command::new(&workerd)
                 .arg("test")
@@ -113,19 +130,31 @@ fn main() -> ExitCode {
         ));
     }
     let _ = std::fs::remove_dir_all(&tmp);
-    let (a_wall, a_cpu) = summary(
-        if on_disk {
-            "dols test (on disk)"
-        } else {
-            "dols test --in-memory"
-        },
-        &ours,
-    );
+    let mode = if on_disk { "(on disk)" } else { "--in-memory" };
+    let measured: Vec<_> = ours
+        .iter()
+        .zip(&dols)
+        .map(|(runs, bin)| {
+            let name = if dols.len() == 1 {
+                format!("dols test {mode}")
+            } else {
+                format!("{} test {mode}", bin.display())
+            };
+            summary(&name, runs)
+        })
+        .collect();
     let (b_wall, b_cpu) = summary("workerd test", &theirs);
-    println!(
-        "workerd / dols: wall {:.1}x, CPU {:.1}x",
-        b_wall.as_secs_f64() / a_wall.as_secs_f64(),
-        b_cpu.as_secs_f64() / a_cpu.as_secs_f64()
-    );
+    for ((a_wall, a_cpu), bin) in measured.iter().zip(&dols) {
+        let name = if dols.len() == 1 { "dols".to_string() } else { bin.display().to_string() };
+        println!(
+            "workerd / {name}: wall {:.1}x, CPU {:.1}x",
+            b_wall.as_secs_f64() / a_wall.as_secs_f64(),
+            b_cpu.as_secs_f64() / a_cpu.as_secs_f64()
+        );
+    }
+    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+        let load: Vec<&str> = load.split_whitespace().take(3).collect();
+        println!("load average: {}", load.join(" "));
+    }
     ExitCode::SUCCESS
 }

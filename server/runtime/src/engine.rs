@@ -29,6 +29,11 @@ const PRELUDE_BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/prelud
 const WEB_BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/web.qjsbc"));
 /// The console's value formatting (`js/inspect.js`), evaluated the first time it is needed.
 const INSPECT_BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/inspect.qjsbc"));
+/// The machinery of objects on threads of their own (`js/threads.js`), evaluated the first time a
+/// run with objects on threads needs it.
+const THREADS_BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/threads.qjsbc"));
+/// The key-value storage API (`js/kv.js`), evaluated the first time it is used.
+const KV_BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/kv.qjsbc"));
 const WORKERS_MODULE: &str = "export const DurableObject = globalThis.__dols.DurableObject;\n\
 export const WorkerEntrypoint = globalThis.__dols.WorkerEntrypoint;\n\
 export const RpcTarget = globalThis.__dols.RpcTarget;\n\
@@ -413,6 +418,18 @@ fn install_natives<'js>(ctx: &Ctx<'js>, host: &Rc<Host>) -> rquickjs::Result<()>
             crate::bytecode::run_script(&ctx, INSPECT_BYTECODE)
         })?,
     )?;
+    n.set(
+        "loadThreads",
+        Function::new(ctx.clone(), |ctx: Ctx<'js>| {
+            crate::bytecode::run_script(&ctx, THREADS_BYTECODE)
+        })?,
+    )?;
+    n.set(
+        "loadKv",
+        Function::new(ctx.clone(), |ctx: Ctx<'js>| {
+            crate::bytecode::run_script(&ctx, KV_BYTECODE)
+        })?,
+    )?;
     let h = host.clone();
     n.set(
         "random",
@@ -727,7 +744,7 @@ pub struct RunOptions {
     /// Leave the engine and the databases to the operating system instead of tearing them
     /// down, for a process that exits right after the run (`dols test`). Committed writes are
     /// in each database's write-ahead log, which SQLite replays on the next open (a log grown
-    /// past 1 MiB is first moved into the database file, without syncing).
+    /// past 256 KiB is first moved into the database file, without syncing).
     pub skip_teardown: bool,
     /// A debugger to attach (see [`crate::debugger`]). Without one the engine's hook is off,
     /// unless the environment variable `DOLS_DEBUG_HOOK=1` attaches an idle one (no
@@ -889,14 +906,18 @@ impl Engine {
 
     /// `__dols.setup`: the bindings, the limits, and which runtime this is (`None` when one
     /// runtime runs everything).
+    /// The configuration (JSON) is parsed as JSON and the function called directly, which is
+    /// cheaper than compiling a script that spells the call out.
     pub(crate) fn setup(&self, setup: &str, home: Option<&str>) -> Result<(), String> {
-        let memory_mb = self.limits.memory / (1024 * 1024);
-        let home = home.map_or("undefined".to_string(), json_str);
+        let memory_mb = (self.limits.memory / (1024 * 1024)) as f64;
         self.ctx.with(|ctx| {
-            ctx.eval::<(), _>(format!(
-                "__dols.setup({setup}, {{ memoryMb: {memory_mb} }}, {home});"
-            ))
-            .map_err(|e| fail(&ctx, e))
+            let call = || -> rquickjs::Result<()> {
+                let config = ctx.json_parse(setup)?;
+                let limits = Object::new(ctx.clone())?;
+                limits.set("memoryMb", memory_mb)?;
+                self.function(&ctx, "setup")?.call((config, limits, home))
+            };
+            call().map_err(|e| fail(&ctx, e))
         })
     }
 
@@ -1405,6 +1426,8 @@ mod tests {
             (include_str!("js/prelude.js"), "<dols prelude>", PRELUDE_BYTECODE),
             (include_str!("js/web.js"), "<dols web>", WEB_BYTECODE),
             (include_str!("js/inspect.js"), "<dols inspect>", INSPECT_BYTECODE),
+            (include_str!("js/threads.js"), "<dols threads>", THREADS_BYTECODE),
+            (include_str!("js/kv.js"), "<dols kv>", KV_BYTECODE),
         ] {
             let fresh = ctx
                 .with(|ctx| crate::bytecode::compile_script(&ctx, source, name))

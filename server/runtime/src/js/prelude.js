@@ -157,45 +157,6 @@
     }
     return v === null ? null : NOT_PRIMITIVE;
   }
-  function ser(v) {
-    const enc = (v) => {
-      const p = encPrimitive(v);
-      if (p !== NOT_PRIMITIVE) return p;
-      if (typeof v === "function" || typeof v === "symbol") throw new DOMException(describe(v) + " could not be cloned.", "DataCloneError");
-      if (Array.isArray(v)) return { a: v.map(enc) };
-      if (v instanceof Date) return { d: v.getTime() };
-      if (v instanceof RegExp) return { r: [v.source, v.flags] };
-      if (v instanceof Map) return { m: [...v].map(([k, x]) => [enc(k), enc(x)]) };
-      if (v instanceof Set) return { s: [...v].map(enc) };
-      if (v instanceof ArrayBuffer) return { ab: bytesToB64(new Uint8Array(v)) };
-      if (ArrayBuffer.isView(v)) return { v: v.constructor.name, ab: bytesToB64(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)) };
-      if (v instanceof Error) return { e: [v.name, v.message] };
-      const o = {};
-      for (const k of Object.keys(v)) o[k] = enc(v[k]);
-      return { o };
-    };
-    return JSON.stringify(enc(v));
-  }
-  function de(text) {
-    const dec = (x) => {
-      if (x === null || typeof x !== "object") return x;
-      if ("u" in x) return undefined;
-      if ("n" in x) return Number(x.n);
-      if ("b" in x) return BigInt(x.b);
-      if ("a" in x) return x.a.map(dec);
-      if ("d" in x) return new Date(x.d);
-      if ("r" in x) return new RegExp(x.r[0], x.r[1]);
-      if ("m" in x) return new Map(x.m.map(([k, v]) => [dec(k), dec(v)]));
-      if ("s" in x) return new Set(x.s.map(dec));
-      if ("ab" in x) { const b = b64ToBytes(x.ab).buffer; return x.v ? (x.v === "DataView" ? new DataView(b) : new globalThis[x.v](b)) : b; }
-      if ("e" in x) return cloneError({ name: x.e[0], message: x.e[1] });
-      const o = {};
-      for (const k of Object.keys(x.o)) o[k] = dec(x.o[k]);
-      return o;
-    };
-    return dec(JSON.parse(text));
-  }
-
   // ---------------------------------------------------------------- the web platform, on demand
   // `web.js` (its own bytecode) defines these globals the first time one of them is used.
   const WEB_GLOBALS = ["TextEncoder", "TextDecoder", "btoa", "atob", "crypto", "URL", "URLSearchParams", "Headers", "Request", "Response", "fetch", "AbortSignal", "AbortController"];
@@ -439,98 +400,28 @@
     get databaseSize() { this.#check(); return N.sqlSize(this.#h()); }
     get Cursor() { return SqlStorageCursor; }
   }
-  class SyncKvStorage {
-    #h;
-    constructor(key, h) { if (key !== ctorKey) throw new TypeError("Illegal constructor"); this.#h = h; }
-    get(key) { const v = N.kvGet(this.#h(), kvKey("get", key)); return v === undefined ? undefined : de(v); }
-    put(key, value) {
-      key = kvKey("put", key);
-      if (arguments.length < 2) throw new TypeError("Failed to execute 'put' on 'SyncKvStorage': parameter 2 is not of type 'Value'.");
-      N.kvPut(this.#h(), key, ser(value));
-    }
-    delete(key) { return N.kvDelete(this.#h(), kvKey("delete", key)); }
-    #listGeneration = 0;
-    list(options) {
-      options = listOptions(options, "SyncKvStorage");
-      if (options.limit !== undefined && !(options.limit > 0)) throw new TypeError("List limit must be positive.");
-      const rows = N.kvList(this.#h(), listOpts(options));
-      // Only one list iterator may be live: starting another invalidates this one.
-      const generation = ++this.#listGeneration;
-      const storage = this;
-      let i = 0;
-      return {
-        next() {
-          if (storage.#listGeneration !== generation) throw new Error("kv.list() iterator was invalidated because a new call to kv.list() was started. Only one kv.list() iterator can exist at a time.");
-          return i < rows.length ? { done: false, value: [rows[i][0], de(rows[i++][1])] } : { done: true, value: undefined };
-        },
-        [Symbol.iterator]() { return this; },
-        [Symbol.toStringTag]: "ListIterator",
-      };
-    }
-  }
-  // Argument checks with the platform's texts: a missing key is refused, others become strings.
-  function kvKey(method, key) {
-    if (key === undefined) throw new TypeError(`Failed to execute '${method}' on 'SyncKvStorage': parameter 1 is not of type 'string'.`);
-    return String(key);
-  }
-  function storageKeys(method, keys) {
-    if (keys === undefined) throw new TypeError(`Failed to execute '${method}' on 'DurableObjectStorage': parameter 1 is not of type 'string or Array'.`);
-    return Array.isArray(keys) ? keys.map(String) : String(keys);
-  }
-  function listOptions(o, on) {
-    if (o === undefined || o === null) return {};
-    if (typeof o !== "object" && typeof o !== "function") throw new TypeError(`Failed to execute 'list' on '${on}': parameter 1 is not of type 'ListOptions'.`);
-    if (o.start !== undefined && o.startAfter !== undefined) throw new TypeError("list() cannot be called with both start and startAfter values.");
-    return o;
-  }
   const notFunction = (method, on) => new TypeError(`Failed to execute '${method}' on '${on}': parameter 1 is not of type 'function'.`);
-  function listOpts(o) {
-    const s = (x) => (x === undefined ? undefined : String(x));
-    return { start: s(o.start), startAfter: s(o.startAfter), end: s(o.end), prefix: s(o.prefix), reverse: !!o.reverse, limit: o.limit === undefined ? undefined : Math.floor(o.limit) };
-  }
+  // The key-value API — the synchronous `storage.kv`, the asynchronous `get`/`put`/`delete`/`list`
+  // and the serialisation of stored values — is js/kv.js, its own bytecode, loaded the first time
+  // one of them is used.
+  let kvPart = null;
+  const kvApi = () => kvPart || (kvPart = N.loadKv()(N, { DOMException, describe, encPrimitive, NOT_PRIMITIVE, cloneError, bytesToB64, b64ToBytes, ctorKey }));
   class DurableObjectStorage {
     #h; #sql; #kv; #sqlite; #inst;
     constructor(key, h, sqlite, inst) {
       if (key !== ctorKey) throw new TypeError("Illegal constructor");
       this.#h = h; this.#sqlite = sqlite; this.#inst = inst;
       this.#sql = new SqlStorage(ctorKey, h, sqlite);
-      this.#kv = new SyncKvStorage(ctorKey, h);
     }
     get sql() { return this.#sql; }
     get kv() {
       if (!this.#sqlite) throw new Error("The storage.kv (synchronous KV) API is only available for SQLite-backed Durable Objects, but this object's namespace is not declared to use SQLite. You can use the older, asyncronous interface via methods of `storage` itself (e.g. `storage.get()`). Alternatively, to enable SQLite, change `new_classes` to `new_sqlite_classes` within the 'migrations' field in your wrangler.jsonc or wrangler.toml file. If using workerd directly, set `enableSql = true` in your workerd config for the class. Note that this change cannot be made after the class is already deployed to production.");
-      return this.#kv;
+      return this.#kv || (this.#kv = new (kvApi().SyncKvStorage)(ctorKey, this.#h));
     }
-    async get(keys) {
-      keys = storageKeys("get", keys);
-      if (Array.isArray(keys)) {
-        const m = new Map();
-        for (const k of keys) { const v = N.kvGet(this.#h(), k); if (v !== undefined) m.set(k, de(v)); }
-        return new Map([...m].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
-      }
-      const v = N.kvGet(this.#h(), keys);
-      return v === undefined ? undefined : de(v);
-    }
-    async put(key, value) {
-      if (key === undefined) throw new TypeError("Failed to execute 'put' on 'DurableObjectStorage': parameter 1 is not of type 'string or object'.");
-      if (key !== null && typeof key === "object" && !Array.isArray(key)) {
-        const entries = Object.keys(key).filter((k) => key[k] !== undefined).map((k) => [k, ser(key[k])]);
-        for (const [k, v] of entries) N.kvPut(this.#h(), k, v);
-        return;
-      }
-      if (value === undefined) throw new TypeError("put() called with undefined value.");
-      N.kvPut(this.#h(), String(key), ser(value));
-    }
-    async delete(keys) {
-      keys = storageKeys("delete", keys);
-      if (Array.isArray(keys)) { let n = 0; for (const k of keys) if (N.kvDelete(this.#h(), k)) n++; return n; }
-      return N.kvDelete(this.#h(), keys);
-    }
-    async list(options) {
-      options = listOptions(options, "DurableObjectStorage");
-      if (options.limit !== undefined && !(options.limit > 0)) throw new TypeError("List limit must be positive.");
-      return new Map(N.kvList(this.#h(), listOpts(options)).map(([k, v]) => [k, de(v)]));
-    }
+    async get(keys) { return kvApi().get(this.#h, keys); }
+    async put(key, value) { return kvApi().put(this.#h, key, value); }
+    async delete(keys) { return kvApi().delete(this.#h, keys); }
+    async list(options) { return kvApi().list(this.#h, options); }
     async deleteAll() { N.deleteAll(this.#h()); }
     transactionSync(fn) {
       if (typeof fn !== "function") throw notFunction("transactionSync", "DurableObjectStorage");
@@ -712,7 +603,7 @@
       if (this.breaks.has(this.generation)) return;
       this.breaks.set(this.generation, error);
       // Stubs in other runtimes learn of it from the run's table of objects.
-      if (home !== null) N.objectReset(home, this.generation, JSON.stringify(wireOut(rpcError(error))));
+      if (home !== null) N.objectReset(home, this.generation, JSON.stringify(threads().wireOut(rpcError(error))));
       this.obj = null;
       this.blockers = [];
       this.generation++;
@@ -845,7 +736,7 @@
       const k = this._key + "/" + id.toString();
       // With objects on threads of their own, only the runtime of the object itself has its
       // instance; elsewhere its events travel as messages.
-      if (home !== null && k !== home) return remoteInstance(k);
+      if (home !== null && k !== home) return threads().remoteInstance(k);
       let inst = instances.get(k);
       if (!inst) { inst = new Instance(this, id); instances.set(k, inst); }
       return inst;
@@ -981,195 +872,19 @@
   // With objects on threads of their own (the engine's threaded run), each live object has a
   // runtime of its own and the worker's code (the tests) runs in the main runtime. `home` names
   // the runtime: "" for the main one, the object's key (namespace key "/" id) for an object's,
-  // null when one runtime runs everything. Events, their results and calls of functions and
-  // RpcTargets passed by reference cross between runtimes as messages: JSON texts of the wire
-  // form below, which keeps what the structured clone keeps (cycles and shared references,
-  // holes, -0, NaN, BigInt, dates, regular expressions, buffers and views, maps, sets, errors
-  // with their own properties, boxed primitives) and passes functions as references.
+  // null when one runtime runs everything. The machinery (js/threads.js, its own bytecode) is
+  // loaded the first time such a run needs it.
   let home = null;
-  const exported = new Map();
-  let exportSeq = 0;
-  const calls = new Map();
-  let callSeq = 0;
-  function wireOut(value) {
-    const memo = new Map();
-    let n = 0;
-    const enc = (v) => {
-      const p = encPrimitive(v);
-      if (p !== NOT_PRIMITIVE) return p;
-      if (typeof v === "symbol") throw new DOMException(describe(v) + " could not be cloned.", "DataCloneError");
-      if (typeof v === "function") { const id = ++exportSeq; exported.set(id, v); return { f: id, rt: home }; }
-      if (memo.has(v)) return { ref: memo.get(v) };
-      const i = n++;
-      memo.set(v, i);
-      if (Array.isArray(v)) { const a = []; for (let k = 0; k < v.length; k++) a.push(k in v ? enc(v[k]) : { h: 1 }); return { i, a }; }
-      if (v instanceof Date) return { i, d: v.getTime() };
-      if (v instanceof RegExp) return { i, r: [v.source, v.flags] };
-      if (v instanceof ArrayBuffer) return { i, ab: bytesToB64(new Uint8Array(v)) };
-      if (ArrayBuffer.isView(v)) return { i, view: v instanceof DataView ? "DataView" : v.constructor.name, buf: enc(v.buffer), off: v.byteOffset, len: v instanceof DataView ? v.byteLength : v.length };
-      if (v instanceof Map) { const m = []; for (const [k, x] of v) m.push([enc(k), enc(x)]); return { i, m }; }
-      if (v instanceof Set) { const st = []; for (const x of v) st.push(enc(x)); return { i, s: st }; }
-      if (v instanceof Error) {
-        const p = {};
-        for (const k of Object.keys(v)) if (k !== "stack" && k !== "message" && k !== "name") p[k] = enc(v[k]);
-        return { i, e: [v.name, v.message, typeof v.stack === "string" ? v.stack : null, v instanceof DOMException], p };
-      }
-      if (v instanceof Boolean || v instanceof Number || v instanceof String) return { i, box: enc(v.valueOf()) };
-      if (webLoaded && v instanceof Request) return { i, req: [v.url, v.method, [...v.headers], enc(v._bytes())] };
-      if (webLoaded && v instanceof Response) return { i, res: [v.status, v.statusText, [...v.headers], enc(v._bytes())] };
-      const o = {};
-      for (const k of Object.keys(v)) o[k] = enc(v[k]);
-      return { i, o };
-    };
-    return enc(value);
-  }
-  function wireIn(x) {
-    const refs = [];
-    const dec = (x) => {
-      if (x === null || typeof x !== "object") return x;
-      if ("ref" in x) return refs[x.ref];
-      if ("u" in x) return undefined;
-      if ("n" in x) return Number(x.n);
-      if ("b" in x) return BigInt(x.b);
-      if ("f" in x) return remoteFunction(x.rt, x.f);
-      let out;
-      if ("a" in x) { out = new Array(x.a.length); refs[x.i] = out; for (let k = 0; k < x.a.length; k++) { const e = x.a[k]; if (!(e !== null && typeof e === "object" && e.h)) out[k] = dec(e); } return out; }
-      if ("d" in x) out = new Date(x.d);
-      else if ("r" in x) out = new RegExp(x.r[0], x.r[1]);
-      else if ("ab" in x) out = b64ToBytes(x.ab).buffer;
-      else if ("view" in x) { const b = dec(x.buf); out = x.view === "DataView" ? new DataView(b, x.off, x.len) : new globalThis[x.view](b, x.off, x.len); }
-      else if ("m" in x) { out = new Map(); refs[x.i] = out; for (const [k, v] of x.m) out.set(dec(k), dec(v)); return out; }
-      else if ("s" in x) { out = new Set(); refs[x.i] = out; for (const v of x.s) out.add(dec(v)); return out; }
-      else if ("e" in x) {
-        const [name, message, stack, dom] = x.e;
-        out = dom ? new DOMException(message, name) : cloneError({ name, message, stack });
-        if (stack !== null) Object.defineProperty(out, "stack", { value: stack, configurable: true, writable: true });
-        refs[x.i] = out;
-        for (const k of Object.keys(x.p)) out[k] = dec(x.p[k]);
-        return out;
-      }
-      else if ("box" in x) out = Object(dec(x.box));
-      else if ("req" in x) { const [url, method, headers, body] = x.req; out = new Request(url, { method, headers, body: dec(body) }); }
-      else if ("res" in x) { const [status, statusText, headers, body] = x.res; out = new Response(dec(body), { status, statusText, headers }); }
-      else { out = {}; refs[x.i] = out; for (const k of Object.keys(x.o)) out[k] = dec(x.o[k]); return out; }
-      refs[x.i] = out;
-      return out;
-    };
-    return dec(x);
-  }
-  // Sends a message that expects an answer; the answer settles the promise as an event's result
-  // does (through the output gate's list, held while the caller's object is held).
-  function request(to, msg, caller) {
-    return new Promise((resolve, reject) => {
-      const call = ++callSeq;
-      calls.set(call, { caller, resolve, reject });
-      msg.call = call;
-      msg.from = home;
-      N.post(to, JSON.stringify(msg));
-    });
-  }
-  // When the last reference to a function of another runtime is gone, that runtime may forget
-  // the function.
-  const remoteRegistry = new FinalizationRegistry(({ rt, id }) => N.post(rt, JSON.stringify({ t: "drop", id })));
-  // A function (or RpcTarget stub) of another runtime: calling it, calling a method of it or
-  // awaiting one of its properties asks that runtime.
-  function remoteFunction(rt, id) {
-    const send = (kind, prop, args) => {
-      let wired;
-      try { wired = wireOut(args); } catch (e) { return rpcPromise(Promise.reject(e)); }
-      return rpcPromise(request(rt, { t: "ref", id, kind, prop, args: wired }, cur));
-    };
-    const proxy = new Proxy(function () {}, {
-      apply(_, __, args) { return send("call", null, args); },
-      get(_, prop) {
-        if (typeof prop === "symbol" || prop === "then") return undefined;
-        const c = (...args) => send("call", prop, args);
-        c.then = (a, b) => send("get", prop, []).then(a, b);
-        return c;
-      },
-    });
-    remoteRegistry.register(proxy, { rt, id });
-    return proxy;
-  }
-  // An object that lives in another runtime, as stubs see it.
-  const remotes = new Map();
-  function remoteInstance(key) {
-    let r = remotes.get(key);
-    if (r) return r;
-    r = {
-      get generation() { return N.objectGeneration(key); },
-      breaks: { get(g) { const t = N.objectBreak(key, g); return t === undefined ? undefined : wireIn(JSON.parse(t)); } },
-      run(_fn, desc) {
-        const frames = debugState.active ? captureFrames() : null;
-        let msg;
-        try {
-          msg = { t: "ev", kind: desc.kind, prop: desc.prop, gen: desc.gen, name: desc.name, at: Date.now(), seq: N.seq(), frames };
-          if (desc.kind === "call") msg.args = wireOut(desc.args);
-          if (desc.kind === "fetch") msg.args = wireOut(desc.req);
-        } catch (e) { return Promise.reject(e); }
-        return request(key, msg, cur);
-      },
-    };
-    remotes.set(key, r);
-    return r;
-  }
-  // Answers a message's request through the output gate (after the turn's commit).
-  function answer(msg, ok, v) {
-    let wired;
-    try { wired = wireOut(ok ? v : rpcError(v)); } catch (e) { ok = false; wired = wireOut(rpcError(e)); }
-    N.post(msg.from, JSON.stringify({ t: "re", call: msg.call, ok, v: wired }));
-  }
-  // Called by the engine with each message for this runtime (no JavaScript of the user runs
-  // here: an event is queued, an answer waits for the output gate's flush, a call of an exported
-  // function starts in a job).
-  function receive(text) {
-    const msg = JSON.parse(text);
-    if (msg.t === "re") {
-      const c = calls.get(msg.call);
-      calls.delete(msg.call);
-      if (c) outputs.push({ d: { caller: c.caller, resolve: c.resolve, reject: c.reject, inst: null }, ok: msg.ok, v: wireIn(msg.v) });
-      return;
-    }
-    if (msg.t === "drop") { exported.delete(msg.id); return; }
-    const reply = { caller: { owner: null, section: null }, resolve: (v) => answer(msg, true, v), reject: (e) => answer(msg, false, e), inst: null };
-    if (msg.t === "ref") {
-      const f = exported.get(msg.id);
-      const args = wireIn(msg.args);
-      const owner = home ? instances.get(home) || null : null;
-      cur = { owner, section: null };
-      Promise.resolve().then(() => {
-        if (!f) throw new Error("this function can no longer be called: its runtime has forgotten it");
-        if (msg.kind === "get") return f[msg.prop];
-        return msg.prop === null ? f(...args) : f[msg.prop](...args);
-      }).then((v) => outputs.push({ d: reply, ok: true, v }), (e) => outputs.push({ d: reply, ok: false, v: e }));
-      return;
-    }
-    // An event for this runtime's object.
-    let inst = instances.get(home);
-    if (!inst) {
-      const cut = home.lastIndexOf("/"), nsKey = home.slice(0, cut), hex = home.slice(cut + 1);
-      const ns = Object.values(env).find((b) => b instanceof DurableObjectNamespace && b._key === nsKey);
-      inst = new Instance(ns, new DurableObjectId(ctorKey, ns, hex, msg.name));
-      instances.set(home, inst);
-    }
-    const args = msg.args === undefined ? undefined : wireIn(msg.args);
-    const fn = msg.kind === "fetch" ? (obj) => Promise.resolve(performFetch(obj, args)).then((res) => (res instanceof Response ? res : null))
-      : msg.kind === "get" ? (obj) => performGet(obj, msg.prop) : (obj) => performCall(obj, msg.prop, args);
-    pendingEvents.push({ inst, fn, resolve: reply.resolve, reject: reply.reject, generation: msg.gen === null ? inst.generation : msg.gen, caller: reply.caller, queuedAt: msg.at, order: msg.seq, callerFrames: msg.frames });
-  }
-  // For the engine after each step of a runtime: [the order key of `nextEvent`, the time and
-  // order key of `timerKey` (NaN and 0 without a timer)].
-  function stepStatus() {
-    const t = timerKey();
-    return [nextEvent(), t ? t[0] : NaN, t ? t[1] : 0];
-  }
-  // For the engine: the order key of the first event (or released timer) that `deliver` would
-  // start, or -1.
-  function nextEvent() {
-    if (anyReleased) for (const t of timers.values()) if (t.released && !held(t.owner, t.section)) return 0;
-    for (const d of pendingEvents) if (!d.inst.blockers.length) return d.order;
-    return -1;
-  }
+  let threadsPart = null;
+  const threads = () => threadsPart || (threadsPart = N.loadThreads()(N, {
+    get home() { return home; },
+    get webLoaded() { return webLoaded; },
+    get anyReleased() { return anyReleased; },
+    get env() { return env; },
+    get outputs() { return outputs; },
+    get cur() { return cur; },
+    set cur(v) { cur = v; },
+  }, { DOMException, DurableObjectId, DurableObjectNamespace, Instance, NOT_PRIMITIVE, b64ToBytes, bytesToB64, captureFrames, cloneError, ctorKey, debugState, describe, encPrimitive, held, instances, pendingEvents, performCall, performFetch, performGet, rpcError, rpcPromise, timerKey, timers }));
 
   // ---------------------------------------------------------------- env and the test runner
   let env = {};
@@ -1278,7 +993,8 @@
   globalThis.__dols = {
     debug,
     DurableObject, WorkerEntrypoint, RpcTarget, env,
-    setup, runTests, report, nextTimer, runTimer, timerKey, receive, nextEvent, stepStatus, reportUncaught, deliver, failCurrent, failStalled, flushOutputs, hostDone,
+    setup, runTests, report, nextTimer, runTimer, timerKey, reportUncaught,
+    receive: (text) => threads().receive(text), nextEvent: () => threads().nextEvent(), stepStatus: () => threads().stepStatus(), deliver, failCurrent, failStalled, flushOutputs, hostDone,
     setMain(ns) { mainExports = ns; },
   };
   Object.defineProperty(globalThis, "__dols", { enumerable: false });
