@@ -290,8 +290,8 @@ impl<'a> Ctx<'a> {
     /// The type of the object of call `i` (`obj` in `obj.name(...)`). A chain of plain
     /// properties on `this` (`this.ctx.storage`) has the same type everywhere in a class, so
     /// it is worked out once per class.
-    pub fn recv_ty(&self, i: usize) -> Option<Ty> {
-        self.receivers[i].get_or_init(|| self.recv_ty_uncached(i)).clone()
+    pub fn recv_ty(&self, i: usize) -> Option<&Ty> {
+        self.receivers[i].get_or_init(|| self.recv_ty_uncached(i)).as_ref()
     }
 
     fn recv_ty_uncached(&self, i: usize) -> Option<Ty> {

@@ -33,7 +33,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         if !matches!(kind, DoKind::Extends | DoKind::Legacy) {
             continue;
         }
-        if cx.recv_ty(i) != Some(Ty::Api(WEBSOCKET.into())) {
+        if !matches!(cx.recv_ty(i), Some(Ty::Api(r)) if r == WEBSOCKET) {
             continue;
         }
         let name = cx.t(object);
