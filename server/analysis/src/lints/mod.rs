@@ -301,7 +301,7 @@ impl<'a> Ctx<'a> {
             && let Some(&j) = self.call_index.get(&object.id())
                 && let Some((inner, method)) = self.members[j]
                     && self.t(inner) != "Object" {
-                        return self.recv_ty(j).and_then(|t| self.infer.call_type(&t, method));
+                        return self.recv_ty(j).and_then(|t| self.infer.call_type(t, method));
                     }
         if !is_this_chain(object) {
             // `Date.now()`, `JSON.stringify(…)`: built-ins never lead to the DO API.

@@ -11,7 +11,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
     for i in 0..cx.calls.len() {
         let Some((_, "fetch")) = cx.member_call(i) else { continue };
         let Some(Ty::Stub(Some(class))) = cx.recv_ty(i) else { continue };
-        if !cx.surely_lacks(&class, "fetch") {
+        if !cx.surely_lacks(class, "fetch") {
             continue;
         }
         let Some(name) = cx.callee_property(i) else { continue };

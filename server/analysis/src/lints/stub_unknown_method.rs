@@ -24,11 +24,11 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         }
         let Some(Ty::Stub(Some(class))) = cx.recv_ty(i) else { continue };
         let unique = cx.infer.project.is_some_and(|p| p.classes.get(&class.name).is_some_and(|v| v.len() == 1));
-        if !unique || !cx.surely_lacks(&class, method) {
+        if !unique || !cx.surely_lacks(class, method) {
             continue;
         }
         let Some(name) = cx.callee_property(i) else { continue };
-        let known: Vec<String> = crate::ide::rpc_methods(cx.infer, &class).iter().map(|(_, m)| format!("`{}`", m.name)).collect();
+        let known: Vec<String> = crate::ide::rpc_methods(cx.infer, class).iter().map(|(_, m)| format!("`{}`", m.name)).collect();
         let list = if known.is_empty() { "it has no RPC methods".to_string() } else { format!("its RPC methods: {}", known.join(", ")) };
         cx.report(
             CODE,
