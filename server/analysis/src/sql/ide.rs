@@ -440,9 +440,10 @@ fn at(infer: &Infer<'_>, offset: usize) -> Option<At> {
         }
     };
     let inside = |&(a, b): &(u32, u32)| lit.start <= a as usize && b as usize <= lit.end;
-    let cursor = match sql.spans.iter().rposition(|s| inside(s) && s.1 as usize <= offset) {
+    let spans: Vec<(u32, u32)> = sql.spans().collect();
+    let cursor = match spans.iter().rposition(|s| inside(s) && s.1 as usize <= offset) {
         Some(i) => i + 1,
-        None => sql.spans.iter().position(inside)?,
+        None => spans.iter().position(inside)?,
     };
     Some(At { site, sql, cursor })
 }
@@ -1009,7 +1010,7 @@ pub(crate) fn semantic_tokens(a: &Analysis, path: &Path, range: Option<TextRange
         for (t, kind) in tokens.iter().zip(kinds) {
             let Some(kind) = kind else { continue };
             // Text spliced in from a `${CONST}` has no characters of its own in the source.
-            if sql.spans[t.start..t.end].iter().any(|&(s, _)| text.as_bytes().get(s as usize) == Some(&b'$') && text[s as usize..].starts_with("${")) {
+            if (t.start..t.end).map(|k| sql.span(k)).any(|(s, _)| text.as_bytes().get(s as usize) == Some(&b'$') && text[s as usize..].starts_with("${")) {
                 continue;
             }
             let r = sql.source_range(t.start, t.end);

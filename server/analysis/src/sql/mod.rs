@@ -390,26 +390,19 @@ fn decode_site(layout: &Layout, s: &SiteSql) -> SiteSql {
     out
 }
 
-/// Makes the source spans of SQL text relative to the one piece that holds them all; the
-/// piece goes first, as an extra span.
+/// Makes the source offsets of SQL text relative to the one piece that holds them all, and
+/// notes the piece.
 fn encode_text(layout: &Layout, seg: Seg, sql: &mut SqlText) -> Option<()> {
-    let lo = sql.spans.iter().map(|s| s.0).min().unwrap_or(0) as usize;
-    let hi = sql.spans.iter().map(|s| s.1).max().unwrap_or(0) as usize;
-    let (piece, start) = layout.piece(seg, TextRange::new(lo, hi.max(lo)))?;
-    let start = start as u32;
-    for s in &mut sql.spans {
-        *s = (s.0 - start, s.1 - start);
-    }
-    sql.spans.insert(0, (piece as u32, 0));
+    let (lo, hi) = sql.source_bounds().unwrap_or((0, 0));
+    let (piece, start) = layout.piece(seg, TextRange::new(lo as usize, (hi as usize).max(lo as usize)))?;
+    sql.shift(-(start as i64));
+    sql.piece = Some(piece as u32);
     Some(())
 }
 
 fn decode_text(layout: &Layout, sql: &mut SqlText) {
-    let piece = sql.spans.remove(0).0 as usize;
-    let start = layout.piece_start(piece) as u32;
-    for s in &mut sql.spans {
-        *s = (s.0 + start, s.1 + start);
-    }
+    let piece = sql.piece.take().expect("an encoded text notes its piece") as usize;
+    sql.shift(layout.piece_start(piece) as i64);
 }
 
 /// The statement text, with a top-level `ORDER BY … LIMIT …` tail of an UPDATE or DELETE
@@ -479,8 +472,7 @@ pub(crate) fn diagnostics(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
 pub(crate) struct Script(FileSql);
 
 pub(crate) fn read_script(path: &Path, text: &str) -> Script {
-    let mut sql = SqlText { text: text.to_string(), spans: Vec::with_capacity(text.len()) };
-    sql.spans.extend((0..text.len() as u32).map(|i| (i, i + 1)));
+    let sql = SqlText::direct(text, 0);
     let tokens = lex::tokenize(&sql.text);
     let stmts = statements(&sql.text, &tokens, &lex::split(&sql.text, &tokens));
     Script(FileSql {

@@ -14,33 +14,124 @@ use crate::text::TextRange;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct SqlText {
     pub text: String,
-    /// For each byte of `text`, the source range that produced it (an escape such as `\n`
-    /// spans two source bytes; a `${CONST}` substitution spans the whole substitution).
-    pub spans: Vec<(u32, u32)>,
+    /// Where each byte of `text` came from, as runs (an escape such as `\n` spans two source
+    /// bytes; a `${CONST}` substitution spans the whole substitution). Most SQL is copied byte
+    /// for byte from one literal: one run, not a pair of offsets per byte.
+    runs: Vec<SpanRun>,
+    /// While remembered for a segment: the piece of the file its source offsets count from.
+    pub(crate) piece: Option<u32>,
+}
+
+/// The source of the bytes of [`SqlText::text`] from `at` to the next run's `at`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct SpanRun {
+    at: u32,
+    src: u32,
+    end: u32,
+    /// Byte `at + k` came from source byte `src + k` alone; otherwise every byte of the run
+    /// came from `src..end`.
+    direct: bool,
 }
 
 impl SqlText {
-    pub(crate) fn push_str(&mut self, s: &str, span: (u32, u32)) {
-        self.text.push_str(s);
-        self.spans.extend(std::iter::repeat_n(span, s.len()));
+    /// Text copied from the source byte for byte, starting at source offset `src`.
+    pub(crate) fn direct(text: &str, src: u32) -> SqlText {
+        let mut out = SqlText::default();
+        out.push_direct(text, src);
+        out
     }
+
+    /// Text every byte of which came from the source range `span`.
+    pub(crate) fn spread(text: String, span: (u32, u32)) -> SqlText {
+        let mut out = SqlText::default();
+        out.push_str(&text, span);
+        out
+    }
+
+    pub(crate) fn push_str(&mut self, s: &str, span: (u32, u32)) {
+        if s.is_empty() {
+            return;
+        }
+        let at = self.text.len() as u32;
+        if !self.runs.last().is_some_and(|r| !r.direct && (r.src, r.end) == span) {
+            self.runs.push(SpanRun { at, src: span.0, end: span.1, direct: false });
+        }
+        self.text.push_str(s);
+    }
+
+    /// Appends source text copied as it is, from source offset `src`.
+    fn push_direct(&mut self, s: &str, src: u32) {
+        if s.is_empty() {
+            return;
+        }
+        let at = self.text.len() as u32;
+        let end = src + s.len() as u32;
+        match self.runs.last_mut() {
+            Some(r) if r.direct && r.end == src && r.at + (r.end - r.src) == at => r.end = end,
+            _ => self.runs.push(SpanRun { at, src, end, direct: true }),
+        }
+        self.text.push_str(s);
+    }
+
     fn push_char(&mut self, c: char, span: (u32, u32)) {
         let mut buf = [0u8; 4];
         self.push_str(c.encode_utf8(&mut buf), span);
     }
+
     fn append(&mut self, other: &SqlText) {
-        self.text.push_str(&other.text);
-        self.spans.extend_from_slice(&other.spans);
+        for (k, r) in other.runs.iter().enumerate() {
+            let len = other.runs.get(k + 1).map_or(other.text.len() as u32, |n| n.at) - r.at;
+            let piece = &other.text[r.at as usize..(r.at + len) as usize];
+            if r.direct {
+                self.push_direct(piece, r.src);
+            } else {
+                self.push_str(piece, (r.src, r.end));
+            }
+        }
     }
+
+    /// The source range of SQL byte `i` (the last byte's past the end).
+    pub fn span(&self, i: usize) -> (u32, u32) {
+        let i = i.min(self.text.len().saturating_sub(1)) as u32;
+        let Some(k) = self.runs.partition_point(|r| r.at <= i).checked_sub(1) else { return (0, 0) };
+        let r = self.runs[k];
+        if r.direct {
+            let s = r.src + (i - r.at);
+            (s, s + 1)
+        } else {
+            (r.src, r.end)
+        }
+    }
+
+    /// The source range of each SQL byte, in order.
+    pub fn spans(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        (0..self.text.len()).map(|i| self.span(i))
+    }
+
+    /// The smallest and largest source offsets the text came from.
+    pub(crate) fn source_bounds(&self) -> Option<(u32, u32)> {
+        let lo = self.runs.iter().map(|r| r.src).min()?;
+        let hi = self.runs.iter().map(|r| r.end).max()?;
+        Some((lo, hi))
+    }
+
+    /// Moves every source offset by `delta`.
+    pub(crate) fn shift(&mut self, delta: i64) {
+        for r in &mut self.runs {
+            r.src = (r.src as i64 + delta) as u32;
+            r.end = (r.end as i64 + delta) as u32;
+        }
+    }
+
     /// The source range of SQL bytes `[start, end)`.
     pub fn source_range(&self, start: usize, end: usize) -> TextRange {
-        if self.spans.is_empty() {
+        if self.text.is_empty() {
             return TextRange::empty(0);
         }
-        let s = start.min(self.spans.len() - 1);
-        let e = end.clamp(s + 1, self.spans.len()) - 1;
-        let (a, _) = self.spans[s];
-        let (_, b) = self.spans[e];
+        let s = start.min(self.text.len() - 1);
+        let e = end.clamp(s + 1, self.text.len()) - 1;
+        let (a, _) = self.span(s);
+        let (_, b) = self.span(e);
         TextRange::new(a as usize, (b as usize).max(a as usize))
     }
 }
@@ -463,8 +554,7 @@ fn imported_query(infer: &Infer<'_>, arg: Node<'_>) -> Option<Query> {
     match query_of(value, ttext, 1) {
         Query::Known(sql) => {
             let span = (arg.start_byte() as u32, arg.end_byte() as u32);
-            let spans = vec![span; sql.text.len()];
-            Some(Query::Known(SqlText { text: sql.text, spans }))
+            Some(Query::Known(SqlText::spread(sql.text, span)))
         }
         other => Some(other),
     }
@@ -773,14 +863,12 @@ fn decode(text: &str, from: usize, to: usize, template: bool, out: &mut SqlText)
     let b = text.as_bytes();
     let mut i = from;
     out.text.reserve(to.saturating_sub(from));
-    out.spans.reserve(to.saturating_sub(from));
     while i < to {
         let c = b[i];
         // A run of plain ASCII (nearly all SQL) is copied at once, each byte its own span.
         if c.is_ascii() && c != b'\\' && c != b'\r' {
             let run = b[i..to].iter().position(|&x| !x.is_ascii() || x == b'\\' || x == b'\r').map_or(to, |k| i + k);
-            out.text.push_str(&text[i..run]);
-            out.spans.extend((i..run).map(|k| (k as u32, k as u32 + 1)));
+            out.push_direct(&text[i..run], i as u32);
             i = run;
             continue;
         }
@@ -835,9 +923,8 @@ fn decode(text: &str, from: usize, to: usize, template: bool, out: &mut SqlText)
         }
         let ch = text.get(i..)?.chars().next()?;
         let n = ch.len_utf8();
-        out.text.push(ch);
         // Each byte of a multi-byte character maps to its own source byte.
-        out.spans.extend((i..i + n).map(|k| (k as u32, k as u32 + 1)));
+        out.push_direct(&text[i..i + n], i as u32);
         i += n;
     }
     Some(())
@@ -932,7 +1019,7 @@ pub(crate) fn site_at(infer: &Infer<'_>, offset: usize) -> Option<(ExecSite, Tex
     }
     let lit_range = crate::syntax::node_range(lit);
     let covers = |site: &ExecSite| match &site.query {
-        Query::Known(sql) => sql.spans.iter().any(|&(a, b)| lit_range.start <= a as usize && b as usize <= lit_range.end),
+        Query::Known(sql) => sql.spans().any(|(a, b)| lit_range.start <= a as usize && b as usize <= lit_range.end),
         // A template with a run-time part, passed as is: read with holes by the caller.
         Query::Partial { .. } => site.arg == lit_range && lit.kind_name() == "template_string",
         Query::Unknown => false,
@@ -1044,4 +1131,44 @@ pub(crate) fn sites_in(infer: &Infer<'_>, range: TextRange) -> Vec<ExecSite> {
     }
     out.sort_by_key(|s| s.call.start);
     out
+}
+
+#[cfg(test)]
+mod span_tests {
+    use super::SqlText;
+
+    /// The runs give every byte the source range a list of one range per byte would.
+    #[test]
+    fn runs_map_each_byte_like_a_list_per_byte() {
+        let mut sql = SqlText::default();
+        let mut expected: Vec<(u32, u32)> = Vec::new();
+        sql.push_direct("SELECT ", 10);
+        expected.extend((10..17).map(|k| (k, k + 1)));
+        // Contiguous source: one run goes on.
+        sql.push_direct("a", 17);
+        expected.push((17, 18));
+        // An escape: one character from two source bytes.
+        sql.push_char('\n', (18, 20));
+        expected.push((18, 20));
+        // A substitution: every byte from the whole `${…}`.
+        sql.push_str("items", (20, 28));
+        expected.extend([(20, 28); 5]);
+        // A gap in the source (a line continuation) starts a new direct run.
+        sql.push_direct(" x", 30);
+        expected.extend([(30, 31), (31, 32)]);
+        let mut other = SqlText::direct(" y", 40);
+        other.push_str("zz", (42, 50));
+        sql.append(&other);
+        expected.extend([(40, 41), (41, 42), (42, 50), (42, 50)]);
+        assert_eq!(sql.text, "SELECT a\nitems x yzz");
+        assert_eq!(sql.spans().collect::<Vec<_>>(), expected);
+        assert_eq!(sql.source_range(0, 6), crate::text::TextRange::new(10, 16));
+        assert_eq!(sql.source_range(9, 14), crate::text::TextRange::new(20, 28));
+        assert_eq!(sql.source_bounds(), Some((10, 50)));
+        let mut moved = sql.clone();
+        moved.shift(-10);
+        moved.shift(10);
+        assert_eq!(moved, sql);
+        assert_eq!(SqlText::default().source_range(0, 3), crate::text::TextRange::empty(0));
+    }
 }
