@@ -426,10 +426,10 @@ impl Layout {
 
     /// `segs` (in file order) cut into at most `n` runs of neighbouring segments with about as
     /// much work each; one run when there is too little text for threads to pay off. The work
-    /// of a segment is what its walk looks at: with `hits` (sorted, see [`Layout::hits`]) the
-    /// hits in its text, otherwise its text. Hits measure it better: a body of types and
-    /// comments costs next to nothing, a run of calls a lot.
-    pub fn runs(&self, segs: &[Seg], n: usize, hits: Option<&[usize]>) -> Vec<Vec<Seg>> {
+    /// of a segment is what its walk looks at: the hits of `look` in its text (see
+    /// [`Layout::hits`]), or its text when every node is looked at. Hits measure it better: a
+    /// body of types and comments costs next to nothing, a run of calls a lot.
+    pub fn runs(&self, segs: &[Seg], n: usize, text: &str, look: Look<'_>) -> Vec<Vec<Seg>> {
         // Below this much text, starting threads costs more than it saves.
         const MIN_BYTES: usize = 48 * 1024;
         let outer = self.pieces.iter().step_by(2).map(|p| p.len()).sum::<usize>();
@@ -441,7 +441,7 @@ impl Layout {
         if n <= 1 || total < MIN_BYTES || segs.len() < 2 {
             return vec![segs.to_vec()];
         }
-        let weights: Vec<usize> = match hits {
+        let weights: Vec<usize> = match self.hits(text, segs, look) {
             Some(hits) => {
                 let within = |r: TextRange| hits.partition_point(|&h| h < r.end) - hits.partition_point(|&h| h < r.start);
                 let in_body = |s: &Seg| match s {
@@ -710,11 +710,8 @@ impl<T> Memo<T> {
                 (v, e)
             }).collect()
         };
-        // The hits of all the missing segments weigh them for the threads (one pass over
-        // their text); each run then finds its own again, on its thread.
-        let n = threads();
-        let weighing = if n > 1 && missing.len() > 1 { layout.hits(text, &missing, look) } else { None };
-        let runs = layout.runs(&missing, n, weighing.as_deref());
+        // Each run finds its segments' hits again, on its thread (one pass over their text).
+        let runs = layout.runs(&missing, threads(), text, look);
         let computed: Vec<(T, Option<T>)> = if runs.len() <= 1 {
             work(&missing)
         } else {
@@ -1058,14 +1055,15 @@ export default {
         a.set_file(path, text);
         let layout = Layout::of(a.source(path).unwrap());
         let segs: Vec<Seg> = layout.segments().collect();
-        assert_eq!(layout.runs(&segs, 1, None), vec![segs.clone()]);
-        let runs = layout.runs(&segs, 3, None);
+        let text = &a.source(path).unwrap().text;
+        assert_eq!(layout.runs(&segs, 1, text, Look::Everything), vec![segs.clone()]);
+        let runs = layout.runs(&segs, 3, text, Look::Everything);
         assert_eq!(runs.len(), 3);
         assert_eq!(runs.concat(), segs, "every segment once, in order");
         let bodies = |r: &Vec<Seg>| r.iter().filter(|s| matches!(s, Seg::Body(_))).count();
         assert!(runs.iter().all(|r| (110..=150).contains(&bodies(r))), "{:?}", runs.iter().map(bodies).collect::<Vec<_>>());
         // Little text is not worth a thread.
-        assert_eq!(layout.runs(&segs[..20], 3, None).len(), 1);
+        assert_eq!(layout.runs(&segs[..20], 3, text, Look::Everything).len(), 1);
     }
 
     /// With hits, a run's share is its hits: the bodies full of calls are spread over the
@@ -1085,14 +1083,14 @@ export default {
         let layout = Layout::of(a.source(path).unwrap());
         let segs: Vec<Seg> = layout.segments().collect();
         let hits = layout.hits(&text, &segs, Look::Calls).expect("calls are looked for by their hits");
-        let runs = layout.runs(&segs, 2, Some(&hits));
+        let runs = layout.runs(&segs, 2, &text, Look::Calls);
         assert_eq!(runs.concat(), segs, "every segment once, in order");
         let calls = |r: &Vec<Seg>| r.iter().map(|s| match s { Seg::Body(k) => { let r = layout.bodies[*k].range; hits.iter().filter(|&&h| r.start <= h && h < r.end).count() } Seg::Outer => 0 }).sum::<usize>();
         let shares: Vec<usize> = runs.iter().map(calls).collect();
         assert_eq!(shares.len(), 2);
         assert!(shares.iter().all(|&c| (1800..=2500).contains(&c)), "{shares:?}");
         // By bytes alone, the first thread would get the comments and a few calls.
-        let by_bytes: Vec<usize> = layout.runs(&segs, 2, None).iter().map(calls).collect();
+        let by_bytes: Vec<usize> = layout.runs(&segs, 2, &text, Look::Everything).iter().map(calls).collect();
         assert!(by_bytes[0] < 1000, "{by_bytes:?}");
     }
 

@@ -320,8 +320,8 @@ impl<'a> Ctx<'a> {
         t
     }
 
-    /// Whether the file is a test (`*.test.ts`, `*.spec.ts`, under `test/`, `tests/`,
-    /// `__tests__/`, `tests-e2e/`), where constant names and timers are the norm.
+    /// Whether the file is a test ([`crate::project::is_test_file`]), where constant names and
+    /// timers are the norm.
     pub fn is_test_file(&self) -> bool {
         *self.shared.test_file.get_or_init(|| crate::project::is_test_file(self.infer.path))
     }

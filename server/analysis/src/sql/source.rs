@@ -90,7 +90,7 @@ impl SqlText {
         }
     }
 
-    /// The source range of SQL byte `i` (the last byte's past the end).
+    /// The source range of SQL byte `i` (for `i` past the end, the last byte's).
     pub fn span(&self, i: usize) -> (u32, u32) {
         let i = i.min(self.text.len().saturating_sub(1)) as u32;
         let Some(k) = self.runs.partition_point(|r| r.at <= i).checked_sub(1) else { return (0, 0) };
