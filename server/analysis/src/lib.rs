@@ -20,6 +20,7 @@ mod checks;
 #[cfg(test)]
 mod test_support;
 mod infer;
+mod parallel;
 mod segments;
 pub mod sql;
 

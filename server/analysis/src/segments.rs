@@ -73,6 +73,10 @@ pub(crate) enum Seg {
     Body(usize),
 }
 
+/// A node with more children than this has them listed for [`Layout::collect`] (the cost of
+/// listing them is about that of a few lookups from the first child).
+const WIDE: u32 = 24;
+
 impl Layout {
     pub fn of(src: &SourceFile) -> Arc<Layout> {
         src.layout.get_or_init(|| Arc::new(Layout::build(src))).clone()
@@ -335,6 +339,11 @@ impl Layout {
             let mut from: Vec<usize> = Vec::new();
             let mut segs_open: Vec<(usize, usize)> = vec![(0, 0)];
             let mut cursor = root.walk();
+            // The children of wide nodes (a class with many members, a module with many
+            // statements), listed once: tree-sitter finds the child holding a byte by scanning
+            // the children from the first, which for every hit in a wide node costs its
+            // position among them.
+            let mut wide: rustc_hash::FxHashMap<usize, Vec<Node<'t>>> = rustc_hash::FxHashMap::default();
             let mut next = Some(root);
             loop {
                 if let Some(node) = next.take() {
@@ -347,6 +356,12 @@ impl Layout {
                     next_hit += 1;
                 }
                 let child = hits.get(next_hit).filter(|&&h| h < node.end_byte()).and_then(|&h| {
+                    if node.child_count() > WIDE {
+                        let children = wide.entry(node.id()).or_insert_with(|| node.children(&mut cursor).collect());
+                        // As `goto_first_child_for_byte`: the first child that ends after the byte.
+                        let i = children.partition_point(|c| c.end_byte() <= h);
+                        return children.get(i).map(|c| (*c, h));
+                    }
                     cursor.reset(node);
                     cursor.goto_first_child_for_byte(h)?;
                     Some((cursor.node(), h))
@@ -715,14 +730,7 @@ impl<T> Memo<T> {
         let computed: Vec<(T, Option<T>)> = if runs.len() <= 1 {
             work(&missing)
         } else {
-            std::thread::scope(|scope| {
-                let others: Vec<_> = runs[1..].iter().map(|r| scope.spawn(|| work(r))).collect();
-                let mut out = work(&runs[0]);
-                for h in others {
-                    out.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-                }
-                out
-            })
+            crate::parallel::in_parallel(&runs, |r| work(r)).into_iter().flatten().collect()
         };
         let mut computed = computed.into_iter();
         let mut remembered = HashMap::new();
@@ -756,6 +764,12 @@ pub(crate) fn threads() -> usize {
     if let Some(n) = THREADS.get() {
         return n;
     }
+    configured_threads()
+}
+
+/// The thread count the machine and `DOLS_ANALYSIS_THREADS` give (tests may ask for another
+/// in [`threads`]).
+pub(crate) fn configured_threads() -> usize {
     static N: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     *N.get_or_init(|| {
         // `DOLS_ANALYSIS_THREADS=1` keeps the analysis on the thread that asks.

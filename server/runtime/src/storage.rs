@@ -288,6 +288,9 @@ impl ObjectDb {
             // SAFETY: called before any connection exists in this process (or refused with
             // SQLITE_MISUSE when another part of it opened one first, which is harmless).
             unsafe {
+                // Memory statistics take one process-wide lock for every allocation, which
+                // objects on threads of their own would contend for.
+                ffi::sqlite3_config(ffi::SQLITE_CONFIG_MEMSTATUS, 0 as c_int);
                 ffi::sqlite3_config(
                     ffi::SQLITE_CONFIG_PAGECACHE,
                     std::ptr::null_mut::<std::ffi::c_void>(),

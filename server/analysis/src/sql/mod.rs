@@ -669,12 +669,7 @@ fn check_file(a: &Analysis, path: &Path, mut assists: Option<(TextRange, &mut Ve
         && crate::segments::threads() > 1
         && planned.iter().map(|g| a.sql.pending(&g.id, &g.plan.ddl, g.queries.iter().map(|s| s.prepared.as_str()))).sum::<usize>() >= 64;
     let results: Vec<shadow::ClassResult> = if parallel {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = planned[1..].iter().map(|g| scope.spawn(move || check(g))).collect();
-            let mut out = vec![check(&planned[0])];
-            out.extend(handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))));
-            out
-        })
+        crate::parallel::in_parallel(&planned, check)
     } else {
         planned.iter().map(check).collect()
     };

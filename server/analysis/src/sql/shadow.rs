@@ -290,6 +290,7 @@ fn schema_effect(stmt: &str) -> SchemaEffect {
 
 impl ShadowDb {
     fn build(key: u64, ddl: &[String]) -> Option<ShadowDb> {
+        configure_sqlite();
         let mut conn = Connection::open_in_memory().ok()?;
         let auth = Arc::new(Mutex::new(AuthState::default()));
         let ops = Arc::new(AtomicU64::new(0));
@@ -588,6 +589,29 @@ fn result_columns(s: &rusqlite::Statement<'_>) -> Vec<ResultColumn> {
             ResultColumn { name, origin }
         })
         .collect()
+}
+
+/// Process-wide SQLite settings, which only take effect before SQLite initialises (the first
+/// connection of the process does that; a later call is refused, harmlessly).
+fn configure_sqlite() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: `sqlite3_config` before initialisation; afterwards SQLite refuses it with
+        // SQLITE_MISUSE and changes nothing.
+        unsafe {
+            // Memory statistics take one process-wide lock for every allocation: threads
+            // building and preparing on databases of their own would wait on each other.
+            rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, 0 as std::ffi::c_int);
+            // A connection's page cache is otherwise allocated twenty pages at a time, each
+            // touched; a shadow database holds a schema of a few pages.
+            rusqlite::ffi::sqlite3_config(
+                rusqlite::ffi::SQLITE_CONFIG_PAGECACHE,
+                std::ptr::null_mut::<std::ffi::c_void>(),
+                0 as std::ffi::c_int,
+                0 as std::ffi::c_int,
+            );
+        }
+    });
 }
 
 fn configure(conn: &mut Connection, auth: &Arc<Mutex<AuthState>>, ops: &Arc<AtomicU64>) -> rusqlite::Result<()> {
