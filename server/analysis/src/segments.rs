@@ -279,8 +279,7 @@ impl Layout {
         let binary = language.id_for_node_kind("binary_expression", true);
         let template = language.id_for_node_kind("template_string", true);
         let inert: Vec<u16> = INERT.iter().map(|k| language.id_for_node_kind(k, true)).filter(|&id| id != 0).collect();
-        let keep = |into: &mut SegmentNodes<'t>, n: Node<'t>, up: &[Node<'t>]| {
-            let kind = n.kind_id();
+        let keep = |into: &mut SegmentNodes<'t>, n: Node<'t>, kind: u16, up: &[Node<'t>]| {
             if kind == call {
                 into.calls.push(n);
                 into.ancestors.push(std::rc::Rc::from(up));
@@ -299,7 +298,8 @@ impl Layout {
         // (closed again when the walk leaves that depth), and the node is kept for the
         // segment it is in.
         let enter = |node: Node<'t>, stack: &[Node<'t>], segs_open: &mut Vec<(usize, usize)>, out: &mut [SegmentNodes<'t>]| {
-            if node.kind_id() == block
+            let kind = node.kind_id();
+            if kind == block
                 && let Ok(k) = self.bodies.binary_search_by_key(&node.start_byte(), |b| b.range.start)
                 && self.bodies[k].range.end == node.end_byte()
             {
@@ -311,7 +311,7 @@ impl Layout {
             }
             let current = segs_open.last().map_or(0, |s| s.1);
             if let Some(i) = slot[current] {
-                keep(&mut out[i], node, stack);
+                keep(&mut out[i], node, kind, stack);
             }
         };
         if let Some(hits) = hits {
@@ -335,8 +335,8 @@ impl Layout {
             // forward too.
             let mut next_hit = 0;
             let mut stack: Vec<Node<'t>> = Vec::new();
-            // Per open node: the byte from which its next hit is looked for.
-            let mut from: Vec<usize> = Vec::new();
+            // Per open node: the byte from which its next hit is looked for, and its end.
+            let mut from: Vec<(usize, usize)> = Vec::new();
             let mut segs_open: Vec<(usize, usize)> = vec![(0, 0)];
             let mut cursor = root.walk();
             // The children of wide nodes (a class with many members, a module with many
@@ -349,13 +349,13 @@ impl Layout {
                 if let Some(node) = next.take() {
                     enter(node, &stack, &mut segs_open, &mut out);
                     stack.push(node);
-                    from.push(node.start_byte());
+                    from.push((node.start_byte(), node.end_byte()));
                 }
-                let (Some(&node), Some(pos)) = (stack.last(), from.last_mut()) else { break };
+                let (Some(&node), Some((pos, end))) = (stack.last(), from.last_mut()) else { break };
                 while hits.get(next_hit).is_some_and(|&h| h < *pos) {
                     next_hit += 1;
                 }
-                let child = hits.get(next_hit).filter(|&&h| h < node.end_byte()).and_then(|&h| {
+                let child = hits.get(next_hit).filter(|&&h| h < *end).and_then(|&h| {
                     if node.child_count() > WIDE {
                         let children = wide.entry(node.id()).or_insert_with(|| node.children(&mut cursor).collect());
                         // As `goto_first_child_for_byte`: the first child that ends after the byte.
@@ -391,7 +391,7 @@ impl Layout {
                         into.block = Some(n);
                         into.block_ancestors = up.to_vec();
                     }
-                    keep(into, n, up)
+                    keep(into, n, n.kind_id(), up)
                 });
             }
             return out;

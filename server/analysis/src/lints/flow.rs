@@ -260,7 +260,12 @@ pub(crate) fn external_io<'t>(cx: &Ctx<'t>, await_expr: Node<'t>) -> Option<&'st
             if cx.t(callee) == "scheduler.wait" {
                 return Some("A timer (`scheduler.wait`)");
             }
-            matches!(cx.ty(object), Some(Ty::Stub(_))).then_some("A call to another Durable Object")
+            // A call of this segment has its receiver's type worked out once, for every rule.
+            let stub = match cx.call_index.get(&e.id()) {
+                Some(&j) => matches!(cx.recv_ty(j), Some(Ty::Stub(_))),
+                None => matches!(cx.ty(object), Some(Ty::Stub(_))),
+            };
+            stub.then_some("A call to another Durable Object")
         }
         "new_expression" => {
             let ctor = e.field("constructor")?;

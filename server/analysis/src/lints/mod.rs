@@ -200,7 +200,7 @@ pub(crate) struct Ctx<'a> {
     /// `member_call` of each call.
     members: Vec<Option<(Node<'a>, &'a str)>>,
     /// The index in `calls` of each call, by node id.
-    call_index: rustc_hash::FxHashMap<usize, usize>,
+    pub(super) call_index: rustc_hash::FxHashMap<usize, usize>,
     /// What each call does to storage, worked out on first use (`flow::storage_op`).
     ops: Vec<std::cell::OnceCell<Option<flow::StorageOp>>>,
     /// The type of each call's receiver, worked out on first use: most rules ask.
@@ -303,7 +303,7 @@ impl<'a> Ctx<'a> {
                     && self.t(inner) != "Object" {
                         return self.recv_ty(j).and_then(|t| self.infer.call_type(t, method));
                     }
-        if !is_this_chain(object) {
+        if !is_this_chain(object, self.infer.text()) {
             // `Date.now()`, `JSON.stringify(…)`: built-ins never lead to the DO API.
             if chain_root(object).is_some_and(|r| r.kind_name() == "identifier" && BUILTINS.contains(&self.t(r))) {
                 return None;
@@ -443,12 +443,11 @@ impl<'a> Ctx<'a> {
 }
 
 fn member_call_of<'t>(call: Node<'t>, text: &'t str) -> Option<(Node<'t>, &'t str)> {
-    // By position, not by field name (a field lookup costs several times as much, and this
-    // runs for every call): a call is `function [?.] [type_arguments] arguments`, a member
-    // expression `object (.|?.) property`.
-    let n = call.child_count();
-    // Tagged templates have a template string where calls have `arguments`.
-    if n < 2 || call.child(n - 1)?.kind_name() != "arguments" {
+    // Read from the text where it can be, and by position, not by field name: this runs for
+    // every call, and every child tree-sitter hands out is found by reading the children
+    // before it. A call is `function [?.] [type_arguments] arguments`; a tagged template ends
+    // with its template where a call ends with `)`.
+    if call.end_byte() == 0 || text.as_bytes().get(call.end_byte() - 1) != Some(&b')') {
         return None;
     }
     let mut callee = call.child(0)?;
@@ -459,13 +458,16 @@ fn member_call_of<'t>(call: Node<'t>, text: &'t str) -> Option<(Node<'t>, &'t st
     if callee.kind_name() != "member_expression" {
         return None;
     }
-    let m = callee.child_count();
     let object = callee.child(0)?;
-    let property = callee.child(m.checked_sub(1)?)?;
-    if m < 3 || property.kind_name() != "property_identifier" {
+    // A member expression is `object (.|?.) property`: its text ends with the property's name,
+    // right after the dot (a private `#name` or a comment between is not a method call here).
+    let tail = text.get(object.end_byte()..callee.end_byte())?;
+    let name_at = tail.rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$')).map_or(0, |i| i + 1);
+    let name = &tail[name_at..];
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) || !tail[..name_at].trim_end().ends_with('.') {
         return None;
     }
-    Some((object, node_text(property, text)))
+    Some((object, name))
 }
 
 /// Global objects of the JavaScript runtime.
@@ -484,20 +486,23 @@ fn chain_root(mut node: Node<'_>) -> Option<Node<'_>> {
 }
 
 /// `this.a.b`: plain properties on `this`.
-fn is_this_chain(mut node: Node<'_>) -> bool {
+fn is_this_chain(node: Node<'_>, text: &str) -> bool {
+    // Read from the text (`this.a.b`, spaces and `?.` allowed): walking the member expressions
+    // reads several nodes per level, for every call whose receiver starts with `this`.
+    let Some(mut rest) = node_text(node, text).strip_prefix("this") else { return false };
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
     loop {
-        match node.kind_name() {
-            "this" => return true,
-            "member_expression" => {
-                let Some(object) = node.child(0) else { return false };
-                let last = node.child(node.child_count().saturating_sub(1));
-                if last.is_none_or(|p| p.kind_name() != "property_identifier") {
-                    return false;
-                }
-                node = object;
-            }
-            _ => return false,
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            return true;
         }
+        let Some(after) = rest.strip_prefix("?.").or_else(|| rest.strip_prefix('.')) else { return false };
+        let after = after.trim_start();
+        let n = after.find(|c: char| !is_ident(c)).unwrap_or(after.len());
+        if n == 0 || after.starts_with(|c: char| c.is_ascii_digit()) {
+            return false;
+        }
+        rest = &after[n..];
     }
 }
 
@@ -554,6 +559,8 @@ pub(crate) struct SegmentLints {
 /// Rules report on calls, and what they say of a call depends on its method body and on
 /// facts outside method bodies; so their reports are remembered per segment of the file (see
 /// `segments`) and only the segments whose text or context changed are linted again.
+// Kept out of line: profiles name the pass by it.
+#[inline(never)]
 pub(crate) fn lint_file(a: &Analysis, path: &Path) -> Vec<Diagnostic> {
     let Some(infer) = Infer::new(a, path) else { return Vec::new() };
     let levels = effective_levels(a, path);

@@ -88,7 +88,9 @@ pub(super) fn member_facts<'t>(cx: &Ctx<'t>, class: &ClassInfo, member: Node<'t>
     let text = cx.infer.text();
     let t = node_text(member, text);
     let (mut writes, mut reads) = (false, false);
-    if STORAGE_WORDS.iter().any(|w| t.contains(w)) {
+    static STORAGE_FINDERS: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::LazyLock::new(|| STORAGE_WORDS.iter().map(|w| memchr::memmem::Finder::new(w.as_bytes())).collect());
+    if STORAGE_FINDERS.iter().any(|f| f.find(t.as_bytes()).is_some()) {
         (writes, reads) = (true, true);
     } else {
         for j in cx.calls_in(member) {
@@ -201,7 +203,7 @@ fn class_facts<'m>(members: &[&'m MemberFacts]) -> ClassFacts<'m> {
 
 /// The names `x` of every `this.x` in a text.
 fn this_members(text: &str) -> impl Iterator<Item = &str> {
-    text.match_indices("this.").filter_map(move |(at, _)| {
+    memchr::memmem::find_iter(text.as_bytes(), b"this.").filter_map(move |at| {
         if at > 0 && text[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$' || c == '.') {
             return None;
         }
@@ -213,7 +215,7 @@ fn this_members(text: &str) -> impl Iterator<Item = &str> {
 
 /// `this` used as a value: `put("s", this)`, `{ ...this }`, `JSON.stringify(this)`.
 fn hands_on_this(text: &str) -> bool {
-    text.match_indices("this").any(|(at, _)| {
+    memchr::memmem::find_iter(text.as_bytes(), b"this").any(|at| {
         let before = text[..at].chars().next_back();
         let after = text[at + 4..].chars().next();
         before.is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '$' || c == '.'))

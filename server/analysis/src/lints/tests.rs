@@ -1527,3 +1527,52 @@ export class Room extends DurableObject {
 "#,
     );
 }
+
+/// The calls of `src` as the lints read them: each call's text, then its receiver and method
+/// (`member_call_of`) and whether the receiver is a `this.a.b` chain.
+fn member_calls(src: &str) -> String {
+    let tree = crate::syntax::parse(crate::syntax::SourceKind::TypeScript, src, None);
+    let mut calls = Vec::new();
+    let mut stack = vec![tree.root_node()];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "call_expression" {
+            calls.push(n);
+        }
+        let mut c = n.walk();
+        stack.extend(n.children(&mut c));
+    }
+    calls.sort_by_key(|n| n.start_byte());
+    calls
+        .iter()
+        .map(|call| {
+            let shown = match super::member_call_of(*call, src) {
+                Some((object, method)) => format!("{} . {method} this={}", &src[object.byte_range()], super::is_this_chain(object, src)),
+                None => "-".to_string(),
+            };
+            format!("{} => {shown}\n", &src[call.byte_range()])
+        })
+        .collect()
+}
+
+#[test]
+fn member_calls_are_read_from_the_text_as_the_tree_has_them() {
+    expect![[r#"
+        this.ctx.storage.sql.exec("SELECT 1").toArray() => this.ctx.storage.sql.exec("SELECT 1") . toArray this=false
+        this.ctx.storage.sql.exec("SELECT 1") => this.ctx.storage.sql . exec this=true
+        this ?. a ?.b() => this ?. a . b this=true
+        this.#q() => -
+        a
+          // why
+          .b<T>(1) => a . b this=false
+        tag`x` => -
+        f(1) => -
+        this.env.NS.getByName("x").run() => this.env.NS.getByName("x") . run this=false
+        this.env.NS.getByName("x") => this.env.NS . getByName this=true
+        thisish.c() => thisish . c this=false
+        (this as any).d() => (this as any) . d this=false
+        a.b( => -
+    "#]]
+    .assert_eq(&member_calls(
+        "this.ctx.storage.sql.exec(\"SELECT 1\").toArray();\nthis ?. a ?.b();\nthis.#q();\na\n  // why\n  .b<T>(1);\ntag`x`;\nf(1);\nthis.env.NS.getByName(\"x\").run();\nthisish.c();\n(this as any).d();\na.b(;\n",
+    ));
+}
