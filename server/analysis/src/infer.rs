@@ -116,26 +116,31 @@ impl<'a> Infer<'a> {
             "this" => self.this_class(node).map(Ty::Instance),
             "identifier" => self.identifier_type(node, self.t(node), d),
             "member_expression" => {
+                let written = self.t(node);
+                // `this` starts the chain and nothing between them rebinds it: the class it
+                // means there is the one it means at `node`. Looked up before the children are
+                // read (each read walks the node's children): the chain is typed once per class.
+                let this_chain = written.starts_with("this.") && written.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'$'));
+                let key = if this_chain {
+                    let key = (self.this_class_node(node)?.id(), written);
+                    if let Some(known) = self.this_chains.borrow().get(&key) {
+                        return known.clone();
+                    }
+                    Some(key)
+                } else {
+                    None
+                };
                 let object = node.field("object")?;
                 let property = node.field("property")?;
                 // `c.env` in router handlers (Hono and friends) is the worker's env.
                 if object.kind_name() == "identifier" && self.t(object) == "c" && self.t(property) == "env" {
                     return Some(Ty::Env);
                 }
-                let written = self.t(node);
-                if written.starts_with("this.") && written.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'$')) {
-                    // `this` starts the chain and nothing between them rebinds it: the class
-                    // it means there is the one it means at `node`.
-                    let key = (self.this_class_node(node)?.id(), written);
-                    if let Some(known) = self.this_chains.borrow().get(&key) {
-                        return known.clone();
-                    }
-                    let found = self.type_at_depth(object, d).and_then(|obj| self.property_type(&obj, self.t(property), d));
+                let found = self.type_at_depth(object, d).and_then(|obj| self.property_type(&obj, self.t(property), d));
+                if let Some(key) = key {
                     self.this_chains.borrow_mut().insert(key, found.clone());
-                    return found;
                 }
-                let obj = self.type_at_depth(object, d)?;
-                self.property_type(&obj, self.t(property), d)
+                found
             }
             "subscript_expression" => {
                 let object = node.field("object")?;
