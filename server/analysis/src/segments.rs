@@ -343,7 +343,7 @@ impl Layout {
             // statements), listed once: tree-sitter finds the child holding a byte by scanning
             // the children from the first, which for every hit in a wide node costs its
             // position among them.
-            let mut wide: rustc_hash::FxHashMap<usize, Vec<Node<'t>>> = rustc_hash::FxHashMap::default();
+            let mut wide: rustc_hash::FxHashMap<usize, Vec<(usize, Node<'t>)>> = rustc_hash::FxHashMap::default();
             let mut next = Some(root);
             loop {
                 if let Some(node) = next.take() {
@@ -357,10 +357,27 @@ impl Layout {
                 }
                 let child = hits.get(next_hit).filter(|&&h| h < *end).and_then(|&h| {
                     if node.child_count() > WIDE {
-                        let children = wide.entry(node.id()).or_insert_with(|| node.children(&mut cursor).collect());
+                        // Only the children from the one holding this hit to the one holding
+                        // the node's last hit: a thread given half of a large class lists
+                        // half of its members.
+                        let children = wide.entry(node.id()).or_insert_with(|| {
+                            let last = hits[hits.partition_point(|&x| x < *end) - 1];
+                            let mut list = Vec::new();
+                            cursor.reset(node);
+                            if cursor.goto_first_child_for_byte(h).is_some() {
+                                loop {
+                                    let c = cursor.node();
+                                    list.push((c.end_byte(), c));
+                                    if c.end_byte() > last || !cursor.goto_next_sibling() {
+                                        break;
+                                    }
+                                }
+                            }
+                            list
+                        });
                         // As `goto_first_child_for_byte`: the first child that ends after the byte.
-                        let i = children.partition_point(|c| c.end_byte() <= h);
-                        return children.get(i).map(|c| (*c, h));
+                        let i = children.partition_point(|(child_end, _)| *child_end <= h);
+                        return children.get(i).map(|(_, c)| (*c, h));
                     }
                     cursor.reset(node);
                     cursor.goto_first_child_for_byte(h)?;
