@@ -473,6 +473,10 @@ impl Layout {
         if n <= 1 || total < MIN_BYTES || segs.len() < 2 {
             return vec![segs.to_vec()];
         }
+        // Each run walks down from the root and asks its own questions: not worth it for
+        // less than about this much text.
+        const MIN_RUN_BYTES: usize = 16 * 1024;
+        let n = n.min(total / MIN_RUN_BYTES);
         let weights: Vec<usize> = match self.hits(text, segs, look) {
             Some(hits) => {
                 let within = |r: TextRange| hits.partition_point(|&h| h < r.end) - hits.partition_point(|&h| h < r.start);
@@ -743,7 +747,9 @@ impl<T> Memo<T> {
             }).collect()
         };
         // Each run finds its segments' hits again, on its thread (one pass over their text).
-        let runs = layout.runs(&missing, threads(), text, look);
+        // A few runs per thread, taken by whichever thread is free: a thread slowed by other
+        // work on its core (or given denser code) does not hold the others up.
+        let runs = layout.runs(&missing, threads() * RUNS_PER_THREAD, text, look);
         let computed: Vec<(T, Option<T>)> = if runs.len() <= 1 {
             work(&missing)
         } else {
@@ -774,6 +780,9 @@ impl<T> Memo<T> {
         out
     }
 }
+
+/// How many runs a file's first run is cut into per thread (see [`Memo::run`]).
+const RUNS_PER_THREAD: usize = 4;
 
 /// How many threads a file's first run may use.
 pub(crate) fn threads() -> usize {
