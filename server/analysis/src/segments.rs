@@ -597,11 +597,11 @@ impl Layout {
 /// types come from assignments anywhere in the class), hands `this` to a call, touches a
 /// prototype, or holds a decorator.
 fn read_by_other_code(body: &str) -> bool {
-    if body.contains(".prototype") || body.contains('@') {
+    let bytes = body.as_bytes();
+    if memchr::memchr(b'@', bytes).is_some() || memchr::memmem::find(bytes, b".prototype").is_some() {
         return true;
     }
-    let bytes = body.as_bytes();
-    for (at, _) in body.match_indices("this") {
+    for at in memchr::memmem::find_iter(bytes, b"this") {
         let before_ok = at == 0 || !is_ident_byte(bytes[at - 1]);
         let mut i = at + 4;
         if !before_ok || bytes.get(i).is_some_and(|b| is_ident_byte(*b)) {
@@ -749,7 +749,10 @@ impl<T> Memo<T> {
         // Each run finds its segments' hits again, on its thread (one pass over their text).
         // A few runs per thread, taken by whichever thread is free: a thread slowed by other
         // work on its core (or given denser code) does not hold the others up.
-        let runs = layout.runs(&missing, threads() * RUNS_PER_THREAD, text, look);
+        let runs = match threads() {
+            1 => vec![missing.clone()],
+            n => layout.runs(&missing, n * RUNS_PER_THREAD, text, look),
+        };
         let computed: Vec<(T, Option<T>)> = if runs.len() <= 1 {
             work(&missing)
         } else {

@@ -547,6 +547,8 @@ impl ShadowDb {
         let mut fresh = Vec::new();
         // Tables gone since the last call (dropped, renamed) are new again if they come back.
         known.retain(|name, _| tables.iter().any(|(t, ..)| t.eq_ignore_ascii_case(name)));
+        // Prepared once for all the tables read here.
+        let mut columns_of = None;
         for (t, shown, kind, sql) in &tables {
             let lower = t.to_lowercase();
             facts.ever_tables.insert(lower.clone());
@@ -554,7 +556,10 @@ impl ShadowDb {
                 Some((was, cols)) if was == sql && kind == "table" => cols.clone(),
                 previous => {
                     let before = previous.map(|(_, cols)| cols.clone());
-                    let Ok(mut s) = self.conn.prepare("SELECT name FROM pragma_table_info(?1)") else { continue };
+                    if columns_of.is_none() {
+                        columns_of = self.conn.prepare("SELECT name FROM pragma_table_info(?1)").ok();
+                    }
+                    let Some(s) = columns_of.as_mut() else { continue };
                     let Ok(rows) = s.query_map([t], |r| r.get::<_, String>(0)) else { continue };
                     let cols: Vec<String> = rows.flatten().collect();
                     facts.ever_columns.extend(cols.iter().map(|c| c.to_lowercase()));
