@@ -356,7 +356,8 @@ impl<'a> Infer<'a> {
 
     pub fn remember_body(&self, block: Node<'a>, ancestors: &[Node<'a>]) {
         self.body_ancestors.borrow_mut().entry(block.start_byte()).or_insert_with(|| {
-            let mut v = ancestors.to_vec();
+            let mut v = Vec::with_capacity(ancestors.len() + 1);
+            v.extend_from_slice(ancestors);
             v.push(block);
             v
         });

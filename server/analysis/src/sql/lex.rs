@@ -63,7 +63,9 @@ fn is_ident_byte(b: u8) -> bool {
 
 pub(crate) fn tokenize(sql: &str) -> Vec<Token> {
     let b = sql.as_bytes();
-    let mut out = Vec::new();
+    // About one token per three bytes of SQL (words, spaces, punctuation): growing the vector
+    // from empty cost more than the scan.
+    let mut out = Vec::with_capacity(sql.len() / 3 + 4);
     let mut i = 0;
     while i < b.len() {
         let start = i;
@@ -211,13 +213,12 @@ pub(crate) fn split(sql: &str, tokens: &[Token]) -> Split {
 fn out_push(out: &mut Split, sql: &str, tokens: &[Token], span: Span, terminated: bool) {
     // Tokens are in order: those of the span are one run of them.
     let from = tokens.partition_point(|t| t.start < span.start);
-    let inner: Vec<&Token> = tokens[from..].iter().take_while(|t| t.end <= span.end).collect();
-    let has_code = inner.iter().any(|t| !t.is_trivia());
-    if has_code {
+    let inner = || tokens[from..].iter().take_while(|t| t.end <= span.end);
+    if inner().any(|t| !t.is_trivia()) {
         out.statements.push(span);
         return;
     }
-    let has_comment = inner.iter().any(|t| t.kind == Tok::Comment);
+    let has_comment = inner().any(|t| t.kind == Tok::Comment);
     // A terminated empty piece is `;;`. An unterminated tail after the last `;` is fine when
     // it is whitespace only, but a comment there is an empty statement to the platform. A
     // script that holds no statement at all is empty too.
@@ -239,7 +240,10 @@ fn complete(piece: &str) -> bool {
 /// The code tokens of a statement span (no whitespace or comments).
 pub(crate) fn code_tokens(tokens: &[Token], span: Span) -> Vec<Token> {
     let from = tokens.partition_point(|t| t.start < span.start);
-    tokens[from..].iter().take_while(|t| t.end <= span.end).filter(|t| !t.is_trivia()).copied().collect()
+    let inner = &tokens[from..from + tokens[from..].partition_point(|t| t.end <= span.end)];
+    let mut code = Vec::with_capacity(inner.len());
+    code.extend(inner.iter().filter(|t| !t.is_trivia()).copied());
+    code
 }
 
 /// The statement's verb: its first keyword, upper-cased (`SELECT`, `CREATE`, `PRAGMA`, …);

@@ -277,7 +277,7 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
         .collect();
     let wrappers: Vec<Wrapper> = parts.iter().flat_map(|s| s.wrappers.iter().cloned()).collect();
     let module_functions = parts.first().map(|s| s.module_functions.clone()).unwrap_or_default();
-    let mut sites: Vec<SiteSql> = Vec::new();
+    let mut sites: Vec<SiteSql> = Vec::with_capacity(parts.iter().map(|s| s.sites.len()).sum());
     for (_, r) in segments {
         match r {
             SegResult::Encoded(s) => sites.extend(s.sites.iter().map(|x| decode_site(&layout, x))),
@@ -317,7 +317,7 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
     let mut file = FileSql {
         path: path.to_path_buf(),
         sites: Vec::with_capacity(sites.len()),
-        stmts: Vec::new(),
+        stmts: Vec::with_capacity(sites.iter().map(|s| s.stmts.len()).sum()),
         texts: Vec::with_capacity(sites.len()),
         empties: Vec::new(),
         site_stmts: Vec::with_capacity(sites.len()),
