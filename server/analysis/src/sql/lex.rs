@@ -258,16 +258,17 @@ pub(crate) fn verb(sql: &str, code: &[Token]) -> String {
 }
 
 /// The first top-level verb of a data statement, looking past a `WITH …` prefix.
-pub(crate) fn dml_verb(sql: &str, code: &[Token]) -> Option<String> {
+pub(crate) fn dml_verb(sql: &str, code: &[Token]) -> Option<&'static str> {
+    const VERBS: [&str; 6] = ["SELECT", "VALUES", "INSERT", "REPLACE", "UPDATE", "DELETE"];
     let mut depth = 0i32;
     for t in code {
         match t.kind {
             Tok::Open => depth += 1,
             Tok::Close => depth -= 1,
             Tok::Word if depth == 0 => {
-                let w = t.text(sql).to_ascii_uppercase();
-                if matches!(w.as_str(), "SELECT" | "VALUES" | "INSERT" | "REPLACE" | "UPDATE" | "DELETE") {
-                    return Some(w);
+                let w = t.text(sql);
+                if let Some(verb) = VERBS.iter().find(|v| v.eq_ignore_ascii_case(w)) {
+                    return Some(verb);
                 }
             }
             _ => {}
@@ -384,7 +385,7 @@ mod tests {
         let toks = tokenize(sql);
         let code = code_tokens(&toks, Span { start: 0, end: sql.len() });
         assert_eq!(verb(sql, &code), "WITH");
-        assert_eq!(dml_verb(sql, &code).as_deref(), Some("DELETE"));
+        assert_eq!(dml_verb(sql, &code), Some("DELETE"));
         let p = tokenize("SELECT ?1, :a, @b, $c, 'x?'");
         assert_eq!(p.iter().filter(|t| t.kind == Tok::Param).count(), 4);
     }

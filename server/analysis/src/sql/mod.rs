@@ -223,7 +223,7 @@ fn statements(sql: &str, tokens: &[Token], split: &lex::Split) -> Vec<Stmt> {
         .map(|(k, span)| {
             let code = lex::code_tokens(tokens, *span);
             let verb = lex::verb(sql, &code);
-            let (prepared, params_unknown) = blank_limit_tail(sql, *span, &code);
+            let (prepared, params_unknown) = blank_limit_tail(sql, *span, &code, &verb);
             Stmt { site: 0, span: *span, prepared, params_unknown, verb, is_last: k + 1 == n }
         })
         .collect()
@@ -407,9 +407,9 @@ fn decode_text(layout: &Layout, sql: &mut SqlText) {
 
 /// The statement text, with a top-level `ORDER BY … LIMIT …` tail of an UPDATE or DELETE
 /// replaced by spaces (offsets stay put).
-fn blank_limit_tail(sql: &str, span: lex::Span, code: &[Token]) -> (String, bool) {
+fn blank_limit_tail(sql: &str, span: lex::Span, code: &[Token], verb: &str) -> (String, bool) {
     let text = sql[span.start..span.end].to_string();
-    if !matches!(lex::dml_verb(sql, code).as_deref(), Some("UPDATE" | "DELETE")) || lex::verb(sql, code) == "CREATE" {
+    if verb == "CREATE" || !matches!(lex::dml_verb(sql, code), Some("UPDATE" | "DELETE")) {
         return (text, false);
     }
     let mut depth = 0i32;

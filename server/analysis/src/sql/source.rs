@@ -454,7 +454,7 @@ fn exec_site_in<'t>(infer: &Infer<'t>, call: Node<'t>, chain: &[Node<'t>], text:
         return None;
     }
     let object = callee.field("object")?;
-    if infer.type_of(object) != Some(Ty::Api("SqlStorage".into())) {
+    if !matches!(infer.type_of(object), Some(Ty::Api(name)) if name == "SqlStorage") {
         return None;
     }
     let args = call.field("arguments")?;
