@@ -23,6 +23,7 @@ use crate::segments::{decode_diagnostic, encode_diagnostic, Layout, Look, SegRes
 use crate::infer::{DoKind, Infer, Ty};
 use crate::project::ClassKey;
 use crate::settings::Level;
+use crate::text::TextRange;
 use crate::syntax::node_text;
 use crate::Analysis;
 
@@ -661,24 +662,41 @@ fn segment_members<'t>(infer: &'t Infer<'t>, layout: &Layout, seg: Seg, method: 
             class.zip(method).into_iter().collect()
         }
         Seg::Outer => {
+            // From the file model, not by stepping through every member of every class body
+            // (a class with a thousand methods): the fields, and the methods whose body is not
+            // a segment (none, or inside another segment). Their nodes are looked up by range.
+            let is_segment = |b: TextRange| layout.bodies.binary_search_by_key(&b.start, |x| x.range.start).is_ok();
             let mut out = Vec::new();
             for class in classes {
-                let Some(body) = root.descendant_for_byte_range(class.range.start, class.range.end).and_then(|n| n.field("body")) else { continue };
-                let mut c = body.walk();
-                // Field definitions, and methods whose body is not a segment (none, or inside
-                // another segment).
-                let outer = |m: &Node<'_>| match m.kind_name() {
-                    "public_field_definition" => true,
-                    "method_definition" => m.field("body").is_none_or(|b| {
-                        let start = b.start_byte();
-                        layout.bodies.binary_search_by_key(&start, |x| x.range.start).is_err()
-                    }),
-                    _ => false,
-                };
-                out.extend(body.named_children(&mut c).filter(outer).map(|m| (class, m)));
+                let fields = class.fields.iter().map(|f| (f.range, "public_field_definition"));
+                let methods = class
+                    .methods
+                    .iter()
+                    .filter(|m| !class.fields.iter().any(|f| f.range == m.range) && m.body.is_none_or(|b| !is_segment(b)))
+                    .map(|m| (m.range, "method_definition"));
+                for (range, kind) in fields.chain(methods) {
+                    if let Some(node) = node_of(root, range, kind) {
+                        out.push((class, node));
+                    }
+                }
             }
+            out.sort_by_key(|(_, n)| n.start_byte());
             out
         }
+    }
+}
+
+/// The node of `kind` that spans exactly `range`.
+fn node_of<'t>(root: Node<'t>, range: TextRange, kind: &str) -> Option<Node<'t>> {
+    let mut n = root.descendant_for_byte_range(range.start, range.end)?;
+    loop {
+        if n.kind_name() == kind && n.start_byte() == range.start && n.end_byte() == range.end {
+            return Some(n);
+        }
+        if n.start_byte() < range.start || n.end_byte() > range.end {
+            return None;
+        }
+        n = n.parent()?;
     }
 }
 

@@ -1447,6 +1447,28 @@ export class Room extends DurableObject {
 }
 
 #[test]
+fn a_field_that_persists_counts_for_the_class() {
+    // The arrow function is a field, not a method body: its facts come from outside the
+    // methods' segments.
+    silent(
+        r#"//- /w/src/index.ts
+import { DurableObject } from "cloudflare:workers";
+export class Room extends DurableObject {
+  count = 0;
+  flush = () => this.ctx.storage.kv.put("count", this.count);
+  increment(by: number) {
+    this.count += by;
+    this.flush();
+  }
+  log(msg: string) {
+    this.ctx.storage.sql.exec("INSERT INTO log (msg) VALUES (?)", msg);
+  }
+}
+"#,
+    );
+}
+
+#[test]
 fn persisted_restored_or_transient_fields_are_silent() {
     silent(
         r#"//- /w/src/index.ts
