@@ -443,33 +443,6 @@ impl<'a> Ctx<'a> {
     }
 }
 
-fn member_call_of<'t>(call: Node<'t>, text: &'t str) -> Option<(Node<'t>, &'t str)> {
-    // Read from the text where it can be, and by position, not by field name: this runs for
-    // every call, and every child tree-sitter hands out is found by reading the children
-    // before it. A call is `function [?.] [type_arguments] arguments`; a tagged template ends
-    // with its template where a call ends with `)`.
-    if call.end_byte() == 0 || text.as_bytes().get(call.end_byte() - 1) != Some(&b')') {
-        return None;
-    }
-    let mut callee = call.child(0)?;
-    // `await a.b<T>(…)` parses as a call of `await a.b` with type arguments.
-    if callee.kind_name() == "await_expression" {
-        callee = callee.named_child(0)?;
-    }
-    if callee.kind_name() != "member_expression" {
-        return None;
-    }
-    let object = callee.child(0)?;
-    // A member expression is `object (.|?.) property`: its text ends with the property's name,
-    // right after the dot (a private `#name` or a comment between is not a method call here).
-    let tail = text.get(object.end_byte()..callee.end_byte())?;
-    let name_at = tail.rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$')).map_or(0, |i| i + 1);
-    let name = &tail[name_at..];
-    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) || !tail[..name_at].trim_end().ends_with('.') {
-        return None;
-    }
-    Some((object, name))
-}
 
 /// Global objects of the JavaScript runtime.
 const BUILTINS: &[&str] = &[
@@ -625,7 +598,7 @@ fn lint_segment<'a>(infer: &'a Infer<'a>, shared: &'a Shared<'a>, layout: &Layou
     infer.remember_nodes(&nodes);
     let text = infer.text();
     let calls = nodes.calls;
-    let members = calls.iter().map(|c| member_call_of(*c, text)).collect();
+    let members = calls.iter().map(|c| crate::syntax::member_call(*c, text)).collect();
     let call_index = calls.iter().enumerate().map(|(i, c)| (c.id(), i)).collect();
     let ops = calls.iter().map(|_| Default::default()).collect();
     let receivers = calls.iter().map(|_| Default::default()).collect();

@@ -1551,7 +1551,7 @@ export class Room extends DurableObject {
 }
 
 /// The calls of `src` as the lints read them: each call's text, then its receiver and method
-/// (`member_call_of`) and whether the receiver is a `this.a.b` chain.
+/// (`syntax::member_call`) and whether the receiver is a `this.a.b` chain.
 fn member_calls(src: &str) -> String {
     let tree = crate::syntax::parse(crate::syntax::SourceKind::TypeScript, src, None);
     let mut calls = Vec::new();
@@ -1567,7 +1567,7 @@ fn member_calls(src: &str) -> String {
     calls
         .iter()
         .map(|call| {
-            let shown = match super::member_call_of(*call, src) {
+            let shown = match crate::syntax::member_call(*call, src) {
                 Some((object, method)) => format!("{} . {method} this={}", &src[object.byte_range()], super::is_this_chain(object, src)),
                 None => "-".to_string(),
             };

@@ -445,15 +445,12 @@ pub(crate) fn exec_site<'t>(infer: &Infer<'t>, call: Node<'t>, text: &str) -> Op
 
 /// [`exec_site`] with the call's ancestors (outermost first) already at hand.
 fn exec_site_in<'t>(infer: &Infer<'t>, call: Node<'t>, chain: &[Node<'t>], text: &str) -> Option<Vec<ExecSite>> {
-    let callee = call.field("function")?;
-    if callee.kind_name() != "member_expression" {
+    // Most calls that reach here only name `exec` somewhere inside: read the method from the
+    // text before any field of the call.
+    let (object, method) = crate::syntax::member_call(call, infer.text())?;
+    if method != "exec" {
         return None;
     }
-    let prop = callee.field("property")?;
-    if node_text(prop, text) != "exec" {
-        return None;
-    }
-    let object = callee.field("object")?;
     if !matches!(infer.type_of(object), Some(Ty::Api(name)) if name == "SqlStorage") {
         return None;
     }
@@ -468,6 +465,7 @@ fn exec_site_in<'t>(infer: &Infer<'t>, call: Node<'t>, chain: &[Node<'t>], text:
     let rest = &list[1..];
     let bindings = (!rest.iter().any(|n| n.kind_name() == "spread_element") && first.kind_name() != "spread_element").then_some(rest.len());
     let (in_try, failure_swallowed) = try_context(chain, call);
+    let type_args = call.field("type_arguments");
     let site = ExecSite {
         call: crate::syntax::node_range(call),
         query,
@@ -481,8 +479,9 @@ fn exec_site_in<'t>(infer: &Infer<'t>, call: Node<'t>, chain: &[Node<'t>], text:
         array_binding: rest.len() == 1 && rest[0].kind_name() == "array",
         awaited: awaited(chain),
         tagged: false,
-        row: call.field("type_arguments").and_then(|t| super::rows::row_type_of_args(infer, t)),
-        row_slot: call.field("type_arguments").is_none().then(|| TextRange::empty(callee.end_byte())),
+        row: type_args.and_then(|t| super::rows::row_type_of_args(infer, t)),
+        // Right after the method's name: where `<T>` goes.
+        row_slot: type_args.is_none().then(|| TextRange::empty(object.end_byte() + text[object.end_byte()..].find(method).unwrap_or(0) + method.len())),
         notes: if first.kind_name() == "spread_element" { Vec::new() } else { super::inject::spliced_values(infer, first, &list, 0) },
     };
     if site.query == Query::Unknown {
