@@ -259,6 +259,19 @@ fn unknown_column() {
 }
 
 #[test]
+fn awaited_exec_with_a_row_type_is_checked() {
+    // tree-sitter reads `await a.exec<T>(…)` as a call of `await a.exec` with type arguments:
+    // the query is still found.
+    check(
+        &store("  async get() { const r = await this.sql.exec<{ id: number }>(\"SELECT nmae FROM items\").one(); return r; }\n"),
+        expect![[r#"
+            26  |   async get() { const r = await this.sql.exec<{ id: number }>("SELECT nmae FROM items").one(); return r; }
+                |                                                                       ^^^^ error[sql-unknown-column] No column `nmae` in `items` (id, name, data, qty): fix the name, or add the column (ALTER TABLE … ADD COLUMN) in the schema code.
+        "#]],
+    );
+}
+
+#[test]
 fn syntax_error_through_escapes() {
     // `\t`, `\"` and a non-ASCII character before the mistake: the range must still land on it.
     check(
