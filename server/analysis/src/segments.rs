@@ -269,7 +269,11 @@ impl Layout {
     /// With `hits` (sorted byte offsets of words the caller looks for), only nodes whose text
     /// holds a hit are visited: a call that names none of the words is not collected, and
     /// neither is anything inside a subtree without one. A body without a hit gets no `block`.
-    pub fn collect<'t>(&self, segs: &[Seg], root: Node<'t>, hits: Option<&[usize]>) -> Vec<SegmentNodes<'t>> {
+    ///
+    /// `after_start`: every node looked for holds a hit after its own first byte (a call its
+    /// `(` or backquote, a body its first byte from inside its parent), so a hit at the first
+    /// byte of the node being walked is that node's first token, which needs no descent.
+    pub fn collect<'t>(&self, segs: &[Seg], root: Node<'t>, hits: Option<&[usize]>, after_start: bool) -> Vec<SegmentNodes<'t>> {
         let mut out: Vec<SegmentNodes<'t>> = segs.iter().map(|_| SegmentNodes::default()).collect();
         // Kinds compared by id: `kind()` reads the name's C string for every node.
         let language = root.language();
@@ -349,7 +353,9 @@ impl Layout {
                 if let Some(node) = next.take() {
                     enter(node, &stack, &mut segs_open, &mut out);
                     stack.push(node);
-                    from.push((node.start_byte(), node.end_byte()));
+                    let start = node.start_byte();
+                    // The node's own first token (the `(` of an argument list): no descent.
+                    from.push((if after_start { start + 1 } else { start }, node.end_byte()));
                 }
                 let (Some(&node), Some((pos, end))) = (stack.last(), from.last_mut()) else { break };
                 while hits.get(next_hit).is_some_and(|&h| h < *pos) {
@@ -738,7 +744,7 @@ impl<T> Memo<T> {
         // Each run: its segments' values, and what is remembered of them.
         let work = |segs: &[Seg]| -> Vec<(T, Option<T>)> {
             let hits = layout.hits(text, segs, look);
-            let nodes = layout.collect(segs, root, hits.as_deref());
+            let nodes = layout.collect(segs, root, hits.as_deref(), matches!(look, Look::Calls));
             let values = compute(segs.iter().copied().zip(nodes).collect());
             assert_eq!(values.len(), segs.len(), "one result per segment");
             values.into_iter().zip(segs).map(|(v, seg)| {
@@ -1005,10 +1011,10 @@ export default {
             let news: Vec<_> = nodes.news.iter().map(|n| crate::syntax::node_range(*n)).collect();
             format!("{calls:?} {news:?}")
         };
-        let together: Vec<String> = layout.collect(&segs, root, None).iter().map(describe).collect();
-        let one_by_one: Vec<String> = segs.iter().map(|s| describe(&layout.collect(&[*s], root, None)[0])).collect();
+        let together: Vec<String> = layout.collect(&segs, root, None, false).iter().map(describe).collect();
+        let one_by_one: Vec<String> = segs.iter().map(|s| describe(&layout.collect(&[*s], root, None, false)[0])).collect();
         assert_eq!(together, one_by_one);
-        let total: usize = layout.collect(&segs, root, None).iter().map(|n| n.calls.len()).sum();
+        let total: usize = layout.collect(&segs, root, None, false).iter().map(|n| n.calls.len()).sum();
         assert_eq!(total, 2 + 40 * 4 + 1, "every call is in exactly one segment");
 
         // With hits: exactly the calls of a full walk whose text holds a hit, with the same
@@ -1016,7 +1022,7 @@ export default {
         let hits = layout.hits(&src.text, &segs, Look::Words(&["h(", "y("])).unwrap();
         let holds = |n: &Node<'_>| hits.iter().any(|&h| n.start_byte() <= h && h < n.end_byte());
         let expected: Vec<String> = layout
-            .collect(&segs, root, None)
+            .collect(&segs, root, None, false)
             .into_iter()
             .map(|mut n| {
                 let keep: Vec<bool> = n.calls.iter().map(holds).collect();
@@ -1028,12 +1034,12 @@ export default {
                 describe(&n)
             })
             .collect();
-        let together: Vec<String> = layout.collect(&segs, root, Some(&hits)).iter().map(describe).collect();
-        let one_by_one: Vec<String> = segs.iter().map(|s| describe(&layout.collect(&[*s], root, Some(&hits))[0])).collect();
+        let together: Vec<String> = layout.collect(&segs, root, Some(&hits), false).iter().map(describe).collect();
+        let one_by_one: Vec<String> = segs.iter().map(|s| describe(&layout.collect(&[*s], root, Some(&hits), false)[0])).collect();
         assert_eq!(together, expected);
         assert_eq!(one_by_one, expected);
         let found: Vec<&str> = layout
-            .collect(&segs, root, Some(&hits))
+            .collect(&segs, root, Some(&hits), false)
             .iter()
             .flat_map(|n| n.calls.clone())
             .map(|c| &src.text[c.start_byte()..c.end_byte()])
@@ -1054,8 +1060,8 @@ export default {
         let segs2: Vec<Seg> = layout2.segments().collect();
         let hits2 = layout2.hits(&src2.text, &segs2, Look::Calls).unwrap();
         let block = |n: &SegmentNodes<'_>| (n.block.map(crate::syntax::node_range), n.block_ancestors.iter().map(|b| b.kind_name().to_string()).collect::<Vec<_>>());
-        let full = layout2.collect(&segs2, root2, None);
-        let hit = layout2.collect(&segs2, root2, Some(&hits2));
+        let full = layout2.collect(&segs2, root2, None, false);
+        let hit = layout2.collect(&segs2, root2, Some(&hits2), true);
         assert_eq!(full.iter().map(describe).collect::<Vec<_>>(), hit.iter().map(describe).collect::<Vec<_>>());
         assert_eq!(full.iter().map(block).collect::<Vec<_>>(), hit.iter().map(block).collect::<Vec<_>>());
         assert!(hit.iter().any(|n| n.calls.is_empty() && n.block.is_some()), "a body without calls has its block");
@@ -1077,12 +1083,19 @@ export default {
         // A thread given some of the segments walks only their part of the tree, and finds
         // what the walk of all of them finds there.
         for hits in [None, Some(hits.as_slice())] {
-            let together: Vec<String> = layout.collect(&segs, root, hits).iter().map(describe).collect();
+            let together: Vec<String> = layout.collect(&segs, root, hits, false).iter().map(describe).collect();
             for parts in [2, 3, 7] {
                 let size = segs.len().div_ceil(parts);
-                let apart: Vec<String> = segs.chunks(size).flat_map(|part| layout.collect(part, root, hits)).map(|n| describe(&n)).collect();
+                let apart: Vec<String> = segs.chunks(size).flat_map(|part| layout.collect(part, root, hits, false)).map(|n| describe(&n)).collect();
                 assert_eq!(apart, together, "{parts} parts");
             }
+        }
+        // So do the lints' runs, which pass over a hit at a node's own first byte.
+        let together: Vec<String> = layout2.collect(&segs2, root2, Some(&hits2), true).iter().map(describe).collect();
+        for parts in [2, 3, 7] {
+            let size = segs2.len().div_ceil(parts);
+            let apart: Vec<String> = segs2.chunks(size).flat_map(|part| layout2.collect(part, root2, Some(&hits2), true)).map(|n| describe(&n)).collect();
+            assert_eq!(apart, together, "{parts} parts");
         }
     }
 
