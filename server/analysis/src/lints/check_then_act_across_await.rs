@@ -52,7 +52,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         // Cheap first: the value is declared, and a test and an `await` follow in its block.
         let Some((block, stmt)) = cx.direct_statement(i) else { continue };
         let after = &text[stmt.end_byte()..block.end_byte()];
-        if !matches!(stmt.kind_name(), "lexical_declaration" | "variable_declaration") || !after.contains("await") || !after.contains("if") {
+        if !matches!(stmt.kind_name(), "lexical_declaration" | "variable_declaration") || !after.contains("if") || !may_await_io(after) {
             continue;
         }
         let Some(op) = cx.storage_op(i) else { continue };
@@ -85,6 +85,16 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         d.related.push(Related { file: path.clone(), range: test, message: "and tested here".into() });
         d.related.push(Related { file: path, range: awaited, message: "other events can run during this `await`".into() });
     }
+}
+
+/// Whether `text` may hold an `await` of external I/O: it has an `await` that is not written
+/// straight on the storage (`await this.ctx.storage.…`), which waits only for storage.
+fn may_await_io(text: &str) -> bool {
+    const STORAGE: [&str; 3] = ["this.ctx.storage.", "ctx.storage.", "this.state.storage."];
+    memchr::memmem::find_iter(text.as_bytes(), b"await").any(|at| {
+        let rest = text[at + "await".len()..].trim_start();
+        !STORAGE.iter().any(|s| rest.starts_with(s))
+    })
 }
 
 fn after_read<'a>(cx: &Ctx<'a>, i: usize) -> Option<Finding<'a>> {
@@ -240,4 +250,20 @@ fn is_value_of(cx: &Ctx<'_>, n: Node<'_>, names: &[&str]) -> bool {
 
 fn e_op<'t>(cx: &Ctx<'t>, n: Node<'_>) -> Option<&'t str> {
     n.field("operator").map(|o| cx.t(o))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_await_io;
+
+    #[test]
+    fn only_awaits_written_on_the_storage_are_passed_over() {
+        assert!(!may_await_io("if (x) { await this.ctx.storage.setAlarm(1); }"));
+        assert!(!may_await_io("if (x) { await  ctx.storage.put('k', 1); }"));
+        assert!(!may_await_io("if (x) { return; }"));
+        assert!(may_await_io("if (x) { await fetch(u); }"));
+        assert!(may_await_io("if (x) { await stub.run(); await this.ctx.storage.put('k', 1); }"));
+        assert!(may_await_io("if (x) { await this.ctx.storage.transaction(async () => { await fetch(u); }); }"));
+        assert!(may_await_io("if (x) { await this.storage.put('k', 1); }"), "a field named storage may be a stub");
+    }
 }
