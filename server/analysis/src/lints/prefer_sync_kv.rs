@@ -33,15 +33,17 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
     }
     for i in 0..cx.calls.len() {
         let Some((object, method @ ("get" | "put" | "delete"))) = cx.member_call(i) else { continue };
+        // The storage operation is worked out once per call for every rule: asked first, it
+        // leaves out the synchronous `kv` calls before their arguments are read.
+        if cx.storage_op(i).is_none_or(|op| op.api != Api::Async) {
+            continue;
+        }
         let call = cx.calls[i];
         let Some(args) = call.field("arguments") else { continue };
         let want = if method == "put" { 2 } else { 1 };
         let mut c = args.walk();
         let list: Vec<Node<'_>> = args.named_children(&mut c).filter(|n| n.kind_name() != "comment").collect();
         if list.len() != want || !is_string_key(cx, list[0]) {
-            continue;
-        }
-        if cx.storage_op(i).is_none_or(|op| op.api != Api::Async) {
             continue;
         }
         let Some(class) = cx.this_class(i) else { continue };
