@@ -443,7 +443,6 @@ impl<'a> Ctx<'a> {
     }
 }
 
-
 /// Global objects of the JavaScript runtime.
 const BUILTINS: &[&str] = &[
     "Array", "BigInt", "Boolean", "console", "crypto", "Date", "Error", "Intl", "JSON", "Map", "Math", "Number",
