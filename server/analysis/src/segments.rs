@@ -816,7 +816,7 @@ pub(crate) fn configured_threads() -> usize {
 #[cfg(test)]
 thread_local! {
     /// A test's choice of thread count for the runs it starts.
-    static THREADS: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+    pub(crate) static THREADS: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
 }
 
 /// A segment's result from [`Memo::run`].

@@ -1382,3 +1382,29 @@ export class Lobby extends DurableObject {
     "#]]
     .assert_eq(&render(&a));
 }
+
+#[test]
+fn classes_checked_on_several_threads_give_what_one_thread_gives() {
+    // Four classes, more than two threads, each with mistakes among its queries.
+    let mut src = String::from("import { DurableObject } from \"cloudflare:workers\";\n");
+    for c in 0..4 {
+        src += &format!(
+            "export class C{c} extends DurableObject {{\n  constructor(ctx: DurableObjectState, env: unknown) {{\n    super(ctx, env);\n    ctx.storage.sql.exec(\"CREATE TABLE IF NOT EXISTS t{c} (id INTEGER PRIMARY KEY, name TEXT)\");\n  }}\n"
+        );
+        for q in 0..30 {
+            let column = if q == 3 || q == 25 { "nmae" } else { "name" };
+            src += &format!("  q{q}() {{ return this.ctx.storage.sql.exec(\"SELECT {column} FROM t{c} WHERE id = {q}\").toArray(); }}\n");
+        }
+        src += "}\n";
+    }
+    let run = |threads: usize| {
+        crate::segments::THREADS.set(Some(threads));
+        let out = render(&analysis(&src));
+        crate::segments::THREADS.set(None);
+        out
+    };
+    let one = run(1);
+    assert_eq!(one.matches("error[sql-unknown-column]").count(), 8, "{one}");
+    assert_eq!(run(2), one);
+    assert_eq!(run(3), one);
+}
