@@ -280,25 +280,9 @@ pub enum Bind {
 
 impl ObjectDb {
     pub fn open(location: &StateLocation, class: &str, id: &str) -> Result<Self, String> {
-        // SQLite allocates the page cache of a connection 20 pages at a time and touches each
-        // (about 20 page faults for a database of a few pages); one page at a time instead.
-        // Only possible before SQLite initialises, which the first open does.
-        static CONFIGURE: std::sync::Once = std::sync::Once::new();
-        CONFIGURE.call_once(|| {
-            // SAFETY: called before any connection exists in this process (or refused with
-            // SQLITE_MISUSE when another part of it opened one first, which is harmless).
-            unsafe {
-                // Memory statistics take one process-wide lock for every allocation, which
-                // objects on threads of their own would contend for.
-                ffi::sqlite3_config(ffi::SQLITE_CONFIG_MEMSTATUS, 0 as c_int);
-                ffi::sqlite3_config(
-                    ffi::SQLITE_CONFIG_PAGECACHE,
-                    std::ptr::null_mut::<std::ffi::c_void>(),
-                    0 as c_int,
-                    0 as c_int,
-                );
-            }
-        });
+        // Process-wide settings (memory statistics off, the page cache allocated a page at a
+        // time), shared with the shadow schemas: whichever opens a database first applies them.
+        dols_analysis::sql::configure_sqlite();
         // A database created by this open has none of the runtime's tables yet: no need to
         // look them up.
         let mut fresh = true;

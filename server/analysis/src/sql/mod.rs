@@ -13,6 +13,7 @@ pub mod schema;
 mod inject;
 mod rows;
 mod shadow;
+pub use shadow::configure_sqlite;
 mod source;
 mod tags;
 #[cfg(test)]

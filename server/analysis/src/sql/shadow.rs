@@ -597,8 +597,10 @@ fn result_columns(s: &rusqlite::Statement<'_>) -> Vec<ResultColumn> {
 }
 
 /// Process-wide SQLite settings, which only take effect before SQLite initialises (the first
-/// connection of the process does that; a later call is refused, harmlessly).
-fn configure_sqlite() {
+/// connection of the process does that; a later call is refused, harmlessly). Whatever part of
+/// a process opens a database first calls this: the shadow schemas here, the runtime's
+/// storage.
+pub fn configure_sqlite() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         // SAFETY: `sqlite3_config` before initialisation; afterwards SQLite refuses it with
@@ -608,7 +610,7 @@ fn configure_sqlite() {
             // building and preparing on databases of their own would wait on each other.
             rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, 0 as std::ffi::c_int);
             // A connection's page cache is otherwise allocated twenty pages at a time, each
-            // touched; a shadow database holds a schema of a few pages.
+            // touched; a shadow database, or a small object's storage, holds a few pages.
             rusqlite::ffi::sqlite3_config(
                 rusqlite::ffi::SQLITE_CONFIG_PAGECACHE,
                 std::ptr::null_mut::<std::ffi::c_void>(),

@@ -230,7 +230,7 @@ fn call_sites<'t>(infer: &Infer<'t>, n: Node<'t>, chain: &[Node<'t>], text: &str
             out.push(site);
             return;
         }
-        if let Some(mut sites) = exec_site_in(infer, n, chain, text) {
+        if let Some(mut sites) = exec_site_in(infer, n, chain) {
             if let [site] = sites.as_mut_slice()
                 && site.query == Query::Unknown
             {
@@ -437,17 +437,18 @@ fn tag_site(infer: &Infer<'_>, t: &super::tags::Tagged<'_>, cfg: &SqlSettings) -
 
 /// The sites of one call, if it is an `exec` on a recognised SqlStorage (several for
 /// `for (const q of QUERIES) sql.exec(q)`).
-pub(crate) fn exec_site<'t>(infer: &Infer<'t>, call: Node<'t>, text: &str) -> Option<Vec<ExecSite>> {
+pub(crate) fn exec_site<'t>(infer: &Infer<'t>, call: Node<'t>) -> Option<Vec<ExecSite>> {
     // One walk down to the call: climbing with `parent()` searches from the root each time.
     let chain = crate::syntax::ancestors(infer.src.tree.root_node(), call);
-    exec_site_in(infer, call, &chain, text)
+    exec_site_in(infer, call, &chain)
 }
 
 /// [`exec_site`] with the call's ancestors (outermost first) already at hand.
-fn exec_site_in<'t>(infer: &Infer<'t>, call: Node<'t>, chain: &[Node<'t>], text: &str) -> Option<Vec<ExecSite>> {
+fn exec_site_in<'t>(infer: &Infer<'t>, call: Node<'t>, chain: &[Node<'t>]) -> Option<Vec<ExecSite>> {
+    let text = infer.text();
     // Most calls that reach here only name `exec` somewhere inside: read the method from the
     // text before any field of the call.
-    let (object, method) = crate::syntax::member_call(call, infer.text())?;
+    let (object, method) = crate::syntax::member_call(call, text)?;
     if method != "exec" {
         return None;
     }
@@ -1039,7 +1040,7 @@ pub(crate) fn site_at(infer: &Infer<'_>, offset: usize) -> Option<(ExecSite, Tex
     match holder.kind_name() {
         "arguments" => {
             let call = *chain.get(i.checked_sub(2)?)?;
-            if let Some(site) = exec_site(infer, call, text).and_then(|sites| sites.into_iter().find(|s| covers(s))) {
+            if let Some(site) = exec_site(infer, call).and_then(|sites| sites.into_iter().find(|s| covers(s))) {
                 return Some((site, lit_range));
             }
             // A call of one of the file's own wrappers (a function that hands its parameter to
@@ -1074,7 +1075,7 @@ pub(crate) fn site_at(infer: &Infer<'_>, offset: usize) -> Option<(ExecSite, Tex
             let name = node_text(name, text);
             uses_of_const(infer, name, decl)
                 .into_iter()
-                .find_map(|call| exec_site(infer, call, text)?.into_iter().find(|s| covers(s)))
+                .find_map(|call| exec_site(infer, call)?.into_iter().find(|s| covers(s)))
                 .map(|s| (s, lit_range))
         }
         _ => None,
@@ -1120,7 +1121,6 @@ fn uses_of_const<'t>(infer: &Infer<'t>, name: &str, decl: Node<'t>) -> Vec<Node<
 /// The `exec` sites whose calls overlap `range`, visiting only the nodes that overlap it
 /// (wrapper calls are not included).
 pub(crate) fn sites_in(infer: &Infer<'_>, range: TextRange) -> Vec<ExecSite> {
-    let text = infer.text();
     let mut out = Vec::new();
     let mut stack = vec![infer.src.tree.root_node()];
     while let Some(n) = stack.pop() {
@@ -1128,7 +1128,7 @@ pub(crate) fn sites_in(infer: &Infer<'_>, range: TextRange) -> Vec<ExecSite> {
             continue;
         }
         if n.kind_name() == "call_expression"
-            && let Some(sites) = exec_site(infer, n, text) {
+            && let Some(sites) = exec_site(infer, n) {
                 out.extend(sites);
             }
         let mut c = n.walk();
