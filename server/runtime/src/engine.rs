@@ -406,30 +406,18 @@ fn install_natives<'js>(ctx: &Ctx<'js>, host: &Rc<Host>) -> rquickjs::Result<()>
             },
         )?,
     )?;
-    n.set(
-        "loadWeb",
-        Function::new(ctx.clone(), |ctx: Ctx<'js>| {
-            crate::bytecode::run_script(&ctx, WEB_BYTECODE)
-        })?,
-    )?;
-    n.set(
-        "loadInspect",
-        Function::new(ctx.clone(), |ctx: Ctx<'js>| {
-            crate::bytecode::run_script(&ctx, INSPECT_BYTECODE)
-        })?,
-    )?;
-    n.set(
-        "loadThreads",
-        Function::new(ctx.clone(), |ctx: Ctx<'js>| {
-            crate::bytecode::run_script(&ctx, THREADS_BYTECODE)
-        })?,
-    )?;
-    n.set(
-        "loadKv",
-        Function::new(ctx.clone(), |ctx: Ctx<'js>| {
-            crate::bytecode::run_script(&ctx, KV_BYTECODE)
-        })?,
-    )?;
+    // The parts of the JavaScript layer loaded on first use.
+    for (name, bytecode) in [
+        ("loadWeb", WEB_BYTECODE),
+        ("loadInspect", INSPECT_BYTECODE),
+        ("loadThreads", THREADS_BYTECODE),
+        ("loadKv", KV_BYTECODE),
+    ] {
+        n.set(
+            name,
+            Function::new(ctx.clone(), move |ctx: Ctx<'js>| crate::bytecode::run_script(&ctx, bytecode))?,
+        )?;
+    }
     let h = host.clone();
     n.set(
         "random",
