@@ -43,14 +43,16 @@ fn table_ddl(class: usize, t: usize) -> String {
 }
 
 fn query(class: usize, i: usize) -> String {
+    // Every query text is different (as in real code), so that no result is reused between
+    // call sites: each of the 500 statements is prepared, as in the floor.
     let t = i % TABLES_PER_CLASS;
     let u = (i + 1) % TABLES_PER_CLASS;
     match i % 5 {
-        0 => format!("SELECT id, owner, amount FROM c{class}_t{t} WHERE owner = ? ORDER BY created_at DESC LIMIT 20"),
-        1 => format!("SELECT a.id, b.note FROM c{class}_t{t} a JOIN c{class}_t{u} b ON b.owner = a.owner WHERE a.amount > ?"),
-        2 => format!("INSERT INTO c{class}_t{t} (owner, amount, note, created_at) VALUES (?, ?, ?, ?)"),
-        3 => format!("UPDATE c{class}_t{t} SET amount = amount + ?, note = ? WHERE id = ?"),
-        _ => format!("SELECT owner, SUM(amount) AS total, COUNT(*) AS n FROM c{class}_t{t} GROUP BY owner HAVING n > ?"),
+        0 => format!("SELECT id, owner, amount FROM c{class}_t{t} WHERE owner = ? ORDER BY created_at DESC LIMIT {}", 10 + i),
+        1 => format!("SELECT a.id, b.note FROM c{class}_t{t} a JOIN c{class}_t{u} b ON b.owner = a.owner WHERE a.amount > ? AND a.id <> {i}"),
+        2 => format!("INSERT INTO c{class}_t{t} (owner, amount, note, created_at) VALUES (?, ?, 'query {i}', ?)"),
+        3 => format!("UPDATE c{class}_t{t} SET amount = amount + ?, note = ? WHERE id = ? AND amount < {}", i * 7),
+        _ => format!("SELECT owner, SUM(amount) AS total, COUNT(*) AS n FROM c{class}_t{t} GROUP BY owner HAVING n > ? + {i}"),
     }
 }
 
