@@ -13,6 +13,7 @@ pub mod schema;
 mod inject;
 mod rows;
 mod shadow;
+mod share;
 pub use shadow::configure_sqlite;
 mod source;
 mod tags;
@@ -278,11 +279,13 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
         .collect();
     let wrappers: Vec<Wrapper> = parts.iter().flat_map(|s| s.wrappers.iter().cloned()).collect();
     let module_functions = parts.first().map(|s| s.module_functions.clone()).unwrap_or_default();
-    let mut sites: Vec<SiteSql> = Vec::with_capacity(parts.iter().map(|s| s.sites.len()).sum());
+    // Each segment's sites as one list, moved as a whole; each site is moved once more, into
+    // the file's lists in source order.
+    let mut lists: Vec<Vec<SiteSql>> = Vec::with_capacity(segments.len() + 1);
     for (_, r) in segments {
         match r {
-            SegResult::Encoded(s) => sites.extend(s.sites.iter().map(|x| decode_site(&layout, x))),
-            SegResult::Plain(s) => sites.extend(s.sites),
+            SegResult::Encoded(s) => lists.push(s.sites.iter().map(|x| decode_site(&layout, x)).collect()),
+            SegResult::Plain(s) => lists.push(s.sites),
         }
     }
     if !wrappers.is_empty() {
@@ -308,23 +311,32 @@ fn read_file(infer: &Infer<'_>) -> FileSql {
         );
         for (_, r) in calls {
             match r {
-                SegResult::Encoded(c) => sites.extend(c.iter().map(|x| decode_site(&layout, x))),
-                SegResult::Plain(c) => sites.extend(c),
+                SegResult::Encoded(c) => lists.push(c.iter().map(|x| decode_site(&layout, x)).collect()),
+                SegResult::Plain(c) => lists.push(c),
             }
         }
     }
-    sites.sort_by_key(|s| s.site.call.start);
-
+    // Source order: by start, then as listed (a loop's sites share their call). A list is in
+    // order already when its walk met the calls in order.
+    for list in lists.iter_mut().filter(|l| !l.is_sorted_by_key(|s| s.site.call.start)) {
+        list.sort_by_key(|s| s.site.call.start);
+    }
+    let mut order: Vec<(usize, u32)> = lists.iter().enumerate().flat_map(|(k, l)| l.iter().map(move |s| (s.site.call.start, k as u32))).collect();
+    order.sort_unstable();
+    let count = order.len();
     let mut file = FileSql {
         path: path.to_path_buf(),
-        sites: Vec::with_capacity(sites.len()),
-        stmts: Vec::with_capacity(sites.iter().map(|s| s.stmts.len()).sum()),
-        texts: Vec::with_capacity(sites.len()),
+        sites: Vec::with_capacity(count),
+        stmts: Vec::with_capacity(lists.iter().flatten().map(|s| s.stmts.len()).sum()),
+        texts: Vec::with_capacity(count),
         empties: Vec::new(),
-        site_stmts: Vec::with_capacity(sites.len()),
+        site_stmts: Vec::with_capacity(count),
         module_functions,
     };
-    for (i, s) in sites.into_iter().enumerate() {
+    // Within a list the order is the list's own, so each list is taken from its front.
+    let mut lists: Vec<std::vec::IntoIter<SiteSql>> = lists.into_iter().map(Vec::into_iter).collect();
+    for (i, (_, k)) in order.into_iter().enumerate() {
+        let s = lists[k as usize].next().expect("one site per entry");
         let first = file.stmts.len();
         file.stmts.extend(s.stmts.into_iter().map(|st| Stmt { site: i, ..st }));
         file.site_stmts.push(first..file.stmts.len());
@@ -389,6 +401,89 @@ fn decode_site(layout: &Layout, s: &SiteSql) -> SiteSql {
         decode_text(layout, sql);
     }
     out
+}
+
+/// Each class's queries checked against its schema: on one thread when there is little to
+/// prepare, else shared among the threads (see [`share`]).
+fn check_classes(a: &Analysis, classes: &[(&shadow::ClassId, &[String], Vec<shadow::Ask<'_>>)]) -> Vec<shadow::ClassResult> {
+    let threads = crate::segments::threads();
+    let pending: Vec<(bool, Vec<usize>)> = classes.iter().map(|(id, ddl, queries)| a.sql.pending(id, ddl, queries)).collect();
+    // A keystroke's one new statement is not worth another thread.
+    let work: usize = pending.iter().map(|(_, p)| p.len()).sum();
+    if threads < 2 || work < 64 {
+        return classes.iter().map(|(id, ddl, queries)| a.sql.check(id, ddl, queries)).collect();
+    }
+    let needs: Vec<share::ClassWork> = classes.iter().zip(&pending).map(|((_, ddl, _), (build, p))| share::ClassWork { build: *build, ddl: ddl.len(), pending: p.len() }).collect();
+    // Each job: its class, and the positions of the queries it prepares (all but those taken
+    // apart, for the class's own job).
+    let mut taken: Vec<usize> = pending.iter().map(|(_, p)| p.len()).collect();
+    let mut jobs: Vec<(share::Job, Vec<usize>)> = share::plan(&needs, threads)
+        .into_iter()
+        .map(|j| {
+            if !j.apart {
+                return (j, Vec::new());
+            }
+            let end = taken[j.class];
+            taken[j.class] -= j.pending;
+            (j, pending[j.class].1[taken[j.class]..end].to_vec())
+        })
+        .collect();
+    for (j, positions) in jobs.iter_mut().filter(|(j, _)| !j.apart) {
+        let apart = &pending[j.class].1[taken[j.class]..];
+        *positions = (0..classes[j.class].2.len()).filter(|i| apart.binary_search(i).is_err()).collect();
+    }
+    enum Done {
+        Own(shadow::ClassResult),
+        Apart(Vec<shadow::Outcome>),
+    }
+    let done = crate::parallel::in_parallel(&jobs, |(j, positions)| {
+        let (id, ddl, queries) = &classes[j.class];
+        let asks: Vec<shadow::Ask<'_>> = positions.iter().map(|&i| queries[i]).collect();
+        if j.apart { Done::Apart(a.sql.check_apart(ddl, &asks)) } else { Done::Own(a.sql.check(id, ddl, &asks)) }
+    });
+    // Put each class's outcomes back in the order of its queries.
+    let mut results: Vec<Option<(shadow::ClassResult, Vec<Option<shadow::Outcome>>)>> = classes.iter().map(|_| None).collect();
+    let mut aparts = Vec::new();
+    for ((j, positions), d) in jobs.iter().zip(done) {
+        match d {
+            Done::Own(mut r) => {
+                let mut slots: Vec<Option<shadow::Outcome>> = vec![None; classes[j.class].2.len()];
+                let own = std::mem::take(&mut r.queries);
+                // A database that could not be built answers nothing for the class.
+                if own.len() == positions.len() {
+                    for (&i, o) in positions.iter().zip(own) {
+                        slots[i] = Some(o);
+                    }
+                } else {
+                    slots.clear();
+                }
+                results[j.class] = Some((r, slots));
+            }
+            Done::Apart(outcomes) => aparts.push((j.class, positions, outcomes)),
+        }
+    }
+    for (class, positions, outcomes) in aparts {
+        let (id, ddl, queries) = &classes[class];
+        let asks: Vec<shadow::Ask<'_>> = positions.iter().map(|&i| queries[i]).collect();
+        a.sql.remember(id, ddl, &asks, &outcomes);
+        if let Some((_, slots)) = results[class].as_mut().filter(|(_, s)| !s.is_empty()) {
+            if outcomes.len() != positions.len() {
+                slots.clear();
+                continue;
+            }
+            for (&i, o) in positions.iter().zip(outcomes) {
+                slots[i] = Some(o);
+            }
+        }
+    }
+    results
+        .into_iter()
+        .map(|r| {
+            let (mut r, slots) = r.expect("every class has a job of its own");
+            r.queries = slots.into_iter().collect::<Option<Vec<_>>>().unwrap_or_default();
+            r
+        })
+        .collect()
 }
 
 /// Makes the source offsets of SQL text relative to the one piece that holds them all, and
@@ -660,20 +755,18 @@ fn check_file(a: &Analysis, path: &Path, mut assists: Option<(TextRange, &mut Ve
             .collect();
         planned.push(Group { in_group, plan, id, queries });
     }
-    let check = |g: &Group<'_>| {
-        let texts: Vec<&str> = g.queries.iter().map(|s| s.prepared.as_str()).collect();
-        a.sql.check(&g.id, &g.plan.ddl, &texts)
+    // Result columns are read only where a row type is compared, or may be written.
+    let wants_columns = |stmt: &Stmt| {
+        let site = &file.sites[stmt.site];
+        stmt.is_last
+            && (site.row.is_some()
+                || site.row_slot.is_some() && assists.as_ref().is_some_and(|(range, _)| site.call.start <= range.end && range.start <= site.call.end))
     };
-    // Building databases and preparing many new statements is worth a thread per class;
-    // a keystroke's one new statement is not.
-    let parallel = planned.len() > 1
-        && crate::segments::threads() > 1
-        && planned.iter().map(|g| a.sql.pending(&g.id, &g.plan.ddl, g.queries.iter().map(|s| s.prepared.as_str()))).sum::<usize>() >= 64;
-    let results: Vec<shadow::ClassResult> = if parallel {
-        crate::parallel::in_parallel(&planned, check)
-    } else {
-        planned.iter().map(check).collect()
-    };
+    let asks: Vec<_> = planned
+        .iter()
+        .map(|g| (&g.id, g.plan.ddl.as_slice(), g.queries.iter().map(|s| shadow::Ask { text: s.prepared.as_str(), columns: wants_columns(s) }).collect()))
+        .collect();
+    let results = check_classes(a, &asks);
     for ((class, site_ids), (g, result)) in groups.iter().zip(planned.iter().zip(results)) {
         let (in_group, plan, queries) = (&g.in_group, &g.plan, &g.queries);
         // A schema statement that failed leaves its tables out: judging queries against the
@@ -705,7 +798,7 @@ fn check_file(a: &Analysis, path: &Path, mut assists: Option<(TextRange, &mut Ve
             out.extend(ctx.query_outcome(stmt, outcome));
             if let Some((range, fixes)) = assists.as_mut() {
                 let site = &file.sites[stmt.site];
-                if let (Some(slot), Outcome::Ok { columns, .. }) = (site.row_slot, outcome)
+                if let (Some(slot), Outcome::Ok { columns: Some(columns), .. }) = (site.row_slot, outcome)
                     && stmt.is_last
                     && !columns.is_empty()
                     && site.call.start <= range.end
@@ -1166,7 +1259,7 @@ impl Ctx<'_> {
                 let mut out = Vec::new();
                 if stmt.is_last
                     && let Some(row) = &site.row
-                    && !columns.is_empty()
+                    && let Some(columns) = columns.as_ref().filter(|c| !c.is_empty())
                 {
                     out.extend(self.row_type(stmt, row, columns));
                 }

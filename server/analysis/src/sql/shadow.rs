@@ -25,9 +25,24 @@ use super::schema::{Column, ForeignKey, IndexInfo, ObjectKind, Schema, SchemaObj
 pub(crate) enum Outcome {
     /// Prepared; `quoted_string` is SQLite's offset of a double-quoted string literal (a
     /// `"word"` that names no column, which SQLite then reads as text).
-    /// `columns`: the statement's result columns.
-    Ok { params: usize, quoted_string: Option<usize>, columns: Arc<Vec<ResultColumn>> },
+    /// `columns`: the statement's result columns, when they were asked for (reading them
+    /// costs about a fifth of a prepare, and only row types need them).
+    Ok { params: usize, quoted_string: Option<usize>, columns: Option<Arc<Vec<ResultColumn>>> },
     Err(SqlError),
+}
+
+impl Outcome {
+    /// Prepared without reading its result columns.
+    fn lacks_columns(&self) -> bool {
+        matches!(self, Outcome::Ok { columns: None, .. })
+    }
+}
+
+/// A statement to prepare, and whether its result columns are wanted.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Ask<'q> {
+    pub text: &'q str,
+    pub columns: bool,
 }
 
 /// A result column of a prepared statement.
@@ -143,7 +158,7 @@ impl Engine {
 
     /// Builds (or reuses) the class's shadow database for `ddl` and prepares `queries`
     /// against it, reusing earlier results for statements already prepared on this schema.
-    pub fn check(&self, id: &ClassId, ddl: &[String], queries: &[&str]) -> ClassResult {
+    pub fn check(&self, id: &ClassId, ddl: &[String], queries: &[Ask<'_>]) -> ClassResult {
         let slot = self.slot(id);
         let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
         let Some(db) = self.ensure(&mut slot, ddl) else {
@@ -153,13 +168,13 @@ impl Engine {
             db.cache.clear();
         }
         let mut results = Vec::with_capacity(queries.len());
-        for &q in queries {
-            let outcome = match db.cache.get(q) {
-                Some(o) => o.clone(),
-                None => {
+        for q in queries {
+            let outcome = match db.cache.get(q.text) {
+                Some(o) if !(q.columns && o.lacks_columns()) => o.clone(),
+                _ => {
                     self.prepares.fetch_add(1, Ordering::Relaxed);
-                    let o = db.prepare(q);
-                    db.cache.insert(q.to_string(), o.clone());
+                    let o = db.prepare(q.text, q.columns);
+                    db.cache.insert(q.text.to_string(), o.clone());
                     o
                 }
             };
@@ -168,16 +183,59 @@ impl Engine {
         ClassResult { ddl: db.ddl.clone(), queries: results, facts: db.facts.clone() }
     }
 
-    /// About how much work checking these queries for the class would take: the statements not
-    /// prepared yet on its schema, and the DDL when the database must be built first.
-    pub fn pending<'q>(&self, id: &ClassId, ddl: &[String], queries: impl Iterator<Item = &'q str>) -> usize {
+    /// What checking these queries for the class would take: whether its database must be
+    /// built first, and which queries were not prepared on its schema yet (by position).
+    pub fn pending(&self, id: &ClassId, ddl: &[String], queries: &[Ask<'_>]) -> (bool, Vec<usize>) {
         let key = ddl_key(ddl);
         let slot = self.classes.lock().unwrap_or_else(|e| e.into_inner()).get(id).cloned();
-        let Some(slot) = slot else { return ddl.len() + queries.count() };
+        let all = || (true, (0..queries.len()).collect());
+        let Some(slot) = slot else { return all() };
         let slot = slot.lock().unwrap_or_else(|e| e.into_inner());
         match slot.as_ref() {
-            Some(db) if db.key == key => queries.filter(|q| !db.cache.contains_key(*q)).count(),
-            _ => ddl.len() + queries.count(),
+            Some(db) if db.key == key => (
+                false,
+                (0..queries.len())
+                    .filter(|&i| db.cache.get(queries[i].text).is_none_or(|o| queries[i].columns && o.lacks_columns()))
+                    .collect(),
+            ),
+            _ => all(),
+        }
+    }
+
+    /// Prepares `queries` on a database of their own, built from `ddl` and dropped after: a
+    /// share of a class's queries checked on another thread than the class's own database.
+    pub fn check_apart(&self, ddl: &[String], queries: &[Ask<'_>]) -> Vec<Outcome> {
+        self.replays.fetch_add(1, Ordering::Relaxed);
+        let Some(mut db) = ShadowDb::build(ddl_key(ddl), ddl, false) else {
+            return Vec::new();
+        };
+        let mut seen: HashMap<&str, Outcome> = HashMap::with_capacity(queries.len());
+        queries
+            .iter()
+            .map(|q| match seen.get(q.text) {
+                Some(o) if !(q.columns && o.lacks_columns()) => o.clone(),
+                _ => {
+                    self.prepares.fetch_add(1, Ordering::Relaxed);
+                    let o = db.prepare(q.text, q.columns);
+                    seen.insert(q.text, o.clone());
+                    o
+                }
+            })
+            .collect()
+    }
+
+    /// Keeps what was prepared apart with the class's database, when it is still the one for
+    /// `ddl`, so that later checks find it.
+    pub fn remember(&self, id: &ClassId, ddl: &[String], queries: &[Ask<'_>], outcomes: &[Outcome]) {
+        let key = ddl_key(ddl);
+        let slot = self.slot(id);
+        let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(db) = slot.as_mut().filter(|db| db.key == key) {
+            for (q, o) in queries.iter().zip(outcomes) {
+                if db.cache.len() < MAX_CACHED {
+                    db.cache.insert(q.text.to_string(), o.clone());
+                }
+            }
         }
     }
 
@@ -188,7 +246,7 @@ impl Engine {
         let rebuild = slot.as_ref().is_none_or(|db| db.key != key);
         if rebuild {
             self.replays.fetch_add(1, Ordering::Relaxed);
-            *slot = ShadowDb::build(key, ddl);
+            *slot = ShadowDb::build(key, ddl, true);
         }
         slot.as_mut()
     }
@@ -289,7 +347,9 @@ fn schema_effect(stmt: &str) -> SchemaEffect {
 }
 
 impl ShadowDb {
-    fn build(key: u64, ddl: &[String]) -> Option<ShadowDb> {
+    /// Replays `ddl` on a new database; with `facts_wanted`, also reads what each statement brought in
+    /// (a database that only prepares a share of the queries needs no facts).
+    fn build(key: u64, ddl: &[String], facts_wanted: bool) -> Option<ShadowDb> {
         configure_sqlite();
         let mut conn = Connection::open_in_memory().ok()?;
         let auth = Arc::new(Mutex::new(AuthState::default()));
@@ -305,7 +365,7 @@ impl ShadowDb {
         // can disappear, so what is read then is what each create brought in.
         let mut created: HashMap<String, usize> = HashMap::new();
         for (i, stmt) in ddl.iter().enumerate() {
-            let effect = schema_effect(stmt);
+            let effect = if facts_wanted { schema_effect(stmt) } else { SchemaEffect::None };
             if effect == SchemaEffect::Other && !created.is_empty() {
                 db.read_created(&mut facts, &mut known, &mut created, i);
             }
@@ -324,7 +384,9 @@ impl ShadowDb {
             }
             db.ddl.push(outcome);
         }
-        db.read_created(&mut facts, &mut known, &mut created, ddl.len().saturating_sub(1));
+        if facts_wanted {
+            db.read_created(&mut facts, &mut known, &mut created, ddl.len().saturating_sub(1));
+        }
         db.facts = Arc::new(facts);
         Some(db)
     }
@@ -362,11 +424,11 @@ impl ShadowDb {
         }
     }
 
-    fn prepare(&mut self, sql: &str) -> Outcome {
+    fn prepare(&mut self, sql: &str, columns: bool) -> Outcome {
         self.take_denial();
-        let result = self.conn.prepare(sql).map(|s| (s.parameter_count(), result_columns(&s)));
+        let result = self.conn.prepare(sql).map(|s| (s.parameter_count(), columns.then(|| Arc::new(result_columns(&s)))));
         match result {
-            Ok((params, columns)) => Outcome::Ok { params, quoted_string: self.quoted_string(sql), columns: Arc::new(columns) },
+            Ok((params, columns)) => Outcome::Ok { params, quoted_string: self.quoted_string(sql), columns },
             Err(e) => Outcome::Err(self.error(e)),
         }
     }
@@ -400,7 +462,7 @@ impl ShadowDb {
             s.raw_execute().map(|_| 0)
         });
         match result {
-            Ok(params) => Outcome::Ok { params, quoted_string: None, columns: Arc::default() },
+            Ok(params) => Outcome::Ok { params, quoted_string: None, columns: None },
             Err(e) => Outcome::Err(self.error(e)),
         }
     }
@@ -751,7 +813,7 @@ mod tests {
             &["CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT NOT NULL, note TEXT, data BLOB, n)"],
             &["SELECT id, name AS label, note, data, n, count(*) AS c FROM t"],
         );
-        let Outcome::Ok { columns, .. } = &r.queries[0] else { panic!("{:?}", r.queries[0]) };
+        let Outcome::Ok { columns: Some(columns), .. } = &r.queries[0] else { panic!("{:?}", r.queries[0]) };
         let got: Vec<(String, Option<(String, bool)>)> = columns.iter().map(|c| (c.name.clone(), c.origin.as_ref().map(|o| (o.decl.clone(), o.not_null)))).collect();
         let want: Vec<(String, Option<(String, bool)>)> = vec![
             ("id".into(), Some(("INTEGER".into(), true))),
@@ -796,7 +858,8 @@ mod tests {
     fn engine_check(ddl: &[&str], queries: &[&str]) -> ClassResult {
         let e = Engine::default();
         let ddl: Vec<String> = ddl.iter().map(|s| s.to_string()).collect();
-        e.check(&(PathBuf::from("a.ts"), "A".into()), &ddl, queries)
+        let asks: Vec<super::Ask<'_>> = queries.iter().map(|q| super::Ask { text: q, columns: true }).collect();
+        e.check(&(PathBuf::from("a.ts"), "A".into()), &ddl, &asks)
     }
 
     #[test]
