@@ -167,19 +167,7 @@ impl Engine {
         if db.cache.len() > MAX_CACHED {
             db.cache.clear();
         }
-        let mut results = Vec::with_capacity(queries.len());
-        for q in queries {
-            let outcome = match db.cache.get(q.text) {
-                Some(o) if !(q.columns && o.lacks_columns()) => o.clone(),
-                _ => {
-                    self.prepares.fetch_add(1, Ordering::Relaxed);
-                    let o = db.prepare(q.text, q.columns);
-                    db.cache.insert(q.text.to_string(), o.clone());
-                    o
-                }
-            };
-            results.push(outcome);
-        }
+        let results = queries.iter().map(|q| db.answer(q, &self.prepares)).collect();
         ClassResult { ddl: db.ddl.clone(), queries: results, facts: db.facts.clone() }
     }
 
@@ -209,19 +197,7 @@ impl Engine {
         let Some(mut db) = ShadowDb::build(ddl_key(ddl), ddl, false) else {
             return Vec::new();
         };
-        let mut seen: HashMap<&str, Outcome> = HashMap::with_capacity(queries.len());
-        queries
-            .iter()
-            .map(|q| match seen.get(q.text) {
-                Some(o) if !(q.columns && o.lacks_columns()) => o.clone(),
-                _ => {
-                    self.prepares.fetch_add(1, Ordering::Relaxed);
-                    let o = db.prepare(q.text, q.columns);
-                    seen.insert(q.text, o.clone());
-                    o
-                }
-            })
-            .collect()
+        queries.iter().map(|q| db.answer(q, &self.prepares)).collect()
     }
 
     /// Keeps what was prepared apart with the class's database, when it is still the one for
@@ -347,8 +323,8 @@ fn schema_effect(stmt: &str) -> SchemaEffect {
 }
 
 impl ShadowDb {
-    /// Replays `ddl` on a new database; with `facts_wanted`, also reads what each statement brought in
-    /// (a database that only prepares a share of the queries needs no facts).
+    /// Replays `ddl` on a new database; with `facts_wanted`, also reads what each statement
+    /// brought in (a database that only prepares a share of the queries needs no facts).
     fn build(key: u64, ddl: &[String], facts_wanted: bool) -> Option<ShadowDb> {
         configure_sqlite();
         let mut conn = Connection::open_in_memory().ok()?;
@@ -421,6 +397,20 @@ impl ShadowDb {
                 SqlError { message: msg.unwrap_or_else(|| err.to_string()), offset: None, denial }
             }
             other => SqlError { message: other.to_string(), offset: None, denial },
+        }
+    }
+
+    /// The outcome of a query on this schema: remembered, or prepared (and counted) when it
+    /// was not, or was without the result columns asked for.
+    fn answer(&mut self, q: &Ask<'_>, prepares: &AtomicUsize) -> Outcome {
+        match self.cache.get(q.text) {
+            Some(o) if !(q.columns && o.lacks_columns()) => o.clone(),
+            _ => {
+                prepares.fetch_add(1, Ordering::Relaxed);
+                let o = self.prepare(q.text, q.columns);
+                self.cache.insert(q.text.to_string(), o.clone());
+                o
+            }
         }
     }
 
