@@ -403,83 +403,74 @@ fn decode_site(layout: &Layout, s: &SiteSql) -> SiteSql {
     out
 }
 
-/// Each class's queries checked against its schema: on one thread when there is little to
-/// prepare, else shared among the threads (see [`share`]).
+/// Each class's queries checked against its schema. What the class's database remembers is
+/// taken first (one lookup per query); the rest is prepared on one thread when there is little
+/// of it, else shared among the threads (see [`share`]).
 fn check_classes(a: &Analysis, classes: &[(&shadow::ClassId, &[String], Vec<shadow::Ask<'_>>)]) -> Vec<shadow::ClassResult> {
-    let threads = crate::segments::threads();
-    let pending: Vec<(bool, Vec<usize>)> = classes.iter().map(|(id, ddl, queries)| a.sql.pending(id, ddl, queries)).collect();
+    let known: Vec<(bool, Vec<Option<shadow::Outcome>>)> = classes.iter().map(|(id, ddl, queries)| a.sql.known(id, ddl, queries)).collect();
+    // Per class: the positions of the queries to prepare.
+    let pending: Vec<Vec<usize>> = known.iter().map(|(_, k)| (0..k.len()).filter(|&i| k[i].is_none()).collect()).collect();
     // A keystroke's one new statement is not worth another thread.
-    let work: usize = pending.iter().map(|(_, p)| p.len()).sum();
-    if threads < 2 || work < 64 {
-        return classes.iter().map(|(id, ddl, queries)| a.sql.check(id, ddl, queries)).collect();
-    }
-    let needs: Vec<share::ClassWork> = classes.iter().zip(&pending).map(|((_, ddl, _), (build, p))| share::ClassWork { build: *build, ddl: ddl.len(), pending: p.len() }).collect();
-    // Each job: its class, and the positions of the queries it prepares (all but those taken
-    // apart, for the class's own job).
-    let mut taken: Vec<usize> = pending.iter().map(|(_, p)| p.len()).collect();
-    let mut jobs: Vec<(share::Job, Vec<usize>)> = share::plan(&needs, threads)
+    let work: usize = pending.iter().map(Vec::len).sum();
+    let threads = if work < 64 { 1 } else { crate::segments::threads() };
+    let needs: Vec<share::ClassWork> = classes.iter().zip(&known).zip(&pending).map(|(((_, ddl, _), (build, _)), p)| share::ClassWork { build: *build, ddl: ddl.len(), pending: p.len() }).collect();
+    // Each job: its class, and the positions of the queries it prepares. A class's jobs apart
+    // take its pending queries from the end; its own job prepares the rest.
+    let mut left: Vec<usize> = pending.iter().map(Vec::len).collect();
+    let mut jobs: Vec<(share::Job, &[usize])> = share::plan(&needs, threads)
         .into_iter()
         .map(|j| {
             if !j.apart {
-                return (j, Vec::new());
+                return (j, &[][..]);
             }
-            let end = taken[j.class];
-            taken[j.class] -= j.pending;
-            (j, pending[j.class].1[taken[j.class]..end].to_vec())
+            let end = left[j.class];
+            left[j.class] -= j.pending;
+            (j, &pending[j.class][left[j.class]..end])
         })
         .collect();
     for (j, positions) in jobs.iter_mut().filter(|(j, _)| !j.apart) {
-        let apart = &pending[j.class].1[taken[j.class]..];
-        *positions = (0..classes[j.class].2.len()).filter(|i| apart.binary_search(i).is_err()).collect();
+        *positions = &pending[j.class][..left[j.class]];
     }
     enum Done {
         Own(shadow::ClassResult),
         Apart(Vec<shadow::Outcome>),
     }
-    let done = crate::parallel::in_parallel(&jobs, |(j, positions)| {
+    let run = |(j, positions): &(share::Job, &[usize])| {
         let (id, ddl, queries) = &classes[j.class];
         let asks: Vec<shadow::Ask<'_>> = positions.iter().map(|&i| queries[i]).collect();
         if j.apart { Done::Apart(a.sql.check_apart(ddl, &asks)) } else { Done::Own(a.sql.check(id, ddl, &asks)) }
-    });
-    // Put each class's outcomes back in the order of its queries.
-    let mut results: Vec<Option<(shadow::ClassResult, Vec<Option<shadow::Outcome>>)>> = classes.iter().map(|_| None).collect();
-    let mut aparts = Vec::new();
+    };
+    let done: Vec<Done> = if jobs.len() > 1 && threads > 1 { crate::parallel::in_parallel(&jobs, run) } else { jobs.iter().map(run).collect() };
+    // Fill in each class's outcomes in the order of its queries.
+    let mut slots: Vec<Vec<Option<shadow::Outcome>>> = known.into_iter().map(|(_, k)| k).collect();
+    let mut results: Vec<Option<shadow::ClassResult>> = classes.iter().map(|_| None).collect();
     for ((j, positions), d) in jobs.iter().zip(done) {
-        match d {
+        let (id, ddl, queries) = &classes[j.class];
+        let outcomes = match d {
             Done::Own(mut r) => {
-                let mut slots: Vec<Option<shadow::Outcome>> = vec![None; classes[j.class].2.len()];
                 let own = std::mem::take(&mut r.queries);
-                // A database that could not be built answers nothing for the class.
-                if own.len() == positions.len() {
-                    for (&i, o) in positions.iter().zip(own) {
-                        slots[i] = Some(o);
-                    }
-                } else {
-                    slots.clear();
-                }
-                results[j.class] = Some((r, slots));
+                results[j.class] = Some(r);
+                own
             }
-            Done::Apart(outcomes) => aparts.push((j.class, positions, outcomes)),
-        }
-    }
-    for (class, positions, outcomes) in aparts {
-        let (id, ddl, queries) = &classes[class];
-        let asks: Vec<shadow::Ask<'_>> = positions.iter().map(|&i| queries[i]).collect();
-        a.sql.remember(id, ddl, &asks, &outcomes);
-        if let Some((_, slots)) = results[class].as_mut().filter(|(_, s)| !s.is_empty()) {
-            if outcomes.len() != positions.len() {
-                slots.clear();
-                continue;
+            Done::Apart(outcomes) => {
+                let asks: Vec<shadow::Ask<'_>> = positions.iter().map(|&i| queries[i]).collect();
+                a.sql.remember(id, ddl, &asks, &outcomes);
+                outcomes
             }
+        };
+        // A database that could not be built answers nothing: the class's outcomes stay
+        // incomplete, and the class answers nothing.
+        if outcomes.len() == positions.len() {
             for (&i, o) in positions.iter().zip(outcomes) {
-                slots[i] = Some(o);
+                slots[j.class][i] = Some(o);
             }
         }
     }
     results
         .into_iter()
-        .map(|r| {
-            let (mut r, slots) = r.expect("every class has a job of its own");
+        .zip(slots)
+        .map(|(r, slots)| {
+            let mut r = r.expect("every class has a job of its own");
             r.queries = slots.into_iter().collect::<Option<Vec<_>>>().unwrap_or_default();
             r
         })

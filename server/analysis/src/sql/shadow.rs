@@ -171,22 +171,18 @@ impl Engine {
         ClassResult { ddl: db.ddl.clone(), queries: results, facts: db.facts.clone() }
     }
 
-    /// What checking these queries for the class would take: whether its database must be
-    /// built first, and which queries were not prepared on its schema yet (by position).
-    pub fn pending(&self, id: &ClassId, ddl: &[String], queries: &[Ask<'_>]) -> (bool, Vec<usize>) {
+    /// What the class's database already knows of these queries: for each, its remembered
+    /// outcome (`None` when it must be prepared), and whether the database must be built first
+    /// (then nothing is known).
+    pub fn known(&self, id: &ClassId, ddl: &[String], queries: &[Ask<'_>]) -> (bool, Vec<Option<Outcome>>) {
         let key = ddl_key(ddl);
         let slot = self.classes.lock().unwrap_or_else(|e| e.into_inner()).get(id).cloned();
-        let all = || (true, (0..queries.len()).collect());
-        let Some(slot) = slot else { return all() };
+        let none = || (true, vec![None; queries.len()]);
+        let Some(slot) = slot else { return none() };
         let slot = slot.lock().unwrap_or_else(|e| e.into_inner());
         match slot.as_ref() {
-            Some(db) if db.key == key => (
-                false,
-                (0..queries.len())
-                    .filter(|&i| db.cache.get(queries[i].text).is_none_or(|o| queries[i].columns && o.lacks_columns()))
-                    .collect(),
-            ),
-            _ => all(),
+            Some(db) if db.key == key => (false, queries.iter().map(|q| db.cache.get(q.text).filter(|o| !(q.columns && o.lacks_columns())).cloned()).collect()),
+            _ => none(),
         }
     }
 
