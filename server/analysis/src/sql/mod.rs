@@ -597,7 +597,7 @@ fn script_failures(a: &Analysis, upto: &Path, class: Option<&str>, out: &mut Vec
     let Some(here) = a.sql_file(upto) else { return };
     let id = (upto.to_path_buf(), class.unwrap_or_default().to_string());
     let result = a.sql.check(&id, &ddl, &[]);
-    let ctx = Ctx { path: upto, file: &here.script.0, facts: &result.facts, complete: true, class };
+    let ctx = Ctx { path: upto, file: &here.script.0, facts: LazyFacts::new(&a.sql, &id, &ddl), complete: true, class };
     // After one statement fails, later failures of that kind may only echo it.
     let mut echoes = false;
     for (outcome, ix) in result.ddl.iter().zip(&mine) {
@@ -778,7 +778,7 @@ fn check_file(a: &Analysis, path: &Path, mut assists: Option<(TextRange, &mut Ve
         {
             complete = !hands_out(&infer, &file).iter().any(|c| c == name);
         }
-        let ctx = Ctx { path, file: &file, facts: &result.facts, complete, class: class.as_deref() };
+        let ctx = Ctx { path, file: &file, facts: LazyFacts::new(&a.sql, &g.id, &plan.ddl), complete, class: class.as_deref() };
         for (outcome, origin) in result.ddl.iter().zip(&plan.ddl_origin) {
             let Some((site, stmt_ix)) = origin else { continue };
             if let Outcome::Err(e) = outcome {
@@ -1080,10 +1080,29 @@ fn hands_out_in<'t>(infer: &Infer<'t>, layout: &Layout, seg: Seg, nodes: &Segmen
     out
 }
 
+/// A class's replay facts, asked of its database when a diagnostic first needs them (a
+/// failed query): a correct file never does.
+struct LazyFacts<'a> {
+    engine: &'a shadow::Engine,
+    id: &'a shadow::ClassId,
+    ddl: &'a [String],
+    got: std::cell::OnceCell<Arc<SchemaFacts>>,
+}
+
+impl<'a> LazyFacts<'a> {
+    fn new(engine: &'a shadow::Engine, id: &'a shadow::ClassId, ddl: &'a [String]) -> Self {
+        LazyFacts { engine, id, ddl, got: std::cell::OnceCell::new() }
+    }
+
+    fn get(&self) -> &SchemaFacts {
+        self.got.get_or_init(|| self.engine.facts(self.id, self.ddl))
+    }
+}
+
 struct Ctx<'a> {
     path: &'a Path,
     file: &'a FileSql,
-    facts: &'a SchemaFacts,
+    facts: LazyFacts<'a>,
     complete: bool,
     class: Option<&'a str>,
 }
@@ -1153,6 +1172,7 @@ impl Ctx<'_> {
         let named: Vec<String> = lex::code_tokens(toks, stmt.span).iter().filter_map(|t| t.ident(&sql.text)).map(|n| n.to_lowercase()).collect();
         let listed: Vec<String> = self
             .facts
+            .get()
             .columns
             .iter()
             .filter(|(t, _)| named.contains(&t.to_lowercase()))
@@ -1414,13 +1434,13 @@ impl Ctx<'_> {
         let m = &e.message;
         if let Some(name) = m.strip_prefix("no such table: ") {
             let bare = name.rsplit('.').next().unwrap_or(name);
-            if !self.complete || self.facts.ever_tables.contains(&bare.to_lowercase()) {
+            if !self.complete || self.facts.get().ever_tables.contains(&bare.to_lowercase()) {
                 return None;
             }
-            let tables = if self.facts.tables.is_empty() {
+            let tables = if self.facts.get().tables.is_empty() {
                 "it creates no tables".to_string()
             } else {
-                format!("it creates {}", self.facts.tables.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", "))
+                format!("it creates {}", self.facts.get().tables.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", "))
             };
             return Some(self.diag(
                 self.name_range(stmt, bare),
@@ -1434,7 +1454,7 @@ impl Ctx<'_> {
         });
         if let Some(col) = column {
             let bare = col.rsplit('.').next().unwrap_or(&col).to_string();
-            if !self.complete || self.facts.ever_columns.contains(&bare.to_lowercase()) && !col.contains('.') {
+            if !self.complete || self.facts.get().ever_columns.contains(&bare.to_lowercase()) && !col.contains('.') {
                 return None;
             }
             if col.contains('.') && !self.complete {

@@ -114,8 +114,10 @@ struct ShadowDb {
     auth: Arc<Mutex<AuthState>>,
     ops: Arc<AtomicU64>,
     ddl: Vec<Outcome>,
-    facts: Arc<SchemaFacts>,
-    cache: HashMap<String, Outcome>,
+    /// Worked out on first demand: only a failed query, hover and completion need them, and
+    /// reading them during the replay cost a quarter of it.
+    facts: Option<Arc<SchemaFacts>>,
+    cache: rustc_hash::FxHashMap<String, Outcome>,
     /// The schema as data, read on first demand.
     detail: Option<Arc<Schema>>,
     /// The DDL replayed, for saying which statement declared what.
@@ -134,7 +136,6 @@ struct AuthState {
 pub(crate) struct ClassResult {
     pub ddl: Vec<Outcome>,
     pub queries: Vec<Outcome>,
-    pub facts: Arc<SchemaFacts>,
 }
 
 /// Progress handler period, in virtual machine instructions, and the number of periods one
@@ -162,13 +163,20 @@ impl Engine {
         let slot = self.slot(id);
         let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
         let Some(db) = self.ensure(&mut slot, ddl) else {
-            return ClassResult { ddl: Vec::new(), queries: Vec::new(), facts: Arc::default() };
+            return ClassResult { ddl: Vec::new(), queries: Vec::new() };
         };
         if db.cache.len() > MAX_CACHED {
             db.cache.clear();
         }
         let results = queries.iter().map(|q| db.answer(q, &self.prepares)).collect();
-        ClassResult { ddl: db.ddl.clone(), queries: results, facts: db.facts.clone() }
+        ClassResult { ddl: db.ddl.clone(), queries: results }
+    }
+
+    /// What the replay of `ddl` left behind (see [`SchemaFacts`]), from the class's database.
+    pub fn facts(&self, id: &ClassId, ddl: &[String]) -> Arc<SchemaFacts> {
+        let slot = self.slot(id);
+        let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
+        self.ensure(&mut slot, ddl).map(|db| db.facts()).unwrap_or_default()
     }
 
     /// What the class's database already knows of these queries: for each, its remembered
@@ -218,7 +226,7 @@ impl Engine {
         let rebuild = slot.as_ref().is_none_or(|db| db.key != key);
         if rebuild {
             self.replays.fetch_add(1, Ordering::Relaxed);
-            *slot = ShadowDb::build(key, ddl, true);
+            *slot = ShadowDb::build(key, ddl, false);
         }
         slot.as_mut()
     }
@@ -238,7 +246,7 @@ impl Engine {
         let slot = self.slot(id);
         let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
         match self.ensure(&mut slot, ddl) {
-            Some(db) => (db.detail(), db.facts.clone()),
+            Some(db) => (db.detail(), db.facts()),
             None => Default::default(),
         }
     }
@@ -249,7 +257,7 @@ impl Engine {
         let slot = self.classes.lock().unwrap_or_else(|e| e.into_inner()).get(id)?.clone();
         let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
         let db = slot.as_mut()?;
-        Some((db.detail(), db.facts.clone()))
+        Some((db.detail(), db.facts()))
     }
 }
 
@@ -327,7 +335,7 @@ impl ShadowDb {
         let auth = Arc::new(Mutex::new(AuthState::default()));
         let ops = Arc::new(AtomicU64::new(0));
         configure(&mut conn, &auth, &ops).ok()?;
-        let mut db = ShadowDb { key, conn, auth, ops, ddl: Vec::new(), facts: Arc::default(), cache: HashMap::new(), detail: None, statements: ddl.to_vec() };
+        let mut db = ShadowDb { key, conn, auth, ops, ddl: Vec::new(), facts: None, cache: rustc_hash::FxHashMap::default(), detail: None, statements: ddl.to_vec() };
         let mut facts = SchemaFacts::default();
         let mut known = HashMap::new();
         // Tables and views created since the schema was last read (lower case), with the
@@ -358,9 +366,20 @@ impl ShadowDb {
         }
         if facts_wanted {
             db.read_created(&mut facts, &mut known, &mut created, ddl.len().saturating_sub(1));
+            db.facts = Some(Arc::new(facts));
         }
-        db.facts = Arc::new(facts);
         Some(db)
+    }
+
+    /// The replay's facts: the same DDL replayed once more on a database of its own, which
+    /// reads the schema as it goes (that database is dropped after).
+    fn facts(&mut self) -> Arc<SchemaFacts> {
+        if let Some(f) = &self.facts {
+            return f.clone();
+        }
+        let f = ShadowDb::build(self.key, &self.statements, true).and_then(|db| db.facts).unwrap_or_default();
+        self.facts = Some(f.clone());
+        f
     }
 
     /// Reads the schema after statement `at` and notes where each new table and column came
@@ -458,16 +477,16 @@ impl ShadowDb {
         if let Some(d) = &self.detail {
             return d.clone();
         }
+        let facts = self.facts();
         self.auth.lock().unwrap_or_else(|e| e.into_inner()).trusted = true;
-        let schema = self.read_schema().unwrap_or_default();
+        let schema = self.read_schema(&facts).unwrap_or_default();
         self.auth.lock().unwrap_or_else(|e| e.into_inner()).trusted = false;
         let d = Arc::new(schema);
         self.detail = Some(d.clone());
         d
     }
 
-    fn read_schema(&self) -> rusqlite::Result<Schema> {
-        let facts = &self.facts;
+    fn read_schema(&self, facts: &SchemaFacts) -> rusqlite::Result<Schema> {
         let mut objects = Vec::new();
         let list = "SELECT s.type, s.name, s.tbl_name, s.sql, coalesce(l.type, '') \
                     FROM sqlite_schema s LEFT JOIN pragma_table_list l ON l.schema = 'main' AND l.name = s.name \
@@ -501,14 +520,14 @@ impl ShadowDb {
                 indexes: Vec::new(),
             };
             if kind.is_relation() {
-                self.read_table(&mut obj)?;
+                self.read_table(&mut obj, facts)?;
             }
             objects.push(obj);
         }
         Ok(Schema { objects, ddl: self.statements.clone() })
     }
 
-    fn read_table(&self, obj: &mut SchemaObject) -> rusqlite::Result<()> {
+    fn read_table(&self, obj: &mut SchemaObject, facts: &SchemaFacts) -> rusqlite::Result<()> {
         let lower = obj.name.to_lowercase();
         let mut s = self.conn.prepare("SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1)")?;
         let cols = s.query_map([&obj.name], |r| {
@@ -525,7 +544,7 @@ impl ShadowDb {
         })?;
         obj.columns = cols.flatten().collect();
         for c in &mut obj.columns {
-            c.added_by = self.facts.column_origin.get(&(lower.clone(), c.name.to_lowercase())).copied();
+            c.added_by = facts.column_origin.get(&(lower.clone(), c.name.to_lowercase())).copied();
         }
         let mut s = self.conn.prepare("SELECT id, \"table\", \"from\", \"to\", on_update, on_delete FROM pragma_foreign_key_list(?1) ORDER BY id, seq")?;
         let fks = s.query_map([&obj.name], |r| {
@@ -841,11 +860,22 @@ mod tests {
         assert_eq!(r.facts.tables, ["c", "B", "docs"], "in creation order (a renamed table keeps its place), without the virtual table's shadow tables");
     }
 
-    fn engine_check(ddl: &[&str], queries: &[&str]) -> ClassResult {
+    /// A class's check, with the replay's facts asked for afterwards (as a failed query does).
+    struct Checked {
+        ddl: Vec<Outcome>,
+        queries: Vec<Outcome>,
+        facts: Arc<SchemaFacts>,
+    }
+
+    fn engine_check(ddl: &[&str], queries: &[&str]) -> Checked {
         let e = Engine::default();
         let ddl: Vec<String> = ddl.iter().map(|s| s.to_string()).collect();
         let asks: Vec<super::Ask<'_>> = queries.iter().map(|q| super::Ask { text: q, columns: true }).collect();
-        e.check(&(PathBuf::from("a.ts"), "A".into()), &ddl, &asks)
+        let id = (PathBuf::from("a.ts"), "A".into());
+        let r = e.check(&id, &ddl, &asks);
+        let facts = e.facts(&id, &ddl);
+        assert_eq!(e.replay_count(), 1, "asking for the facts keeps the class's database");
+        Checked { ddl: r.ddl, queries: r.queries, facts }
     }
 
     #[test]
