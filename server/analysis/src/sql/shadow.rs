@@ -8,16 +8,18 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rusqlite::config::DbConfig;
 use rusqlite::functions::FunctionFlags;
-use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
+use std::ffi::{c_char, c_int, c_void, CStr};
+
+use rusqlite::hooks::{AuthAction, AuthContext};
 use rusqlite::limits::Limit;
 use rusqlite::Connection;
 
-pub(crate) use super::platform::{authorize, Denial};
+pub(crate) use super::platform::{authorize, Denial, BLOCKED_FUNCTIONS};
 use super::schema::{Column, ForeignKey, IndexInfo, ObjectKind, Schema, SchemaObject};
 
 /// The result of preparing (or, for DDL, running) one statement.
@@ -111,7 +113,7 @@ pub(crate) struct Engine {
 struct ShadowDb {
     key: u64,
     conn: Connection,
-    auth: Arc<Mutex<AuthState>>,
+    auth: Arc<Auth>,
     ops: Arc<AtomicU64>,
     ddl: Vec<Outcome>,
     /// Worked out on first demand: only a failed query, hover and completion need them, and
@@ -124,9 +126,17 @@ struct ShadowDb {
     statements: Vec<String>,
 }
 
+/// What the authorizer hook reads and writes. It runs on the thread that prepares, once for
+/// every table, column and function a statement touches.
+#[derive(Default)]
+struct Auth {
+    /// Set while the engine reads the schema with its own statements.
+    trusted: AtomicBool,
+    state: Mutex<AuthState>,
+}
+
 #[derive(Default)]
 struct AuthState {
-    trusted: bool,
     denial: Option<Denial>,
     /// The tables and views the statement being prepared creates.
     created: Vec<String>,
@@ -332,7 +342,7 @@ impl ShadowDb {
     fn build(key: u64, ddl: &[String], facts_wanted: bool) -> Option<ShadowDb> {
         configure_sqlite();
         let mut conn = Connection::open_in_memory().ok()?;
-        let auth = Arc::new(Mutex::new(AuthState::default()));
+        let auth = Arc::new(Auth::default());
         let ops = Arc::new(AtomicU64::new(0));
         configure(&mut conn, &auth, &ops).ok()?;
         let mut db = ShadowDb { key, conn, auth, ops, ddl: Vec::new(), facts: None, cache: rustc_hash::FxHashMap::default(), detail: None, statements: ddl.to_vec() };
@@ -350,7 +360,7 @@ impl ShadowDb {
                 db.read_created(&mut facts, &mut known, &mut created, i);
             }
             let outcome = db.run_ddl(stmt);
-            let names = std::mem::take(&mut db.auth.lock().unwrap_or_else(|e| e.into_inner()).created);
+            let names = std::mem::take(&mut db.auth.state.lock().unwrap_or_else(|e| e.into_inner()).created);
             if matches!(outcome, Outcome::Ok { .. }) {
                 match effect {
                     SchemaEffect::None => {}
@@ -377,7 +387,7 @@ impl ShadowDb {
         if let Some(f) = &self.facts {
             return f.clone();
         }
-        let f = ShadowDb::build(self.key, &self.statements, true).and_then(|db| db.facts).unwrap_or_default();
+        let f = ShadowDb::build(self.key, &self.statements, true).and_then(|mut db| db.facts.take()).unwrap_or_default();
         self.facts = Some(f.clone());
         f
     }
@@ -399,7 +409,7 @@ impl ShadowDb {
     }
 
     fn take_denial(&self) -> Option<Denial> {
-        self.auth.lock().unwrap_or_else(|e| e.into_inner()).denial.take()
+        self.auth.state.lock().unwrap_or_else(|e| e.into_inner()).denial.take()
     }
 
     fn error(&self, e: rusqlite::Error) -> SqlError {
@@ -456,7 +466,7 @@ impl ShadowDb {
 
     fn run_ddl(&mut self, sql: &str) -> Outcome {
         self.take_denial();
-        self.auth.lock().unwrap_or_else(|e| e.into_inner()).created.clear();
+        self.auth.state.lock().unwrap_or_else(|e| e.into_inner()).created.clear();
         self.ops.store(0, Ordering::Relaxed);
         let result = self.conn.prepare(sql).and_then(|mut s| {
             let params = s.parameter_count();
@@ -478,9 +488,9 @@ impl ShadowDb {
             return d.clone();
         }
         let facts = self.facts();
-        self.auth.lock().unwrap_or_else(|e| e.into_inner()).trusted = true;
+        self.auth.trusted.store(true, Ordering::Relaxed);
         let schema = self.read_schema(&facts).unwrap_or_default();
-        self.auth.lock().unwrap_or_else(|e| e.into_inner()).trusted = false;
+        self.auth.trusted.store(false, Ordering::Relaxed);
         let d = Arc::new(schema);
         self.detail = Some(d.clone());
         d
@@ -584,7 +594,7 @@ impl ShadowDb {
     /// had before (`None`: a table that did not exist).
     #[allow(clippy::type_complexity)]
     fn record_schema(&mut self, facts: &mut SchemaFacts, known: &mut HashMap<String, (String, Vec<String>)>) -> Vec<(String, Vec<String>, Option<Vec<String>>)> {
-        self.auth.lock().unwrap_or_else(|e| e.into_inner()).trusted = true;
+        self.auth.trusted.store(true, Ordering::Relaxed);
         // (name, shown, type, CREATE text): SQLite's own tables and the shadow tables of
         // virtual tables exist but are not worth listing in a message.
         let mut tables: Vec<(String, bool, String, String)> = Vec::new();
@@ -642,7 +652,7 @@ impl ShadowDb {
             }
         }
         facts.tables = tables.into_iter().filter(|(_, shown, ..)| *shown).map(|(t, ..)| t).collect();
-        self.auth.lock().unwrap_or_else(|e| e.into_inner()).trusted = false;
+        self.auth.trusted.store(false, Ordering::Relaxed);
         fresh
     }
 }
@@ -688,7 +698,7 @@ pub fn configure_sqlite() {
     });
 }
 
-fn configure(conn: &mut Connection, auth: &Arc<Mutex<AuthState>>, ops: &Arc<AtomicU64>) -> rusqlite::Result<()> {
+fn configure(conn: &mut Connection, auth: &Arc<Auth>, ops: &Arc<AtomicU64>) -> rusqlite::Result<()> {
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_FKEY, true)?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
@@ -717,24 +727,117 @@ fn configure(conn: &mut Connection, auth: &Arc<Mutex<AuthState>>, ops: &Arc<Atom
     }
     let counter = ops.clone();
     conn.progress_handler(PROGRESS_PERIOD, Some(move || counter.fetch_add(1, Ordering::Relaxed) >= MAX_PERIODS))?;
-    let state = auth.clone();
-    conn.authorizer(Some(move |ctx: AuthContext<'_>| {
-        let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
-        if st.trusted {
-            return Authorization::Allow;
-        }
-        if let AuthAction::CreateTable { table_name: name } | AuthAction::CreateView { view_name: name } = ctx.action {
-            st.created.push(name.to_string());
-        }
-        match authorize(&ctx) {
-            Ok(()) => Authorization::Allow,
-            Err(d) => {
-                st.denial.get_or_insert(d);
-                Authorization::Deny
-            }
-        }
-    }))?;
+    // SAFETY: the hook gets a pointer to `auth`, which the database holds (`ShadowDb::auth`)
+    // for as long as the connection lives, and unsets the hook before dropping it.
+    let rc = unsafe { rusqlite::ffi::sqlite3_set_authorizer(conn.handle(), Some(authorizer_hook), Arc::as_ptr(auth) as *mut c_void) };
+    if rc != rusqlite::ffi::SQLITE_OK {
+        return Err(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rc), None));
+    }
     Ok(())
+}
+
+impl Drop for ShadowDb {
+    fn drop(&mut self) {
+        // SAFETY: the connection is open until its own drop, which comes after this one; the
+        // hook must not outlive `auth`.
+        unsafe {
+            rusqlite::ffi::sqlite3_set_authorizer(self.conn.handle(), None, std::ptr::null_mut());
+        }
+    }
+}
+
+/// The authorizer, set through SQLite's C interface: rusqlite's wrapper checks all four
+/// arguments as UTF-8, catches panics and takes the state's lock on every call, which cost a
+/// twentieth of each prepare. The actions nearly every statement asks about (reading,
+/// writing a table, calling a function, a SELECT) are told from the raw names; any other
+/// action, or a name the platform may refuse, goes through [`authorize`].
+unsafe extern "C" fn authorizer_hook(data: *mut c_void, code: c_int, arg1: *const c_char, arg2: *const c_char, _: *const c_char, _: *const c_char) -> c_int {
+    use rusqlite::ffi;
+    // SAFETY: `data` is the `Auth` the connection was configured with (see `configure`).
+    let auth = unsafe { &*(data as *const Auth) };
+    if auth.trusted.load(Ordering::Relaxed) {
+        return ffi::SQLITE_OK;
+    }
+    // SAFETY: SQLite passes NUL-terminated strings or null.
+    let raw = |p: *const c_char| (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_bytes());
+    let plain = match code {
+        ffi::SQLITE_SELECT | ffi::SQLITE_RECURSIVE => true,
+        ffi::SQLITE_READ | ffi::SQLITE_INSERT | ffi::SQLITE_UPDATE | ffi::SQLITE_DELETE => {
+            raw(arg1).is_some_and(|t| !(t.len() >= 4 && t[..4].eq_ignore_ascii_case(b"_cf_")))
+        }
+        ffi::SQLITE_FUNCTION => raw(arg2).is_some_and(|f| !BLOCKED_FUNCTIONS.iter().any(|b| b.as_bytes().eq_ignore_ascii_case(f))),
+        _ => false,
+    };
+    if plain {
+        return ffi::SQLITE_OK;
+    }
+    let text = |p: *const c_char| raw(p).and_then(|b| std::str::from_utf8(b).ok());
+    let action = auth_action(code, text(arg1), text(arg2));
+    let verdict = std::panic::catch_unwind(|| authorize(&AuthContext { action, database_name: None, accessor: None }));
+    let mut st = auth.state.lock().unwrap_or_else(|e| e.into_inner());
+    match verdict {
+        Ok(Ok(())) => {
+            if let AuthAction::CreateTable { table_name: name } | AuthAction::CreateView { view_name: name } = action {
+                st.created.push(name.to_string());
+            }
+            ffi::SQLITE_OK
+        }
+        Ok(Err(d)) => {
+            st.denial.get_or_insert(d);
+            ffi::SQLITE_DENY
+        }
+        Err(_) => ffi::SQLITE_DENY,
+    }
+}
+
+/// An authorizer call as rusqlite describes it: SQLite's action code and its two names (see
+/// "Authorizer Action Codes" in SQLite's C interface), for the platform's rules.
+fn auth_action<'c>(code: c_int, a: Option<&'c str>, b: Option<&'c str>) -> AuthAction<'c> {
+    use rusqlite::ffi;
+    use rusqlite::hooks::TransactionOperation as Op;
+    use AuthAction as A;
+    let op = |s: &str| match s {
+        "BEGIN" => Op::Begin,
+        "RELEASE" => Op::Release,
+        "ROLLBACK" => Op::Rollback,
+        _ => Op::Unknown,
+    };
+    match (code, a, b) {
+        (ffi::SQLITE_CREATE_INDEX, Some(index_name), Some(table_name)) => A::CreateIndex { index_name, table_name },
+        (ffi::SQLITE_CREATE_TABLE, Some(table_name), _) => A::CreateTable { table_name },
+        (ffi::SQLITE_CREATE_TEMP_INDEX, Some(index_name), Some(table_name)) => A::CreateTempIndex { index_name, table_name },
+        (ffi::SQLITE_CREATE_TEMP_TABLE, Some(table_name), _) => A::CreateTempTable { table_name },
+        (ffi::SQLITE_CREATE_TEMP_TRIGGER, Some(trigger_name), Some(table_name)) => A::CreateTempTrigger { trigger_name, table_name },
+        (ffi::SQLITE_CREATE_TEMP_VIEW, Some(view_name), _) => A::CreateTempView { view_name },
+        (ffi::SQLITE_CREATE_TRIGGER, Some(trigger_name), Some(table_name)) => A::CreateTrigger { trigger_name, table_name },
+        (ffi::SQLITE_CREATE_VIEW, Some(view_name), _) => A::CreateView { view_name },
+        (ffi::SQLITE_DELETE, Some(table_name), None) => A::Delete { table_name },
+        (ffi::SQLITE_DROP_INDEX, Some(index_name), Some(table_name)) => A::DropIndex { index_name, table_name },
+        (ffi::SQLITE_DROP_TABLE, Some(table_name), _) => A::DropTable { table_name },
+        (ffi::SQLITE_DROP_TEMP_INDEX, Some(index_name), Some(table_name)) => A::DropTempIndex { index_name, table_name },
+        (ffi::SQLITE_DROP_TEMP_TABLE, Some(table_name), _) => A::DropTempTable { table_name },
+        (ffi::SQLITE_DROP_TEMP_TRIGGER, Some(trigger_name), Some(table_name)) => A::DropTempTrigger { trigger_name, table_name },
+        (ffi::SQLITE_DROP_TEMP_VIEW, Some(view_name), _) => A::DropTempView { view_name },
+        (ffi::SQLITE_DROP_TRIGGER, Some(trigger_name), Some(table_name)) => A::DropTrigger { trigger_name, table_name },
+        (ffi::SQLITE_DROP_VIEW, Some(view_name), _) => A::DropView { view_name },
+        (ffi::SQLITE_INSERT, Some(table_name), _) => A::Insert { table_name },
+        (ffi::SQLITE_PRAGMA, Some(pragma_name), pragma_value) => A::Pragma { pragma_name, pragma_value },
+        (ffi::SQLITE_READ, Some(table_name), Some(column_name)) => A::Read { table_name, column_name },
+        (ffi::SQLITE_SELECT, ..) => A::Select,
+        (ffi::SQLITE_TRANSACTION, Some(o), _) => A::Transaction { operation: op(o) },
+        (ffi::SQLITE_UPDATE, Some(table_name), Some(column_name)) => A::Update { table_name, column_name },
+        (ffi::SQLITE_ATTACH, Some(filename), _) => A::Attach { filename },
+        (ffi::SQLITE_DETACH, Some(database_name), _) => A::Detach { database_name },
+        (ffi::SQLITE_ALTER_TABLE, Some(database_name), Some(table_name)) => A::AlterTable { database_name, table_name },
+        (ffi::SQLITE_REINDEX, Some(index_name), _) => A::Reindex { index_name },
+        (ffi::SQLITE_ANALYZE, Some(table_name), _) => A::Analyze { table_name },
+        (ffi::SQLITE_CREATE_VTABLE, Some(table_name), Some(module_name)) => A::CreateVtable { table_name, module_name },
+        (ffi::SQLITE_DROP_VTABLE, Some(table_name), Some(module_name)) => A::DropVtable { table_name, module_name },
+        (ffi::SQLITE_FUNCTION, _, Some(function_name)) => A::Function { function_name },
+        (ffi::SQLITE_SAVEPOINT, Some(o), Some(savepoint_name)) => A::Savepoint { operation: op(o), savepoint_name },
+        (ffi::SQLITE_RECURSIVE, ..) => A::Recursive,
+        (code, arg1, arg2) => A::Unknown { code, arg1, arg2 },
+    }
 }
 
 #[cfg(test)]
@@ -880,13 +983,19 @@ mod tests {
 
     #[test]
     fn engine_build_functions_are_refused() {
-        let r = engine_check(&["CREATE TABLE t(a)"], &["SELECT sqlite_version()", "SELECT a FROM t"]);
+        let r = engine_check(
+            &["CREATE TABLE t(a)"],
+            &["SELECT sqlite_version()", "SELECT a FROM t", "SELECT upper(a) FROM t WHERE SQLite_Source_ID() <> ''", "UPDATE t SET a = load_extension('x')", "INSERT INTO t SELECT lower(a) FROM t", "DELETE FROM t"],
+        );
         let denial = |o: &Outcome| match o {
             Outcome::Err(e) => e.denial.clone(),
             _ => None,
         };
-        assert_eq!(denial(&r.queries[0]), Some(Denial::Function("sqlite_version".into())));
-        assert_eq!(denial(&r.queries[1]), None);
+        assert_eq!(
+            r.queries.iter().map(denial).collect::<Vec<_>>(),
+            [Some(Denial::Function("sqlite_version".into())), None, Some(Denial::Function("sqlite_source_id".into())), Some(Denial::Function("load_extension".into())), None, None],
+            "a blocked function is refused in any case, beside allowed ones"
+        );
     }
 
     #[test]
