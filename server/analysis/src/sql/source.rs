@@ -456,8 +456,21 @@ fn exec_site_in<'t>(infer: &Infer<'t>, call: Node<'t>, chain: &[Node<'t>]) -> Op
         return None;
     }
     let args = call.field("arguments")?;
-    let mut c = args.walk();
-    let list: Vec<Node<'_>> = args.named_children(&mut c).filter(|n| n.kind_name() != "comment").collect();
+    // The usual call, `exec("…")` or `exec("…", a)`, is told from its first argument and the
+    // count of arguments: listing the children steps through the commas too, at a few hundred
+    // instructions a step. A comment or a spread in the list, a first argument that may
+    // splice values (a template, a name), or more bindings take the whole list.
+    let written = text[args.byte_range()].as_bytes();
+    let plain = memchr::memchr(b'/', written).is_none() && memchr::memmem::find(written, b"...").is_none();
+    let quick = if plain { args.named_child(0).filter(|f| f.kind_name() == "string") } else { None };
+    let list: Vec<Node<'_>> = match (quick, args.named_child_count()) {
+        (Some(first), 1) => vec![first],
+        (Some(first), 2) => vec![first, args.named_child(1)?],
+        _ => {
+            let mut c = args.walk();
+            args.named_children(&mut c).filter(|n| n.kind_name() != "comment").collect()
+        }
+    };
     let first = *list.first()?;
     let mut query = if first.kind_name() == "spread_element" { Query::Unknown } else { query_of(first, text, 0) };
     if query == Query::Unknown {
