@@ -170,6 +170,8 @@ pub fn member_access_query(kind: SourceKind) -> &'static Query {
 /// that string search dominated building the file model.
 struct FieldTable {
     kind_count: usize,
+    /// The grammar, by address: a tree's nodes point at it (static grammars are not copied).
+    language: usize,
     ids: rustc_hash::FxHashMap<String, NonZeroU16>,
     /// Node kind names by kind id.
     names: Vec<String>,
@@ -182,7 +184,8 @@ impl FieldTable {
             .filter_map(|id| Some((language.field_name_for_id(id)?.to_string(), NonZeroU16::new(id)?)))
             .collect();
         let names = (0..language.node_kind_count() as u16).map(|id| language.node_kind_for_id(id).unwrap_or("").to_string()).collect();
-        FieldTable { kind_count: language.node_kind_count(), ids, names }
+        let kind_count = language.node_kind_count();
+        FieldTable { kind_count, language: language.into_raw() as usize, ids, names }
     }
 }
 
@@ -202,8 +205,16 @@ pub trait NodeExt<'t> {
 }
 
 fn table_of(node: &Node<'_>) -> Option<&'static FieldTable> {
-    let kinds = node.language().node_kind_count();
-    FIELDS.iter().find(|t| t.kind_count == kinds)
+    // SAFETY: reads the address of the grammar of the node's tree; nothing is moved or freed.
+    let language = unsafe { tree_sitter::ffi::ts_node_language(node.into_raw()) } as usize;
+    match FIELDS.iter().find(|t| t.language == language) {
+        Some(t) => Some(t),
+        // A grammar loaded another way (a copy): told apart by its node-kind count.
+        None => {
+            let kinds = node.language().node_kind_count();
+            FIELDS.iter().find(|t| t.kind_count == kinds)
+        }
+    }
 }
 
 impl<'t> NodeExt<'t> for Node<'t> {
@@ -279,4 +290,23 @@ pub(crate) fn member_call<'t>(call: Node<'t>, text: &'t str) -> Option<(Node<'t>
         return None;
     }
     Some((object, name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A parsed tree's nodes point at the grammar the tables were made from, so a node's table
+    /// is found by address (the count of node kinds is only the fallback).
+    #[test]
+    fn nodes_find_their_grammar_by_address() {
+        for (kind, table) in [(SourceKind::TypeScript, 0), (SourceKind::Tsx, 1)] {
+            let tree = parse(kind, "const x = f(1);", None);
+            let node = tree.root_node();
+            let language = unsafe { tree_sitter::ffi::ts_node_language(node.into_raw()) } as usize;
+            assert_eq!(FIELDS.iter().position(|t| t.language == language), Some(table));
+            assert_eq!(node.kind_name(), "program");
+            assert_eq!(node.named_child(0).map(|n| n.kind_name()), Some("lexical_declaration"));
+        }
+    }
 }
