@@ -22,7 +22,7 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHasher;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use tree_sitter::Node;
 
@@ -603,11 +603,14 @@ impl Layout {
 /// types come from assignments anywhere in the class), hands `this` to a call, touches a
 /// prototype, or holds a decorator.
 fn read_by_other_code(body: &str) -> bool {
+    // The searchers are built once: building one costs more than searching a method body.
+    static PROTOTYPE: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| memchr::memmem::Finder::new(b".prototype"));
+    static THIS: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| memchr::memmem::Finder::new(b"this"));
     let bytes = body.as_bytes();
-    if memchr::memchr(b'@', bytes).is_some() || memchr::memmem::find(bytes, b".prototype").is_some() {
+    if memchr::memchr(b'@', bytes).is_some() || PROTOTYPE.find(bytes).is_some() {
         return true;
     }
-    for at in memchr::memmem::find_iter(bytes, b"this") {
+    for at in THIS.find_iter(bytes) {
         let before_ok = at == 0 || !is_ident_byte(bytes[at - 1]);
         let mut i = at + 4;
         if !before_ok || bytes.get(i).is_some_and(|b| is_ident_byte(*b)) {

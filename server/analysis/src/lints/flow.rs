@@ -201,7 +201,8 @@ fn awaits_in<'t>(cx: &Ctx<'t>, node: Node<'t>) -> Vec<(Node<'t>, Vec<Node<'t>>)>
     let text = cx.infer.text();
     let (start, end) = (node.start_byte(), node.end_byte());
     let mut out = Vec::new();
-    for at in memchr::memmem::find_iter(&text.as_bytes()[start..end], b"await").map(|i| start + i) {
+    static AWAIT: std::sync::LazyLock<memchr::memmem::Finder<'static>> = std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"await"));
+    for at in AWAIT.find_iter(&text.as_bytes()[start..end]).map(|i| start + i) {
         let Some(keyword) = node.descendant_for_byte_range(at, at + 5) else { continue };
         if keyword.kind_name() != "await" || keyword.start_byte() != at {
             continue;

@@ -203,7 +203,8 @@ fn class_facts<'m>(members: &[&'m MemberFacts]) -> ClassFacts<'m> {
 
 /// The names `x` of every `this.x` in a text.
 fn this_members(text: &str) -> impl Iterator<Item = &str> {
-    memchr::memmem::find_iter(text.as_bytes(), b"this.").filter_map(move |at| {
+    static THIS_DOT: std::sync::LazyLock<memchr::memmem::Finder<'static>> = std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"this."));
+    THIS_DOT.find_iter(text.as_bytes()).filter_map(move |at| {
         if at > 0 && text[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$' || c == '.') {
             return None;
         }
@@ -215,7 +216,8 @@ fn this_members(text: &str) -> impl Iterator<Item = &str> {
 
 /// `this` used as a value: `put("s", this)`, `{ ...this }`, `JSON.stringify(this)`.
 fn hands_on_this(text: &str) -> bool {
-    memchr::memmem::find_iter(text.as_bytes(), b"this").any(|at| {
+    static THIS: std::sync::LazyLock<memchr::memmem::Finder<'static>> = std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"this"));
+    THIS.find_iter(text.as_bytes()).any(|at| {
         let before = text[..at].chars().next_back();
         let after = text[at + 4..].chars().next();
         before.is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '$' || c == '.'))

@@ -461,7 +461,7 @@ fn exec_site_in<'t>(infer: &Infer<'t>, call: Node<'t>, chain: &[Node<'t>]) -> Op
     // instructions a step. A comment or a spread in the list, a first argument that may
     // splice values (a template, a name), or more bindings take the whole list.
     let written = text[args.byte_range()].as_bytes();
-    let plain = memchr::memchr(b'/', written).is_none() && memchr::memmem::find(written, b"...").is_none();
+    let plain = memchr::memchr(b'/', written).is_none() && !memchr::memchr_iter(b'.', written).any(|i| written[i..].starts_with(b"..."));
     let quick = if plain { args.named_child(0).filter(|f| f.kind_name() == "string") } else { None };
     let list: Vec<Node<'_>> = match (quick, args.named_child_count()) {
         (Some(first), 1) => vec![first],
