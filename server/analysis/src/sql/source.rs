@@ -209,14 +209,51 @@ pub(crate) fn segment_sites<'t>(infer: &Infer<'t>, nodes: &SegmentNodes<'t>, cfg
             out.push(site);
         }
     }
+    let body = nodes.block.map(|b| BodyContext::new(infer, b, &nodes.block_ancestors));
     for (n, chain) in nodes.calls.iter().zip(&nodes.ancestors) {
-        infer.with_anchor(*n, chain, || call_sites(infer, *n, chain, text, cfg, &mut out, &mut wrappers));
+        infer.with_anchor(*n, chain, || call_sites(infer, *n, chain, text, cfg, body.as_ref(), &mut out, &mut wrappers));
     }
     (out, wrappers)
 }
 
+/// What the calls of one method body share, worked out once per body instead of once per
+/// call from its ancestors: the class of the method, and whether the body's text can hold a
+/// `try`, a class of its own, or a call that expects a failure at all (nearly every body holds
+/// none of them).
+pub(crate) struct BodyContext<'t> {
+    block: Node<'t>,
+    /// Where the block sits among a call's ancestors.
+    depth: usize,
+    class: Option<String>,
+    has_try: bool,
+    has_class: bool,
+    may_expect: bool,
+}
+
+impl<'t> BodyContext<'t> {
+    fn new(infer: &Infer<'t>, block: Node<'t>, block_ancestors: &[Node<'t>]) -> Self {
+        let text = &infer.text()[block.byte_range()];
+        BodyContext {
+            block,
+            depth: block_ancestors.len(),
+            class: infer.enclosing_class_in(block_ancestors).map(|k| k.name),
+            has_try: text.contains("try"),
+            has_class: text.contains("class"),
+            // A call around the body itself (a class expression passed to a function) is left
+            // to the full reading.
+            may_expect: EXPECT_WORDS.iter().any(|w| text.contains(w)) || block_ancestors.iter().any(|n| n.kind_name() == "call_expression"),
+        }
+    }
+
+    /// Whether a call with these ancestors lies in this body.
+    fn holds(&self, chain: &[Node<'_>]) -> bool {
+        chain.get(self.depth).is_some_and(|n| n.id() == self.block.id())
+    }
+}
+
 /// The sites of one call (`exec`, a tag, a configured wrapper), and the wrapper it makes.
-fn call_sites<'t>(infer: &Infer<'t>, n: Node<'t>, chain: &[Node<'t>], text: &str, cfg: &SqlSettings, out: &mut Vec<ExecSite>, wrappers: &mut Vec<Wrapper>) {
+#[allow(clippy::too_many_arguments)]
+fn call_sites<'t>(infer: &Infer<'t>, n: Node<'t>, chain: &[Node<'t>], text: &str, cfg: &SqlSettings, body: Option<&BodyContext<'t>>, out: &mut Vec<ExecSite>, wrappers: &mut Vec<Wrapper>) {
     {
         if let Some(t) = super::tags::tagged(n) {
             if let Some(site) = tag_site(infer, &t, cfg) {
@@ -230,7 +267,7 @@ fn call_sites<'t>(infer: &Infer<'t>, n: Node<'t>, chain: &[Node<'t>], text: &str
             out.push(site);
             return;
         }
-        if let Some(mut sites) = exec_site_in(infer, n, chain) {
+        if let Some(mut sites) = exec_site_in(infer, n, chain, body) {
             if let [site] = sites.as_mut_slice()
                 && site.query == Query::Unknown
             {
@@ -440,11 +477,11 @@ fn tag_site(infer: &Infer<'_>, t: &super::tags::Tagged<'_>, cfg: &SqlSettings) -
 pub(crate) fn exec_site<'t>(infer: &Infer<'t>, call: Node<'t>) -> Option<Vec<ExecSite>> {
     // One walk down to the call: climbing with `parent()` searches from the root each time.
     let chain = crate::syntax::ancestors(infer.src.tree.root_node(), call);
-    exec_site_in(infer, call, &chain)
+    exec_site_in(infer, call, &chain, None)
 }
 
 /// [`exec_site`] with the call's ancestors (outermost first) already at hand.
-fn exec_site_in<'t>(infer: &Infer<'t>, call: Node<'t>, chain: &[Node<'t>]) -> Option<Vec<ExecSite>> {
+fn exec_site_in<'t>(infer: &Infer<'t>, call: Node<'t>, chain: &[Node<'t>], body: Option<&BodyContext<'t>>) -> Option<Vec<ExecSite>> {
     let text = infer.text();
     // Most calls that reach here only name `exec` somewhere inside: read the method from the
     // text before any field of the call.
@@ -478,17 +515,21 @@ fn exec_site_in<'t>(infer: &Infer<'t>, call: Node<'t>, chain: &[Node<'t>]) -> Op
     }
     let rest = &list[1..];
     let bindings = (!rest.iter().any(|n| n.kind_name() == "spread_element") && first.kind_name() != "spread_element").then_some(rest.len());
-    let (in_try, failure_swallowed) = try_context(chain, call);
+    let body = body.filter(|b| b.holds(chain));
+    let (in_try, failure_swallowed) = if body.is_some_and(|b| !b.has_try) { (false, false) } else { try_context(chain, call) };
     let type_args = call.field("type_arguments");
     let site = ExecSite {
         call: crate::syntax::node_range(call),
         query,
         arg: crate::syntax::node_range(first),
         bindings,
-        class: infer.enclosing_class_in(chain).map(|k| k.name),
+        class: match body {
+            Some(b) if !b.has_class => b.class.clone(),
+            _ => infer.enclosing_class_in(chain).map(|k| k.name),
+        },
         in_try,
         failure_swallowed,
-        expects_failure: expects_failure(chain, text),
+        expects_failure: !body.is_some_and(|b| !b.may_expect) && expects_failure(chain, text),
         wrapper: false,
         array_binding: rest.len() == 1 && rest[0].kind_name() == "array",
         awaited: awaited(chain),
@@ -661,6 +702,10 @@ fn awaited(ancestors: &[Node<'_>]) -> Option<TextRange> {
     Some(crate::syntax::node_range(kw))
 }
 
+/// Parts of the names of the calls that expect a failure (`expect`, `throws`, `assertThrows`,
+/// `rejects`, `assertRejects`).
+const EXPECT_WORDS: [&str; 3] = ["expect", "hrows", "ejects"];
+
 /// Whether a call with these ancestors (outermost first) is written to fail: inside
 /// `expect(…)`, `assert.throws(…)` and the like.
 fn expects_failure(ancestors: &[Node<'_>], text: &str) -> bool {
@@ -668,7 +713,7 @@ fn expects_failure(ancestors: &[Node<'_>], text: &str) -> bool {
     // functions, no callee needs reading (nearly every site).
     let Some(outer) = ancestors.iter().find(|p| p.kind_name() == "call_expression") else { return false };
     let outer = node_text(*outer, text);
-    if !["expect", "hrows", "ejects"].iter().any(|w| outer.contains(w)) {
+    if !EXPECT_WORDS.iter().any(|w| outer.contains(w)) {
         return false;
     }
     ancestors.iter().rev().any(|p| {

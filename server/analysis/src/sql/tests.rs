@@ -1451,3 +1451,60 @@ fn a_class_shared_among_threads_gives_what_one_thread_gives() {
         assert_eq!(out, one, "{threads} threads");
     }
 }
+
+/// What a method body tells once for all its calls (its class; that it holds no `try`, no
+/// class and no `expect(…)`) gives each site what reading the call's own ancestors gives,
+/// also where a body holds a class, a `try` or an expecting call of its own.
+#[test]
+fn body_shortcuts_match_each_call_read_alone() {
+    let src = r#"import { DurableObject } from "cloudflare:workers";
+
+export class Outer extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS a (x INTEGER)");
+  }
+  plain() {
+    return this.ctx.storage.sql.exec("SELECT x FROM a").toArray();
+  }
+  nested() {
+    this.ctx.storage.sql.exec("SELECT 1");
+    class Inner extends DurableObject<Env> {
+      run(sql: SqlStorage) {
+        return sql.exec("SELECT 2").toArray();
+      }
+    }
+    return Inner;
+  }
+  guarded() {
+    try {
+      this.ctx.storage.sql.exec("SELECT 3");
+    } catch {}
+    this.ctx.storage.sql.exec("SELECT 4");
+  }
+  tested() {
+    expect(() => this.ctx.storage.sql.exec("SELECT nope FROM a")).toThrow();
+    this.ctx.storage.sql.exec("SELECT 5");
+  }
+}
+
+export function helper(sql: SqlStorage) {
+  try { sql.exec("SELECT 6"); } finally {}
+}
+"#;
+    let a = analysis(src);
+    let path = Path::new(INDEX);
+    let infer = crate::infer::Infer::new(&a, path).expect("the module is known");
+    let file = super::read_file(&infer);
+    let texts: Vec<&str> = file.sites.iter().map(|s| &src[s.arg.as_range()]).collect();
+    assert_eq!(file.sites.len(), 9, "every exec call is a site: {texts:?}");
+    let root = infer.src.tree.root_node();
+    let facts = |s: &super::source::ExecSite| (s.call, s.class.clone(), s.in_try, s.failure_swallowed, s.expects_failure);
+    for site in &file.sites {
+        let call = root.descendant_for_byte_range(site.call.start, site.call.end).expect("the call is in the tree");
+        let alone = super::source::exec_site(&infer, call).expect("the call is a site").remove(0);
+        assert_eq!(facts(site), facts(&alone), "{}", &src[site.call.as_range()]);
+    }
+    let flags: Vec<(bool, bool, bool)> = file.sites.iter().map(|s| (s.in_try, s.failure_swallowed, s.expects_failure)).collect();
+    assert!(flags.contains(&(true, true, false)) && flags.contains(&(false, false, true)), "{flags:?}");
+}
