@@ -529,7 +529,7 @@ fn exec_site_in<'t>(infer: &Infer<'t>, call: Node<'t>, chain: &[Node<'t>], body:
         },
         in_try,
         failure_swallowed,
-        expects_failure: !body.is_some_and(|b| !b.may_expect) && expects_failure(chain, text),
+        expects_failure: body.is_none_or(|b| b.may_expect) && expects_failure(chain, text),
         wrapper: false,
         array_binding: rest.len() == 1 && rest[0].kind_name() == "array",
         awaited: awaited(chain),
