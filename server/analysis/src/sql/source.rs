@@ -255,7 +255,11 @@ impl<'t> BodyContext<'t> {
 #[allow(clippy::too_many_arguments)]
 fn call_sites<'t>(infer: &Infer<'t>, n: Node<'t>, chain: &[Node<'t>], text: &str, cfg: &SqlSettings, body: Option<&BodyContext<'t>>, out: &mut Vec<ExecSite>, wrappers: &mut Vec<Wrapper>) {
     {
-        if let Some(t) = super::tags::tagged(n) {
+        // A tagged template call ends with its template's backquote (read from the text: the
+        // call's fields are found by stepping through its children).
+        if text.as_bytes().get(n.end_byte().wrapping_sub(1)) == Some(&b'`')
+            && let Some(t) = super::tags::tagged(n)
+        {
             if let Some(site) = tag_site(infer, &t, cfg) {
                 out.push(site);
             }
