@@ -605,6 +605,25 @@ fn make_config(format: ConfigFormat, text: String) -> ConfigFile {
     ConfigFile { format, text: text.into(), line_index, config }
 }
 
+/// Asks the C allocator to keep freed memory for reuse instead of handing it back to the
+/// system after each pass. A file's first run allocates some megabytes on two threads and
+/// frees them at the end; given back, they came back as 150 to 200 page faults on the next
+/// run (about a tenth of a cold SQL check here). Only memory above 64 MiB is given back, and
+/// blocks up to 16 MiB come from the heap, where freed ones are reused.
+fn keep_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            // SAFETY: `mallopt` only changes glibc's allocation thresholds.
+            unsafe {
+                libc::mallopt(libc::M_TRIM_THRESHOLD, 64 << 20);
+                libc::mallopt(libc::M_MMAP_THRESHOLD, 16 << 20);
+            }
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -730,24 +749,5 @@ export default { fetch() { return new Response("ok"); } };
                 }
             }
         }
-    }
-}
-
-/// Asks the C allocator to keep freed memory for reuse instead of handing it back to the
-/// system after each pass. A file's first run allocates some megabytes on two threads and
-/// frees them at the end; given back, they came back as 150 to 200 page faults on the next
-/// run (about a tenth of a cold SQL check here). Only memory above 64 MiB is given back, and
-/// blocks up to 16 MiB come from the heap, where freed ones are reused.
-fn keep_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        static ONCE: std::sync::Once = std::sync::Once::new();
-        ONCE.call_once(|| {
-            // SAFETY: `mallopt` only changes glibc's allocation thresholds.
-            unsafe {
-                libc::mallopt(libc::M_TRIM_THRESHOLD, 64 << 20);
-                libc::mallopt(libc::M_MMAP_THRESHOLD, 16 << 20);
-            }
-        });
     }
 }
