@@ -122,7 +122,7 @@ impl Layout {
             // that assign fields or hand `this` out, and a tag method's body (it decides
             // whether its templates are queries, see `sql::tags`). What it reads is never the
             // text of their SQL strings, so editing a `CREATE TABLE` there changes no context.
-            if is_ctor || read_by_other_code(body_text) || header.contains("TemplateStringsArray") {
+            if is_ctor || read_by_other_code(body_text) || TEMPLATE_STRINGS.find(header.as_bytes()).is_some() {
                 (k, text_without_sql(src, range)).hash(&mut context);
             }
             bodies.push(Body { range, class: class.to_string(), key });
@@ -598,6 +598,9 @@ impl Layout {
         Some(hits)
     }
 }
+
+/// A tag method's parameter type.
+static TEMPLATE_STRINGS: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| memchr::memmem::Finder::new(b"TemplateStringsArray"));
 
 /// Whether code outside a method body may read what it does: it assigns `this.<field>` (field
 /// types come from assignments anywhere in the class), hands `this` to a call, touches a
