@@ -20,7 +20,7 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
-use rustc_hash::FxHasher;
+use rustc_hash::{FxHashMap, FxHasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
 
@@ -691,7 +691,8 @@ fn is_ident_byte(b: u8) -> bool {
 }
 
 /// One file's remembered results, by segment key.
-pub(crate) type Remembered<T> = Arc<HashMap<u64, Arc<T>>>;
+/// (The keys are hashes already: FxHash only mixes them.)
+pub(crate) type Remembered<T> = Arc<FxHashMap<u64, Arc<T>>>;
 
 /// Results remembered per segment, for one pass, shared by every snapshot of the analysis.
 pub(crate) struct Memo<T> {
@@ -712,7 +713,7 @@ impl<T> Memo<T> {
 
     /// Replaces what is remembered for `path` with this run's entries, so that the memory
     /// follows the file and does not grow with its history.
-    pub fn remember(&self, path: &Path, entries: HashMap<u64, Arc<T>>) {
+    pub fn remember(&self, path: &Path, entries: FxHashMap<u64, Arc<T>>) {
         self.files.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_path_buf(), Arc::new(entries));
     }
 
@@ -771,7 +772,7 @@ impl<T> Memo<T> {
             crate::parallel::in_parallel(&runs, |r| work(r)).into_iter().flatten().collect()
         };
         let mut computed = computed.into_iter();
-        let mut remembered = HashMap::new();
+        let mut remembered = FxHashMap::default();
         let mut out = Vec::with_capacity(all.len());
         for (seg, key) in all {
             let result = match previous.get(&key) {

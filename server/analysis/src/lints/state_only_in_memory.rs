@@ -20,7 +20,7 @@
 //! persisted or restored, whether the class uses storage) are joined from those, and each
 //! method's changes are then checked against them ([`reports`]).
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use tree_sitter::Node;
 
@@ -172,7 +172,7 @@ fn class_facts<'m>(members: &[&'m MemberFacts]) -> ClassFacts<'m> {
     facts.uses_storage = writers.iter().chain(&readers).any(|b| *b);
     // Members that a writing member calls or reads (`this.save()`, `this.snapshot`) serialise
     // for it: they count as writing too.
-    let mut by_name: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+    let mut by_name: rustc_hash::FxHashMap<&str, Vec<usize>> = rustc_hash::FxHashMap::default();
     for (k, m) in members.iter().enumerate() {
         if m.is_method {
             by_name.entry(m.name.as_str()).or_default().push(k);
@@ -201,9 +201,11 @@ fn class_facts<'m>(members: &[&'m MemberFacts]) -> ClassFacts<'m> {
     facts
 }
 
+/// `this.`, searched in every member's text.
+static THIS_DOT: std::sync::LazyLock<memchr::memmem::Finder<'static>> = std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"this."));
+
 /// The names `x` of every `this.x` in a text.
 fn this_members(text: &str) -> impl Iterator<Item = &str> {
-    static THIS_DOT: std::sync::LazyLock<memchr::memmem::Finder<'static>> = std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"this."));
     THIS_DOT.find_iter(text.as_bytes()).filter_map(move |at| {
         if at > 0 && text[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$' || c == '.') {
             return None;
@@ -245,7 +247,7 @@ fn in_method<'t>(cx: &Ctx<'t>, class: &ClassInfo, method: Node<'t>) -> Vec<(Node
     let params = std::cell::OnceCell::new();
     let mut out: Vec<(Node<'t>, String)> = Vec::new();
     let base = method.start_byte();
-    for (at, _) in body_text.match_indices("this.") {
+    for at in THIS_DOT.find_iter(body_text.as_bytes()) {
         let Some(field) = this_members(&body_text[at..]).next() else { continue };
         if out.iter().any(|(_, f)| f == field) {
             continue;
