@@ -456,7 +456,7 @@ fn class_id(path: &Path, class: Option<&str>) -> (PathBuf, String) {
 struct DdlSource {
     file: PathBuf,
     sql: SqlText,
-    tokens: Arc<Vec<Token>>,
+    tokens: Arc<super::Tokens>,
     span: lex::Span,
 }
 
@@ -848,7 +848,7 @@ fn declaration(schema: &Schema, ddl: &ClassDdl, target: &Target) -> Option<NavTa
     // columns its CREATE declared).
     for k in (0..=stmt_ix.min(ddl.sources.len().saturating_sub(1))).rev() {
         let Some(src) = ddl.sources.get(k)?.as_ref() else { break };
-        let p = Parsed::new(&src.sql.text, &src.tokens, src.span);
+        let p = Parsed::new(&src.sql.text, src.tokens.of(&src.sql.text), src.span);
         let hit = (0..p.toks.len()).find(|&i| {
             let Some(name) = p.ident(i) else { return false };
             match &column {
@@ -860,7 +860,7 @@ fn declaration(schema: &Schema, ddl: &ClassDdl, target: &Target) -> Option<NavTa
             let t = p.toks[i];
             return Some(NavTarget {
                 file: src.file.clone(),
-                range: statement_range(&src.sql, &src.tokens, src.span),
+                range: statement_range(&src.sql, src.tokens.of(&src.sql.text), src.span),
                 focus: src.sql.source_range(t.start, t.end),
             });
         }
@@ -940,12 +940,12 @@ pub(crate) fn references(a: &Analysis, path: &Path, offset: usize, include_decla
             continue;
         }
         if let Some((sql, tokens)) = &file.texts[stmt.site] {
-            scan(path, sql, tokens, stmt.span);
+            scan(path, sql, tokens.of(&sql.text), stmt.span);
         }
     }
     // Schema statements elsewhere (module-level helpers, base classes).
     for src in ddl.sources.iter().flatten() {
-        scan(&src.file, &src.sql, &src.tokens, src.span);
+        scan(&src.file, &src.sql, src.tokens.of(&src.sql.text), src.span);
     }
     if !include_declaration
         && let Some(decl) = declaration(&schema, &ddl, &target) {

@@ -158,7 +158,7 @@ struct FileSql {
     sites: Vec<ExecSite>,
     stmts: Vec<Stmt>,
     /// Per site: its decoded text and tokens (known queries only).
-    texts: Vec<Option<(SqlText, Arc<Vec<Token>>)>>,
+    texts: Vec<Option<(SqlText, Arc<Tokens>)>>,
     empties: Vec<(usize, lex::Span)>,
     /// Per site: the range of its statements in `stmts` (they are in site order).
     site_stmts: Vec<std::ops::Range<usize>>,
@@ -172,7 +172,7 @@ struct FileSql {
 struct SiteSql {
     /// The site; for a known query, its text is in `text` only.
     site: ExecSite,
-    text: Option<(SqlText, Arc<Vec<Token>>)>,
+    text: Option<(SqlText, Arc<Tokens>)>,
     stmts: Vec<Stmt>,
     empties: Vec<lex::Span>,
 }
@@ -202,17 +202,59 @@ impl SqlMemo {
     }
 }
 
+/// A SQL text's tokens, made when first asked for: most query texts are one plain statement,
+/// split and classified without them (see [`single_statement`]), and only a diagnostic or an
+/// editor request needs them after that.
+#[derive(Default)]
+pub(crate) struct Tokens(std::sync::OnceLock<Vec<Token>>);
+
+impl Tokens {
+    fn made(tokens: Vec<Token>) -> Arc<Tokens> {
+        Arc::new(Tokens(std::sync::OnceLock::from(tokens)))
+    }
+
+    /// The tokens of `sql`, the text these are the tokens of.
+    pub(crate) fn of<'t>(&'t self, sql: &str) -> &'t [Token] {
+        self.0.get_or_init(|| lex::tokenize(sql))
+    }
+}
+
 fn read_site(mut site: ExecSite) -> SiteSql {
     // The text is kept once, in `text`; the site only says that it is known.
     let sql = match &mut site.query {
         Query::Known(sql) => std::mem::take(sql),
         _ => return SiteSql { site, text: None, stmts: Vec::new(), empties: Vec::new() },
     };
+    if let Some(stmt) = single_statement(&sql.text) {
+        return SiteSql { site, text: Some((sql, Arc::default())), stmts: vec![stmt], empties: Vec::new() };
+    }
     let tokens = lex::tokenize(&sql.text);
     let split = lex::split(&sql.text, &tokens);
     let stmts = statements(&sql.text, &tokens, &split);
-    let text = Some((sql, Arc::new(tokens)));
+    let text = Some((sql, Tokens::made(tokens)));
     SiteSql { site, text, stmts, empties: split.empty }
+}
+
+/// The statement of a text that is plainly one: no `;`, nothing that may open a comment (`-`,
+/// `/`), and a first word that needs no looking further (`SELECT`, `INSERT`, `REPLACE`,
+/// `VALUES`, `CREATE`; an `UPDATE` or `DELETE` may have a tail to blank out). It is what
+/// [`statements`] makes of the text, without its tokens.
+fn single_statement(sql: &str) -> Option<Stmt> {
+    let b = sql.as_bytes();
+    if memchr::memchr3(b';', b'-', b'/', b).is_some() {
+        return None;
+    }
+    let start = b.iter().position(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c))?;
+    // A word: a letter or `_` first (a digit starts a number, `$` a parameter, `x'` a blob).
+    if !(b[start].is_ascii_alphabetic() || b[start] == b'_') || (matches!(b[start], b'x' | b'X') && b.get(start + 1) == Some(&b'\'')) {
+        return None;
+    }
+    let end = start + b[start..].iter().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$') || **c >= 0x80).count();
+    let verb = sql[start..end].to_ascii_uppercase();
+    if !matches!(verb.as_str(), "SELECT" | "INSERT" | "REPLACE" | "VALUES" | "CREATE") {
+        return None;
+    }
+    Some(Stmt { site: 0, span: lex::Span { start: 0, end: sql.len() }, prepared: sql.to_string(), params_unknown: false, verb, is_last: true })
 }
 
 /// The statements of one SQL text, classified (their `site` is 0).
@@ -566,7 +608,7 @@ pub(crate) fn read_script(path: &Path, text: &str) -> Script {
         path: path.to_path_buf(),
         sites: Vec::new(),
         stmts,
-        texts: vec![Some((sql, Arc::new(tokens)))],
+        texts: vec![Some((sql, Tokens::made(tokens)))],
         empties: Vec::new(),
         site_stmts: Vec::new(),
         module_functions: Vec::new(),
@@ -690,6 +732,7 @@ fn check_file(a: &Analysis, path: &Path, mut assists: Option<(TextRange, &mut Ve
     let mut out: Vec<Diagnostic> = file.sites.iter().flat_map(|s| s.notes.iter().cloned()).collect();
     for (i, span) in &file.empties {
         let Some((sql, toks)) = &file.texts[*i] else { continue };
+        let toks = toks.of(&sql.text);
         // Point at the stray comment or `;` when there is one; an empty string as a whole.
         let range = if sql.text.is_empty() {
             file.sites[*i].arg
@@ -1110,7 +1153,7 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn text_of(&self, stmt: &Stmt) -> (&SqlText, &[Token]) {
         let (sql, toks) = self.file.texts[stmt.site].as_ref().expect("statements come from known queries");
-        (sql, toks)
+        (sql, toks.of(&sql.text))
     }
 
     /// The source range of the whole statement (its code, without surrounding space).
@@ -1279,7 +1322,7 @@ impl Ctx<'_> {
                     let range = self.offset_range(stmt, o);
                     let (sql, _) = self.text_of(stmt);
                     let word = self.file.texts[stmt.site].as_ref().and_then(|(_, toks)| {
-                        toks.iter().find(|t| sql.source_range(t.start, t.end) == range).map(|t| t.text(&sql.text).to_string())
+                        toks.of(&sql.text).iter().find(|t| sql.source_range(t.start, t.end) == range).map(|t| t.text(&sql.text).to_string())
                     });
                     if let Some(word) = word.filter(|w| w.starts_with('"')) {
                         let inner = word.trim_matches('"');

@@ -1508,3 +1508,68 @@ export function helper(sql: SqlStorage) {
     let flags: Vec<(bool, bool, bool)> = file.sites.iter().map(|s| (s.in_try, s.failure_swallowed, s.expects_failure)).collect();
     assert!(flags.contains(&(true, true, false)) && flags.contains(&(false, false, true)), "{flags:?}");
 }
+
+/// A statement read without tokens is the one the full reading makes of the same text, and
+/// texts that need the full reading (several statements, comments, a tail to blank out, a
+/// first token that is no word) are left to it.
+#[test]
+fn a_plain_statement_reads_as_the_full_reading_does() {
+    let full = |sql: &str| {
+        let tokens = super::lex::tokenize(sql);
+        let split = super::lex::split(sql, &tokens);
+        (super::statements(sql, &tokens, &split), split.empty.len())
+    };
+    let facts = |s: &super::Stmt| (s.span, s.prepared.clone(), s.params_unknown, s.verb.clone(), s.is_last);
+    let same = |sql: &str| {
+        let quick = super::single_statement(sql).unwrap_or_else(|| panic!("read without tokens: {sql:?}"));
+        let (stmts, empties) = full(sql);
+        assert_eq!((stmts.len(), empties), (1, 0), "{sql:?}");
+        assert_eq!(facts(&quick), facts(&stmts[0]), "{sql:?}");
+    };
+    for sql in [
+        "SELECT 1",
+        "  select id, name FROM items WHERE id = ? ",
+        "\n\tINSERT INTO t (a, b) VALUES (?, 'x')\n",
+        "Replace into t values (1)",
+        "VALUES (1), (2)",
+        "CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, note TEXT DEFAULT 'a')",
+        "CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE u SET n = n + 1 LIMIT 1 END",
+        "SELECT \"quoted\", [bracketed], `ticked`, x'00' FROM t",
+    ] {
+        same(sql);
+    }
+    for sql in [
+        "SELECT 1; SELECT 2",
+        "SELECT 1 -- note",
+        "SELECT a / b FROM t",
+        "UPDATE t SET a = 1 ORDER BY a LIMIT 1",
+        "DELETE FROM t",
+        "WITH x AS (SELECT 1) SELECT * FROM x",
+        "EXPLAIN SELECT 1",
+        "PRAGMA table_info(t)",
+        "x'00'",
+        "(SELECT 1)",
+        "   ",
+        "",
+        "$p",
+        "1",
+    ] {
+        assert!(super::single_statement(sql).is_none(), "{sql:?} needs the full reading");
+    }
+}
+
+proptest::proptest! {
+    /// Any text the quick reading takes, the full reading reads the same way.
+    #[test]
+    fn quick_and_full_readings_agree(sql in "[ \\t\\n]{0,2}(SELECT|select|INSERT|Values|CREATE|REPLACE|UPDATE|selectx|x|_a|\\$a|9)[ a-z0-9_,'\"`()?=*.<>!\\[\\]x$-]{0,40}") {
+        if let Some(quick) = super::single_statement(&sql) {
+            let tokens = super::lex::tokenize(&sql);
+            let split = super::lex::split(&sql, &tokens);
+            let stmts = super::statements(&sql, &tokens, &split);
+            proptest::prop_assert_eq!(stmts.len(), 1);
+            proptest::prop_assert!(split.empty.is_empty());
+            let s = &stmts[0];
+            proptest::prop_assert_eq!((quick.span, &quick.prepared, quick.params_unknown, &quick.verb, quick.is_last), (s.span, &s.prepared, s.params_unknown, &s.verb, s.is_last));
+        }
+    }
+}
