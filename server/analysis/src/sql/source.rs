@@ -493,6 +493,11 @@ pub(crate) fn exec_site<'t>(infer: &Infer<'t>, call: Node<'t>) -> Option<Vec<Exe
 /// [`exec_site`] with the call's ancestors (outermost first) already at hand.
 fn exec_site_in<'t>(infer: &Infer<'t>, call: Node<'t>, chain: &[Node<'t>], body: Option<&BodyContext<'t>>) -> Option<Vec<ExecSite>> {
     let text = infer.text();
+    // `….toArray()`, `….one()`: a call that ends with an empty argument list takes no query
+    // (most calls around an `exec` are of its cursor).
+    if text.as_bytes()[..call.end_byte()].ends_with(b"()") {
+        return None;
+    }
     // Most calls that reach here only name `exec` somewhere inside: read the method from the
     // text before any field of the call.
     let (object, method) = crate::syntax::member_call(call, text)?;
