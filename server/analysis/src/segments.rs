@@ -348,6 +348,8 @@ impl Layout {
             // the children from the first, which for every hit in a wide node costs its
             // position among them.
             let mut wide: rustc_hash::FxHashMap<usize, Vec<(usize, Node<'t>)>> = rustc_hash::FxHashMap::default();
+            // The node the cursor is at, when known.
+            let mut cursor_at: Option<usize> = None;
             let mut next = Some(root);
             loop {
                 if let Some(node) = next.take() {
@@ -369,6 +371,7 @@ impl Layout {
                         let children = wide.entry(node.id()).or_insert_with(|| {
                             let last = hits[hits.partition_point(|&x| x < *end) - 1];
                             let mut list = Vec::new();
+                            cursor_at = None;
                             cursor.reset(node);
                             if cursor.goto_first_child_for_byte(h).is_some() {
                                 loop {
@@ -385,9 +388,14 @@ impl Layout {
                         let i = children.partition_point(|(child_end, _)| *child_end <= h);
                         return children.get(i).map(|(_, c)| (*c, h));
                     }
-                    cursor.reset(node);
+                    // The cursor is often at `node` already: the step down to it left it there.
+                    if cursor_at != Some(node.id()) {
+                        cursor.reset(node);
+                    }
                     cursor.goto_first_child_for_byte(h)?;
-                    Some((cursor.node(), h))
+                    let c = cursor.node();
+                    cursor_at = Some(c.id());
+                    Some((c, h))
                 });
                 match child {
                     // The hit is between children (in a space): look on from the next child.
