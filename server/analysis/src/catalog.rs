@@ -2,6 +2,7 @@
 //! `server/analysis/catalog/*.toml` and compiled in. Completion, hover, signature help and the
 //! generated reference page (`docs/reference/api.md`) all read from here.
 
+use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
 use serde::Deserialize;
@@ -120,6 +121,9 @@ struct SnippetFile {
 pub struct Catalog {
     pub receivers: Vec<Receiver>,
     pub class_snippets: Vec<ClassSnippet>,
+    /// Each receiver's position, and each of its members' positions, by name: the analysis
+    /// looks members up for every call it types.
+    index: FxHashMap<String, (usize, FxHashMap<String, usize>)>,
 }
 
 /// The catalog files, in the order the reference page lists them.
@@ -157,16 +161,36 @@ fn load() -> Result<Catalog, String> {
     }
     let snippets: SnippetFile =
         toml::from_str(SNIPPETS_FILE).map_err(|e| format!("snippets.toml: {e}"))?;
-    Ok(Catalog { receivers, class_snippets: snippets.snippets })
+    Ok(Catalog::new(receivers, snippets.snippets))
+}
+
+impl Catalog {
+    fn new(receivers: Vec<Receiver>, class_snippets: Vec<ClassSnippet>) -> Catalog {
+        let index = receivers
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                // The first of several entries of one name wins, as a search from the start finds.
+                let mut members = FxHashMap::default();
+                for (k, m) in r.members.iter().enumerate() {
+                    members.entry(m.name.clone()).or_insert(k);
+                }
+                (r.name.clone(), (i, members))
+            })
+            .rev()
+            .collect();
+        Catalog { receivers, class_snippets, index }
+    }
 }
 
 impl Catalog {
     pub fn receiver(&self, name: &str) -> Option<&Receiver> {
-        self.receivers.iter().find(|r| r.name == name)
+        self.index.get(name).map(|(i, _)| &self.receivers[*i])
     }
     pub fn member(&self, receiver: &str, member: &str) -> Option<(&Receiver, &Member)> {
-        let r = self.receiver(receiver)?;
-        r.members.iter().find(|m| m.name == member).map(|m| (r, m))
+        let (i, members) = self.index.get(receiver)?;
+        let r = &self.receivers[*i];
+        members.get(member).map(|k| (r, &r.members[*k]))
     }
 }
 
@@ -496,7 +520,7 @@ signature = []
 "#,
         )
         .unwrap();
-        let catalog = Catalog { receivers: vec![bad], class_snippets: Vec::new() };
+        let catalog = Catalog::new(vec![bad], Vec::new());
         let found = problems(&catalog).join("\n");
         for expected in [
             "Broken: link `https://example.com/`",
