@@ -213,7 +213,7 @@ impl Tokens {
         Arc::new(Tokens(std::sync::OnceLock::from(tokens)))
     }
 
-    /// The tokens of `sql`, the text these are the tokens of.
+    /// The tokens, made from `sql` (the text they belong to) when first asked for.
     pub(crate) fn of<'t>(&'t self, sql: &str) -> &'t [Token] {
         self.0.get_or_init(|| lex::tokenize(sql))
     }
