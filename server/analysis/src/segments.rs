@@ -475,7 +475,13 @@ impl Layout {
     /// of a segment is what its walk looks at: the hits of `look` in its text (see
     /// [`Layout::hits`]), or its text when every node is looked at. Hits measure it better: a
     /// body of types and comments costs next to nothing, a run of calls a lot.
+    #[cfg(test)]
     pub fn runs(&self, segs: &[Seg], n: usize, text: &str, look: Look<'_>) -> Vec<Vec<Seg>> {
+        self.runs_by_hits(segs, n, self.hits(text, segs, look).as_deref())
+    }
+
+    /// [`Layout::runs`] with the hits of `segs` at hand (`None`: every node is looked at).
+    pub fn runs_by_hits(&self, segs: &[Seg], n: usize, hits: Option<&[usize]>) -> Vec<Vec<Seg>> {
         // Below this much text, starting threads costs more than it saves.
         const MIN_BYTES: usize = 48 * 1024;
         let outer = self.pieces.iter().step_by(2).map(|p| p.len()).sum::<usize>();
@@ -491,7 +497,7 @@ impl Layout {
         // less than about this much text.
         const MIN_RUN_BYTES: usize = 16 * 1024;
         let n = n.min(total / MIN_RUN_BYTES);
-        let weights: Vec<usize> = match self.hits(text, segs, look) {
+        let weights: Vec<usize> = match hits {
             Some(hits) => {
                 let within = |r: TextRange| hits.partition_point(|&h| h < r.end) - hits.partition_point(|&h| h < r.start);
                 let in_body = |s: &Seg| match s {
@@ -757,8 +763,10 @@ impl<T> Memo<T> {
         let root = infer.src.tree.root_node();
         let text = infer.text();
         // Each run: its segments' values, and what is remembered of them.
+        // The hits of every segment to compute, found once: each run's walk keeps those that lie
+        // in its own segments.
+        let hits = layout.hits(text, &missing, look);
         let work = |segs: &[Seg]| -> Vec<(T, Option<T>)> {
-            let hits = layout.hits(text, segs, look);
             let nodes = layout.collect(segs, root, hits.as_deref(), matches!(look, Look::Calls));
             let values = compute(segs.iter().copied().zip(nodes).collect());
             assert_eq!(values.len(), segs.len(), "one result per segment");
@@ -767,12 +775,11 @@ impl<T> Memo<T> {
                 (v, e)
             }).collect()
         };
-        // Each run finds its segments' hits again, on its thread (one pass over their text).
         // A few runs per thread, taken by whichever thread is free: a thread slowed by other
         // work on its core (or given denser code) does not hold the others up.
         let runs = match threads() {
             1 => vec![missing.clone()],
-            n => layout.runs(&missing, n * RUNS_PER_THREAD, text, look),
+            n => layout.runs_by_hits(&missing, n * RUNS_PER_THREAD, hits.as_deref()),
         };
         let computed: Vec<(T, Option<T>)> = if runs.len() <= 1 {
             work(&missing)
