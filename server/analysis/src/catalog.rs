@@ -181,9 +181,7 @@ impl Catalog {
             .collect();
         Catalog { receivers, class_snippets, index }
     }
-}
 
-impl Catalog {
     pub fn receiver(&self, name: &str) -> Option<&Receiver> {
         self.index.get(name).map(|(i, _)| &self.receivers[*i])
     }

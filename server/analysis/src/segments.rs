@@ -22,13 +22,13 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::{FxHashMap, FxHasher};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, Mutex};
 
 use tree_sitter::Node;
 
 use crate::diagnostics::Diagnostic;
 use crate::syntax::NodeExt;
-use crate::text::TextRange;
+use crate::text::{word_finder, TextRange};
 use crate::infer::Infer;
 use crate::{Analysis, SourceFile};
 
@@ -122,7 +122,7 @@ impl Layout {
             // that assign fields or hand `this` out, and a tag method's body (it decides
             // whether its templates are queries, see `sql::tags`). What it reads is never the
             // text of their SQL strings, so editing a `CREATE TABLE` there changes no context.
-            if is_ctor || read_by_other_code(body_text) || TEMPLATE_STRINGS.find(header.as_bytes()).is_some() {
+            if is_ctor || read_by_other_code(body_text) || word_finder!(b"TemplateStringsArray").find(header.as_bytes()).is_some() {
                 (k, text_without_sql(src, range)).hash(&mut context);
             }
             bodies.push(Body { range, class: class.to_string(), key });
@@ -613,21 +613,15 @@ impl Layout {
     }
 }
 
-/// A tag method's parameter type.
-static TEMPLATE_STRINGS: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| memchr::memmem::Finder::new(b"TemplateStringsArray"));
-
 /// Whether code outside a method body may read what it does: it assigns `this.<field>` (field
 /// types come from assignments anywhere in the class), hands `this` to a call, touches a
 /// prototype, or holds a decorator.
 fn read_by_other_code(body: &str) -> bool {
-    // The searchers are built once: building one costs more than searching a method body.
-    static PROTOTYPE: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| memchr::memmem::Finder::new(b".prototype"));
-    static THIS: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| memchr::memmem::Finder::new(b"this"));
     let bytes = body.as_bytes();
-    if memchr::memchr(b'@', bytes).is_some() || PROTOTYPE.find(bytes).is_some() {
+    if memchr::memchr(b'@', bytes).is_some() || word_finder!(b".prototype").find(bytes).is_some() {
         return true;
     }
-    for at in THIS.find_iter(bytes) {
+    for at in word_finder!(b"this").find_iter(bytes) {
         let before_ok = at == 0 || !is_ident_byte(bytes[at - 1]);
         let mut i = at + 4;
         if !before_ok || bytes.get(i).is_some_and(|b| is_ident_byte(*b)) {
@@ -762,10 +756,10 @@ impl<T> Memo<T> {
         let missing: Vec<Seg> = all.iter().filter(|(_, key)| !previous.contains_key(key)).map(|(seg, _)| *seg).collect();
         let root = infer.src.tree.root_node();
         let text = infer.text();
-        // Each run: its segments' values, and what is remembered of them.
         // The hits of every segment to compute, found once: each run's walk keeps those that lie
         // in its own segments.
         let hits = layout.hits(text, &missing, look);
+        // Each run: its segments' values, and what is remembered of them.
         let work = |segs: &[Seg]| -> Vec<(T, Option<T>)> {
             let nodes = layout.collect(segs, root, hits.as_deref(), matches!(look, Look::Calls));
             let values = compute(segs.iter().copied().zip(nodes).collect());

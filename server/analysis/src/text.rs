@@ -3,6 +3,16 @@
 //! Analysis works on UTF-8 byte offsets. Protocol layers convert to the client's
 //! position encoding (UTF-16 code units by default, UTF-8 bytes when negotiated).
 
+/// A searcher for a fixed word, built on first use and kept for the process: building one
+/// costs more than searching a method body with it.
+macro_rules! word_finder {
+    ($word:expr) => {{
+        static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> = std::sync::LazyLock::new(|| memchr::memmem::Finder::new($word));
+        &*FINDER
+    }};
+}
+pub(crate) use word_finder;
+
 use std::fmt;
 use std::ops::Range;
 

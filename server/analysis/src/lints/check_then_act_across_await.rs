@@ -91,8 +91,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
 /// straight on the storage (`await this.ctx.storage.…`), which waits only for storage.
 fn may_await_io(text: &str) -> bool {
     const STORAGE: [&str; 3] = ["this.ctx.storage.", "ctx.storage.", "this.state.storage."];
-    static AWAIT: std::sync::LazyLock<memchr::memmem::Finder<'static>> = std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"await"));
-    AWAIT.find_iter(text.as_bytes()).any(|at| {
+    crate::text::word_finder!(b"await").find_iter(text.as_bytes()).any(|at| {
         let rest = text[at + "await".len()..].trim_start();
         !STORAGE.iter().any(|s| rest.starts_with(s))
     })

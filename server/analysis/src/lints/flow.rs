@@ -201,8 +201,7 @@ fn awaits_in<'t>(cx: &Ctx<'t>, node: Node<'t>) -> Vec<(Node<'t>, Vec<Node<'t>>)>
     let text = cx.infer.text();
     let (start, end) = (node.start_byte(), node.end_byte());
     let mut out = Vec::new();
-    static AWAIT: std::sync::LazyLock<memchr::memmem::Finder<'static>> = std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"await"));
-    for at in AWAIT.find_iter(&text.as_bytes()[start..end]).map(|i| start + i) {
+    for at in crate::text::word_finder!(b"await").find_iter(&text.as_bytes()[start..end]).map(|i| start + i) {
         let Some(keyword) = node.descendant_for_byte_range(at, at + 5) else { continue };
         if keyword.kind_name() != "await" || keyword.start_byte() != at {
             continue;

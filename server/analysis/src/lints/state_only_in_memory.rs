@@ -207,12 +207,9 @@ fn class_facts<'m>(members: &[&'m MemberFacts]) -> ClassFacts<'m> {
     facts
 }
 
-/// `this.`, searched in every member's text.
-static THIS_DOT: std::sync::LazyLock<memchr::memmem::Finder<'static>> = std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"this."));
-
 /// The names `x` of every `this.x` in a text.
 fn this_members(text: &str) -> impl Iterator<Item = &str> {
-    THIS_DOT.find_iter(text.as_bytes()).filter_map(move |at| {
+    crate::text::word_finder!(b"this.").find_iter(text.as_bytes()).filter_map(move |at| {
         if at > 0 && text[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$' || c == '.') {
             return None;
         }
@@ -224,8 +221,7 @@ fn this_members(text: &str) -> impl Iterator<Item = &str> {
 
 /// `this` used as a value: `put("s", this)`, `{ ...this }`, `JSON.stringify(this)`.
 fn hands_on_this(text: &str) -> bool {
-    static THIS: std::sync::LazyLock<memchr::memmem::Finder<'static>> = std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"this"));
-    THIS.find_iter(text.as_bytes()).any(|at| {
+    crate::text::word_finder!(b"this").find_iter(text.as_bytes()).any(|at| {
         let before = text[..at].chars().next_back();
         let after = text[at + 4..].chars().next();
         before.is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '$' || c == '.'))
@@ -253,7 +249,7 @@ fn in_method<'t>(cx: &Ctx<'t>, class: &ClassInfo, method: Node<'t>) -> Vec<(Node
     let params = std::cell::OnceCell::new();
     let mut out: Vec<(Node<'t>, String)> = Vec::new();
     let base = method.start_byte();
-    for at in THIS_DOT.find_iter(body_text.as_bytes()) {
+    for at in crate::text::word_finder!(b"this.").find_iter(body_text.as_bytes()) {
         let Some(field) = this_members(&body_text[at..]).next() else { continue };
         if out.iter().any(|(_, f)| f == field) {
             continue;

@@ -338,7 +338,7 @@ fn schema_effect(stmt: &str) -> SchemaEffect {
 
 impl ShadowDb {
     /// Replays `ddl` on a new database; with `facts_wanted`, also reads what each statement
-    /// brought in (a database that only prepares a share of the queries needs no facts).
+    /// brought in (only [`ShadowDb::facts`] asks for that: the checks need no facts).
     fn build(key: u64, ddl: &[String], facts_wanted: bool) -> Option<ShadowDb> {
         configure_sqlite();
         let mut conn = Connection::open_in_memory().ok()?;

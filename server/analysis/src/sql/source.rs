@@ -1,7 +1,6 @@
 //! Finding the SQL in TypeScript: the query argument of each `sql.exec(...)` call, as text
 //! with an exact map from every SQL byte back to the source bytes that produced it.
 
-use std::sync::LazyLock;
 use tree_sitter::Node;
 
 use crate::syntax::NodeExt;
@@ -233,21 +232,18 @@ pub(crate) struct BodyContext<'t> {
 
 impl<'t> BodyContext<'t> {
     fn new(infer: &Infer<'t>, block: Node<'t>, block_ancestors: &[Node<'t>]) -> Self {
-        // Searchers built once (building one costs more than searching a body).
-        static WORDS: LazyLock<[memchr::memmem::Finder<'static>; 5]> = LazyLock::new(|| {
-            ["try", "class", EXPECT_WORDS[0], EXPECT_WORDS[1], EXPECT_WORDS[2]].map(|w| memchr::memmem::Finder::new(w.as_bytes()))
-        });
+        use crate::text::word_finder;
         let text = infer.text()[block.byte_range()].as_bytes();
-        let has = |i: usize| WORDS[i].find(text).is_some();
+        let expects = [word_finder!(EXPECT_WORDS[0].as_bytes()), word_finder!(EXPECT_WORDS[1].as_bytes()), word_finder!(EXPECT_WORDS[2].as_bytes())];
         BodyContext {
             block,
             depth: block_ancestors.len(),
             class: infer.enclosing_class_in(block_ancestors).map(|k| k.name),
-            has_try: has(0),
-            has_class: has(1),
+            has_try: word_finder!(b"try").find(text).is_some(),
+            has_class: word_finder!(b"class").find(text).is_some(),
             // A call around the body itself (a class expression passed to a function) is left
             // to the full reading.
-            may_expect: has(2) || has(3) || has(4) || block_ancestors.iter().any(|n| n.kind_name() == "call_expression"),
+            may_expect: expects.iter().any(|f| f.find(text).is_some()) || block_ancestors.iter().any(|n| n.kind_name() == "call_expression"),
         }
     }
 
